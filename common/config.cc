@@ -1,0 +1,56 @@
+#include "common/config.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+
+namespace petition {
+namespace {
+
+bool IsProjectFlag(const absl::CommandLineFlag& flag) {
+  // Abseil's own flags (flagfile, helpfull, ...) are not configuration.
+  return !absl::StrContains(flag.Filename(), "absl/");
+}
+
+}  // namespace
+
+std::vector<std::string> EnvNamesForFlag(std::string_view service, std::string_view flag) {
+  std::string svc = absl::AsciiStrToUpper(std::string(service));
+  std::string name = absl::AsciiStrToUpper(std::string(flag));
+  return {absl::StrCat("PETITION_", svc, "_", name), absl::StrCat("PETITION_", name)};
+}
+
+absl::Status ApplyEnvOverrides(std::string_view service, const char* (*lookup)(const char*)) {
+  if (lookup == nullptr) lookup = [](const char* n) -> const char* { return std::getenv(n); };
+  for (auto& [name, flag] : absl::GetAllFlags()) {
+    if (!IsProjectFlag(*flag)) continue;
+    for (const std::string& env : EnvNamesForFlag(service, std::string(name))) {
+      const char* value = lookup(env.c_str());
+      if (value == nullptr) continue;
+      std::string error;
+      if (!flag->ParseFrom(value, &error)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("environment ", env, "=\"", value, "\": ", error));
+      }
+      break;  // the most specific name wins
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<char*> InitConfig(std::string_view service, int argc, char** argv) {
+  if (absl::Status s = ApplyEnvOverrides(service); !s.ok()) {
+    std::cerr << service << ": " << s.message() << std::endl;
+    std::exit(2);
+  }
+  return absl::ParseCommandLine(argc, argv);
+}
+
+}  // namespace petition

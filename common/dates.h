@@ -1,0 +1,30 @@
+// Calendar dates as the API writes them ("YYYY-MM-DD") and instants in the
+// township's time zone.
+#ifndef PETITION_COMMON_DATES_H_
+#define PETITION_COMMON_DATES_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace petition {
+
+// Strict: exactly YYYY-MM-DD, a real date, years 1900-9999.
+absl::StatusOr<absl::CivilDay> ParseDate(std::string_view text);
+std::string FormatDate(absl::CivilDay day);
+
+absl::StatusOr<absl::TimeZone> LoadZone(std::string_view name);
+
+// The day an instant falls on in `zone`.
+absl::CivilDay DayOf(const google::protobuf::Timestamp& ts, absl::TimeZone zone);
+absl::Time ToAbslTime(const google::protobuf::Timestamp& ts);
+google::protobuf::Timestamp ToProtoTimestamp(absl::Time t);
+google::protobuf::Timestamp NowTimestamp();  // microsecond resolution
+
+}  // namespace petition
+
+#endif  // PETITION_COMMON_DATES_H_

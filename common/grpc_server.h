@@ -1,0 +1,62 @@
+// gRPC server bootstrap shared by every service: synchronous API with a
+// bounded thread count, the standard health service, server reflection, the
+// metrics interceptor, and graceful shutdown.
+#ifndef PETITION_COMMON_GRPC_SERVER_H_
+#define PETITION_COMMON_GRPC_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+
+namespace petition {
+
+class Metrics;
+
+struct GrpcServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 picks a free port
+  int max_threads = 16;
+  std::vector<grpc::Service*> services;
+  Metrics* metrics = nullptr;  // optional
+};
+
+class GrpcServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const GrpcServerOptions& options);
+  ~GrpcServer();
+
+  int port() const { return port_; }
+  // Marks the health status SERVING / NOT_SERVING for "" and every service.
+  void SetServing(bool serving);
+  // Stops accepting, lets in-flight calls finish until `grace`, then cancels.
+  void Shutdown(absl::Duration grace = absl::Seconds(5));
+
+ private:
+  GrpcServer() = default;
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::string> service_names_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread (call first in main, before
+// any thread starts, so every thread inherits the mask) ...
+void BlockShutdownSignals();
+// ... then waits for one of them. Returns the signal number.
+int WaitForShutdownSignal();
+
+// Writes "key=value" lines atomically (write to temp, rename): how tests that
+// start the real binaries on port 0 learn the ports chosen.
+absl::Status WritePortFile(const std::string& path,
+                           const std::vector<std::pair<std::string, int>>& ports);
+
+// A channel to another service with keepalive and a sane reconnect backoff.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
+
+}  // namespace petition
+
+#endif  // PETITION_COMMON_GRPC_SERVER_H_

@@ -1,0 +1,62 @@
+// The start-up every domain service shares, so that main.cc is wiring only:
+// flags (+ PETITION_* environment), JSON logging, metrics exposer, PostgreSQL
+// pool with prepared statements, migrations under an advisory lock, the gRPC
+// server (health, reflection, metrics), a port file for tests, and graceful
+// shutdown on SIGINT/SIGTERM.
+//
+// Shared flags (defaults in brackets):
+//   --host [127.0.0.1]      listen address for gRPC and metrics
+//   --grpc_port [service]   0 picks a free port
+//   --metrics_port [service]
+//   --pg_dsn [host=127.0.0.1 port=54320 dbname=petition user=<service>]
+//   --pg_schema [<service>]
+//   --pg_pool_size [8]      --grpc_max_threads [16]
+//   --port_file []          when set, "grpc=N" and "metrics=M" are written there once serving
+//   --log_level [info]
+#ifndef PETITION_COMMON_SERVICE_MAIN_H_
+#define PETITION_COMMON_SERVICE_MAIN_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/metrics.h"
+#include "common/migrations.h"
+#include "common/pg_pool.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/codegen/service_type.h"
+
+namespace petition {
+
+struct ServiceSpec {
+  std::string name;  // intake, scheduling, supervision
+  int default_grpc_port = 0;
+  int default_metrics_port = 0;
+  const std::vector<Migration>* migrations = nullptr;
+  std::vector<PgStatement> statements;
+};
+
+// What a service hands back to the runner: its gRPC services and an optional
+// stop hook for background loops (called before the pool is destroyed).
+struct ServiceParts {
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  std::function<void()> start;  // after the server is serving (may be empty)
+  std::function<void()> stop;   // on shutdown (may be empty)
+  std::vector<std::shared_ptr<void>> keep_alive;  // objects the services use
+};
+
+struct ServiceContext {
+  PgPool* pool;
+  Metrics* metrics;
+};
+
+using ServiceBuilder = std::function<absl::StatusOr<ServiceParts>(ServiceContext&)>;
+
+// Runs the process; returns its exit code.
+int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuilder& build);
+
+}  // namespace petition
+
+#endif  // PETITION_COMMON_SERVICE_MAIN_H_

@@ -1,0 +1,41 @@
+// Status conversions: absl::Status inside a process, grpc::Status on the wire,
+// HTTP at the gateway. The canonical table of DESIGN.md lives here and only here.
+#ifndef PETITION_COMMON_STATUS_H_
+#define PETITION_COMMON_STATUS_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+#include "petition/v1/common.pb.h"
+
+namespace petition {
+
+// "INVALID_ARGUMENT", "NOT_FOUND", ... (the canonical upper-case names).
+std::string_view CanonicalCodeName(absl::StatusCode code);
+
+// The canonical HTTP mapping (Envoy / grpc-gateway): 400, 401, 403, 404, 409,
+// 429, 499, 500, 501, 503, 504.
+int HttpStatusForCode(absl::StatusCode code);
+
+// An INVALID_ARGUMENT carrying field violations ("petitioners[0].idNumber").
+absl::Status InvalidField(std::string_view field, std::string_view reason);
+absl::Status InvalidFields(const std::vector<std::pair<std::string, std::string>>& violations);
+
+// Attaches/reads structured details on an absl::Status.
+void SetErrorDetails(absl::Status& status, const v1::ErrorDetails& details);
+v1::ErrorDetails GetErrorDetails(const absl::Status& status);
+
+// absl <-> gRPC, preserving code, message and ErrorDetails.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// Renders {"error":{"code":"...","message":"...","details":[{"field","reason"}]}}.
+std::string ErrorJson(const absl::Status& status);
+
+}  // namespace petition
+
+#endif  // PETITION_COMMON_STATUS_H_
