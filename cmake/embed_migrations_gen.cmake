@@ -1,6 +1,7 @@
 # Script mode: writes OUT from FILES (see embed_migrations.cmake).
 set(body "// Generated from migrations/*.sql. Do not edit.\n#include <vector>\n#include \"common/migrations.h\"\n\nnamespace {\n")
 set(entries "")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f IN LISTS FILES)
   get_filename_component(name "${f}" NAME)
   string(REGEX MATCH "^([0-9]+)_" _ "${name}")

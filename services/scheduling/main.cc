@@ -1,0 +1,26 @@
+// scheduling: the working-day calendar (and, later, reception plans, rosters,
+// substitutions and recusal). Wiring only.
+#include <memory>
+
+#include "common/service_main.h"
+#include "services/scheduling/service/scheduling_service.h"
+#include "services/scheduling/store/calendar_store.h"
+
+int main(int argc, char** argv) {
+  petition::ServiceSpec spec;
+  spec.name = "scheduling";
+  spec.default_grpc_port = 50052;
+  spec.default_metrics_port = 9102;
+  spec.migrations = &SchedulingMigrations();
+  spec.statements = petition::scheduling::CalendarStore::Statements();
+  return petition::RunService(
+      argc, argv, spec,
+      [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
+        auto store = std::make_shared<petition::scheduling::CalendarStore>(ctx.pool);
+        petition::ServiceParts parts;
+        parts.services.push_back(
+            std::make_unique<petition::scheduling::SchedulingService>(store.get()));
+        parts.keep_alive.push_back(store);
+        return parts;
+      });
+}

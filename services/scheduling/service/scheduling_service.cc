@@ -1,0 +1,97 @@
+#include "services/scheduling/service/scheduling_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/request_context.h"
+#include "common/status.h"
+
+namespace petition::scheduling {
+namespace {
+
+v1::DayKind ToProto(DayKind kind) {
+  switch (kind) {
+    case DayKind::kWeekday: return v1::WEEKDAY;
+    case DayKind::kWeekend: return v1::WEEKEND;
+    case DayKind::kHoliday: return v1::HOLIDAY;
+    case DayKind::kMakeupWorkday: return v1::MAKEUP_WORKDAY;
+  }
+  return v1::DAY_KIND_UNSPECIFIED;
+}
+
+void ToProto(const CalendarYearRecord& record, v1::Calendar* out) {
+  out->set_year(record.year);
+  for (const SpecialDay& d : record.days) {
+    v1::CalendarDate* entry =
+        d.kind == DayKind::kHoliday ? out->add_holidays() : out->add_makeup_workdays();
+    entry->set_date(FormatDate(d.day));
+    entry->set_name(d.name);
+  }
+  *out->mutable_updated_at() = ToProtoTimestamp(record.updated_at);
+}
+
+// Working-day sums reach at most this many years past the start.
+int YearsSpanned(int working_days) { return working_days / 200 + 2; }
+
+}  // namespace
+
+grpc::Status SchedulingService::PutCalendar(grpc::ServerContext* context,
+                                            const v1::PutCalendarRequest* request,
+                                            v1::Calendar* response) {
+  RequestScope scope(*context);
+  if (absl::Status s = scope.RequireAnyRole({"admin"}); !s.ok()) return ToGrpcStatus(s);
+  auto days = ValidateCalendarYear(*request);
+  if (!days.ok()) return ToGrpcStatus(days.status());
+  auto record = calendars_->ReplaceYear(request->year(), *days);
+  if (!record.ok()) return ToGrpcStatus(record.status());
+  ToProto(*record, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::GetCalendar(grpc::ServerContext* context,
+                                            const v1::GetCalendarRequest* request,
+                                            v1::Calendar* response) {
+  RequestScope scope(*context);
+  auto record = calendars_->GetYear(request->year());
+  if (!record.ok()) return ToGrpcStatus(record.status());
+  ToProto(*record, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::GetCalendarDay(grpc::ServerContext* context,
+                                               const v1::GetCalendarDayRequest* request,
+                                               v1::CalendarDay* response) {
+  RequestScope scope(*context);
+  auto day = ParseDate(request->date());
+  if (!day.ok()) return ToGrpcStatus(InvalidField("date", "must be a date YYYY-MM-DD"));
+  int year = static_cast<int>(day->year());
+  auto calendar = calendars_->Load(year, year);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  DayInfo info = calendar->Classify(*day);
+  response->set_date(FormatDate(*day));
+  response->set_working(info.working);
+  response->set_kind(ToProto(info.kind));
+  response->set_name(info.name);
+  response->set_provisional(info.provisional);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::AddWorkingDays(grpc::ServerContext* context,
+                                               const v1::AddWorkingDaysRequest* request,
+                                               v1::AddWorkingDaysResponse* response) {
+  RequestScope scope(*context);
+  auto from = ParseDate(request->from());
+  if (!from.ok()) return ToGrpcStatus(InvalidField("from", "must be a date YYYY-MM-DD"));
+  if (request->days() < 1 || request->days() > 3660) {
+    return ToGrpcStatus(InvalidField("days", "must be between 1 and 3660"));
+  }
+  int year = static_cast<int>(from->year());
+  auto calendar = calendars_->Load(year, year + YearsSpanned(request->days()));
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  auto result = calendar->AddWorkingDays(*from, request->days());
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  response->set_date(FormatDate(result->date));
+  response->set_provisional(result->provisional);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::scheduling

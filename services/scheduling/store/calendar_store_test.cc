@@ -1,0 +1,63 @@
+#include "services/scheduling/store/calendar_store.h"
+
+#include "common/testing/pg_test_env.h"
+#include "gtest/gtest.h"
+
+namespace petition::scheduling {
+namespace {
+
+class CalendarStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(schema_.dsn().empty());
+    pqxx::connection conn(schema_.dsn());
+    ASSERT_TRUE(ApplyMigrations(conn, schema_.name(), SchedulingMigrations()).ok());
+    PgPool::Options options{schema_.dsn(), schema_.name(), 2, absl::Seconds(3),
+                            CalendarStore::Statements()};
+    auto pool = PgPool::Create(options);
+    ASSERT_TRUE(pool.ok());
+    pool_ = *std::move(pool);
+    store_ = std::make_unique<CalendarStore>(pool_.get());
+  }
+
+  testing::ScratchSchema schema_{"cal"};
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<CalendarStore> store_;
+};
+
+TEST_F(CalendarStoreTest, OfficialCalendarsAreSeeded) {
+  auto cal = store_->Load(2025, 2026);
+  ASSERT_TRUE(cal.ok()) << cal.status();
+  EXPECT_TRUE(cal->IsYearLoaded(2025));
+  EXPECT_TRUE(cal->IsYearLoaded(2026));
+  EXPECT_EQ(cal->Classify(absl::CivilDay(2026, 2, 14)).kind, DayKind::kMakeupWorkday);
+  EXPECT_EQ(cal->Classify(absl::CivilDay(2025, 10, 8)).kind, DayKind::kHoliday);
+  EXPECT_EQ(cal->Classify(absl::CivilDay(2026, 9, 20)).kind, DayKind::kMakeupWorkday);
+  auto r = cal->AddWorkingDays(absl::CivilDay(2025, 9, 30), 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->date, absl::CivilDay(2025, 10, 9));
+  auto y2026 = store_->GetYear(2026);
+  ASSERT_TRUE(y2026.ok());
+  EXPECT_EQ(y2026->days.size(), 33u + 6u);  // 33 days off, 6 make-up days
+}
+
+TEST_F(CalendarStoreTest, ReplaceYearIsWholeAndVisible) {
+  EXPECT_EQ(store_->GetYear(2027).status().code(), absl::StatusCode::kNotFound);
+  std::vector<SpecialDay> days = {{absl::CivilDay(2027, 1, 1), DayKind::kHoliday, "元旦"}};
+  ASSERT_TRUE(store_->ReplaceYear(2027, days).ok());
+  days = {{absl::CivilDay(2027, 2, 13), DayKind::kMakeupWorkday, "春节调休"},
+          {absl::CivilDay(2027, 2, 8), DayKind::kHoliday, "春节"}};
+  auto record = store_->ReplaceYear(2027, days);
+  ASSERT_TRUE(record.ok());
+  auto back = store_->GetYear(2027);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->days.size(), 2u);
+  EXPECT_EQ(back->days[0].day, absl::CivilDay(2027, 2, 8));
+  auto cal = store_->Load(2027, 2027);
+  ASSERT_TRUE(cal.ok());
+  EXPECT_TRUE(cal->IsWorkingDay(absl::CivilDay(2027, 1, 1)));  // no longer a holiday
+  EXPECT_FALSE(cal->Classify(absl::CivilDay(2027, 1, 1)).provisional);
+}
+
+}  // namespace
+}  // namespace petition::scheduling
