@@ -1,0 +1,58 @@
+#include "services/intake/domain/confidentiality.h"
+
+#include "gtest/gtest.h"
+
+namespace petition::intake {
+namespace {
+
+v1::Case Sample() {
+  v1::Case c;
+  c.add_handling_unit_ids("unit_village1");
+  c.add_reported_unit_ids("unit_landoffice");
+  auto* p = c.add_petitioners();
+  p->set_name("欧阳娜娜");
+  p->set_id_number("11010519491231002X");
+  p->set_phone("13800138000");
+  p->set_address("某某县长乐镇东村三组12号");
+  return c;
+}
+
+Principal As(std::vector<std::string> roles, std::string unit = "") {
+  return Principal{"official_x", std::move(roles), std::move(unit)};
+}
+
+TEST(ConfidentialityTest, WhoSeesIdentity) {
+  v1::Case c = Sample();
+  EXPECT_TRUE(MaySeeIdentity(As({"clerk"}), c));
+  EXPECT_TRUE(MaySeeIdentity(As({"leader"}), c));
+  EXPECT_TRUE(MaySeeIdentity(As({"admin"}), c));
+  EXPECT_FALSE(MaySeeIdentity(As({"handler"}, "unit_village1"), c));
+  EXPECT_FALSE(MaySeeIdentity(As({"supervisor"}), c));
+  EXPECT_FALSE(MaySeeIdentity(As({"county"}), c));
+  // A leader who is staff of the reported unit never sees the reporter.
+  EXPECT_FALSE(MaySeeIdentity(As({"leader", "handler"}, "unit_landoffice"), c));
+}
+
+TEST(ConfidentialityTest, HandlersReadOnlyTheirUnitsCases) {
+  v1::Case c = Sample();
+  EXPECT_TRUE(MayReadCase(As({"handler"}, "unit_village1"), c));
+  EXPECT_FALSE(MayReadCase(As({"handler"}, "unit_other"), c));
+  EXPECT_FALSE(MayReadCase(As({"handler"}), c));
+  EXPECT_TRUE(MayReadCase(As({"supervisor"}), c));
+  EXPECT_FALSE(MayReadCase(As({}), c));
+}
+
+TEST(ConfidentialityTest, MaskingHidesIdentity) {
+  v1::Case c = Sample();
+  MaskIdentity(c);
+  EXPECT_TRUE(c.identity_masked());
+  const v1::Petitioner& p = c.petitioners(0);
+  EXPECT_EQ(p.name(), "欧***");
+  EXPECT_EQ(p.id_number(), "110105********002X");
+  EXPECT_EQ(p.phone(), "138****8000");
+  EXPECT_EQ(p.address(), "某某县长乐镇***");
+  EXPECT_EQ(MaskName("李"), "李*");
+}
+
+}  // namespace
+}  // namespace petition::intake

@@ -1,0 +1,37 @@
+// Registering a petition (登记): what a complete, accurate registration form
+// must hold, and the collective-visit rule (集体访: five or more people elect
+// at most five representatives, 信访工作条例 A20).
+#ifndef PETITION_SERVICES_INTAKE_DOMAIN_REGISTRATION_H_
+#define PETITION_SERVICES_INTAKE_DOMAIN_REGISTRATION_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "petition/v1/intake.pb.h"
+
+namespace petition::intake {
+
+inline constexpr int kCollectiveHeadcount = 5;
+inline constexpr int kMaxRepresentatives = 5;
+
+struct RegistrationLimits {
+  size_t max_subject = 200;
+  size_t max_content = 20000;
+  size_t max_name = 50;
+  size_t max_address = 200;
+  size_t max_ids = 20;  // reported units, repeat-of cases
+  absl::Duration max_clock_skew = absl::Minutes(5);
+};
+
+// Validates `request` (every violation reported by JSON field path) and
+// returns the new case as registered: status REGISTERED, source TOWNSHIP,
+// headcount defaulted, collective derived, received_at defaulted to `now`,
+// received_by defaulted to `caller`, identity numbers normalised. Ids and the
+// query code are left for the caller to assign.
+absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& request,
+                                             const std::string& caller, absl::Time now,
+                                             absl::TimeZone zone,
+                                             const RegistrationLimits& limits = {});
+
+}  // namespace petition::intake
+
+#endif  // PETITION_SERVICES_INTAKE_DOMAIN_REGISTRATION_H_

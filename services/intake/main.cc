@@ -1,0 +1,50 @@
+// intake: cases, petitioners, county transfers; the outbox relay to
+// supervision. Wiring only.
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "common/crypto.h"
+#include "common/dates.h"
+#include "common/grpc_server.h"
+#include "common/service_main.h"
+#include "services/intake/service/intake_service.h"
+#include "services/intake/service/outbox_relay.h"
+#include "services/intake/store/case_store.h"
+
+ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision's gRPC address.");
+ABSL_FLAG(std::string, pii_key, "",
+          "64 hex characters: the key sealing petitioners' identity at rest (required).");
+ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The township's time zone.");
+
+int main(int argc, char** argv) {
+  petition::ServiceSpec spec;
+  spec.name = "intake";
+  spec.default_grpc_port = 50051;
+  spec.default_metrics_port = 9101;
+  spec.migrations = &IntakeMigrations();
+  spec.statements = petition::intake::CaseStore::Statements();
+  return petition::RunService(
+      argc, argv, spec,
+      [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
+        auto cipher = petition::PiiCipher::Create(absl::GetFlag(FLAGS_pii_key));
+        if (!cipher.ok()) {
+          return absl::InvalidArgumentError(
+              "--pii_key (PETITION_INTAKE_PII_KEY): " + std::string(cipher.status().message()));
+        }
+        auto zone = petition::LoadZone(absl::GetFlag(FLAGS_time_zone));
+        if (!zone.ok()) return zone.status();
+        std::shared_ptr<petition::PiiCipher> shared_cipher = *std::move(cipher);
+        auto store = std::make_shared<petition::intake::CaseStore>(ctx.pool, shared_cipher.get());
+        auto relay = std::make_shared<petition::intake::OutboxRelay>(
+            store.get(), petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr)),
+            ctx.metrics, petition::intake::OutboxRelay::Options{});
+        petition::ServiceParts parts;
+        parts.services.push_back(
+            std::make_unique<petition::intake::IntakeService>(store.get(), relay.get(), *zone));
+        parts.start = [relay] { relay->Start(); };
+        parts.stop = [relay] { relay->Stop(); };
+        parts.keep_alive = {shared_cipher, store, relay};
+        return parts;
+      });
+}

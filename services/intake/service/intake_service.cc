@@ -1,0 +1,106 @@
+#include "services/intake/service/intake_service.h"
+
+#include <string>
+
+#include "absl/time/clock.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/migrations.h"
+#include "common/request_context.h"
+#include "common/status.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/intake/domain/confidentiality.h"
+#include "services/intake/domain/registration.h"
+
+namespace petition::intake {
+namespace {
+
+// What makes two requests "the same" for AIP-155 retries: every field but
+// the request id, serialised deterministically.
+std::string RequestFingerprint(const v1::RegisterCaseRequest& request) {
+  v1::RegisterCaseRequest copy = request;
+  copy.clear_request_id();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    copy.SerializeToCodedStream(&coded);
+  }
+  return Sha256Hex(bytes);
+}
+
+petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& request_id) {
+  petition::v1::CaseEvent event;
+  event.set_event_id(NewId("evt"));
+  event.set_case_id(c.case_id());
+  event.set_sequence(1);
+  *event.mutable_occurred_at() = NowTimestamp();
+  event.set_request_id(request_id);
+  petition::v1::CaseRegistered* r = event.mutable_registered();
+  r->set_channel(v1::Channel_Name(c.channel()));
+  r->set_category(v1::Category_Name(c.category()));
+  r->set_urgent(c.urgent());
+  r->set_source(v1::CaseSource_Name(c.source()));
+  *r->mutable_received_at() = c.received_at();
+  return event;
+}
+
+bool ValidCaseId(const std::string& id) {
+  return id.size() > 5 && id.size() <= 64 && id.rfind("case_", 0) == 0;
+}
+
+}  // namespace
+
+grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
+                                         const v1::RegisterCaseRequest* request,
+                                         v1::Case* response) {
+  RequestScope scope(*context);
+  if (absl::Status s = scope.RequireAnyRole({"admin", "clerk", "leader"}); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (request->request_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("requestId", "must be at most 128 characters"));
+  }
+  auto c = BuildRegisteredCase(*request, scope.principal().subject, absl::Now(), zone_);
+  if (!c.ok()) return ToGrpcStatus(c.status());
+  c->set_case_id(NewId("case"));
+  c->set_query_code(NewQueryCode());
+  const std::string fingerprint =
+      request->request_id().empty() ? "" : RequestFingerprint(*request);
+  auto result = store_->Register(*c, request->request_id(), fingerprint,
+                                 RegisteredEvent(*c, scope.request_id()));
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  if (result->created && relay_ != nullptr) relay_->Wake();
+  *response = std::move(result->stored);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::GetCase(grpc::ServerContext* context,
+                                    const v1::GetCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);
+  if (absl::Status s =
+          scope.RequireAnyRole({"admin", "clerk", "leader", "handler", "supervisor"});
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  const Principal& principal = scope.principal();
+  auto c = store_->Get(request->case_id(), principal, scope.request_id(),
+                       [&](const v1::Case& c) {
+                         return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
+                       });
+  if (!c.ok()) return ToGrpcStatus(c.status());
+  if (!MayReadCase(principal, *c)) {
+    // Not "permission denied": a unit must not learn which cases exist.
+    return ToGrpcStatus(absl::NotFoundError("no case " + request->case_id()));
+  }
+  if (!MaySeeIdentity(principal, *c)) MaskIdentity(*c);
+  *response = *std::move(c);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::intake

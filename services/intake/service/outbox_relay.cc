@@ -1,0 +1,102 @@
+#include "services/intake/service/outbox_relay.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/log.h"
+#include "common/request_context.h"
+#include "common/status.h"
+
+namespace petition::intake {
+
+OutboxRelay::OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> supervision,
+                         Metrics* metrics, Options options)
+    : store_(store),
+      stub_(supervision::v1::Supervision::NewStub(supervision)),
+      options_(options) {
+  if (metrics != nullptr) {
+    pending_ = &prometheus::BuildGauge()
+                    .Name("petition_outbox_pending")
+                    .Help("Case events written but not yet delivered to supervision.")
+                    .Register(metrics->registry())
+                    .Add({});
+    auto& counters = prometheus::BuildCounter()
+                         .Name("petition_outbox_events_total")
+                         .Help("Outbox delivery attempts by result.")
+                         .Register(metrics->registry());
+    delivered_ = &counters.Add({{"result", "delivered"}});
+    failures_ = &counters.Add({{"result", "failed"}});
+  }
+}
+
+OutboxRelay::~OutboxRelay() { Stop(); }
+
+void OutboxRelay::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void OutboxRelay::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void OutboxRelay::Wake() {
+  absl::MutexLock lock(&mu_);
+  wake_ = true;
+}
+
+bool OutboxRelay::Wait(absl::Duration timeout, bool wakeable) {
+  absl::MutexLock lock(&mu_);
+  auto ready = [this, wakeable]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return (wakeable && wake_) || stopping_;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  wake_ = false;
+  return !stopping_;
+}
+
+absl::Status OutboxRelay::Deliver(const petition::v1::CaseEvent& event) {
+  RequestScope scope(event.request_id());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(absl::ToInt64Milliseconds(options_.rpc_timeout)));
+  PropagateToClient(context, event.request_id());
+  supervision::v1::ApplyCaseEventResponse response;
+  absl::Status s = FromGrpcStatus(stub_->ApplyCaseEvent(&context, event, &response));
+  if (s.ok()) {
+    if (delivered_ != nullptr) delivered_->Increment();
+  } else {
+    if (failures_ != nullptr) failures_->Increment();
+    log::Warn("case event not delivered", {{"eventId", event.event_id()},
+                                           {"caseId", event.case_id()},
+                                           {"error", s.ToString()}});
+  }
+  return s;
+}
+
+void OutboxRelay::Run() {
+  absl::Duration backoff = options_.min_backoff;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    auto batch = store_->RelayBatch(
+        options_.batch_size, [this](const petition::v1::CaseEvent& e) { return Deliver(e); });
+    if (pending_ != nullptr) {
+      if (auto n = store_->CountPendingEvents(); n.ok()) pending_->Set(static_cast<double>(*n));
+    }
+    if (!batch.ok() || batch->failed) {
+      if (!batch.ok()) log::Warn("outbox relay batch failed", {{"error", batch.status().ToString()}});
+      if (!Wait(backoff, /*wakeable=*/false)) return;  // new writes do not cut a backoff short
+      backoff = std::min(backoff * 2, options_.max_backoff);
+      continue;
+    }
+    backoff = options_.min_backoff;
+    if (batch->delivered == options_.batch_size) continue;  // more may be waiting
+    if (!Wait(options_.idle_poll, /*wakeable=*/true)) return;
+  }
+}
+
+}  // namespace petition::intake

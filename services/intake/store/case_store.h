@@ -1,0 +1,69 @@
+// All SQL of intake: cases, sealed petitioners, the outbox and the identity
+// audit. Every statement is a named constant in case_store.cc, prepared once
+// per connection.
+#ifndef PETITION_SERVICES_INTAKE_STORE_CASE_STORE_H_
+#define PETITION_SERVICES_INTAKE_STORE_CASE_STORE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/crypto.h"
+#include "common/migrations.h"
+#include "common/pg_pool.h"
+#include "common/request_context.h"
+#include "petition/v1/events.pb.h"
+#include "petition/v1/intake.pb.h"
+
+// The service's migrations, embedded from services/intake/migrations/.
+const std::vector<petition::Migration>& IntakeMigrations();
+
+namespace petition::intake {
+
+struct RegisterResult {
+  v1::Case stored;
+  bool created = false;  // false: a retry that returned the first result
+};
+
+struct RelayBatchResult {
+  int delivered = 0;
+  bool failed = false;  // stopped at an event that could not be delivered
+  bool lock_held_elsewhere = false;
+};
+
+class CaseStore {
+ public:
+  static const std::vector<PgStatement>& Statements();
+
+  CaseStore(PgPool* pool, const PiiCipher* cipher) : pool_(pool), cipher_(cipher) {}
+
+  // Stores the case, its sealed petitioners and `event` in one transaction.
+  // With a request id already used: the same request hash returns the first
+  // case (created=false); another hash is ALREADY_EXISTS.
+  absl::StatusOr<RegisterResult> Register(const v1::Case& c, const std::string& request_id,
+                                          const std::string& request_sha256,
+                                          const petition::v1::CaseEvent& event);
+
+  // The case with its petitioners' identity opened. When `reveal(case)` is
+  // true an identity read by `reader` is recorded in the same transaction;
+  // when false the caller must mask before answering.
+  absl::StatusOr<v1::Case> Get(const std::string& case_id, const Principal& reader,
+                               const std::string& request_id,
+                               const std::function<bool(const v1::Case&)>& reveal);
+
+  // Delivers up to `limit` pending outbox events in order through `deliver`,
+  // under a cluster-wide lock so that one relay runs at a time; stops at the
+  // first failure, recording it on the event.
+  absl::StatusOr<RelayBatchResult> RelayBatch(
+      int limit, const std::function<absl::Status(const petition::v1::CaseEvent&)>& deliver);
+  absl::StatusOr<int64_t> CountPendingEvents();
+
+ private:
+  PgPool* pool_;
+  const PiiCipher* cipher_;
+};
+
+}  // namespace petition::intake
+
+#endif  // PETITION_SERVICES_INTAKE_STORE_CASE_STORE_H_

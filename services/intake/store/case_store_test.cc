@@ -1,0 +1,176 @@
+#include "services/intake/store/case_store.h"
+
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/testing/pg_test_env.h"
+#include "gtest/gtest.h"
+
+namespace petition::intake {
+namespace {
+
+constexpr char kKey[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+class CaseStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(schema_.dsn().empty());
+    pqxx::connection conn(schema_.dsn());
+    ASSERT_TRUE(ApplyMigrations(conn, schema_.name(), IntakeMigrations()).ok());
+    auto pool = PgPool::Create(
+        {schema_.dsn(), schema_.name(), 2, absl::Seconds(3), CaseStore::Statements()});
+    ASSERT_TRUE(pool.ok());
+    pool_ = *std::move(pool);
+    auto cipher = PiiCipher::Create(kKey);
+    ASSERT_TRUE(cipher.ok());
+    cipher_ = *std::move(cipher);
+    store_ = std::make_unique<CaseStore>(pool_.get(), cipher_.get());
+  }
+
+  v1::Case NewCase() {
+    v1::Case c;
+    c.set_case_id(NewId("case"));
+    c.set_query_code(NewQueryCode());
+    c.set_status(v1::REGISTERED);
+    c.set_source(v1::TOWNSHIP);
+    c.set_channel(v1::VISIT);
+    *c.mutable_received_at() = ToProtoTimestamp(absl::FromUnixMicros(1772416800123456));
+    c.set_received_by("official_li");
+    c.set_headcount(1);
+    c.set_category(v1::REPORT_OF_WRONGDOING);
+    c.add_reported_unit_ids("unit_\"quoted\"");
+    c.add_reported_unit_ids("unit_b");
+    c.set_subject("举报");
+    c.set_content("内容");
+    auto* p = c.add_petitioners();
+    p->set_name("张三");
+    p->set_id_number("11010519491231002X");
+    p->set_phone("13800138000");
+    return c;
+  }
+
+  petition::v1::CaseEvent EventFor(const v1::Case& c, int64_t seq = 1) {
+    petition::v1::CaseEvent e;
+    e.set_event_id(NewId("evt"));
+    e.set_case_id(c.case_id());
+    e.set_sequence(seq);
+    return e;
+  }
+
+  int64_t Count(const std::string& sql) {
+    pqxx::connection conn(schema_.dsn());
+    pqxx::nontransaction tx(conn);
+    tx.exec("SET search_path TO " + tx.quote_name(schema_.name()));
+    return tx.exec1(sql)[0].as<int64_t>();
+  }
+
+  testing::ScratchSchema schema_{"intake"};
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<PiiCipher> cipher_;
+  std::unique_ptr<CaseStore> store_;
+  Principal clerk_{"official_li", {"clerk"}, ""};
+};
+
+TEST_F(CaseStoreTest, RegisterThenGetRoundTrips) {
+  v1::Case c = NewCase();
+  auto r = store_->Register(c, "", "", EventFor(c));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->created);
+  auto back = store_->Get(c.case_id(), clerk_, "req1", [](const v1::Case&) { return true; });
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->query_code(), c.query_code());
+  EXPECT_EQ(back->status(), v1::REGISTERED);
+  EXPECT_EQ(back->category(), v1::REPORT_OF_WRONGDOING);
+  EXPECT_EQ(back->received_at().seconds(), c.received_at().seconds());
+  EXPECT_EQ(back->received_at().nanos(), c.received_at().nanos());
+  ASSERT_EQ(back->reported_unit_ids_size(), 2);
+  EXPECT_EQ(back->reported_unit_ids(0), "unit_\"quoted\"");
+  ASSERT_EQ(back->petitioners_size(), 1);
+  EXPECT_EQ(back->petitioners(0).name(), "张三");
+  EXPECT_TRUE(back->has_created_at());
+}
+
+TEST_F(CaseStoreTest, IdentityIsSealedAtRestAndEveryReadIsAudited) {
+  v1::Case c = NewCase();
+  ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM petitioners WHERE position(convert_to('张三', 'UTF8') "
+                  "in sealed) > 0 OR position('11010519491231002X'::bytea in sealed) > 0"),
+            0);
+  ASSERT_TRUE(store_->Get(c.case_id(), clerk_, "r1", [](const v1::Case&) { return true; }).ok());
+  ASSERT_TRUE(store_->Get(c.case_id(), clerk_, "r2", [](const v1::Case&) { return false; }).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM identity_reads WHERE case_id = '" + c.case_id() +
+                  "' AND subject = 'official_li' AND request_id = 'r1'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM identity_reads"), 1);
+}
+
+TEST_F(CaseStoreTest, RetriesWithTheSameRequestIdReturnTheFirstCase) {
+  v1::Case c = NewCase();
+  auto first = store_->Register(c, "req-42", "hash-a", EventFor(c));
+  ASSERT_TRUE(first.ok());
+  v1::Case again = NewCase();  // a retry mints new ids before reaching the store
+  auto second = store_->Register(again, "req-42", "hash-a", EventFor(again));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE(second->created);
+  EXPECT_EQ(second->stored.case_id(), c.case_id());
+  auto other = store_->Register(again, "req-42", "hash-b", EventFor(again));
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 1);
+}
+
+TEST_F(CaseStoreTest, GetUnknownCaseIsNotFound) {
+  auto r = store_->Get("case_nope", clerk_, "r", [](const v1::Case&) { return true; });
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CaseStoreTest, RelayDeliversInOrderAndStopsAtAFailure) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    v1::Case c = NewCase();
+    ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
+    ids.push_back(c.case_id());
+  }
+  EXPECT_EQ(*store_->CountPendingEvents(), 3);
+  std::vector<std::string> seen;
+  auto r = store_->RelayBatch(10, [&](const petition::v1::CaseEvent& e) {
+    seen.push_back(e.case_id());
+    return seen.size() == 2 ? absl::UnavailableError("supervision down") : absl::OkStatus();
+  });
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->failed);
+  EXPECT_EQ(r->delivered, 1);
+  EXPECT_EQ(seen, (std::vector<std::string>{ids[0], ids[1]}));
+  EXPECT_EQ(*store_->CountPendingEvents(), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE last_error LIKE '%supervision down%'"), 1);
+
+  seen.clear();
+  r = store_->RelayBatch(10, [&](const petition::v1::CaseEvent& e) {
+    seen.push_back(e.case_id());
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->delivered, 2);
+  EXPECT_EQ(seen, (std::vector<std::string>{ids[1], ids[2]}));  // the failed one first, again
+  EXPECT_EQ(*store_->CountPendingEvents(), 0);
+}
+
+TEST_F(CaseStoreTest, OnlyOneRelayAtATime) {
+  v1::Case c = NewCase();
+  ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
+  bool inner_ran = false;
+  auto outer = store_->RelayBatch(10, [&](const petition::v1::CaseEvent&) {
+    auto inner = store_->RelayBatch(10, [&](const petition::v1::CaseEvent&) {
+      inner_ran = true;
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(inner.ok());
+    EXPECT_TRUE(inner->lock_held_elsewhere);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(outer.ok());
+  EXPECT_FALSE(inner_ran);
+  EXPECT_EQ(outer->delivered, 1);
+}
+
+}  // namespace
+}  // namespace petition::intake
