@@ -1,0 +1,69 @@
+// The township's deadline policy and the counting rules (API.md "Counting"):
+// - the start day is the day of the event in the township's time zone and is
+//   not counted;
+// - N working days end on the N-th working day after it;
+// - N calendar days end N days after it and, with roll_to_working_day, move
+//   forward to the next working day when that day is not one (顺延);
+// - an extension of E days makes the limit N + E from the same start, and
+//   rolls once, at the end;
+// - a deadline is met when its event happens on or before the due date.
+// The regulation's values are the defaults (信访工作条例 A22, A34, A35); a
+// township like 团堡镇 sets ORDINARY 7 and COMPLEX 15 working days.
+#ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_POLICY_H_
+#define PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_POLICY_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "common/working_calendar.h"
+
+namespace petition::supervision {
+
+enum class DayUnit { kCalendarDays, kWorkingDays };
+
+struct Limit {
+  int days = 0;
+  DayUnit unit = DayUnit::kCalendarDays;
+};
+
+struct DeadlinePolicy {
+  std::string time_zone = "Asia/Shanghai";
+  Limit acceptance{15, DayUnit::kCalendarDays};
+  Limit handling_simple{10, DayUnit::kWorkingDays};
+  Limit handling_ordinary{60, DayUnit::kCalendarDays};
+  Limit handling_complex{60, DayUnit::kCalendarDays};
+  Limit extension_max{30, DayUnit::kCalendarDays};
+  Limit review_window{30, DayUnit::kCalendarDays};
+  Limit due_soon{2, DayUnit::kWorkingDays};
+  bool roll_to_working_day = true;
+
+  // The national regulation's values.
+  static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }
+};
+
+// Working-day arithmetic as the calendar owner (scheduling) answers it.
+class WorkingDayOracle {
+ public:
+  virtual ~WorkingDayOracle() = default;
+  // The n-th working day after `from` (`from` not counted), n >= 1.
+  virtual absl::StatusOr<WorkingDayResult> AddWorkingDays(absl::CivilDay from, int n) = 0;
+};
+
+// The due date of a limit counted from `start`, extended by `extension_days`.
+absl::StatusOr<WorkingDayResult> ComputeDueDate(absl::CivilDay start, Limit limit,
+                                                int extension_days, bool roll_to_working_day,
+                                                WorkingDayOracle& oracle);
+
+enum class DeadlineState { kOpen, kDueSoon, kOverdue, kMet, kMissed };
+
+// The state of a deadline on `today`, given the day its event happened (if it did).
+// DUE_SOON is set by the supervision scanner, which knows working days; here a
+// pending deadline is OPEN until its due date has passed, then OVERDUE.
+DeadlineState StateOn(absl::CivilDay today, absl::CivilDay due,
+                      std::optional<absl::CivilDay> event_day);
+
+}  // namespace petition::supervision
+
+#endif  // PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_POLICY_H_

@@ -1,0 +1,41 @@
+// supervision: deadlines, overdue, supervision orders, accountability.
+// Wiring only.
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "common/dates.h"
+#include "common/grpc_server.h"
+#include "common/service_main.h"
+#include "services/supervision/service/calendar_client.h"
+#include "services/supervision/service/supervision_service.h"
+#include "services/supervision/store/deadline_store.h"
+
+ABSL_FLAG(std::string, scheduling_addr, "127.0.0.1:50052",
+          "scheduling's gRPC address (the working-day calendar).");
+ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The township's time zone.");
+
+int main(int argc, char** argv) {
+  petition::ServiceSpec spec;
+  spec.name = "supervision";
+  spec.default_grpc_port = 50053;
+  spec.default_metrics_port = 9103;
+  spec.migrations = &SupervisionMigrations();
+  spec.statements = petition::supervision::DeadlineStore::Statements();
+  return petition::RunService(
+      argc, argv, spec,
+      [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
+        auto policy = petition::supervision::DeadlinePolicy::Regulation();
+        policy.time_zone = absl::GetFlag(FLAGS_time_zone);
+        auto zone = petition::LoadZone(policy.time_zone);
+        if (!zone.ok()) return zone.status();
+        auto store = std::make_shared<petition::supervision::DeadlineStore>(ctx.pool);
+        auto calendar = std::make_shared<petition::supervision::CalendarClient>(
+            petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr)));
+        petition::ServiceParts parts;
+        parts.services.push_back(std::make_unique<petition::supervision::SupervisionService>(
+            store.get(), calendar.get(), policy, *zone));
+        parts.keep_alive = {store, calendar};
+        return parts;
+      });
+}
