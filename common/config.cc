@@ -8,8 +8,12 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+
+ABSL_FLAG(std::string, log_level, "info",
+          "Least severe log level written: debug, info, warn, error.");
 
 namespace petition {
 namespace {
@@ -50,7 +54,22 @@ std::vector<char*> InitConfig(std::string_view service, int argc, char** argv) {
     std::cerr << service << ": " << s.message() << std::endl;
     std::exit(2);
   }
-  return absl::ParseCommandLine(argc, argv);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  log::SetService(service);
+  const std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level == "debug") {
+    log::SetMinLevel(log::Level::kDebug);
+  } else if (level == "warn") {
+    log::SetMinLevel(log::Level::kWarn);
+  } else if (level == "error") {
+    log::SetMinLevel(log::Level::kError);
+  } else if (level == "info") {
+    log::SetMinLevel(log::Level::kInfo);
+  } else {
+    std::cerr << service << ": --log_level must be debug, info, warn or error" << std::endl;
+    std::exit(2);
+  }
+  return positional;
 }
 
 }  // namespace petition

@@ -20,8 +20,9 @@ std::vector<std::string> EnvNamesForFlag(std::string_view service, std::string_v
 absl::Status ApplyEnvOverrides(std::string_view service,
                                const char* (*lookup)(const char*) = nullptr);
 
-// Env overrides, then the command line (which wins). Exits with a message on a
-// bad value. Returns positional arguments.
+// Env overrides, then the command line (which wins); then names the log's
+// service and applies --log_level (a flag every process has). Exits with a
+// message on a bad value. Returns positional arguments.
 std::vector<char*> InitConfig(std::string_view service, int argc, char** argv);
 
 }  // namespace petition

@@ -14,8 +14,9 @@ TEST(DatesTest, ParsesStrictDates) {
 }
 
 TEST(DatesTest, RejectsMalformedAndImpossibleDates) {
-  for (const char* bad : {"", "2026-2-28", "2026/02/28", "2026-02-30", "2025-02-29", "2026-13-01",
-                          "2026-00-10", "20260228", "2026-02-28T00:00", "abcd-ef-gh", "0999-01-01"}) {
+  for (const char* bad :
+       {"", "2026-2-28", "2026/02/28", "2026-02-30", "2025-02-29", "2026-13-01", "2026-00-10",
+        "20260228", "2026-02-28T00:00", "abcd-ef-gh", "0999-01-01"}) {
     EXPECT_EQ(ParseDate(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
@@ -25,8 +26,8 @@ TEST(DatesTest, DayOfUsesTheTownshipZone) {
   ASSERT_TRUE(zone.ok());
   // 2026-03-01T17:30:00Z is 2026-03-02 01:30 in Beijing.
   google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 17, 30, 0),
-                                                     absl::UTCTimeZone())));
+  ts.set_seconds(absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilSecond(2026, 3, 1, 17, 30, 0), absl::UTCTimeZone())));
   EXPECT_EQ(DayOf(ts, *zone), absl::CivilDay(2026, 3, 2));
   EXPECT_EQ(DayOf(ts, absl::UTCTimeZone()), absl::CivilDay(2026, 3, 1));
   EXPECT_FALSE(LoadZone("Mars/Olympus").ok());

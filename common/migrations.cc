@@ -73,10 +73,10 @@ absl::Status ApplyMigrations(pqxx::connection& conn, std::string_view schema_vie
       const std::string sum = Sha256Hex(m.sql);
       if (auto it = done.find(m.version); it != done.end()) {
         if (it->second.second != sum) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "migration ", m.name, " was changed after it was applied to schema ", schema,
-              " (recorded sha256 ", it->second.second, ", file ", sum,
-              "): add a new migration instead of editing an applied one"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("migration ", m.name, " was changed after it was applied to schema ",
+                           schema, " (recorded sha256 ", it->second.second, ", file ", sum,
+                           "): add a new migration instead of editing an applied one"));
         }
         continue;
       }

@@ -30,7 +30,8 @@ class MigrationsTest : public ::testing::Test {
   testing::ScratchSchema schema_{"mig"};
   std::vector<Migration> migrations_ = {
       {1, "0001_items.sql", "CREATE TABLE items (id int PRIMARY KEY);"},
-      {2, "0002_more.sql", "ALTER TABLE items ADD COLUMN name text; INSERT INTO items VALUES (1, 'a');"},
+      {2, "0002_more.sql",
+       "ALTER TABLE items ADD COLUMN name text; INSERT INTO items VALUES (1, 'a');"},
   };
 };
 
@@ -44,9 +45,8 @@ TEST_F(MigrationsTest, AppliesInOrderOnceAndRecords) {
   EXPECT_EQ(applied, 0);
   // Tables landed in the service's schema, not in public.
   pqxx::nontransaction tx(*conn);
-  EXPECT_EQ(tx.exec1("SELECT count(*) FROM " + tx.quote_name(schema_.name()) + ".items")[0]
-                .as<int>(),
-            1);
+  EXPECT_EQ(
+      tx.exec1("SELECT count(*) FROM " + tx.quote_name(schema_.name()) + ".items")[0].as<int>(), 1);
 }
 
 TEST_F(MigrationsTest, NewFilesApplyLater) {
@@ -76,8 +76,7 @@ TEST_F(MigrationsTest, FailedFileIsRolledBackAndNotRecorded) {
   EXPECT_EQ(applied, 2);
   EXPECT_EQ(Recorded().size(), 2u);
   pqxx::nontransaction tx(*conn);
-  EXPECT_EQ(tx.exec1("SELECT to_regclass(" + tx.quote(schema_.name() + ".other") +
-                     ") IS NULL")[0]
+  EXPECT_EQ(tx.exec1("SELECT to_regclass(" + tx.quote(schema_.name() + ".other") + ") IS NULL")[0]
                 .as<bool>(),
             true);
 }
@@ -109,8 +108,7 @@ TEST_F(MigrationsTest, ConcurrentReplicasApplyEachFileOnce) {
 }
 
 TEST(Sha256Test, KnownAnswer) {
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

@@ -119,9 +119,10 @@ TEST_F(PgPoolTest, BrokenConnectionsAreReplaced) {
   {
     pqxx::connection admin(testing::AdminDsn());
     pqxx::nontransaction tx(admin);
-    tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
-            "pg_backend_pid() AND query NOT LIKE '%pg_stat_activity%' AND pid = " +
-            std::to_string(pid));
+    tx.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+        "pg_backend_pid() AND query NOT LIKE '%pg_stat_activity%' AND pid = " +
+        std::to_string(pid));
   }
   int new_pid = 0;
   absl::Status s = pool_->Read([&](pqxx::work& tx) {

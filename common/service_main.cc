@@ -22,17 +22,9 @@ ABSL_FLAG(int, pg_connect_timeout_s, 30, "How long to wait for PostgreSQL at sta
 ABSL_FLAG(int, grpc_max_threads, 16, "gRPC handler threads at most.");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write grpc=N and metrics=M there once serving (for tests on port 0).");
-ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error.");
 
 namespace petition {
 namespace {
-
-log::Level ParseLevel(const std::string& s) {
-  if (s == "debug") return log::Level::kDebug;
-  if (s == "warn") return log::Level::kWarn;
-  if (s == "error") return log::Level::kError;
-  return log::Level::kInfo;
-}
 
 // Waits for PostgreSQL with a growing backoff; a service started beside its
 // database (compose, Kubernetes) must not crash-loop while it comes up.
@@ -64,8 +56,6 @@ int Fail(const absl::Status& status) {
 int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuilder& build) {
   BlockShutdownSignals();
   InitConfig(spec.name, argc, argv);
-  log::SetService(spec.name);
-  log::SetMinLevel(ParseLevel(absl::GetFlag(FLAGS_log_level)));
 
   const std::string host = absl::GetFlag(FLAGS_host);
   int grpc_port = absl::GetFlag(FLAGS_grpc_port);
@@ -115,8 +105,8 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   if (parts->start) parts->start();
   (*server)->SetServing(true);
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
-    absl::Status s = WritePortFile(
-        port_file, {{"grpc", (*server)->port()}, {"metrics", (*metrics)->port()}});
+    absl::Status s =
+        WritePortFile(port_file, {{"grpc", (*server)->port()}, {"metrics", (*metrics)->port()}});
     if (!s.ok()) return Fail(s);
   }
   log::Info("serving", {{"grpc", absl::StrCat(host, ":", (*server)->port())},

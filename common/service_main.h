@@ -42,8 +42,8 @@ struct ServiceSpec {
 // stop hook for background loops (called before the pool is destroyed).
 struct ServiceParts {
   std::vector<std::unique_ptr<grpc::Service>> services;
-  std::function<void()> start;  // after the server is serving (may be empty)
-  std::function<void()> stop;   // on shutdown (may be empty)
+  std::function<void()> start;                    // after the server is serving (may be empty)
+  std::function<void()> stop;                     // on shutdown (may be empty)
   std::vector<std::shared_ptr<void>> keep_alive;  // objects the services use
 };
 

@@ -32,8 +32,8 @@ TEST(StatusTest, CanonicalNames) {
 }
 
 TEST(StatusTest, FieldViolationsSurviveTheGrpcRoundTrip) {
-  absl::Status s = InvalidFields({{"petitioners[0].idNumber", "bad check digit"},
-                                  {"headcount", "must be at least 1"}});
+  absl::Status s = InvalidFields(
+      {{"petitioners[0].idNumber", "bad check digit"}, {"headcount", "must be at least 1"}});
   grpc::Status wire = ToGrpcStatus(s);
   EXPECT_EQ(wire.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   absl::Status back = FromGrpcStatus(wire);

@@ -30,8 +30,8 @@ absl::Status WorkingCalendar::AddHoliday(absl::CivilDay day, std::string name) {
 
 absl::Status WorkingCalendar::AddMakeupWorkday(absl::CivilDay day, std::string name) {
   if (!IsWeekend(day)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(FormatDate(day), " is a weekday; only a weekend day can be a make-up working day"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        FormatDate(day), " is a weekday; only a weekend day can be a make-up working day"));
   }
   if (holidays_.contains(day)) {
     return absl::InvalidArgumentError(
@@ -67,8 +67,7 @@ DayInfo WorkingCalendar::Classify(absl::CivilDay day) const {
   return info;
 }
 
-absl::StatusOr<WorkingDayResult> WorkingCalendar::AddWorkingDays(absl::CivilDay from,
-                                                                 int n) const {
+absl::StatusOr<WorkingDayResult> WorkingCalendar::AddWorkingDays(absl::CivilDay from, int n) const {
   if (n < 1 || n > kMaxWorkingDays) {
     return absl::InvalidArgumentError(
         absl::StrCat("days must be between 1 and ", kMaxWorkingDays, ", got ", n));

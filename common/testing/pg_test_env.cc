@@ -15,7 +15,8 @@ namespace petition::testing {
 namespace {
 
 std::string UniqueName(std::string_view prefix) {
-  return absl::AsciiStrToLower(absl::StrCat("t_", std::string(prefix), "_", NewId("x").substr(2, 12)));
+  return absl::AsciiStrToLower(
+      absl::StrCat("t_", std::string(prefix), "_", NewId("x").substr(2, 12)));
 }
 
 std::string ReadFile(const std::string& path) {

@@ -1,0 +1,387 @@
+#include "services/gateway/gateway.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/log.h"
+#include "common/request_context.h"
+#include "common/status.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "petition/v1/http.pb.h"
+#include "petition/v1/intake.grpc.pb.h"
+#include "petition/v1/scheduling.grpc.pb.h"
+#include "petition/v1/supervision.grpc.pb.h"
+
+namespace petition::gateway {
+namespace {
+
+constexpr char kHealthCheckMethod[] = "/grpc.health.v1.Health/Check";
+constexpr char kUnmatchedRoute[] = "unmatched";
+
+// The generated descriptors are only in the pool when their object files are
+// linked: name one symbol of each file so they are.
+void LinkDescriptors() {
+  (void)petition::intake::v1::Case::descriptor();
+  (void)petition::scheduling::v1::Calendar::descriptor();
+  (void)petition::supervision::v1::CaseDeadlines::descriptor();
+  (void)petition::v1::HttpRule::descriptor();
+}
+
+bool ValidRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  }
+  return true;
+}
+
+grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  for (const grpc::Slice& slice : slices) {
+    out.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Gateway::Exchange {
+  std::string method;
+  std::string path;
+  std::string route = kUnmatchedRoute;
+  std::string request_id;
+  absl::Time start;
+  HttpResponder respond;
+};
+
+Gateway::Gateway(GatewayOptions options, std::unique_ptr<Auth> auth)
+    : options_(std::move(options)), auth_(std::move(auth)) {}
+
+Gateway::~Gateway() { Shutdown(); }
+
+absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options,
+                                                         std::unique_ptr<Auth> auth,
+                                                         prometheus::Registry* registry) {
+  std::unique_ptr<Gateway> gateway(new Gateway(std::move(options), std::move(auth)));
+  if (absl::Status status = gateway->AddRoutes(); !status.ok()) return status;
+  if (registry != nullptr) {
+    gateway->requests_total_ = &prometheus::BuildCounter()
+                                    .Name("http_requests_total")
+                                    .Help("HTTP requests by method, route template and status")
+                                    .Register(*registry);
+    gateway->request_seconds_ = &prometheus::BuildHistogram()
+                                     .Name("http_request_duration_seconds")
+                                     .Help("HTTP request latency by method and route template")
+                                     .Register(*registry);
+  }
+  return gateway;
+}
+
+absl::Status Gateway::AddRoutes() {
+  LinkDescriptors();
+  const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
+  RouteTable::Builder builder;
+  for (const auto& [name, channel] : options_.channels) {
+    const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
+    if (service == nullptr) {
+      return absl::NotFoundError(absl::StrCat("service ", name, " is not linked in"));
+    }
+    auto stub = std::make_unique<grpc::GenericStub>(channel);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      if (!method->options().HasExtension(v1::http)) continue;
+      Endpoint endpoint;
+      endpoint.method = method;
+      endpoint.rule = method->options().GetExtension(v1::http);
+      endpoint.grpc_method = absl::StrCat("/", service->full_name(), "/", method->name());
+      endpoint.stub = stub.get();
+      if (method->client_streaming() || method->server_streaming()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(method->full_name(), ": streaming methods cannot be mapped to REST"));
+      }
+      std::string verb = absl::AsciiStrToUpper(endpoint.rule.method());
+      if (absl::Status status = builder.Add(verb, endpoint.rule.path(), endpoints_.size());
+          !status.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(method->full_name(), " (petition.v1.http): ", status.message()));
+      }
+      endpoints_.push_back(std::move(endpoint));
+    }
+    stubs_.emplace(name, std::move(stub));
+  }
+  for (auto [kind, path] : {std::pair{Kind::kHealthz, "/healthz"},
+                            {Kind::kReadyz, "/readyz"},
+                            {Kind::kOpenApi, "/openapi.json"},
+                            {Kind::kDocs, "/docs"}}) {
+    Endpoint endpoint;
+    endpoint.kind = kind;
+    endpoint.rule.set_method("GET");
+    endpoint.rule.set_path(path);
+    endpoint.rule.set_public_(true);
+    if (absl::Status status = builder.Add("GET", path, endpoints_.size()); !status.ok()) {
+      return status;
+    }
+    endpoints_.push_back(std::move(endpoint));
+  }
+  absl::StatusOr<std::unique_ptr<RouteTable>> routes = std::move(builder).Build();
+  if (!routes.ok()) return routes.status();
+  routes_ = *std::move(routes);
+
+  std::vector<OpenApi::Operation> operations;
+  for (const auto& route : routes_->routes()) {
+    Endpoint& endpoint = endpoints_[route->payload];
+    if (endpoint.kind != Kind::kUpstream) continue;
+    absl::StatusOr<Transcoder> transcoder =
+        Transcoder::Create(endpoint.method->input_type(), endpoint.rule.body(), route->variables);
+    if (!transcoder.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          endpoint.method->full_name(), " (petition.v1.http): ", transcoder.status().message()));
+    }
+    endpoint.transcoder = std::make_unique<Transcoder>(*std::move(transcoder));
+    operations.push_back({endpoint.method, endpoint.rule});
+  }
+  OpenApi openapi(std::move(operations));
+  openapi_json_ = openapi.Json();
+  docs_html_ = openapi.Html();
+  return absl::OkStatus();
+}
+
+void Gateway::Handle(HttpRequest request, HttpResponder respond) {
+  auto exchange = std::make_shared<Exchange>();
+  exchange->method = request.method;
+  exchange->path = request.path;
+  exchange->start = absl::Now();
+  absl::string_view request_id = request.Header(kRequestIdHeader);
+  exchange->request_id =
+      ValidRequestId(request_id) ? std::string(request_id) : petition::NewRequestId();
+  exchange->respond = std::move(respond);
+
+  RouteTable::MatchResult match = routes_->Match(request.method, request.path);
+  switch (match.outcome) {
+    case RouteTable::Outcome::kNotFound:
+      return FinishError(*exchange, absl::NotFoundError(absl::StrCat(
+                                        "no route for ", request.method, " ", request.path)));
+    case RouteTable::Outcome::kMethodNotAllowed: {
+      HttpResponse response;
+      response.status = 405;
+      std::string allowed = absl::StrJoin(match.allowed, ", ");
+      response.headers.emplace_back("Allow", allowed);
+      response.body = absl::StrCat(R"({"error":{"code":"METHOD_NOT_ALLOWED","message":")",
+                                   log::JsonEscape(absl::StrCat(request.path, " allows ", allowed,
+                                                                ", not ", request.method)),
+                                   R"(","details":[]}})");
+      return Finish(*exchange, std::move(response));
+    }
+    case RouteTable::Outcome::kMatched:
+      break;
+  }
+  exchange->route = match.route->path_template;
+  const Endpoint& endpoint = endpoints_[match.route->payload];
+  HttpResponse response;
+  switch (endpoint.kind) {
+    case Kind::kUpstream:
+      return CallUpstream(std::move(exchange), endpoint, match, request);
+    case Kind::kReadyz:
+      return CheckReadiness(std::move(exchange));
+    case Kind::kHealthz:
+      response.body = R"({"status":"ok"})";
+      break;
+    case Kind::kOpenApi:
+      response.body = openapi_json_;
+      break;
+    case Kind::kDocs:
+      response.content_type = "text/html; charset=utf-8";
+      response.body = docs_html_;
+      break;
+  }
+  Finish(*exchange, std::move(response));
+}
+
+void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& endpoint,
+                           const RouteTable::MatchResult& match, const HttpRequest& request) {
+  absl::StatusOr<Principal> principal = auth_->Authorize(
+      endpoint.rule, request.Header("authorization"), request.Header("x-api-key"), absl::Now());
+  if (!principal.ok()) return FinishError(*exchange, principal.status());
+
+  google::protobuf::MessageFactory* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<google::protobuf::Message> message(
+      factory->GetPrototype(endpoint.method->input_type())->New());
+  absl::Status status =
+      endpoint.transcoder->ToRequest(request.body, request.query, match.bindings, message.get());
+  if (!status.ok()) return FinishError(*exchange, status);
+
+  struct Call {
+    grpc::ClientContext context;
+    grpc::ByteBuffer request;
+    grpc::ByteBuffer response;
+  };
+  auto call = std::make_shared<Call>();
+  call->request = ToByteBuffer(message->SerializeAsString());
+  call->context.set_deadline(absl::ToChronoTime(absl::Now() + options_.upstream_timeout));
+  petition::PropagateToClient(call->context, exchange->request_id, &*principal);
+  if (!Track(&call->context)) {
+    return FinishError(*exchange, absl::UnavailableError("the gateway is shutting down"));
+  }
+  const google::protobuf::Descriptor* output = endpoint.method->output_type();
+  endpoint.stub->UnaryCall(
+      &call->context, endpoint.grpc_method, grpc::StubOptions(), &call->request, &call->response,
+      [this, call, exchange = std::move(exchange), output](grpc::Status grpc_status) {
+        if (!grpc_status.ok()) {
+          FinishError(*exchange, petition::FromGrpcStatus(grpc_status));
+        } else {
+          std::unique_ptr<google::protobuf::Message> reply(
+              google::protobuf::MessageFactory::generated_factory()->GetPrototype(output)->New());
+          grpc::ProtoBufferReader reader(&call->response);
+          absl::StatusOr<std::string> json =
+              reply->ParseFromZeroCopyStream(&reader)
+                  ? Transcoder::ToJson(*reply)
+                  : absl::InternalError(
+                        absl::StrCat("cannot parse the ", output->full_name(), " from upstream"));
+          if (json.ok()) {
+            HttpResponse response;
+            response.body = *std::move(json);
+            Finish(*exchange, std::move(response));
+          } else {
+            FinishError(*exchange, json.status());
+          }
+        }
+        // Last: Shutdown() may return (and the gateway go) once this is done.
+        Untrack(&call->context);
+      });
+}
+
+void Gateway::CheckReadiness(std::shared_ptr<Exchange> exchange) {
+  struct Check {
+    grpc::ClientContext context;
+    grpc::ByteBuffer request;
+    grpc::ByteBuffer response;
+  };
+  struct Tally {
+    absl::Mutex mu;
+    std::size_t remaining ABSL_GUARDED_BY(mu) = 0;
+    std::vector<std::string> down ABSL_GUARDED_BY(mu);
+  };
+  auto tally = std::make_shared<Tally>();
+  {
+    absl::MutexLock lock(&tally->mu);
+    tally->remaining = stubs_.size();
+  }
+  auto finish = [this, exchange, tally] {
+    std::vector<std::string> down;
+    {
+      absl::MutexLock lock(&tally->mu);
+      down = tally->down;
+    }
+    if (down.empty()) {
+      HttpResponse response;
+      response.body = R"({"status":"ready"})";
+      return Finish(*exchange, std::move(response));
+    }
+    std::sort(down.begin(), down.end());
+    FinishError(*exchange,
+                absl::UnavailableError(absl::StrCat("not ready: ", absl::StrJoin(down, "; "))));
+  };
+  if (stubs_.empty()) return finish();
+  for (const auto& [name, stub] : stubs_) {
+    auto check = std::make_shared<Check>();
+    // HealthCheckRequest{service: ""} is the empty message.
+    check->request = ToByteBuffer("");
+    check->context.set_deadline(absl::ToChronoTime(
+        absl::Now() + std::min(options_.readiness_timeout, options_.upstream_timeout)));
+    petition::PropagateToClient(check->context, exchange->request_id);
+    if (!Track(&check->context)) {
+      bool last;
+      {
+        absl::MutexLock lock(&tally->mu);
+        tally->down.push_back(absl::StrCat(name, " (gateway shutting down)"));
+        last = --tally->remaining == 0;
+      }
+      if (last) finish();
+      continue;
+    }
+    stub->UnaryCall(
+        &check->context, kHealthCheckMethod, grpc::StubOptions(), &check->request, &check->response,
+        [this, check, tally, finish, name = name](grpc::Status status) {
+          bool last;
+          {
+            absl::MutexLock lock(&tally->mu);
+            if (!status.ok()) {
+              std::string code(
+                  CanonicalCodeName(static_cast<absl::StatusCode>(status.error_code())));
+              tally->down.push_back(absl::StrCat(name, " (", code, ")"));
+            } else if (ByteBufferToString(check->response) != "\x08\x01") {
+              tally->down.push_back(absl::StrCat(name, " (NOT_SERVING)"));
+            }
+            last = --tally->remaining == 0;
+          }
+          if (last) finish();
+          Untrack(&check->context);
+        });
+  }
+}
+
+void Gateway::FinishError(Exchange& exchange, const absl::Status& status) {
+  HttpResponse response;
+  response.status = petition::HttpStatusForCode(status.code());
+  response.body = petition::ErrorJson(status);
+  Finish(exchange, std::move(response));
+}
+
+void Gateway::Finish(Exchange& exchange, HttpResponse response) {
+  response.headers.emplace_back("X-Request-Id", exchange.request_id);
+  const absl::Duration elapsed = absl::Now() - exchange.start;
+  const std::string code = absl::StrCat(response.status);
+  if (requests_total_ != nullptr) {
+    requests_total_->Add({{"method", exchange.method}, {"route", exchange.route}, {"code", code}})
+        .Increment();
+    request_seconds_
+        ->Add({{"method", exchange.method}, {"route", exchange.route}},
+              prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                                                      2.5, 5, 10})
+        .Observe(absl::ToDoubleSeconds(elapsed));
+  }
+  std::string previous = log::CurrentRequestId();
+  log::SetCurrentRequestId(exchange.request_id);
+  log::Info("http request", {{"method", exchange.method},
+                             {"path", exchange.path},
+                             {"route", exchange.route},
+                             {"status", code},
+                             {"ms", absl::StrCat(absl::ToDoubleMilliseconds(elapsed))}});
+  log::SetCurrentRequestId(std::move(previous));
+  std::move(exchange.respond)(std::move(response));
+}
+
+bool Gateway::Track(grpc::ClientContext* context) {
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) return false;
+  in_flight_.insert(context);
+  return true;
+}
+
+void Gateway::Untrack(grpc::ClientContext* context) {
+  absl::MutexLock lock(&mu_);
+  in_flight_.erase(context);
+}
+
+void Gateway::Shutdown() {
+  absl::MutexLock lock(&mu_);
+  shut_down_ = true;
+  for (grpc::ClientContext* context : in_flight_) context->TryCancel();
+  mu_.Await(absl::Condition(
+      +[](absl::flat_hash_set<grpc::ClientContext*>* in_flight) { return in_flight->empty(); },
+      &in_flight_));
+}
+
+}  // namespace petition::gateway

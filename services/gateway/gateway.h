@@ -1,0 +1,105 @@
+// The gateway's request handler: routes a REST request by the
+// (petition.v1.http) annotations, authenticates and authorises it, transcodes
+// it to the request message, calls the service by method name over a
+// grpc::GenericStub (asynchronously) and transcodes the answer back. Also
+// serves /healthz, /readyz, /openapi.json and /docs, records
+// http_requests_total / http_request_duration_seconds and logs one line per
+// request.
+#ifndef PETITION_SERVICES_GATEWAY_GATEWAY_H_
+#define PETITION_SERVICES_GATEWAY_GATEWAY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+#include "services/gateway/auth.h"
+#include "services/gateway/http_handler.h"
+#include "services/gateway/openapi.h"
+#include "services/gateway/route_table.h"
+#include "services/gateway/transcoder.h"
+
+namespace petition::gateway {
+
+struct GatewayOptions {
+  // Service full name ("petition.intake.v1.Intake") -> channel. Every method
+  // of these services with a (petition.v1.http) option becomes a route; the
+  // services are also what /readyz checks.
+  std::map<std::string, std::shared_ptr<grpc::ChannelInterface>> channels;
+  absl::Duration upstream_timeout = absl::Seconds(10);
+  absl::Duration readiness_timeout = absl::Seconds(2);
+};
+
+class Gateway : public HttpHandler {
+ public:
+  // Fails when a service is not in the generated descriptor pool, or an
+  // annotation is malformed or clashes with another. `registry` may be null.
+  static absl::StatusOr<std::unique_ptr<Gateway>> Create(GatewayOptions options,
+                                                         std::unique_ptr<Auth> auth,
+                                                         prometheus::Registry* registry);
+  ~Gateway() override;
+
+  void Handle(HttpRequest request, HttpResponder respond) override;
+
+  // Cancels the upstream calls in flight and waits for their completions.
+  // New upstream requests are answered 503 from then on.
+  void Shutdown();
+
+  const RouteTable& routes() const { return *routes_; }
+
+ private:
+  enum class Kind { kUpstream, kHealthz, kReadyz, kOpenApi, kDocs };
+  struct Endpoint {
+    Kind kind = Kind::kUpstream;
+    const google::protobuf::MethodDescriptor* method = nullptr;  // kUpstream
+    v1::HttpRule rule;
+    std::string grpc_method;  // "/petition.intake.v1.Intake/GetCase"
+    std::unique_ptr<Transcoder> transcoder;
+    grpc::GenericStub* stub = nullptr;
+  };
+  struct Exchange;  // one HTTP request on its way through
+
+  Gateway(GatewayOptions options, std::unique_ptr<Auth> auth);
+
+  absl::Status AddRoutes();
+  void CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& endpoint,
+                    const RouteTable::MatchResult& match, const HttpRequest& request);
+  void CheckReadiness(std::shared_ptr<Exchange> exchange);
+  void Finish(Exchange& exchange, HttpResponse response);
+  void FinishError(Exchange& exchange, const absl::Status& status);
+
+  // Registers a call in flight; false once shut down.
+  bool Track(grpc::ClientContext* context);
+  void Untrack(grpc::ClientContext* context);
+
+  GatewayOptions options_;
+  std::unique_ptr<Auth> auth_;
+  std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;
+  std::vector<Endpoint> endpoints_;
+  std::unique_ptr<RouteTable> routes_;
+  std::string openapi_json_;
+  std::string docs_html_;
+
+  prometheus::Family<prometheus::Counter>* requests_total_ = nullptr;
+  prometheus::Family<prometheus::Histogram>* request_seconds_ = nullptr;
+
+  absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  absl::flat_hash_set<grpc::ClientContext*> in_flight_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace petition::gateway
+
+#endif  // PETITION_SERVICES_GATEWAY_GATEWAY_H_

@@ -1,0 +1,353 @@
+// The gateway end to end over loopback: a real HttpServer in front of a
+// Gateway whose scheduling upstream is an in-process fake gRPC server and
+// whose intake and supervision upstreams are down.
+#include "services/gateway/gateway.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "common/status.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "gtest/gtest.h"
+#include "petition/v1/scheduling.grpc.pb.h"
+#include "services/gateway/http_server.h"
+
+namespace petition::gateway {
+namespace {
+
+using ::testing::HasSubstr;
+
+class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* AddWorkingDays(
+      grpc::CallbackServerContext* context, const scheduling::v1::AddWorkingDaysRequest* request,
+      scheduling::v1::AddWorkingDaysResponse* response) override {
+    {
+      absl::MutexLock lock(&mu_);
+      metadata_.clear();
+      for (const auto& [key, value] : context->client_metadata()) {
+        metadata_[std::string(key.data(), key.size())] = std::string(value.data(), value.size());
+      }
+    }
+    response->set_date(absl::StrCat(request->from(), "+", request->days()));
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* PutCalendar(grpc::CallbackServerContext* context,
+                                        const scheduling::v1::PutCalendarRequest* request,
+                                        scheduling::v1::Calendar* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(InvalidField("holidays[0].date", "not a date")));
+    return reactor;
+  }
+
+  std::map<std::string, std::string> metadata() {
+    absl::MutexLock lock(&mu_);
+    return metadata_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, std::string> metadata_ ABSL_GUARDED_BY(mu_);
+};
+
+struct Reply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+// A minimal blocking HTTP/1.1 client on one connection.
+class Client {
+ public:
+  explicit Client(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  ~Client() { close(fd_); }
+
+  bool connected() const { return connected_; }
+
+  Reply Send(const std::string& method, const std::string& target, const std::string& body = "",
+             const std::vector<std::string>& headers = {}) {
+    std::string request = absl::StrCat(method, " ", target, " HTTP/1.1\r\nHost: test\r\n");
+    for (const std::string& header : headers) absl::StrAppend(&request, header, "\r\n");
+    if (!body.empty() || method == "POST" || method == "PUT") {
+      absl::StrAppend(&request, "Content-Length: ", body.size(), "\r\n");
+    }
+    absl::StrAppend(&request, "\r\n", body);
+    std::size_t sent = 0;
+    while (sent < request.size()) {
+      ssize_t n = send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;  // the server may answer (413) and close before reading it all
+      sent += static_cast<std::size_t>(n);
+    }
+    return Receive();
+  }
+
+  // True when the server closed the connection.
+  bool Closed() {
+    char c;
+    return recv(fd_, &c, 1, 0) <= 0;
+  }
+
+ private:
+  Reply Receive() {
+    Reply reply;
+    std::size_t header_end;
+    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Fill()) return reply;
+    }
+    std::vector<std::string> lines = absl::StrSplit(buffer_.substr(0, header_end), "\r\n");
+    std::vector<std::string> status_line = absl::StrSplit(lines[0], ' ');
+    if (status_line.size() < 2 || !absl::SimpleAtoi(status_line[1], &reply.status)) return reply;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(lines[i], absl::MaxSplits(": ", 1));
+      reply.headers[absl::AsciiStrToLower(kv.first)] = kv.second;
+    }
+    std::size_t length = 0;
+    (void)absl::SimpleAtoi(reply.headers["content-length"], &length);
+    while (buffer_.size() < header_end + 4 + length) {
+      if (!Fill()) break;
+    }
+    reply.body = buffer_.substr(header_end + 4, length);
+    buffer_.erase(0, header_end + 4 + length);
+    return reply;
+  }
+
+  bool Fill() {
+    char chunk[16384];
+    ssize_t n = recv(fd_, chunk, sizeof(chunk), 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::ServerBuilder builder;
+    int grpc_port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &grpc_port);
+    builder.RegisterService(&scheduling_);
+    grpc_server_ = builder.BuildAndStart();
+    ASSERT_NE(grpc_server_, nullptr);
+
+    GatewayOptions options;
+    options.channels["petition.scheduling.v1.Scheduling"] = grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", grpc_port), grpc::InsecureChannelCredentials());
+    // Nothing listens on port 1.
+    options.channels["petition.intake.v1.Intake"] =
+        grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+    options.channels["petition.supervision.v1.Supervision"] =
+        grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+    options.upstream_timeout = absl::Seconds(10);
+    absl::StatusOr<std::unique_ptr<Auth>> auth = Auth::Create("secret", "k1=county:county");
+    ASSERT_TRUE(auth.ok());
+    registry_ = std::make_shared<prometheus::Registry>();
+    absl::StatusOr<std::unique_ptr<Gateway>> gateway =
+        Gateway::Create(std::move(options), *std::move(auth), registry_.get());
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+
+    HttpServerOptions server_options;
+    server_options.port = 0;
+    server_options.max_body_bytes = 1000;
+    absl::StatusOr<std::unique_ptr<HttpServer>> server =
+        HttpServer::Start(server_options, gateway_.get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Stop();
+    if (gateway_ != nullptr) gateway_->Shutdown();
+    server_.reset();
+    gateway_.reset();
+    if (grpc_server_ != nullptr) grpc_server_->Shutdown();
+  }
+
+  std::string Token(std::vector<std::string> roles) {
+    Jwt::Claims claims;
+    claims.subject = "official_9";
+    claims.roles = std::move(roles);
+    claims.unit_id = "unit_2";
+    claims.expires_at = absl::Now() + absl::Hours(1);
+    return absl::StrCat("Authorization: Bearer ", Jwt("secret").Mint(claims));
+  }
+
+  Reply Get(const std::string& target, const std::vector<std::string>& headers = {}) {
+    Client client(server_->port());
+    EXPECT_TRUE(client.connected());
+    return client.Send("GET", target, "", headers);
+  }
+
+  double Count(const std::string& route, const std::string& code) {
+    for (const auto& family : registry_->Collect()) {
+      if (family.name != "http_requests_total") continue;
+      for (const auto& metric : family.metric) {
+        std::map<std::string, std::string> labels;
+        for (const auto& label : metric.label) labels[label.name] = label.value;
+        if (labels["route"] == route && labels["code"] == code) return metric.counter.value;
+      }
+    }
+    return 0;
+  }
+
+  FakeScheduling scheduling_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<Gateway> gateway_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(GatewayTest, Healthz) {
+  Reply reply = Get("/healthz");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"({"status":"ok"})");
+  EXPECT_EQ(reply.headers["content-type"], "application/json");
+  EXPECT_EQ(reply.headers["x-request-id"].size(), 32u);
+}
+
+TEST_F(GatewayTest, TranscodesARequestToTheServiceAndBack) {
+  Reply reply = Get("/v1/calendar:addWorkingDays?from=2026-01-01&days=3",
+                    {Token({"clerk"}), "X-Request-Id: req-42"});
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body, R"({"date":"2026-01-01+3","provisional":false})");
+  EXPECT_EQ(reply.headers["x-request-id"], "req-42");
+  std::map<std::string, std::string> metadata = scheduling_.metadata();
+  EXPECT_EQ(metadata["x-request-id"], "req-42");
+  EXPECT_EQ(metadata["x-petition-sub"], "official_9");
+  EXPECT_EQ(metadata["x-petition-roles"], "clerk");
+  EXPECT_EQ(metadata["x-petition-unit"], "unit_2");
+  EXPECT_EQ(Count("/v1/calendar:addWorkingDays", "200"), 1);
+}
+
+TEST_F(GatewayTest, ServiceErrorsKeepTheirCodeAndDetails) {
+  Client client(server_->port());
+  Reply reply = client.Send("PUT", "/v1/calendars/2026", R"({"holidays":[{"date":"x"}]})",
+                            {Token({"admin"})});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body, HasSubstr(R"("code":"INVALID_ARGUMENT")"));
+  EXPECT_THAT(reply.body, HasSubstr(R"({"field":"holidays[0].date","reason":"not a date"})"));
+}
+
+TEST_F(GatewayTest, ServiceDownIs503) {
+  Reply reply = Get("/v1/cases/case_1", {Token({"clerk"})});
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_THAT(reply.body, HasSubstr(R"("code":"UNAVAILABLE")"));
+}
+
+TEST_F(GatewayTest, RoutingErrors) {
+  Reply reply = Get("/v1/nothing");
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_THAT(reply.body, HasSubstr(R"({"error":{"code":"NOT_FOUND")"));
+
+  Client client(server_->port());
+  reply = client.Send("DELETE", "/v1/calendars/2026");
+  EXPECT_EQ(reply.status, 405);
+  EXPECT_EQ(reply.headers["allow"], "GET, PUT");
+  EXPECT_THAT(reply.body, HasSubstr(R"({"error":{"code":"METHOD_NOT_ALLOWED")"));
+  EXPECT_EQ(Count("unmatched", "405"), 1);
+}
+
+TEST_F(GatewayTest, AuthErrors) {
+  EXPECT_EQ(Get("/v1/cases/case_1").status, 401);
+  EXPECT_EQ(Get("/v1/cases/case_1", {"Authorization: Bearer x.y.z"}).status, 401);
+  Reply reply = Get("/v1/cases/case_1", {Token({"county"})});
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_THAT(reply.body, HasSubstr(R"("code":"PERMISSION_DENIED")"));
+  EXPECT_EQ(Get("/v1/cases/case_1", {"X-Api-Key: k1"}).status, 403);
+  EXPECT_EQ(Get("/v1/cases/case_1", {"X-Api-Key: k2"}).status, 401);
+}
+
+TEST_F(GatewayTest, BadInputIs400) {
+  Client client(server_->port());
+  Reply reply = client.Send("PUT", "/v1/calendars/2026", "{not json", {Token({"admin"})});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body, HasSubstr(R"("code":"INVALID_ARGUMENT")"));
+  reply = client.Send("GET", "/v1/calendar:addWorkingDays?days=x", "", {Token({"admin"})});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body, HasSubstr(R"("field":"days")"));
+}
+
+TEST_F(GatewayTest, BodyOverTheLimitIs413) {
+  Client client(server_->port());
+  Reply reply =
+      client.Send("PUT", "/v1/calendars/2026", std::string(5000, ' '), {Token({"admin"})});
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_THAT(reply.body, HasSubstr(R"("code":"RESOURCE_EXHAUSTED")"));
+  EXPECT_TRUE(client.Closed());
+}
+
+TEST_F(GatewayTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  Client client(server_->port());
+  EXPECT_EQ(client.Send("GET", "/healthz").status, 200);
+  EXPECT_EQ(client
+                .Send("GET", "/v1/calendar:addWorkingDays?from=2026-02-01&days=1", "",
+                      {Token({"leader"})})
+                .body,
+            R"({"date":"2026-02-01+1","provisional":false})");
+  EXPECT_EQ(client.Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(GatewayTest, ReadyzNamesTheServicesThatAreDown) {
+  Reply reply = Get("/readyz");
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_THAT(reply.body, HasSubstr("petition.intake.v1.Intake"));
+  EXPECT_THAT(reply.body, HasSubstr("petition.supervision.v1.Supervision"));
+  EXPECT_THAT(reply.body, ::testing::Not(HasSubstr("petition.scheduling.v1.Scheduling")));
+}
+
+TEST_F(GatewayTest, OpenApiAndDocsComeFromTheAnnotations) {
+  Reply reply = Get("/openapi.json");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_THAT(reply.body, HasSubstr(R"("openapi":"3.0.3")"));
+  EXPECT_THAT(reply.body, HasSubstr(R"("/v1/cases/{caseId}")"));
+  EXPECT_THAT(reply.body, HasSubstr(R"("/v1/calendar:addWorkingDays")"));
+  EXPECT_THAT(reply.body, HasSubstr(R"("MAKEUP_WORKDAY")"));
+  EXPECT_THAT(reply.body, HasSubstr(R"("makeupWorkdays")"));
+  EXPECT_THAT(reply.body, HasSubstr(R"("bearerFormat":"JWT")"));
+  EXPECT_THAT(reply.body, HasSubstr(R"("name":"X-Api-Key")"));
+  reply = Get("/docs");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_THAT(reply.headers["content-type"], HasSubstr("text/html"));
+  EXPECT_THAT(reply.body, HasSubstr("/v1/calendars/{year}"));
+  EXPECT_THAT(reply.body, ::testing::Not(HasSubstr("<script")));
+}
+
+TEST_F(GatewayTest, StopClosesIdleConnectionsWithoutWaitingForTheGrace) {
+  Client client(server_->port());
+  ASSERT_EQ(client.Send("GET", "/healthz").status, 200);
+  absl::Time start = absl::Now();
+  server_->Stop(absl::Seconds(30));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  EXPECT_TRUE(client.Closed());
+}
+
+}  // namespace
+}  // namespace petition::gateway

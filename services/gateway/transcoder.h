@@ -1,0 +1,64 @@
+// JSON/HTTP <-> protobuf for one annotated method: builds the request message
+// from the body, the path variables and the query string, and renders the
+// response message as JSON (protobuf's JSON mapping, lowerCamelCase names,
+// default values printed).
+#ifndef PETITION_SERVICES_GATEWAY_TRANSCODER_H_
+#define PETITION_SERVICES_GATEWAY_TRANSCODER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "services/gateway/route_table.h"
+
+namespace petition::gateway {
+
+class Transcoder {
+ public:
+  // `body`: "*" (the whole message), a top-level field name, or "" (no body).
+  // `path_variables`: field paths bound by the path template ("case_id", "a.b").
+  // Fails when a name does not resolve to a field of `input`.
+  static absl::StatusOr<Transcoder> Create(const google::protobuf::Descriptor* input,
+                                           absl::string_view body,
+                                           const std::vector<std::string>& path_variables);
+
+  // Fills `request` (of the input type): the JSON body first, then the query
+  // parameters (proto or JSON field names; repeated fields by repeated keys),
+  // then the path variables, which win. INVALID_ARGUMENT (with a field
+  // violation where one field is to blame) on anything that does not fit.
+  absl::Status ToRequest(absl::string_view body, absl::string_view query,
+                         const std::vector<RouteTable::Binding>& bindings,
+                         google::protobuf::Message* request) const;
+
+  // The JSON of a response message.
+  static absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+
+  const google::protobuf::Descriptor* input() const { return input_; }
+  const std::string& body() const { return body_; }
+  // The body field when `body()` names one.
+  const google::protobuf::FieldDescriptor* body_field() const { return body_field_; }
+
+ private:
+  Transcoder() = default;
+
+  absl::Status MergeBody(absl::string_view body, google::protobuf::Message* request) const;
+  absl::Status MergeQuery(absl::string_view query, google::protobuf::Message* request) const;
+
+  const google::protobuf::Descriptor* input_ = nullptr;
+  std::string body_;
+  const google::protobuf::FieldDescriptor* body_field_ = nullptr;
+  // Proto-name paths bound by the path template.
+  std::vector<std::string> path_variables_;
+};
+
+// Finds a field by proto name or JSON (lowerCamelCase) name.
+const google::protobuf::FieldDescriptor* FindFieldByAnyName(
+    const google::protobuf::Descriptor* descriptor, absl::string_view name);
+
+}  // namespace petition::gateway
+
+#endif  // PETITION_SERVICES_GATEWAY_TRANSCODER_H_

@@ -1,0 +1,66 @@
+// The four real binaries on a database of their own, on free ports: what an
+// end-to-end test drives over HTTP.
+#ifndef PETITION_TESTS_SUPPORT_TEST_STACK_H_
+#define PETITION_TESTS_SUPPORT_TEST_STACK_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/testing/pg_test_env.h"
+#include "google/protobuf/struct.pb.h"
+#include "tests/support/child_process.h"
+#include "tests/support/http_client.h"
+
+namespace petition::testing {
+
+class TestStack {
+ public:
+  // Starts scheduling, supervision, intake and gateway, in that order.
+  static absl::StatusOr<std::unique_ptr<TestStack>> Start(const std::string& name);
+  ~TestStack();
+
+  int http_port() const { return http_port_; }
+  // Metrics port of "intake", "scheduling", "supervision" or "gateway".
+  int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
+
+  // A bearer token the gateway accepts.
+  std::string Token(const std::vector<std::string>& roles, const std::string& subject = "off_test",
+                    const std::string& unit = "") const;
+
+  // HTTP to the gateway; `token` empty sends no Authorization header.
+  absl::StatusOr<HttpResponse> Call(const std::string& method, const std::string& target,
+                                    const std::string& body = "",
+                                    const std::string& token = "") const;
+
+  // Stops a domain service, or starts it again on the same ports.
+  void Stop(const std::string& service);
+  absl::Status Restart(const std::string& service);
+
+  // Runs a scalar query as the superuser in the stack's database.
+  absl::StatusOr<std::string> Query(const std::string& sql) const;
+
+ private:
+  TestStack(const std::string& name);
+  absl::Status StartService(const std::string& service);
+
+  ScratchDatabase db_;
+  std::string log_dir_;
+  std::string jwt_secret_;
+  std::string pii_key_;
+  std::map<std::string, int> grpc_ports_;
+  std::map<std::string, int> metrics_ports_;
+  int http_port_ = 0;
+  std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
+};
+
+// Parses a JSON body (object) into a Struct; an empty Struct when it does not parse.
+google::protobuf::Struct ParseJson(const std::string& body);
+// A string field at a dotted path ("error.code"); "" when absent.
+std::string JsonString(const google::protobuf::Struct& s, const std::string& path);
+
+}  // namespace petition::testing
+
+#endif  // PETITION_TESTS_SUPPORT_TEST_STACK_H_
