@@ -29,16 +29,16 @@ int main(int argc, char** argv) {
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
         auto cipher = petition::PiiCipher::Create(absl::GetFlag(FLAGS_pii_key));
         if (!cipher.ok()) {
-          return absl::InvalidArgumentError(
-              "--pii_key (PETITION_INTAKE_PII_KEY): " + std::string(cipher.status().message()));
+          return absl::InvalidArgumentError("--pii_key (PETITION_INTAKE_PII_KEY): " +
+                                            std::string(cipher.status().message()));
         }
         auto zone = petition::LoadZone(absl::GetFlag(FLAGS_time_zone));
         if (!zone.ok()) return zone.status();
         std::shared_ptr<petition::PiiCipher> shared_cipher = *std::move(cipher);
         auto store = std::make_shared<petition::intake::CaseStore>(ctx.pool, shared_cipher.get());
         auto relay = std::make_shared<petition::intake::OutboxRelay>(
-            store.get(), petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr)),
-            ctx.metrics, petition::intake::OutboxRelay::Options{});
+            store.get(), petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr)), ctx.metrics,
+            petition::intake::OutboxRelay::Options{});
         petition::ServiceParts parts;
         parts.services.push_back(
             std::make_unique<petition::intake::IntakeService>(store.get(), relay.get(), *zone));

@@ -29,7 +29,8 @@ size_t Utf8Length(std::string_view s) {
 
 std::string MaskMiddle(std::string_view s, size_t keep_front, size_t keep_back) {
   if (s.size() <= keep_front + keep_back) return std::string(s.size(), '*');
-  return std::string(s.substr(0, keep_front)) + std::string(s.size() - keep_front - keep_back, '*') +
+  return std::string(s.substr(0, keep_front)) +
+         std::string(s.size() - keep_front - keep_back, '*') +
          std::string(s.substr(s.size() - keep_back));
 }
 

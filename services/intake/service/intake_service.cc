@@ -67,8 +67,7 @@ grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
   if (!c.ok()) return ToGrpcStatus(c.status());
   c->set_case_id(NewId("case"));
   c->set_query_code(NewQueryCode());
-  const std::string fingerprint =
-      request->request_id().empty() ? "" : RequestFingerprint(*request);
+  const std::string fingerprint = request->request_id().empty() ? "" : RequestFingerprint(*request);
   auto result = store_->Register(*c, request->request_id(), fingerprint,
                                  RegisteredEvent(*c, scope.request_id()));
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -77,11 +76,10 @@ grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status IntakeService::GetCase(grpc::ServerContext* context,
-                                    const v1::GetCaseRequest* request, v1::Case* response) {
+grpc::Status IntakeService::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
+                                    v1::Case* response) {
   RequestScope scope(*context);
-  if (absl::Status s =
-          scope.RequireAnyRole({"admin", "clerk", "leader", "handler", "supervisor"});
+  if (absl::Status s = scope.RequireAnyRole({"admin", "clerk", "leader", "handler", "supervisor"});
       !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -89,10 +87,9 @@ grpc::Status IntakeService::GetCase(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   const Principal& principal = scope.principal();
-  auto c = store_->Get(request->case_id(), principal, scope.request_id(),
-                       [&](const v1::Case& c) {
-                         return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
-                       });
+  auto c = store_->Get(request->case_id(), principal, scope.request_id(), [&](const v1::Case& c) {
+    return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
+  });
   if (!c.ok()) return ToGrpcStatus(c.status());
   if (!MayReadCase(principal, *c)) {
     // Not "permission denied": a unit must not learn which cases exist.

@@ -11,9 +11,7 @@ namespace petition::intake {
 
 OutboxRelay::OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> supervision,
                          Metrics* metrics, Options options)
-    : store_(store),
-      stub_(supervision::v1::Supervision::NewStub(supervision)),
-      options_(options) {
+    : store_(store), stub_(supervision::v1::Supervision::NewStub(supervision)), options_(options) {
   if (metrics != nullptr) {
     pending_ = &prometheus::BuildGauge()
                     .Name("petition_outbox_pending")
@@ -31,7 +29,9 @@ OutboxRelay::OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> superv
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
-void OutboxRelay::Start() { thread_ = std::thread([this] { Run(); }); }
+void OutboxRelay::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void OutboxRelay::Stop() {
   {
@@ -48,9 +48,8 @@ void OutboxRelay::Wake() {
 
 bool OutboxRelay::Wait(absl::Duration timeout, bool wakeable) {
   absl::MutexLock lock(&mu_);
-  auto ready = [this, wakeable]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return (wakeable && wake_) || stopping_;
-  };
+  auto ready = [this, wakeable]()
+                   ABSL_SHARED_LOCKS_REQUIRED(mu_) { return (wakeable && wake_) || stopping_; };
   mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
   wake_ = false;
   return !stopping_;
@@ -68,9 +67,9 @@ absl::Status OutboxRelay::Deliver(const petition::v1::CaseEvent& event) {
     if (delivered_ != nullptr) delivered_->Increment();
   } else {
     if (failures_ != nullptr) failures_->Increment();
-    log::Warn("case event not delivered", {{"eventId", event.event_id()},
-                                           {"caseId", event.case_id()},
-                                           {"error", s.ToString()}});
+    log::Warn(
+        "case event not delivered",
+        {{"eventId", event.event_id()}, {"caseId", event.case_id()}, {"error", s.ToString()}});
   }
   return s;
 }
@@ -88,7 +87,8 @@ void OutboxRelay::Run() {
       if (auto n = store_->CountPendingEvents(); n.ok()) pending_->Set(static_cast<double>(*n));
     }
     if (!batch.ok() || batch->failed) {
-      if (!batch.ok()) log::Warn("outbox relay batch failed", {{"error", batch.status().ToString()}});
+      if (!batch.ok())
+        log::Warn("outbox relay batch failed", {{"error", batch.status().ToString()}});
       if (!Wait(backoff, /*wakeable=*/false)) return;  // new writes do not cut a backoff short
       backoff = std::min(backoff * 2, options_.max_backoff);
       continue;

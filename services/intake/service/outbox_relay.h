@@ -8,10 +8,10 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
-#include "grpcpp/channel.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/metrics.h"
+#include "grpcpp/channel.h"
 #include "petition/v1/supervision.grpc.pb.h"
 #include "prometheus/gauge.h"
 #include "services/intake/store/case_store.h"

@@ -141,7 +141,8 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kInsertIdentityRead,
        "INSERT INTO identity_reads (case_id, subject, roles, request_id, purpose) "
        "VALUES ($1, $2, $3, $4, $5)"},
-      {kTryRelayLock, "SELECT pg_try_advisory_xact_lock(hashtext('petition.intake.outbox'))"},
+      {kTryRelayLock,
+       "SELECT pg_try_advisory_xact_lock(hashtext('petition.outbox.' || current_schema()))"},
       {kSelectPending,
        "SELECT id, encode(payload, 'hex') FROM outbox WHERE delivered_at IS NULL "
        "ORDER BY id LIMIT $1"},
@@ -153,8 +154,7 @@ const std::vector<PgStatement>& CaseStore::Statements() {
   return *kStatements;
 }
 
-absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& c,
-                                                   const std::string& request_id,
+absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& c, const std::string& request_id,
                                                    const std::string& request_sha256,
                                                    const petition::v1::CaseEvent& event) {
   // Seal outside the transaction: no CPU work while holding a connection.
@@ -170,8 +170,8 @@ absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& c,
       pqxx::result prior = tx.exec_prepared(kSelectByRequestId, request_id);
       if (!prior.empty()) {
         if (prior[0][1].as<std::string>() != request_sha256) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "requestId ", request_id, " was already used with a different request"));
+          return absl::AlreadyExistsError(
+              absl::StrCat("requestId ", request_id, " was already used with a different request"));
         }
         auto first = LoadCase(tx, *cipher_, prior[0][0].as<std::string>());
         if (!first.ok()) return first.status();
@@ -218,8 +218,7 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
     if (c->petitioners_size() > 0 && reveal(*c)) {
       std::string roles;
       for (const std::string& r : reader.roles) roles += (roles.empty() ? "" : ",") + r;
-      tx.exec_prepared(kInsertIdentityRead, case_id, reader.subject, roles, request_id,
-                       "GetCase");
+      tx.exec_prepared(kInsertIdentityRead, case_id, reader.subject, roles, request_id, "GetCase");
     }
     out = *std::move(c);
     return absl::OkStatus();

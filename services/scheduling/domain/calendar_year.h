@@ -22,8 +22,7 @@ struct SpecialDay {
 
 // Validates a PUT of `year`; INVALID_ARGUMENT lists every bad entry by field
 // path (e.g. "holidays[2].date").
-absl::StatusOr<std::vector<SpecialDay>> ValidateCalendarYear(
-    const v1::PutCalendarRequest& request);
+absl::StatusOr<std::vector<SpecialDay>> ValidateCalendarYear(const v1::PutCalendarRequest& request);
 
 // Adds loaded special days to a calendar.
 absl::Status AddToCalendar(const std::vector<SpecialDay>& days, WorkingCalendar& calendar);

@@ -10,10 +10,14 @@ namespace {
 
 v1::DayKind ToProto(DayKind kind) {
   switch (kind) {
-    case DayKind::kWeekday: return v1::WEEKDAY;
-    case DayKind::kWeekend: return v1::WEEKEND;
-    case DayKind::kHoliday: return v1::HOLIDAY;
-    case DayKind::kMakeupWorkday: return v1::MAKEUP_WORKDAY;
+    case DayKind::kWeekday:
+      return v1::WEEKDAY;
+    case DayKind::kWeekend:
+      return v1::WEEKEND;
+    case DayKind::kHoliday:
+      return v1::HOLIDAY;
+    case DayKind::kMakeupWorkday:
+      return v1::MAKEUP_WORKDAY;
   }
   return v1::DAY_KIND_UNSPECIFIED;
 }

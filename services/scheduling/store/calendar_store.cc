@@ -23,11 +23,11 @@ const char* KindName(DayKind kind) {
 
 absl::StatusOr<SpecialDay> DayFromRow(const pqxx::row& row) {
   auto day = ParseDate(row[0].as<std::string>());
-  if (!day.ok()) return absl::DataLossError(absl::StrCat("bad date in calendar_days: ", row[0].c_str()));
-  return SpecialDay{*day,
-                    row[1].as<std::string>() == "HOLIDAY" ? DayKind::kHoliday
-                                                          : DayKind::kMakeupWorkday,
-                    row[2].as<std::string>()};
+  if (!day.ok())
+    return absl::DataLossError(absl::StrCat("bad date in calendar_days: ", row[0].c_str()));
+  return SpecialDay{
+      *day, row[1].as<std::string>() == "HOLIDAY" ? DayKind::kHoliday : DayKind::kMakeupWorkday,
+      row[2].as<std::string>()};
 }
 
 absl::Time TimeFromEpoch(const pqxx::field& f) {
@@ -43,7 +43,8 @@ const std::vector<PgStatement>& CalendarStore::Statements() {
        "ON CONFLICT (year) DO UPDATE SET updated_at = now() "
        "RETURNING extract(epoch FROM updated_at)::float8"},
       {kDeleteYearDays, "DELETE FROM calendar_days WHERE year = $1"},
-      {kInsertDay, "INSERT INTO calendar_days (day, year, kind, name) VALUES ($1::date, $2, $3, $4)"},
+      {kInsertDay,
+       "INSERT INTO calendar_days (day, year, kind, name) VALUES ($1::date, $2, $3, $4)"},
       {kSelectYear,
        "SELECT extract(epoch FROM updated_at)::float8 FROM calendar_years WHERE year = $1"},
       {kSelectYearDays,

@@ -19,7 +19,8 @@ absl::StatusOr<WorkingDayResult> ComputeDueDate(absl::CivilDay start, Limit limi
 
 DeadlineState StateOn(absl::CivilDay today, absl::CivilDay due,
                       std::optional<absl::CivilDay> event_day) {
-  if (event_day.has_value()) return *event_day <= due ? DeadlineState::kMet : DeadlineState::kMissed;
+  if (event_day.has_value())
+    return *event_day <= due ? DeadlineState::kMet : DeadlineState::kMissed;
   return today > due ? DeadlineState::kOverdue : DeadlineState::kOpen;
 }
 

@@ -83,10 +83,10 @@ TEST(DeadlinePolicyTest, ExtensionCountsFromTheSameStartAndRollsOnce) {
 
 TEST(DeadlinePolicyTest, RejectsNonsense) {
   CalendarOracle oracle;
-  EXPECT_FALSE(ComputeDueDate(CivilDay(2026, 3, 2), {0, DayUnit::kCalendarDays}, 0, true, oracle)
-                   .ok());
-  EXPECT_FALSE(ComputeDueDate(CivilDay(2026, 3, 2), {5, DayUnit::kCalendarDays}, -1, true, oracle)
-                   .ok());
+  EXPECT_FALSE(
+      ComputeDueDate(CivilDay(2026, 3, 2), {0, DayUnit::kCalendarDays}, 0, true, oracle).ok());
+  EXPECT_FALSE(
+      ComputeDueDate(CivilDay(2026, 3, 2), {5, DayUnit::kCalendarDays}, -1, true, oracle).ok());
 }
 
 TEST(DeadlinePolicyTest, States) {

@@ -11,11 +11,16 @@ namespace {
 
 v1::DeadlineState ToProto(DeadlineState s) {
   switch (s) {
-    case DeadlineState::kOpen: return v1::OPEN;
-    case DeadlineState::kDueSoon: return v1::DUE_SOON;
-    case DeadlineState::kOverdue: return v1::OVERDUE;
-    case DeadlineState::kMet: return v1::MET;
-    case DeadlineState::kMissed: return v1::MISSED;
+    case DeadlineState::kOpen:
+      return v1::OPEN;
+    case DeadlineState::kDueSoon:
+      return v1::DUE_SOON;
+    case DeadlineState::kOverdue:
+      return v1::OVERDUE;
+    case DeadlineState::kMet:
+      return v1::MET;
+    case DeadlineState::kMissed:
+      return v1::MISSED;
   }
   return v1::DEADLINE_STATE_UNSPECIFIED;
 }
@@ -55,8 +60,7 @@ grpc::Status SupervisionService::GetCaseDeadlines(grpc::ServerContext* context,
                                                   const v1::GetCaseDeadlinesRequest* request,
                                                   v1::CaseDeadlines* response) {
   RequestScope scope(*context);
-  if (absl::Status s =
-          scope.RequireAnyRole({"admin", "clerk", "leader", "handler", "supervisor"});
+  if (absl::Status s = scope.RequireAnyRole({"admin", "clerk", "leader", "handler", "supervisor"});
       !s.ok()) {
     return ToGrpcStatus(s);
   }

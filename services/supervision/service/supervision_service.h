@@ -15,8 +15,7 @@ class SupervisionService final : public v1::Supervision::Service {
                      absl::TimeZone zone)
       : store_(store), calendar_(calendar), policy_(std::move(policy)), zone_(zone) {}
 
-  grpc::Status ApplyCaseEvent(grpc::ServerContext* context,
-                              const petition::v1::CaseEvent* request,
+  grpc::Status ApplyCaseEvent(grpc::ServerContext* context, const petition::v1::CaseEvent* request,
                               v1::ApplyCaseEventResponse* response) override;
   grpc::Status GetCaseDeadlines(grpc::ServerContext* context,
                                 const v1::GetCaseDeadlinesRequest* request,

@@ -66,8 +66,7 @@ absl::StatusOr<bool> DeadlineStore::ApplyRegistered(const petition::v1::CaseEven
   return applied;
 }
 
-absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListForCase(
-    const std::string& case_id) {
+absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListForCase(const std::string& case_id) {
   std::vector<DeadlineRecord> out;
   absl::Status s = pool_->Read([&](pqxx::work& tx) -> absl::Status {
     pqxx::result rows = tx.exec_prepared(kSelectDeadlines, case_id);
