@@ -62,6 +62,10 @@ google::protobuf::Timestamp ToProtoTimestamp(absl::Time t) {
 
 google::protobuf::Timestamp NowTimestamp() { return ToProtoTimestamp(absl::Now()); }
 
+std::string SqlTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", ToAbslTime(ts), absl::UTCTimeZone());
+}
+
 absl::CivilDay DayOf(const google::protobuf::Timestamp& ts, absl::TimeZone zone) {
   return absl::ToCivilDay(ToAbslTime(ts), zone);
 }

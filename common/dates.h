@@ -25,6 +25,10 @@ absl::Time ToAbslTime(const google::protobuf::Timestamp& ts);
 google::protobuf::Timestamp ToProtoTimestamp(absl::Time t);
 google::protobuf::Timestamp NowTimestamp();  // microsecond resolution
 
+// "2026-09-16T02:00:00.000000+00:00": a timestamptz literal for SQL parameters
+// (cast with ::timestamptz), exact to the microsecond.
+std::string SqlTimestamp(const google::protobuf::Timestamp& ts);
+
 }  // namespace petition
 
 #endif  // PETITION_COMMON_DATES_H_

@@ -79,6 +79,28 @@ ScratchSchema::~ScratchSchema() {
   }
 }
 
+std::unique_ptr<PgPool> MigratedPool(const ScratchSchema& schema,
+                                     const std::vector<Migration>& migrations,
+                                     const std::vector<PgStatement>& statements) {
+  if (schema.dsn().empty()) return nullptr;
+  try {
+    pqxx::connection conn(schema.dsn());
+    if (absl::Status s = ApplyMigrations(conn, schema.name(), migrations); !s.ok()) {
+      ADD_FAILURE() << "migrations: " << s;
+      return nullptr;
+    }
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "connecting: " << e.what();
+    return nullptr;
+  }
+  auto pool = PgPool::Create({schema.dsn(), schema.name(), 2, absl::Seconds(3), statements});
+  if (!pool.ok()) {
+    ADD_FAILURE() << "pool: " << pool.status();
+    return nullptr;
+  }
+  return *std::move(pool);
+}
+
 ScratchDatabase::ScratchDatabase(std::string_view prefix)
     : name_(UniqueName(prefix)), admin_dsn_(AdminDsn()) {
   if (admin_dsn_.empty()) return;

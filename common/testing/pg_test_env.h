@@ -4,8 +4,13 @@
 #ifndef PETITION_COMMON_TESTING_PG_TEST_ENV_H_
 #define PETITION_COMMON_TESTING_PG_TEST_ENV_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "common/migrations.h"
+#include "common/pg_pool.h"
 
 namespace petition::testing {
 
@@ -24,6 +29,12 @@ class ScratchSchema {
   std::string name_;
   std::string dsn_;
 };
+
+// Applies `migrations` to `schema` and opens a pool on it with `statements`
+// prepared; nullptr (and a test failure) when either step fails.
+std::unique_ptr<PgPool> MigratedPool(const ScratchSchema& schema,
+                                     const std::vector<Migration>& migrations,
+                                     const std::vector<PgStatement>& statements);
 
 // A database created for one test (and its service schemas and roles, per
 // deploy/postgres/database.sql), dropped at destruction.

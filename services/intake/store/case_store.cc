@@ -31,10 +31,6 @@ constexpr char kCaseColumns[] =
     "(extract(epoch FROM created_at) * 1000000)::int8, "
     "(extract(epoch FROM updated_at) * 1000000)::int8";
 
-std::string TimestampText(const google::protobuf::Timestamp& ts) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", ToAbslTime(ts), absl::UTCTimeZone());
-}
-
 google::protobuf::Timestamp FromMicros(const pqxx::field& f) {
   return ToProtoTimestamp(absl::FromUnixMicros(f.as<int64_t>()));
 }
@@ -183,7 +179,7 @@ absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& c, const std:
     pqxx::row created = tx.exec_prepared1(
         kInsertCase, c.case_id(), c.query_code(), v1::CaseStatus_Name(c.status()),
         v1::CaseSource_Name(c.source()), c.county_case_id(), v1::Channel_Name(c.channel()),
-        TimestampText(c.received_at()), c.received_by(), c.reception_session_id(), c.headcount(),
+        SqlTimestamp(c.received_at()), c.received_by(), c.reception_session_id(), c.headcount(),
         c.collective(), v1::Category_Name(c.category()), PgArray(c.reported_unit_ids()),
         c.subject(), c.content(), c.urgent(), PgArray(c.repeat_of_case_ids()), request_id,
         request_sha256);

@@ -13,13 +13,8 @@ constexpr char kKey[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1
 class CaseStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(schema_.dsn().empty());
-    pqxx::connection conn(schema_.dsn());
-    ASSERT_TRUE(ApplyMigrations(conn, schema_.name(), IntakeMigrations()).ok());
-    auto pool = PgPool::Create(
-        {schema_.dsn(), schema_.name(), 2, absl::Seconds(3), CaseStore::Statements()});
-    ASSERT_TRUE(pool.ok());
-    pool_ = *std::move(pool);
+    pool_ = testing::MigratedPool(schema_, IntakeMigrations(), CaseStore::Statements());
+    ASSERT_NE(pool_, nullptr);
     auto cipher = PiiCipher::Create(kKey);
     ASSERT_TRUE(cipher.ok());
     cipher_ = *std::move(cipher);

@@ -9,14 +9,8 @@ namespace {
 class CalendarStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(schema_.dsn().empty());
-    pqxx::connection conn(schema_.dsn());
-    ASSERT_TRUE(ApplyMigrations(conn, schema_.name(), SchedulingMigrations()).ok());
-    PgPool::Options options{schema_.dsn(), schema_.name(), 2, absl::Seconds(3),
-                            CalendarStore::Statements()};
-    auto pool = PgPool::Create(options);
-    ASSERT_TRUE(pool.ok());
-    pool_ = *std::move(pool);
+    pool_ = testing::MigratedPool(schema_, SchedulingMigrations(), CalendarStore::Statements());
+    ASSERT_NE(pool_, nullptr);
     store_ = std::make_unique<CalendarStore>(pool_.get());
   }
 

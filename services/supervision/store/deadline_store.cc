@@ -12,10 +12,6 @@ constexpr char kInsertTrack[] = "supervision_insert_track";
 constexpr char kInsertDeadline[] = "supervision_insert_deadline";
 constexpr char kSelectDeadlines[] = "supervision_select_deadlines";
 
-std::string TimestampText(const google::protobuf::Timestamp& ts) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", ToAbslTime(ts), absl::UTCTimeZone());
-}
-
 }  // namespace
 
 const std::vector<PgStatement>& DeadlineStore::Statements() {
@@ -53,9 +49,8 @@ absl::StatusOr<bool> DeadlineStore::ApplyRegistered(const petition::v1::CaseEven
           "case ", event.case_id(), ": a registration must be the case's first event"));
     }
     const petition::v1::CaseRegistered& r = event.registered();
-    tx.exec_prepared(kInsertTrack, event.case_id(), event.sequence(),
-                     TimestampText(r.received_at()), r.channel(), r.category(), r.source(),
-                     r.urgent());
+    tx.exec_prepared(kInsertTrack, event.case_id(), event.sequence(), SqlTimestamp(r.received_at()),
+                     r.channel(), r.category(), r.source(), r.urgent());
     tx.exec_prepared(kInsertDeadline, event.case_id(), acceptance.kind,
                      FormatDate(acceptance.start_date), FormatDate(acceptance.due_date),
                      acceptance.provisional, acceptance.state);

@@ -11,13 +11,8 @@ namespace {
 class DeadlineStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(schema_.dsn().empty());
-    pqxx::connection conn(schema_.dsn());
-    ASSERT_TRUE(ApplyMigrations(conn, schema_.name(), SupervisionMigrations()).ok());
-    auto pool = PgPool::Create(
-        {schema_.dsn(), schema_.name(), 2, absl::Seconds(3), DeadlineStore::Statements()});
-    ASSERT_TRUE(pool.ok());
-    pool_ = *std::move(pool);
+    pool_ = testing::MigratedPool(schema_, SupervisionMigrations(), DeadlineStore::Statements());
+    ASSERT_NE(pool_, nullptr);
     store_ = std::make_unique<DeadlineStore>(pool_.get());
   }
 
