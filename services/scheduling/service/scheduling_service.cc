@@ -33,9 +33,6 @@ void ToProto(const CalendarYearRecord& record, v1::Calendar* out) {
   *out->mutable_updated_at() = ToProtoTimestamp(record.updated_at);
 }
 
-// Working-day sums reach at most this many years past the start.
-int YearsSpanned(int working_days) { return working_days / 200 + 2; }
-
 }  // namespace
 
 grpc::Status SchedulingService::PutCalendar(grpc::ServerContext* context,
@@ -67,10 +64,9 @@ grpc::Status SchedulingService::GetCalendarDay(grpc::ServerContext* context,
   RequestScope scope(*context);
   auto day = ParseDate(request->date());
   if (!day.ok()) return ToGrpcStatus(InvalidField("date", "must be a date YYYY-MM-DD"));
-  int year = static_cast<int>(day->year());
-  auto calendar = calendars_->Load(year, year);
+  auto calendar = calendars_->Load();
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
-  DayInfo info = calendar->Classify(*day);
+  DayInfo info = (*calendar)->Classify(*day);
   response->set_date(FormatDate(*day));
   response->set_working(info.working);
   response->set_kind(ToProto(info.kind));
@@ -88,10 +84,9 @@ grpc::Status SchedulingService::AddWorkingDays(grpc::ServerContext* context,
   if (request->days() < 1 || request->days() > 3660) {
     return ToGrpcStatus(InvalidField("days", "must be between 1 and 3660"));
   }
-  int year = static_cast<int>(from->year());
-  auto calendar = calendars_->Load(year, year + YearsSpanned(request->days()));
+  auto calendar = calendars_->Load();
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
-  auto result = calendar->AddWorkingDays(*from, request->days());
+  auto result = (*calendar)->AddWorkingDays(*from, request->days());
   if (!result.ok()) return ToGrpcStatus(result.status());
   response->set_date(FormatDate(result->date));
   response->set_provisional(result->provisional);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/dates.h"
 
 namespace petition::scheduling {
@@ -14,8 +15,8 @@ constexpr char kDeleteYearDays[] = "calendar_delete_year_days";
 constexpr char kInsertDay[] = "calendar_insert_day";
 constexpr char kSelectYear[] = "calendar_select_year";
 constexpr char kSelectYearDays[] = "calendar_select_year_days";
-constexpr char kSelectRangeYears[] = "calendar_select_range_years";
-constexpr char kSelectRangeDays[] = "calendar_select_range_days";
+constexpr char kSelectYears[] = "calendar_select_years";
+constexpr char kSelectDays[] = "calendar_select_days";
 
 const char* KindName(DayKind kind) {
   return kind == DayKind::kHoliday ? "HOLIDAY" : "MAKEUP_WORKDAY";
@@ -50,10 +51,8 @@ const std::vector<PgStatement>& CalendarStore::Statements() {
       {kSelectYearDays,
        "SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM calendar_days WHERE year = $1 "
        "ORDER BY day"},
-      {kSelectRangeYears, "SELECT year FROM calendar_years WHERE year BETWEEN $1 AND $2"},
-      {kSelectRangeDays,
-       "SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM calendar_days "
-       "WHERE year BETWEEN $1 AND $2"},
+      {kSelectYears, "SELECT year FROM calendar_years"},
+      {kSelectDays, "SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM calendar_days"},
   };
   return *kStatements;
 }
@@ -70,6 +69,11 @@ absl::StatusOr<CalendarYearRecord> CalendarStore::ReplaceYear(int year,
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  {
+    absl::MutexLock lock(&mu_);
+    cached_.reset();
+    ++generation_;
+  }
   std::sort(record.days.begin(), record.days.end(),
             [](const SpecialDay& a, const SpecialDay& b) { return a.day < b.day; });
   return record;
@@ -92,22 +96,40 @@ absl::StatusOr<CalendarYearRecord> CalendarStore::GetYear(int year) {
   return record;
 }
 
-absl::StatusOr<WorkingCalendar> CalendarStore::Load(int first_year, int last_year) {
-  WorkingCalendar calendar;
+absl::StatusOr<std::shared_ptr<const WorkingCalendar>> CalendarStore::Load() {
+  uint64_t generation;
+  {
+    absl::MutexLock lock(&mu_);
+    if (cached_ != nullptr && absl::Now() - cached_at_ < cache_ttl_) return cached_;
+    generation = generation_;
+  }
+  absl::Time read_at = absl::Now();
+  auto calendar = ReadAll();
+  if (!calendar.ok()) return calendar.status();
+  absl::MutexLock lock(&mu_);
+  if (generation == generation_) {  // no local change raced with the read
+    cached_ = *calendar;
+    cached_at_ = read_at;
+  }
+  return *calendar;
+}
+
+absl::StatusOr<std::shared_ptr<const WorkingCalendar>> CalendarStore::ReadAll() {
+  auto calendar = std::make_shared<WorkingCalendar>();
   absl::Status s = pool_->Read([&](pqxx::work& tx) -> absl::Status {
-    for (const auto& row : tx.exec_prepared(kSelectRangeYears, first_year, last_year)) {
-      calendar.MarkYearLoaded(row[0].as<int>());
+    for (const auto& row : tx.exec_prepared(kSelectYears)) {
+      calendar->MarkYearLoaded(row[0].as<int>());
     }
     std::vector<SpecialDay> days;
-    for (const auto& row : tx.exec_prepared(kSelectRangeDays, first_year, last_year)) {
+    for (const auto& row : tx.exec_prepared(kSelectDays)) {
       auto day = DayFromRow(row);
       if (!day.ok()) return day.status();
       days.push_back(*day);
     }
-    return AddToCalendar(days, calendar);
+    return AddToCalendar(days, *calendar);
   });
   if (!s.ok()) return s;
-  return calendar;
+  return std::shared_ptr<const WorkingCalendar>(std::move(calendar));
 }
 
 }  // namespace petition::scheduling

@@ -20,8 +20,9 @@ class CalendarStoreTest : public ::testing::Test {
 };
 
 TEST_F(CalendarStoreTest, OfficialCalendarsAreSeeded) {
-  auto cal = store_->Load(2025, 2026);
-  ASSERT_TRUE(cal.ok()) << cal.status();
+  auto loaded = store_->Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const WorkingCalendar* cal = loaded->get();
   EXPECT_TRUE(cal->IsYearLoaded(2025));
   EXPECT_TRUE(cal->IsYearLoaded(2026));
   EXPECT_EQ(cal->Classify(absl::CivilDay(2026, 2, 14)).kind, DayKind::kMakeupWorkday);
@@ -47,10 +48,32 @@ TEST_F(CalendarStoreTest, ReplaceYearIsWholeAndVisible) {
   ASSERT_TRUE(back.ok());
   ASSERT_EQ(back->days.size(), 2u);
   EXPECT_EQ(back->days[0].day, absl::CivilDay(2027, 2, 8));
-  auto cal = store_->Load(2027, 2027);
+  auto cal = store_->Load();
   ASSERT_TRUE(cal.ok());
-  EXPECT_TRUE(cal->IsWorkingDay(absl::CivilDay(2027, 1, 1)));  // no longer a holiday
-  EXPECT_FALSE(cal->Classify(absl::CivilDay(2027, 1, 1)).provisional);
+  EXPECT_TRUE((*cal)->IsWorkingDay(absl::CivilDay(2027, 1, 1)));  // no longer a holiday
+  EXPECT_FALSE((*cal)->Classify(absl::CivilDay(2027, 1, 1)).provisional);
+}
+
+TEST_F(CalendarStoreTest, CachedCalendarFollowsLocalChangesAtOnce) {
+  auto before = store_->Load();
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE((*before)->IsYearLoaded(2028));
+  EXPECT_EQ(store_->Load()->get(), before->get());  // served from memory
+  ASSERT_TRUE(
+      store_->ReplaceYear(2028, {{absl::CivilDay(2028, 1, 3), DayKind::kHoliday, "x"}}).ok());
+  auto after = store_->Load();
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE((*after)->IsYearLoaded(2028));
+  EXPECT_FALSE((*after)->IsWorkingDay(absl::CivilDay(2028, 1, 3)));
+}
+
+TEST_F(CalendarStoreTest, OtherReplicasChangesAreSeenAfterTheTtl) {
+  CalendarStore other(pool_.get(), absl::ZeroDuration());  // a replica that never caches
+  CalendarStore cached(pool_.get(), absl::Hours(1));
+  ASSERT_TRUE(cached.Load().ok());
+  ASSERT_TRUE(other.ReplaceYear(2029, {}).ok());
+  EXPECT_FALSE((*cached.Load())->IsYearLoaded(2029));  // within its TTL: the old view
+  EXPECT_TRUE((*other.Load())->IsYearLoaded(2029));
 }
 
 }  // namespace
