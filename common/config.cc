@@ -9,6 +9,7 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 
@@ -55,6 +56,10 @@ std::vector<char*> InitConfig(std::string_view service, int argc, char** argv) {
     std::exit(2);
   }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  // Debian's Abseil is built with mutex deadlock detection on: a global graph
+  // of lock orders updated on every contended lock. A diagnostic for
+  // development, not production; off here.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   log::SetService(service);
   const std::string level = absl::GetFlag(FLAGS_log_level);
   if (level == "debug") {

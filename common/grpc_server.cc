@@ -27,6 +27,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  // One completion queue with few pollers: on a small machine more queues
+  // only add thread hand-offs.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
   builder.AddListeningPort(absl::StrCat(options.host, ":", options.port),
                            grpc::InsecureServerCredentials(), &server->port_);
   for (grpc::Service* service : options.services) builder.RegisterService(service);

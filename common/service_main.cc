@@ -19,7 +19,8 @@ ABSL_FLAG(std::string, pg_dsn, "",
 ABSL_FLAG(std::string, pg_schema, "", "Schema this service owns (default: the service name).");
 ABSL_FLAG(int, pg_pool_size, 8, "Database connections at most.");
 ABSL_FLAG(int, pg_connect_timeout_s, 30, "How long to wait for PostgreSQL at start-up.");
-ABSL_FLAG(int, grpc_max_threads, 16, "gRPC handler threads at most.");
+ABSL_FLAG(int, grpc_max_threads, 64,
+          "gRPC handler threads at most; more concurrent calls are refused (RESOURCE_EXHAUSTED).");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write grpc=N and metrics=M there once serving (for tests on port 0).");
 
