@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/request_context.h"
 #include "common/status.h"
@@ -83,7 +84,9 @@ void OutboxRelay::Run() {
     }
     auto batch = store_->RelayBatch(
         options_.batch_size, [this](const petition::v1::CaseEvent& e) { return Deliver(e); });
-    if (pending_ != nullptr) {
+    // The backlog gauge costs a count: at most once a second.
+    if (pending_ != nullptr && absl::Now() - gauge_updated_ >= absl::Seconds(1)) {
+      gauge_updated_ = absl::Now();
       if (auto n = store_->CountPendingEvents(); n.ok()) pending_->Set(static_cast<double>(*n));
     }
     if (!batch.ok() || batch->failed) {

@@ -49,6 +49,7 @@ class OutboxRelay {
   prometheus::Gauge* pending_ = nullptr;
   prometheus::Counter* delivered_ = nullptr;
   prometheus::Counter* failures_ = nullptr;
+  absl::Time gauge_updated_ = absl::InfinitePast();  // relay thread only
 
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;

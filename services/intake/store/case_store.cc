@@ -143,7 +143,8 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "SELECT id, encode(payload, 'hex') FROM outbox WHERE delivered_at IS NULL "
        "ORDER BY id LIMIT $1"},
       {kMarkDelivered,
-       "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE id = $1"},
+       "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 "
+       "WHERE id = ANY($1::bigint[])"},
       {kMarkFailed, "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1"},
       {kCountPending, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL"},
   };
@@ -232,6 +233,7 @@ absl::StatusOr<RelayBatchResult> CaseStore::RelayBatch(
       result.lock_held_elsewhere = true;
       return absl::OkStatus();
     }
+    std::string delivered_ids;  // a bigint[] literal, marked in one statement
     for (const auto& row : tx.exec_prepared(kSelectPending, limit)) {
       const int64_t id = row[0].as<int64_t>();
       petition::v1::CaseEvent event;
@@ -245,9 +247,10 @@ absl::StatusOr<RelayBatchResult> CaseStore::RelayBatch(
         result.failed = true;
         break;  // keep the order: nothing after a failed event goes first
       }
-      tx.exec_prepared(kMarkDelivered, id);
+      absl::StrAppend(&delivered_ids, delivered_ids.empty() ? "" : ",", id);
       ++result.delivered;
     }
+    if (!delivered_ids.empty()) tx.exec_prepared(kMarkDelivered, "{" + delivered_ids + "}");
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
