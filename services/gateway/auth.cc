@@ -64,7 +64,7 @@ absl::StatusOr<Principal> Auth::Authenticate(absl::string_view authorization,
       return absl::UnauthenticatedError("Authorization must be \"Bearer <token>\"");
     }
     absl::StatusOr<Jwt::Claims> claims =
-        jwt_.Verify(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())), now);
+        tokens_.Verify(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())), now);
     if (!claims.ok()) return claims.status();
     Principal principal;
     principal.subject = std::move(claims->subject);

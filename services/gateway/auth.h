@@ -14,6 +14,7 @@
 #include "common/request_context.h"
 #include "petition/v1/http.pb.h"
 #include "services/gateway/jwt.h"
+#include "services/gateway/token_cache.h"
 
 namespace petition::gateway {
 
@@ -47,6 +48,8 @@ class Auth {
 
   const Jwt jwt_;
   const absl::flat_hash_map<std::string, Principal> api_keys_;
+  // Verified bearer tokens (thread-safe; a cache, hence mutable).
+  mutable TokenCache tokens_{&jwt_};
 };
 
 }  // namespace petition::gateway

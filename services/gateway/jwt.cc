@@ -150,6 +150,7 @@ absl::StatusOr<Jwt::Claims> Jwt::Verify(absl::string_view token, absl::Time now)
   absl::StatusOr<absl::Time> not_before = TimeClaim(*payload, "nbf");
   if (!not_before.ok()) return not_before.status();
   if (now < *not_before) return Unauthenticated("token not yet valid");
+  claims.not_before = *not_before;
   return claims;
 }
 

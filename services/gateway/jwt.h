@@ -22,6 +22,8 @@ class Jwt {
     std::string unit_id;
     absl::Time issued_at = absl::InfinitePast();  // omitted when infinite
     absl::Time expires_at = absl::InfinitePast();
+    // Read by Verify (nbf, absent: InfinitePast); Mint does not write it.
+    absl::Time not_before = absl::InfinitePast();
   };
 
   explicit Jwt(std::string secret) : secret_(std::move(secret)) {}

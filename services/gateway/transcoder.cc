@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/gateway/fast_json.h"
 
 namespace petition::gateway {
 namespace {
@@ -316,6 +317,11 @@ absl::Status Transcoder::ToRequest(absl::string_view body, absl::string_view que
 }
 
 absl::StatusOr<std::string> Transcoder::ToJson(const Message& message) {
+  if (std::string json; FastMessageToJson(message, &json)) return json;
+  return ProtobufJson(message);
+}
+
+absl::StatusOr<std::string> Transcoder::ProtobufJson(const Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   options.preserve_proto_field_names = false;

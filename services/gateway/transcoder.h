@@ -36,6 +36,9 @@ class Transcoder {
 
   // The JSON of a response message.
   static absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+  // The same through protobuf's JSON printer only (ToJson takes a faster path
+  // for the common shapes; see fast_json.h).
+  static absl::StatusOr<std::string> ProtobufJson(const google::protobuf::Message& message);
 
   const google::protobuf::Descriptor* input() const { return input_; }
   const std::string& body() const { return body_; }
