@@ -7,7 +7,7 @@ BEGIN;
 INSERT INTO intake.cases (case_id, query_code, status, source, county_case_id, channel,
   received_at, received_by, reception_session_id, headcount, collective, category,
   reported_unit_ids, subject, content, urgent, repeat_of_case_ids, request_id, request_sha256)
-VALUES ('case_bench_' || :a || '_' || :b, upper(substr(md5(random()::text), 1, 10)),
+VALUES ('case_bench_' || :a || '_' || :b, upper(substr(md5(random()::text), 1, 16)),
   'REGISTERED', 'TOWNSHIP', NULL, 'VISIT', now(), 'off_bench', '', 1, false,
   'RIGHTS_INFRINGEMENT', '{}'::text[], '宅基地纠纷', '邻居占用宅基地，请求镇里协调处理。', false,
   '{}'::text[], NULL, NULL)
