@@ -12,6 +12,18 @@
 namespace petition::gateway {
 namespace {
 
+// Letters, digits and _ . : @ -, 1 to 128 characters.
+bool IsSafeId(absl::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != ':' &&
+        c != '@' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
 constexpr absl::string_view kBearer = "bearer ";
 
 }  // namespace
@@ -41,6 +53,10 @@ absl::StatusOr<absl::flat_hash_map<std::string, Principal>> Auth::ParseApiKeys(
     }
     if (principal.roles.empty()) return bad("no roles");
     if (parts.size() == 3) principal.unit_id = std::string(parts[2]);
+    bool safe =
+        IsSafeId(principal.subject) && (principal.unit_id.empty() || IsSafeId(principal.unit_id));
+    for (const std::string& role : principal.roles) safe = safe && IsSafeId(role);
+    if (!safe) return bad("subject, roles and unit must be ids (letters, digits, _ . : @ -)");
     if (!keys.emplace(std::string(key_value.first), std::move(principal)).second) {
       return bad("the same key twice");
     }
@@ -70,6 +86,14 @@ absl::StatusOr<Principal> Auth::Authenticate(absl::string_view authorization,
     principal.subject = std::move(claims->subject);
     principal.roles = std::move(claims->roles);
     principal.unit_id = std::move(claims->unit_id);
+    // The principal travels in gRPC metadata and in every log line: ids only.
+    bool safe =
+        IsSafeId(principal.subject) && (principal.unit_id.empty() || IsSafeId(principal.unit_id));
+    for (const std::string& role : principal.roles) safe = safe && IsSafeId(role);
+    if (!safe) {
+      return absl::UnauthenticatedError(
+          "token claims sub, unitId and roles must be ids (letters, digits, _ . : @ -)");
+    }
     return principal;
   }
   if (!api_key.empty()) {

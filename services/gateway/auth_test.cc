@@ -46,9 +46,33 @@ TEST(AuthTest, ParsesApiKeys) {
   EXPECT_THAT(keys->at("k2").roles, ElementsAre("supervisor", "admin"));
   EXPECT_EQ(keys->at("k2").unit_id, "unit_9");
   EXPECT_TRUE(Auth::ParseApiKeys("")->empty());
-  for (const char* bad : {"k1", "k1=", "=s:r", "k1=s", "k1=s:", "k1=s:r:u:x", "k=s:r,k=t:r"}) {
+  for (const char* bad : {"k1", "k1=", "=s:r", "k1=s", "k1=s:", "k1=s:r:u:x", "k=s:r,k=t:r",
+                          "k1=s p:r", "k1=s:r:unit/9"}) {
     EXPECT_FALSE(Auth::ParseApiKeys(bad).ok()) << bad;
   }
+}
+
+TEST(AuthTest, ClaimsThatAreNotIdsAreRefused) {
+  // The principal travels in gRPC metadata and log lines: a signed token
+  // with a subject such as "a\r\nb" or "张三" is refused, not forwarded.
+  auto auth = MakeAuth();
+  for (const char* subject : {"a\r\nb", "张三", "a b", ""}) {
+    Jwt::Claims claims;
+    claims.subject = subject;
+    claims.roles = {"clerk"};
+    claims.expires_at = kNow + absl::Hours(1);
+    EXPECT_EQ(
+        auth->Authorize(Rule({}), "Bearer " + auth->jwt().Mint(claims), "", kNow).status().code(),
+        absl::StatusCode::kUnauthenticated)
+        << subject;
+  }
+  Jwt::Claims bad_role;
+  bad_role.subject = "official_1";
+  bad_role.roles = {"clerk,admin"};
+  bad_role.expires_at = kNow + absl::Hours(1);
+  EXPECT_EQ(
+      auth->Authorize(Rule({}), "Bearer " + auth->jwt().Mint(bad_role), "", kNow).status().code(),
+      absl::StatusCode::kUnauthenticated);
 }
 
 TEST(AuthTest, EmptySecretIsRefused) { EXPECT_FALSE(Auth::Create("", "").ok()); }
