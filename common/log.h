@@ -18,6 +18,9 @@ void SetService(std::string_view service);
 void SetMinLevel(Level level);
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 
+inline void Debug(std::string_view msg, std::initializer_list<Field> fields = {}) {
+  Write(Level::kDebug, msg, fields);
+}
 inline void Info(std::string_view msg, std::initializer_list<Field> fields = {}) {
   Write(Level::kInfo, msg, fields);
 }

@@ -56,21 +56,23 @@ bool OutboxRelay::Wait(absl::Duration timeout, bool wakeable) {
   return !stopping_;
 }
 
-absl::Status OutboxRelay::Deliver(const petition::v1::CaseEvent& event) {
-  RequestScope scope(event.request_id());
+absl::Status OutboxRelay::Deliver(const std::vector<petition::v1::CaseEvent>& events) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(absl::ToInt64Milliseconds(options_.rpc_timeout)));
-  PropagateToClient(context, event.request_id());
-  supervision::v1::ApplyCaseEventResponse response;
-  absl::Status s = FromGrpcStatus(stub_->ApplyCaseEvent(&context, event, &response));
+  supervision::v1::ApplyCaseEventsRequest request;
+  request.mutable_events()->Reserve(static_cast<int>(events.size()));
+  for (const petition::v1::CaseEvent& e : events) *request.add_events() = e;
+  supervision::v1::ApplyCaseEventsResponse response;
+  absl::Status s = FromGrpcStatus(stub_->ApplyCaseEvents(&context, request, &response));
   if (s.ok()) {
-    if (delivered_ != nullptr) delivered_->Increment();
+    if (delivered_ != nullptr) delivered_->Increment(static_cast<double>(events.size()));
   } else {
-    if (failures_ != nullptr) failures_->Increment();
-    log::Warn(
-        "case event not delivered",
-        {{"eventId", event.event_id()}, {"caseId", event.case_id()}, {"error", s.ToString()}});
+    if (failures_ != nullptr) failures_->Increment(static_cast<double>(events.size()));
+    log::Warn("case events not delivered; retrying with backoff",
+              {{"events", std::to_string(events.size())},
+               {"firstEventId", events.front().event_id()},
+               {"error", s.ToString()}});
   }
   return s;
 }
@@ -83,7 +85,8 @@ void OutboxRelay::Run() {
       if (stopping_) return;
     }
     auto batch = store_->RelayBatch(
-        options_.batch_size, [this](const petition::v1::CaseEvent& e) { return Deliver(e); });
+        options_.batch_size,
+        [this](const std::vector<petition::v1::CaseEvent>& events) { return Deliver(events); });
     // The backlog gauge costs a count: at most once a second.
     if (pending_ != nullptr && absl::Now() - gauge_updated_ >= absl::Seconds(1)) {
       gauge_updated_ = absl::Now();

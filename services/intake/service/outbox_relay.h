@@ -39,7 +39,7 @@ class OutboxRelay {
 
  private:
   void Run();
-  absl::Status Deliver(const petition::v1::CaseEvent& event);
+  absl::Status Deliver(const std::vector<petition::v1::CaseEvent>& events);
   // Waits for Stop(), `timeout`, or (when `wakeable`) Wake(). False when stopping.
   bool Wait(absl::Duration timeout, bool wakeable);
 

@@ -145,7 +145,9 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kMarkDelivered,
        "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 "
        "WHERE id = ANY($1::bigint[])"},
-      {kMarkFailed, "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1"},
+      {kMarkFailed,
+       "UPDATE outbox SET attempts = attempts + 1, last_error = $2 "
+       "WHERE id = ANY($1::bigint[])"},
       {kCountPending, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL"},
   };
   return *kStatements;
@@ -225,7 +227,8 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
 }
 
 absl::StatusOr<RelayBatchResult> CaseStore::RelayBatch(
-    int limit, const std::function<absl::Status(const petition::v1::CaseEvent&)>& deliver) {
+    int limit,
+    const std::function<absl::Status(const std::vector<petition::v1::CaseEvent>&)>& deliver) {
   RelayBatchResult result;
   absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
     result = RelayBatchResult{};
@@ -233,24 +236,24 @@ absl::StatusOr<RelayBatchResult> CaseStore::RelayBatch(
       result.lock_held_elsewhere = true;
       return absl::OkStatus();
     }
-    std::string delivered_ids;  // a bigint[] literal, marked in one statement
+    std::vector<petition::v1::CaseEvent> events;
+    std::string ids;  // a bigint[] literal
     for (const auto& row : tx.exec_prepared(kSelectPending, limit)) {
       const int64_t id = row[0].as<int64_t>();
-      petition::v1::CaseEvent event;
       auto bytes = HexDecode(row[1].as<std::string>());
-      if (!bytes.ok() || !event.ParseFromString(*bytes)) {
+      if (!bytes.ok() || !events.emplace_back().ParseFromString(*bytes)) {
         return absl::DataLossError(absl::StrCat("outbox row ", id, " does not parse"));
       }
-      absl::Status delivered = deliver(event);
-      if (!delivered.ok()) {
-        tx.exec_prepared(kMarkFailed, id, delivered.ToString());
-        result.failed = true;
-        break;  // keep the order: nothing after a failed event goes first
-      }
-      absl::StrAppend(&delivered_ids, delivered_ids.empty() ? "" : ",", id);
-      ++result.delivered;
+      absl::StrAppend(&ids, ids.empty() ? "" : ",", id);
     }
-    if (!delivered_ids.empty()) tx.exec_prepared(kMarkDelivered, "{" + delivered_ids + "}");
+    if (events.empty()) return absl::OkStatus();
+    if (absl::Status delivered = deliver(events); !delivered.ok()) {
+      tx.exec_prepared(kMarkFailed, "{" + ids + "}", delivered.ToString());
+      result.failed = true;
+      return absl::OkStatus();
+    }
+    tx.exec_prepared(kMarkDelivered, "{" + ids + "}");
+    result.delivered = static_cast<int>(events.size());
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -28,7 +28,7 @@ struct RegisterResult {
 
 struct RelayBatchResult {
   int delivered = 0;
-  bool failed = false;  // stopped at an event that could not be delivered
+  bool failed = false;  // the batch could not be delivered; it stays pending
   bool lock_held_elsewhere = false;
 };
 
@@ -52,11 +52,13 @@ class CaseStore {
                                const std::string& request_id,
                                const std::function<bool(const v1::Case&)>& reveal);
 
-  // Delivers up to `limit` pending outbox events in order through `deliver`,
-  // under a cluster-wide lock so that one relay runs at a time; stops at the
-  // first failure, recording it on the event.
+  // Hands up to `limit` pending outbox events, oldest first, to `deliver` in
+  // one call, under a lock per schema so that one relay runs at a time. On
+  // success they are marked delivered; on failure they stay pending (in
+  // order) with the error and an attempt recorded.
   absl::StatusOr<RelayBatchResult> RelayBatch(
-      int limit, const std::function<absl::Status(const petition::v1::CaseEvent&)>& deliver);
+      int limit,
+      const std::function<absl::Status(const std::vector<petition::v1::CaseEvent>&)>& deliver);
   absl::StatusOr<int64_t> CountPendingEvents();
 
  private:

@@ -118,7 +118,7 @@ TEST_F(CaseStoreTest, GetUnknownCaseIsNotFound) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(CaseStoreTest, RelayDeliversInOrderAndStopsAtAFailure) {
+TEST_F(CaseStoreTest, RelayDeliversInOrderAndKeepsAFailedBatchPending) {
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
     v1::Case c = NewCase();
@@ -126,35 +126,47 @@ TEST_F(CaseStoreTest, RelayDeliversInOrderAndStopsAtAFailure) {
     ids.push_back(c.case_id());
   }
   EXPECT_EQ(*store_->CountPendingEvents(), 3);
+  auto case_ids = [](const std::vector<petition::v1::CaseEvent>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(e.case_id());
+    return out;
+  };
   std::vector<std::string> seen;
-  auto r = store_->RelayBatch(10, [&](const petition::v1::CaseEvent& e) {
-    seen.push_back(e.case_id());
-    return seen.size() == 2 ? absl::UnavailableError("supervision down") : absl::OkStatus();
+  auto r = store_->RelayBatch(2, [&](const std::vector<petition::v1::CaseEvent>& events) {
+    seen = case_ids(events);
+    return absl::UnavailableError("supervision down");
   });
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->failed);
-  EXPECT_EQ(r->delivered, 1);
-  EXPECT_EQ(seen, (std::vector<std::string>{ids[0], ids[1]}));
-  EXPECT_EQ(*store_->CountPendingEvents(), 2);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE last_error LIKE '%supervision down%'"), 1);
+  EXPECT_EQ(r->delivered, 0);
+  EXPECT_EQ(seen, (std::vector<std::string>{ids[0], ids[1]}));  // oldest first, `limit` of them
+  EXPECT_EQ(*store_->CountPendingEvents(), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE last_error LIKE '%supervision down%' "
+                  "AND attempts = 1"),
+            2);
 
-  seen.clear();
-  r = store_->RelayBatch(10, [&](const petition::v1::CaseEvent& e) {
-    seen.push_back(e.case_id());
+  r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>& events) {
+    seen = case_ids(events);
     return absl::OkStatus();
   });
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->delivered, 2);
-  EXPECT_EQ(seen, (std::vector<std::string>{ids[1], ids[2]}));  // the failed one first, again
+  EXPECT_EQ(r->delivered, 3);
+  EXPECT_EQ(seen, ids);  // the failed ones again, first, then the rest
   EXPECT_EQ(*store_->CountPendingEvents(), 0);
+  r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) {
+    ADD_FAILURE() << "nothing is pending";
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->delivered, 0);
 }
 
 TEST_F(CaseStoreTest, OnlyOneRelayAtATime) {
   v1::Case c = NewCase();
   ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
   bool inner_ran = false;
-  auto outer = store_->RelayBatch(10, [&](const petition::v1::CaseEvent&) {
-    auto inner = store_->RelayBatch(10, [&](const petition::v1::CaseEvent&) {
+  auto outer = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) {
+    auto inner = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) {
       inner_ran = true;
       return absl::OkStatus();
     });

@@ -1,5 +1,7 @@
 #include "services/supervision/service/supervision_service.h"
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/dates.h"
 #include "common/log.h"
@@ -27,32 +29,56 @@ v1::DeadlineState ToProto(DeadlineState s) {
 
 }  // namespace
 
-grpc::Status SupervisionService::ApplyCaseEvent(grpc::ServerContext* context,
-                                                const petition::v1::CaseEvent* event,
-                                                v1::ApplyCaseEventResponse* response) {
+grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
+                                                 const v1::ApplyCaseEventsRequest* request,
+                                                 v1::ApplyCaseEventsResponse* response) {
   RequestScope scope(*context);
-  if (event->event_id().empty()) return ToGrpcStatus(InvalidField("eventId", "is required"));
-  if (event->case_id().empty()) return ToGrpcStatus(InvalidField("caseId", "is required"));
-  if (event->sequence() < 1) return ToGrpcStatus(InvalidField("sequence", "must be at least 1"));
-  if (!event->has_registered()) {
-    return ToGrpcStatus(absl::UnimplementedError("this kind of case event is not handled yet"));
+  constexpr int kMaxBatch = 1000;
+  if (request->events_size() > kMaxBatch) {
+    return ToGrpcStatus(InvalidField("events", absl::StrCat("at most ", kMaxBatch, " per call")));
   }
-  if (!event->registered().has_received_at()) {
-    return ToGrpcStatus(InvalidField("registered.receivedAt", "is required"));
+  std::vector<DeadlineStore::Registration> registrations;
+  registrations.reserve(request->events_size());
+  // Cases registered on the same day share their due date: one question to
+  // the calendar per distinct day in the batch.
+  absl::flat_hash_map<absl::CivilDay, WorkingDayResult> due_by_start;
+  for (int i = 0; i < request->events_size(); ++i) {
+    const petition::v1::CaseEvent& event = request->events(i);
+    const std::string at = absl::StrCat("events[", i, "]");
+    if (event.event_id().empty()) return ToGrpcStatus(InvalidField(at + ".eventId", "is required"));
+    if (event.case_id().empty()) return ToGrpcStatus(InvalidField(at + ".caseId", "is required"));
+    if (event.sequence() < 1) {
+      return ToGrpcStatus(InvalidField(at + ".sequence", "must be at least 1"));
+    }
+    if (!event.has_registered()) {
+      return ToGrpcStatus(absl::UnimplementedError(
+          absl::StrCat(at, ": this kind of case event is not handled yet")));
+    }
+    if (!event.registered().has_received_at()) {
+      return ToGrpcStatus(InvalidField(at + ".registered.receivedAt", "is required"));
+    }
+    DeadlineRecord acceptance;
+    acceptance.kind = "ACCEPTANCE";
+    acceptance.start_date = DayOf(event.registered().received_at(), zone_);
+    auto due = due_by_start.find(acceptance.start_date);
+    if (due == due_by_start.end()) {
+      auto computed = ComputeDueDate(acceptance.start_date, policy_.acceptance, 0,
+                                     policy_.roll_to_working_day, *calendar_);
+      if (!computed.ok()) return ToGrpcStatus(computed.status());
+      due = due_by_start.emplace(acceptance.start_date, *computed).first;
+    }
+    acceptance.due_date = due->second.date;
+    acceptance.provisional = due->second.provisional;
+    registrations.push_back({&event, acceptance});
   }
-  DeadlineRecord acceptance;
-  acceptance.kind = "ACCEPTANCE";
-  acceptance.start_date = DayOf(event->registered().received_at(), zone_);
-  auto due = ComputeDueDate(acceptance.start_date, policy_.acceptance, 0,
-                            policy_.roll_to_working_day, *calendar_);
-  if (!due.ok()) return ToGrpcStatus(due.status());
-  acceptance.due_date = due->date;
-  acceptance.provisional = due->provisional;
-  auto applied = store_->ApplyRegistered(*event, acceptance);
+  auto applied = store_->ApplyRegistrations(registrations);
   if (!applied.ok()) return ToGrpcStatus(applied.status());
   response->set_applied(*applied);
-  log::Info(*applied ? "case event applied" : "case event already applied",
-            {{"eventId", event->event_id()}, {"caseId", event->case_id()}});
+  response->set_duplicates(request->events_size() - *applied);
+  for (const petition::v1::CaseEvent& event : request->events()) {
+    RequestScope event_scope(event.request_id());  // the registering request's id
+    log::Debug("case event applied", {{"eventId", event.event_id()}, {"caseId", event.case_id()}});
+  }
   return grpc::Status::OK;
 }
 

@@ -15,8 +15,9 @@ class SupervisionService final : public v1::Supervision::Service {
                      absl::TimeZone zone)
       : store_(store), calendar_(calendar), policy_(std::move(policy)), zone_(zone) {}
 
-  grpc::Status ApplyCaseEvent(grpc::ServerContext* context, const petition::v1::CaseEvent* request,
-                              v1::ApplyCaseEventResponse* response) override;
+  grpc::Status ApplyCaseEvents(grpc::ServerContext* context,
+                               const v1::ApplyCaseEventsRequest* request,
+                               v1::ApplyCaseEventsResponse* response) override;
   grpc::Status GetCaseDeadlines(grpc::ServerContext* context,
                                 const v1::GetCaseDeadlinesRequest* request,
                                 v1::CaseDeadlines* response) override;

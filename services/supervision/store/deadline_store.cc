@@ -35,26 +35,30 @@ const std::vector<PgStatement>& DeadlineStore::Statements() {
   return *kStatements;
 }
 
-absl::StatusOr<bool> DeadlineStore::ApplyRegistered(const petition::v1::CaseEvent& event,
-                                                    const DeadlineRecord& acceptance) {
-  bool applied = false;
+absl::StatusOr<int> DeadlineStore::ApplyRegistrations(
+    const std::vector<Registration>& registrations) {
+  int applied = 0;
   absl::Status s = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
-    if (tx.exec_prepared(kInsertApplied, event.event_id(), event.case_id(), event.sequence())
-            .empty()) {
-      applied = false;  // seen before: nothing to do
-      return absl::OkStatus();
+    applied = 0;
+    for (const Registration& reg : registrations) {
+      const petition::v1::CaseEvent& event = *reg.event;
+      if (tx.exec_prepared(kInsertApplied, event.event_id(), event.case_id(), event.sequence())
+              .empty()) {
+        continue;  // seen before: nothing to do
+      }
+      if (!tx.exec_prepared(kSelectTrack, event.case_id()).empty() || event.sequence() != 1) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "case ", event.case_id(), ": a registration must be the case's first event"));
+      }
+      const petition::v1::CaseRegistered& r = event.registered();
+      tx.exec_prepared(kInsertTrack, event.case_id(), event.sequence(),
+                       SqlTimestamp(r.received_at()), r.channel(), r.category(), r.source(),
+                       r.urgent());
+      const DeadlineRecord& d = reg.acceptance;
+      tx.exec_prepared(kInsertDeadline, event.case_id(), d.kind, FormatDate(d.start_date),
+                       FormatDate(d.due_date), d.provisional, d.state);
+      ++applied;
     }
-    if (!tx.exec_prepared(kSelectTrack, event.case_id()).empty() || event.sequence() != 1) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "case ", event.case_id(), ": a registration must be the case's first event"));
-    }
-    const petition::v1::CaseRegistered& r = event.registered();
-    tx.exec_prepared(kInsertTrack, event.case_id(), event.sequence(), SqlTimestamp(r.received_at()),
-                     r.channel(), r.category(), r.source(), r.urgent());
-    tx.exec_prepared(kInsertDeadline, event.case_id(), acceptance.kind,
-                     FormatDate(acceptance.start_date), FormatDate(acceptance.due_date),
-                     acceptance.provisional, acceptance.state);
-    applied = true;
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

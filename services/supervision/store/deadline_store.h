@@ -34,11 +34,16 @@ class DeadlineStore {
 
   explicit DeadlineStore(PgPool* pool) : pool_(pool) {}
 
-  // Applies a CaseRegistered event and its ACCEPTANCE deadline in one
-  // transaction. False when the event was applied before (a redelivery);
-  // FAILED_PRECONDITION when it is out of order for its case.
-  absl::StatusOr<bool> ApplyRegistered(const petition::v1::CaseEvent& event,
-                                       const DeadlineRecord& acceptance);
+  struct Registration {
+    const petition::v1::CaseEvent* event;  // a CaseRegistered event
+    DeadlineRecord acceptance;
+  };
+
+  // Applies registrations and their ACCEPTANCE deadlines in order, in one
+  // transaction (all or nothing). Returns how many were applied; the others
+  // had been applied before (redeliveries). FAILED_PRECONDITION when an
+  // event is out of order for its case.
+  absl::StatusOr<int> ApplyRegistrations(const std::vector<Registration>& registrations);
 
   // NOT_FOUND when supervision has not heard of the case (yet).
   absl::StatusOr<std::vector<DeadlineRecord>> ListForCase(const std::string& case_id);

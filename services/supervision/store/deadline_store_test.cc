@@ -36,6 +36,12 @@ class DeadlineStoreTest : public ::testing::Test {
     return d;
   }
 
+  absl::StatusOr<int> Apply(std::vector<const petition::v1::CaseEvent*> events) {
+    std::vector<DeadlineStore::Registration> regs;
+    for (const auto* e : events) regs.push_back({e, Acceptance()});
+    return store_->ApplyRegistrations(regs);
+  }
+
   testing::ScratchSchema schema_{"sup"};
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<DeadlineStore> store_;
@@ -43,12 +49,12 @@ class DeadlineStoreTest : public ::testing::Test {
 
 TEST_F(DeadlineStoreTest, AppliesOnceAndListsTheDeadline) {
   auto e = Registered("case_a");
-  auto first = store_->ApplyRegistered(e, Acceptance());
+  auto first = Apply({&e});
   ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_TRUE(*first);
-  auto again = store_->ApplyRegistered(e, Acceptance());  // the relay redelivers
+  EXPECT_EQ(*first, 1);
+  auto again = Apply({&e});  // the relay redelivers
   ASSERT_TRUE(again.ok());
-  EXPECT_FALSE(*again);
+  EXPECT_EQ(*again, 0);
   auto list = store_->ListForCase("case_a");
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
@@ -58,16 +64,28 @@ TEST_F(DeadlineStoreTest, AppliesOnceAndListsTheDeadline) {
 }
 
 TEST_F(DeadlineStoreTest, ASecondRegistrationOfACaseIsRefused) {
-  ASSERT_TRUE(store_->ApplyRegistered(Registered("case_b"), Acceptance()).ok());
-  auto other = store_->ApplyRegistered(Registered("case_b"), Acceptance());
-  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+  auto b1 = Registered("case_b");
+  auto b2 = Registered("case_b");
+  ASSERT_TRUE(Apply({&b1}).ok());
+  EXPECT_EQ(Apply({&b2}).status().code(), absl::StatusCode::kFailedPrecondition);
   auto later = Registered("case_c");
   later.set_sequence(2);
-  EXPECT_EQ(store_->ApplyRegistered(later, Acceptance()).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Apply({&later}).status().code(), absl::StatusCode::kFailedPrecondition);
   // Nothing of the refused events was kept: a later in-order delivery applies.
   later.set_sequence(1);
-  EXPECT_TRUE(*store_->ApplyRegistered(later, Acceptance()));
+  EXPECT_EQ(*Apply({&later}), 1);
+}
+
+TEST_F(DeadlineStoreTest, ABatchIsAllOrNothing) {
+  auto d = Registered("case_d");
+  auto e = Registered("case_e");
+  auto bad = Registered("case_d");  // a second registration of case_d
+  EXPECT_EQ(Apply({&d, &e, &bad}).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->ListForCase("case_e").status().code(), absl::StatusCode::kNotFound);
+  auto applied = Apply({&d, &e, &d});  // a redelivery inside one batch counts once
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(*applied, 2);
+  EXPECT_TRUE(store_->ListForCase("case_e").ok());
 }
 
 TEST_F(DeadlineStoreTest, UnknownCaseIsNotFound) {
