@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -9,6 +10,7 @@
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
 #include "pqxx/pqxx"
 #include "services/gateway/jwt.h"
 
@@ -34,6 +36,12 @@ TestStack::~TestStack() {
   for (const char* name : {"gateway", "intake", "supervision", "scheduling"}) {
     processes_.erase(name);
   }
+  // The processes' logs stay for a failed run (their path is in the failure
+  // messages) and go with a passing one.
+  if (::testing::UnitTest::GetInstance()->failed_test_count() == 0) {
+    std::error_code ignored;
+    std::filesystem::remove_all(log_dir_, ignored);
+  }
 }
 
 absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& name) {
@@ -44,6 +52,7 @@ absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& n
     if (absl::Status s = stack->StartService(service); !s.ok()) return s;
   }
   if (absl::Status s = stack->StartService("gateway"); !s.ok()) return s;
+  std::cerr << "test stack up; process logs in " << stack->log_dir_ << " (kept if a test fails)\n";
   return stack;
 }
 
