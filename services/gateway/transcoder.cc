@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
+#include "common/utf8.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/gateway/fast_json.h"
 
@@ -99,6 +100,9 @@ absl::Status SetFromText(Message* message, const FieldDescriptor* field, absl::s
         if (!absl::WebSafeBase64Unescape(text, &value) && !absl::Base64Unescape(text, &value)) {
           return bad("base64");
         }
+      } else if (!petition::IsValidUtf8(std::string_view(text.data(), text.size()))) {
+        // A string field holds text: percent-decoded bytes must be UTF-8.
+        return Violation(json_path, "must be UTF-8 text");
       }
       repeated ? reflection->AddString(message, field, std::move(value))
                : reflection->SetString(message, field, std::move(value));

@@ -108,6 +108,16 @@ TEST(TranscoderTest, BadPathVariableIsAFieldViolation) {
               HasSubstr("year: invalid int32"));
 }
 
+TEST(TranscoderTest, StringValuesMustBeUtf8) {
+  // "/v1/cases/%ff%00" percent-decodes to bytes no string field may hold.
+  Transcoder transcoder = MakeTranscoder(GetCaseRequest::descriptor(), "", {"case_id"});
+  GetCaseRequest request;
+  EXPECT_EQ(OnlyViolation(transcoder.ToRequest("", "", {{"case_id", "\xff\x00"}}, &request)),
+            "caseId: must be UTF-8 text");
+  EXPECT_TRUE(transcoder.ToRequest("", "", {{"case_id", "case_张"}}, &request).ok());
+  EXPECT_EQ(request.case_id(), "case_张");
+}
+
 TEST(TranscoderTest, EnumsByName) {
   Transcoder transcoder = MakeTranscoder(CalendarDay::descriptor(), "");
   CalendarDay day;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "common/dates.h"
 #include "common/ids.h"
@@ -47,8 +48,16 @@ petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& re
   return event;
 }
 
+// The shape NewId("case") produces: "case_" and lower-case letters and digits.
 bool ValidCaseId(const std::string& id) {
-  return id.size() > 5 && id.size() <= 64 && id.rfind("case_", 0) == 0;
+  if (id.size() <= 5 || id.size() > 64 || id.rfind("case_", 0) != 0) return false;
+  for (char c : id.substr(5)) {
+    if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
+        !absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
