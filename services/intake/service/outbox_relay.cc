@@ -25,6 +25,12 @@ OutboxRelay::OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> superv
                          .Register(metrics->registry());
     delivered_ = &counters.Add({{"result", "delivered"}});
     failures_ = &counters.Add({{"result", "failed"}});
+    parked_events_ = &counters.Add({{"result", "parked"}});
+    parked_ = &prometheus::BuildGauge()
+                   .Name("petition_outbox_parked")
+                   .Help("Case events supervision refused for good, kept aside for an operator.")
+                   .Register(metrics->registry())
+                   .Add({});
   }
 }
 
@@ -90,7 +96,10 @@ void OutboxRelay::Run() {
     // The backlog gauge costs a count: at most once a second.
     if (pending_ != nullptr && absl::Now() - gauge_updated_ >= absl::Seconds(1)) {
       gauge_updated_ = absl::Now();
-      if (auto n = store_->CountPendingEvents(); n.ok()) pending_->Set(static_cast<double>(*n));
+      if (auto n = store_->CountOutbox(); n.ok()) {
+        pending_->Set(static_cast<double>(n->pending));
+        parked_->Set(static_cast<double>(n->parked));
+      }
     }
     if (!batch.ok() || batch->failed) {
       if (!batch.ok())
@@ -99,8 +108,13 @@ void OutboxRelay::Run() {
       backoff = std::min(backoff * 2, options_.max_backoff);
       continue;
     }
+    if (batch->parked > 0) {
+      if (parked_events_ != nullptr) parked_events_->Increment(batch->parked);
+      log::Error("case events parked: supervision refused them for good",
+                 {{"parked", std::to_string(batch->parked)}});
+    }
     backoff = options_.min_backoff;
-    if (batch->delivered == options_.batch_size) continue;  // more may be waiting
+    if (batch->delivered + batch->parked == options_.batch_size) continue;  // more may wait
     if (!Wait(options_.idle_poll, /*wakeable=*/true)) return;
   }
 }

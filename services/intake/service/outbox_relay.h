@@ -49,6 +49,8 @@ class OutboxRelay {
   prometheus::Gauge* pending_ = nullptr;
   prometheus::Counter* delivered_ = nullptr;
   prometheus::Counter* failures_ = nullptr;
+  prometheus::Counter* parked_events_ = nullptr;
+  prometheus::Gauge* parked_ = nullptr;
   absl::Time gauge_updated_ = absl::InfinitePast();  // relay thread only
 
   absl::Mutex mu_;

@@ -22,6 +22,7 @@ constexpr char kSelectPending[] = "intake_select_pending";
 constexpr char kMarkDelivered[] = "intake_mark_delivered";
 constexpr char kMarkFailed[] = "intake_mark_failed";
 constexpr char kCountPending[] = "intake_count_pending";
+constexpr char kPark[] = "intake_park";
 
 constexpr char kCaseColumns[] =
     "case_id, query_code, status, source, coalesce(county_case_id, ''), channel, "
@@ -140,7 +141,8 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kTryRelayLock,
        "SELECT pg_try_advisory_xact_lock(hashtext('petition.outbox.' || current_schema()))"},
       {kSelectPending,
-       "SELECT id, encode(payload, 'hex') FROM outbox WHERE delivered_at IS NULL "
+       "SELECT id, encode(payload, 'hex') FROM outbox WHERE delivered_at IS NULL AND parked_at IS "
+       "NULL "
        "ORDER BY id LIMIT $1"},
       {kMarkDelivered,
        "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 "
@@ -148,7 +150,12 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kMarkFailed,
        "UPDATE outbox SET attempts = attempts + 1, last_error = $2 "
        "WHERE id = ANY($1::bigint[])"},
-      {kCountPending, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL"},
+      {kCountPending,
+       "SELECT count(*) FILTER (WHERE parked_at IS NULL), count(*) FILTER (WHERE parked_at IS NOT "
+       "NULL) FROM outbox WHERE delivered_at IS NULL"},
+      {kPark,
+       "UPDATE outbox SET parked_at = now(), attempts = attempts + 1, last_error = $2 "
+       "WHERE id = $1"},
   };
   return *kStatements;
 }
@@ -226,6 +233,18 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
   return out;
 }
 
+bool IsPermanentDeliveryError(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kDataLoss:
+      return true;
+    default:  // down, overloaded, not deployed yet, misconfigured: try again
+      return false;
+  }
+}
+
 absl::StatusOr<RelayBatchResult> CaseStore::RelayBatch(
     int limit,
     const std::function<absl::Status(const std::vector<petition::v1::CaseEvent>&)>& deliver) {
@@ -237,37 +256,63 @@ absl::StatusOr<RelayBatchResult> CaseStore::RelayBatch(
       return absl::OkStatus();
     }
     std::vector<petition::v1::CaseEvent> events;
-    std::string ids;  // a bigint[] literal
+    std::vector<int64_t> ids;
     for (const auto& row : tx.exec_prepared(kSelectPending, limit)) {
-      const int64_t id = row[0].as<int64_t>();
+      ids.push_back(row[0].as<int64_t>());
       auto bytes = HexDecode(row[1].as<std::string>());
       if (!bytes.ok() || !events.emplace_back().ParseFromString(*bytes)) {
-        return absl::DataLossError(absl::StrCat("outbox row ", id, " does not parse"));
+        return absl::DataLossError(absl::StrCat("outbox row ", ids.back(), " does not parse"));
       }
-      absl::StrAppend(&ids, ids.empty() ? "" : ",", id);
     }
     if (events.empty()) return absl::OkStatus();
-    if (absl::Status delivered = deliver(events); !delivered.ok()) {
-      tx.exec_prepared(kMarkFailed, "{" + ids + "}", delivered.ToString());
+    auto id_array = [&](size_t from, size_t to) {
+      std::string out = "{";
+      for (size_t i = from; i < to; ++i) absl::StrAppend(&out, i > from ? "," : "", ids[i]);
+      return out + "}";
+    };
+    absl::Status delivered = deliver(events);
+    if (delivered.ok()) {
+      tx.exec_prepared(kMarkDelivered, id_array(0, ids.size()));
+      result.delivered = static_cast<int>(events.size());
+      return absl::OkStatus();
+    }
+    if (!IsPermanentDeliveryError(delivered)) {
+      tx.exec_prepared(kMarkFailed, id_array(0, ids.size()), delivered.ToString());
       result.failed = true;
       return absl::OkStatus();
     }
-    tx.exec_prepared(kMarkDelivered, "{" + ids + "}");
-    result.delivered = static_cast<int>(events.size());
+    // Refused for good: find the culprit one event at a time, park it, and
+    // deliver the others, still in order.
+    for (size_t i = 0; i < events.size(); ++i) {
+      absl::Status one = events.size() == 1 ? delivered : deliver({events[i]});
+      if (one.ok()) {
+        tx.exec_prepared(kMarkDelivered, id_array(i, i + 1));
+        ++result.delivered;
+      } else if (IsPermanentDeliveryError(one)) {
+        tx.exec_prepared(kPark, ids[i], one.ToString());
+        ++result.parked;
+      } else {
+        tx.exec_prepared(kMarkFailed, id_array(i, ids.size()), one.ToString());
+        result.failed = true;
+        break;
+      }
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
   return result;
 }
 
-absl::StatusOr<int64_t> CaseStore::CountPendingEvents() {
-  int64_t n = 0;
+absl::StatusOr<OutboxCounts> CaseStore::CountOutbox() {
+  OutboxCounts counts;
   absl::Status s = pool_->Read([&](pqxx::work& tx) {
-    n = tx.exec_prepared1(kCountPending)[0].as<int64_t>();
+    pqxx::row row = tx.exec_prepared1(kCountPending);
+    counts.pending = row[0].as<int64_t>();
+    counts.parked = row[1].as<int64_t>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  return n;
+  return counts;
 }
 
 }  // namespace petition::intake

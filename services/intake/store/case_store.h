@@ -28,9 +28,19 @@ struct RegisterResult {
 
 struct RelayBatchResult {
   int delivered = 0;
-  bool failed = false;  // the batch could not be delivered; it stays pending
+  int parked = 0;       // refused for good by supervision: kept aside with the error
+  bool failed = false;  // the rest could not be delivered now; it stays pending
   bool lock_held_elsewhere = false;
 };
+
+struct OutboxCounts {
+  int64_t pending = 0;
+  int64_t parked = 0;
+};
+
+// Errors that retrying cannot cure (the event itself is refused), as opposed
+// to supervision being down, overloaded or not yet upgraded.
+bool IsPermanentDeliveryError(const absl::Status& status);
 
 class CaseStore {
  public:
@@ -54,12 +64,14 @@ class CaseStore {
 
   // Hands up to `limit` pending outbox events, oldest first, to `deliver` in
   // one call, under a lock per schema so that one relay runs at a time. On
-  // success they are marked delivered; on failure they stay pending (in
-  // order) with the error and an attempt recorded.
+  // success they are marked delivered; on a transient failure they stay
+  // pending (in order) with the error and an attempt recorded. When the
+  // batch is refused for good, events are retried one by one and the ones
+  // refused are parked, so that one bad event does not stop all the others.
   absl::StatusOr<RelayBatchResult> RelayBatch(
       int limit,
       const std::function<absl::Status(const std::vector<petition::v1::CaseEvent>&)>& deliver);
-  absl::StatusOr<int64_t> CountPendingEvents();
+  absl::StatusOr<OutboxCounts> CountOutbox();
 
  private:
   PgPool* pool_;

@@ -125,7 +125,7 @@ TEST_F(CaseStoreTest, RelayDeliversInOrderAndKeepsAFailedBatchPending) {
     ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
     ids.push_back(c.case_id());
   }
-  EXPECT_EQ(*store_->CountPendingEvents(), 3);
+  EXPECT_EQ(store_->CountOutbox()->pending, 3);
   auto case_ids = [](const std::vector<petition::v1::CaseEvent>& events) {
     std::vector<std::string> out;
     for (const auto& e : events) out.push_back(e.case_id());
@@ -140,7 +140,7 @@ TEST_F(CaseStoreTest, RelayDeliversInOrderAndKeepsAFailedBatchPending) {
   EXPECT_TRUE(r->failed);
   EXPECT_EQ(r->delivered, 0);
   EXPECT_EQ(seen, (std::vector<std::string>{ids[0], ids[1]}));  // oldest first, `limit` of them
-  EXPECT_EQ(*store_->CountPendingEvents(), 3);
+  EXPECT_EQ(store_->CountOutbox()->pending, 3);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE last_error LIKE '%supervision down%' "
                   "AND attempts = 1"),
             2);
@@ -152,13 +152,55 @@ TEST_F(CaseStoreTest, RelayDeliversInOrderAndKeepsAFailedBatchPending) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->delivered, 3);
   EXPECT_EQ(seen, ids);  // the failed ones again, first, then the rest
-  EXPECT_EQ(*store_->CountPendingEvents(), 0);
+  EXPECT_EQ(store_->CountOutbox()->pending, 0);
   r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) {
     ADD_FAILURE() << "nothing is pending";
     return absl::OkStatus();
   });
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->delivered, 0);
+}
+
+TEST_F(CaseStoreTest, AnEventRefusedForGoodIsParkedAndTheOthersGoOn) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    v1::Case c = NewCase();
+    ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
+    ids.push_back(c.case_id());
+  }
+  std::vector<std::string> applied;
+  auto r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>& events) {
+    for (const auto& e : events) {
+      if (e.case_id() == ids[1]) return absl::FailedPreconditionError("refused");
+    }
+    for (const auto& e : events) applied.push_back(e.case_id());
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->delivered, 2);
+  EXPECT_EQ(r->parked, 1);
+  EXPECT_FALSE(r->failed);
+  EXPECT_EQ(applied, (std::vector<std::string>{ids[0], ids[2]}));  // still in order
+  auto counts = store_->CountOutbox();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->pending, 0);
+  EXPECT_EQ(counts->parked, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND case_id = '" +
+                  ids[1] + "' AND last_error LIKE '%refused%'"),
+            1);
+}
+
+TEST_F(CaseStoreTest, SupervisionDownOrNotUpgradedIsNeverParked) {
+  v1::Case c = NewCase();
+  ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
+  for (absl::Status s : {absl::UnavailableError("down"), absl::UnimplementedError("old version"),
+                         absl::DeadlineExceededError("slow"), absl::InternalError("bug")}) {
+    auto r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) { return s; });
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->failed) << s;
+    EXPECT_EQ(r->parked, 0) << s;
+  }
+  EXPECT_EQ(store_->CountOutbox()->pending, 1);
 }
 
 TEST_F(CaseStoreTest, OnlyOneRelayAtATime) {
