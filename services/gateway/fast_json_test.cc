@@ -169,7 +169,9 @@ TEST(FastJsonTest, SameJsonAsProtobufForRandomMessages) {
       }
       absl::StatusOr<std::string> actual = Transcoder::ToJson(*message);
       ASSERT_EQ(actual.ok(), expected.ok()) << type->full_name();
-      if (actual.ok()) ASSERT_EQ(*actual, *expected);
+      if (actual.ok()) {
+        ASSERT_EQ(*actual, *expected);
+      }
     }
   }
   // The fast path does take most messages.
