@@ -150,9 +150,11 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kMarkFailed,
        "UPDATE outbox SET attempts = attempts + 1, last_error = $2 "
        "WHERE id = ANY($1::bigint[])"},
+      // Each count matches a partial index's predicate: cheap however many
+      // delivered rows the table keeps.
       {kCountPending,
-       "SELECT count(*) FILTER (WHERE parked_at IS NULL), count(*) FILTER (WHERE parked_at IS NOT "
-       "NULL) FROM outbox WHERE delivered_at IS NULL"},
+       "SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND parked_at IS NULL), "
+       "(SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND delivered_at IS NULL)"},
       {kPark,
        "UPDATE outbox SET parked_at = now(), attempts = attempts + 1, last_error = $2 "
        "WHERE id = $1"},
