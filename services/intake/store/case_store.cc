@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/dates.h"
+#include "common/pg_array.h"
 
 namespace petition::intake {
 namespace {
@@ -34,22 +35,6 @@ constexpr char kCaseColumns[] =
 
 google::protobuf::Timestamp FromMicros(const pqxx::field& f) {
   return ToProtoTimestamp(absl::FromUnixMicros(f.as<int64_t>()));
-}
-
-// A text[] literal: {"a","b"} with quotes and backslashes escaped.
-std::string PgArray(const google::protobuf::RepeatedPtrField<std::string>& values) {
-  std::string out = "{";
-  for (int i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ",";
-    out += "\"";
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += "\"";
-  }
-  out += "}";
-  return out;
 }
 
 void ParseArray(const pqxx::field& f, google::protobuf::RepeatedPtrField<std::string>* out) {
