@@ -15,6 +15,10 @@
 
 ABSL_FLAG(std::string, log_level, "info",
           "Least severe log level written: debug, info, warn, error.");
+ABSL_FLAG(std::string, log_file, "",
+          "Write the log (and all other output) to this file, rotated by size; empty: stderr.");
+ABSL_FLAG(int, log_file_max_mb, 10, "--log_file: rotate when the file reaches this many MiB.");
+ABSL_FLAG(int, log_file_keep, 5, "--log_file: rotated copies kept (<file>.1 the newest).");
 
 namespace petition {
 namespace {
@@ -73,6 +77,19 @@ std::vector<char*> InitConfig(std::string_view service, int argc, char** argv) {
   } else {
     std::cerr << service << ": --log_level must be debug, info, warn or error" << std::endl;
     std::exit(2);
+  }
+  if (const std::string file = absl::GetFlag(FLAGS_log_file); !file.empty()) {
+    const int max_mb = absl::GetFlag(FLAGS_log_file_max_mb);
+    const int keep = absl::GetFlag(FLAGS_log_file_keep);
+    if (max_mb < 1 || max_mb > 1024 || keep < 0 || keep > 100) {
+      std::cerr << service << ": --log_file_max_mb must be 1..1024 and --log_file_keep 0..100"
+                << std::endl;
+      std::exit(2);
+    }
+    if (absl::Status s = log::SetLogFile(file, int64_t{max_mb} << 20, keep); !s.ok()) {
+      std::cerr << service << ": " << s.message() << std::endl;
+      std::exit(2);
+    }
   }
   return positional;
 }

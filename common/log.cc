@@ -1,9 +1,16 @@
 #include "common/log.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -20,6 +27,54 @@ std::string& ServiceName() {
 }
 std::atomic<int> g_min_level{static_cast<int>(Level::kInfo)};
 thread_local std::string t_request_id;
+
+// The log file, when SetLogFile was called.
+struct LogFile {
+  std::string path;
+  int64_t max_bytes = 0;
+  int keep = 0;
+  int64_t size = 0;  // bytes in the current file, as far as we know
+};
+LogFile* g_file ABSL_GUARDED_BY(g_mu) = nullptr;
+
+// Opens `path` for appending as the process's stdout and stderr; returns its size.
+absl::Status OpenOntoStdStreams(const std::string& path, int64_t* size) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (fd < 0)
+    return absl::UnavailableError(absl::StrCat("cannot open ", path, ": ", strerror(errno)));
+  struct stat st {};
+  *size = fstat(fd, &st) == 0 ? st.st_size : 0;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const bool ok = dup2(fd, STDOUT_FILENO) >= 0 && dup2(fd, STDERR_FILENO) >= 0;
+  const int error = errno;
+  close(fd);
+  if (!ok)
+    return absl::UnavailableError(absl::StrCat("cannot redirect to ", path, ": ", strerror(error)));
+  return absl::OkStatus();
+}
+
+// Shifts path.N up by one (dropping path.<keep>), moves path to path.1 and opens a new path.
+void RotateLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
+  const std::string& path = g_file->path;
+  if (g_file->keep == 0) {
+    std::remove(path.c_str());
+  } else {
+    for (int i = g_file->keep - 1; i >= 1; --i) {
+      std::rename(absl::StrCat(path, ".", i).c_str(), absl::StrCat(path, ".", i + 1).c_str());
+    }
+    std::rename(path.c_str(), absl::StrCat(path, ".1").c_str());
+  }
+  int64_t size = 0;
+  // On failure the process keeps writing to the file it has (now renamed): nothing is lost.
+  if (OpenOntoStdStreams(path, &size).ok()) g_file->size = size;
+}
+
+void AfterWriteLocked(size_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
+  if (g_file == nullptr) return;
+  g_file->size += static_cast<int64_t>(bytes);
+  if (g_file->size >= g_file->max_bytes) RotateLocked();
+}
 
 const char* LevelName(Level level) {
   switch (level) {
@@ -43,6 +98,19 @@ void SetService(std::string_view service) {
 }
 
 void SetMinLevel(Level level) { g_min_level = static_cast<int>(level); }
+
+absl::Status SetLogFile(const std::string& path, int64_t max_bytes, int keep) {
+  if (path.empty() || max_bytes <= 0 || keep < 0) {
+    return absl::InvalidArgumentError("log file: a path, a positive size and keep >= 0");
+  }
+  absl::MutexLock lock(&g_mu);
+  int64_t size = 0;
+  if (absl::Status s = OpenOntoStdStreams(path, &size); !s.ok()) return s;
+  delete g_file;
+  g_file = new LogFile{path, max_bytes, keep, size};
+  if (size >= max_bytes) RotateLocked();
+  return absl::OkStatus();
+}
 
 const std::string& CurrentRequestId() { return t_request_id; }
 void SetCurrentRequestId(std::string request_id) { t_request_id = std::move(request_id); }
@@ -118,6 +186,7 @@ void Write(Level level, std::string_view msg, std::initializer_list<Field> field
   absl::MutexLock lock(&g_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+  AfterWriteLocked(line.size());
 }
 
 }  // namespace petition::log

@@ -3,10 +3,13 @@
 #ifndef PETITION_COMMON_LOG_H_
 #define PETITION_COMMON_LOG_H_
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "absl/status/status.h"
 
 namespace petition::log {
 
@@ -30,6 +33,13 @@ inline void Warn(std::string_view msg, std::initializer_list<Field> fields = {})
 inline void Error(std::string_view msg, std::initializer_list<Field> fields = {}) {
   Write(Level::kError, msg, fields);
 }
+
+// Sends the log, and anything else the process writes to stdout and stderr, to the file `path`
+// (appending: a restart keeps what was there). When the file reaches `max_bytes` it is rotated:
+// path.<keep-1> becomes path.<keep> (the oldest copy is dropped), ..., path becomes path.1, and a
+// new path is started; a file already that large at the call is rotated first. Without a call the
+// log goes to stderr as it is (a container's log collector).
+absl::Status SetLogFile(const std::string& path, int64_t max_bytes, int keep);
 
 // The request id of the current thread ("" when none).
 const std::string& CurrentRequestId();
