@@ -14,7 +14,7 @@ ABSL_FLAG(std::string, host, "127.0.0.1", "Address the gRPC and metrics servers 
 ABSL_FLAG(int, grpc_port, -1, "gRPC port (-1: the service's default; 0: any free port).");
 ABSL_FLAG(int, metrics_port, -1, "Prometheus /metrics port (-1: the service's default; 0: any).");
 ABSL_FLAG(std::string, pg_dsn, "",
-          "libpq connection string (default: host=127.0.0.1 port=54320 dbname=petition "
+          "libpq connection string (default: host=127.0.0.1 port=25432 dbname=petition "
           "user=<service>).");
 ABSL_FLAG(std::string, pg_schema, "", "Schema this service owns (default: the service name).");
 ABSL_FLAG(int, pg_pool_size, 8, "Database connections at most.");
@@ -64,7 +64,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   int metrics_port = absl::GetFlag(FLAGS_metrics_port);
   if (metrics_port < 0) metrics_port = spec.default_metrics_port;
   std::string dsn = absl::GetFlag(FLAGS_pg_dsn);
-  if (dsn.empty()) dsn = absl::StrCat("host=127.0.0.1 port=54320 dbname=petition user=", spec.name);
+  if (dsn.empty()) dsn = absl::StrCat("host=127.0.0.1 port=25432 dbname=petition user=", spec.name);
   std::string schema = absl::GetFlag(FLAGS_pg_schema);
   if (schema.empty()) schema = spec.name;
 

@@ -8,11 +8,12 @@
 //   --host [127.0.0.1]      listen address for gRPC and metrics
 //   --grpc_port [service]   0 picks a free port
 //   --metrics_port [service]
-//   --pg_dsn [host=127.0.0.1 port=54320 dbname=petition user=<service>]
+//   --pg_dsn [host=127.0.0.1 port=25432 dbname=petition user=<service>]
 //   --pg_schema [<service>]
-//   --pg_pool_size [8]      --grpc_max_threads [16]
+//   --pg_pool_size [8]      --grpc_max_threads [64]
 //   --port_file []          when set, "grpc=N" and "metrics=M" are written there once serving
 //   --log_level [info]
+//   --log_file [] (stderr)  rotated by --log_file_max_mb [10], --log_file_keep [5] copies
 #ifndef PETITION_COMMON_SERVICE_MAIN_H_
 #define PETITION_COMMON_SERVICE_MAIN_H_
 

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `./dev up -d` after one process died starts that one only: the others keep their pids (no
+# refused connections while they restart) and everything is ready afterwards. Runs a whole
+# local stack of its own: a state directory under /tmp (PETITION_DEV_DIR) and free ports, so it
+# never touches a developer's .dev/ or the fixed ports; the binaries are the tests' build
+# (PETITION_TEST_BIN_DIR, as ./dev test sets it, else the build tree given as $1). Wired as the
+# ctest dev.up_restart.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+DEV="$ROOT/dev"
+PETITION_TEST_BIN_DIR="${PETITION_TEST_BIN_DIR:-${1:-}}"
+[[ -n "$PETITION_TEST_BIN_DIR" ]] || { echo "usage: $0 <build tree> (or set PETITION_TEST_BIN_DIR)" >&2; exit 2; }
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+TMP="$(mktemp -d /tmp/petition-dev-test.XXXXXX)"
+chmod 755 "$TMP"  # PostgreSQL runs as `postgres` when we are root: it must reach its data
+export PETITION_DEV_DIR="$TMP/dev"
+export PETITION_DEV_BIN_DIR="$PETITION_TEST_BIN_DIR"
+export PETITION_DEV_READY_TIMEOUT=60
+unset PETITION_INTAKE_PG_DSN PETITION_SCHEDULING_PG_DSN PETITION_SUPERVISION_PG_DSN PETITION_PG_DSN
+
+cleanup() {
+  local rc=$?
+  "$DEV" down >/dev/null 2>&1 || true
+  if [[ $rc -ne 0 ]]; then
+    for f in "$PETITION_DEV_DIR"/logs/*.log; do
+      [[ -f "$f" ]] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }
+    done
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# Nine distinct free ports below the ephemeral range.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+declare -A taken=()
+pick_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 12000))
+    [[ -z "${taken[$p]:-}" ]] && port_free "$p" && { taken[$p]=1; echo "$p"; return; }
+  done
+}
+for v in PETITION_DEV_PG_PORT PETITION_GATEWAY_HTTP_PORT PETITION_GATEWAY_METRICS_PORT \
+  PETITION_INTAKE_GRPC_PORT PETITION_INTAKE_METRICS_PORT PETITION_SCHEDULING_GRPC_PORT \
+  PETITION_SCHEDULING_METRICS_PORT PETITION_SUPERVISION_GRPC_PORT PETITION_SUPERVISION_METRICS_PORT; do
+  p="$(pick_port)"
+  export "$v=$p"
+done
+
+PROCS=(scheduling supervision intake gateway)
+
+# Prints "<process> <pid>" for each running process, from ./dev status.
+pids() { "$DEV" status | awk '$2 == "running" && $3 == "pid" {print $1, $4}'; }
+pid_of() { awk -v p="$1" '$1 == p {print $2}' <<<"$2"; }
+
+echo "== first start"
+"$DEV" up -d >"$TMP/up1.out" 2>&1 || { cat "$TMP/up1.out" >&2; fail "./dev up -d did not start"; }
+before="$(pids)"
+for p in "${PROCS[@]}"; do [[ -n "$(pid_of "$p" "$before")" ]] || fail "$p not running after up: $before"; done
+curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$PETITION_GATEWAY_HTTP_PORT/readyz" || fail "not ready"
+
+echo "== up again with everything running changes nothing"
+"$DEV" up -d >"$TMP/up2.out" 2>&1 || { cat "$TMP/up2.out" >&2; fail "second ./dev up -d failed"; }
+grep -q "already running" "$TMP/up2.out" || { cat "$TMP/up2.out" >&2; fail "did not say already running"; }
+[[ "$(pids)" == "$before" ]] || fail "pids changed: $before -> $(pids)"
+
+echo "== SIGKILL intake, then up again"
+victim="$(pid_of intake "$before")"
+kill -KILL "$victim"
+for ((i = 0; i < 500; i++)); do  # until the kernel has removed it (polling, bounded: 5 s)
+  [[ -d "/proc/$victim" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$victim/status" 2>/dev/null || break
+  sleep 0.01
+done
+status="$("$DEV" status)"
+grep -q "^intake *stopped" <<<"$status" || fail "./dev status does not see intake stopped: $status"
+"$DEV" up -d >"$TMP/up3.out" 2>&1 || { cat "$TMP/up3.out" >&2; fail "./dev up -d after the kill failed"; }
+grep -q "starting intake$" "$TMP/up3.out" || { cat "$TMP/up3.out" >&2; fail "did not start intake alone"; }
+after="$(pids)"
+for p in scheduling supervision gateway; do
+  [[ "$(pid_of "$p" "$after")" == "$(pid_of "$p" "$before")" ]] ||
+    fail "$p was restarted ($(pid_of "$p" "$before") -> $(pid_of "$p" "$after"))"
+done
+new="$(pid_of intake "$after")"
+[[ -n "$new" && "$new" != "$victim" ]] || fail "intake not running again: $after"
+curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$PETITION_GATEWAY_HTTP_PORT/readyz" || fail "not ready after the restart"
+for p in "$PETITION_INTAKE_METRICS_PORT" "$PETITION_SCHEDULING_METRICS_PORT" \
+  "$PETITION_SUPERVISION_METRICS_PORT" "$PETITION_GATEWAY_METRICS_PORT"; do
+  curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$p/metrics" || fail "metrics on $p do not answer"
+done
+# The restarted process appended to its log: the first run's lines are still there.
+[[ "$(grep -c '"msg":"serving"' "$PETITION_DEV_DIR/logs/intake.log")" -ge 2 ]] ||
+  fail "intake.log does not hold both runs"
+
+echo "== down"
+"$DEV" down >/dev/null
+[[ -z "$(pids)" ]] || fail "still running after down: $(pids)"
+for v in PETITION_GATEWAY_HTTP_PORT PETITION_DEV_PG_PORT; do
+  port_free "${!v}" || fail "port ${!v} still taken after down"
+done
+echo "PASS"
