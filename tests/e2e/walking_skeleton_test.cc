@@ -41,7 +41,12 @@ class WalkingSkeletonTest : public ::testing::Test {
     delete stack_;
     stack_ = nullptr;
   }
-  void SetUp() override { ASSERT_NE(stack_, nullptr) << "the stack did not start"; }
+  void SetUp() override {
+    ASSERT_NE(stack_, nullptr) << "the stack did not start";
+    // Whatever an earlier test stopped (and did not restart, having failed) runs again.
+    absl::Status running = stack_->EnsureRunning();
+    ASSERT_TRUE(running.ok()) << running;
+  }
 
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "", const std::string& token = "") {
@@ -214,6 +219,16 @@ TEST_F(WalkingSkeletonTest, EventsWaitWhileSupervisionIsDownAndArriveAfter) {
   HttpResponse deadlines = AwaitDeadlines(case_id, Clerk());
   ASSERT_EQ(deadlines.status, 200) << deadlines.body;
   EXPECT_NE(deadlines.body.find("\"dueDate\":\"2026-10-08\""), std::string::npos);
+}
+
+// What the fixture relies on for independence: a process a test stopped (or that crashed) is
+// running again before the next test.
+TEST_F(WalkingSkeletonTest, AStoppedProcessIsStartedAgainForTheNextTest) {
+  stack_->Stop("intake");
+  absl::Status running = stack_->EnsureRunning();
+  ASSERT_TRUE(running.ok()) << running;
+  EXPECT_EQ(Call("POST", "/v1/cases", Visit("walk-after-restart"), Clerk()).status, 200);
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
 }
 
 TEST_F(WalkingSkeletonTest, MetricsAndHealth) {

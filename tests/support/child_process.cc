@@ -73,6 +73,13 @@ int ChildProcess::Stop() {
   return -1;
 }
 
+bool ChildProcess::Alive() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) pid_ = -1;
+  return pid_ > 0;
+}
+
 std::string ChildProcess::LogTail(size_t bytes) const {
   std::ifstream in(log_path_);
   std::stringstream ss;

@@ -30,6 +30,8 @@ class ChildProcess {
   // SIGTERM, then waits for the exit; returns the exit code (-1 on a signal).
   int Stop();
   bool running() const { return pid_ > 0; }
+  // False once the process has exited (it is then reaped), whether stopped or crashed.
+  bool Alive();
   const std::string& name() const { return name_; }
   std::string LogTail(size_t bytes = 4000) const;
 

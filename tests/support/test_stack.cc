@@ -101,6 +101,19 @@ absl::Status TestStack::Restart(const std::string& service) {
   return StartService(service);
 }
 
+absl::Status TestStack::EnsureRunning() {
+  for (const char* name : {"scheduling", "supervision", "intake", "gateway"}) {
+    auto it = processes_.find(name);
+    if (it != processes_.end() && it->second->Alive()) continue;
+    if (it != processes_.end()) {
+      std::cerr << name << " had exited; starting it again (log: " << log_dir_ << "/" << name
+                << ".log)\n";
+    }
+    if (absl::Status s = Restart(name); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 std::string TestStack::Token(const std::vector<std::string>& roles, const std::string& subject,
                              const std::string& unit) const {
   gateway::Jwt::Claims claims;

@@ -38,6 +38,10 @@ class TestStack {
   // Stops a domain service, or starts it again on the same ports.
   void Stop(const std::string& service);
   absl::Status Restart(const std::string& service);
+  // Starts again, in dependency order, every process that is not running (stopped by a test,
+  // or exited), so that one test stopping a process never leaves it stopped for the next.
+  // The fixtures call it before each test.
+  absl::Status EnsureRunning();
 
   // Runs a scalar query as the superuser in the stack's database.
   absl::StatusOr<std::string> Query(const std::string& sql) const;
