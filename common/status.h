@@ -1,5 +1,5 @@
 // Status conversions: absl::Status inside a process, grpc::Status on the wire,
-// HTTP at the gateway. The canonical table of DESIGN.md lives here and only here.
+// HTTP at the gateway. The canonical code-to-status table lives here and only here.
 #ifndef PETITION_COMMON_STATUS_H_
 #define PETITION_COMMON_STATUS_H_
 

@@ -1,4 +1,4 @@
-// The township's deadline policy and the counting rules (API.md "Counting"):
+// The township's deadline policy and the counting rules of the regulation:
 // - the start day is the day of the event in the township's time zone and is
 //   not counted;
 // - N working days end on the N-th working day after it;
