@@ -102,6 +102,7 @@ absl::Status TestStack::Restart(const std::string& service) {
 }
 
 absl::Status TestStack::EnsureRunning() {
+  bool restarted = false;
   for (const char* name : {"scheduling", "supervision", "intake", "gateway"}) {
     auto it = processes_.find(name);
     if (it != processes_.end() && it->second->Alive()) continue;
@@ -110,8 +111,20 @@ absl::Status TestStack::EnsureRunning() {
                 << ".log)\n";
     }
     if (absl::Status s = Restart(name); !s.ok()) return s;
+    restarted = true;
   }
-  return absl::OkStatus();
+  if (!restarted) return absl::OkStatus();
+  // Serving is not enough: the gateway's channels reconnect with a backoff. Until /readyz
+  // says 200, a call could still find the restarted service unreachable.
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (true) {
+    auto r = HttpRequest(http_port_, "GET", "/readyz");
+    if (r.ok() && r->status == 200) return absl::OkStatus();
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError("the gateway did not become ready after a restart");
+    }
+    absl::SleepFor(absl::Milliseconds(20));  // polling a condition, bounded
+  }
 }
 
 std::string TestStack::Token(const std::vector<std::string>& roles, const std::string& subject,
