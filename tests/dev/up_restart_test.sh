@@ -76,7 +76,14 @@ for ((i = 0; i < 500; i++)); do  # until the kernel has removed it (polling, bou
 done
 status="$("$DEV" status)"
 grep -q "^intake *stopped" <<<"$status" || fail "./dev status does not see intake stopped: $status"
-"$DEV" up -d >"$TMP/up3.out" 2>&1 || { cat "$TMP/up3.out" >&2; fail "./dev up -d after the kill failed"; }
+# This start goes through a slow exec chain: ./dev launches `env ... setsid <binary>`, and here
+# `env` is a wrapper that takes a moment before it execs the real one. A liveness check that
+# reads the process's argv or exe before the chain reaches the binary calls it dead.
+mkdir -p "$TMP/slow"
+printf '#!/bin/sh\nsleep 0.5\nexec %s "$@"\n' "$(command -v env)" >"$TMP/slow/env"
+chmod +x "$TMP/slow/env"
+PATH="$TMP/slow:$PATH" "$DEV" up -d >"$TMP/up3.out" 2>&1 ||
+  { cat "$TMP/up3.out" >&2; fail "./dev up -d after the kill failed"; }
 grep -q "starting intake$" "$TMP/up3.out" || { cat "$TMP/up3.out" >&2; fail "did not start intake alone"; }
 after="$(pids)"
 for p in scheduling supervision gateway; do
