@@ -24,6 +24,13 @@ unset PETITION_INTAKE_PG_DSN PETITION_SCHEDULING_PG_DSN PETITION_SUPERVISION_PG_
 cleanup() {
   local rc=$?
   "$DEV" down >/dev/null 2>&1 || true
+  # Whatever ./dev down did not recognise (a failing run): the processes of this stack name
+  # its temporary directory on their command line.
+  local c pid
+  for c in /proc/[0-9]*/cmdline; do
+    pid="${c#/proc/}" pid="${pid%/cmdline}"
+    [[ "$pid" != "$$" ]] && tr '\0' ' ' <"$c" 2>/dev/null | grep -qF "$TMP/" && kill -KILL "$pid" 2>/dev/null
+  done
   if [[ $rc -ne 0 ]]; then
     for f in "$PETITION_DEV_DIR"/logs/*.log; do
       [[ -f "$f" ]] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }
