@@ -49,8 +49,9 @@ TEST(DatesTest, ReadsPostgresTimestamptzText) {
   EXPECT_EQ(*ParseSqlTimestamp("2026-03-01 20:30:00.123456-05:30"), t);
   EXPECT_EQ(*ParseSqlTimestamp("2026-03-02 02:00:00+00"), absl::FromUnixSeconds(1772416800));
   EXPECT_EQ(*ParseSqlTimestamp(SqlTimestamp(t).replace(10, 1, " ")), t);
-  for (const char* bad : {"", "infinity", "-infinity", "2026-03-02", "2026-03-02 02:00:00",
-                          "2026-03-02T02:00:00+00", "2026-03-02 02:00:00+0", "2026-03-02 02:00:00+xx"}) {
+  for (const char* bad :
+       {"", "infinity", "-infinity", "2026-03-02", "2026-03-02 02:00:00", "2026-03-02T02:00:00+00",
+        "2026-03-02 02:00:00+0", "2026-03-02 02:00:00+xx"}) {
     EXPECT_FALSE(ParseSqlTimestamp(bad).ok()) << bad;
   }
 }

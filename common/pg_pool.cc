@@ -170,8 +170,8 @@ absl::Status PgPool::RunAttempts(
         // Whole milliseconds left, at least one (0 would mean "no timeout").
         const int64_t ms =
             std::max<int64_t>(1, absl::ToInt64Milliseconds(options.deadline - absl::Now()));
-        tx->exec(absl::StrCat("SET LOCAL statement_timeout = ", ms, "; SET LOCAL lock_timeout = ",
-                              ms));
+        tx->exec(
+            absl::StrCat("SET LOCAL statement_timeout = ", ms, "; SET LOCAL lock_timeout = ", ms));
       }
       absl::Status s = attempt(*tx);
       if (!s.ok()) return s;  // the transaction rolls back on destruction

@@ -134,7 +134,7 @@ TEST_F(PgPoolTest, WaitersGetTheConnectionWhenReturned) {
   released = true;
   held.reset();  // hands the connection to the waiter
   waiter.join();
-  EXPECT_TRUE(released_before_waking);  // woken by the release, not by a timeout
+  EXPECT_TRUE(released_before_waking);     // woken by the release, not by a timeout
   EXPECT_EQ(waiter_pid.load(), held_pid);  // and given the very connection released
   EXPECT_EQ(small->waiting(), 0);
   EXPECT_EQ(small->in_use(), 0);
