@@ -102,8 +102,15 @@ absl::Status OutboxRelay::Deliver(const std::vector<OutboxEvent>& events, size_t
 }
 
 absl::StatusOr<OutboxRelay::BatchResult> OutboxRelay::RelayBatch() {
+  // Every step is bounded, so that a hung database cannot hold the relay
+  // (and Stop()) for longer than a delivery could.
+  auto bounded = [this] {
+    TxOptions o;
+    o.deadline = absl::Now() + options_.rpc_timeout;
+    return o;
+  };
   BatchResult result;
-  auto events = store_->PendingEvents(options_.batch_size);  // 1. a short read
+  auto events = store_->PendingEvents(options_.batch_size, bounded());  // 1. a short read
   if (!events.ok()) return events.status();
   if (events->empty()) return result;
   auto ids = [&](size_t from, size_t to) {
@@ -116,12 +123,13 @@ absl::StatusOr<OutboxRelay::BatchResult> OutboxRelay::RelayBatch() {
   // 3. a short write. If it fails the events stay pending and are delivered
   // again: at least once.
   if (delivered.ok()) {
-    if (absl::Status s = store_->MarkDelivered(ids(0, n)); !s.ok()) return s;
+    if (absl::Status s = store_->MarkDelivered(ids(0, n), bounded()); !s.ok()) return s;
     result.delivered = static_cast<int>(n);
     return result;
   }
   if (!IsPermanentDeliveryError(delivered)) {
-    if (absl::Status s = store_->MarkFailed(ids(0, n), delivered.ToString()); !s.ok()) return s;
+    if (absl::Status s = store_->MarkFailed(ids(0, n), delivered.ToString(), bounded()); !s.ok())
+      return s;
     result.failed = true;
     return result;
   }
@@ -131,13 +139,13 @@ absl::StatusOr<OutboxRelay::BatchResult> OutboxRelay::RelayBatch() {
     absl::Status one = n == 1 ? delivered : Deliver(*events, i, i + 1);
     absl::Status marked;
     if (one.ok()) {
-      marked = store_->MarkDelivered(ids(i, i + 1));
+      marked = store_->MarkDelivered(ids(i, i + 1), bounded());
       ++result.delivered;
     } else if (IsPermanentDeliveryError(one)) {
-      marked = store_->Park((*events)[i].id, one.ToString());
+      marked = store_->Park((*events)[i].id, one.ToString(), bounded());
       ++result.parked;
     } else {
-      marked = store_->MarkFailed(ids(i, n), one.ToString());
+      marked = store_->MarkFailed(ids(i, n), one.ToString(), bounded());
       result.failed = true;
     }
     if (!marked.ok()) return marked;

@@ -313,46 +313,59 @@ absl::StatusOr<std::unique_ptr<RelayLock>> CaseStore::TryLockRelay() {
   }
 }
 
-absl::StatusOr<std::vector<OutboxEvent>> CaseStore::PendingEvents(int limit) {
-  return pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<OutboxEvent>> {
-    std::vector<OutboxEvent> events;
-    pqxx::result rows = tx.exec_prepared(kSelectPending, limit);
-    events.reserve(rows.size());
-    for (const auto& row : rows) {
-      events.push_back(OutboxEvent{row["id"].as<int64_t>(), row["case_id"].as<std::string>(),
-                                   row["sequence"].as<int64_t>(),
-                                   pqxx::binarystring(row["payload"])});
-    }
-    return events;
-  });
+absl::StatusOr<std::vector<OutboxEvent>> CaseStore::PendingEvents(int limit,
+                                                                  const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<OutboxEvent>> {
+        std::vector<OutboxEvent> events;
+        pqxx::result rows = tx.exec_prepared(kSelectPending, limit);
+        events.reserve(rows.size());
+        for (const auto& row : rows) {
+          events.push_back(OutboxEvent{row["id"].as<int64_t>(), row["case_id"].as<std::string>(),
+                                       row["sequence"].as<int64_t>(),
+                                       pqxx::binarystring(row["payload"])});
+        }
+        return events;
+      },
+      tx_options);
 }
 
-absl::Status CaseStore::MarkDelivered(const std::vector<int64_t>& ids) {
-  return pool_->Transact([&](pqxx::work& tx) {
-    tx.exec_prepared(kMarkDelivered, IdArray(ids));
-    return absl::OkStatus();
-  });
+absl::Status CaseStore::MarkDelivered(const std::vector<int64_t>& ids,
+                                      const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) {
+        tx.exec_prepared(kMarkDelivered, IdArray(ids));
+        return absl::OkStatus();
+      },
+      tx_options);
 }
 
-absl::Status CaseStore::MarkFailed(const std::vector<int64_t>& ids, const std::string& error) {
-  return pool_->Transact([&](pqxx::work& tx) {
-    tx.exec_prepared(kMarkFailed, IdArray(ids), ErrorText(error));
-    return absl::OkStatus();
-  });
+absl::Status CaseStore::MarkFailed(const std::vector<int64_t>& ids, const std::string& error,
+                                   const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) {
+        tx.exec_prepared(kMarkFailed, IdArray(ids), ErrorText(error));
+        return absl::OkStatus();
+      },
+      tx_options);
 }
 
-absl::Status CaseStore::Park(int64_t id, const std::string& error) {
-  return pool_->Transact([&](pqxx::work& tx) {
-    tx.exec_prepared(kPark, id, ErrorText(error));
-    return absl::OkStatus();
-  });
+absl::Status CaseStore::Park(int64_t id, const std::string& error, const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) {
+        tx.exec_prepared(kPark, id, ErrorText(error));
+        return absl::OkStatus();
+      },
+      tx_options);
 }
 
-absl::StatusOr<OutboxCounts> CaseStore::CountOutbox() {
-  return pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<OutboxCounts> {
-    pqxx::row row = tx.exec_prepared1(kCountPending);
-    return OutboxCounts{row["pending"].as<int64_t>(), row["parked"].as<int64_t>()};
-  });
+absl::StatusOr<OutboxCounts> CaseStore::CountOutbox(const TxOptions& tx_options) {
+  return pool_->Read(
+      [](pqxx::read_transaction& tx) -> absl::StatusOr<OutboxCounts> {
+        pqxx::row row = tx.exec_prepared1(kCountPending);
+        return OutboxCounts{row["pending"].as<int64_t>(), row["parked"].as<int64_t>()};
+      },
+      tx_options);
 }
 
 }  // namespace petition::intake

@@ -106,13 +106,15 @@ class CaseStore {
   // The lock that makes one relay per schema; nullptr when another holds it.
   absl::StatusOr<std::unique_ptr<RelayLock>> TryLockRelay();
   // Up to `limit` pending events, oldest first (per case in sequence order).
-  absl::StatusOr<std::vector<OutboxEvent>> PendingEvents(int limit);
-  absl::Status MarkDelivered(const std::vector<int64_t>& ids);
+  absl::StatusOr<std::vector<OutboxEvent>> PendingEvents(int limit,
+                                                         const TxOptions& tx_options = {});
+  absl::Status MarkDelivered(const std::vector<int64_t>& ids, const TxOptions& tx_options = {});
   // Delivery failed for now: the events stay pending, with the error.
-  absl::Status MarkFailed(const std::vector<int64_t>& ids, const std::string& error);
+  absl::Status MarkFailed(const std::vector<int64_t>& ids, const std::string& error,
+                          const TxOptions& tx_options = {});
   // Refused for good: kept aside with the error, out of the relay's way.
-  absl::Status Park(int64_t id, const std::string& error);
-  absl::StatusOr<OutboxCounts> CountOutbox();
+  absl::Status Park(int64_t id, const std::string& error, const TxOptions& tx_options = {});
+  absl::StatusOr<OutboxCounts> CountOutbox(const TxOptions& tx_options = {});
 
  private:
   PgPool* pool_;

@@ -77,7 +77,7 @@ absl::StatusOr<int> DeadlineStore::ApplyRegistrations(
         absl::flat_hash_set<std::string> fresh;  // event ids not seen before
         for (const auto& row : tx.exec_prepared(kInsertApplied, event_ids.Finish(),
                                                 case_ids.Finish(), sequences.Finish())) {
-          fresh.insert(row[0].as<std::string>());
+          fresh.insert(row["event_id"].as<std::string>());
         }
         if (fresh.empty()) return 0;  // all redeliveries
         PgArrayBuilder t_case, t_seq, t_received, t_channel, t_category, t_source, t_urgent;
