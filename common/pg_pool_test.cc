@@ -7,6 +7,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/dates.h"
+#include "common/testing/eventually.h"
 #include "common/testing/pg_test_env.h"
 #include "gtest/gtest.h"
 
@@ -95,15 +96,7 @@ TEST_F(PgPoolTest, AcquireTimesOutWhenExhausted) {
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
 }
 
-// Polls `done` until it holds or 10 s pass (no fixed sleeps in tests).
-bool Eventually(const std::function<bool()>& done) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(10);
-  while (!done()) {
-    if (absl::Now() > give_up) return false;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-  return true;
-}
+using testing::Eventually;
 
 int BackendPid(pqxx::connection& conn) {
   pqxx::nontransaction tx(conn);

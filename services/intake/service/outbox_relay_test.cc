@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "common/crypto.h"
 #include "common/ids.h"
+#include "common/testing/eventually.h"
 #include "common/testing/pg_test_env.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -115,15 +116,7 @@ class FakeSupervision final : public supervision::v1::Supervision::Service {
   std::function<void()> after_apply_ ABSL_GUARDED_BY(mu_);
 };
 
-// Polls `done` until it holds or 20 s pass (no fixed sleeps in tests).
-bool Eventually(const std::function<bool()>& done) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(20);
-  while (!done()) {
-    if (absl::Now() > give_up) return false;
-    absl::SleepFor(absl::Milliseconds(2));
-  }
-  return true;
-}
+using testing::Eventually;
 
 class OutboxRelayTest : public ::testing::Test {
  protected:

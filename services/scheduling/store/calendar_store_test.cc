@@ -77,30 +77,41 @@ TEST_F(CalendarStoreTest, OtherReplicasChangesAreSeenAfterTheTtl) {
   EXPECT_TRUE((*other.Load())->IsYearLoaded(2029));
 }
 
-TEST(CalendarStoreDatabaseGoneTest, ReadsAreServedFromMemoryWhenTheDatabaseIsGone) {
-  // A database of its own, so that it can really go away.
-  testing::ScratchDatabase db("calgone");
-  const std::string dsn = db.DsnFor("");
-  ASSERT_FALSE(dsn.empty());
-  {
-    pqxx::connection conn(dsn);
-    ASSERT_TRUE(ApplyMigrations(conn, "scheduling", SchedulingMigrations()).ok());
+// The calendar's own database, so that it can really go away.
+class CalendarStoreDatabaseGoneTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string dsn = db_.DsnFor("");
+    ASSERT_FALSE(dsn.empty());
+    {
+      pqxx::connection conn(dsn);
+      ASSERT_TRUE(ApplyMigrations(conn, "scheduling", SchedulingMigrations()).ok());
+    }
+    auto pool =
+        PgPool::Create({dsn, "scheduling", 2, absl::Seconds(1), CalendarStore::Statements()});
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = *std::move(pool);
   }
-  auto pool = PgPool::Create({dsn, "scheduling", 2, absl::Seconds(1), CalendarStore::Statements()});
-  ASSERT_TRUE(pool.ok()) << pool.status();
+
+  // Gone for good: the pool can neither use nor open a connection.
+  void DropDatabase() {
+    pqxx::connection admin(testing::AdminDsn());
+    pqxx::nontransaction tx(admin);
+    tx.exec("DROP DATABASE " + tx.quote_name(db_.name()) + " WITH (FORCE)");
+  }
+
+  testing::ScratchDatabase db_{"calgone"};
+  std::unique_ptr<PgPool> pool_;
+};
+
+TEST_F(CalendarStoreDatabaseGoneTest, ReadsAreServedFromMemoryWhenTheDatabaseIsGone) {
   // A zero TTL: every read below tries the database first.
-  CalendarStore store(pool->get(), absl::ZeroDuration());
+  CalendarStore store(pool_.get(), absl::ZeroDuration());
   ASSERT_TRUE(store.Load().ok());
   ASSERT_TRUE(
       store.ReplaceYear(2027, {{absl::CivilDay(2027, 1, 1), DayKind::kHoliday, "元旦"}}).ok());
-
-  {
-    pqxx::connection admin(testing::AdminDsn());
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE " + tx.quote_name(db.name()) + " WITH (FORCE)");
-  }
-  // The database is gone for good: the pool can neither use nor open a connection.
-  EXPECT_EQ((*pool)->Read([](pqxx::read_transaction&) { return absl::OkStatus(); }).code(),
+  DropDatabase();
+  EXPECT_EQ(pool_->Read([](pqxx::read_transaction&) { return absl::OkStatus(); }).code(),
             absl::StatusCode::kUnavailable);
 
   auto cal = store.Load();
@@ -118,22 +129,9 @@ TEST(CalendarStoreDatabaseGoneTest, ReadsAreServedFromMemoryWhenTheDatabaseIsGon
   EXPECT_EQ(store.ReplaceYear(2028, {}).status().code(), absl::StatusCode::kUnavailable);
 }
 
-TEST(CalendarStoreDatabaseGoneTest, BeforeTheFirstLoadTheDatabaseIsNeeded) {
-  testing::ScratchDatabase db("calnone");
-  const std::string dsn = db.DsnFor("");
-  ASSERT_FALSE(dsn.empty());
-  {
-    pqxx::connection conn(dsn);
-    ASSERT_TRUE(ApplyMigrations(conn, "scheduling", SchedulingMigrations()).ok());
-  }
-  auto pool = PgPool::Create({dsn, "scheduling", 2, absl::Seconds(1), CalendarStore::Statements()});
-  ASSERT_TRUE(pool.ok()) << pool.status();
-  CalendarStore store(pool->get());
-  {
-    pqxx::connection admin(testing::AdminDsn());
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE " + tx.quote_name(db.name()) + " WITH (FORCE)");
-  }
+TEST_F(CalendarStoreDatabaseGoneTest, BeforeTheFirstLoadTheDatabaseIsNeeded) {
+  CalendarStore store(pool_.get());
+  DropDatabase();
   EXPECT_EQ(store.Load().status().code(), absl::StatusCode::kUnavailable);
 }
 
