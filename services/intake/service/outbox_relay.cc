@@ -44,6 +44,8 @@ void OutboxRelay::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    // A delivery under way ends now; its events stay pending (at least once).
+    if (in_flight_ != nullptr) in_flight_->TryCancel();
   }
   if (thread_.joinable()) thread_.join();
 }
@@ -88,7 +90,16 @@ absl::Status OutboxRelay::Deliver(const std::vector<OutboxEvent>& events, size_t
     }
   }
   supervision::v1::ApplyCaseEventsResponse response;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return absl::CancelledError("the relay is stopping");
+    in_flight_ = &context;
+  }
   absl::Status s = FromGrpcStatus(stub_->ApplyCaseEvents(&context, request, &response));
+  {
+    absl::MutexLock lock(&mu_);
+    in_flight_ = nullptr;
+  }
   const double n = static_cast<double>(to - from);
   if (s.ok()) {
     if (delivered_ != nullptr) delivered_->Increment(n);

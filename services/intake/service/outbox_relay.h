@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "common/metrics.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "petition/v1/supervision.grpc.pb.h"
 #include "prometheus/gauge.h"
 #include "services/intake/store/case_store.h"
@@ -85,6 +86,7 @@ class OutboxRelay {
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* in_flight_ ABSL_GUARDED_BY(mu_) = nullptr;  // Stop() cancels it
   std::thread thread_;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/crypto.h"
 #include "common/ids.h"
@@ -277,16 +278,19 @@ TEST_F(OutboxRelayTest, ABatchDeliveredButNotMarkedIsDeliveredAgainAndAppliedOnc
   Exec(
       "CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS "
       "$$ BEGIN RAISE EXCEPTION 'marking is blocked'; END $$");
-  supervision_->AfterApply([this] {
+  absl::Notification blocked;
+  supervision_->AfterApply([&] {
     Exec(
         "CREATE TRIGGER block_marking BEFORE UPDATE ON outbox "
         "FOR EACH ROW EXECUTE FUNCTION refuse_update()");
+    blocked.Notify();
   });
   OutboxRelay::Options slow = Fast();
   slow.min_backoff = absl::Hours(1);  // it would not retry before being stopped
   auto relay = StartRelay(slow);
-  ASSERT_TRUE(Eventually([&] { return supervision_->calls().size() == 1; }));
-  ASSERT_TRUE(Eventually([&] { return supervision_->applied() == 2; }));
+  blocked.WaitForNotification();
+  // Stopped now, the relay either has the answer and fails to mark, or has
+  // its call cancelled: either way the applied batch is not marked.
   relay->Stop();
   relay.reset();
   EXPECT_EQ(Pending(), 2);  // delivered, but not marked
@@ -301,6 +305,32 @@ TEST_F(OutboxRelayTest, ABatchDeliveredButNotMarkedIsDeliveredAgainAndAppliedOnc
   EXPECT_EQ(calls[1].event_ids, (std::vector<std::string>{first, second}));  // redelivered
   EXPECT_EQ(supervision_->applied(), 2u);                                    // applied once
   EXPECT_EQ(supervision_->applied_order(), (std::vector<std::string>{"case_a", "case_a"}));
+}
+
+TEST_F(OutboxRelayTest, ARelayStoppedWhileSupervisionAppliesLeavesTheBatchPending) {
+  const std::string first = Append("case_a", 1);
+  const std::string second = Append("case_b", 1);
+  // Supervision has applied the batch but has not answered yet when the
+  // relay is stopped (a rolling restart of intake).
+  absl::Notification applied, answer;
+  supervision_->AfterApply([&] {
+    applied.Notify();
+    answer.WaitForNotification();
+  });
+  auto relay = StartRelay();
+  applied.WaitForNotification();
+  relay->Stop();  // returns without waiting for the answer: the call is cancelled
+  relay.reset();
+  answer.Notify();
+  EXPECT_EQ(Pending(), 2);
+  supervision_->AfterApply(nullptr);
+  auto restarted = StartRelay();
+  ASSERT_TRUE(Eventually([&] { return Pending() == 0; }));
+  restarted->Stop();
+  auto calls = supervision_->calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[1].event_ids, (std::vector<std::string>{first, second}));  // redelivered
+  EXPECT_EQ(supervision_->applied(), 2u);                                    // applied once
 }
 
 TEST_F(OutboxRelayTest, OneRelayPerSchemaAcrossReplicas) {
