@@ -175,10 +175,11 @@ absl::Status PgPool::RunAttempts(
       }
       absl::Status s = attempt(*tx);
       if (!s.ok()) return s;  // the transaction rolls back on destruction
+      // The deadline first: gRPC reports a call past its deadline as cancelled too.
+      if (bounded && absl::Now() >= options.deadline) return past_deadline();
       if (options.cancelled && options.cancelled()) {
         return absl::CancelledError("the call was cancelled; nothing was committed");
       }
-      if (bounded && absl::Now() >= options.deadline) return past_deadline();
       tx->commit();
       return absl::OkStatus();
     } catch (const pqxx::broken_connection& e) {
