@@ -155,7 +155,8 @@ TEST_F(PgPoolTest, ARetriedTransactionReturnsWhatOneRunWould) {
     if (runs == 1) {
       pqxx::connection admin(testing::AdminDsn());
       pqxx::nontransaction kill(admin);
-      kill.exec("SELECT pg_terminate_backend(" + std::to_string(tx.conn().backendpid()) + ")");
+      kill.exec("SELECT pg_terminate_backend(" + std::to_string(tx.conn().backendpid()) +
+                ", 10000)");
     }
     tx.exec_prepared("insert_item", 100 + runs, "written by run " + std::to_string(runs));
     return out;
@@ -214,7 +215,8 @@ TEST_F(PgPoolTest, RetriesAreOptional) {
         ++runs;
         pqxx::connection admin(testing::AdminDsn());
         pqxx::nontransaction kill(admin);
-        kill.exec("SELECT pg_terminate_backend(" + std::to_string(tx.conn().backendpid()) + ")");
+        kill.exec("SELECT pg_terminate_backend(" + std::to_string(tx.conn().backendpid()) +
+                  ", 10000)");
         tx.exec_prepared("insert_item", 7, "seven");
         return absl::OkStatus();
       },
@@ -329,7 +331,7 @@ TEST_F(PgPoolTest, BrokenConnectionsAreReplaced) {
     pqxx::connection admin(testing::AdminDsn());
     pqxx::nontransaction tx(admin);
     tx.exec(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE pid <> "
         "pg_backend_pid() AND query NOT LIKE '%pg_stat_activity%' AND pid = " +
         std::to_string(pid));
   }

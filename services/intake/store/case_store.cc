@@ -291,6 +291,8 @@ bool RelayLock::Alive() {
     tx.exec("SELECT 1");
     return true;
   } catch (const std::exception& e) {
+    // Dropped at its first failure: libpqxx would otherwise restore the
+    // connection on its next use, as a new session without the lock.
     log::Warn("the outbox relay lost its lock connection", {{"error", e.what()}});
     conn_.reset();
     return false;

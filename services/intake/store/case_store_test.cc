@@ -309,7 +309,17 @@ TEST_F(CaseStoreTest, OnlyOneRelayLockAtATime) {
   first->reset();               // the holder stops (or dies)
   auto third = store_->TryLockRelay();
   ASSERT_TRUE(third.ok());
-  EXPECT_NE(*third, nullptr);
+  ASSERT_NE(*third, nullptr);
+  // Its connection dies (a failover, a network cut): the holder notices
+  // instead of carrying on without the lock, and another may take it.
+  Exec(
+      "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory' AND "
+      "objid::bigint = (hashtext('petition.outbox.' || current_schema())::bigint & 4294967295)");
+  EXPECT_FALSE((*third)->Alive());
+  EXPECT_FALSE((*third)->Alive());  // and stays without it (no silent reconnection)
+  auto fourth = store_->TryLockRelay();
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_NE(*fourth, nullptr);
 }
 
 }  // namespace
