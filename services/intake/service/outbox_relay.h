@@ -13,7 +13,10 @@
 // A relay stopped or killed between 2 and 3 leaves the batch pending: the
 // next relay delivers it again and supervision applies each event once (by
 // event id). Order per case holds because one relay reads in id order and
-// stops a batch at the first event not delivered.
+// stops a batch at the first event that cannot be delivered for now. An
+// event refused for good is parked; supervision then refuses the later events
+// of its case as out of order, and they are parked too, until an operator
+// re-queues them.
 #ifndef PETITION_SERVICES_INTAKE_SERVICE_OUTBOX_RELAY_H_
 #define PETITION_SERVICES_INTAKE_SERVICE_OUTBOX_RELAY_H_
 
