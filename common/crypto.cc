@@ -73,7 +73,7 @@ absl::StatusOr<std::unique_ptr<PiiCipher>> PiiCipher::Create(std::string_view ke
   return cipher;
 }
 
-std::string PiiCipher::Encrypt(std::string_view plaintext) const {
+std::string PiiCipher::Encrypt(std::string_view plaintext, std::string_view associated_data) const {
   std::string nonce = RandomBytes(kNonceSize);
   std::string out = nonce;
   out.resize(kNonceSize + plaintext.size() + kTagSize);
@@ -81,6 +81,10 @@ std::string PiiCipher::Encrypt(std::string_view plaintext) const {
   int len = 0;
   auto* dst = reinterpret_cast<unsigned char*>(out.data()) + kNonceSize;
   EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key_), U(nonce));
+  if (!associated_data.empty()) {
+    EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
+                      static_cast<int>(associated_data.size()));
+  }
   EVP_EncryptUpdate(ctx.get(), dst, &len, U(plaintext), static_cast<int>(plaintext.size()));
   int total = len;
   EVP_EncryptFinal_ex(ctx.get(), dst + total, &len);
@@ -89,7 +93,8 @@ std::string PiiCipher::Encrypt(std::string_view plaintext) const {
   return out;
 }
 
-absl::StatusOr<std::string> PiiCipher::Decrypt(std::string_view sealed) const {
+absl::StatusOr<std::string> PiiCipher::Decrypt(std::string_view sealed,
+                                               std::string_view associated_data) const {
   if (sealed.size() < kNonceSize + kTagSize) return absl::DataLossError("sealed value too short");
   std::string_view nonce = sealed.substr(0, kNonceSize);
   std::string_view body = sealed.substr(kNonceSize, sealed.size() - kNonceSize - kTagSize);
@@ -99,11 +104,16 @@ absl::StatusOr<std::string> PiiCipher::Decrypt(std::string_view sealed) const {
   int len = 0;
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key_), U(nonce));
+  if (!associated_data.empty()) {
+    EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
+                      static_cast<int>(associated_data.size()));
+  }
   EVP_DecryptUpdate(ctx.get(), dst, &len, U(body), static_cast<int>(body.size()));
   EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data());
   int fin = 0;
   if (EVP_DecryptFinal_ex(ctx.get(), dst + len, &fin) != 1) {
-    return absl::DataLossError("PII value failed authentication (wrong key or tampered)");
+    return absl::DataLossError(
+        "PII value failed authentication (wrong key, tampered, or moved from another record)");
   }
   return out;
 }

@@ -16,9 +16,14 @@ class PiiCipher {
   // `key_hex`: 64 hex characters (32 bytes). The hashing key is derived from it.
   static absl::StatusOr<std::unique_ptr<PiiCipher>> Create(std::string_view key_hex);
 
-  // nonce || ciphertext || tag, as bytes.
-  std::string Encrypt(std::string_view plaintext) const;
-  absl::StatusOr<std::string> Decrypt(std::string_view sealed) const;
+  // nonce || ciphertext || tag, as bytes. `associated_data` is authenticated
+  // but not stored: bind a value to where it belongs (e.g. its row's key), and
+  // Decrypt() with other associated data fails, so a sealed value moved to
+  // another row does not open. Empty associated data is what values sealed
+  // before it existed were sealed with.
+  std::string Encrypt(std::string_view plaintext, std::string_view associated_data = {}) const;
+  absl::StatusOr<std::string> Decrypt(std::string_view sealed,
+                                      std::string_view associated_data = {}) const;
   // Hex HMAC-SHA256 of `value` under the hashing key.
   std::string KeyedHash(std::string_view value) const;
 

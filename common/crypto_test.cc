@@ -28,6 +28,21 @@ TEST(CryptoTest, TamperingIsDetected) {
   EXPECT_EQ((*cipher)->Decrypt("short").status().code(), absl::StatusCode::kDataLoss);
 }
 
+TEST(CryptoTest, AssociatedDataBindsTheValueToItsPlace) {
+  auto cipher = PiiCipher::Create(kKey);
+  ASSERT_TRUE(cipher.ok());
+  std::string sealed = (*cipher)->Encrypt("张三", "case_a/0");
+  auto opened = (*cipher)->Decrypt(sealed, "case_a/0");
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, "张三");
+  EXPECT_EQ((*cipher)->Decrypt(sealed, "case_b/0").status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ((*cipher)->Decrypt(sealed, "case_a/1").status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ((*cipher)->Decrypt(sealed).status().code(), absl::StatusCode::kDataLoss);
+  // Values sealed without associated data (before it existed) still open.
+  EXPECT_EQ(*(*cipher)->Decrypt((*cipher)->Encrypt("李四")), "李四");
+  EXPECT_FALSE((*cipher)->Decrypt((*cipher)->Encrypt("李四"), "case_a/0").ok());
+}
+
 TEST(CryptoTest, WrongKeyCannotOpen) {
   auto a = PiiCipher::Create(kKey);
   auto b = PiiCipher::Create(std::string(64, 'f'));

@@ -63,7 +63,39 @@ google::protobuf::Timestamp ToProtoTimestamp(absl::Time t) {
 google::protobuf::Timestamp NowTimestamp() { return ToProtoTimestamp(absl::Now()); }
 
 std::string SqlTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", ToAbslTime(ts), absl::UTCTimeZone());
+  return SqlTimestamp(ToAbslTime(ts));
+}
+
+std::string SqlTimestamp(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<absl::Time> ParseSqlTimestamp(std::string_view text) {
+  auto bad = [] { return absl::InvalidArgumentError("not a timestamptz in ISO style"); };
+  // "YYYY-MM-DD HH:MM:SS[.f*]" then an offset "+HH[:MM[:SS]]" or "-...".
+  if (text.size() < 22 || text[10] != ' ') return bad();
+  size_t sign = text.find_last_of("+-");
+  if (sign == std::string_view::npos || sign < 19) return bad();
+  std::string_view offset = text.substr(sign + 1);
+  int parts[3] = {0, 0, 0};
+  int n = 0;
+  for (size_t i = 0; i < offset.size(); i += 3) {
+    if (n == 3 || i + 2 > offset.size() || !absl::ascii_isdigit(offset[i]) ||
+        !absl::ascii_isdigit(offset[i + 1]) || (i + 2 < offset.size() && offset[i + 2] != ':')) {
+      return bad();
+    }
+    parts[n++] = (offset[i] - '0') * 10 + (offset[i + 1] - '0');
+  }
+  if (n == 0) return bad();
+  absl::Duration east = absl::Hours(parts[0]) + absl::Minutes(parts[1]) + absl::Seconds(parts[2]);
+  if (text[sign] == '-') east = -east;
+  absl::Time local;
+  std::string err;
+  if (!absl::ParseTime("%Y-%m-%d %H:%M:%E*S", std::string(text.substr(0, sign)),
+                       absl::UTCTimeZone(), &local, &err)) {
+    return bad();
+  }
+  return local - east;
 }
 
 absl::CivilDay DayOf(const google::protobuf::Timestamp& ts, absl::TimeZone zone) {

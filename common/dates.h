@@ -25,9 +25,19 @@ absl::Time ToAbslTime(const google::protobuf::Timestamp& ts);
 google::protobuf::Timestamp ToProtoTimestamp(absl::Time t);
 google::protobuf::Timestamp NowTimestamp();  // microsecond resolution
 
+// The one way instants go to and come from PostgreSQL: every instant is a
+// `timestamptz` column, written as the text SqlTimestamp() makes and read as
+// the column itself (ISO text; PgPool sets DateStyle ISO and TimeZone UTC)
+// through ParseSqlTimestamp(). No epoch arithmetic in SQL.
+//
 // "2026-09-16T02:00:00.000000+00:00": a timestamptz literal for SQL parameters
 // (cast with ::timestamptz), exact to the microsecond.
 std::string SqlTimestamp(const google::protobuf::Timestamp& ts);
+std::string SqlTimestamp(absl::Time t);
+// PostgreSQL's ISO output of a timestamptz: "2026-09-16 02:00:00.5+00",
+// "... 10:00:00+08", "... +05:30"; INVALID_ARGUMENT for anything else
+// (including "infinity").
+absl::StatusOr<absl::Time> ParseSqlTimestamp(std::string_view text);
 
 }  // namespace petition
 

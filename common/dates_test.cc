@@ -40,5 +40,21 @@ TEST(DatesTest, TimestampRoundTripKeepsMicroseconds) {
   EXPECT_EQ(ToAbslTime(ToProtoTimestamp(before)), before);
 }
 
+TEST(DatesTest, ReadsPostgresTimestamptzText) {
+  const absl::Time t = absl::FromUnixMicros(1772416800123456);  // 2026-03-02 02:00:00.123456Z
+  auto utc = ParseSqlTimestamp("2026-03-02 02:00:00.123456+00");
+  ASSERT_TRUE(utc.ok()) << utc.status();
+  EXPECT_EQ(*utc, t);
+  EXPECT_EQ(*ParseSqlTimestamp("2026-03-02 10:00:00.123456+08"), t);
+  EXPECT_EQ(*ParseSqlTimestamp("2026-03-01 20:30:00.123456-05:30"), t);
+  EXPECT_EQ(*ParseSqlTimestamp("2026-03-02 02:00:00+00"), absl::FromUnixSeconds(1772416800));
+  EXPECT_EQ(*ParseSqlTimestamp(SqlTimestamp(t).replace(10, 1, " ")), t);
+  for (const char* bad :
+       {"", "infinity", "-infinity", "2026-03-02", "2026-03-02 02:00:00", "2026-03-02T02:00:00+00",
+        "2026-03-02 02:00:00+0", "2026-03-02 02:00:00+xx"}) {
+    EXPECT_FALSE(ParseSqlTimestamp(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace petition

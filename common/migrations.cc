@@ -67,7 +67,8 @@ absl::Status ApplyMigrations(pqxx::connection& conn, std::string_view schema_vie
     session.exec(kCreateTable);
     std::map<int, std::pair<std::string, std::string>> done;
     for (const auto& row : session.exec("SELECT version, name, sha256 FROM schema_migrations")) {
-      done[row[0].as<int>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+      done[row["version"].as<int>()] = {row["name"].as<std::string>(),
+                                        row["sha256"].as<std::string>()};
     }
     for (const Migration& m : migrations) {
       const std::string sum = Sha256Hex(m.sql);

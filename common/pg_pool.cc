@@ -1,30 +1,48 @@
 #include "common/pg_pool.h"
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
 
 namespace petition {
 
+namespace {
+
+// SQLSTATEs of the timeouts RunAttempts sets from a deadline.
+constexpr char kQueryCanceled[] = "57014";     // statement_timeout
+constexpr char kLockNotAvailable[] = "55P03";  // lock_timeout
+
+std::string SqlState(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return sql == nullptr ? "" : sql->sqlstate();
+}
+
+}  // namespace
+
 absl::Status StatusFromException(const std::exception& e) {
+  // The text of a libpqxx exception holds SQL and server details: log it,
+  // never hand it to a client.
+  const std::string sqlstate = SqlState(e);
+  log::Warn("database error", {{"sqlstate", sqlstate}, {"error", e.what()}});
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
-    return absl::UnavailableError(absl::StrCat("database unavailable: ", e.what()));
+    return absl::UnavailableError("database unavailable");
   }
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
     return absl::UnavailableError("database commit outcome unknown; retry with the same requestId");
   }
   if (dynamic_cast<const pqxx::unique_violation*>(&e) != nullptr) {
-    return absl::AlreadyExistsError(e.what());
+    return absl::AlreadyExistsError("a record with this key exists already");
   }
   if (dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr) {
-    return absl::AbortedError(absl::StrCat("transaction conflict: ", e.what()));
+    return absl::AbortedError("transaction conflict; retry");
   }
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    return absl::InternalError(absl::StrCat("database error ", sql->sqlstate(), ": ", e.what()));
-  }
-  return absl::InternalError(absl::StrCat("database error: ", e.what()));
+  if (!sqlstate.empty()) return absl::InternalError("database error " + sqlstate);
+  return absl::InternalError("database error");
 }
 
 absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(Options options) {
@@ -47,26 +65,36 @@ PgPool::~PgPool() {
 absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() {
   try {
     auto conn = std::make_unique<pqxx::connection>(options_.dsn);
-    if (!options_.schema.empty()) {
+    {
       pqxx::nontransaction tx(*conn);
-      tx.exec("SET search_path TO " + tx.quote_name(options_.schema));
+      // ParseSqlTimestamp reads timestamptz as ISO text; UTC keeps it simple.
+      tx.exec("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO'");
+      if (!options_.schema.empty()) {
+        tx.exec("SET search_path TO " + tx.quote_name(options_.schema));
+      }
     }
     for (const PgStatement& s : options_.statements) conn->prepare(s.name, s.sql);
     return conn;
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", e.what()));
+    log::Warn("cannot connect to PostgreSQL", {{"error", e.what()}});
+    return absl::UnavailableError("cannot connect to the database");
   }
 }
 
-absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
-  absl::Time deadline = absl::Now() + options_.acquire_timeout;
-  bool open_new = false;
+absl::StatusOr<PgPool::Lease> PgPool::Acquire(absl::Time deadline) {
+  const absl::Time give_up = std::min(absl::Now() + options_.acquire_timeout, deadline);
   {
     absl::MutexLock lock(&mu_);
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return !idle_.empty() || open_ < options_.size;
     };
-    if (!mu_.AwaitWithDeadline(absl::Condition(&available), deadline)) {
+    ++waiting_;
+    const bool got = mu_.AwaitWithDeadline(absl::Condition(&available), give_up);
+    --waiting_;
+    if (!got) {
+      if (give_up == deadline) {
+        return absl::DeadlineExceededError("no database connection free before the deadline");
+      }
       return absl::UnavailableError(absl::StrCat("no database connection free within ",
                                                  absl::FormatDuration(options_.acquire_timeout),
                                                  " (pool size ", options_.size, ")"));
@@ -78,19 +106,15 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
       return Lease(this, std::move(conn));
     }
     ++open_;  // reserve the slot, open outside the lock
-    open_new = true;
   }
-  if (open_new) {
-    auto conn = Open();
-    if (!conn.ok()) {
-      absl::MutexLock lock(&mu_);
-      --open_;
-      --leased_;
-      return conn.status();
-    }
-    return Lease(this, *std::move(conn));
+  auto conn = Open();
+  if (!conn.ok()) {
+    absl::MutexLock lock(&mu_);
+    --open_;
+    --leased_;
+    return conn.status();
   }
-  return absl::InternalError("unreachable");
+  return Lease(this, *std::move(conn));
 }
 
 void PgPool::Return(std::unique_ptr<pqxx::connection> conn, bool broken) {
@@ -108,6 +132,11 @@ int PgPool::in_use() const {
   return leased_;
 }
 
+int PgPool::waiting() const {
+  absl::MutexLock lock(&mu_);
+  return waiting_;
+}
+
 PgPool::Lease::Lease(Lease&& other) noexcept
     : pool_(other.pool_), conn_(std::move(other.conn_)), broken_(other.broken_) {
   other.pool_ = nullptr;
@@ -117,17 +146,41 @@ PgPool::Lease::~Lease() {
   if (pool_ != nullptr) pool_->Return(std::move(conn_), broken_);
 }
 
-absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn) {
-  constexpr int kAttempts = 3;
-  absl::Status last;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    auto lease = Acquire();
+absl::Status PgPool::RunAttempts(
+    const TxOptions& options, bool read_only,
+    const std::function<absl::Status(pqxx::transaction_base&)>& attempt) {
+  const bool bounded = options.deadline != absl::InfiniteFuture();
+  auto past_deadline = [&] {
+    return absl::DeadlineExceededError(
+        "the call's deadline passed before the database answered; nothing was committed");
+  };
+  absl::Status last = absl::InternalError("no attempt made");
+  for (int run = 1; run <= std::max(1, options.max_attempts); ++run) {
+    if (bounded && absl::Now() >= options.deadline) return past_deadline();
+    auto lease = Acquire(options.deadline);
     if (!lease.ok()) return lease.status();
     try {
-      pqxx::work tx(lease->conn());
-      absl::Status s = fn(tx);
-      if (!s.ok()) return s;  // the transaction aborts on destruction
-      tx.commit();
+      std::unique_ptr<pqxx::transaction_base> tx;
+      if (read_only) {
+        tx = std::make_unique<pqxx::read_transaction>(lease->conn());
+      } else {
+        tx = std::make_unique<pqxx::work>(lease->conn());
+      }
+      if (bounded) {
+        // Whole milliseconds left, at least one (0 would mean "no timeout").
+        const int64_t ms =
+            std::max<int64_t>(1, absl::ToInt64Milliseconds(options.deadline - absl::Now()));
+        tx->exec(
+            absl::StrCat("SET LOCAL statement_timeout = ", ms, "; SET LOCAL lock_timeout = ", ms));
+      }
+      absl::Status s = attempt(*tx);
+      if (!s.ok()) return s;  // the transaction rolls back on destruction
+      // The deadline first: gRPC reports a call past its deadline as cancelled too.
+      if (bounded && absl::Now() >= options.deadline) return past_deadline();
+      if (options.cancelled && options.cancelled()) {
+        return absl::CancelledError("the call was cancelled; nothing was committed");
+      }
+      tx->commit();
       return absl::OkStatus();
     } catch (const pqxx::broken_connection& e) {
       // Nothing was committed (a failed commit throws in_doubt_error instead):
@@ -141,6 +194,12 @@ absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn
       last = StatusFromException(e);  // serialization failure or deadlock: retry
     } catch (const std::exception& e) {
       if (!lease->conn().is_open()) lease->MarkBroken();
+      const std::string state = SqlState(e);
+      if (bounded && (state == kQueryCanceled || state == kLockNotAvailable)) {
+        log::Warn("database statement stopped at the call's deadline",
+                  {{"sqlstate", state}, {"error", e.what()}});
+        return past_deadline();
+      }
       return StatusFromException(e);
     }
   }

@@ -1,18 +1,36 @@
 // A bounded pool of PostgreSQL connections (libpqxx 6.4).
 // - At most `size` connections, opened lazily; Acquire() waits up to
 //   `acquire_timeout` and then fails with UNAVAILABLE.
-// - Every new connection gets `SET search_path TO <schema>` and every
-//   statement of `statements` prepared once (statements are prepared per
-//   connection, never per request).
+// - Every new connection gets `SET search_path TO <schema>`, TimeZone UTC and
+//   DateStyle ISO (what ParseSqlTimestamp reads), and every statement of
+//   `statements` prepared once (statements are prepared per connection,
+//   never per request).
 // - A lease whose connection broke is replaced on return.
-// - Transact() runs one function in one transaction and converts libpqxx
-//   exceptions to absl::Status at this boundary.
+// - Transact() and Read() run one function in one transaction and convert
+//   libpqxx exceptions to absl::Status at this boundary.
+//
+// The contract of the function given to Transact() and Read():
+// - It may run more than once. When the connection breaks before COMMIT, or
+//   PostgreSQL aborts the transaction (serialization failure, deadlock), the
+//   whole transaction is rolled back and the function runs again on a fresh
+//   transaction, up to TxOptions::max_attempts times in all.
+// - So it builds its result from scratch on every run and *returns* it
+//   (absl::StatusOr<T>, or absl::Status when there is nothing to return);
+//   the result of the last run is what Transact() returns. It must not append
+//   to, or otherwise change, anything captured from outside, nor do anything
+//   outside the transaction that is unsafe to repeat (a call to another
+//   service, a metric increment). pg_pool_test.cc proves a retried
+//   transaction returns what one run would.
+// - A non-OK status from the function rolls back and is returned as is,
+//   without a retry.
 #ifndef PETITION_COMMON_PG_POOL_H_
 #define PETITION_COMMON_PG_POOL_H_
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -29,6 +47,22 @@ namespace petition {
 struct PgStatement {
   const char* name;
   const char* sql;
+};
+
+// How one transaction runs.
+struct TxOptions {
+  // The caller's deadline, e.g. the gRPC call's (DeadlineOf in
+  // common/call_deadline.h). When finite: waiting for a connection stops at
+  // it, `statement_timeout` and `lock_timeout` are set (SET LOCAL) to the
+  // time that remains, and a transaction still open when it passes is rolled
+  // back (checked again just before COMMIT). Either way the result is
+  // DEADLINE_EXCEEDED and nothing was committed.
+  absl::Time deadline = absl::InfiniteFuture();
+  // Polled just before COMMIT: true rolls back and returns CANCELLED (the
+  // client went away; nobody would learn the outcome).
+  std::function<bool()> cancelled;
+  // Runs of the function at most (see the contract above); 1: no retry.
+  int max_attempts = 3;
 };
 
 class PgPool {
@@ -64,33 +98,81 @@ class PgPool {
     bool broken_ = false;
   };
 
-  absl::StatusOr<Lease> Acquire();
+  absl::StatusOr<Lease> Acquire() { return Acquire(absl::InfiniteFuture()); }
+  // Waits no longer than `deadline` (DEADLINE_EXCEEDED) or the pool's
+  // acquire_timeout (UNAVAILABLE), whichever comes first.
+  absl::StatusOr<Lease> Acquire(absl::Time deadline);
 
-  // Runs `fn(pqxx::work&)` in one transaction, committing if it returns OK.
+  // A connection set up like the pool's but not counted in it, for a
+  // session that lives long (a session-level advisory lock).
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> OpenDedicated() { return Open(); }
+
+  // Runs `fn(pqxx::work&)` in one read-write transaction and commits when it
+  // returns OK. `fn` returns absl::Status or absl::StatusOr<T>; so does this.
   // libpqxx exceptions become Status: broken connection -> UNAVAILABLE,
-  // unique violation -> ALREADY_EXISTS, serialization failure -> ABORTED,
-  // anything else -> INTERNAL.
-  absl::Status Transact(const std::function<absl::Status(pqxx::work&)>& fn);
+  // unique violation -> ALREADY_EXISTS, serialization failure or deadlock
+  // (after the last attempt) -> ABORTED, a timeout from TxOptions::deadline ->
+  // DEADLINE_EXCEEDED, anything else -> INTERNAL. Messages never carry SQL or
+  // server details (those are logged).
+  template <typename Fn>
+  std::invoke_result_t<Fn&, pqxx::work&> Transact(Fn&& fn, const TxOptions& options = {}) {
+    return Run<std::invoke_result_t<Fn&, pqxx::work&>>(
+        options, /*read_only=*/false,
+        [&fn](pqxx::transaction_base& tx) { return fn(static_cast<pqxx::work&>(tx)); });
+  }
 
-  // Same, read-only without the need to commit.
-  absl::Status Read(const std::function<absl::Status(pqxx::work&)>& fn) { return Transact(fn); }
+  // Same, in a READ ONLY transaction (usable on a standby): any write fails.
+  template <typename Fn>
+  std::invoke_result_t<Fn&, pqxx::read_transaction&> Read(Fn&& fn, const TxOptions& options = {}) {
+    return Run<std::invoke_result_t<Fn&, pqxx::read_transaction&>>(
+        options, /*read_only=*/true,
+        [&fn](pqxx::transaction_base& tx) { return fn(static_cast<pqxx::read_transaction&>(tx)); });
+  }
 
   int size() const { return options_.size; }
   int in_use() const;
+  // Callers blocked in Acquire() right now.
+  int waiting() const;
 
  private:
   explicit PgPool(Options options) : options_(std::move(options)) {}
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Open();
   void Return(std::unique_ptr<pqxx::connection> conn, bool broken);
 
+  // The retry loop behind Transact() and Read(): `attempt` runs the caller's
+  // function in `tx` and returns its status (the result stays with the
+  // caller's wrapper).
+  absl::Status RunAttempts(const TxOptions& options, bool read_only,
+                           const std::function<absl::Status(pqxx::transaction_base&)>& attempt);
+
+  template <typename Result, typename Attempt>
+  Result Run(const TxOptions& options, bool read_only, const Attempt& attempt) {
+    std::optional<Result> result;  // the last run's, built afresh on every run
+    absl::Status s = RunAttempts(options, read_only, [&](pqxx::transaction_base& tx) {
+      result.reset();
+      result.emplace(attempt(tx));
+      return StatusOf(*result);
+    });
+    if (!s.ok() || !result.has_value()) return Result(s.ok() ? absl::InternalError("no run") : s);
+    return *std::move(result);
+  }
+
+  static absl::Status StatusOf(const absl::Status& s) { return s; }
+  template <typename T>
+  static absl::Status StatusOf(const absl::StatusOr<T>& s) {
+    return s.status();
+  }
+
   const Options options_;
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // connections leased or idle
   int leased_ ABSL_GUARDED_BY(mu_) = 0;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // Converts an exception thrown by libpqxx (or the standard library) to Status.
+// The message is generic; the exception's text (SQL, server) goes to the log.
 absl::Status StatusFromException(const std::exception& e);
 
 }  // namespace petition

@@ -1,7 +1,13 @@
 #include "common/pg_pool.h"
 
+#include <atomic>
 #include <thread>
+#include <vector>
 
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/dates.h"
+#include "common/testing/eventually.h"
 #include "common/testing/pg_test_env.h"
 #include "gtest/gtest.h"
 
@@ -38,7 +44,7 @@ class PgPoolTest : public ::testing::Test {
   int64_t Count() {
     int64_t n = -1;
     EXPECT_TRUE(pool_
-                    ->Read([&](pqxx::work& tx) {
+                    ->Read([&](pqxx::read_transaction& tx) {
                       n = tx.exec_prepared1("count_items")[0].as<int64_t>();
                       return absl::OkStatus();
                     })
@@ -90,27 +96,232 @@ TEST_F(PgPoolTest, AcquireTimesOutWhenExhausted) {
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
 }
 
+using testing::Eventually;
+
+int BackendPid(pqxx::connection& conn) {
+  pqxx::nontransaction tx(conn);
+  return tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+}
+
 TEST_F(PgPoolTest, WaitersGetTheConnectionWhenReturned) {
-  auto small = MakePool(1, absl::Seconds(10));
+  auto small = MakePool(1, absl::Seconds(30));
   std::optional<PgPool::Lease> held;
   {
     auto lease = small->Acquire();
     ASSERT_TRUE(lease.ok());
     held.emplace(*std::move(lease));
   }
+  const int held_pid = BackendPid(held->conn());
+  std::atomic<bool> released{false};
+  std::atomic<bool> released_before_waking{false};
+  std::atomic<int> waiter_pid{0};
   std::thread waiter([&] {
     auto lease = small->Acquire();
-    EXPECT_TRUE(lease.ok());
+    released_before_waking = released.load();
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    waiter_pid = BackendPid(lease->conn());
   });
+  // The waiter is inside Acquire(), blocked, before anything is released.
+  ASSERT_TRUE(Eventually([&] { return small->waiting() == 1; }));
+  EXPECT_EQ(waiter_pid.load(), 0);
+  released = true;
   held.reset();  // hands the connection to the waiter
   waiter.join();
+  EXPECT_TRUE(released_before_waking);     // woken by the release, not by a timeout
+  EXPECT_EQ(waiter_pid.load(), held_pid);  // and given the very connection released
+  EXPECT_EQ(small->waiting(), 0);
   EXPECT_EQ(small->in_use(), 0);
+}
+
+TEST_F(PgPoolTest, ARetriedTransactionReturnsWhatOneRunWould) {
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(pool_
+                    ->Transact([&](pqxx::work& tx) {
+                      tx.exec_prepared("insert_item", i, "item");
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+  // The first run reads the rows, then its connection is killed (an
+  // administrator, a failover) before COMMIT: the pool runs the function
+  // again on a fresh connection.
+  int runs = 0;
+  auto names = pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<std::string>> {
+    ++runs;
+    std::vector<std::string> out;
+    for (const auto& row : tx.exec("SELECT id::text AS id FROM items ORDER BY id")) {
+      out.push_back(row["id"].as<std::string>());
+    }
+    if (runs == 1) {
+      pqxx::connection admin(testing::AdminDsn());
+      pqxx::nontransaction kill(admin);
+      kill.exec("SELECT pg_terminate_backend(" + std::to_string(tx.conn().backendpid()) +
+                ", 10000)");
+    }
+    tx.exec_prepared("insert_item", 100 + runs, "written by run " + std::to_string(runs));
+    return out;
+  });
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(*names, (std::vector<std::string>{"1", "2", "3"}));  // not six rows
+  EXPECT_EQ(Count(), 4);  // and only the second run's write committed
+}
+
+TEST_F(PgPoolTest, ASerializationFailureIsRetriedFromScratch) {
+  ASSERT_TRUE(pool_
+                  ->Transact([](pqxx::work& tx) {
+                    tx.exec_prepared("insert_item", 1, "first");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  // Two SERIALIZABLE transactions both read and then write the row: the
+  // second to commit fails with a serialization failure on its first run.
+  pqxx::connection other(schema_.dsn());
+  pqxx::work rival(other);
+  rival.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+  rival.exec("SET LOCAL search_path TO " + rival.quote_name(schema_.name()));
+  rival.exec("SELECT name FROM items WHERE id = 1");
+  int runs = 0;
+  auto seen = pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+    ++runs;
+    tx.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+    std::string name = tx.exec1("SELECT name FROM items WHERE id = 1")[0].as<std::string>();
+    if (runs == 1) {
+      rival.exec("UPDATE items SET name = 'rival' WHERE id = 1");
+      rival.commit();
+    }
+    tx.exec("UPDATE items SET name = name || '+mine' WHERE id = 1");
+    return name;
+  });
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(*seen, "rival");  // what the successful run read, not the first run's view
+  std::string final_name;
+  ASSERT_TRUE(pool_
+                  ->Read([&](pqxx::read_transaction& tx) {
+                    final_name = tx.exec1("SELECT name FROM items WHERE id = 1")[0].c_str();
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(final_name, "rival+mine");
+}
+
+TEST_F(PgPoolTest, RetriesAreOptional) {
+  TxOptions once;
+  once.max_attempts = 1;
+  int runs = 0;
+  absl::Status s = pool_->Transact(
+      [&](pqxx::work& tx) {
+        ++runs;
+        pqxx::connection admin(testing::AdminDsn());
+        pqxx::nontransaction kill(admin);
+        kill.exec("SELECT pg_terminate_backend(" + std::to_string(tx.conn().backendpid()) +
+                  ", 10000)");
+        tx.exec_prepared("insert_item", 7, "seven");
+        return absl::OkStatus();
+      },
+      once);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(PgPoolTest, ReadIsReadOnly) {
+  absl::Status s = pool_->Read([](pqxx::read_transaction& tx) {
+    tx.exec_prepared("insert_item", 1, "sneaky");
+    return absl::OkStatus();
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message().find("INSERT"), absl::string_view::npos);  // no SQL in the message
+  EXPECT_EQ(Count(), 0);
+  auto mode = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+    return tx.exec1("SHOW transaction_read_only")[0].as<std::string>();
+  });
+  ASSERT_TRUE(mode.ok());
+  EXPECT_EQ(*mode, "on");
+}
+
+TEST_F(PgPoolTest, ATransactionPastItsDeadlineWhileBlockedCommitsNothing) {
+  ASSERT_TRUE(pool_
+                  ->Transact([](pqxx::work& tx) {
+                    tx.exec_prepared("insert_item", 1, "one");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  // Another connection holds the row's lock for the whole test.
+  pqxx::connection other(schema_.dsn());
+  pqxx::work holder(other);
+  holder.exec("SET LOCAL search_path TO " + holder.quote_name(schema_.name()));
+  holder.exec("SELECT * FROM items WHERE id = 1 FOR UPDATE");
+
+  TxOptions options;
+  options.deadline = absl::Now() + absl::Milliseconds(300);
+  const absl::Time started = absl::Now();
+  absl::Status s = pool_->Transact(
+      [](pqxx::work& tx) {
+        tx.exec_prepared("insert_item", 2, "two");
+        tx.exec("UPDATE items SET name = 'changed' WHERE id = 1");  // waits for the lock
+        return absl::OkStatus();
+      },
+      options);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
+  EXPECT_LT(absl::Now() - started, absl::Seconds(5));  // it did not wait for the holder
+  holder.abort();
+  EXPECT_EQ(Count(), 1);  // item 2 was not committed
+  EXPECT_EQ(pool_->in_use(), 0);
+}
+
+TEST_F(PgPoolTest, NothingCommitsOnceTheDeadlineHasPassedOrTheCallerLeft) {
+  TxOptions options;
+  options.deadline = absl::Now() + absl::Milliseconds(50);
+  absl::Status s = pool_->Transact(
+      [&](pqxx::work& tx) {
+        tx.exec_prepared("insert_item", 3, "three");
+        // The work took longer than the caller would wait.
+        absl::SleepFor(options.deadline - absl::Now() + absl::Milliseconds(1));
+        return absl::OkStatus();
+      },
+      options);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
+
+  TxOptions cancelled;
+  cancelled.cancelled = [] { return true; };
+  s = pool_->Transact(
+      [](pqxx::work& tx) {
+        tx.exec_prepared("insert_item", 4, "four");
+        return absl::OkStatus();
+      },
+      cancelled);
+  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled) << s;
+
+  TxOptions past;
+  past.deadline = absl::Now() - absl::Seconds(1);
+  int runs = 0;
+  s = pool_->Transact(
+      [&](pqxx::work&) {
+        ++runs;
+        return absl::OkStatus();
+      },
+      past);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(runs, 0);
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(PgPoolTest, TimestampsRoundTripThroughTimestamptz) {
+  const absl::Time t = absl::FromUnixMicros(1772416800123456);
+  auto back = pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<absl::Time> {
+    pqxx::row row = tx.exec1("SELECT " + tx.quote(SqlTimestamp(t)) + "::timestamptz AS at");
+    return ParseSqlTimestamp(row["at"].c_str());
+  });
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, t);
 }
 
 TEST_F(PgPoolTest, BrokenConnectionsAreReplaced) {
   int pid = 0;
   ASSERT_TRUE(pool_
-                  ->Read([&](pqxx::work& tx) {
+                  ->Read([&](pqxx::read_transaction& tx) {
                     pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
                     return absl::OkStatus();
                   })
@@ -120,12 +331,12 @@ TEST_F(PgPoolTest, BrokenConnectionsAreReplaced) {
     pqxx::connection admin(testing::AdminDsn());
     pqxx::nontransaction tx(admin);
     tx.exec(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE pid <> "
         "pg_backend_pid() AND query NOT LIKE '%pg_stat_activity%' AND pid = " +
         std::to_string(pid));
   }
   int new_pid = 0;
-  absl::Status s = pool_->Read([&](pqxx::work& tx) {
+  absl::Status s = pool_->Read([&](pqxx::read_transaction& tx) {
     new_pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
     return absl::OkStatus();
   });

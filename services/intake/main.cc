@@ -16,6 +16,8 @@ ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision's gRPC 
 ABSL_FLAG(std::string, pii_key, "",
           "64 hex characters: the key sealing petitioners' identity at rest (required).");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The township's time zone.");
+ABSL_FLAG(int, received_at_window_days, 365,
+          "How long ago a petition may have been received when it is registered (receivedAt).");
 
 int main(int argc, char** argv) {
   petition::ServiceSpec spec;
@@ -39,9 +41,15 @@ int main(int argc, char** argv) {
         auto relay = std::make_shared<petition::intake::OutboxRelay>(
             store.get(), petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr)), ctx.metrics,
             petition::intake::OutboxRelay::Options{});
+        const int window_days = absl::GetFlag(FLAGS_received_at_window_days);
+        if (window_days < 1) {
+          return absl::InvalidArgumentError("--received_at_window_days must be at least 1");
+        }
+        petition::intake::RegistrationLimits limits;
+        limits.received_at_window = absl::Hours(24) * window_days;
         petition::ServiceParts parts;
-        parts.services.push_back(
-            std::make_unique<petition::intake::IntakeService>(store.get(), relay.get(), *zone));
+        parts.services.push_back(std::make_unique<petition::intake::IntakeService>(
+            store.get(), relay.get(), *zone, limits));
         parts.start = [relay] { relay->Start(); };
         parts.stop = [relay] { relay->Stop(); };
         parts.keep_alive = {shared_cipher, store, relay};

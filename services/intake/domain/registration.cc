@@ -70,7 +70,7 @@ void CheckIds(const google::protobuf::RepeatedPtrField<std::string>& ids, const 
 }  // namespace
 
 absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& request,
-                                             const std::string& caller, absl::Time now,
+                                             const Registrar& registrar, absl::Time now,
                                              absl::TimeZone zone,
                                              const RegistrationLimits& limits) {
   Violations v;
@@ -94,20 +94,27 @@ absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& requ
   if (request.has_received_at()) {
     absl::Time at = ToAbslTime(request.received_at());
     if (at > now + limits.max_clock_skew) {
-      v.emplace_back("receivedAt", "is in the future");
-    } else if (at < absl::FromCivil(absl::CivilDay(2000, 1, 1), zone)) {
-      v.emplace_back("receivedAt", "is before 2000");
+      v.emplace_back("receivedAt", "must not be in the future");
+    } else if (at < now - limits.received_at_window) {
+      v.emplace_back("receivedAt",
+                     absl::StrCat("must be within the last ",
+                                  absl::ToInt64Hours(limits.received_at_window) / 24, " days"));
     }
     *c.mutable_received_at() = request.received_at();
   } else {
     *c.mutable_received_at() = ToProtoTimestamp(now);
   }
 
-  const std::string& received_by = request.received_by().empty() ? caller : request.received_by();
+  const std::string& received_by =
+      request.received_by().empty() ? registrar.subject : request.received_by();
   if (received_by.empty()) {
     v.emplace_back("receivedBy", "is required: the official who first received the petition");
   } else if (!ValidId(received_by)) {
     v.emplace_back("receivedBy", "is not a valid official id");
+  } else if (received_by != registrar.subject && !registrar.may_record_for_others) {
+    v.emplace_back(
+        "receivedBy",
+        "must be the caller (only a clerk records a petition another official received)");
   }
   c.set_received_by(received_by);
   if (!request.reception_session_id().empty() && !ValidId(request.reception_session_id())) {
@@ -137,6 +144,8 @@ absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& requ
   int headcount = request.headcount() == 0 ? n : request.headcount();
   if (request.headcount() < 0) {
     v.emplace_back("headcount", "must not be negative");
+  } else if (headcount > limits.max_headcount) {
+    v.emplace_back("headcount", absl::StrCat("must be at most ", limits.max_headcount));
   } else if (headcount < n) {
     v.emplace_back("headcount", "must be at least the number of petitioners");
   }

@@ -4,6 +4,8 @@
 #ifndef PETITION_SERVICES_INTAKE_DOMAIN_REGISTRATION_H_
 #define PETITION_SERVICES_INTAKE_DOMAIN_REGISTRATION_H_
 
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "petition/v1/intake.pb.h"
@@ -13,22 +15,39 @@ namespace petition::intake {
 inline constexpr int kCollectiveHeadcount = 5;
 inline constexpr int kMaxRepresentatives = 5;
 
+// Who registers: the calling official.
+struct Registrar {
+  std::string subject;
+  // A clerk may record a petition another official received (a leader's
+  // reception day). Any well-formed official id is accepted for now: the
+  // directory of officials does not exist yet.
+  bool may_record_for_others = false;
+};
+
 struct RegistrationLimits {
   size_t max_subject = 200;
   size_t max_content = 20000;
   size_t max_name = 50;
   size_t max_address = 200;
   size_t max_ids = 20;  // reported units, repeat-of cases
+  // receivedAt: not after now + the clock skew between a clerk's device and
+  // ours, and not longer ago than the window (a late letter, a backlog
+  // entered after a leave; intake's --received_at_window_days).
   absl::Duration max_clock_skew = absl::Minutes(5);
+  absl::Duration received_at_window = absl::Hours(24 * 365);
+  // A collective visit of ten thousand people is already implausible for a
+  // township; more is a typo or an attack on the statistics.
+  int max_headcount = 10000;
 };
 
 // Validates `request` (every violation reported by JSON field path) and
 // returns the new case as registered: status REGISTERED, source TOWNSHIP,
 // headcount defaulted, collective derived, received_at defaulted to `now`,
-// received_by defaulted to `caller`, identity numbers normalised. Ids and the
-// query code are left for the caller to assign.
+// received_by defaulted to the registrar, identity numbers normalised. Ids
+// and the query code are left for the caller to assign. Violations name the
+// field and the rule, never the value.
 absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& request,
-                                             const std::string& caller, absl::Time now,
+                                             const Registrar& registrar, absl::Time now,
                                              absl::TimeZone zone,
                                              const RegistrationLimits& limits = {});
 

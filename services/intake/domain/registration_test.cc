@@ -31,7 +31,7 @@ std::vector<std::string> Fields(const absl::Status& s) {
 }
 
 TEST(RegistrationTest, BuildsARegisteredCaseWithDefaults) {
-  auto c = BuildRegisteredCase(Valid(), "official_li", kNow, kZone);
+  auto c = BuildRegisteredCase(Valid(), Registrar{"official_li"}, kNow, kZone);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->status(), v1::REGISTERED);
   EXPECT_EQ(c->source(), v1::TOWNSHIP);
@@ -45,11 +45,11 @@ TEST(RegistrationTest, BuildsARegisteredCaseWithDefaults) {
 TEST(RegistrationTest, FiveOrMoreIsACollectiveVisitWithAtMostFiveRepresentatives) {
   auto r = Valid();
   r.set_headcount(30);
-  auto c = BuildRegisteredCase(r, "official_li", kNow, kZone);
+  auto c = BuildRegisteredCase(r, Registrar{"official_li"}, kNow, kZone);
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(c->collective());
   for (int i = 0; i < 5; ++i) *r.add_petitioners() = r.petitioners(0);
-  auto too_many = BuildRegisteredCase(r, "official_li", kNow, kZone);
+  auto too_many = BuildRegisteredCase(r, Registrar{"official_li"}, kNow, kZone);
   EXPECT_EQ(Fields(too_many.status()), std::vector<std::string>{"petitioners"});
 }
 
@@ -57,7 +57,7 @@ TEST(RegistrationTest, HeadcountBelowPetitionersIsRejected) {
   auto r = Valid();
   *r.add_petitioners() = r.petitioners(0);
   r.set_headcount(1);
-  EXPECT_EQ(Fields(BuildRegisteredCase(r, "x", kNow, kZone).status()),
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
             std::vector<std::string>{"headcount"});
 }
 
@@ -67,7 +67,7 @@ TEST(RegistrationTest, ReportsEveryViolationByJsonPath) {
   p->set_name(" ");
   p->set_id_number("110101199003077572");
   p->set_phone("call me");
-  auto c = BuildRegisteredCase(r, "", kNow, kZone);
+  auto c = BuildRegisteredCase(r, Registrar{""}, kNow, kZone);
   ASSERT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Fields(c.status()),
             (std::vector<std::string>{"channel", "category", "subject", "content", "receivedBy",
@@ -78,17 +78,17 @@ TEST(RegistrationTest, ReportsEveryViolationByJsonPath) {
 TEST(RegistrationTest, NoPetitionerIsRejected) {
   auto r = Valid();
   r.clear_petitioners();
-  EXPECT_EQ(Fields(BuildRegisteredCase(r, "x", kNow, kZone).status()),
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
             std::vector<std::string>{"petitioners"});
 }
 
 TEST(RegistrationTest, FutureReceiptIsRejected) {
   auto r = Valid();
   *r.mutable_received_at() = ToProtoTimestamp(kNow + absl::Hours(2));
-  EXPECT_EQ(Fields(BuildRegisteredCase(r, "x", kNow, kZone).status()),
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
             std::vector<std::string>{"receivedAt"});
   *r.mutable_received_at() = ToProtoTimestamp(kNow - absl::Hours(72));  // a letter from Friday
-  EXPECT_TRUE(BuildRegisteredCase(r, "x", kNow, kZone).ok());
+  EXPECT_TRUE(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).ok());
 }
 
 TEST(RegistrationTest, LengthsCountCharactersNotBytes) {
@@ -96,10 +96,75 @@ TEST(RegistrationTest, LengthsCountCharactersNotBytes) {
   std::string subject;
   for (int i = 0; i < 200; ++i) subject += "字";  // 600 bytes, 200 characters
   r.set_subject(subject);
-  EXPECT_TRUE(BuildRegisteredCase(r, "x", kNow, kZone).ok());
+  EXPECT_TRUE(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).ok());
   r.set_subject(subject + "字");
-  EXPECT_EQ(Fields(BuildRegisteredCase(r, "x", kNow, kZone).status()),
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
             std::vector<std::string>{"subject"});
+}
+
+// Every message names the field and the rule; none repeats what was sent.
+void ExpectNoValueEchoed(const absl::Status& s, const std::string& value) {
+  EXPECT_EQ(s.ToString().find(value), std::string::npos) << s;
+  const petition::v1::ErrorDetails details = GetErrorDetails(s);
+  for (const auto& v : details.violations()) {
+    EXPECT_EQ(v.reason().find(value), std::string::npos) << v.reason();
+  }
+}
+
+TEST(RegistrationTest, HeadcountIsCapped) {
+  auto r = Valid();
+  r.set_headcount(10000);
+  EXPECT_TRUE(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).ok());
+  r.set_headcount(2147483647);
+  auto c = BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone);
+  EXPECT_EQ(Fields(c.status()), std::vector<std::string>{"headcount"});
+  ExpectNoValueEchoed(c.status(), "2147483647");
+  RegistrationLimits limits;
+  limits.max_headcount = 50;
+  r.set_headcount(51);
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone, limits).status()),
+            std::vector<std::string>{"headcount"});
+}
+
+TEST(RegistrationTest, ReceiptMustFallWithinTheWindow) {
+  auto r = Valid();
+  *r.mutable_received_at() = ToProtoTimestamp(absl::FromUnixSeconds(946684800));  // 2000-01-01
+  auto old = BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone);
+  EXPECT_EQ(Fields(old.status()), std::vector<std::string>{"receivedAt"});
+  ExpectNoValueEchoed(old.status(), "2000");
+  *r.mutable_received_at() = ToProtoTimestamp(kNow - absl::Hours(24 * 364));
+  EXPECT_TRUE(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).ok());
+  *r.mutable_received_at() = ToProtoTimestamp(kNow - absl::Hours(24 * 366));
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
+            std::vector<std::string>{"receivedAt"});
+  RegistrationLimits limits;  // the window is configurable
+  limits.received_at_window = absl::Hours(24 * 30);
+  *r.mutable_received_at() = ToProtoTimestamp(kNow - absl::Hours(24 * 31));
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone, limits).status()),
+            std::vector<std::string>{"receivedAt"});
+  // A little clock skew is tolerated; the future is not.
+  *r.mutable_received_at() = ToProtoTimestamp(kNow + absl::Minutes(2));
+  EXPECT_TRUE(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).ok());
+  *r.mutable_received_at() = ToProtoTimestamp(kNow + absl::Hours(24 * 365 * 10));
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
+            std::vector<std::string>{"receivedAt"});
+}
+
+TEST(RegistrationTest, OnlyAClerkRecordsWhatAnotherOfficialReceived) {
+  auto r = Valid();
+  r.set_received_by("leader_wang");
+  auto own = BuildRegisteredCase(r, Registrar{"official_li"}, kNow, kZone);
+  EXPECT_EQ(Fields(own.status()), std::vector<std::string>{"receivedBy"});
+  ExpectNoValueEchoed(own.status(), "leader_wang");
+  auto clerk = BuildRegisteredCase(r, Registrar{"clerk_zhao", true}, kNow, kZone);
+  ASSERT_TRUE(clerk.ok()) << clerk.status();
+  EXPECT_EQ(clerk->received_by(), "leader_wang");
+  r.set_received_by("official_li");  // naming oneself is always fine
+  EXPECT_TRUE(BuildRegisteredCase(r, Registrar{"official_li"}, kNow, kZone).ok());
+  r.set_received_by("not an id; DROP TABLE");
+  auto bad = BuildRegisteredCase(r, Registrar{"clerk_zhao", true}, kNow, kZone);
+  EXPECT_EQ(Fields(bad.status()), std::vector<std::string>{"receivedBy"});
+  ExpectNoValueEchoed(bad.status(), "DROP");
 }
 
 }  // namespace

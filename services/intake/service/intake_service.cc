@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
+#include "common/call_deadline.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/migrations.h"
@@ -72,15 +73,26 @@ grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
   if (request->request_id().size() > 128) {
     return ToGrpcStatus(InvalidField("requestId", "must be at most 128 characters"));
   }
-  auto c = BuildRegisteredCase(*request, scope.principal().subject, absl::Now(), zone_);
+  const Principal& principal = scope.principal();
+  auto c = BuildRegisteredCase(*request, Registrar{principal.subject, principal.HasRole("clerk")},
+                               absl::Now(), zone_, limits_);
   if (!c.ok()) return ToGrpcStatus(c.status());
   c->set_case_id(NewId("case"));
   c->set_query_code(NewQueryCode());
-  const std::string fingerprint = request->request_id().empty() ? "" : RequestFingerprint(*request);
-  auto result = store_->Register(*c, request->request_id(), fingerprint,
-                                 RegisteredEvent(*c, scope.request_id()));
+  RegisterCall call;
+  call.caller = &principal;
+  call.call_request_id = scope.request_id();
+  call.request_id = request->request_id();
+  call.request_sha256 = request->request_id().empty() ? "" : RequestFingerprint(*request);
+  // A retry is answered as a read of the first case: the same rules, audited.
+  call.reveal = [&](const v1::Case& first) {
+    return MayReadCase(principal, first) && MaySeeIdentity(principal, first);
+  };
+  auto result =
+      store_->Register(*c, call, RegisteredEvent(*c, scope.request_id()), TxOptionsFor(*context));
   if (!result.ok()) return ToGrpcStatus(result.status());
   if (result->created && relay_ != nullptr) relay_->Wake();
+  if (!result->created && !result->identity_revealed) MaskIdentity(result->stored);
   *response = std::move(result->stored);
   return grpc::Status::OK;
 }
@@ -96,13 +108,14 @@ grpc::Status IntakeService::GetCase(grpc::ServerContext* context, const v1::GetC
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   const Principal& principal = scope.principal();
-  auto c = store_->Get(request->case_id(), principal, scope.request_id(), [&](const v1::Case& c) {
-    return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
-  });
+  auto c = store_->Get(
+      request->case_id(), principal, scope.request_id(),
+      [&](const v1::Case& c) { return MayReadCase(principal, c) && MaySeeIdentity(principal, c); },
+      TxOptionsFor(*context));
   if (!c.ok()) return ToGrpcStatus(c.status());
   if (!MayReadCase(principal, *c)) {
     // Not "permission denied": a unit must not learn which cases exist.
-    return ToGrpcStatus(absl::NotFoundError("no case " + request->case_id()));
+    return ToGrpcStatus(absl::NotFoundError("no such case"));
   }
   if (!MaySeeIdentity(principal, *c)) MaskIdentity(*c);
   *response = *std::move(c);

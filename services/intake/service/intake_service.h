@@ -5,6 +5,7 @@
 
 #include "absl/time/time.h"
 #include "petition/v1/intake.grpc.pb.h"
+#include "services/intake/domain/registration.h"
 #include "services/intake/service/outbox_relay.h"
 #include "services/intake/store/case_store.h"
 
@@ -13,8 +14,9 @@ namespace petition::intake {
 class IntakeService final : public v1::Intake::Service {
  public:
   // `relay` may be null (tests without delivery).
-  IntakeService(CaseStore* store, OutboxRelay* relay, absl::TimeZone zone)
-      : store_(store), relay_(relay), zone_(zone) {}
+  IntakeService(CaseStore* store, OutboxRelay* relay, absl::TimeZone zone,
+                RegistrationLimits limits = {})
+      : store_(store), relay_(relay), zone_(zone), limits_(limits) {}
 
   grpc::Status RegisterCase(grpc::ServerContext* context, const v1::RegisterCaseRequest* request,
                             v1::Case* response) override;
@@ -25,6 +27,7 @@ class IntakeService final : public v1::Intake::Service {
   CaseStore* store_;
   OutboxRelay* relay_;
   absl::TimeZone zone_;
+  RegistrationLimits limits_;
 };
 
 }  // namespace petition::intake

@@ -44,6 +44,8 @@ void OutboxRelay::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    // A delivery under way ends now; its events stay pending (at least once).
+    if (in_flight_ != nullptr) in_flight_->TryCancel();
   }
   if (thread_.joinable()) thread_.join();
 }
@@ -62,37 +64,133 @@ bool OutboxRelay::Wait(absl::Duration timeout, bool wakeable) {
   return !stopping_;
 }
 
-absl::Status OutboxRelay::Deliver(const std::vector<petition::v1::CaseEvent>& events) {
+bool OutboxRelay::IsPermanentDeliveryError(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kDataLoss:
+      return true;
+    default:  // down, overloaded, not deployed yet, misconfigured: try again
+      return false;
+  }
+}
+
+absl::Status OutboxRelay::Deliver(const std::vector<OutboxEvent>& events, size_t from, size_t to) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(absl::ToInt64Milliseconds(options_.rpc_timeout)));
   supervision::v1::ApplyCaseEventsRequest request;
-  request.mutable_events()->Reserve(static_cast<int>(events.size()));
-  for (const petition::v1::CaseEvent& e : events) *request.add_events() = e;
+  request.mutable_events()->Reserve(static_cast<int>(to - from));
+  for (size_t i = from; i < to; ++i) {
+    std::string_view bytes = events[i].bytes();
+    // Parsed once, from the stored bytes straight into the request.
+    if (!request.add_events()->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError("an outbox event does not parse");
+    }
+  }
   supervision::v1::ApplyCaseEventsResponse response;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return absl::CancelledError("the relay is stopping");
+    in_flight_ = &context;
+  }
   absl::Status s = FromGrpcStatus(stub_->ApplyCaseEvents(&context, request, &response));
+  {
+    absl::MutexLock lock(&mu_);
+    in_flight_ = nullptr;
+  }
+  const double n = static_cast<double>(to - from);
   if (s.ok()) {
-    if (delivered_ != nullptr) delivered_->Increment(static_cast<double>(events.size()));
+    if (delivered_ != nullptr) delivered_->Increment(n);
   } else {
-    if (failures_ != nullptr) failures_->Increment(static_cast<double>(events.size()));
-    log::Warn("case events not delivered; retrying with backoff",
-              {{"events", std::to_string(events.size())},
-               {"firstEventId", events.front().event_id()},
-               {"error", s.ToString()}});
+    if (failures_ != nullptr) failures_->Increment(n);
+    log::Warn("case events not delivered", {{"events", std::to_string(to - from)},
+                                            {"firstEventId", request.events(0).event_id()},
+                                            {"error", s.ToString()}});
   }
   return s;
 }
 
+absl::StatusOr<OutboxRelay::BatchResult> OutboxRelay::RelayBatch() {
+  // Every step is bounded, so that a hung database cannot hold the relay
+  // (and Stop()) for longer than a delivery could.
+  auto bounded = [this] {
+    TxOptions o;
+    o.deadline = absl::Now() + options_.rpc_timeout;
+    return o;
+  };
+  BatchResult result;
+  auto events = store_->PendingEvents(options_.batch_size, bounded());  // 1. a short read
+  if (!events.ok()) return events.status();
+  if (events->empty()) return result;
+  auto ids = [&](size_t from, size_t to) {
+    std::vector<int64_t> out;
+    for (size_t i = from; i < to; ++i) out.push_back((*events)[i].id);
+    return out;
+  };
+  const size_t n = events->size();
+  absl::Status delivered = Deliver(*events, 0, n);  // 2. no connection held
+  // 3. a short write. If it fails the events stay pending and are delivered
+  // again: at least once.
+  if (delivered.ok()) {
+    if (absl::Status s = store_->MarkDelivered(ids(0, n), bounded()); !s.ok()) return s;
+    result.delivered = static_cast<int>(n);
+    return result;
+  }
+  if (!IsPermanentDeliveryError(delivered)) {
+    if (absl::Status s = store_->MarkFailed(ids(0, n), delivered.ToString(), bounded()); !s.ok())
+      return s;
+    result.failed = true;
+    return result;
+  }
+  // Refused for good: find the culprit one event at a time, park it, and
+  // deliver the others, still in order.
+  for (size_t i = 0; i < n; ++i) {
+    absl::Status one = n == 1 ? delivered : Deliver(*events, i, i + 1);
+    absl::Status marked;
+    if (one.ok()) {
+      marked = store_->MarkDelivered(ids(i, i + 1), bounded());
+      ++result.delivered;
+    } else if (IsPermanentDeliveryError(one)) {
+      marked = store_->Park((*events)[i].id, one.ToString(), bounded());
+      ++result.parked;
+    } else {
+      marked = store_->MarkFailed(ids(i, n), one.ToString(), bounded());
+      result.failed = true;
+    }
+    if (!marked.ok()) return marked;
+    if (result.failed) break;
+  }
+  return result;
+}
+
 void OutboxRelay::Run() {
   absl::Duration backoff = options_.min_backoff;
+  auto back_off = [&]() {
+    if (!Wait(backoff, /*wakeable=*/false)) return false;  // new writes do not cut it short
+    backoff = std::min(backoff * 2, options_.max_backoff);
+    return true;
+  };
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      if (stopping_) return;
+      if (stopping_) break;
     }
-    auto batch = store_->RelayBatch(
-        options_.batch_size,
-        [this](const std::vector<petition::v1::CaseEvent>& events) { return Deliver(events); });
+    if (lock_ == nullptr || !lock_->Alive()) {
+      auto lock = store_->TryLockRelay();
+      if (!lock.ok()) {
+        log::Warn("outbox relay cannot take its lock", {{"error", lock.status().ToString()}});
+        if (!back_off()) break;
+        continue;
+      }
+      lock_ = *std::move(lock);
+      if (lock_ == nullptr) {  // another replica relays
+        if (!Wait(options_.idle_poll, /*wakeable=*/false)) break;
+        continue;
+      }
+    }
+    auto batch = RelayBatch();
     // The backlog gauge costs a count: at most once a second.
     if (pending_ != nullptr && absl::Now() - gauge_updated_ >= absl::Seconds(1)) {
       gauge_updated_ = absl::Now();
@@ -102,10 +200,10 @@ void OutboxRelay::Run() {
       }
     }
     if (!batch.ok() || batch->failed) {
-      if (!batch.ok())
+      if (!batch.ok()) {
         log::Warn("outbox relay batch failed", {{"error", batch.status().ToString()}});
-      if (!Wait(backoff, /*wakeable=*/false)) return;  // new writes do not cut a backoff short
-      backoff = std::min(backoff * 2, options_.max_backoff);
+      }
+      if (!back_off()) break;
       continue;
     }
     if (batch->parked > 0) {
@@ -115,8 +213,9 @@ void OutboxRelay::Run() {
     }
     backoff = options_.min_backoff;
     if (batch->delivered + batch->parked == options_.batch_size) continue;  // more may wait
-    if (!Wait(options_.idle_poll, /*wakeable=*/true)) return;
+    if (!Wait(options_.idle_poll, /*wakeable=*/true)) break;
   }
+  lock_.reset();  // another replica may relay now
 }
 
 }  // namespace petition::intake

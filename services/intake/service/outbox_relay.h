@@ -1,17 +1,35 @@
 // Delivers intake's outbox to supervision: at least once, in order, retried
-// with exponential backoff while supervision is down. One relay at a time
-// across replicas (the store holds a cluster-wide lock per batch).
+// with exponential backoff while supervision is down.
+//
+// One relay per schema across replicas: the relay that holds the store's
+// RelayLock (a session-level advisory lock on a connection of its own, which
+// PostgreSQL releases when the process or the connection dies, with no lease
+// to renew and no clock to trust). Under it each batch is three steps, and
+// no pooled connection is held while supervision is called:
+//   1. read the oldest pending events (a short read-only transaction);
+//   2. deliver them in one call;
+//   3. mark them delivered, failed (still pending) or parked (a short
+//      transaction).
+// A relay stopped or killed between 2 and 3 leaves the batch pending: the
+// next relay delivers it again and supervision applies each event once (by
+// event id). Order per case holds because one relay reads in id order and
+// stops a batch at the first event that cannot be delivered for now. An
+// event refused for good is parked; supervision then refuses the later events
+// of its case as out of order, and they are parked too, until an operator
+// re-queues them.
 #ifndef PETITION_SERVICES_INTAKE_SERVICE_OUTBOX_RELAY_H_
 #define PETITION_SERVICES_INTAKE_SERVICE_OUTBOX_RELAY_H_
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/metrics.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "petition/v1/supervision.grpc.pb.h"
 #include "prometheus/gauge.h"
 #include "services/intake/store/case_store.h"
@@ -28,6 +46,10 @@ class OutboxRelay {
     absl::Duration rpc_timeout = absl::Seconds(5);
   };
 
+  // Errors that retrying cannot cure (the event itself is refused), as
+  // opposed to supervision being down, overloaded or not yet upgraded.
+  static bool IsPermanentDeliveryError(const absl::Status& status);
+
   OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> supervision, Metrics* metrics,
               Options options);
   ~OutboxRelay();
@@ -38,8 +60,18 @@ class OutboxRelay {
   void Wake();
 
  private:
+  struct BatchResult {
+    int delivered = 0;
+    int parked = 0;
+    bool failed = false;  // the rest waits for the next try, after a backoff
+  };
+
   void Run();
-  absl::Status Deliver(const std::vector<petition::v1::CaseEvent>& events);
+  // Delivers the oldest pending events. An error means the database could
+  // not be read or written (the events stay pending).
+  absl::StatusOr<BatchResult> RelayBatch();
+  // Calls supervision with events[from, to).
+  absl::Status Deliver(const std::vector<OutboxEvent>& events, size_t from, size_t to);
   // Waits for Stop(), `timeout`, or (when `wakeable`) Wake(). False when stopping.
   bool Wait(absl::Duration timeout, bool wakeable);
 
@@ -52,10 +84,12 @@ class OutboxRelay {
   prometheus::Counter* parked_events_ = nullptr;
   prometheus::Gauge* parked_ = nullptr;
   absl::Time gauge_updated_ = absl::InfinitePast();  // relay thread only
+  std::unique_ptr<RelayLock> lock_;                  // relay thread only
 
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* in_flight_ ABSL_GUARDED_BY(mu_) = nullptr;  // Stop() cancels it
   std::thread thread_;
 };
 

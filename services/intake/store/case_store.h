@@ -1,11 +1,14 @@
 // All SQL of intake: cases, sealed petitioners, the outbox and the identity
 // audit. Every statement is a named constant in case_store.cc, prepared once
-// per connection.
+// per connection, with the function that maps its rows next to it.
 #ifndef PETITION_SERVICES_INTAKE_STORE_CASE_STORE_H_
 #define PETITION_SERVICES_INTAKE_STORE_CASE_STORE_H_
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -21,16 +24,38 @@ const std::vector<petition::Migration>& IntakeMigrations();
 
 namespace petition::intake {
 
+// One RegisterCase call as the store needs it.
+struct RegisterCall {
+  const Principal* caller = nullptr;  // required
+  std::string call_request_id;        // the call's x-request-id, for the audit
+  // AIP-155: "" for none. Scoped to caller->subject: the same id from another
+  // caller is another request.
+  std::string request_id;
+  std::string request_sha256;  // what makes two requests "the same"
+  // For a retry answered with the first case: may the caller see identity
+  // now (the read rules of GetCase)? When true the read is audited.
+  std::function<bool(const v1::Case&)> reveal;
+};
+
 struct RegisterResult {
   v1::Case stored;
   bool created = false;  // false: a retry that returned the first result
+  // For a retry: identity was revealed (and audited); when false the caller
+  // must mask before answering.
+  bool identity_revealed = false;
 };
 
-struct RelayBatchResult {
-  int delivered = 0;
-  int parked = 0;       // refused for good by supervision: kept aside with the error
-  bool failed = false;  // the rest could not be delivered now; it stays pending
-  bool lock_held_elsewhere = false;
+// One outbox row on its way to supervision: a petition.v1.CaseEvent as the
+// bytes that were stored (bytea; libpqxx 6.4 reads results as text, so they
+// are unescaped once, into this buffer, and parsed from it straight into the
+// outgoing request).
+struct OutboxEvent {
+  int64_t id;
+  std::string case_id;
+  int64_t sequence;
+  pqxx::binarystring payload;
+
+  std::string_view bytes() const { return {payload.get(), payload.size()}; }
 };
 
 struct OutboxCounts {
@@ -38,9 +63,21 @@ struct OutboxCounts {
   int64_t parked = 0;
 };
 
-// Errors that retrying cannot cure (the event itself is refused), as opposed
-// to supervision being down, overloaded or not yet upgraded.
-bool IsPermanentDeliveryError(const absl::Status& status);
+// The right to relay this schema's outbox: a session-level advisory lock on a
+// connection of its own, held while this object lives (and released by
+// PostgreSQL when the process or its connection dies).
+class RelayLock {
+ public:
+  explicit RelayLock(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
+  ~RelayLock();
+  RelayLock(const RelayLock&) = delete;
+  RelayLock& operator=(const RelayLock&) = delete;
+  // False once the connection broke (the lock is then gone too).
+  bool Alive();
+
+ private:
+  std::unique_ptr<pqxx::connection> conn_;
+};
 
 class CaseStore {
  public:
@@ -49,29 +86,35 @@ class CaseStore {
   CaseStore(PgPool* pool, const PiiCipher* cipher) : pool_(pool), cipher_(cipher) {}
 
   // Stores the case, its sealed petitioners and `event` in one transaction.
-  // With a request id already used: the same request hash returns the first
-  // case (created=false); another hash is ALREADY_EXISTS.
-  absl::StatusOr<RegisterResult> Register(const v1::Case& c, const std::string& request_id,
-                                          const std::string& request_sha256,
-                                          const petition::v1::CaseEvent& event);
+  // With a request id this caller already used: the same request hash returns
+  // the first case (created=false; identity revealed and audited or not, as
+  // call.reveal says); another hash is ALREADY_EXISTS.
+  absl::StatusOr<RegisterResult> Register(const v1::Case& c, const RegisterCall& call,
+                                          const petition::v1::CaseEvent& event,
+                                          const TxOptions& tx_options = {});
 
   // The case with its petitioners' identity opened. When `reveal(case)` is
   // true an identity read by `reader` is recorded in the same transaction;
   // when false the caller must mask before answering.
   absl::StatusOr<v1::Case> Get(const std::string& case_id, const Principal& reader,
                                const std::string& request_id,
-                               const std::function<bool(const v1::Case&)>& reveal);
+                               const std::function<bool(const v1::Case&)>& reveal,
+                               const TxOptions& tx_options = {});
 
-  // Hands up to `limit` pending outbox events, oldest first, to `deliver` in
-  // one call, under a lock per schema so that one relay runs at a time. On
-  // success they are marked delivered; on a transient failure they stay
-  // pending (in order) with the error and an attempt recorded. When the
-  // batch is refused for good, events are retried one by one and the ones
-  // refused are parked, so that one bad event does not stop all the others.
-  absl::StatusOr<RelayBatchResult> RelayBatch(
-      int limit,
-      const std::function<absl::Status(const std::vector<petition::v1::CaseEvent>&)>& deliver);
-  absl::StatusOr<OutboxCounts> CountOutbox();
+  // The outbox relay's steps, each a short transaction of its own; delivery
+  // happens between them with no connection held.
+  // The lock that makes one relay per schema; nullptr when another holds it.
+  absl::StatusOr<std::unique_ptr<RelayLock>> TryLockRelay();
+  // Up to `limit` pending events, oldest first (per case in sequence order).
+  absl::StatusOr<std::vector<OutboxEvent>> PendingEvents(int limit,
+                                                         const TxOptions& tx_options = {});
+  absl::Status MarkDelivered(const std::vector<int64_t>& ids, const TxOptions& tx_options = {});
+  // Delivery failed for now: the events stay pending, with the error.
+  absl::Status MarkFailed(const std::vector<int64_t>& ids, const std::string& error,
+                          const TxOptions& tx_options = {});
+  // Refused for good: kept aside with the error, out of the relay's way.
+  absl::Status Park(int64_t id, const std::string& error, const TxOptions& tx_options = {});
+  absl::StatusOr<OutboxCounts> CountOutbox(const TxOptions& tx_options = {});
 
  private:
   PgPool* pool_;

@@ -1,5 +1,8 @@
 #include "services/intake/store/case_store.h"
 
+#include <thread>
+
+#include "absl/time/clock.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/testing/pg_test_env.h"
@@ -58,16 +61,34 @@ class CaseStoreTest : public ::testing::Test {
     return tx.exec1(sql)[0].as<int64_t>();
   }
 
+  void Exec(const std::string& sql) {
+    pqxx::connection conn(schema_.dsn());
+    pqxx::nontransaction tx(conn);
+    tx.exec("SET search_path TO " + tx.quote_name(schema_.name()));
+    tx.exec(sql);
+  }
+
   testing::ScratchSchema schema_{"intake"};
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<PiiCipher> cipher_;
   std::unique_ptr<CaseStore> store_;
   Principal clerk_{"official_li", {"clerk"}, ""};
+
+  RegisterCall Call(const std::string& request_id = "", const std::string& sha = "",
+                    const Principal* caller = nullptr, bool reveal = true) {
+    RegisterCall call;
+    call.caller = caller != nullptr ? caller : &clerk_;
+    call.call_request_id = "call-" + request_id;
+    call.request_id = request_id;
+    call.request_sha256 = sha;
+    call.reveal = [reveal](const v1::Case&) { return reveal; };
+    return call;
+  }
 };
 
 TEST_F(CaseStoreTest, RegisterThenGetRoundTrips) {
   v1::Case c = NewCase();
-  auto r = store_->Register(c, "", "", EventFor(c));
+  auto r = store_->Register(c, Call(), EventFor(c));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(r->created);
   auto back = store_->Get(c.case_id(), clerk_, "req1", [](const v1::Case&) { return true; });
@@ -86,7 +107,7 @@ TEST_F(CaseStoreTest, RegisterThenGetRoundTrips) {
 
 TEST_F(CaseStoreTest, IdentityIsSealedAtRestAndEveryReadIsAudited) {
   v1::Case c = NewCase();
-  ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
+  ASSERT_TRUE(store_->Register(c, Call(), EventFor(c)).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM petitioners WHERE position(convert_to('张三', 'UTF8') "
                   "in sealed) > 0 OR position('11010519491231002X'::bytea in sealed) > 0"),
             0);
@@ -100,14 +121,14 @@ TEST_F(CaseStoreTest, IdentityIsSealedAtRestAndEveryReadIsAudited) {
 
 TEST_F(CaseStoreTest, RetriesWithTheSameRequestIdReturnTheFirstCase) {
   v1::Case c = NewCase();
-  auto first = store_->Register(c, "req-42", "hash-a", EventFor(c));
+  auto first = store_->Register(c, Call("req-42", "hash-a"), EventFor(c));
   ASSERT_TRUE(first.ok());
   v1::Case again = NewCase();  // a retry mints new ids before reaching the store
-  auto second = store_->Register(again, "req-42", "hash-a", EventFor(again));
+  auto second = store_->Register(again, Call("req-42", "hash-a"), EventFor(again));
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_FALSE(second->created);
   EXPECT_EQ(second->stored.case_id(), c.case_id());
-  auto other = store_->Register(again, "req-42", "hash-b", EventFor(again));
+  auto other = store_->Register(again, Call("req-42", "hash-b"), EventFor(again));
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 1);
@@ -118,107 +139,187 @@ TEST_F(CaseStoreTest, GetUnknownCaseIsNotFound) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(CaseStoreTest, RelayDeliversInOrderAndKeepsAFailedBatchPending) {
-  std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) {
-    v1::Case c = NewCase();
-    ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
-    ids.push_back(c.case_id());
-  }
-  EXPECT_EQ(store_->CountOutbox()->pending, 3);
-  auto case_ids = [](const std::vector<petition::v1::CaseEvent>& events) {
-    std::vector<std::string> out;
-    for (const auto& e : events) out.push_back(e.case_id());
-    return out;
-  };
-  std::vector<std::string> seen;
-  auto r = store_->RelayBatch(2, [&](const std::vector<petition::v1::CaseEvent>& events) {
-    seen = case_ids(events);
-    return absl::UnavailableError("supervision down");
-  });
-  ASSERT_TRUE(r.ok());
-  EXPECT_TRUE(r->failed);
-  EXPECT_EQ(r->delivered, 0);
-  EXPECT_EQ(seen, (std::vector<std::string>{ids[0], ids[1]}));  // oldest first, `limit` of them
-  EXPECT_EQ(store_->CountOutbox()->pending, 3);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE last_error LIKE '%supervision down%' "
-                  "AND attempts = 1"),
-            2);
-
-  r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>& events) {
-    seen = case_ids(events);
-    return absl::OkStatus();
-  });
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->delivered, 3);
-  EXPECT_EQ(seen, ids);  // the failed ones again, first, then the rest
-  EXPECT_EQ(store_->CountOutbox()->pending, 0);
-  r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) {
-    ADD_FAILURE() << "nothing is pending";
-    return absl::OkStatus();
-  });
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->delivered, 0);
+TEST_F(CaseStoreTest, RequestIdsBelongToTheirCaller) {
+  v1::Case c = NewCase();
+  ASSERT_TRUE(store_->Register(c, Call("req-7", "hash-a"), EventFor(c)).ok());
+  // Another official replaying the same id and body: another request, a new case.
+  Principal other{"official_wu", {"clerk"}, ""};
+  v1::Case theirs = NewCase();
+  auto replay = store_->Register(theirs, Call("req-7", "hash-a", &other), EventFor(theirs));
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->created);
+  EXPECT_EQ(replay->stored.case_id(), theirs.case_id());
+  // With another body: no 409 revealing that the id exists for someone else.
+  v1::Case third = NewCase();
+  Principal third_official{"official_he", {"leader"}, ""};
+  auto other_body =
+      store_->Register(third, Call("req-7", "hash-b", &third_official), EventFor(third));
+  ASSERT_TRUE(other_body.ok()) << other_body.status();
+  EXPECT_TRUE(other_body->created);
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), 3);
 }
 
-TEST_F(CaseStoreTest, AnEventRefusedForGoodIsParkedAndTheOthersGoOn) {
+TEST_F(CaseStoreTest, AReplayedAnswerFollowsTheReadRules) {
+  v1::Case c = NewCase();
+  ASSERT_TRUE(store_->Register(c, Call("req-9", "h"), EventFor(c)).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM identity_reads"), 0);  // registering is not a read
+  // The replay reveals identity: it is audited like a read.
+  auto shown = store_->Register(NewCase(), Call("req-9", "h"), EventFor(c));
+  ASSERT_TRUE(shown.ok()) << shown.status();
+  EXPECT_FALSE(shown->created);
+  EXPECT_TRUE(shown->identity_revealed);
+  EXPECT_EQ(shown->stored.petitioners(0).name(), "张三");
+  EXPECT_EQ(Count("SELECT count(*) FROM identity_reads WHERE case_id = '" + c.case_id() +
+                  "' AND subject = 'official_li' AND request_id = 'call-req-9' "
+                  "AND purpose = 'RegisterCase retry'"),
+            1);
+  // When the rules say no (the caller now belongs to a reported unit): not
+  // revealed, not audited; the caller masks.
+  auto hidden = store_->Register(NewCase(), Call("req-9", "h", &clerk_, false), EventFor(c));
+  ASSERT_TRUE(hidden.ok());
+  EXPECT_FALSE(hidden->identity_revealed);
+  EXPECT_EQ(Count("SELECT count(*) FROM identity_reads"), 1);
+}
+
+TEST_F(CaseStoreTest, ConcurrentRetriesCreateOneCase) {
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  std::vector<absl::StatusOr<RegisterResult>> results(kThreads, absl::UnknownError("not run"));
+  auto pool = testing::MigratedPool(schema_, IntakeMigrations(), CaseStore::Statements());
+  ASSERT_NE(pool, nullptr);
+  CaseStore wide(pool.get(), cipher_.get());
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      v1::Case c = NewCase();
+      results[i] = wide.Register(c, Call("race", "same"), EventFor(c));
+    });
+  }
+  for (auto& t : threads) t.join();
+  int created = 0;
+  std::string case_id;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status();
+    created += r->created;
+    if (case_id.empty()) case_id = r->stored.case_id();
+    EXPECT_EQ(r->stored.case_id(), case_id);
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 1);
+}
+
+TEST_F(CaseStoreTest, ARegistrationPastItsDeadlineWhileBlockedCommitsNothing) {
+  // Another transaction is inserting the same caller's request id and has not
+  // committed: ours waits on it (ON CONFLICT must know the outcome).
+  pqxx::connection other(schema_.dsn());
+  pqxx::work blocker(other);
+  blocker.exec("SET LOCAL search_path TO " + blocker.quote_name(schema_.name()));
+  blocker.exec(
+      "INSERT INTO cases (case_id, query_code, status, source, channel, received_at, "
+      "received_by, headcount, collective, category, subject, content, request_subject, "
+      "request_id, request_sha256) VALUES ('case_blocker', 'Q1', 'REGISTERED', 'TOWNSHIP', "
+      "'VISIT', now(), 'official_li', 1, false, 'OTHER', 's', 'c', 'official_li', 'slow', 'h')");
+  TxOptions options;
+  options.deadline = absl::Now() + absl::Milliseconds(300);
+  v1::Case c = NewCase();
+  auto r = store_->Register(c, Call("slow", "h"), EventFor(c), options);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded) << r.status();
+  blocker.abort();
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM petitioners"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 0);
+}
+
+TEST_F(CaseStoreTest, SealedIdentityIsBoundToItsCaseAndOrdinal) {
+  v1::Case a = NewCase();
+  v1::Case b = NewCase();
+  b.mutable_petitioners(0)->set_name("李四");
+  ASSERT_TRUE(store_->Register(a, Call(), EventFor(a)).ok());
+  ASSERT_TRUE(store_->Register(b, Call(), EventFor(b)).ok());
+  // Someone with write access to the table swaps the two rows' blobs.
+  Exec(
+      "WITH s AS (SELECT case_id, sealed FROM petitioners) "
+      "UPDATE petitioners p SET sealed = s.sealed FROM s "
+      "WHERE s.case_id <> p.case_id");
+  for (const v1::Case& c : {a, b}) {
+    auto r = store_->Get(c.case_id(), clerk_, "r", [](const v1::Case&) { return true; });
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_EQ(r.status().message().find("张三"), std::string::npos);
+  }
+}
+
+TEST_F(CaseStoreTest, PetitionersSealedBeforeBindingStillOpen) {
+  v1::Case c = NewCase();
+  ASSERT_TRUE(store_->Register(c, Call(), EventFor(c)).ok());
+  // A row as written before migration 0003: sealed without associated data.
+  v1::Petitioner legacy;
+  legacy.set_name("王五");
+  legacy.set_id_number("11010519491231002X");
+  Exec("UPDATE petitioners SET seal_version = 1, sealed = '\\x" +
+       HexEncode(cipher_->Encrypt(legacy.SerializeAsString())) + "'::bytea WHERE case_id = '" +
+       c.case_id() + "'");
+  auto back = store_->Get(c.case_id(), clerk_, "r", [](const v1::Case&) { return true; });
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->petitioners(0).name(), "王五");
+}
+
+TEST_F(CaseStoreTest, OutboxStepsKeepOrderAndRecordOutcomes) {
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
     v1::Case c = NewCase();
-    ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
+    ASSERT_TRUE(store_->Register(c, Call(), EventFor(c)).ok());
     ids.push_back(c.case_id());
   }
-  std::vector<std::string> applied;
-  auto r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>& events) {
-    for (const auto& e : events) {
-      if (e.case_id() == ids[1]) return absl::FailedPreconditionError("refused");
-    }
-    for (const auto& e : events) applied.push_back(e.case_id());
-    return absl::OkStatus();
-  });
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->delivered, 2);
-  EXPECT_EQ(r->parked, 1);
-  EXPECT_FALSE(r->failed);
-  EXPECT_EQ(applied, (std::vector<std::string>{ids[0], ids[2]}));  // still in order
+  auto pending = store_->PendingEvents(2);
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  ASSERT_EQ(pending->size(), 2u);  // oldest first, `limit` of them
+  EXPECT_EQ((*pending)[0].case_id, ids[0]);
+  EXPECT_EQ((*pending)[1].case_id, ids[1]);
+  petition::v1::CaseEvent event;
+  ASSERT_TRUE(event.ParseFromArray((*pending)[0].bytes().data(),
+                                   static_cast<int>((*pending)[0].bytes().size())));
+  EXPECT_EQ(event.case_id(), ids[0]);  // the stored bytes are the event
+  ASSERT_TRUE(store_->MarkFailed({(*pending)[0].id, (*pending)[1].id}, "UNAVAILABLE: down").ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE last_error = 'UNAVAILABLE: down' "
+                  "AND attempts = 1 AND delivered_at IS NULL"),
+            2);
+  ASSERT_TRUE(store_->MarkDelivered({(*pending)[0].id}).ok());
+  ASSERT_TRUE(store_->Park((*pending)[1].id, "FAILED_PRECONDITION: refused").ok());
   auto counts = store_->CountOutbox();
   ASSERT_TRUE(counts.ok());
-  EXPECT_EQ(counts->pending, 0);
+  EXPECT_EQ(counts->pending, 1);
   EXPECT_EQ(counts->parked, 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND case_id = '" +
-                  ids[1] + "' AND last_error LIKE '%refused%'"),
-            1);
+  auto rest = store_->PendingEvents(10);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].case_id, ids[2]);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE payload = decode('" +
+                  HexEncode(event.SerializeAsString()) + "', 'hex')"),
+            1);  // stored as the protobuf bytes themselves
 }
 
-TEST_F(CaseStoreTest, SupervisionDownOrNotUpgradedIsNeverParked) {
-  v1::Case c = NewCase();
-  ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
-  for (absl::Status s : {absl::UnavailableError("down"), absl::UnimplementedError("old version"),
-                         absl::DeadlineExceededError("slow"), absl::InternalError("bug")}) {
-    auto r = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) { return s; });
-    ASSERT_TRUE(r.ok());
-    EXPECT_TRUE(r->failed) << s;
-    EXPECT_EQ(r->parked, 0) << s;
-  }
-  EXPECT_EQ(store_->CountOutbox()->pending, 1);
-}
-
-TEST_F(CaseStoreTest, OnlyOneRelayAtATime) {
-  v1::Case c = NewCase();
-  ASSERT_TRUE(store_->Register(c, "", "", EventFor(c)).ok());
-  bool inner_ran = false;
-  auto outer = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) {
-    auto inner = store_->RelayBatch(10, [&](const std::vector<petition::v1::CaseEvent>&) {
-      inner_ran = true;
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(inner.ok());
-    EXPECT_TRUE(inner->lock_held_elsewhere);
-    return absl::OkStatus();
-  });
-  ASSERT_TRUE(outer.ok());
-  EXPECT_FALSE(inner_ran);
-  EXPECT_EQ(outer->delivered, 1);
+TEST_F(CaseStoreTest, OnlyOneRelayLockAtATime) {
+  auto first = store_->TryLockRelay();
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_NE(*first, nullptr);
+  EXPECT_TRUE((*first)->Alive());
+  auto second = store_->TryLockRelay();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, nullptr);  // held elsewhere
+  first->reset();               // the holder stops (or dies)
+  auto third = store_->TryLockRelay();
+  ASSERT_TRUE(third.ok());
+  ASSERT_NE(*third, nullptr);
+  // Its connection dies (a failover, a network cut): the holder notices
+  // instead of carrying on without the lock, and another may take it.
+  Exec(
+      "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory' AND "
+      "objid::bigint = (hashtext('petition.outbox.' || current_schema())::bigint & 4294967295)");
+  EXPECT_FALSE((*third)->Alive());
+  EXPECT_FALSE((*third)->Alive());  // and stays without it (no silent reconnection)
+  auto fourth = store_->TryLockRelay();
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_NE(*fourth, nullptr);
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include "services/scheduling/service/scheduling_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/call_deadline.h"
 #include "common/dates.h"
 #include "common/request_context.h"
 #include "common/status.h"
+#include "services/scheduling/domain/working_day_query.h"
 
 namespace petition::scheduling {
 namespace {
@@ -42,7 +44,7 @@ grpc::Status SchedulingService::PutCalendar(grpc::ServerContext* context,
   if (absl::Status s = scope.RequireAnyRole({"admin"}); !s.ok()) return ToGrpcStatus(s);
   auto days = ValidateCalendarYear(*request);
   if (!days.ok()) return ToGrpcStatus(days.status());
-  auto record = calendars_->ReplaceYear(request->year(), *days);
+  auto record = calendars_->ReplaceYear(request->year(), *days, TxOptionsFor(*context));
   if (!record.ok()) return ToGrpcStatus(record.status());
   ToProto(*record, response);
   return grpc::Status::OK;
@@ -52,7 +54,7 @@ grpc::Status SchedulingService::GetCalendar(grpc::ServerContext* context,
                                             const v1::GetCalendarRequest* request,
                                             v1::Calendar* response) {
   RequestScope scope(*context);
-  auto record = calendars_->GetYear(request->year());
+  auto record = calendars_->GetYear(request->year(), TxOptionsFor(*context));
   if (!record.ok()) return ToGrpcStatus(record.status());
   ToProto(*record, response);
   return grpc::Status::OK;
@@ -64,7 +66,7 @@ grpc::Status SchedulingService::GetCalendarDay(grpc::ServerContext* context,
   RequestScope scope(*context);
   auto day = ParseDate(request->date());
   if (!day.ok()) return ToGrpcStatus(InvalidField("date", "must be a date YYYY-MM-DD"));
-  auto calendar = calendars_->Load();
+  auto calendar = calendars_->Load(TxOptionsFor(*context));
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
   DayInfo info = (*calendar)->Classify(*day);
   response->set_date(FormatDate(*day));
@@ -79,14 +81,9 @@ grpc::Status SchedulingService::AddWorkingDays(grpc::ServerContext* context,
                                                const v1::AddWorkingDaysRequest* request,
                                                v1::AddWorkingDaysResponse* response) {
   RequestScope scope(*context);
-  auto from = ParseDate(request->from());
-  if (!from.ok()) return ToGrpcStatus(InvalidField("from", "must be a date YYYY-MM-DD"));
-  if (request->days() < 1 || request->days() > 3660) {
-    return ToGrpcStatus(InvalidField("days", "must be between 1 and 3660"));
-  }
-  auto calendar = calendars_->Load();
+  auto calendar = calendars_->Load(TxOptionsFor(*context));
   if (!calendar.ok()) return ToGrpcStatus(calendar.status());
-  auto result = (*calendar)->AddWorkingDays(*from, request->days());
+  auto result = AddWorkingDaysQuery(**calendar, request->from(), request->days());
   if (!result.ok()) return ToGrpcStatus(result.status());
   response->set_date(FormatDate(result->date));
   response->set_provisional(result->provisional);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/dates.h"
+#include "common/log.h"
 
 namespace petition::scheduling {
 namespace {
@@ -13,8 +14,6 @@ namespace {
 constexpr char kUpsertYear[] = "calendar_upsert_year";
 constexpr char kDeleteYearDays[] = "calendar_delete_year_days";
 constexpr char kInsertDay[] = "calendar_insert_day";
-constexpr char kSelectYear[] = "calendar_select_year";
-constexpr char kSelectYearDays[] = "calendar_select_year_days";
 constexpr char kSelectYears[] = "calendar_select_years";
 constexpr char kSelectDays[] = "calendar_select_days";
 
@@ -22,18 +21,23 @@ const char* KindName(DayKind kind) {
   return kind == DayKind::kHoliday ? "HOLIDAY" : "MAKEUP_WORKDAY";
 }
 
+// The row mapping of kSelectDays, by column name.
 absl::StatusOr<SpecialDay> DayFromRow(const pqxx::row& row) {
-  auto day = ParseDate(row[0].as<std::string>());
-  if (!day.ok())
-    return absl::DataLossError(absl::StrCat("bad date in calendar_days: ", row[0].c_str()));
+  auto day = ParseDate(row["day"].as<std::string>());
+  if (!day.ok()) return absl::DataLossError("bad date in calendar_days");
   return SpecialDay{
-      *day, row[1].as<std::string>() == "HOLIDAY" ? DayKind::kHoliday : DayKind::kMakeupWorkday,
-      row[2].as<std::string>()};
+      *day,
+      row["kind"].as<std::string>() == "HOLIDAY" ? DayKind::kHoliday : DayKind::kMakeupWorkday,
+      row["name"].as<std::string>()};
 }
 
-absl::Time TimeFromEpoch(const pqxx::field& f) {
-  return absl::FromUnixMicros(static_cast<int64_t>(f.as<double>() * 1e6));
+absl::StatusOr<absl::Time> UpdatedAt(const pqxx::row& row) {
+  auto t = ParseSqlTimestamp(row["updated_at"].c_str());
+  if (!t.ok()) return absl::DataLossError("bad updated_at in calendar_years");
+  return *t;
 }
+
+bool ByDay(const SpecialDay& a, const SpecialDay& b) { return a.day < b.day; }
 
 }  // namespace
 
@@ -41,95 +45,130 @@ const std::vector<PgStatement>& CalendarStore::Statements() {
   static const auto* kStatements = new std::vector<PgStatement>{
       {kUpsertYear,
        "INSERT INTO calendar_years (year, updated_at) VALUES ($1, now()) "
-       "ON CONFLICT (year) DO UPDATE SET updated_at = now() "
-       "RETURNING extract(epoch FROM updated_at)::float8"},
+       "ON CONFLICT (year) DO UPDATE SET updated_at = now() RETURNING updated_at"},
       {kDeleteYearDays, "DELETE FROM calendar_days WHERE year = $1"},
       {kInsertDay,
        "INSERT INTO calendar_days (day, year, kind, name) VALUES ($1::date, $2, $3, $4)"},
-      {kSelectYear,
-       "SELECT extract(epoch FROM updated_at)::float8 FROM calendar_years WHERE year = $1"},
-      {kSelectYearDays,
-       "SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM calendar_days WHERE year = $1 "
+      {kSelectYears, "SELECT year, updated_at FROM calendar_years"},
+      {kSelectDays,
+       "SELECT to_char(day, 'YYYY-MM-DD') AS day, year, kind, name FROM calendar_days "
        "ORDER BY day"},
-      {kSelectYears, "SELECT year FROM calendar_years"},
-      {kSelectDays, "SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM calendar_days"},
   };
   return *kStatements;
 }
 
 absl::StatusOr<CalendarYearRecord> CalendarStore::ReplaceYear(int year,
-                                                              const std::vector<SpecialDay>& days) {
-  CalendarYearRecord record{year, days, absl::InfinitePast()};
-  absl::Status s = pool_->Transact([&](pqxx::work& tx) {
-    record.updated_at = TimeFromEpoch(tx.exec_prepared1(kUpsertYear, year)[0]);
-    tx.exec_prepared(kDeleteYearDays, year);
-    for (const SpecialDay& d : days) {
-      tx.exec_prepared(kInsertDay, FormatDate(d.day), year, KindName(d.kind), d.name);
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  {
-    absl::MutexLock lock(&mu_);
-    cached_.reset();
-    ++generation_;
-  }
-  std::sort(record.days.begin(), record.days.end(),
-            [](const SpecialDay& a, const SpecialDay& b) { return a.day < b.day; });
-  return record;
-}
-
-absl::StatusOr<CalendarYearRecord> CalendarStore::GetYear(int year) {
-  CalendarYearRecord record{year, {}, absl::InfinitePast()};
-  absl::Status s = pool_->Read([&](pqxx::work& tx) -> absl::Status {
-    pqxx::result y = tx.exec_prepared(kSelectYear, year);
-    if (y.empty()) return absl::NotFoundError(absl::StrCat("no calendar loaded for ", year));
-    record.updated_at = TimeFromEpoch(y[0][0]);
-    for (const auto& row : tx.exec_prepared(kSelectYearDays, year)) {
-      auto day = DayFromRow(row);
-      if (!day.ok()) return day.status();
-      record.days.push_back(*day);
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return record;
-}
-
-absl::StatusOr<std::shared_ptr<const WorkingCalendar>> CalendarStore::Load() {
-  uint64_t generation;
-  {
-    absl::MutexLock lock(&mu_);
-    if (cached_ != nullptr && absl::Now() - cached_at_ < cache_ttl_) return cached_;
-    generation = generation_;
-  }
-  absl::Time read_at = absl::Now();
-  auto calendar = ReadAll();
-  if (!calendar.ok()) return calendar.status();
+                                                              const std::vector<SpecialDay>& days,
+                                                              const TxOptions& tx_options) {
+  auto updated_at = pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<absl::Time> {
+        auto at = UpdatedAt(tx.exec_prepared1(kUpsertYear, year));
+        tx.exec_prepared(kDeleteYearDays, year);
+        for (const SpecialDay& d : days) {
+          tx.exec_prepared(kInsertDay, FormatDate(d.day), year, KindName(d.kind), d.name);
+        }
+        return at;
+      },
+      tx_options);
+  if (!updated_at.ok()) return updated_at.status();
+  CalendarYearRecord record{year, days, *updated_at};
+  std::sort(record.days.begin(), record.days.end(), ByDay);
   absl::MutexLock lock(&mu_);
-  if (generation == generation_) {  // no local change raced with the read
-    cached_ = *calendar;
-    cached_at_ = read_at;
+  ++generation_;  // a read that began before this commit must not be kept
+  if (cached_ != nullptr) {
+    // What the database now holds, without reading it again: this replica
+    // answers with the change at once, even if the database goes away.
+    auto next = std::make_shared<CalendarSnapshot>(*cached_);
+    next->years[year] = record;
+    auto calendar = std::make_shared<WorkingCalendar>();
+    for (const auto& [y, r] : next->years) {
+      calendar->MarkYearLoaded(y);
+      if (absl::Status s = AddToCalendar(r.days, *calendar); !s.ok()) {
+        cached_.reset();  // cannot happen for validated days; read it all again
+        return record;
+      }
+    }
+    next->calendar = std::move(calendar);
+    cached_ = std::move(next);
   }
-  return *calendar;
+  return record;
 }
 
-absl::StatusOr<std::shared_ptr<const WorkingCalendar>> CalendarStore::ReadAll() {
-  auto calendar = std::make_shared<WorkingCalendar>();
-  absl::Status s = pool_->Read([&](pqxx::work& tx) -> absl::Status {
-    for (const auto& row : tx.exec_prepared(kSelectYears)) {
-      calendar->MarkYearLoaded(row[0].as<int>());
+absl::StatusOr<CalendarYearRecord> CalendarStore::GetYear(int year, const TxOptions& tx_options) {
+  auto snapshot = Snapshot(tx_options);
+  if (!snapshot.ok()) return snapshot.status();
+  auto it = (*snapshot)->years.find(year);
+  if (it == (*snapshot)->years.end()) {
+    return absl::NotFoundError("no calendar loaded for this year");
+  }
+  return it->second;
+}
+
+absl::StatusOr<std::shared_ptr<const WorkingCalendar>> CalendarStore::Load(
+    const TxOptions& tx_options) {
+  auto snapshot = Snapshot(tx_options);
+  if (!snapshot.ok()) return snapshot.status();
+  return (*snapshot)->calendar;
+}
+
+absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> CalendarStore::Snapshot(
+    const TxOptions& tx_options) {
+  uint64_t generation;
+  std::shared_ptr<const CalendarSnapshot> fallback;
+  {
+    absl::MutexLock lock(&mu_);
+    if (cached_ != nullptr && (absl::Now() < next_refresh_ || refreshing_)) {
+      return cached_;  // fresh, or another thread is reading it again
     }
-    std::vector<SpecialDay> days;
-    for (const auto& row : tx.exec_prepared(kSelectDays)) {
-      auto day = DayFromRow(row);
-      if (!day.ok()) return day.status();
-      days.push_back(*day);
-    }
-    return AddToCalendar(days, *calendar);
-  });
-  if (!s.ok()) return s;
-  return std::shared_ptr<const WorkingCalendar>(std::move(calendar));
+    refreshing_ = true;
+    generation = generation_;
+    fallback = cached_;  // answers while the database cannot
+  }
+  const absl::Time read_at = absl::Now();
+  auto snapshot = ReadAll(tx_options);
+  absl::MutexLock lock(&mu_);
+  refreshing_ = false;
+  if (!snapshot.ok()) {
+    if (fallback == nullptr) return snapshot.status();
+    next_refresh_ = absl::Now() + cache_ttl_;  // not a read per request while it is down
+    log::Warn("calendar served from memory: the database could not be read",
+              {{"error", snapshot.status().ToString()}});
+    return fallback;
+  }
+  if (generation == generation_) {  // no local change raced with the read
+    cached_ = *snapshot;
+    next_refresh_ = read_at + cache_ttl_;
+  }
+  return *snapshot;
+}
+
+absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> CalendarStore::ReadAll(
+    const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> {
+        auto snapshot = std::make_shared<CalendarSnapshot>();
+        auto calendar = std::make_shared<WorkingCalendar>();
+        for (const auto& row : tx.exec_prepared(kSelectYears)) {
+          const int year = row["year"].as<int>();
+          auto updated_at = UpdatedAt(row);
+          if (!updated_at.ok()) return updated_at.status();
+          calendar->MarkYearLoaded(year);
+          snapshot->years[year] = CalendarYearRecord{year, {}, *updated_at};
+        }
+        std::vector<SpecialDay> days;
+        for (const auto& row : tx.exec_prepared(kSelectDays)) {
+          auto day = DayFromRow(row);
+          if (!day.ok()) return day.status();
+          auto year = snapshot->years.find(row["year"].as<int>());
+          if (year == snapshot->years.end()) return absl::DataLossError("a day without its year");
+          year->second.days.push_back(*day);  // in date order (ORDER BY day)
+          days.push_back(*std::move(day));
+        }
+        if (absl::Status s = AddToCalendar(days, *calendar); !s.ok()) return s;
+        snapshot->calendar = std::move(calendar);
+        return std::shared_ptr<const CalendarSnapshot>(std::move(snapshot));
+      },
+      tx_options);
 }
 
 }  // namespace petition::scheduling

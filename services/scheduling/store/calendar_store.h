@@ -2,6 +2,7 @@
 #ifndef PETITION_SERVICES_SCHEDULING_STORE_CALENDAR_STORE_H_
 #define PETITION_SERVICES_SCHEDULING_STORE_CALENDAR_STORE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -26,31 +27,44 @@ struct CalendarYearRecord {
   absl::Time updated_at;
 };
 
+// Everything loaded, read in one transaction; immutable once built.
+struct CalendarSnapshot {
+  std::shared_ptr<const WorkingCalendar> calendar;
+  std::map<int, CalendarYearRecord> years;
+};
+
 class CalendarStore {
  public:
   static const std::vector<PgStatement>& Statements();
 
-  // Load() answers from memory for up to `cache_ttl` after reading every
-  // loaded year (a few hundred rows); ReplaceYear() on this replica
-  // invalidates at once, other replicas see a change within `cache_ttl`.
+  // The calendar is a few hundred rows, held in memory and answered from
+  // there. It is read again when older than `cache_ttl` (other replicas'
+  // changes show within that time; ReplaceYear() on this replica updates the
+  // calendar in memory at once).
+  // When that read fails (PostgreSQL down or slow) the calendar in memory
+  // goes on answering, and the next read is tried `cache_ttl` later: reads
+  // need the database only before the first successful load.
   explicit CalendarStore(PgPool* pool, absl::Duration cache_ttl = absl::Seconds(2))
       : pool_(pool), cache_ttl_(cache_ttl) {}
 
   // Replaces the year's special days in one transaction.
-  absl::StatusOr<CalendarYearRecord> ReplaceYear(int year, const std::vector<SpecialDay>& days);
+  absl::StatusOr<CalendarYearRecord> ReplaceYear(int year, const std::vector<SpecialDay>& days,
+                                                 const TxOptions& tx_options = {});
   // NOT_FOUND when the year was never loaded.
-  absl::StatusOr<CalendarYearRecord> GetYear(int year);
+  absl::StatusOr<CalendarYearRecord> GetYear(int year, const TxOptions& tx_options = {});
   // The calendar with every loaded year; shared and immutable.
-  absl::StatusOr<std::shared_ptr<const WorkingCalendar>> Load();
+  absl::StatusOr<std::shared_ptr<const WorkingCalendar>> Load(const TxOptions& tx_options = {});
 
  private:
-  absl::StatusOr<std::shared_ptr<const WorkingCalendar>> ReadAll();
+  absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> Snapshot(const TxOptions& tx_options);
+  absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> ReadAll(const TxOptions& tx_options);
 
   PgPool* pool_;
   const absl::Duration cache_ttl_;
   absl::Mutex mu_;
-  std::shared_ptr<const WorkingCalendar> cached_ ABSL_GUARDED_BY(mu_);
-  absl::Time cached_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  std::shared_ptr<const CalendarSnapshot> cached_ ABSL_GUARDED_BY(mu_);
+  absl::Time next_refresh_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool refreshing_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // bumped by ReplaceYear
 };
 

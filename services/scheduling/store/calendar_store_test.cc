@@ -1,5 +1,6 @@
 #include "services/scheduling/store/calendar_store.h"
 
+#include "common/migrations.h"
 #include "common/testing/pg_test_env.h"
 #include "gtest/gtest.h"
 
@@ -74,6 +75,64 @@ TEST_F(CalendarStoreTest, OtherReplicasChangesAreSeenAfterTheTtl) {
   ASSERT_TRUE(other.ReplaceYear(2029, {}).ok());
   EXPECT_FALSE((*cached.Load())->IsYearLoaded(2029));  // within its TTL: the old view
   EXPECT_TRUE((*other.Load())->IsYearLoaded(2029));
+}
+
+// The calendar's own database, so that it can really go away.
+class CalendarStoreDatabaseGoneTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string dsn = db_.DsnFor("");
+    ASSERT_FALSE(dsn.empty());
+    {
+      pqxx::connection conn(dsn);
+      ASSERT_TRUE(ApplyMigrations(conn, "scheduling", SchedulingMigrations()).ok());
+    }
+    auto pool =
+        PgPool::Create({dsn, "scheduling", 2, absl::Seconds(1), CalendarStore::Statements()});
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = *std::move(pool);
+  }
+
+  // Gone for good: the pool can neither use nor open a connection.
+  void DropDatabase() {
+    pqxx::connection admin(testing::AdminDsn());
+    pqxx::nontransaction tx(admin);
+    tx.exec("DROP DATABASE " + tx.quote_name(db_.name()) + " WITH (FORCE)");
+  }
+
+  testing::ScratchDatabase db_{"calgone"};
+  std::unique_ptr<PgPool> pool_;
+};
+
+TEST_F(CalendarStoreDatabaseGoneTest, ReadsAreServedFromMemoryWhenTheDatabaseIsGone) {
+  // A zero TTL: every read below tries the database first.
+  CalendarStore store(pool_.get(), absl::ZeroDuration());
+  ASSERT_TRUE(store.Load().ok());
+  ASSERT_TRUE(
+      store.ReplaceYear(2027, {{absl::CivilDay(2027, 1, 1), DayKind::kHoliday, "元旦"}}).ok());
+  DropDatabase();
+  EXPECT_EQ(pool_->Read([](pqxx::read_transaction&) { return absl::OkStatus(); }).code(),
+            absl::StatusCode::kUnavailable);
+
+  auto cal = store.Load();
+  ASSERT_TRUE(cal.ok()) << cal.status();
+  EXPECT_EQ((*cal)->Classify(absl::CivilDay(2026, 2, 14)).kind, DayKind::kMakeupWorkday);
+  EXPECT_FALSE((*cal)->IsWorkingDay(absl::CivilDay(2027, 1, 1)));  // this replica's change
+  auto year = store.GetYear(2026);
+  ASSERT_TRUE(year.ok()) << year.status();
+  EXPECT_EQ(year->days.size(), 33u + 6u);
+  auto y2027 = store.GetYear(2027);
+  ASSERT_TRUE(y2027.ok()) << y2027.status();
+  ASSERT_EQ(y2027->days.size(), 1u);
+  EXPECT_EQ(store.GetYear(2031).status().code(), absl::StatusCode::kNotFound);
+  // Writes need the database.
+  EXPECT_EQ(store.ReplaceYear(2028, {}).status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(CalendarStoreDatabaseGoneTest, BeforeTheFirstLoadTheDatabaseIsNeeded) {
+  CalendarStore store(pool_.get());
+  DropDatabase();
+  EXPECT_EQ(store.Load().status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

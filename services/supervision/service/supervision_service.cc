@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/call_deadline.h"
 #include "common/dates.h"
 #include "common/log.h"
 #include "common/request_context.h"
@@ -71,7 +72,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
     acceptance.provisional = due->second.provisional;
     registrations.push_back({&event, acceptance});
   }
-  auto applied = store_->ApplyRegistrations(registrations);
+  auto applied = store_->ApplyRegistrations(registrations, TxOptionsFor(*context));
   if (!applied.ok()) return ToGrpcStatus(applied.status());
   response->set_applied(*applied);
   response->set_duplicates(request->events_size() - *applied);
@@ -93,7 +94,7 @@ grpc::Status SupervisionService::GetCaseDeadlines(grpc::ServerContext* context,
   if (request->case_id().empty() || request->case_id().size() > 64) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
-  auto deadlines = store_->ListForCase(request->case_id());
+  auto deadlines = store_->ListForCase(request->case_id(), TxOptionsFor(*context));
   if (!deadlines.ok()) return ToGrpcStatus(deadlines.status());
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), zone_);
   response->set_case_id(request->case_id());

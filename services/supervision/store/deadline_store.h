@@ -43,10 +43,12 @@ class DeadlineStore {
   // transaction (all or nothing). Returns how many were applied; the others
   // had been applied before (redeliveries). FAILED_PRECONDITION when an
   // event is out of order for its case.
-  absl::StatusOr<int> ApplyRegistrations(const std::vector<Registration>& registrations);
+  absl::StatusOr<int> ApplyRegistrations(const std::vector<Registration>& registrations,
+                                         const TxOptions& tx_options = {});
 
   // NOT_FOUND when supervision has not heard of the case (yet).
-  absl::StatusOr<std::vector<DeadlineRecord>> ListForCase(const std::string& case_id);
+  absl::StatusOr<std::vector<DeadlineRecord>> ListForCase(const std::string& case_id,
+                                                          const TxOptions& tx_options = {});
 
  private:
   PgPool* pool_;
