@@ -36,23 +36,17 @@ std::string MaskMiddle(std::string_view s, size_t keep_front, size_t keep_back) 
 
 }  // namespace
 
+CaseUnits UnitsOf(const v1::Case& c) {
+  return CaseUnits{{c.handling_unit_ids().begin(), c.handling_unit_ids().end()},
+                   {c.reported_unit_ids().begin(), c.reported_unit_ids().end()}};
+}
+
 bool MayReadCase(const Principal& principal, const v1::Case& c) {
-  if (principal.HasAnyRole({"admin", "clerk", "leader", "supervisor"})) return true;
-  if (principal.HasRole("handler") && !principal.unit_id.empty()) {
-    for (const std::string& unit : c.handling_unit_ids()) {
-      if (unit == principal.unit_id) return true;
-    }
-  }
-  return false;
+  return petition::MayReadCase(principal, UnitsOf(c));
 }
 
 bool MaySeeIdentity(const Principal& principal, const v1::Case& c) {
-  if (principal.HasRole("handler") && !principal.unit_id.empty()) {
-    for (const std::string& reported : c.reported_unit_ids()) {
-      if (reported == principal.unit_id) return false;
-    }
-  }
-  return principal.HasAnyRole({"admin", "clerk", "leader"});
+  return petition::MaySeeIdentity(principal, UnitsOf(c));
 }
 
 std::string MaskName(std::string_view name) {

@@ -8,19 +8,19 @@
 #include <string>
 #include <string_view>
 
+#include "common/case_visibility.h"
 #include "common/request_context.h"
 #include "petition/v1/intake.pb.h"
 
 namespace petition::intake {
 
-// True when `principal` may read case `c` at all: the petition office,
-// leaders, supervisors and administrators read every case; a handling unit's
-// staff (handler) only the cases assigned to its unit.
-bool MayReadCase(const Principal& principal, const v1::Case& c);
+// The units of case `c` that decide who sees it (common/case_visibility.h).
+CaseUnits UnitsOf(const v1::Case& c);
 
-// True when `principal` may see the petitioners' identity on case `c`:
-// the petition office (clerk), leaders and administrators; never a handler
-// of a unit the case reports.
+// The rules of common/case_visibility.h applied to case `c`: who may read it
+// at all, and who may see the petitioners' identity (never an official of a
+// unit the case reports, whatever their role).
+bool MayReadCase(const Principal& principal, const v1::Case& c);
 bool MaySeeIdentity(const Principal& principal, const v1::Case& c);
 
 // Replaces identity fields with masked forms (张** / 110105********002X /

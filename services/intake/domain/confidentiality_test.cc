@@ -33,6 +33,18 @@ TEST(ConfidentialityTest, WhoSeesIdentity) {
   EXPECT_FALSE(MaySeeIdentity(As({"leader", "handler"}, "unit_landoffice"), c));
 }
 
+// "Never shown to officials of a reported unit, whatever their role": not
+// only handlers; a clerk, a leader or an administrator of the reported unit.
+TEST(ConfidentialityTest, NoRoleOfAReportedUnitSeesIdentity) {
+  v1::Case c = Sample();
+  for (const char* role : {"clerk", "leader", "admin", "handler", "supervisor"}) {
+    EXPECT_FALSE(MaySeeIdentity(As({role}, "unit_landoffice"), c)) << role;
+  }
+  EXPECT_TRUE(MaySeeIdentity(As({"clerk"}, "unit_village1"), c));
+  // They may still read the case (masked) when their role lets them.
+  EXPECT_TRUE(MayReadCase(As({"clerk"}, "unit_landoffice"), c));
+}
+
 TEST(ConfidentialityTest, HandlersReadOnlyTheirUnitsCases) {
   v1::Case c = Sample();
   EXPECT_TRUE(MayReadCase(As({"handler"}, "unit_village1"), c));

@@ -13,6 +13,20 @@ constexpr char kSelectTracks[] = "supervision_select_tracks";
 constexpr char kInsertTracks[] = "supervision_insert_tracks";
 constexpr char kInsertDeadlines[] = "supervision_insert_deadlines";
 constexpr char kSelectDeadlines[] = "supervision_select_deadlines";
+constexpr char kSelectCaseUnits[] = "supervision_select_case_units";
+
+// The elements of a text[] column.
+std::vector<std::string> TextArray(const pqxx::field& field) {
+  std::vector<std::string> out;
+  if (field.is_null()) return out;
+  pqxx::array_parser parser = field.as_array();
+  while (true) {
+    auto [juncture, value] = parser.get_next();
+    if (juncture == pqxx::array_parser::juncture::done) break;
+    if (juncture == pqxx::array_parser::juncture::string_value) out.push_back(std::move(value));
+  }
+  return out;
+}
 
 // The row mapping of kSelectDeadlines, by column name.
 absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row) {
@@ -45,10 +59,13 @@ const std::vector<PgStatement>& DeadlineStore::Statements() {
        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"},
       {kSelectTracks,
        "SELECT case_id FROM case_tracks WHERE case_id = ANY($1::text[]) LIMIT 1 FOR UPDATE"},
+      // $8 and $9 hold one array literal per case (its unit ids).
       {kInsertTracks,
        "INSERT INTO case_tracks (case_id, last_sequence, received_at, channel, category, source, "
-       "urgent) SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], "
-       "$5::text[], $6::text[], $7::bool[])"},
+       "urgent, handling_unit_ids, reported_unit_ids) "
+       "SELECT c, s, r, ch, ca, so, u, h::text[], rp::text[] FROM unnest($1::text[], "
+       "$2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bool[], "
+       "$8::text[], $9::text[]) AS t(c, s, r, ch, ca, so, u, h, rp)"},
       {kInsertDeadlines,
        "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state) "
        "SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $5::bool[], "
@@ -58,6 +75,8 @@ const std::vector<PgStatement>& DeadlineStore::Statements() {
        "to_char(due_date, 'YYYY-MM-DD') AS due_date, provisional, state, met_at, "
        "extended_by_days FROM deadlines WHERE case_id = $1 "
        "ORDER BY array_position(ARRAY['ACCEPTANCE','HANDLING','REVIEW_WINDOW','COUNTY'], kind)"},
+      {kSelectCaseUnits,
+       "SELECT handling_unit_ids, reported_unit_ids FROM case_tracks WHERE case_id = $1"},
   };
   return *kStatements;
 }
@@ -81,6 +100,7 @@ absl::StatusOr<int> DeadlineStore::ApplyRegistrations(
         }
         if (fresh.empty()) return 0;  // all redeliveries
         PgArrayBuilder t_case, t_seq, t_received, t_channel, t_category, t_source, t_urgent;
+        PgArrayBuilder t_handling, t_reported;
         PgArrayBuilder d_case, d_kind, d_start, d_due, d_provisional, d_state;
         absl::flat_hash_set<std::string> cases;
         for (const Registration& reg : registrations) {
@@ -98,6 +118,8 @@ absl::StatusOr<int> DeadlineStore::ApplyRegistrations(
           t_category.Add(r.category());
           t_source.Add(r.source());
           t_urgent.Add(r.urgent() ? "t" : "f");
+          t_handling.Add(PgArray(r.handling_unit_ids()));
+          t_reported.Add(PgArray(r.reported_unit_ids()));
           const DeadlineRecord& d = reg.acceptance;
           d_case.Add(event.case_id());
           d_kind.Add(d.kind);
@@ -115,7 +137,7 @@ absl::StatusOr<int> DeadlineStore::ApplyRegistrations(
         }
         tx.exec_prepared(kInsertTracks, new_cases, t_seq.Finish(), t_received.Finish(),
                          t_channel.Finish(), t_category.Finish(), t_source.Finish(),
-                         t_urgent.Finish());
+                         t_urgent.Finish(), t_handling.Finish(), t_reported.Finish());
         tx.exec_prepared(kInsertDeadlines, d_case.Finish(), d_kind.Finish(), d_start.Finish(),
                          d_due.Finish(), d_provisional.Finish(), d_state.Finish());
         return applied;
@@ -136,6 +158,18 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListForCase(
           out.push_back(*std::move(d));
         }
         return out;
+      },
+      tx_options);
+}
+
+absl::StatusOr<CaseUnits> DeadlineStore::UnitsOfCase(const std::string& case_id,
+                                                     const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<CaseUnits> {
+        pqxx::result rows = tx.exec_prepared(kSelectCaseUnits, case_id);
+        if (rows.empty()) return absl::NotFoundError("supervision has not heard of the case");
+        return CaseUnits{TextArray(rows[0]["handling_unit_ids"]),
+                         TextArray(rows[0]["reported_unit_ids"])};
       },
       tx_options);
 }

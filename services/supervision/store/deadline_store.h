@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/case_visibility.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
 #include "petition/v1/events.pb.h"
@@ -49,6 +50,11 @@ class DeadlineStore {
   // NOT_FOUND when supervision has not heard of the case (yet).
   absl::StatusOr<std::vector<DeadlineRecord>> ListForCase(const std::string& case_id,
                                                           const TxOptions& tx_options = {});
+
+  // The units that decide who may read the case (from its registration);
+  // NOT_FOUND when supervision has not heard of the case (yet).
+  absl::StatusOr<CaseUnits> UnitsOfCase(const std::string& case_id,
+                                        const TxOptions& tx_options = {});
 
  private:
   PgPool* pool_;
