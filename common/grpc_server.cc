@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -9,18 +10,82 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "grpcpp/create_channel.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
+#include "grpcpp/impl/server_initializer.h"
 #include "grpcpp/resource_quota.h"
 
 namespace petition {
+namespace {
+
+// Reads the access rules of the services registered with the builder, once
+// they are all known and before the server starts taking calls.
+class AccessPolicyPlugin : public grpc::ServerBuilderPlugin {
+ public:
+  AccessPolicyPlugin(CallGuard* guard, absl::Status* status) : guard_(guard), status_(status) {}
+  std::string name() override { return "petition_access_policy"; }
+  void InitServer(grpc::ServerInitializer* si) override {
+    absl::StatusOr<AccessPolicy> policy = AccessPolicy::ForServices(*si->GetServiceList());
+    if (!policy.ok()) {
+      *status_ = policy.status();
+      return;
+    }
+    guard_->SetPolicy(*std::move(policy));
+  }
+  void Finish(grpc::ServerInitializer*) override {}
+  void ChangeArguments(const std::string&, void*) override {}
+
+ private:
+  CallGuard* guard_;
+  absl::Status* status_;
+};
+
+// Adds the access policy plugin; drops server reflection unless asked for
+// (linking gRPC's reflection library registers it for every server).
+class PluginsOption : public grpc::ServerBuilderOption {
+ public:
+  PluginsOption(CallGuard* guard, absl::Status* status, bool reflection)
+      : guard_(guard), status_(status), reflection_(reflection) {}
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    if (!reflection_) {
+      plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                    [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
+                                      return p->name() == "proto_server_reflection";
+                                    }),
+                     plugins->end());
+    }
+    plugins->push_back(std::make_unique<AccessPolicyPlugin>(guard_, status_));
+  }
+
+ private:
+  CallGuard* guard_;
+  absl::Status* status_;
+  bool reflection_;
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOptions& options) {
+  if (!options.call_key.has_value()) {
+    return absl::InvalidArgumentError("a gRPC server needs the internal secret to check callers");
+  }
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   auto server = std::unique_ptr<GrpcServer>(new GrpcServer());
+  server->guard_ = std::make_unique<CallGuard>(*options.call_key);
+  absl::Status policy_status;
   grpc::ServerBuilder builder;
+  builder.SetOption(
+      std::make_unique<PluginsOption>(server->guard_.get(), &policy_status, options.reflection));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.max_connection_age)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30000);
   // Synchronous handlers on a bounded number of threads: database calls block
   // those threads, never gRPC's own completion-queue pollers beyond this bound.
   grpc::ResourceQuota quota("petition-grpc");
@@ -35,7 +100,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options.max_threads);
   builder.AddListeningPort(absl::StrCat(options.host, ":", options.port),
-                           grpc::InsecureServerCredentials(), &server->port_);
+                           server->guard_->ServerCredentials(), &server->port_);
   for (grpc::Service* service : options.services) builder.RegisterService(service);
   if (options.metrics != nullptr) {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
@@ -43,6 +108,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
   server->server_ = builder.BuildAndStart();
+  if (!policy_status.ok()) return policy_status;  // ~GrpcServer stops what started
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen for gRPC on ", options.host, ":", options.port));
@@ -98,15 +164,23 @@ absl::Status WritePortFile(const std::string& path,
   return absl::OkStatus();
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
+                                           std::shared_ptr<const CallSigner> signer) {
   grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  // DNS is asked again whenever a connection closes (a replica went away, or
+  // the server's max connection age), at most this often.
+  args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS, 1000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   // Reconnect quickly after a peer restarts (the default backoff reaches 120 s).
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(SigningInterceptorFactory(std::move(signer)));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      target, grpc::InsecureChannelCredentials(), args, std::move(interceptors));
 }
 
 }  // namespace petition

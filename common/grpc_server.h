@@ -1,15 +1,20 @@
 // gRPC server bootstrap shared by every service: synchronous API with a
-// bounded thread count, the standard health service, server reflection, the
-// metrics interceptor, and graceful shutdown.
+// bounded thread count, the call guard (common/call_guard.h: every call but
+// health and reflection proven and allowed before a handler runs), the
+// standard health service, server reflection when asked for, the metrics
+// interceptor, and graceful shutdown.
 #ifndef PETITION_COMMON_GRPC_SERVER_H_
 #define PETITION_COMMON_GRPC_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/call_guard.h"
+#include "common/call_proof.h"
 #include "grpcpp/grpcpp.h"
 
 namespace petition {
@@ -21,6 +26,13 @@ struct GrpcServerOptions {
   int port = 0;  // 0 picks a free port
   int max_threads = 16;
   std::vector<grpc::Service*> services;
+  // The shared secret callers prove themselves with (required).
+  std::optional<CallKey> call_key;
+  // Server reflection (grpcurl and friends): off unless asked for.
+  bool reflection = false;
+  // Connections are closed (GOAWAY, in-flight calls finish) after this long,
+  // so that clients re-resolve DNS and spread over new replicas.
+  absl::Duration max_connection_age = absl::Minutes(1);
   Metrics* metrics = nullptr;  // optional
 };
 
@@ -32,11 +44,14 @@ class GrpcServer {
   int port() const { return port_; }
   // Marks the health status SERVING / NOT_SERVING for "" and every service.
   void SetServing(bool serving);
-  // Stops accepting, lets in-flight calls finish until `grace`, then cancels.
+  // Stops accepting, lets in-flight calls finish until `grace`, then cancels;
+  // returns when every handler has returned.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
  private:
   GrpcServer() = default;
+  // Declared before the server: the server's port uses it until destroyed.
+  std::unique_ptr<CallGuard> guard_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::string> service_names_;
   int port_ = 0;
@@ -54,8 +69,12 @@ int WaitForShutdownSignal();
 absl::Status WritePortFile(const std::string& path,
                            const std::vector<std::pair<std::string, int>>& ports);
 
-// A channel to another service with keepalive and a sane reconnect backoff.
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
+// A channel to another service: every call signed by `signer` (the calling
+// process's identity, common/call_proof.h); round_robin over every address the
+// target resolves to (a Kubernetes headless service: all replicas), DNS
+// re-resolved when a connection closes; keepalive and a short reconnect backoff.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
+                                           std::shared_ptr<const CallSigner> signer);
 
 }  // namespace petition
 

@@ -31,16 +31,27 @@ bool Principal::HasAnyRole(std::initializer_list<std::string_view> wanted) const
   return false;
 }
 
+Principal PrincipalFor(std::string_view caller, const CallClaims& claims) {
+  Principal principal;
+  if (caller != kGatewayCaller) return principal;
+  principal.subject = claims.subject;
+  for (absl::string_view r : absl::StrSplit(claims.roles, ',', absl::SkipEmpty())) {
+    principal.roles.emplace_back(r);
+  }
+  principal.unit_id = claims.unit_id;
+  return principal;
+}
+
 RequestScope::RequestScope(const grpc::ServerContextBase& context)
     : request_id_(Metadata(context, kRequestIdHeader)),
       previous_request_id_(log::CurrentRequestId()) {
+  // "v1.<caller>.<expiry>.<mac>", verified by the call guard.
+  std::vector<std::string> proof = absl::StrSplit(Metadata(context, kProofHeader), '.');
+  if (proof.size() == 4 && IsKnownCaller(proof[1])) caller_ = proof[1];
+  CallClaims claims{Metadata(context, kSubjectHeader), Metadata(context, kRolesHeader),
+                    Metadata(context, kUnitHeader), request_id_};
+  principal_ = PrincipalFor(caller_, claims);
   if (request_id_.empty()) request_id_ = NewRequestId();
-  principal_.subject = Metadata(context, kSubjectHeader);
-  std::string roles = Metadata(context, kRolesHeader);
-  for (absl::string_view r : absl::StrSplit(roles, ',', absl::SkipEmpty())) {
-    principal_.roles.emplace_back(r);
-  }
-  principal_.unit_id = Metadata(context, kUnitHeader);
   log::SetCurrentRequestId(request_id_);
 }
 
@@ -51,11 +62,6 @@ RequestScope::RequestScope(std::string request_id)
 }
 
 RequestScope::~RequestScope() { log::SetCurrentRequestId(previous_request_id_); }
-
-absl::Status RequestScope::RequireAnyRole(std::initializer_list<std::string_view> roles) const {
-  if (principal_.HasAnyRole(roles)) return absl::OkStatus();
-  return absl::PermissionDeniedError("the caller's roles do not allow this operation");
-}
 
 void PropagateToClient(grpc::ClientContext& context, std::string_view request_id,
                        const Principal* principal) {

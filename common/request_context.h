@@ -1,7 +1,9 @@
 // What travels with a request between processes in gRPC metadata: the request
-// id (x-request-id) and the authenticated principal (x-petition-sub,
-// x-petition-roles comma-separated, x-petition-unit). The gateway sets them;
-// services read them in every handler through RequestScope.
+// id (x-request-id), the authenticated principal (x-petition-sub,
+// x-petition-roles comma-separated, x-petition-unit) and the proof of who
+// calls (x-petition-proof, common/call_proof.h). The gateway sets them;
+// services read them in every handler through RequestScope, after their call
+// guard (common/call_guard.h) has verified them.
 #ifndef PETITION_COMMON_REQUEST_CONTEXT_H_
 #define PETITION_COMMON_REQUEST_CONTEXT_H_
 
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/call_proof.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_context.h"
 
@@ -29,8 +32,14 @@ struct Principal {
   bool HasAnyRole(std::initializer_list<std::string_view> roles) const;
 };
 
-// Reads request id and principal from the server context and sets the thread's
-// log request id for the scope's lifetime.
+// The principal a proven `caller` acts for: the claims' principal when the
+// caller is the gateway; none (empty) for a service, which calls as itself.
+Principal PrincipalFor(std::string_view caller, const CallClaims& claims);
+
+// Reads the request id, the proven caller and its principal from the server
+// context and sets the thread's log request id for the scope's lifetime. The
+// call guard refused the call before the handler ran unless the proof in its
+// metadata is valid for exactly this method, principal and request id.
 class RequestScope {
  public:
   explicit RequestScope(const grpc::ServerContextBase& context);
@@ -42,17 +51,18 @@ class RequestScope {
 
   const std::string& request_id() const { return request_id_; }
   const Principal& principal() const { return principal_; }
-
-  // Defence in depth: PERMISSION_DENIED unless the principal has one of `roles`.
-  absl::Status RequireAnyRole(std::initializer_list<std::string_view> roles) const;
+  // "gateway" or the calling service's name; empty for background work.
+  const std::string& caller() const { return caller_; }
 
  private:
   std::string request_id_;
+  std::string caller_;
   Principal principal_;
   std::string previous_request_id_;
 };
 
-// Copies request id and principal onto an outgoing call.
+// Copies request id and principal onto an outgoing call (the channel's
+// signing interceptor then proves them, see MakeChannel).
 void PropagateToClient(grpc::ClientContext& context, std::string_view request_id,
                        const Principal* principal = nullptr);
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/config.h"
+#include "common/db_probe.h"
 #include "common/grpc_server.h"
 #include "common/log.h"
 
@@ -23,6 +24,17 @@ ABSL_FLAG(int, grpc_max_threads, 64,
           "gRPC handler threads at most; more concurrent calls are refused (RESOURCE_EXHAUSTED).");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write grpc=N and metrics=M there once serving (for tests on port 0).");
+ABSL_FLAG(bool, grpc_reflection, false,
+          "Serve gRPC server reflection (for grpcurl); ./dev turns it on, images leave it off.");
+ABSL_FLAG(int, shutdown_drain_ms, 0,
+          "On SIGTERM: health NOT_SERVING, then wait this long (load balancers notice) before "
+          "refusing new calls.");
+ABSL_FLAG(int, shutdown_grace_ms, 5000,
+          "On SIGTERM, after the drain: how long in-flight calls may finish before they are "
+          "cancelled.");
+ABSL_FLAG(int, db_probe_interval_ms, 1000,
+          "How often readiness probes PostgreSQL (health NOT_SERVING while it does not answer).");
+ABSL_FLAG(int, db_probe_timeout_ms, 1000, "How long one readiness probe of PostgreSQL may take.");
 
 namespace petition {
 namespace {
@@ -57,6 +69,10 @@ int Fail(const absl::Status& status) {
 int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuilder& build) {
   BlockShutdownSignals();
   InitConfig(spec.name, argc, argv);
+  // Without the shared secret a service could neither prove its own calls nor
+  // check anyone else's: refuse to start rather than run open.
+  auto signer = SignerFromFlags(spec.name);
+  if (!signer.ok()) return Fail(signer.status());
 
   const std::string host = absl::GetFlag(FLAGS_host);
   int grpc_port = absl::GetFlag(FLAGS_grpc_port);
@@ -90,7 +106,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   auto pool = PgPool::Create(std::move(pool_options));
   if (!pool.ok()) return Fail(pool.status());
 
-  ServiceContext context{pool->get(), metrics->get()};
+  ServiceContext context{pool->get(), metrics->get(), *signer};
   auto parts = build(context);
   if (!parts.ok()) return Fail(parts.status());
 
@@ -99,23 +115,45 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   server_options.port = grpc_port;
   server_options.max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
   server_options.metrics = metrics->get();
+  server_options.call_key = (*signer)->key();
+  server_options.reflection = absl::GetFlag(FLAGS_grpc_reflection);
   for (auto& s : parts->services) server_options.services.push_back(s.get());
-  auto server = GrpcServer::Start(server_options);
-  if (!server.ok()) return Fail(server.status());
+  // Destroyed before the parts it calls (ServiceParts outlives it): see below.
+  std::unique_ptr<GrpcServer> server;
+  {
+    auto started = GrpcServer::Start(server_options);
+    if (!started.ok()) return Fail(started.status());
+    server = *std::move(started);
+  }
 
   if (parts->start) parts->start();
-  (*server)->SetServing(true);
+  server->SetServing(true);
+  DatabaseProbe::Options probe_options;
+  probe_options.dsn = dsn;
+  probe_options.interval = absl::Milliseconds(absl::GetFlag(FLAGS_db_probe_interval_ms));
+  probe_options.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_probe_timeout_ms));
+  DatabaseProbe probe(probe_options, [&server](bool healthy) { server->SetServing(healthy); });
+  probe.Start();
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
     absl::Status s =
-        WritePortFile(port_file, {{"grpc", (*server)->port()}, {"metrics", (*metrics)->port()}});
+        WritePortFile(port_file, {{"grpc", server->port()}, {"metrics", (*metrics)->port()}});
     if (!s.ok()) return Fail(s);
   }
-  log::Info("serving", {{"grpc", absl::StrCat(host, ":", (*server)->port())},
+  log::Info("serving", {{"grpc", absl::StrCat(host, ":", server->port())},
                         {"metrics", absl::StrCat(host, ":", (*metrics)->port())}});
 
   int sig = WaitForShutdownSignal();
   log::Info("stopping", {{"signal", std::to_string(sig)}});
-  (*server)->Shutdown(absl::Seconds(5));
+  // Graceful stop: say NOT_SERVING (the probe first, or it would say SERVING
+  // again), give load balancers the drain delay to stop sending, then refuse
+  // new calls and let in-flight ones finish within the grace period.
+  probe.Stop();
+  server->SetServing(false);
+  absl::SleepFor(absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_drain_ms)));
+  server->Shutdown(absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms)));
+  // The server goes before what its handlers use: services, background loops,
+  // their stores and clients, the pool and the metrics.
+  server.reset();
   if (parts->stop) parts->stop();
   parts->services.clear();
   parts->keep_alive.clear();

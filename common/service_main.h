@@ -14,6 +14,11 @@
 //   --port_file []          when set, "grpc=N" and "metrics=M" are written there once serving
 //   --log_level [info]
 //   --log_file [] (stderr)  rotated by --log_file_max_mb [10], --log_file_keep [5] copies
+//   --internal_secret []    required: the secret every process proves its calls with
+//                           (PETITION_INTERNAL_SECRET; common/call_proof.h)
+//   --grpc_reflection [false]
+//   --shutdown_drain_ms [0] --shutdown_grace_ms [5000]   graceful stop, see RunService
+//   --db_probe_interval_ms [1000] --db_probe_timeout_ms [1000]   readiness = PostgreSQL answers
 #ifndef PETITION_COMMON_SERVICE_MAIN_H_
 #define PETITION_COMMON_SERVICE_MAIN_H_
 
@@ -23,6 +28,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/call_proof.h"
 #include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
@@ -51,11 +57,16 @@ struct ServiceParts {
 struct ServiceContext {
   PgPool* pool;
   Metrics* metrics;
+  // This service's identity for its calls to other services (MakeChannel).
+  std::shared_ptr<const CallSigner> signer;
 };
 
 using ServiceBuilder = std::function<absl::StatusOr<ServiceParts>(ServiceContext&)>;
 
-// Runs the process; returns its exit code.
+// Runs the process; returns its exit code. Health is SERVING while PostgreSQL
+// answers a probe, NOT_SERVING otherwise. On SIGTERM/SIGINT: NOT_SERVING, the
+// drain delay, then the server stops (in-flight calls get the grace period)
+// and is destroyed before the services, the stop hook and the pool.
 int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuilder& build);
 
 }  // namespace petition

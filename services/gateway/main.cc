@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/call_proof.h"
 #include "common/config.h"
 #include "common/grpc_server.h"
 #include "common/log.h"
@@ -109,6 +110,10 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<petition::gateway::Auth>> auth =
       petition::gateway::Auth::Create(secret, absl::GetFlag(FLAGS_api_keys));
   if (!auth.ok()) return Fail("bad credentials configuration", auth.status());
+  // The gateway proves every upstream call it makes (and the principal it
+  // authenticated) with the secret the services share.
+  auto signer = petition::SignerFromFlags(petition::kGatewayCaller);
+  if (!signer.ok()) return Fail("refusing to start", signer.status());
 
   const std::string host = absl::GetFlag(FLAGS_host);
   absl::StatusOr<std::unique_ptr<petition::Metrics>> metrics =
@@ -117,11 +122,11 @@ int main(int argc, char** argv) {
 
   petition::gateway::GatewayOptions options;
   options.channels[petition::intake::v1::Intake::service_full_name()] =
-      petition::MakeChannel(absl::GetFlag(FLAGS_intake_addr));
+      petition::MakeChannel(absl::GetFlag(FLAGS_intake_addr), *signer);
   options.channels[petition::scheduling::v1::Scheduling::service_full_name()] =
-      petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr));
+      petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), *signer);
   options.channels[petition::supervision::v1::Supervision::service_full_name()] =
-      petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr));
+      petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), *signer);
   options.upstream_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_upstream_timeout_ms));
   absl::StatusOr<std::unique_ptr<petition::gateway::Gateway>> gateway =
       petition::gateway::Gateway::Create(std::move(options), *std::move(auth),

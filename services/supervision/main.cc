@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
         if (!zone.ok()) return zone.status();
         auto store = std::make_shared<petition::supervision::DeadlineStore>(ctx.pool);
         auto calendar = std::make_shared<petition::supervision::CalendarClient>(
-            petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr)));
+            petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer));
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::supervision::SupervisionService>(
             store.get(), calendar.get(), policy, *zone));

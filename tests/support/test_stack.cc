@@ -26,7 +26,10 @@ const std::vector<std::string>& DomainServices() {
 }  // namespace
 
 TestStack::TestStack(const std::string& name)
-    : db_(name), jwt_secret_(HexEncode(RandomBytes(32))), pii_key_(HexEncode(RandomBytes(32))) {
+    : db_(name),
+      jwt_secret_(HexEncode(RandomBytes(32))),
+      pii_key_(HexEncode(RandomBytes(32))),
+      internal_secret_(HexEncode(RandomBytes(32))) {
   log_dir_ = (std::filesystem::temp_directory_path() / db_.name()).string();
   std::filesystem::create_directories(log_dir_);
 }
@@ -57,7 +60,8 @@ absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& n
 }
 
 absl::Status TestStack::StartService(const std::string& service) {
-  std::vector<std::string> args = {"--host=127.0.0.1", "--log_level=debug"};
+  std::vector<std::string> args = {"--host=127.0.0.1", "--log_level=debug",
+                                   "--internal_secret=" + internal_secret_};
   auto addr = [&](const std::string& s) { return absl::StrCat("127.0.0.1:", grpc_ports_.at(s)); };
   if (service == "gateway") {
     args.push_back("--http_port=0");

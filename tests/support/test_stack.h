@@ -23,6 +23,10 @@ class TestStack {
   ~TestStack();
 
   int http_port() const { return http_port_; }
+  // gRPC port of "intake", "scheduling" or "supervision".
+  int grpc_port(const std::string& service) const { return grpc_ports_.at(service); }
+  // The secret the processes prove their calls with (--internal_secret).
+  const std::string& internal_secret() const { return internal_secret_; }
   // Metrics port of "intake", "scheduling", "supervision" or "gateway".
   int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
 
@@ -54,6 +58,7 @@ class TestStack {
   std::string log_dir_;
   std::string jwt_secret_;
   std::string pii_key_;
+  std::string internal_secret_;
   std::map<std::string, int> grpc_ports_;
   std::map<std::string, int> metrics_ports_;
   int http_port_ = 0;
