@@ -25,10 +25,12 @@ namespace {
 // they are all known and before the server starts taking calls.
 class AccessPolicyPlugin : public grpc::ServerBuilderPlugin {
  public:
-  AccessPolicyPlugin(CallGuard* guard, absl::Status* status) : guard_(guard), status_(status) {}
+  AccessPolicyPlugin(CallGuard* guard, absl::Status* status, std::vector<std::string>* names)
+      : guard_(guard), status_(status), names_(names) {}
   std::string name() override { return "petition_access_policy"; }
   void InitServer(grpc::ServerInitializer* si) override {
-    absl::StatusOr<AccessPolicy> policy = AccessPolicy::ForServices(*si->GetServiceList());
+    *names_ = *si->GetServiceList();
+    absl::StatusOr<AccessPolicy> policy = AccessPolicy::ForServices(*names_);
     if (!policy.ok()) {
       *status_ = policy.status();
       return;
@@ -41,14 +43,16 @@ class AccessPolicyPlugin : public grpc::ServerBuilderPlugin {
  private:
   CallGuard* guard_;
   absl::Status* status_;
+  std::vector<std::string>* names_;
 };
 
 // Adds the access policy plugin; drops server reflection unless asked for
 // (linking gRPC's reflection library registers it for every server).
 class PluginsOption : public grpc::ServerBuilderOption {
  public:
-  PluginsOption(CallGuard* guard, absl::Status* status, bool reflection)
-      : guard_(guard), status_(status), reflection_(reflection) {}
+  PluginsOption(CallGuard* guard, absl::Status* status, std::vector<std::string>* names,
+                bool reflection)
+      : guard_(guard), status_(status), names_(names), reflection_(reflection) {}
   void UpdateArguments(grpc::ChannelArguments*) override {}
   void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
     if (!reflection_) {
@@ -58,12 +62,13 @@ class PluginsOption : public grpc::ServerBuilderOption {
                                     }),
                      plugins->end());
     }
-    plugins->push_back(std::make_unique<AccessPolicyPlugin>(guard_, status_));
+    plugins->push_back(std::make_unique<AccessPolicyPlugin>(guard_, status_, names_));
   }
 
  private:
   CallGuard* guard_;
   absl::Status* status_;
+  std::vector<std::string>* names_;
   bool reflection_;
 };
 
@@ -80,8 +85,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
   server->guard_ = std::make_unique<CallGuard>(*options.call_key);
   absl::Status policy_status;
   grpc::ServerBuilder builder;
-  builder.SetOption(
-      std::make_unique<PluginsOption>(server->guard_.get(), &policy_status, options.reflection));
+  builder.SetOption(std::make_unique<PluginsOption>(server->guard_.get(), &policy_status,
+                                                    &server->service_names_, options.reflection));
   builder.AddChannelArgument(
       GRPC_ARG_MAX_CONNECTION_AGE_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.max_connection_age)));
@@ -113,6 +118,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
     return absl::UnavailableError(
         absl::StrCat("cannot listen for gRPC on ", options.host, ":", options.port));
   }
+  if (auto* health = server->server_->GetHealthCheckService()) {
+    health->SetServingStatus(kLivenessService, true);
+  }
   return server;
 }
 
@@ -120,13 +128,19 @@ GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
 
 void GrpcServer::SetServing(bool serving) {
   if (server_ == nullptr) return;
-  if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(serving);
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus("", serving);
+  for (const std::string& name : service_names_) health->SetServingStatus(name, serving);
 }
 
 void GrpcServer::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
   SetServing(false);
+  if (auto* health = server_->GetHealthCheckService()) {
+    health->SetServingStatus(kLivenessService, false);
+  }
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
   server_->Wait();

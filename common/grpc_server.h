@@ -21,6 +21,11 @@ namespace petition {
 
 class Metrics;
 
+// The health service name that is SERVING while the process runs, whatever
+// its database (for liveness probes); "" and each service's own name follow
+// readiness (SetServing).
+inline constexpr char kLivenessService[] = "liveness";
+
 struct GrpcServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 picks a free port
@@ -42,7 +47,8 @@ class GrpcServer {
   ~GrpcServer();
 
   int port() const { return port_; }
-  // Marks the health status SERVING / NOT_SERVING for "" and every service.
+  // Marks the health status SERVING / NOT_SERVING for "" and every service
+  // (not for kLivenessService).
   void SetServing(bool serving);
   // Stops accepting, lets in-flight calls finish until `grace`, then cancels;
   // returns when every handler has returned.

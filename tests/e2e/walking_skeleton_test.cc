@@ -69,7 +69,8 @@ class WalkingSkeletonTest : public ::testing::Test {
     absl::Time deadline = absl::Now() + absl::Seconds(30);
     while (absl::Now() < deadline) {
       r = Call("GET", "/v1/cases/" + case_id + "/deadlines", "", token);
-      if (r.status != 404) break;
+      // 404: not applied yet; 503: the gateway still reconnecting to a restarted supervision.
+      if (r.status != 404 && r.status != 503) break;
       absl::SleepFor(absl::Milliseconds(20));  // polling a condition, bounded
     }
     return r;

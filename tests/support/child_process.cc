@@ -80,6 +80,10 @@ bool ChildProcess::Alive() {
   return pid_ > 0;
 }
 
+void ChildProcess::Signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
 std::string ChildProcess::LogTail(size_t bytes) const {
   std::ifstream in(log_path_);
   std::stringstream ss;

@@ -29,6 +29,8 @@ class ChildProcess {
 
   // SIGTERM, then waits for the exit; returns the exit code (-1 on a signal).
   int Stop();
+  // Sends `sig` and returns (Stop() still waits for the exit).
+  void Signal(int sig);
   bool running() const { return pid_ > 0; }
   // False once the process has exited (it is then reaped), whether stopped or crashed.
   bool Alive();
