@@ -43,6 +43,9 @@ port() { sed -n "s/^$2=//p" "$WORK/$1.ports"; }
 
 SECRET="$(od -An -vtx1 -N32 /dev/urandom | tr -d ' \n')"
 KEY="$(od -An -vtx1 -N32 /dev/urandom | tr -d ' \n')"
+# The four processes prove their gRPC calls to each other with it (inherited by each).
+export PETITION_INTERNAL_SECRET
+PETITION_INTERNAL_SECRET="$(od -An -vtx1 -N32 /dev/urandom | tr -d ' \n')"
 start scheduling --grpc_port=0 --metrics_port=0 --pg_dsn="$(dsn scheduling)" --log_level=warn
 start supervision --grpc_port=0 --metrics_port=0 --pg_dsn="$(dsn supervision)" --log_level=warn \
   --scheduling_addr="127.0.0.1:$(port scheduling grpc)"

@@ -400,5 +400,24 @@ TEST_F(TrustTest, NoOfficialOfTheReportedUnitSeesThePetitioner) {
   }
 }
 
+// A process without the shared secret could neither prove its calls nor check
+// anyone's: it refuses to start, and says why.
+TEST(TrustStartUpTest, AProcessWithoutTheSecretRefusesToStart) {
+  for (const std::string name : {"scheduling", "gateway"}) {
+    std::vector<std::string> args = {"--host=127.0.0.1", "--metrics_port=0"};
+    if (name == "gateway") {
+      args.insert(args.end(), {"--http_port=0", "--jwt_secret=x"});
+    } else {
+      args.push_back("--grpc_port=0");
+    }
+    ChildProcess process(name, absl::StrCat(BinaryDir(), "/services/", name, "/", name), args,
+                         absl::StrCat(::testing::TempDir(), "/nosecret_", name, ".log"));
+    auto ports = process.WaitForPorts(absl::Seconds(30));
+    EXPECT_FALSE(ports.ok()) << name;
+    EXPECT_NE(process.LogTail().find("PETITION_INTERNAL_SECRET"), std::string::npos)
+        << name << ": " << process.LogTail();
+  }
+}
+
 }  // namespace
 }  // namespace petition::testing

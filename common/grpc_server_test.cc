@@ -1,0 +1,85 @@
+// The gRPC bootstrap in process: calls pass the call guard only with a proof
+// (and no repeated principal keys), and a channel from MakeChannel spreads
+// its calls over every address its target resolves to (round_robin).
+#include "common/grpc_server.h"
+
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "petition/v1/scheduling.grpc.pb.h"
+
+namespace petition {
+namespace {
+
+class CountingScheduling : public scheduling::v1::Scheduling::Service {
+ public:
+  grpc::Status GetCalendarDay(grpc::ServerContext*, const scheduling::v1::GetCalendarDayRequest*,
+                              scheduling::v1::CalendarDay*) override {
+    ++calls;
+    return grpc::Status::OK;
+  }
+  std::atomic<int> calls{0};
+};
+
+CallKey Key() { return *CallKey::Create(std::string(40, 'k')); }
+
+std::unique_ptr<GrpcServer> Serve(CountingScheduling* service) {
+  GrpcServerOptions options;
+  options.services = {service};
+  options.call_key = Key();
+  auto server = GrpcServer::Start(options);
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+grpc::Status GetDay(const std::shared_ptr<grpc::Channel>& channel,
+                    const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+  grpc::ClientContext context;
+  Principal clerk{"off_1", {"clerk"}, ""};
+  PropagateToClient(context, "req-1", &clerk);
+  for (const auto& [k, v] : extra) context.AddMetadata(k, v);
+  scheduling::v1::GetCalendarDayRequest request;
+  scheduling::v1::CalendarDay response;
+  return scheduling::v1::Scheduling::NewStub(channel)->GetCalendarDay(&context, request, &response);
+}
+
+TEST(GrpcServerTest, ServersRequireTheSecret) {
+  CountingScheduling service;
+  GrpcServerOptions options;
+  options.services = {&service};
+  EXPECT_FALSE(GrpcServer::Start(options).ok());
+}
+
+TEST(GrpcServerTest, TheGuardTakesOnlyProvenCalls) {
+  CountingScheduling service;
+  auto server = Serve(&service);
+  ASSERT_NE(server, nullptr);
+  const std::string target = absl::StrCat("127.0.0.1:", server->port());
+  auto signed_channel = MakeChannel(target, std::make_shared<const CallSigner>("gateway", Key()));
+  EXPECT_TRUE(GetDay(signed_channel).ok());
+  auto raw = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  EXPECT_EQ(GetDay(raw).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // A second roles value beside the proven one: which would a handler believe?
+  EXPECT_EQ(GetDay(signed_channel, {{kRolesHeader, "admin"}}).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(service.calls.load(), 1);
+}
+
+TEST(GrpcServerTest, ChannelsSpreadCallsOverEveryAddress) {
+  CountingScheduling a, b;
+  auto server_a = Serve(&a);
+  auto server_b = Serve(&b);
+  ASSERT_NE(server_a, nullptr);
+  ASSERT_NE(server_b, nullptr);
+  auto channel = MakeChannel(absl::StrCat("ipv4:127.0.0.1:", server_a->port(), ",127.0.0.1:",
+                                          server_b->port()),
+                             std::make_shared<const CallSigner>("gateway", Key()));
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(GetDay(channel).ok());
+  // pick_first would send all twenty to one server.
+  EXPECT_GT(a.calls.load(), 0);
+  EXPECT_GT(b.calls.load(), 0);
+}
+
+}  // namespace
+}  // namespace petition
