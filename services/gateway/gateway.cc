@@ -238,7 +238,16 @@ void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& e
   endpoint.stub->UnaryCall(
       &call->context, endpoint.grpc_method, grpc::StubOptions(), &call->request, &call->response,
       [this, call, exchange = std::move(exchange), output](grpc::Status grpc_status) {
-        if (!grpc_status.ok()) {
+        if (grpc_status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+          // The client was authenticated here; a service refusing the gateway's own proof
+          // of the call is the deployment's fault (the processes' secrets differ), not the
+          // client's credentials: not a 401 that would make it drop a good token.
+          log::Error(
+              "a service refused the gateway's proof of a call; do all four processes "
+              "have the same internal secret?",
+              {{"error", grpc_status.error_message()}});
+          FinishError(*exchange, absl::InternalError("the service refused the gateway's call"));
+        } else if (!grpc_status.ok()) {
           FinishError(*exchange, petition::FromGrpcStatus(grpc_status));
         } else {
           std::unique_ptr<google::protobuf::Message> reply(

@@ -55,6 +55,15 @@ class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService 
     return reactor;
   }
 
+  // As a service answers a call whose proof it does not accept.
+  grpc::ServerUnaryReactor* GetCalendar(grpc::CallbackServerContext* context,
+                                        const scheduling::v1::GetCalendarRequest*,
+                                        scheduling::v1::Calendar*) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no valid proof"));
+    return reactor;
+  }
+
   std::map<std::string, std::string> metadata() {
     absl::MutexLock lock(&mu_);
     return metadata_;
@@ -254,6 +263,14 @@ TEST_F(GatewayTest, ServiceErrorsKeepTheirCodeAndDetails) {
   EXPECT_EQ(reply.status, 400);
   EXPECT_THAT(reply.body, HasSubstr(R"("code":"INVALID_ARGUMENT")"));
   EXPECT_THAT(reply.body, HasSubstr(R"({"field":"holidays[0].date","reason":"not a date"})"));
+}
+
+// The client's token was good; the gateway's proof to the service was not
+// (secrets differ between processes): a server fault, never a 401.
+TEST_F(GatewayTest, AServiceRefusingTheGatewaysProofIs500NotA401) {
+  Reply reply = Get("/v1/calendars/2026", {Token({"clerk"})});
+  EXPECT_EQ(reply.status, 500) << reply.body;
+  EXPECT_THAT(reply.body, HasSubstr(R"("code":"INTERNAL")"));
 }
 
 TEST_F(GatewayTest, ServiceDownIs503) {
