@@ -1,7 +1,8 @@
 #include "common/call_guard.h"
 
-#include <array>
+#include <iterator>
 #include <string_view>
+#include <utility>
 
 #include "absl/time/clock.h"
 #include "common/log.h"
@@ -19,34 +20,30 @@ std::string_view View(const grpc_slice& slice) {
 // The metadata the guard reads from a call; a key sent twice is refused (which
 // of the two would a handler believe?).
 struct CallMetadata {
-  std::string_view path;
-  std::string_view proof;
+  std::string path;
+  std::string proof;
   CallClaims claims;
   bool repeated = false;
 };
 
 CallMetadata Collect(const grpc_metadata* md, size_t num_md) {
   CallMetadata out;
-  std::array<int, 6> seen{};
-  auto take = [&](int slot, std::string_view value, auto&& store) {
-    if (++seen[slot] > 1) out.repeated = true;
-    store(value);
+  const std::pair<std::string_view, std::string*> slots[] = {
+      {":path", &out.path},
+      {kProofHeader, &out.proof},
+      {kSubjectHeader, &out.claims.subject},
+      {kRolesHeader, &out.claims.roles},
+      {kUnitHeader, &out.claims.unit_id},
+      {kRequestIdHeader, &out.claims.request_id},
   };
+  bool seen[std::size(slots)] = {};
   for (size_t i = 0; i < num_md; ++i) {
-    std::string_view key = View(md[i].key);
-    std::string_view value = View(md[i].value);
-    if (key == ":path") {
-      take(0, value, [&](std::string_view v) { out.path = v; });
-    } else if (key == kProofHeader) {
-      take(1, value, [&](std::string_view v) { out.proof = v; });
-    } else if (key == kSubjectHeader) {
-      take(2, value, [&](std::string_view v) { out.claims.subject = std::string(v); });
-    } else if (key == kRolesHeader) {
-      take(3, value, [&](std::string_view v) { out.claims.roles = std::string(v); });
-    } else if (key == kUnitHeader) {
-      take(4, value, [&](std::string_view v) { out.claims.unit_id = std::string(v); });
-    } else if (key == kRequestIdHeader) {
-      take(5, value, [&](std::string_view v) { out.claims.request_id = std::string(v); });
+    const std::string_view key = View(md[i].key);
+    for (size_t slot = 0; slot < std::size(slots); ++slot) {
+      if (key != slots[slot].first) continue;
+      if (seen[slot]) out.repeated = true;
+      seen[slot] = true;
+      *slots[slot].second = std::string(View(md[i].value));
     }
   }
   return out;
