@@ -6,6 +6,8 @@
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "petition/v1/scheduling.grpc.pb.h"
 
@@ -66,15 +68,45 @@ TEST(GrpcServerTest, TheGuardTakesOnlyProvenCalls) {
   EXPECT_EQ(service.calls.load(), 1);
 }
 
+// Reflection answers only when asked for (linking gRPC's reflection library
+// would otherwise register it on every server).
+TEST(GrpcServerTest, ReflectionOnlyWhenAskedFor) {
+  for (bool reflection : {false, true}) {
+    CountingScheduling service;
+    GrpcServerOptions options;
+    options.services = {&service};
+    options.call_key = Key();
+    options.reflection = reflection;
+    auto server = GrpcServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    grpc::GenericStub stub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                               grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    grpc::Slice empty("", 0);
+    grpc::ByteBuffer request(&empty, 1), response;
+    absl::Notification done;
+    grpc::Status status;
+    // A one-message exchange on the streaming method: enough to see it is there.
+    stub.UnaryCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                   grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+                     status = s;
+                     done.Notify();
+                   });
+    done.WaitForNotification();
+    EXPECT_EQ(status.error_code() == grpc::StatusCode::UNIMPLEMENTED, !reflection)
+        << reflection << " " << status.error_message();
+  }
+}
+
 TEST(GrpcServerTest, ChannelsSpreadCallsOverEveryAddress) {
   CountingScheduling a, b;
   auto server_a = Serve(&a);
   auto server_b = Serve(&b);
   ASSERT_NE(server_a, nullptr);
   ASSERT_NE(server_b, nullptr);
-  auto channel = MakeChannel(absl::StrCat("ipv4:127.0.0.1:", server_a->port(), ",127.0.0.1:",
-                                          server_b->port()),
-                             std::make_shared<const CallSigner>("gateway", Key()));
+  auto channel = MakeChannel(
+      absl::StrCat("ipv4:127.0.0.1:", server_a->port(), ",127.0.0.1:", server_b->port()),
+      std::make_shared<const CallSigner>("gateway", Key()));
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(GetDay(channel).ok());
   // pick_first would send all twenty to one server.
   EXPECT_GT(a.calls.load(), 0);
