@@ -78,6 +78,23 @@ void CallGuard::SetPolicy(AccessPolicy policy) {
   delete policy_.exchange(new AccessPolicy(std::move(policy)));
 }
 
+void CallGuard::CountRefusals(prometheus::Registry& registry) {
+  auto& family = prometheus::BuildCounter()
+                     .Name("petition_grpc_calls_refused_total")
+                     .Help("gRPC calls the call guard refused before any handler, by status code.")
+                     .Register(registry);
+  unauthenticated_ = &family.Add({{"grpc_code", "UNAUTHENTICATED"}});
+  permission_denied_ = &family.Add({{"grpc_code", "PERMISSION_DENIED"}});
+  other_refusals_ = &family.Add({{"grpc_code", "OTHER"}});
+}
+
+void CallGuard::CountRefusal(absl::StatusCode code) {
+  prometheus::Counter* counter = code == absl::StatusCode::kUnauthenticated    ? unauthenticated_
+                                 : code == absl::StatusCode::kPermissionDenied ? permission_denied_
+                                                                               : other_refusals_;
+  if (counter != nullptr) counter->Increment();
+}
+
 std::shared_ptr<grpc::ServerCredentials> CallGuard::ServerCredentials() {
   return std::make_shared<GuardedInsecureCredentials>(
       grpc_auth_metadata_processor{&CallGuard::Process, nullptr, this});
@@ -87,6 +104,7 @@ void CallGuard::Process(void* state, grpc_auth_context* context, const grpc_meta
                         size_t num_md, grpc_process_auth_metadata_done_cb cb, void* user_data) {
   auto* guard = static_cast<CallGuard*>(state);
   auto refuse = [&](const absl::Status& status) {
+    guard->CountRefusal(status.code());
     log::Debug("call refused", {{"code", std::to_string(static_cast<int>(status.code()))},
                                 {"reason", std::string(status.message())}});
     const std::string message(status.message());

@@ -25,6 +25,8 @@
 #include "common/call_proof.h"
 #include "grpc/grpc_security.h"
 #include "grpcpp/security/server_credentials.h"
+#include "prometheus/counter.h"
+#include "prometheus/registry.h"
 
 namespace petition {
 
@@ -39,6 +41,11 @@ class CallGuard {
   // refused (UNAVAILABLE).
   void SetPolicy(AccessPolicy policy);
 
+  // Before the server starts: count refused calls in `registry` as
+  // petition_grpc_calls_refused_total{grpc_code} (refused calls never reach
+  // the handlers, nor grpc_server_handled_total).
+  void CountRefusals(prometheus::Registry& registry);
+
   // Insecure transport whose calls pass through this guard. The guard must
   // outlive every server listening with them.
   std::shared_ptr<grpc::ServerCredentials> ServerCredentials();
@@ -47,8 +54,13 @@ class CallGuard {
   static void Process(void* state, grpc_auth_context* context, const grpc_metadata* md,
                       size_t num_md, grpc_process_auth_metadata_done_cb cb, void* user_data);
 
+  void CountRefusal(absl::StatusCode code);
+
   CallKey key_;
   std::atomic<const AccessPolicy*> policy_{nullptr};
+  prometheus::Counter* unauthenticated_ = nullptr;
+  prometheus::Counter* permission_denied_ = nullptr;
+  prometheus::Counter* other_refusals_ = nullptr;
 };
 
 }  // namespace petition

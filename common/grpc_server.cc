@@ -83,6 +83,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
 
   auto server = std::unique_ptr<GrpcServer>(new GrpcServer());
   server->guard_ = std::make_unique<CallGuard>(*options.call_key);
+  if (options.metrics != nullptr) server->guard_->CountRefusals(options.metrics->registry());
   absl::Status policy_status;
   grpc::ServerBuilder builder;
   builder.SetOption(std::make_unique<PluginsOption>(server->guard_.get(), &policy_status,

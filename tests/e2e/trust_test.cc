@@ -213,6 +213,15 @@ TEST_F(TrustTest, EveryServiceRefusesCallsWithoutValidProof) {
             0);
   EXPECT_EQ(Count("SELECT count(*) FROM scheduling.calendar_years WHERE year = 2031"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM intake.cases WHERE request_id = 'forged-register'"), 0);
+  // And each service counted what it refused.
+  for (const char* service : {"intake", "scheduling", "supervision"}) {
+    auto metrics = HttpRequest(stack_->metrics_port(service), "GET", "/metrics");
+    ASSERT_TRUE(metrics.ok()) << service;
+    const std::string line = "petition_grpc_calls_refused_total{grpc_code=\"UNAUTHENTICATED\"} ";
+    size_t at = metrics->body.find(line);
+    ASSERT_NE(at, std::string::npos) << service;
+    EXPECT_GE(std::stod(metrics->body.substr(at + line.size())), 7) << service;
+  }
 }
 
 TEST_F(TrustTest, ApplyCaseEventsTakesOnlyIntake) {
