@@ -6,7 +6,9 @@
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/request_context.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "petition/v1/scheduling.grpc.pb.h"
@@ -21,7 +23,19 @@ class CountingScheduling : public scheduling::v1::Scheduling::Service {
     ++calls;
     return grpc::Status::OK;
   }
+  grpc::Status AddWorkingDays(grpc::ServerContext* context,
+                              const scheduling::v1::AddWorkingDaysRequest*,
+                              scheduling::v1::AddWorkingDaysResponse*) override {
+    RequestScope scope(*context);
+    absl::MutexLock lock(&mu);
+    last_caller = scope.caller();
+    last_principal = scope.principal();
+    return grpc::Status::OK;
+  }
   std::atomic<int> calls{0};
+  absl::Mutex mu;
+  std::string last_caller ABSL_GUARDED_BY(mu);
+  Principal last_principal ABSL_GUARDED_BY(mu);
 };
 
 CallKey Key() { return *CallKey::Create(std::string(40, 'k')); }
@@ -66,6 +80,41 @@ TEST(GrpcServerTest, TheGuardTakesOnlyProvenCalls) {
   EXPECT_EQ(GetDay(signed_channel, {{kRolesHeader, "admin"}}).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(service.calls.load(), 1);
+}
+
+// A handler sees the principal the gateway vouched for; a service's call
+// carries none, whatever metadata it adds.
+TEST(GrpcServerTest, APrincipalComesOnlyFromTheGateway) {
+  CountingScheduling service;
+  auto server = Serve(&service);
+  ASSERT_NE(server, nullptr);
+  const std::string target = absl::StrCat("127.0.0.1:", server->port());
+  auto add_days = [&](const std::string& caller) {
+    grpc::ClientContext context;
+    Principal leader{"off_7", {"leader"}, "unit_3"};
+    PropagateToClient(context, "req-7", &leader);
+    scheduling::v1::AddWorkingDaysRequest request;
+    scheduling::v1::AddWorkingDaysResponse response;
+    return scheduling::v1::Scheduling::NewStub(
+               MakeChannel(target, std::make_shared<const CallSigner>(caller, Key())))
+        ->AddWorkingDays(&context, request, &response);
+  };
+  ASSERT_TRUE(add_days("gateway").ok());
+  {
+    absl::MutexLock lock(&service.mu);
+    EXPECT_EQ(service.last_caller, "gateway");
+    EXPECT_EQ(service.last_principal.subject, "off_7");
+    EXPECT_EQ(service.last_principal.roles, std::vector<std::string>{"leader"});
+    EXPECT_EQ(service.last_principal.unit_id, "unit_3");
+  }
+  ASSERT_TRUE(add_days("supervision").ok());
+  {
+    absl::MutexLock lock(&service.mu);
+    EXPECT_EQ(service.last_caller, "supervision");
+    EXPECT_TRUE(service.last_principal.subject.empty());
+    EXPECT_TRUE(service.last_principal.roles.empty());
+    EXPECT_TRUE(service.last_principal.unit_id.empty());
+  }
 }
 
 // Reflection answers only when asked for (linking gRPC's reflection library
