@@ -40,8 +40,7 @@ int main(int argc, char** argv) {
         auto store = std::make_shared<petition::intake::CaseStore>(ctx.pool, shared_cipher.get());
         auto relay = std::make_shared<petition::intake::OutboxRelay>(
             store.get(), petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), ctx.signer),
-            ctx.metrics,
-            petition::intake::OutboxRelay::Options{});
+            ctx.metrics, petition::intake::OutboxRelay::Options{});
         const int window_days = absl::GetFlag(FLAGS_received_at_window_days);
         if (window_days < 1) {
           return absl::InvalidArgumentError("--received_at_window_days must be at least 1");
