@@ -21,11 +21,32 @@ absl::Status WorkingCalendar::AddHoliday(absl::CivilDay day, std::string name) {
     return absl::InvalidArgumentError(
         absl::StrCat(FormatDate(day), " is both a holiday and a make-up working day"));
   }
+  LoadYear(static_cast<int>(day.year()));
   if (!holidays_.emplace(day, std::move(name)).second) {
     return absl::InvalidArgumentError(absl::StrCat(FormatDate(day), " is listed twice"));
   }
-  loaded_years_.insert(static_cast<int>(day.year()));
   return absl::OkStatus();
+}
+
+absl::Status WorkingCalendar::AddEstimatedHoliday(absl::CivilDay day, std::string name) {
+  const int year = static_cast<int>(day.year());
+  if (IsYearLoaded(year)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(year, " is loaded; its holidays are not estimated"));
+  }
+  if (!holidays_.emplace(day, std::move(name)).second) {
+    return absl::InvalidArgumentError(absl::StrCat(FormatDate(day), " is listed twice"));
+  }
+  estimated_days_[year].push_back(day);
+  return absl::OkStatus();
+}
+
+void WorkingCalendar::LoadYear(int year) {
+  if (!loaded_years_.insert(year).second) return;
+  auto it = estimated_days_.find(year);
+  if (it == estimated_days_.end()) return;
+  for (absl::CivilDay day : it->second) holidays_.erase(day);
+  estimated_days_.erase(it);
 }
 
 absl::Status WorkingCalendar::AddMakeupWorkday(absl::CivilDay day, std::string name) {
@@ -33,6 +54,7 @@ absl::Status WorkingCalendar::AddMakeupWorkday(absl::CivilDay day, std::string n
     return absl::InvalidArgumentError(absl::StrCat(
         FormatDate(day), " is a weekday; only a weekend day can be a make-up working day"));
   }
+  LoadYear(static_cast<int>(day.year()));  // an estimated holiday gives way
   if (holidays_.contains(day)) {
     return absl::InvalidArgumentError(
         absl::StrCat(FormatDate(day), " is both a holiday and a make-up working day"));
@@ -40,15 +62,16 @@ absl::Status WorkingCalendar::AddMakeupWorkday(absl::CivilDay day, std::string n
   if (!makeups_.emplace(day, std::move(name)).second) {
     return absl::InvalidArgumentError(absl::StrCat(FormatDate(day), " is listed twice"));
   }
-  loaded_years_.insert(static_cast<int>(day.year()));
   return absl::OkStatus();
 }
 
-void WorkingCalendar::MarkYearLoaded(int year) { loaded_years_.insert(year); }
+void WorkingCalendar::MarkYearLoaded(int year) { LoadYear(year); }
 
 DayInfo WorkingCalendar::Classify(absl::CivilDay day) const {
   DayInfo info;
-  info.provisional = !IsYearLoaded(static_cast<int>(day.year()));
+  const int year = static_cast<int>(day.year());
+  info.provisional = !IsYearLoaded(year);
+  info.estimated = info.provisional && IsYearEstimated(year);
   if (auto it = holidays_.find(day); it != holidays_.end()) {
     info.kind = DayKind::kHoliday;
     info.name = it->second;

@@ -1,12 +1,15 @@
 // Working-day arithmetic: Monday-Friday are working days, minus holidays, plus
 // make-up working days (调休上班) that fall on weekends. Years without a loaded
-// calendar fall back to Monday-Friday and mark the result provisional.
+// calendar mark the result provisional; they count Monday-Friday minus the
+// holidays estimated for them (scheduling estimates them from the statutory
+// rule until the year's notice is loaded).
 // The calendar data itself is never code: it is loaded per year (scheduling
 // seeds 2025 and 2026 from a migration; administrators PUT later years).
 #ifndef PETITION_COMMON_WORKING_CALENDAR_H_
 #define PETITION_COMMON_WORKING_CALENDAR_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -22,6 +25,7 @@ struct DayInfo {
   DayKind kind = DayKind::kWeekday;
   std::string name;          // the holiday's or make-up day's name
   bool provisional = false;  // its year has no loaded calendar
+  bool estimated = false;    // provisional, with the year's holidays estimated
 };
 
 struct WorkingDayResult {
@@ -40,6 +44,13 @@ class WorkingCalendar {
   void MarkYearLoaded(int year);
   bool IsYearLoaded(int year) const { return loaded_years_.contains(year); }
 
+  // A holiday estimated for a year with no loaded calendar: a day off, but
+  // the year stays provisional and its days say `estimated`. FAILED_PRECONDITION
+  // when the year is loaded; loading the year later (AddHoliday,
+  // AddMakeupWorkday, MarkYearLoaded) drops the whole estimate of that year.
+  absl::Status AddEstimatedHoliday(absl::CivilDay day, std::string name);
+  bool IsYearEstimated(int year) const { return estimated_days_.contains(year); }
+
   DayInfo Classify(absl::CivilDay day) const;
   bool IsWorkingDay(absl::CivilDay day) const { return Classify(day).working; }
 
@@ -51,9 +62,13 @@ class WorkingCalendar {
   WorkingDayResult NextWorkingDayOnOrAfter(absl::CivilDay day) const;
 
  private:
-  absl::flat_hash_map<absl::CivilDay, std::string> holidays_;
+  // Marks `year` loaded; drops its estimate the first time.
+  void LoadYear(int year);
+
+  absl::flat_hash_map<absl::CivilDay, std::string> holidays_;  // loaded and estimated
   absl::flat_hash_map<absl::CivilDay, std::string> makeups_;
   absl::flat_hash_set<int> loaded_years_;
+  absl::flat_hash_map<int, std::vector<absl::CivilDay>> estimated_days_;  // by year
 };
 
 }  // namespace petition

@@ -127,5 +127,45 @@ TEST(WorkingCalendarTest, RejectsContradictoryData) {
   EXPECT_FALSE(cal.AddHoliday(CivilDay(2026, 3, 8), "w").ok());
 }
 
+TEST(WorkingCalendarTest, EstimatedHolidaysCountUntilTheYearIsLoaded) {
+  WorkingCalendar cal = Official();
+  ASSERT_TRUE(cal.AddEstimatedHoliday(CivilDay(2027, 1, 1), "元旦").ok());
+  ASSERT_TRUE(cal.AddEstimatedHoliday(CivilDay(2027, 2, 6), "春节").ok());  // a Saturday
+  EXPECT_TRUE(cal.IsYearEstimated(2027));
+  DayInfo ny = cal.Classify(CivilDay(2027, 1, 1));
+  EXPECT_FALSE(ny.working);
+  EXPECT_EQ(ny.kind, DayKind::kHoliday);
+  EXPECT_EQ(ny.name, "元旦");
+  EXPECT_TRUE(ny.provisional);
+  EXPECT_TRUE(ny.estimated);
+  DayInfo weekday = cal.Classify(CivilDay(2027, 1, 4));
+  EXPECT_TRUE(weekday.working);
+  EXPECT_TRUE(weekday.estimated);
+  EXPECT_FALSE(cal.Classify(CivilDay(2028, 1, 3)).estimated);  // nothing estimated for 2028
+  auto r = cal.AddWorkingDays(CivilDay(2026, 12, 31), 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->date, CivilDay(2027, 1, 4));
+  EXPECT_TRUE(r->provisional);
+
+  // Loading the notice replaces the estimate, also where the notice lists
+  // the same day or works an estimated weekend holiday.
+  ASSERT_TRUE(cal.AddMakeupWorkday(CivilDay(2027, 2, 6), "春节调休").ok());
+  ASSERT_TRUE(cal.AddHoliday(CivilDay(2027, 1, 1), "元旦").ok());
+  EXPECT_FALSE(cal.IsYearEstimated(2027));
+  EXPECT_FALSE(cal.Classify(CivilDay(2027, 1, 1)).estimated);
+  EXPECT_FALSE(cal.Classify(CivilDay(2027, 1, 1)).provisional);
+  EXPECT_EQ(cal.Classify(CivilDay(2027, 2, 6)).kind, DayKind::kMakeupWorkday);
+}
+
+TEST(WorkingCalendarTest, LoadingAnEmptyYearDropsItsEstimate) {
+  WorkingCalendar cal;
+  ASSERT_TRUE(cal.AddEstimatedHoliday(CivilDay(2027, 6, 9), "端午节").ok());
+  EXPECT_FALSE(cal.IsWorkingDay(CivilDay(2027, 6, 9)));
+  cal.MarkYearLoaded(2027);
+  EXPECT_TRUE(cal.IsWorkingDay(CivilDay(2027, 6, 9)));
+  EXPECT_EQ(cal.AddEstimatedHoliday(CivilDay(2027, 6, 10), "x").code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace petition

@@ -199,6 +199,14 @@ TEST_F(WalkingSkeletonTest, CalendarThroughTheGateway) {
   ExpectError(Call("GET", "/v1/calendar:addWorkingDays?from=2026-02-30&days=2", "", token), 400,
               "INVALID_ARGUMENT");
 
+  // 2027 has no notice yet: its statutory holidays are estimated (补假 2/9).
+  HttpResponse estimated = Call("GET", "/v1/calendar/days/2027-02-09", "", token);
+  ASSERT_EQ(estimated.status, 200) << estimated.body;
+  auto e = ParseJson(estimated.body);
+  EXPECT_EQ(JsonString(e, "kind"), "HOLIDAY");
+  EXPECT_EQ(JsonString(e, "estimated"), "true");
+  EXPECT_EQ(JsonString(e, "provisional"), "true");
+
   const std::string notice =
       R"({"holidays":[{"date":"2027-01-01","name":"元旦"}],"makeupWorkdays":[]})";
   ExpectError(Call("PUT", "/v1/calendars/2027", notice, token), 403, "PERMISSION_DENIED");
@@ -209,6 +217,9 @@ TEST_F(WalkingSkeletonTest, CalendarThroughTheGateway) {
   EXPECT_NE(get.body.find("2027-01-01"), std::string::npos);
   HttpResponse ny = Call("GET", "/v1/calendar/days/2027-01-01", "", token);
   EXPECT_EQ(JsonString(ParseJson(ny.body), "kind"), "HOLIDAY") << ny.body;
+  HttpResponse loaded = Call("GET", "/v1/calendar/days/2027-02-09", "", token);
+  EXPECT_EQ(JsonString(ParseJson(loaded.body), "kind"), "WEEKDAY") << loaded.body;
+  EXPECT_EQ(JsonString(ParseJson(loaded.body), "estimated"), "false") << loaded.body;
 }
 
 TEST_F(WalkingSkeletonTest, EventsWaitWhileSupervisionIsDownAndArriveAfter) {

@@ -73,6 +73,7 @@ grpc::Status SchedulingService::GetCalendarDay(grpc::ServerContext* context,
   response->set_kind(ToProto(info.kind));
   response->set_name(info.name);
   response->set_provisional(info.provisional);
+  response->set_estimated(info.estimated);
   return grpc::Status::OK;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/dates.h"
 #include "common/log.h"
+#include "services/scheduling/domain/statutory_holidays.h"
 
 namespace petition::scheduling {
 namespace {
@@ -88,6 +89,11 @@ absl::StatusOr<CalendarYearRecord> CalendarStore::ReplaceYear(int year,
         return record;
       }
     }
+    // Years with no notice yet count the statutory holidays (estimated).
+    if (absl::Status s = EstimateUnloadedYears(*calendar); !s.ok()) {
+      cached_.reset();
+      return record;
+    }
     next->calendar = std::move(calendar);
     cached_ = std::move(next);
   }
@@ -165,6 +171,8 @@ absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> CalendarStore::ReadAll(
           days.push_back(*std::move(day));
         }
         if (absl::Status s = AddToCalendar(days, *calendar); !s.ok()) return s;
+        // Years with no notice yet count the statutory holidays (estimated).
+        if (absl::Status s = EstimateUnloadedYears(*calendar); !s.ok()) return s;
         snapshot->calendar = std::move(calendar);
         return std::shared_ptr<const CalendarSnapshot>(std::move(snapshot));
       },

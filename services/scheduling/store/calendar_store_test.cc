@@ -135,5 +135,34 @@ TEST_F(CalendarStoreDatabaseGoneTest, BeforeTheFirstLoadTheDatabaseIsNeeded) {
   EXPECT_EQ(store.Load().status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(CalendarStoreTest, YearsWithoutANoticeAreEstimatedUntilItIsLoaded) {
+  auto cal = store_->Load();
+  ASSERT_TRUE(cal.ok()) << cal.status();
+  // 2026 is seeded; 2027 is estimated: New Year's Day is off.
+  auto due = (*cal)->AddWorkingDays(absl::CivilDay(2026, 12, 20), 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_NE(due->date, absl::CivilDay(2027, 1, 1));
+  EXPECT_EQ(due->date, absl::CivilDay(2027, 1, 4));
+  EXPECT_TRUE(due->provisional);
+  DayInfo in_lieu = (*cal)->Classify(absl::CivilDay(2027, 2, 10));
+  EXPECT_FALSE(in_lieu.working);
+  EXPECT_TRUE(in_lieu.estimated);
+  EXPECT_FALSE((*cal)->Classify(absl::CivilDay(2026, 12, 21)).estimated);
+
+  // The notice replaces the estimate: here it works 2/10 and takes 1/1 off.
+  ASSERT_TRUE(store_
+                  ->ReplaceYear(2027, {{absl::CivilDay(2027, 1, 1), DayKind::kHoliday, "元旦"},
+                                       {absl::CivilDay(2027, 2, 11), DayKind::kHoliday, "春节"}})
+                  .ok());
+  cal = store_->Load();
+  ASSERT_TRUE(cal.ok());
+  DayInfo loaded = (*cal)->Classify(absl::CivilDay(2027, 2, 10));
+  EXPECT_TRUE(loaded.working);
+  EXPECT_FALSE(loaded.estimated);
+  EXPECT_FALSE(loaded.provisional);
+  EXPECT_FALSE((*cal)->IsWorkingDay(absl::CivilDay(2027, 2, 11)));
+  EXPECT_TRUE((*cal)->Classify(absl::CivilDay(2028, 1, 3)).estimated);  // still no notice
+}
+
 }  // namespace
 }  // namespace petition::scheduling
