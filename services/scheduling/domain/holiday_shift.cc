@@ -4,14 +4,6 @@
 #include <map>
 
 namespace petition::scheduling {
-namespace {
-
-// No calendar has a year without a working day; the bound keeps a corrupt
-// one from looping forever.
-constexpr int kMaxShiftDays = 366;
-
-}  // namespace
-
 std::optional<WorkingDayResult> ShiftPlannedDay(absl::CivilDay planned, HolidayPolicy policy,
                                                 const WorkingCalendar& calendar) {
   DayInfo info = calendar.Classify(planned);

@@ -18,10 +18,14 @@ namespace petition::scheduling {
 
 enum class HolidayPolicy { kPostpone, kAdvance, kSkip };
 
+// The longest shift looked for. The longest run of days off in a notice is
+// about ten days (国庆 with its bridging days and a weekend).
+inline constexpr int kMaxShiftDays = 31;
+
 // The day a planned day is received on: itself when it is a working day,
-// else by `policy`; nullopt for SKIP (or when no working day is found within
-// a year, which a real calendar never does). `provisional` when a year
-// without a loaded calendar was consulted.
+// else by `policy`; nullopt for SKIP, or when no working day is within
+// kMaxShiftDays. `provisional` when a year without a loaded calendar was
+// consulted.
 std::optional<WorkingDayResult> ShiftPlannedDay(absl::CivilDay planned, HolidayPolicy policy,
                                                 const WorkingCalendar& calendar);
 
