@@ -23,6 +23,16 @@ int HalfDaysPerWeek(const ReceptionPlan& plan) {
 
 }  // namespace
 
+std::optional<std::string> IneligibleReason(const Official& official, const std::string& unit_id,
+                                            UnitKind unit_kind) {
+  if (official.unit_id != unit_id) return "is not an official of this unit";
+  if (unit_kind == UnitKind::kTownship && !IsDeputySectionChiefOrAbove(official.rank)) {
+    return "rank rule: township-level receptions are held by officials of rank "
+           "DEPUTY_SECTION_CHIEF or above";
+  }
+  return std::nullopt;
+}
+
 absl::Status ValidateReceptionPlan(const ReceptionPlan& plan, const std::string& unit_id,
                                    UnitKind unit_kind,
                                    const absl::flat_hash_map<std::string, Official>& directory) {
@@ -72,14 +82,10 @@ absl::Status ValidateReceptionPlan(const ReceptionPlan& plan, const std::string&
       continue;
     }
     auto it = directory.find(plan.rotation[i]);
-    if (it == directory.end() || it->second.unit_id != unit_id) {
+    if (it == directory.end()) {
       v.emplace_back(field, "is not an official of this unit");
-      continue;
-    }
-    if (unit_kind == UnitKind::kTownship && !IsDeputySectionChiefOrAbove(it->second.rank)) {
-      v.emplace_back(field,
-                     "rank rule: township-level receptions are held by officials of rank "
-                     "DEPUTY_SECTION_CHIEF or above");
+    } else if (auto why = IneligibleReason(it->second, unit_id, unit_kind); why.has_value()) {
+      v.emplace_back(field, *why);
     }
   }
   if (weekly != monthly) {  // the weekly minimums, on a plan of valid shape

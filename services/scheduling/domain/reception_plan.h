@@ -56,6 +56,11 @@ struct Session {
   bool provisional = false;  // a year without a loaded calendar decided it
 };
 
+// Why `official` may not receive for the unit (not of the unit; below the
+// township's rank rule), or nullopt when eligible.
+std::optional<std::string> IneligibleReason(const Official& official, const std::string& unit_id,
+                                            UnitKind unit_kind);
+
 // The plan's shape, then the rules of its unit; INVALID_ARGUMENT lists every
 // violation by field (recurrence.weekly.weekdays[1], rotation[0], ...), the
 // reason naming the rule. `directory` holds the unit's officials by id.
