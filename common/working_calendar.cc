@@ -14,7 +14,47 @@ bool IsWeekend(absl::CivilDay day) {
 
 constexpr int kMaxWorkingDays = 3660;
 
+const absl::CivilDay kDenseBase(2000, 1, 1);
+
+// Days in the bitmap and its Monday-Friday pattern, built once.
+const std::vector<uint64_t>& WeekdayBitmap(int64_t days) {
+  static const auto* bitmap = [days] {
+    auto* words = new std::vector<uint64_t>((days + 63) / 64, 0);
+    for (int64_t i = 0; i < days; ++i) {
+      if (!IsWeekend(kDenseBase + i)) (*words)[i >> 6] |= uint64_t{1} << (i & 63);
+    }
+    return words;
+  }();
+  return *bitmap;
+}
+
+// The position of the k-th (1-based) set bit of `bits`, which has at least k.
+int SelectBit(uint64_t bits, int k) {
+  for (int i = 1; i < k; ++i) bits &= bits - 1;
+  return __builtin_ctzll(bits);
+}
+
 }  // namespace
+
+WorkingCalendar::WorkingCalendar()
+    : working_(WeekdayBitmap(absl::CivilDay(kDenseEndYear, 1, 1) - kDenseBase)) {}
+
+void WorkingCalendar::SetWorking(absl::CivilDay day, bool working) {
+  const int64_t i = day - kDenseBase;
+  if (i < 0 || (i >> 6) >= static_cast<int64_t>(working_.size())) return;
+  if (day.year() >= kDenseEndYear) return;
+  const uint64_t bit = uint64_t{1} << (i & 63);
+  if (working) {
+    working_[i >> 6] |= bit;
+  } else {
+    working_[i >> 6] &= ~bit;
+  }
+}
+
+bool WorkingCalendar::IsYearLoadedFast(int year) const {
+  if (year >= kDenseFirstYear && year < kDenseEndYear) return dense_loaded_[year - kDenseFirstYear];
+  return IsYearLoaded(year);
+}
 
 absl::Status WorkingCalendar::AddHoliday(absl::CivilDay day, std::string name) {
   if (makeups_.contains(day)) {
@@ -25,6 +65,7 @@ absl::Status WorkingCalendar::AddHoliday(absl::CivilDay day, std::string name) {
   if (!holidays_.emplace(day, std::move(name)).second) {
     return absl::InvalidArgumentError(absl::StrCat(FormatDate(day), " is listed twice"));
   }
+  SetWorking(day, false);
   return absl::OkStatus();
 }
 
@@ -38,14 +79,19 @@ absl::Status WorkingCalendar::AddEstimatedHoliday(absl::CivilDay day, std::strin
     return absl::InvalidArgumentError(absl::StrCat(FormatDate(day), " is listed twice"));
   }
   estimated_days_[year].push_back(day);
+  SetWorking(day, false);
   return absl::OkStatus();
 }
 
 void WorkingCalendar::LoadYear(int year) {
   if (!loaded_years_.insert(year).second) return;
+  if (year >= kDenseFirstYear && year < kDenseEndYear) dense_loaded_[year - kDenseFirstYear] = true;
   auto it = estimated_days_.find(year);
   if (it == estimated_days_.end()) return;
-  for (absl::CivilDay day : it->second) holidays_.erase(day);
+  for (absl::CivilDay day : it->second) {
+    holidays_.erase(day);
+    SetWorking(day, !IsWeekend(day));
+  }
   estimated_days_.erase(it);
 }
 
@@ -62,6 +108,7 @@ absl::Status WorkingCalendar::AddMakeupWorkday(absl::CivilDay day, std::string n
   if (!makeups_.emplace(day, std::move(name)).second) {
     return absl::InvalidArgumentError(absl::StrCat(FormatDate(day), " is listed twice"));
   }
+  SetWorking(day, true);
   return absl::OkStatus();
 }
 
@@ -95,6 +142,33 @@ absl::StatusOr<WorkingDayResult> WorkingCalendar::AddWorkingDays(absl::CivilDay 
     return absl::InvalidArgumentError(
         absl::StrCat("days must be between 1 and ", kMaxWorkingDays, ", got ", n));
   }
+  const int64_t first = (from - kDenseBase) + 1;  // the first day counted
+  const int64_t words = static_cast<int64_t>(working_.size());
+  if (first < 0 || (first >> 6) >= words) return AddWorkingDaysSlow(from, n);
+  int64_t w = first >> 6;
+  uint64_t bits = working_[w] & (~uint64_t{0} << (first & 63));
+  int remaining = n;
+  for (;;) {
+    const int count = __builtin_popcountll(bits);
+    if (count >= remaining) break;
+    remaining -= count;
+    if (++w == words) return AddWorkingDaysSlow(from, n);  // past the bitmap
+    bits = working_[w];
+  }
+  WorkingDayResult result;
+  result.date = kDenseBase + (w * 64 + SelectBit(bits, remaining));
+  const int last_year = static_cast<int>(result.date.year());
+  for (int y = static_cast<int>((from + 1).year()); y <= last_year; ++y) {
+    if (!IsYearLoadedFast(y)) {
+      result.provisional = true;
+      break;
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<WorkingDayResult> WorkingCalendar::AddWorkingDaysSlow(absl::CivilDay from,
+                                                                     int n) const {
   WorkingDayResult result;
   absl::CivilDay day = from;
   int counted = 0;

@@ -167,5 +167,38 @@ TEST(WorkingCalendarTest, LoadingAnEmptyYearDropsItsEstimate) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// The bitmap path against counting day by day with Classify, across loaded,
+// estimated and unknown years and the bitmap's edges (2000-2100).
+TEST(WorkingCalendarTest, AddWorkingDaysAgreesWithClassifyingDayByDay) {
+  WorkingCalendar cal = Official();
+  ASSERT_TRUE(cal.AddEstimatedHoliday(CivilDay(2027, 2, 8), "春节").ok());
+  ASSERT_TRUE(cal.AddEstimatedHoliday(CivilDay(2027, 2, 9), "春节补假").ok());
+  ASSERT_TRUE(cal.AddHoliday(CivilDay(2100, 12, 31), "x").ok());
+  ASSERT_TRUE(cal.AddMakeupWorkday(CivilDay(2000, 1, 1), "y").ok());
+  ASSERT_TRUE(cal.AddHoliday(CivilDay(1999, 12, 31), "z").ok());
+  std::vector<CivilDay> starts = {
+      CivilDay(1999, 12, 20), CivilDay(1999, 12, 31), CivilDay(2000, 1, 1),
+      CivilDay(2024, 12, 31), CivilDay(2025, 9, 30),  CivilDay(2026, 2, 13),
+      CivilDay(2026, 12, 31), CivilDay(2027, 2, 4),   CivilDay(2100, 12, 20),
+      CivilDay(2100, 12, 31), CivilDay(2101, 3, 1)};
+  for (int i = 0; i < 200; ++i) starts.push_back(CivilDay(2024, 1, 1) + i * 13);
+  for (CivilDay from : starts) {
+    for (int n : {1, 2, 5, 10, 63, 64, 65, 250, 3660}) {
+      CivilDay day = from;
+      bool provisional = false;
+      for (int counted = 0; counted < n;) {
+        ++day;
+        DayInfo info = cal.Classify(day);
+        provisional |= info.provisional;
+        counted += info.working;
+      }
+      auto r = cal.AddWorkingDays(from, n);
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(r->date, day) << from << " + " << n;
+      EXPECT_EQ(r->provisional, provisional) << from << " + " << n;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace petition
