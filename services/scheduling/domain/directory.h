@@ -1,9 +1,16 @@
 // The directory as the scheduling rules see it: units (TOWNSHIP, DEPARTMENT,
-// VILLAGE) and their officials with rank.
+// VILLAGE) and their officials with rank, and what a new entry must satisfy:
+// - a unit has a name and a kind; the township has no parent, a department or
+//   a village has the township as its parent;
+// - an official has a name, a unit and a rank; VILLAGE_LEADER is a village
+//   cadre's rank, held only in a village.
 #ifndef PETITION_SERVICES_SCHEDULING_DOMAIN_DIRECTORY_H_
 #define PETITION_SERVICES_SCHEDULING_DOMAIN_DIRECTORY_H_
 
 #include <string>
+
+#include "absl/status/status.h"
+#include "petition/v1/scheduling.pb.h"
 
 namespace petition::scheduling {
 
@@ -25,6 +32,18 @@ struct Official {
   std::string position;
   Rank rank = Rank::kStaff;
 };
+
+UnitKind FromProto(v1::UnitKind kind);  // kind must be specified
+Rank FromProto(v1::Rank rank);          // rank must be specified
+
+// The request alone: INVALID_ARGUMENT by field (name, kind, parentId, ...).
+absl::Status ValidateCreateUnit(const v1::CreateUnitRequest& request);
+absl::Status ValidateCreateOfficial(const v1::CreateOfficialRequest& request);
+
+// Against the directory: the parent of a department or village must be a
+// TOWNSHIP unit; a VILLAGE_LEADER serves in a VILLAGE unit.
+absl::Status CheckParent(UnitKind parent_kind);
+absl::Status CheckRankInUnit(Rank rank, UnitKind unit_kind);
 
 }  // namespace petition::scheduling
 

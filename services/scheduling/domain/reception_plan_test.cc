@@ -136,7 +136,7 @@ absl::flat_hash_map<std::string, Official> Directory() {
 
 std::vector<std::string> Fields(const absl::Status& s) {
   std::vector<std::string> out;
-  const v1::ErrorDetails details = GetErrorDetails(s);
+  const petition::v1::ErrorDetails details = GetErrorDetails(s);
   for (const auto& v : details.violations()) out.push_back(v.field());
   return out;
 }

@@ -5,12 +5,14 @@
 
 #include "petition/v1/scheduling.grpc.pb.h"
 #include "services/scheduling/store/calendar_store.h"
+#include "services/scheduling/store/directory_store.h"
 
 namespace petition::scheduling {
 
 class SchedulingService final : public v1::Scheduling::Service {
  public:
-  explicit SchedulingService(CalendarStore* calendars) : calendars_(calendars) {}
+  SchedulingService(CalendarStore* calendars, DirectoryStore* directory)
+      : calendars_(calendars), directory_(directory) {}
 
   grpc::Status PutCalendar(grpc::ServerContext* context, const v1::PutCalendarRequest* request,
                            v1::Calendar* response) override;
@@ -23,8 +25,24 @@ class SchedulingService final : public v1::Scheduling::Service {
                               const v1::AddWorkingDaysRequest* request,
                               v1::AddWorkingDaysResponse* response) override;
 
+  // The directory (directory_handlers.cc).
+  grpc::Status CreateUnit(grpc::ServerContext* context, const v1::CreateUnitRequest* request,
+                          v1::Unit* response) override;
+  grpc::Status GetUnit(grpc::ServerContext* context, const v1::GetUnitRequest* request,
+                       v1::Unit* response) override;
+  grpc::Status ListUnits(grpc::ServerContext* context, const v1::ListUnitsRequest* request,
+                         v1::ListUnitsResponse* response) override;
+  grpc::Status CreateOfficial(grpc::ServerContext* context,
+                              const v1::CreateOfficialRequest* request,
+                              v1::Official* response) override;
+  grpc::Status GetOfficial(grpc::ServerContext* context, const v1::GetOfficialRequest* request,
+                           v1::Official* response) override;
+  grpc::Status ListOfficials(grpc::ServerContext* context, const v1::ListOfficialsRequest* request,
+                             v1::ListOfficialsResponse* response) override;
+
  private:
   CalendarStore* calendars_;
+  DirectoryStore* directory_;
 };
 
 }  // namespace petition::scheduling

@@ -1,0 +1,151 @@
+// The directory's handlers of SchedulingService (units and officials).
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "common/call_deadline.h"
+#include "common/migrations.h"
+#include "common/request_context.h"
+#include "common/status.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/scheduling/domain/directory.h"
+#include "services/scheduling/service/scheduling_service.h"
+
+namespace petition::scheduling {
+namespace {
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 500;
+
+// What makes two requests "the same" for AIP-155 retries: every field but
+// the request id, serialised deterministically.
+template <typename Request>
+std::string RequestFingerprint(const Request& request) {
+  Request copy = request;
+  copy.clear_request_id();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    copy.SerializeToCodedStream(&coded);
+  }
+  return Sha256Hex(bytes);
+}
+
+absl::StatusOr<Page> ParsePage(int32_t page_size, const std::string& token) {
+  Page page;
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return InvalidField("pageSize", "must be between 0 and 500");
+  }
+  page.size = page_size == 0 ? kDefaultPageSize : page_size;
+  if (!token.empty() && !absl::WebSafeBase64Unescape(token, &page.after)) {
+    return InvalidField("pageToken", "is not a page token of this list");
+  }
+  return page;
+}
+
+// Whose request id it is: the person the gateway vouches for, else the
+// calling service.
+std::string RequestSubject(const RequestScope& scope) {
+  return scope.principal().subject.empty() ? scope.caller() : scope.principal().subject;
+}
+
+// Trims the one extra row a store returns and makes the next page's token.
+template <typename T, typename IdOf>
+std::string NextPageToken(std::vector<T>& rows, const Page& page, IdOf id_of) {
+  if (static_cast<int>(rows.size()) <= page.size) return "";
+  rows.resize(page.size);
+  return absl::WebSafeBase64Escape(id_of(rows.back()));
+}
+
+}  // namespace
+
+grpc::Status SchedulingService::CreateUnit(grpc::ServerContext* context,
+                                           const v1::CreateUnitRequest* request,
+                                           v1::Unit* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  if (absl::Status s = ValidateCreateUnit(*request); !s.ok()) return ToGrpcStatus(s);
+  v1::Unit unit;
+  unit.set_name(request->name());
+  unit.set_kind(request->kind());
+  unit.set_parent_id(request->parent_id());
+  unit.set_location(request->location());
+  auto created = directory_->CreateUnit(
+      unit, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)},
+      TxOptionsFor(*context));
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response = std::move(*created);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::GetUnit(grpc::ServerContext* context,
+                                        const v1::GetUnitRequest* request, v1::Unit* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  auto unit = directory_->GetUnit(request->unit_id(), TxOptionsFor(*context));
+  if (!unit.ok()) return ToGrpcStatus(unit.status());
+  *response = std::move(*unit);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ListUnits(grpc::ServerContext* context,
+                                          const v1::ListUnitsRequest* request,
+                                          v1::ListUnitsResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  if (!v1::UnitKind_IsValid(request->kind())) {
+    return ToGrpcStatus(InvalidField("kind", "must be TOWNSHIP, DEPARTMENT or VILLAGE"));
+  }
+  auto page = ParsePage(request->page_size(), request->page_token());
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  auto units =
+      directory_->ListUnits(request->kind(), request->parent_id(), *page, TxOptionsFor(*context));
+  if (!units.ok()) return ToGrpcStatus(units.status());
+  response->set_next_page_token(
+      NextPageToken(*units, *page, [](const v1::Unit& u) { return u.unit_id(); }));
+  for (v1::Unit& u : *units) *response->add_units() = std::move(u);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::CreateOfficial(grpc::ServerContext* context,
+                                               const v1::CreateOfficialRequest* request,
+                                               v1::Official* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  if (absl::Status s = ValidateCreateOfficial(*request); !s.ok()) return ToGrpcStatus(s);
+  v1::Official official;
+  official.set_name(request->name());
+  official.set_unit_id(request->unit_id());
+  official.set_position(request->position());
+  official.set_rank(request->rank());
+  auto created = directory_->CreateOfficial(
+      official, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)},
+      TxOptionsFor(*context));
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response = std::move(*created);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::GetOfficial(grpc::ServerContext* context,
+                                            const v1::GetOfficialRequest* request,
+                                            v1::Official* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  auto official = directory_->GetOfficial(request->official_id(), TxOptionsFor(*context));
+  if (!official.ok()) return ToGrpcStatus(official.status());
+  *response = std::move(*official);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ListOfficials(grpc::ServerContext* context,
+                                              const v1::ListOfficialsRequest* request,
+                                              v1::ListOfficialsResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  auto page = ParsePage(request->page_size(), request->page_token());
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  auto officials = directory_->ListOfficials(request->unit_id(), *page, TxOptionsFor(*context));
+  if (!officials.ok()) return ToGrpcStatus(officials.status());
+  response->set_next_page_token(
+      NextPageToken(*officials, *page, [](const v1::Official& o) { return o.official_id(); }));
+  for (v1::Official& o : *officials) *response->add_officials() = std::move(o);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::scheduling
