@@ -5,9 +5,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <map>
 #include <string>
 
@@ -116,6 +119,24 @@ class Client {
   bool Closed() {
     char c;
     return recv(fd_, &c, 1, 0) <= 0;
+  }
+
+  // Sends raw bytes without waiting for an answer.
+  void SendRaw(const std::string& bytes) {
+    (void)send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  }
+
+  // True when the server closes the connection (end of stream) within
+  // `timeout`; false if it is still open then.
+  bool ClosedWithin(absl::Duration timeout) {
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(absl::ToInt64Seconds(timeout));
+    tv.tv_usec =
+        static_cast<suseconds_t>(absl::ToInt64Microseconds(timeout - absl::Seconds(tv.tv_sec)));
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    char c;
+    ssize_t n = recv(fd_, &c, 1, 0);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
   }
 
  private:
@@ -338,6 +359,81 @@ TEST_F(GatewayTest, ReadyzNamesTheServicesThatAreDown) {
   EXPECT_THAT(reply.body, HasSubstr("petition.intake.v1.Intake"));
   EXPECT_THAT(reply.body, HasSubstr("petition.supervision.v1.Supervision"));
   EXPECT_THAT(reply.body, ::testing::Not(HasSubstr("petition.scheduling.v1.Scheduling")));
+}
+
+TEST_F(GatewayTest, FoldedHeaderLinesAre400) {
+  Client client(server_->port());
+  Reply reply = client.Send("GET", "/healthz", "", {"X-Note: first\r\n  folded"});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body, HasSubstr("obs-fold"));
+}
+
+TEST_F(GatewayTest, TwoAuthorizationHeadersAre400) {
+  Client client(server_->port());
+  Reply reply = client.Send("GET", "/v1/calendar:addWorkingDays?from=2026-02-01&days=1", "",
+                            {Token({"leader"}), Token({"admin"})});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body, HasSubstr("more than one Authorization header"));
+}
+
+TEST_F(GatewayTest, AnEncodedBodyIs415) {
+  Client client(server_->port());
+  Reply reply = client.Send("PUT", "/v1/calendars/2026", R"({"holidays":[]})",
+                            {Token({"admin"}), "Content-Encoding: gzip"});
+  EXPECT_EQ(reply.status, 415);
+  EXPECT_THAT(reply.body, HasSubstr("Content-Encoding"));
+  Client identity(server_->port());
+  reply = identity.Send("GET", "/healthz", "", {"Content-Encoding: identity"});
+  EXPECT_EQ(reply.status, 200);
+}
+
+class HttpServerLimitsTest : public GatewayTest {
+ protected:
+  void StartSecond(HttpServerOptions options) {
+    absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(options, gateway_.get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    second_ = *std::move(server);
+  }
+  void TearDown() override {
+    if (second_ != nullptr) second_->Stop();
+    second_.reset();
+    GatewayTest::TearDown();
+  }
+  std::unique_ptr<HttpServer> second_;
+};
+
+TEST_F(HttpServerLimitsTest, AHeaderThatDoesNotArriveInTimeClosesTheConnection) {
+  HttpServerOptions options;
+  options.header_timeout = absl::Milliseconds(200);
+  StartSecond(options);
+  Client slow(second_->port());
+  slow.SendRaw("GET /healthz HTTP/1.1\r\nHost: t\r\n");  // and never the blank line
+  EXPECT_TRUE(slow.ClosedWithin(absl::Seconds(10)));
+}
+
+TEST_F(HttpServerLimitsTest, OverTheCapTheLongestWaitingConnectionMakesRoom) {
+  HttpServerOptions options;
+  options.max_connections = 2;
+  StartSecond(options);
+  EXPECT_EQ(second_->max_connections(), 2);
+  Client first(second_->port());
+  ASSERT_EQ(first.Send("GET", "/healthz").status, 200);  // now idle, waiting longest
+  Client second(second_->port());
+  ASSERT_EQ(second.Send("GET", "/healthz").status, 200);
+  Client third(second_->port());
+  EXPECT_EQ(third.Send("GET", "/healthz").status, 200);
+  EXPECT_TRUE(first.ClosedWithin(absl::Seconds(10)));
+  EXPECT_EQ(second.Send("GET", "/healthz").status, 200);
+}
+
+TEST(HttpServerDefaultsTest, TheDefaultCapLeavesDescriptorsForTheRest) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  const int cap = DefaultMaxConnections();
+  EXPECT_GE(cap, 1);
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur > 128) {
+    EXPECT_LE(static_cast<rlim_t>(cap) + 64, limit.rlim_cur);
+  }
 }
 
 TEST_F(GatewayTest, OpenApiAndDocsComeFromTheAnnotations) {
