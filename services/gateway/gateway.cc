@@ -1,6 +1,7 @@
 #include "services/gateway/gateway.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -272,6 +273,22 @@ void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& e
 }
 
 void Gateway::CheckReadiness(std::shared_ptr<Exchange> exchange) {
+  std::optional<HttpResponse> cached;
+  bool start_probe = false;
+  {
+    absl::MutexLock lock(&readiness_mu_);
+    if (!probing_ && absl::Now() - checked_at_ < options_.readiness_cache) {
+      cached = readiness_;
+    } else {
+      readiness_waiters_.push_back(std::move(exchange));
+      if (!probing_) probing_ = start_probe = true;
+    }
+  }
+  if (cached.has_value()) return Finish(*exchange, *std::move(cached));
+  if (start_probe) ProbeReadiness();
+}
+
+void Gateway::ProbeReadiness() {
   struct Check {
     grpc::ClientContext context;
     grpc::ByteBuffer request;
@@ -280,65 +297,84 @@ void Gateway::CheckReadiness(std::shared_ptr<Exchange> exchange) {
   struct Tally {
     absl::Mutex mu;
     std::size_t remaining ABSL_GUARDED_BY(mu) = 0;
-    std::vector<std::string> down ABSL_GUARDED_BY(mu);
+    std::map<std::string, bool> serving ABSL_GUARDED_BY(mu);
   };
   auto tally = std::make_shared<Tally>();
   {
     absl::MutexLock lock(&tally->mu);
     tally->remaining = stubs_.size();
   }
-  auto finish = [this, exchange, tally] {
-    std::vector<std::string> down;
+  auto record = [this, tally](const std::string& service, bool serving) {
+    std::map<std::string, bool> all;
     {
       absl::MutexLock lock(&tally->mu);
-      down = tally->down;
+      tally->serving[service] = serving;
+      if (--tally->remaining != 0) return;
+      all = tally->serving;
     }
-    if (down.empty()) {
-      HttpResponse response;
-      response.body = R"({"status":"ready"})";
-      return Finish(*exchange, std::move(response));
-    }
-    std::sort(down.begin(), down.end());
-    FinishError(*exchange,
-                absl::UnavailableError(absl::StrCat("not ready: ", absl::StrJoin(down, "; "))));
+    FinishReadiness(all);
   };
-  if (stubs_.empty()) return finish();
+  if (stubs_.empty()) return FinishReadiness({});
+  const std::string probe_id = petition::NewRequestId();
   for (const auto& [name, stub] : stubs_) {
     auto check = std::make_shared<Check>();
     // HealthCheckRequest{service: ""} is the empty message.
     check->request = ToByteBuffer("");
     check->context.set_deadline(absl::ToChronoTime(
         absl::Now() + std::min(options_.readiness_timeout, options_.upstream_timeout)));
-    petition::PropagateToClient(check->context, exchange->request_id);
+    petition::PropagateToClient(check->context, probe_id);
     if (!Track(&check->context)) {
-      bool last;
-      {
-        absl::MutexLock lock(&tally->mu);
-        tally->down.push_back(absl::StrCat(name, " (gateway shutting down)"));
-        last = --tally->remaining == 0;
-      }
-      if (last) finish();
+      record(name, false);
       continue;
     }
     stub->UnaryCall(
         &check->context, kHealthCheckMethod, grpc::StubOptions(), &check->request, &check->response,
-        [this, check, tally, finish, name = name](grpc::Status status) {
-          bool last;
-          {
-            absl::MutexLock lock(&tally->mu);
-            if (!status.ok()) {
-              std::string code(
-                  CanonicalCodeName(static_cast<absl::StatusCode>(status.error_code())));
-              tally->down.push_back(absl::StrCat(name, " (", code, ")"));
-            } else if (ByteBufferToString(check->response) != "\x08\x01") {
-              tally->down.push_back(absl::StrCat(name, " (NOT_SERVING)"));
-            }
-            last = --tally->remaining == 0;
+        [this, check, record, name = name](grpc::Status status) {
+          bool serving = status.ok() && ByteBufferToString(check->response) == "\x08\x01";
+          if (!serving) {
+            log::Warn(
+                "upstream not ready",
+                {{"service", name},
+                 {"code", status.ok() ? std::string("NOT_SERVING")
+                                      : std::string(CanonicalCodeName(
+                                            static_cast<absl::StatusCode>(status.error_code())))}});
           }
-          if (last) finish();
+          record(name, serving);
           Untrack(&check->context);
         });
   }
+}
+
+void Gateway::FinishReadiness(const std::map<std::string, bool>& serving) {
+  // Short names ("intake") in a fixed order.
+  std::map<std::string, std::string> dependencies;
+  bool ready = true;
+  for (const auto& [service, up] : serving) {
+    const bool optional = options_.optional_services.count(service) > 0;
+    std::string name = service.substr(service.rfind('.') + 1);
+    dependencies[absl::AsciiStrToLower(name)] = up ? "up" : optional ? "degraded" : "down";
+    if (!up && !optional) ready = false;
+  }
+  HttpResponse response;
+  response.status = ready ? 200 : 503;
+  response.body =
+      absl::StrCat(R"({"status":")", ready ? "ready" : "not_ready", R"(","dependencies":{)");
+  bool first = true;
+  for (const auto& [name, state] : dependencies) {
+    absl::StrAppend(&response.body, first ? "" : ",", "\"", name, "\":\"", state, "\"");
+    first = false;
+  }
+  response.body += "}}";
+
+  std::vector<std::shared_ptr<Exchange>> waiters;
+  {
+    absl::MutexLock lock(&readiness_mu_);
+    readiness_ = response;
+    checked_at_ = absl::Now();
+    probing_ = false;
+    waiters.swap(readiness_waiters_);
+  }
+  for (const std::shared_ptr<Exchange>& waiter : waiters) Finish(*waiter, response);
 }
 
 void Gateway::FinishError(Exchange& exchange, const absl::Status& status) {

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,16 @@ namespace petition::gateway {
 struct GatewayOptions {
   // Service full name ("petition.intake.v1.Intake") -> channel. Every method
   // of these services with a (petition.v1.http) option becomes a route; the
-  // services are also what /readyz checks.
+  // services are also what /readyz checks (their gRPC health).
   std::map<std::string, std::shared_ptr<grpc::ChannelInterface>> channels;
+  // Services the gateway serves without, in part: when one is not serving,
+  // /readyz stays 200 and reports it "degraded". Every other service is
+  // required: when one is not serving, /readyz is 503.
+  std::set<std::string> optional_services;
   absl::Duration upstream_timeout = absl::Seconds(10);
-  absl::Duration readiness_timeout = absl::Seconds(2);
+  // Bound of each health probe, and how long its answer is reused.
+  absl::Duration readiness_timeout = absl::Seconds(1);
+  absl::Duration readiness_cache = absl::Seconds(1);
 };
 
 class Gateway : public HttpHandler {
@@ -77,6 +84,8 @@ class Gateway : public HttpHandler {
   void CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& endpoint,
                     const RouteTable::MatchResult& match, const HttpRequest& request);
   void CheckReadiness(std::shared_ptr<Exchange> exchange);
+  void ProbeReadiness();
+  void FinishReadiness(const std::map<std::string, bool>& serving);
   void Finish(Exchange& exchange, HttpResponse response);
   void FinishError(Exchange& exchange, const absl::Status& status);
 
@@ -94,6 +103,14 @@ class Gateway : public HttpHandler {
 
   prometheus::Family<prometheus::Counter>* requests_total_ = nullptr;
   prometheus::Family<prometheus::Histogram>* request_seconds_ = nullptr;
+
+  // /readyz: one probe at a time; requests meanwhile wait for its answer,
+  // which is then reused for readiness_cache.
+  absl::Mutex readiness_mu_;
+  bool probing_ ABSL_GUARDED_BY(readiness_mu_) = false;
+  absl::Time checked_at_ ABSL_GUARDED_BY(readiness_mu_) = absl::InfinitePast();
+  HttpResponse readiness_ ABSL_GUARDED_BY(readiness_mu_);
+  std::vector<std::shared_ptr<Exchange>> readiness_waiters_ ABSL_GUARDED_BY(readiness_mu_);
 
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;

@@ -132,6 +132,9 @@ int main(int argc, char** argv) {
       petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), *signer);
   options.channels[petition::supervision::v1::Supervision::service_full_name()] =
       petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), *signer);
+  // Registration and reads go on without supervision (events wait in
+  // intake's outbox): its absence degrades the gateway, it does not stop it.
+  options.optional_services.insert(petition::supervision::v1::Supervision::service_full_name());
   options.upstream_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_upstream_timeout_ms));
   absl::StatusOr<std::unique_ptr<petition::gateway::Gateway>> gateway =
       petition::gateway::Gateway::Create(std::move(options), *std::move(auth),

@@ -1,0 +1,98 @@
+// The gateway's /readyz against the real binaries: 503 only when a service
+// it cannot serve without (intake, scheduling) is down; supervision's absence
+// is reported as degraded with 200. Every answer comes within the probe
+// bound, never hangs.
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "tests/support/test_stack.h"
+
+namespace petition::testing {
+namespace {
+
+class GatewayReadinessTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto stack = TestStack::Start("gateway_readiness");
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = stack->release();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(stack_, nullptr) << "the stack did not start"; }
+  // A test that stops a service brings it back, pass or fail.
+  void TearDown() override {
+    for (const std::string& service : stopped_) {
+      EXPECT_TRUE(stack_->Restart(service).ok()) << service;
+    }
+  }
+  void StopService(const std::string& service) {
+    stopped_.insert(service);
+    stack_->Stop(service);
+  }
+
+  // Polls /readyz until its body holds `needle` (answers are cached for a
+  // second), each answer within the bound; the last answer.
+  HttpResponse AwaitReadyz(const std::string& needle) {
+    HttpResponse last;
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (absl::Now() < deadline) {
+      const absl::Time start = absl::Now();
+      auto r = stack_->Call("GET", "/readyz");
+      EXPECT_TRUE(r.ok()) << r.status();
+      EXPECT_LT(absl::Now() - start, absl::Seconds(3)) << "/readyz took too long";
+      if (!r.ok()) return last;
+      last = *r;
+      if (last.body.find(needle) != std::string::npos) return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling, with a deadline
+    }
+    ADD_FAILURE() << "/readyz never said " << needle << "; last: " << last.body;
+    return last;
+  }
+
+  static TestStack* stack_;
+  std::set<std::string> stopped_;
+};
+
+TestStack* GatewayReadinessTest::stack_ = nullptr;
+
+TEST_F(GatewayReadinessTest, AllUpIsReady) {
+  HttpResponse r = AwaitReadyz(R"("supervision":"up")");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"status":"ready","dependencies":{"intake":"up","scheduling":"up",)"
+                    R"("supervision":"up"}})");
+}
+
+TEST_F(GatewayReadinessTest, WithoutSupervisionTheGatewayIsReadyButDegraded) {
+  StopService("supervision");
+  HttpResponse r = AwaitReadyz(R"("supervision":"degraded")");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("status":"ready")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("intake":"up")"), std::string::npos) << r.body;
+}
+
+TEST_F(GatewayReadinessTest, WithoutIntakeTheGatewayIsNotReady) {
+  StopService("intake");
+  HttpResponse r = AwaitReadyz(R"("intake":"down")");
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_NE(r.body.find(R"("status":"not_ready")"), std::string::npos) << r.body;
+  // It comes back with intake.
+  ASSERT_TRUE(stack_->Restart("intake").ok());
+  stopped_.erase("intake");
+  EXPECT_EQ(AwaitReadyz(R"("intake":"up")").status, 200);
+}
+
+TEST_F(GatewayReadinessTest, WithoutSchedulingTheGatewayIsNotReady) {
+  StopService("scheduling");
+  HttpResponse r = AwaitReadyz(R"("scheduling":"down")");
+  EXPECT_EQ(r.status, 503) << r.body;
+}
+
+}  // namespace
+}  // namespace petition::testing
