@@ -172,17 +172,16 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   RouteTable::MatchResult match = routes_->Match(request.method, request.path);
   switch (match.outcome) {
     case RouteTable::Outcome::kNotFound:
-      return FinishError(*exchange, absl::NotFoundError(absl::StrCat(
-                                        "no route for ", request.method, " ", request.path)));
+      return FinishError(*exchange, absl::NotFoundError("no route for this method and path"));
     case RouteTable::Outcome::kMethodNotAllowed: {
       HttpResponse response;
       response.status = 405;
       std::string allowed = absl::StrJoin(match.allowed, ", ");
       response.headers.emplace_back("Allow", allowed);
-      response.body = absl::StrCat(R"({"error":{"code":"METHOD_NOT_ALLOWED","message":")",
-                                   log::JsonEscape(absl::StrCat(request.path, " allows ", allowed,
-                                                                ", not ", request.method)),
-                                   R"(","details":[]}})");
+      response.body =
+          absl::StrCat(R"({"error":{"code":"METHOD_NOT_ALLOWED","message":")",
+                       log::JsonEscape(absl::StrCat("this path allows ", allowed, " only")),
+                       R"(","details":[]}})");
       return Finish(*exchange, std::move(response));
     }
     case RouteTable::Outcome::kMatched:
@@ -380,7 +379,7 @@ void Gateway::FinishReadiness(const std::map<std::string, bool>& serving) {
 void Gateway::FinishError(Exchange& exchange, const absl::Status& status) {
   HttpResponse response;
   response.status = petition::HttpStatusForCode(status.code());
-  response.body = petition::ErrorJson(status);
+  response.body = petition::ErrorJson(petition::ForClient(status, exchange.request_id));
   Finish(exchange, std::move(response));
 }
 
