@@ -58,6 +58,15 @@ std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
 
 }  // namespace
 
+constexpr const char* kStandardMethods[] = {"GET",   "HEAD",   "POST",    "PUT",
+                                            "PATCH", "DELETE", "OPTIONS", "OTHER"};
+
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
+  static const auto* const kBuckets = new prometheus::Histogram::BucketBoundaries{
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return *kBuckets;
+}
+
 struct Gateway::Exchange {
   std::string method;
   std::string path;
@@ -65,7 +74,35 @@ struct Gateway::Exchange {
   std::string request_id;
   absl::Time start;
   HttpResponder respond;
+  RouteMetrics* metrics = nullptr;
 };
+
+Gateway::RouteMetrics::RouteMetrics(prometheus::Family<prometheus::Counter>* requests,
+                                    prometheus::Family<prometheus::Histogram>* seconds,
+                                    std::string method, std::string route)
+    : requests_(requests),
+      method_(std::move(method)),
+      route_(std::move(route)),
+      seconds_(&seconds->Add({{"method", method_}, {"route", route_}}, LatencyBuckets())) {}
+
+void Gateway::RouteMetrics::Record(int status, absl::Duration elapsed) {
+  seconds_->Observe(absl::ToDoubleSeconds(elapsed));
+  prometheus::Counter* counter = nullptr;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto it = by_status_.find(status); it != by_status_.end()) counter = it->second;
+  }
+  if (counter == nullptr) {
+    absl::MutexLock lock(&mu_);
+    prometheus::Counter*& slot = by_status_[status];
+    if (slot == nullptr) {
+      slot =
+          &requests_->Add({{"method", method_}, {"route", route_}, {"code", absl::StrCat(status)}});
+    }
+    counter = slot;
+  }
+  counter->Increment();
+}
 
 Gateway::Gateway(GatewayOptions options, std::unique_ptr<Auth> auth)
     : options_(std::move(options)), auth_(std::move(auth)) {}
@@ -77,17 +114,35 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options,
                                                          prometheus::Registry* registry) {
   std::unique_ptr<Gateway> gateway(new Gateway(std::move(options), std::move(auth)));
   if (absl::Status status = gateway->AddRoutes(); !status.ok()) return status;
-  if (registry != nullptr) {
-    gateway->requests_total_ = &prometheus::BuildCounter()
-                                    .Name("http_requests_total")
-                                    .Help("HTTP requests by method, route template and status")
-                                    .Register(*registry);
-    gateway->request_seconds_ = &prometheus::BuildHistogram()
-                                     .Name("http_request_duration_seconds")
-                                     .Help("HTTP request latency by method and route template")
-                                     .Register(*registry);
-  }
+  if (registry != nullptr) gateway->AddMetrics(*registry);
   return gateway;
+}
+
+void Gateway::AddMetrics(prometheus::Registry& registry) {
+  auto* requests = &prometheus::BuildCounter()
+                        .Name("http_requests_total")
+                        .Help("HTTP requests by method, route template and status")
+                        .Register(registry);
+  auto* seconds = &prometheus::BuildHistogram()
+                       .Name("http_request_duration_seconds")
+                       .Help("HTTP request latency by method and route template")
+                       .Register(registry);
+  for (const auto& route : routes_->routes()) {
+    Endpoint& endpoint = endpoints_[route->payload];
+    endpoint.metrics = std::make_unique<RouteMetrics>(
+        requests, seconds, absl::AsciiStrToUpper(endpoint.rule.method()), route->path_template);
+  }
+  for (const char* method : kStandardMethods) {
+    unmatched_metrics_.emplace(
+        method, std::make_unique<RouteMetrics>(requests, seconds, method, kUnmatchedRoute));
+  }
+}
+
+Gateway::RouteMetrics* Gateway::UnmatchedMetrics(absl::string_view method) const {
+  if (unmatched_metrics_.empty()) return nullptr;
+  auto it = unmatched_metrics_.find(method);
+  if (it == unmatched_metrics_.end()) it = unmatched_metrics_.find("OTHER");
+  return it->second.get();
 }
 
 absl::Status Gateway::AddRoutes() {
@@ -168,6 +223,7 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   exchange->request_id =
       ValidRequestId(request_id) ? std::string(request_id) : petition::NewRequestId();
   exchange->respond = std::move(respond);
+  exchange->metrics = UnmatchedMetrics(request.method);
 
   RouteTable::MatchResult match = routes_->Match(request.method, request.path);
   switch (match.outcome) {
@@ -189,6 +245,7 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   }
   exchange->route = match.route->path_template;
   const Endpoint& endpoint = endpoints_[match.route->payload];
+  exchange->metrics = endpoint.metrics.get();
   HttpResponse response;
   switch (endpoint.kind) {
     case Kind::kUpstream:
@@ -387,15 +444,7 @@ void Gateway::Finish(Exchange& exchange, HttpResponse response) {
   response.headers.emplace_back("X-Request-Id", exchange.request_id);
   const absl::Duration elapsed = absl::Now() - exchange.start;
   const std::string code = absl::StrCat(response.status);
-  if (requests_total_ != nullptr) {
-    requests_total_->Add({{"method", exchange.method}, {"route", exchange.route}, {"code", code}})
-        .Increment();
-    request_seconds_
-        ->Add({{"method", exchange.method}, {"route", exchange.route}},
-              prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-                                                      2.5, 5, 10})
-        .Observe(absl::ToDoubleSeconds(elapsed));
-  }
+  if (exchange.metrics != nullptr) exchange.metrics->Record(response.status, elapsed);
   std::string previous = log::CurrentRequestId();
   log::SetCurrentRequestId(exchange.request_id);
   log::Info("http request", {{"method", exchange.method},

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <map>
+#include <set>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -305,6 +306,36 @@ TEST_F(GatewayTest, ServiceDownIs503) {
   EXPECT_THAT(reply.body, Not(HasSubstr("127.0.0.1")));
   EXPECT_THAT(reply.body, Not(HasSubstr(":1")));
   EXPECT_THAT(reply.body, HasSubstr("request id " + reply.headers["x-request-id"]));
+}
+
+TEST_F(GatewayTest, MetricSeriesExistPerRouteFromTheStartAndMethodsStayBounded) {
+  // Made at start-up: every route has its latency series before any request.
+  std::set<std::string> routes;
+  for (const auto& family : registry_->Collect()) {
+    if (family.name != "http_request_duration_seconds") continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == "route") routes.insert(label.value);
+      }
+    }
+  }
+  for (const auto& route : gateway_->routes().routes()) {
+    EXPECT_EQ(routes.count(route->path_template), 1u) << route->path_template;
+  }
+  // A made-up method is counted as OTHER, not as a new label value.
+  Client client(server_->port());
+  EXPECT_EQ(client.Send("FROBNICATE", "/v1/nothing").status, 404);
+  bool other = false;
+  for (const auto& family : registry_->Collect()) {
+    if (family.name != "http_requests_total") continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        EXPECT_NE(label.value, "FROBNICATE");
+        other = other || (label.name == "method" && label.value == "OTHER");
+      }
+    }
+  }
+  EXPECT_TRUE(other);
 }
 
 TEST_F(GatewayTest, RoutingErrorsDoNotEchoThePath) {

@@ -33,13 +33,6 @@ absl::Status Violation(absl::string_view field, absl::string_view reason) {
   return petition::InvalidField(std::string(field), std::string(reason));
 }
 
-// A dotted field path resolved against a descriptor.
-struct FieldPath {
-  std::vector<const FieldDescriptor*> fields;
-  std::string proto_path;  // "a.b_c"
-  std::string json_path;   // "a.bC"
-};
-
 absl::StatusOr<FieldPath> ResolvePath(const Descriptor* descriptor, absl::string_view dotted) {
   FieldPath path;
   std::vector<std::string> proto_names;
@@ -245,6 +238,7 @@ absl::StatusOr<Transcoder> Transcoder::Create(const Descriptor* input, absl::str
           absl::StrCat("path variable \"", variable, "\" is a repeated field"));
     }
     transcoder.path_variables_.push_back(path->proto_path);
+    transcoder.bound_paths_.emplace_back(variable, *path);
   }
   return transcoder;
 }
@@ -342,8 +336,14 @@ absl::Status Transcoder::ToRequest(absl::string_view body, absl::string_view que
   if (absl::Status status = MergeBody(body, request); !status.ok()) return status;
   if (absl::Status status = MergeQuery(query, request); !status.ok()) return status;
   for (const RouteTable::Binding& binding : bindings) {
-    absl::StatusOr<FieldPath> path = ResolvePath(input_, binding.field_path);
-    if (!path.ok()) return path.status();  // Create() checked it: not reached
+    // Resolved at Create(): a handful of entries, compared by name.
+    const FieldPath* path = nullptr;
+    for (const auto& [variable, resolved] : bound_paths_) {
+      if (variable == binding.field_path) path = &resolved;
+    }
+    if (path == nullptr) {
+      return absl::InternalError("a path variable the transcoder was not made for");
+    }
     if (absl::Status status = SetPath(request, *path, binding.value); !status.ok()) {
       return status;
     }
