@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "common/request_context.h"
 #include "common/status.h"
@@ -31,14 +32,6 @@ void LinkDescriptors() {
   (void)petition::scheduling::v1::Calendar::descriptor();
   (void)petition::supervision::v1::CaseDeadlines::descriptor();
   (void)petition::v1::HttpRule::descriptor();
-}
-
-bool ValidRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
-  }
-  return true;
 }
 
 grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
@@ -221,7 +214,9 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   exchange->start = absl::Now();
   absl::string_view request_id = request.Header(kRequestIdHeader);
   exchange->request_id =
-      ValidRequestId(request_id) ? std::string(request_id) : petition::NewRequestId();
+      petition::IsValidPrincipalId(std::string_view(request_id.data(), request_id.size()))
+          ? std::string(request_id)
+          : petition::NewRequestId();
   exchange->respond = std::move(respond);
   exchange->metrics = UnmatchedMetrics(request.method);
 
