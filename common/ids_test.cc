@@ -36,7 +36,7 @@ TEST(IdsTest, IdShapeOfMintedIds) {
   EXPECT_FALSE(IsValidId("unit_abc", "case"));
   EXPECT_FALSE(IsValidId("case_ABC", "case"));
   EXPECT_FALSE(IsValidId("case_a-b", "case"));
-  EXPECT_FALSE(IsValidId("case_a\0b", "case"));
+  EXPECT_FALSE(IsValidId(std::string("case_a\0b", 8), "case"));
   EXPECT_FALSE(IsValidId("case_张", "case"));
   EXPECT_TRUE(IsValidId("case_" + std::string(59, 'a'), "case"));
   EXPECT_FALSE(IsValidId("case_" + std::string(60, 'a'), "case"));
