@@ -245,10 +245,10 @@ absl::StatusOr<Transcoder> Transcoder::Create(const Descriptor* input, absl::str
 
 namespace {
 
-// The field path at the start of a protobuf JSON parse error ("(a.b[0]): ..."),
-// when it is only a path; "" otherwise. The rest of the message may quote the
-// request, so it is never shown.
-std::string PathOfParseError(absl::string_view message) {
+// The field path at the start of a protobuf JSON parse error ("(a_b[0].c): ..."),
+// in JSON names ("aB[0].c"), when it is only a path; "" otherwise. The rest
+// of the message may quote the request, so it is never shown.
+std::string PathOfParseError(absl::string_view message, const Descriptor* type) {
   if (!absl::ConsumePrefix(&message, "(")) return "";
   std::size_t end = message.find("):");
   if (end == absl::string_view::npos || end == 0 || end > 256) return "";
@@ -259,7 +259,17 @@ std::string PathOfParseError(absl::string_view message) {
       return "";
     }
   }
-  return std::string(path);
+  std::vector<std::string> parts;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    absl::string_view name = part.substr(0, part.find('['));
+    absl::string_view index = part.substr(name.size());
+    const FieldDescriptor* field = type != nullptr ? FindFieldByAnyName(type, name) : nullptr;
+    parts.push_back(absl::StrCat(field != nullptr ? field->json_name() : std::string(name), index));
+    type = field != nullptr && field->type() == FieldDescriptor::TYPE_MESSAGE
+               ? field->message_type()
+               : nullptr;
+  }
+  return absl::StrJoin(parts, ".");
 }
 
 }  // namespace
@@ -286,7 +296,7 @@ absl::Status Transcoder::MergeBody(absl::string_view body, Message* request) con
   }
   if (!status.ok()) {
     const std::string what = absl::StrCat("body is not valid JSON for ", input_->full_name());
-    const std::string path = PathOfParseError(ToStdString(status));
+    const std::string path = PathOfParseError(ToStdString(status), input_);
     if (path.empty()) return absl::InvalidArgumentError(what);
     return Violation(path, what);
   }
