@@ -41,6 +41,8 @@ ABSL_FLAG(std::string, intake_addr, "127.0.0.1:50051", "intake gRPC address");
 ABSL_FLAG(std::string, scheduling_addr, "127.0.0.1:50052", "scheduling gRPC address");
 ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision gRPC address");
 ABSL_FLAG(int, upstream_timeout_ms, 10000, "Deadline of each upstream gRPC call");
+ABSL_FLAG(int, readiness_timeout_ms, 1000, "/readyz: deadline of each service's health probe");
+ABSL_FLAG(int, readiness_cache_ms, 1000, "/readyz: how long a probe's answer is reused");
 ABSL_FLAG(std::string, jwt_secret, "", "HS256 secret of bearer tokens (required)");
 ABSL_FLAG(std::string, api_keys, "",
           "Machine credentials: key=subject:role1+role2[:unitId], comma-separated");
@@ -136,6 +138,8 @@ int main(int argc, char** argv) {
   // intake's outbox): its absence degrades the gateway, it does not stop it.
   options.optional_services.insert(petition::supervision::v1::Supervision::service_full_name());
   options.upstream_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_upstream_timeout_ms));
+  options.readiness_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_readiness_timeout_ms));
+  options.readiness_cache = absl::Milliseconds(absl::GetFlag(FLAGS_readiness_cache_ms));
   absl::StatusOr<std::unique_ptr<petition::gateway::Gateway>> gateway =
       petition::gateway::Gateway::Create(std::move(options), *std::move(auth),
                                          &(*metrics)->registry());
