@@ -63,7 +63,8 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
 struct Gateway::Exchange {
   std::string method;
   std::string path;
-  std::string route = kUnmatchedRoute;
+  // The route template, owned by the route table (the gateway outlives it).
+  absl::string_view route = kUnmatchedRoute;
   std::string request_id;
   absl::Time start;
   HttpResponder respond;
@@ -444,7 +445,7 @@ void Gateway::Finish(Exchange& exchange, HttpResponse response) {
   log::SetCurrentRequestId(exchange.request_id);
   log::Info("http request", {{"method", exchange.method},
                              {"path", exchange.path},
-                             {"route", exchange.route},
+                             {"route", std::string(exchange.route)},
                              {"status", code},
                              {"ms", absl::StrCat(absl::ToDoubleMilliseconds(elapsed))}});
   log::SetCurrentRequestId(std::move(previous));

@@ -511,6 +511,7 @@ TEST(HttpServerDefaultsTest, TheDefaultCapLeavesDescriptorsForTheRest) {
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
   const int cap = DefaultMaxConnections();
   EXPECT_GE(cap, 1);
+  EXPECT_LE(cap, 16384);
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur > 128) {
     EXPECT_LE(static_cast<rlim_t>(cap) + 64, limit.rlim_cur);
   }

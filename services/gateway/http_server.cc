@@ -295,10 +295,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
 int DefaultMaxConnections() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 65536;
+  constexpr int64_t kCeiling = 16384;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return kCeiling;
   const int64_t soft = static_cast<int64_t>(std::min<rlim_t>(limit.rlim_cur, 1 << 30));
   const int64_t reserve = std::min<int64_t>(1024, std::max<int64_t>(64, soft / 8));
-  return static_cast<int>(std::max<int64_t>(1, soft - reserve));
+  return static_cast<int>(std::clamp<int64_t>(soft - reserve, 1, kCeiling));
 }
 
 class HttpServer::Impl {

@@ -47,7 +47,9 @@ struct HttpServerOptions {
 
 // RLIMIT_NOFILE's soft limit less a reserve for everything else the process
 // opens (upstream channels, the metrics server, logs): limit - max(64,
-// limit / 8), the reserve at most 1024, and at least 1.
+// limit / 8), the reserve at most 1024; at least 1 and at most 16384 (a
+// waiting connection holds some kilobytes of buffers: containers often allow
+// a million descriptors, which would be gigabytes).
 int DefaultMaxConnections();
 
 class HttpServer {
