@@ -69,6 +69,31 @@ class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService 
     return reactor;
   }
 
+  // Held until Release(): a request in flight for as long as a test wants.
+  grpc::ServerUnaryReactor* GetCalendarDay(grpc::CallbackServerContext* context,
+                                           const scheduling::v1::GetCalendarDayRequest*,
+                                           scheduling::v1::CalendarDay*) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    absl::MutexLock lock(&mu_);
+    held_.push_back(reactor);
+    return reactor;
+  }
+
+  bool AwaitHeld(std::size_t n, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return held_.size() >= n; };
+    return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+  }
+
+  void Release() {
+    std::vector<grpc::ServerUnaryReactor*> held;
+    {
+      absl::MutexLock lock(&mu_);
+      held.swap(held_);
+    }
+    for (grpc::ServerUnaryReactor* reactor : held) reactor->Finish(grpc::Status::OK);
+  }
+
   std::map<std::string, std::string> metadata() {
     absl::MutexLock lock(&mu_);
     return metadata_;
@@ -77,6 +102,7 @@ class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService 
  private:
   absl::Mutex mu_;
   std::map<std::string, std::string> metadata_ ABSL_GUARDED_BY(mu_);
+  std::vector<grpc::ServerUnaryReactor*> held_ ABSL_GUARDED_BY(mu_);
 };
 
 struct Reply {
@@ -122,6 +148,9 @@ class Client {
     char c;
     return recv(fd_, &c, 1, 0) <= 0;
   }
+
+  // The next answer on the connection.
+  Reply Read() { return Receive(); }
 
   // Sends raw bytes without waiting for an answer.
   void SendRaw(const std::string& bytes) {
@@ -217,6 +246,7 @@ class GatewayTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    scheduling_.Release();
     if (server_ != nullptr) server_->Stop();
     if (gateway_ != nullptr) gateway_->Shutdown();
     server_.reset();
@@ -504,6 +534,24 @@ TEST_F(HttpServerLimitsTest, OverTheCapAWaitingConnectionMakesRoom) {
   ASSERT_NE(closed, nullptr) << "no connection was closed to make room";
   Client& open = closed == &first ? second : first;
   EXPECT_EQ(open.Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(HttpServerLimitsTest, OverTheCapWithEveryConnectionBusyANewOneGets503) {
+  HttpServerOptions options;
+  options.max_connections = 1;
+  StartSecond(options);
+  Client busy(second_->port());
+  busy.SendRaw(absl::StrCat("GET /v1/calendar/days/2026-01-01 HTTP/1.1\r\nHost: t\r\n",
+                            Token({"admin"}), "\r\n\r\n"));
+  ASSERT_TRUE(scheduling_.AwaitHeld(1, absl::Seconds(10)));  // in flight upstream
+  Client refused(second_->port());
+  Reply reply = refused.Send("GET", "/healthz");
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_EQ(reply.headers["retry-after"], "1");
+  EXPECT_THAT(reply.body, HasSubstr("too many connections"));
+  EXPECT_TRUE(refused.Closed());
+  scheduling_.Release();
+  EXPECT_EQ(busy.Read().status, 200);  // the busy one was left alone
 }
 
 TEST(HttpServerDefaultsTest, TheDefaultCapLeavesDescriptorsForTheRest) {
