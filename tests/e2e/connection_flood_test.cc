@@ -14,7 +14,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -22,6 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/testing/eventually.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
@@ -154,14 +154,14 @@ TEST_F(ConnectionFloodTest, OverTheCapHealthzIsStillAnsweredAndTheLogStaysSmall)
   for (int i = 0; i < 10; ++i) ASSERT_EQ(Healthz(), 200);
 
   // The server holds at most kCap of them: the rest were closed to make room.
-  absl::Time deadline = absl::Now() + absl::Seconds(10);
   int closed = 0;
-  while (absl::Now() < deadline) {
-    closed = 0;
-    for (const auto& client : flood) closed += client->ClosedByServer();
-    if (closed >= kFlood - kCap) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling, with a deadline
-  }
+  Eventually(
+      [&] {
+        closed = 0;
+        for (const auto& client : flood) closed += client->ClosedByServer();
+        return closed >= kFlood - kCap;
+      },
+      absl::Seconds(10));
   EXPECT_GE(closed, kFlood - kCap);
   EXPECT_LT(LogSize(), kLogBound);
 }
@@ -185,12 +185,10 @@ TEST_F(ConnectionFloodTest, OutOfDescriptorsTheAcceptLoopBacksOffInsteadOfSpinni
   // Wait for a dozen failed accepts: with the back-off they are at least
   // 100 ms apart; a spinning loop writes its first 20 within milliseconds.
   std::vector<std::string> failures;
-  absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < deadline) {
+  Eventually([&] {
     failures = LinesWith(ReadFile(log_path_), R"("msg":"accept failed")");
-    if (failures.size() >= 12) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling, with a deadline
-  }
+    return failures.size() >= 12;
+  });
   ASSERT_GE(failures.size(), 12u) << "accept never failed; is the descriptor limit in effect?";
   const absl::Duration span = LineTime(failures.back()) - LineTime(failures.front());
   const double per_second =
@@ -199,12 +197,7 @@ TEST_F(ConnectionFloodTest, OutOfDescriptorsTheAcceptLoopBacksOffInsteadOfSpinni
 
   // Once the flood goes, the gateway serves again.
   flood.clear();
-  deadline = absl::Now() + absl::Seconds(20);
-  int status = 0;
-  while (absl::Now() < deadline && (status = Healthz()) != 200) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling, with a deadline
-  }
-  EXPECT_EQ(status, 200);
+  EXPECT_TRUE(Eventually([&] { return Healthz() == 200; }));
   EXPECT_LT(LogSize(), kLogBound);
 }
 
