@@ -113,6 +113,7 @@ class ConnectionFloodTest : public ::testing::Test {
                                      "--http_port=0",
                                      "--metrics_port=0",
                                      "--jwt_secret=flood-test-secret",
+                                     "--internal_secret=" + std::string(64, 'f'),
                                      "--intake_addr=127.0.0.1:1",
                                      "--scheduling_addr=127.0.0.1:1",
                                      "--supervision_addr=127.0.0.1:1"};
