@@ -42,6 +42,31 @@ std::string NewId(std::string_view prefix) {
 
 std::string NewQueryCode() { return RandomSymbols(kCodeAlphabet, kCodeLength); }
 
+bool IsValidId(std::string_view id, std::string_view prefix) {
+  constexpr size_t kMaxLength = 64;
+  if (prefix.empty() || id.size() <= prefix.size() + 1 || id.size() > kMaxLength) return false;
+  if (id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '_') return false;
+  for (char c : id.substr(prefix.size() + 1)) {
+    if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
+        !absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsValidPrincipalId(std::string_view id) {
+  constexpr size_t kMaxLength = 128;
+  if (id.empty() || id.size() > kMaxLength) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != ':' &&
+        c != '@' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool IsQueryCodeShaped(std::string_view code) {
   if (code.size() != kCodeLength) return false;
   for (char c : code) {

@@ -16,6 +16,18 @@ std::string NewQueryCode();
 // True when `code` has the shape of a query code (case-insensitive).
 bool IsQueryCodeShaped(std::string_view code);
 
+// The one shape check of ids. True when `id` has the shape NewId(prefix)
+// gives: `prefix`, '_', then lower-case letters and digits, 64 characters at
+// most in all. (NewId writes 20 from a base32 alphabet; the check admits any
+// lower-case letters and digits so that it does not depend on the alphabet.)
+bool IsValidId(std::string_view id, std::string_view prefix);
+
+// Ids minted outside this system and carried through it: principals
+// (subjects, unit ids, official ids), reception sessions, request ids.
+// 1 to 128 of ASCII letters, digits and _ . : @ -. Safe in logs, metadata and
+// SQL parameters, and never mistaken for text.
+bool IsValidPrincipalId(std::string_view id);
+
 // Cryptographically random bytes (OpenSSL RAND_bytes).
 std::string RandomBytes(size_t n);
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -27,6 +28,30 @@ std::string& ServiceName() {
 }
 std::atomic<int> g_min_level{static_cast<int>(Level::kInfo)};
 thread_local std::string t_request_id;
+
+// The repeat limiter of warnings and errors, per message.
+struct RepeatState {
+  absl::Time window_start;
+  int written = 0;
+  int64_t suppressed = 0;
+};
+struct Limiter {
+  int lines = 20;
+  absl::Duration window = absl::Seconds(1);
+  absl::flat_hash_map<std::string, RepeatState> by_msg;
+};
+// Messages are literals, so few distinct keys; a caller passing varying text
+// must not grow the map without bound.
+constexpr std::size_t kMaxKeys = 4096;
+
+Limiter& TheLimiter() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
+  static auto* limiter = new Limiter();
+  return *limiter;
+}
+std::function<void(std::string_view)>& Sink() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
+  static auto* sink = new std::function<void(std::string_view)>();
+  return *sink;
+}
 
 // The log file, when SetLogFile was called.
 struct LogFile {
@@ -99,6 +124,17 @@ void SetService(std::string_view service) {
 
 void SetMinLevel(Level level) { g_min_level = static_cast<int>(level); }
 
+void SetRepeatLimit(int lines, absl::Duration window) {
+  absl::MutexLock lock(&g_mu);
+  TheLimiter().lines = lines;
+  TheLimiter().window = window;
+}
+
+void SetSinkForTesting(std::function<void(std::string_view line)> sink) {
+  absl::MutexLock lock(&g_mu);
+  Sink() = std::move(sink);
+}
+
 absl::Status SetLogFile(const std::string& path, int64_t max_bytes, int keep) {
   if (path.empty() || max_bytes <= 0 || keep < 0) {
     return absl::InvalidArgumentError("log file: a path, a positive size and keep >= 0");
@@ -158,35 +194,72 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
-void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) return;
+namespace {
+
+std::string LinePrefix(Level level, absl::Time now, const std::string& service,
+                       std::string_view msg) {
   std::string line = "{\"ts\":\"";
-  line += absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone());
+  line += absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", now, absl::UTCTimeZone());
   line += "\",\"level\":\"";
   line += LevelName(level);
   line += "\",\"service\":\"";
-  {
-    absl::MutexLock lock(&g_mu);
-    line += JsonEscape(ServiceName());
-  }
+  line += JsonEscape(service);
   line += "\",\"msg\":\"";
   line += JsonEscape(msg);
   line += "\"";
-  if (!t_request_id.empty()) {
-    line += ",\"requestId\":\"" + JsonEscape(t_request_id) + "\"";
+  return line;
+}
+
+void EmitLocked(const std::string& line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
+  if (Sink()) {
+    Sink()(line);
+    return;
   }
-  for (const auto& [key, value] : fields) {
-    line += ",\"";
-    line += JsonEscape(key);
-    line += "\":\"";
-    line += JsonEscape(value);
-    line += "\"";
-  }
-  line += "}\n";
-  absl::MutexLock lock(&g_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
   AfterWriteLocked(line.size());
+}
+
+}  // namespace
+
+void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) return;
+  const absl::Time now = absl::Now();
+  std::string body;
+  if (!t_request_id.empty()) {
+    body += ",\"requestId\":\"" + JsonEscape(t_request_id) + "\"";
+  }
+  for (const auto& [key, value] : fields) {
+    body += ",\"";
+    body += JsonEscape(key);
+    body += "\":\"";
+    body += JsonEscape(value);
+    body += "\"";
+  }
+  body += "}\n";
+
+  absl::MutexLock lock(&g_mu);
+  std::string summary;
+  if (level >= Level::kWarn && TheLimiter().lines > 0) {
+    Limiter& limiter = TheLimiter();
+    if (limiter.by_msg.size() >= kMaxKeys) limiter.by_msg.clear();
+    RepeatState& state = limiter.by_msg[std::string(msg)];
+    if (now - state.window_start >= limiter.window) {
+      if (state.suppressed > 0) {
+        summary = LinePrefix(level, now, ServiceName(), "suppressed similar lines");
+        absl::StrAppend(&summary, ",\"key\":\"", JsonEscape(msg), "\",\"suppressed\":\"",
+                        state.suppressed, "\"}\n");
+      }
+      state = RepeatState{now, 0, 0};
+    }
+    if (state.written >= limiter.lines) {
+      ++state.suppressed;
+      return;
+    }
+    ++state.written;
+  }
+  if (!summary.empty()) EmitLocked(summary);
+  EmitLocked(LinePrefix(level, now, ServiceName(), msg) + body);
 }
 
 }  // namespace petition::log

@@ -20,9 +20,8 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
 class MetricsInterceptor : public grpc::experimental::Interceptor {
  public:
   MetricsInterceptor(grpc::experimental::ServerRpcInfo* info, Metrics* metrics)
-      : metrics_(metrics), start_(std::chrono::steady_clock::now()) {
-    std::tie(service_, method_) = SplitGrpcMethod(info->method() ? info->method() : "");
-  }
+      : handles_(&metrics->ForMethod(info->method() ? info->method() : "")),
+        start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -30,19 +29,14 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
       grpc::Status status = methods->GetSendStatus();
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-      metrics_->RecordRpc(
-          service_, method_,
-          std::string(CanonicalCodeName(static_cast<absl::StatusCode>(status.error_code()))),
-          seconds);
+      handles_->Record(static_cast<absl::StatusCode>(status.error_code()), seconds);
     }
     methods->Proceed();
   }
 
  private:
-  Metrics* metrics_;
+  Metrics::MethodMetrics* handles_;
   std::chrono::steady_clock::time_point start_;
-  std::string service_;
-  std::string method_;
 };
 
 class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
@@ -93,6 +87,42 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& host,
 }
 
 Metrics::~Metrics() = default;
+
+Metrics::MethodMetrics::MethodMetrics(Metrics* metrics, std::string service, std::string method)
+    : metrics_(metrics),
+      service_(std::move(service)),
+      method_(std::move(method)),
+      seconds_(&metrics->handling_->Add({{"grpc_service", service_}, {"grpc_method", method_}},
+                                        LatencyBuckets())) {}
+
+void Metrics::MethodMetrics::Record(absl::StatusCode code, double seconds) {
+  seconds_->Observe(seconds);
+  const std::size_t index =
+      static_cast<std::size_t>(code) < 17 ? static_cast<std::size_t>(code) : 2;  // UNKNOWN
+  absl::MutexLock lock(&mu_);
+  prometheus::Counter*& counter = by_code_[index];
+  if (counter == nullptr) {
+    counter = &metrics_->handled_->Add(
+        {{"grpc_service", service_},
+         {"grpc_method", method_},
+         {"grpc_code", std::string(CanonicalCodeName(static_cast<absl::StatusCode>(index)))}});
+  }
+  counter->Increment();
+}
+
+Metrics::MethodMetrics& Metrics::ForMethod(const std::string& full_method) {
+  {
+    absl::ReaderMutexLock lock(&methods_mu_);
+    if (auto it = methods_.find(full_method); it != methods_.end()) return *it->second;
+  }
+  absl::MutexLock lock(&methods_mu_);
+  std::unique_ptr<MethodMetrics>& slot = methods_[full_method];
+  if (slot == nullptr) {
+    auto [service, method] = SplitGrpcMethod(full_method);
+    slot = std::make_unique<MethodMetrics>(this, std::move(service), std::move(method));
+  }
+  return *slot;
+}
 
 void Metrics::RecordRpc(const std::string& service, const std::string& method,
                         const std::string& code, double seconds) {

@@ -5,10 +5,15 @@
 #ifndef PETITION_COMMON_METRICS_H_
 #define PETITION_COMMON_METRICS_H_
 
+#include <array>
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
@@ -28,6 +33,24 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> shared_registry() { return registry_; }
   int port() const { return port_; }
 
+  // The handles of one method ("/pkg.Service/Method"), made on its first
+  // call and kept: an RPC costs one map lookup, not a label map and bucket
+  // vector per Family::Add.
+  class MethodMetrics {
+   public:
+    MethodMetrics(Metrics* metrics, std::string service, std::string method);
+    void Record(absl::StatusCode code, double seconds);
+
+   private:
+    Metrics* metrics_;
+    std::string service_;
+    std::string method_;
+    prometheus::Histogram* seconds_;
+    absl::Mutex mu_;
+    std::array<prometheus::Counter*, 17> by_code_ ABSL_GUARDED_BY(mu_) = {};
+  };
+  MethodMetrics& ForMethod(const std::string& full_method);
+
   // Records one finished RPC.
   void RecordRpc(const std::string& service, const std::string& method, const std::string& code,
                  double seconds);
@@ -42,6 +65,9 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* handled_ = nullptr;
   prometheus::Family<prometheus::Histogram>* handling_ = nullptr;
   int port_ = 0;
+  absl::Mutex methods_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodMetrics>> methods_
+      ABSL_GUARDED_BY(methods_mu_);
 };
 
 // Splits "/petition.intake.v1.Intake/RegisterCase" into service and method.

@@ -134,6 +134,28 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   return result;
 }
 
+absl::Status ForClient(const absl::Status& status, std::string_view request_id) {
+  const char* generic = nullptr;
+  switch (status.code()) {
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDataLoss:
+      generic = "internal error";
+      break;
+    case absl::StatusCode::kUnavailable:
+      generic = "service unavailable; retry later";
+      break;
+    default:
+      return status;
+  }
+  log::Warn("error hidden from the client",
+            {{"requestId", std::string(request_id)},
+             {"code", std::string(CanonicalCodeName(status.code()))},
+             {"error", std::string(status.message())}});
+  return absl::Status(status.code(),
+                      std::string(generic) + "; request id " + std::string(request_id));
+}
+
 std::string ErrorJson(const absl::Status& status) {
   std::string out = "{\"error\":{\"code\":\"";
   out += CanonicalCodeName(status.code());

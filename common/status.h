@@ -33,6 +33,14 @@ v1::ErrorDetails GetErrorDetails(const absl::Status& status);
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
+// What a client may see of `status` at the HTTP edge. INTERNAL, UNKNOWN,
+// DATA_LOSS and UNAVAILABLE carry internals (backend addresses, database
+// hosts and ports, SQL, exception text): the client gets the same code with
+// a generic message naming `request_id` and no details, and the original is
+// logged (as a warning, with the request id). Other codes pass unchanged:
+// their messages name fields and rules.
+absl::Status ForClient(const absl::Status& status, std::string_view request_id);
+
 // Renders {"error":{"code":"...","message":"...","details":[{"field","reason"}]}}.
 std::string ErrorJson(const absl::Status& status);
 

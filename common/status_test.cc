@@ -1,5 +1,9 @@
 #include "common/status.h"
 
+#include <string>
+#include <vector>
+
+#include "common/log.h"
 #include "gtest/gtest.h"
 
 namespace petition {
@@ -23,6 +27,35 @@ TEST(StatusTest, CanonicalHttpMapping) {
   EXPECT_EQ(HttpStatusForCode(absl::StatusCode::kInternal), 500);
   EXPECT_EQ(HttpStatusForCode(absl::StatusCode::kDataLoss), 500);
   EXPECT_EQ(HttpStatusForCode(absl::StatusCode::kUnknown), 500);
+}
+
+TEST(StatusTest, InternalsNeverReachTheClient) {
+  std::vector<std::string> lines;
+  log::SetSinkForTesting([&lines](std::string_view line) { lines.emplace_back(line); });
+  const absl::Status leaky = absl::UnavailableError(
+      "connection to server at \"db.internal\" (10.0.0.5), port 5432 failed");
+  absl::Status shown = ForClient(leaky, "req-7");
+  EXPECT_EQ(shown.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(shown.message(), "service unavailable; retry later; request id req-7");
+  for (absl::StatusCode code :
+       {absl::StatusCode::kInternal, absl::StatusCode::kUnknown, absl::StatusCode::kDataLoss}) {
+    absl::Status internal(code, "pqxx: ERROR: relation intake.cases at 10.0.0.5:5432");
+    SetErrorDetails(internal, GetErrorDetails(InvalidField("phone", "13800138000")));
+    shown = ForClient(internal, "req-8");
+    EXPECT_EQ(shown.code(), code);
+    EXPECT_EQ(shown.message(), "internal error; request id req-8");
+    EXPECT_EQ(ErrorJson(shown).find("13800138000"), std::string::npos);
+    EXPECT_EQ(ErrorJson(shown).find("10.0.0.5"), std::string::npos);
+  }
+  log::SetSinkForTesting(nullptr);
+  // The originals are in the log, with the request id.
+  ASSERT_GE(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("port 5432 failed"), std::string::npos);
+  EXPECT_NE(lines[0].find(R"("requestId":"req-7")"), std::string::npos);
+  // Rule violations pass as they are.
+  absl::Status invalid = InvalidField("phone", "must be digits");
+  EXPECT_EQ(ForClient(invalid, "req-9"), invalid);
+  EXPECT_EQ(ForClient(absl::NotFoundError("case not found"), "r").message(), "case not found");
 }
 
 TEST(StatusTest, CanonicalNames) {

@@ -14,6 +14,14 @@ size_t ValidUtf8PrefixLength(std::string_view s);
 
 bool IsValidUtf8(std::string_view s);
 
+// Length in characters (code points), the unit of every "at most N
+// characters" rule: bytes that do not continue a sequence are counted.
+size_t Utf8Length(std::string_view s);
+
+// The first `n` characters of `s` (all of it when shorter), never cutting a
+// sequence.
+std::string_view Utf8Prefix(std::string_view s, size_t n);
+
 }  // namespace petition
 
 #endif  // PETITION_COMMON_UTF8_H_

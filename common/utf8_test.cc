@@ -29,5 +29,22 @@ TEST(Utf8Test, JsonEscapeNeverWritesInvalidUtf8) {
   EXPECT_TRUE(IsValidUtf8(log::JsonEscape("\xE5\xAE")));
 }
 
+TEST(Utf8Test, LengthAndPrefixCountCharacters) {
+  EXPECT_EQ(Utf8Length(""), 0u);
+  EXPECT_EQ(Utf8Length("abc"), 3u);
+  EXPECT_EQ(Utf8Length("张三 宅基地"), 6u);
+  EXPECT_EQ(Utf8Length("\xF0\x9F\x98\x80"
+                       "x"),
+            2u);
+  EXPECT_EQ(Utf8Prefix("张三丰", 1), "张");
+  EXPECT_EQ(Utf8Prefix("张三丰", 2), "张三");
+  EXPECT_EQ(Utf8Prefix("张三丰", 9), "张三丰");
+  EXPECT_EQ(Utf8Prefix("a\xF0\x9F\x98\x80"
+                       "b",
+                       2),
+            "a\xF0\x9F\x98\x80");
+  EXPECT_EQ(Utf8Prefix("abc", 0), "");
+}
+
 }  // namespace
 }  // namespace petition

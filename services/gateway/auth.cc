@@ -8,21 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/ids.h"
 
 namespace petition::gateway {
 namespace {
-
-// Letters, digits and _ . : @ -, 1 to 128 characters.
-bool IsSafeId(absl::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != ':' &&
-        c != '@' && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
 
 constexpr absl::string_view kBearer = "bearer ";
 
@@ -53,9 +42,10 @@ absl::StatusOr<absl::flat_hash_map<std::string, Principal>> Auth::ParseApiKeys(
     }
     if (principal.roles.empty()) return bad("no roles");
     if (parts.size() == 3) principal.unit_id = std::string(parts[2]);
-    bool safe =
-        IsSafeId(principal.subject) && (principal.unit_id.empty() || IsSafeId(principal.unit_id));
-    for (const std::string& role : principal.roles) safe = safe && IsSafeId(role);
+    bool safe = petition::IsValidPrincipalId(principal.subject) &&
+                (principal.unit_id.empty() || petition::IsValidPrincipalId(principal.unit_id));
+    for (const std::string& role : principal.roles)
+      safe = safe && petition::IsValidPrincipalId(role);
     if (!safe) return bad("subject, roles and unit must be ids (letters, digits, _ . : @ -)");
     if (!keys.emplace(std::string(key_value.first), std::move(principal)).second) {
       return bad("the same key twice");
@@ -87,9 +77,10 @@ absl::StatusOr<Principal> Auth::Authenticate(absl::string_view authorization,
     principal.roles = std::move(claims->roles);
     principal.unit_id = std::move(claims->unit_id);
     // The principal travels in gRPC metadata and in every log line: ids only.
-    bool safe =
-        IsSafeId(principal.subject) && (principal.unit_id.empty() || IsSafeId(principal.unit_id));
-    for (const std::string& role : principal.roles) safe = safe && IsSafeId(role);
+    bool safe = petition::IsValidPrincipalId(principal.subject) &&
+                (principal.unit_id.empty() || petition::IsValidPrincipalId(principal.unit_id));
+    for (const std::string& role : principal.roles)
+      safe = safe && petition::IsValidPrincipalId(role);
     if (!safe) {
       return absl::UnauthenticatedError(
           "token claims sub, unitId and roles must be ids (letters, digits, _ . : @ -)");

@@ -1,11 +1,13 @@
 #include "services/gateway/gateway.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "common/request_context.h"
 #include "common/status.h"
@@ -32,14 +34,6 @@ void LinkDescriptors() {
   (void)petition::v1::HttpRule::descriptor();
 }
 
-bool ValidRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
-  }
-  return true;
-}
-
 grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
   grpc::Slice slice(bytes);
   return grpc::ByteBuffer(&slice, 1);
@@ -57,14 +51,52 @@ std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
 
 }  // namespace
 
+constexpr const char* kStandardMethods[] = {"GET",   "HEAD",   "POST",    "PUT",
+                                            "PATCH", "DELETE", "OPTIONS", "OTHER"};
+
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
+  static const auto* const kBuckets = new prometheus::Histogram::BucketBoundaries{
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return *kBuckets;
+}
+
 struct Gateway::Exchange {
   std::string method;
   std::string path;
-  std::string route = kUnmatchedRoute;
+  // The route template, owned by the route table (the gateway outlives it).
+  absl::string_view route = kUnmatchedRoute;
   std::string request_id;
   absl::Time start;
   HttpResponder respond;
+  RouteMetrics* metrics = nullptr;
 };
+
+Gateway::RouteMetrics::RouteMetrics(prometheus::Family<prometheus::Counter>* requests,
+                                    prometheus::Family<prometheus::Histogram>* seconds,
+                                    std::string method, std::string route)
+    : requests_(requests),
+      method_(std::move(method)),
+      route_(std::move(route)),
+      seconds_(&seconds->Add({{"method", method_}, {"route", route_}}, LatencyBuckets())) {}
+
+void Gateway::RouteMetrics::Record(int status, absl::Duration elapsed) {
+  seconds_->Observe(absl::ToDoubleSeconds(elapsed));
+  prometheus::Counter* counter = nullptr;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto it = by_status_.find(status); it != by_status_.end()) counter = it->second;
+  }
+  if (counter == nullptr) {
+    absl::MutexLock lock(&mu_);
+    prometheus::Counter*& slot = by_status_[status];
+    if (slot == nullptr) {
+      slot =
+          &requests_->Add({{"method", method_}, {"route", route_}, {"code", absl::StrCat(status)}});
+    }
+    counter = slot;
+  }
+  counter->Increment();
+}
 
 Gateway::Gateway(GatewayOptions options, std::unique_ptr<Auth> auth)
     : options_(std::move(options)), auth_(std::move(auth)) {}
@@ -76,17 +108,35 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options,
                                                          prometheus::Registry* registry) {
   std::unique_ptr<Gateway> gateway(new Gateway(std::move(options), std::move(auth)));
   if (absl::Status status = gateway->AddRoutes(); !status.ok()) return status;
-  if (registry != nullptr) {
-    gateway->requests_total_ = &prometheus::BuildCounter()
-                                    .Name("http_requests_total")
-                                    .Help("HTTP requests by method, route template and status")
-                                    .Register(*registry);
-    gateway->request_seconds_ = &prometheus::BuildHistogram()
-                                     .Name("http_request_duration_seconds")
-                                     .Help("HTTP request latency by method and route template")
-                                     .Register(*registry);
-  }
+  if (registry != nullptr) gateway->AddMetrics(*registry);
   return gateway;
+}
+
+void Gateway::AddMetrics(prometheus::Registry& registry) {
+  auto* requests = &prometheus::BuildCounter()
+                        .Name("http_requests_total")
+                        .Help("HTTP requests by method, route template and status")
+                        .Register(registry);
+  auto* seconds = &prometheus::BuildHistogram()
+                       .Name("http_request_duration_seconds")
+                       .Help("HTTP request latency by method and route template")
+                       .Register(registry);
+  for (const auto& route : routes_->routes()) {
+    Endpoint& endpoint = endpoints_[route->payload];
+    endpoint.metrics = std::make_unique<RouteMetrics>(
+        requests, seconds, absl::AsciiStrToUpper(endpoint.rule.method()), route->path_template);
+  }
+  for (const char* method : kStandardMethods) {
+    unmatched_metrics_.emplace(
+        method, std::make_unique<RouteMetrics>(requests, seconds, method, kUnmatchedRoute));
+  }
+}
+
+Gateway::RouteMetrics* Gateway::UnmatchedMetrics(absl::string_view method) const {
+  if (unmatched_metrics_.empty()) return nullptr;
+  auto it = unmatched_metrics_.find(method);
+  if (it == unmatched_metrics_.end()) it = unmatched_metrics_.find("OTHER");
+  return it->second.get();
 }
 
 absl::Status Gateway::AddRoutes() {
@@ -165,23 +215,25 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   exchange->start = absl::Now();
   absl::string_view request_id = request.Header(kRequestIdHeader);
   exchange->request_id =
-      ValidRequestId(request_id) ? std::string(request_id) : petition::NewRequestId();
+      petition::IsValidPrincipalId(std::string_view(request_id.data(), request_id.size()))
+          ? std::string(request_id)
+          : petition::NewRequestId();
   exchange->respond = std::move(respond);
+  exchange->metrics = UnmatchedMetrics(request.method);
 
   RouteTable::MatchResult match = routes_->Match(request.method, request.path);
   switch (match.outcome) {
     case RouteTable::Outcome::kNotFound:
-      return FinishError(*exchange, absl::NotFoundError(absl::StrCat(
-                                        "no route for ", request.method, " ", request.path)));
+      return FinishError(*exchange, absl::NotFoundError("no route for this method and path"));
     case RouteTable::Outcome::kMethodNotAllowed: {
       HttpResponse response;
       response.status = 405;
       std::string allowed = absl::StrJoin(match.allowed, ", ");
       response.headers.emplace_back("Allow", allowed);
-      response.body = absl::StrCat(R"({"error":{"code":"METHOD_NOT_ALLOWED","message":")",
-                                   log::JsonEscape(absl::StrCat(request.path, " allows ", allowed,
-                                                                ", not ", request.method)),
-                                   R"(","details":[]}})");
+      response.body =
+          absl::StrCat(R"({"error":{"code":"METHOD_NOT_ALLOWED","message":")",
+                       log::JsonEscape(absl::StrCat("this path allows ", allowed, " only")),
+                       R"(","details":[]}})");
       return Finish(*exchange, std::move(response));
     }
     case RouteTable::Outcome::kMatched:
@@ -189,6 +241,7 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   }
   exchange->route = match.route->path_template;
   const Endpoint& endpoint = endpoints_[match.route->payload];
+  exchange->metrics = endpoint.metrics.get();
   HttpResponse response;
   switch (endpoint.kind) {
     case Kind::kUpstream:
@@ -272,6 +325,22 @@ void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& e
 }
 
 void Gateway::CheckReadiness(std::shared_ptr<Exchange> exchange) {
+  std::optional<HttpResponse> cached;
+  bool start_probe = false;
+  {
+    absl::MutexLock lock(&readiness_mu_);
+    if (!probing_ && absl::Now() - checked_at_ < options_.readiness_cache) {
+      cached = readiness_;
+    } else {
+      readiness_waiters_.push_back(std::move(exchange));
+      if (!probing_) probing_ = start_probe = true;
+    }
+  }
+  if (cached.has_value()) return Finish(*exchange, *std::move(cached));
+  if (start_probe) ProbeReadiness();
+}
+
+void Gateway::ProbeReadiness() {
   struct Check {
     grpc::ClientContext context;
     grpc::ByteBuffer request;
@@ -280,71 +349,90 @@ void Gateway::CheckReadiness(std::shared_ptr<Exchange> exchange) {
   struct Tally {
     absl::Mutex mu;
     std::size_t remaining ABSL_GUARDED_BY(mu) = 0;
-    std::vector<std::string> down ABSL_GUARDED_BY(mu);
+    std::map<std::string, bool> serving ABSL_GUARDED_BY(mu);
   };
   auto tally = std::make_shared<Tally>();
   {
     absl::MutexLock lock(&tally->mu);
     tally->remaining = stubs_.size();
   }
-  auto finish = [this, exchange, tally] {
-    std::vector<std::string> down;
+  auto record = [this, tally](const std::string& service, bool serving) {
+    std::map<std::string, bool> all;
     {
       absl::MutexLock lock(&tally->mu);
-      down = tally->down;
+      tally->serving[service] = serving;
+      if (--tally->remaining != 0) return;
+      all = tally->serving;
     }
-    if (down.empty()) {
-      HttpResponse response;
-      response.body = R"({"status":"ready"})";
-      return Finish(*exchange, std::move(response));
-    }
-    std::sort(down.begin(), down.end());
-    FinishError(*exchange,
-                absl::UnavailableError(absl::StrCat("not ready: ", absl::StrJoin(down, "; "))));
+    FinishReadiness(all);
   };
-  if (stubs_.empty()) return finish();
+  if (stubs_.empty()) return FinishReadiness({});
+  const std::string probe_id = petition::NewRequestId();
   for (const auto& [name, stub] : stubs_) {
     auto check = std::make_shared<Check>();
     // HealthCheckRequest{service: ""} is the empty message.
     check->request = ToByteBuffer("");
     check->context.set_deadline(absl::ToChronoTime(
         absl::Now() + std::min(options_.readiness_timeout, options_.upstream_timeout)));
-    petition::PropagateToClient(check->context, exchange->request_id);
+    petition::PropagateToClient(check->context, probe_id);
     if (!Track(&check->context)) {
-      bool last;
-      {
-        absl::MutexLock lock(&tally->mu);
-        tally->down.push_back(absl::StrCat(name, " (gateway shutting down)"));
-        last = --tally->remaining == 0;
-      }
-      if (last) finish();
+      record(name, false);
       continue;
     }
     stub->UnaryCall(
         &check->context, kHealthCheckMethod, grpc::StubOptions(), &check->request, &check->response,
-        [this, check, tally, finish, name = name](grpc::Status status) {
-          bool last;
-          {
-            absl::MutexLock lock(&tally->mu);
-            if (!status.ok()) {
-              std::string code(
-                  CanonicalCodeName(static_cast<absl::StatusCode>(status.error_code())));
-              tally->down.push_back(absl::StrCat(name, " (", code, ")"));
-            } else if (ByteBufferToString(check->response) != "\x08\x01") {
-              tally->down.push_back(absl::StrCat(name, " (NOT_SERVING)"));
-            }
-            last = --tally->remaining == 0;
+        [this, check, record, name = name](grpc::Status status) {
+          bool serving = status.ok() && ByteBufferToString(check->response) == "\x08\x01";
+          if (!serving) {
+            log::Warn(
+                "upstream not ready",
+                {{"service", name},
+                 {"code", status.ok() ? std::string("NOT_SERVING")
+                                      : std::string(CanonicalCodeName(
+                                            static_cast<absl::StatusCode>(status.error_code())))}});
           }
-          if (last) finish();
+          record(name, serving);
           Untrack(&check->context);
         });
   }
 }
 
+void Gateway::FinishReadiness(const std::map<std::string, bool>& serving) {
+  // Short names ("intake") in a fixed order.
+  std::map<std::string, std::string> dependencies;
+  bool ready = true;
+  for (const auto& [service, up] : serving) {
+    const bool optional = options_.optional_services.count(service) > 0;
+    std::string name = service.substr(service.rfind('.') + 1);
+    dependencies[absl::AsciiStrToLower(name)] = up ? "up" : optional ? "degraded" : "down";
+    if (!up && !optional) ready = false;
+  }
+  HttpResponse response;
+  response.status = ready ? 200 : 503;
+  response.body =
+      absl::StrCat(R"({"status":")", ready ? "ready" : "not_ready", R"(","dependencies":{)");
+  bool first = true;
+  for (const auto& [name, state] : dependencies) {
+    absl::StrAppend(&response.body, first ? "" : ",", "\"", name, "\":\"", state, "\"");
+    first = false;
+  }
+  response.body += "}}";
+
+  std::vector<std::shared_ptr<Exchange>> waiters;
+  {
+    absl::MutexLock lock(&readiness_mu_);
+    readiness_ = response;
+    checked_at_ = absl::Now();
+    probing_ = false;
+    waiters.swap(readiness_waiters_);
+  }
+  for (const std::shared_ptr<Exchange>& waiter : waiters) Finish(*waiter, response);
+}
+
 void Gateway::FinishError(Exchange& exchange, const absl::Status& status) {
   HttpResponse response;
   response.status = petition::HttpStatusForCode(status.code());
-  response.body = petition::ErrorJson(status);
+  response.body = petition::ErrorJson(petition::ForClient(status, exchange.request_id));
   Finish(exchange, std::move(response));
 }
 
@@ -352,20 +440,12 @@ void Gateway::Finish(Exchange& exchange, HttpResponse response) {
   response.headers.emplace_back("X-Request-Id", exchange.request_id);
   const absl::Duration elapsed = absl::Now() - exchange.start;
   const std::string code = absl::StrCat(response.status);
-  if (requests_total_ != nullptr) {
-    requests_total_->Add({{"method", exchange.method}, {"route", exchange.route}, {"code", code}})
-        .Increment();
-    request_seconds_
-        ->Add({{"method", exchange.method}, {"route", exchange.route}},
-              prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-                                                      2.5, 5, 10})
-        .Observe(absl::ToDoubleSeconds(elapsed));
-  }
+  if (exchange.metrics != nullptr) exchange.metrics->Record(response.status, elapsed);
   std::string previous = log::CurrentRequestId();
   log::SetCurrentRequestId(exchange.request_id);
   log::Info("http request", {{"method", exchange.method},
                              {"path", exchange.path},
-                             {"route", exchange.route},
+                             {"route", std::string(exchange.route)},
                              {"status", code},
                              {"ms", absl::StrCat(absl::ToDoubleMilliseconds(elapsed))}});
   log::SetCurrentRequestId(std::move(previous));

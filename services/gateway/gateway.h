@@ -10,10 +10,12 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -36,10 +38,16 @@ namespace petition::gateway {
 struct GatewayOptions {
   // Service full name ("petition.intake.v1.Intake") -> channel. Every method
   // of these services with a (petition.v1.http) option becomes a route; the
-  // services are also what /readyz checks.
+  // services are also what /readyz checks (their gRPC health).
   std::map<std::string, std::shared_ptr<grpc::ChannelInterface>> channels;
+  // Services the gateway serves without, in part: when one is not serving,
+  // /readyz stays 200 and reports it "degraded". Every other service is
+  // required: when one is not serving, /readyz is 503.
+  std::set<std::string> optional_services;
   absl::Duration upstream_timeout = absl::Seconds(10);
-  absl::Duration readiness_timeout = absl::Seconds(2);
+  // Bound of each health probe, and how long its answer is reused.
+  absl::Duration readiness_timeout = absl::Seconds(1);
+  absl::Duration readiness_cache = absl::Seconds(1);
 };
 
 class Gateway : public HttpHandler {
@@ -61,6 +69,23 @@ class Gateway : public HttpHandler {
 
  private:
   enum class Kind { kUpstream, kHealthz, kReadyz, kOpenApi, kDocs };
+  // The metric handles of one (method, route) pair, made at start-up; the
+  // counter per status code is made on its first use and then reused.
+  class RouteMetrics {
+   public:
+    RouteMetrics(prometheus::Family<prometheus::Counter>* requests,
+                 prometheus::Family<prometheus::Histogram>* seconds, std::string method,
+                 std::string route);
+    void Record(int status, absl::Duration elapsed);
+
+   private:
+    prometheus::Family<prometheus::Counter>* requests_;
+    std::string method_;
+    std::string route_;
+    prometheus::Histogram* seconds_;
+    absl::Mutex mu_;
+    absl::flat_hash_map<int, prometheus::Counter*> by_status_ ABSL_GUARDED_BY(mu_);
+  };
   struct Endpoint {
     Kind kind = Kind::kUpstream;
     const google::protobuf::MethodDescriptor* method = nullptr;  // kUpstream
@@ -68,15 +93,22 @@ class Gateway : public HttpHandler {
     std::string grpc_method;  // "/petition.intake.v1.Intake/GetCase"
     std::unique_ptr<Transcoder> transcoder;
     grpc::GenericStub* stub = nullptr;
+    std::unique_ptr<RouteMetrics> metrics;  // null without a registry
   };
   struct Exchange;  // one HTTP request on its way through
 
   Gateway(GatewayOptions options, std::unique_ptr<Auth> auth);
 
   absl::Status AddRoutes();
+  void AddMetrics(prometheus::Registry& registry);
+  // The handles for a request no route matched: by method, with methods
+  // outside the standard few counted as OTHER (the label stays bounded).
+  RouteMetrics* UnmatchedMetrics(absl::string_view method) const;
   void CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& endpoint,
                     const RouteTable::MatchResult& match, const HttpRequest& request);
   void CheckReadiness(std::shared_ptr<Exchange> exchange);
+  void ProbeReadiness();
+  void FinishReadiness(const std::map<std::string, bool>& serving);
   void Finish(Exchange& exchange, HttpResponse response);
   void FinishError(Exchange& exchange, const absl::Status& status);
 
@@ -92,8 +124,15 @@ class Gateway : public HttpHandler {
   std::string openapi_json_;
   std::string docs_html_;
 
-  prometheus::Family<prometheus::Counter>* requests_total_ = nullptr;
-  prometheus::Family<prometheus::Histogram>* request_seconds_ = nullptr;
+  std::map<std::string, std::unique_ptr<RouteMetrics>, std::less<>> unmatched_metrics_;
+
+  // /readyz: one probe at a time; requests meanwhile wait for its answer,
+  // which is then reused for readiness_cache.
+  absl::Mutex readiness_mu_;
+  bool probing_ ABSL_GUARDED_BY(readiness_mu_) = false;
+  absl::Time checked_at_ ABSL_GUARDED_BY(readiness_mu_) = absl::InfinitePast();
+  HttpResponse readiness_ ABSL_GUARDED_BY(readiness_mu_);
+  std::vector<std::shared_ptr<Exchange>> readiness_waiters_ ABSL_GUARDED_BY(readiness_mu_);
 
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;

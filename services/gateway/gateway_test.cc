@@ -5,10 +5,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <map>
+#include <set>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -28,6 +32,7 @@ namespace petition::gateway {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService {
  public:
@@ -64,6 +69,31 @@ class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService 
     return reactor;
   }
 
+  // Held until Release(): a request in flight for as long as a test wants.
+  grpc::ServerUnaryReactor* GetCalendarDay(grpc::CallbackServerContext* context,
+                                           const scheduling::v1::GetCalendarDayRequest*,
+                                           scheduling::v1::CalendarDay*) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    absl::MutexLock lock(&mu_);
+    held_.push_back(reactor);
+    return reactor;
+  }
+
+  bool AwaitHeld(std::size_t n, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return held_.size() >= n; };
+    return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+  }
+
+  void Release() {
+    std::vector<grpc::ServerUnaryReactor*> held;
+    {
+      absl::MutexLock lock(&mu_);
+      held.swap(held_);
+    }
+    for (grpc::ServerUnaryReactor* reactor : held) reactor->Finish(grpc::Status::OK);
+  }
+
   std::map<std::string, std::string> metadata() {
     absl::MutexLock lock(&mu_);
     return metadata_;
@@ -72,6 +102,7 @@ class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService 
  private:
   absl::Mutex mu_;
   std::map<std::string, std::string> metadata_ ABSL_GUARDED_BY(mu_);
+  std::vector<grpc::ServerUnaryReactor*> held_ ABSL_GUARDED_BY(mu_);
 };
 
 struct Reply {
@@ -116,6 +147,27 @@ class Client {
   bool Closed() {
     char c;
     return recv(fd_, &c, 1, 0) <= 0;
+  }
+
+  // The next answer on the connection.
+  Reply Read() { return Receive(); }
+
+  // Sends raw bytes without waiting for an answer.
+  void SendRaw(const std::string& bytes) {
+    (void)send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  }
+
+  // True when the server closes the connection (end of stream) within
+  // `timeout`; false if it is still open then.
+  bool ClosedWithin(absl::Duration timeout) {
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(absl::ToInt64Seconds(timeout));
+    tv.tv_usec =
+        static_cast<suseconds_t>(absl::ToInt64Microseconds(timeout - absl::Seconds(tv.tv_sec)));
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    char c;
+    ssize_t n = recv(fd_, &c, 1, 0);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
   }
 
  private:
@@ -174,6 +226,7 @@ class GatewayTest : public ::testing::Test {
         grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
     options.channels["petition.supervision.v1.Supervision"] =
         grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+    options.optional_services.insert("petition.supervision.v1.Supervision");
     options.upstream_timeout = absl::Seconds(10);
     absl::StatusOr<std::unique_ptr<Auth>> auth = Auth::Create("secret", "k1=county:county");
     ASSERT_TRUE(auth.ok());
@@ -193,6 +246,7 @@ class GatewayTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    scheduling_.Release();
     if (server_ != nullptr) server_->Stop();
     if (gateway_ != nullptr) gateway_->Shutdown();
     server_.reset();
@@ -277,6 +331,61 @@ TEST_F(GatewayTest, ServiceDownIs503) {
   Reply reply = Get("/v1/cases/case_1", {Token({"clerk"})});
   EXPECT_EQ(reply.status, 503);
   EXPECT_THAT(reply.body, HasSubstr(R"("code":"UNAVAILABLE")"));
+  // gRPC's message names the backend's address; the client sees none of it,
+  // only the request id to quote.
+  EXPECT_THAT(reply.body, Not(HasSubstr("127.0.0.1")));
+  EXPECT_THAT(reply.body, Not(HasSubstr(":1")));
+  EXPECT_THAT(reply.body, HasSubstr("request id " + reply.headers["x-request-id"]));
+}
+
+TEST_F(GatewayTest, MetricSeriesExistPerRouteFromTheStartAndMethodsStayBounded) {
+  // Made at start-up: every route has its latency series before any request.
+  std::set<std::string> routes;
+  for (const auto& family : registry_->Collect()) {
+    if (family.name != "http_request_duration_seconds") continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == "route") routes.insert(label.value);
+      }
+    }
+  }
+  for (const auto& route : gateway_->routes().routes()) {
+    EXPECT_EQ(routes.count(route->path_template), 1u) << route->path_template;
+  }
+  // A made-up method is counted as OTHER, not as a new label value.
+  Client client(server_->port());
+  EXPECT_EQ(client.Send("FROBNICATE", "/v1/nothing").status, 404);
+  bool other = false;
+  for (const auto& family : registry_->Collect()) {
+    if (family.name != "http_requests_total") continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        EXPECT_NE(label.value, "FROBNICATE");
+        other = other || (label.name == "method" && label.value == "OTHER");
+      }
+    }
+  }
+  EXPECT_TRUE(other);
+}
+
+TEST_F(GatewayTest, RoutingErrorsDoNotEchoThePath) {
+  Reply reply = Get("/v1/13800138000");
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_THAT(reply.body, Not(HasSubstr("13800138000")));
+  Client client(server_->port());
+  reply = client.Send("DELETE", "/v1/calendars/13800138000");
+  EXPECT_EQ(reply.status, 405);
+  EXPECT_THAT(reply.body, Not(HasSubstr("13800138000")));
+}
+
+TEST_F(GatewayTest, ABodyThatDoesNotParseIsNotQuotedBack) {
+  Client client(server_->port());
+  Reply reply =
+      client.Send("PUT", "/v1/calendars/2026",
+                  R"({"holidays":[{"date":"2026-01-01","name":13800138000}]})", {Token({"admin"})});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body, HasSubstr(R"("field":"holidays[0].name")"));
+  EXPECT_THAT(reply.body, Not(HasSubstr("13800138000")));
 }
 
 TEST_F(GatewayTest, RoutingErrors) {
@@ -335,9 +444,125 @@ TEST_F(GatewayTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 TEST_F(GatewayTest, ReadyzNamesTheServicesThatAreDown) {
   Reply reply = Get("/readyz");
   EXPECT_EQ(reply.status, 503);
-  EXPECT_THAT(reply.body, HasSubstr("petition.intake.v1.Intake"));
-  EXPECT_THAT(reply.body, HasSubstr("petition.supervision.v1.Supervision"));
-  EXPECT_THAT(reply.body, ::testing::Not(HasSubstr("petition.scheduling.v1.Scheduling")));
+  EXPECT_EQ(reply.body,
+            R"({"status":"not_ready","dependencies":{"intake":"down","scheduling":"up",)"
+            R"("supervision":"degraded"}})");
+  // Answered again from the cache, the same.
+  EXPECT_EQ(Get("/readyz").body, reply.body);
+}
+
+TEST_F(GatewayTest, FoldedHeaderLinesAre400) {
+  Client client(server_->port());
+  Reply reply = client.Send("GET", "/healthz", "", {"X-Note: first\r\n  folded"});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body, HasSubstr("obs-fold"));
+}
+
+TEST_F(GatewayTest, TwoAuthorizationHeadersAre400) {
+  Client client(server_->port());
+  Reply reply = client.Send("GET", "/v1/calendar:addWorkingDays?from=2026-02-01&days=1", "",
+                            {Token({"leader"}), Token({"admin"})});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body, HasSubstr("more than one Authorization header"));
+}
+
+TEST_F(GatewayTest, AnEncodedBodyIs415) {
+  Client client(server_->port());
+  Reply reply = client.Send("PUT", "/v1/calendars/2026", R"({"holidays":[]})",
+                            {Token({"admin"}), "Content-Encoding: gzip"});
+  EXPECT_EQ(reply.status, 415);
+  EXPECT_THAT(reply.body, HasSubstr("Content-Encoding"));
+  Client identity(server_->port());
+  reply = identity.Send("GET", "/healthz", "", {"Content-Encoding: identity"});
+  EXPECT_EQ(reply.status, 200);
+}
+
+class HttpServerLimitsTest : public GatewayTest {
+ protected:
+  void StartSecond(HttpServerOptions options) {
+    absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(options, gateway_.get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    second_ = *std::move(server);
+  }
+  void TearDown() override {
+    if (second_ != nullptr) second_->Stop();
+    second_.reset();
+    GatewayTest::TearDown();
+  }
+  std::unique_ptr<HttpServer> second_;
+};
+
+TEST_F(HttpServerLimitsTest, AHeaderThatDoesNotArriveInTimeClosesTheConnection) {
+  HttpServerOptions options;
+  options.header_timeout = absl::Milliseconds(200);
+  StartSecond(options);
+  Client slow(second_->port());
+  slow.SendRaw("GET /healthz HTTP/1.1\r\nHost: t\r\n");  // and never the blank line
+  EXPECT_TRUE(slow.ClosedWithin(absl::Seconds(10)));
+}
+
+TEST_F(HttpServerLimitsTest, OverTheCapAWaitingConnectionMakesRoom) {
+  HttpServerOptions options;
+  options.max_connections = 2;
+  options.header_timeout = absl::Seconds(60);  // only the cap closes connections here
+  StartSecond(options);
+  EXPECT_EQ(second_->max_connections(), 2);
+  Client first(second_->port());
+  ASSERT_EQ(first.Send("GET", "/healthz").status, 200);  // now idle, waiting for the next
+  Client second(second_->port());
+  ASSERT_EQ(second.Send("GET", "/healthz").status, 200);
+  // A third is served once one of the two is idle (the server may still be
+  // finishing a response a moment after the client has it: then the third
+  // is answered 503 and closed, and tries again).
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  int status = 0;
+  while (status != 200 && absl::Now() < deadline) {
+    Client third(second_->port());
+    status = third.Send("GET", "/healthz").status;
+    ASSERT_TRUE(status == 200 || status == 503) << status;
+  }
+  ASSERT_EQ(status, 200);
+  // One of the idle two (the one waiting longest) was closed to make room;
+  // the other still serves.
+  Client* closed = nullptr;
+  while (closed == nullptr && absl::Now() < deadline) {
+    if (first.ClosedWithin(absl::Milliseconds(50)))
+      closed = &first;
+    else if (second.ClosedWithin(absl::Milliseconds(50)))
+      closed = &second;
+  }
+  ASSERT_NE(closed, nullptr) << "no connection was closed to make room";
+  Client& open = closed == &first ? second : first;
+  EXPECT_EQ(open.Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(HttpServerLimitsTest, OverTheCapWithEveryConnectionBusyANewOneGets503) {
+  HttpServerOptions options;
+  options.max_connections = 1;
+  StartSecond(options);
+  Client busy(second_->port());
+  busy.SendRaw(absl::StrCat("GET /v1/calendar/days/2026-01-01 HTTP/1.1\r\nHost: t\r\n",
+                            Token({"admin"}), "\r\n\r\n"));
+  ASSERT_TRUE(scheduling_.AwaitHeld(1, absl::Seconds(10)));  // in flight upstream
+  Client refused(second_->port());
+  Reply reply = refused.Send("GET", "/healthz");
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_EQ(reply.headers["retry-after"], "1");
+  EXPECT_THAT(reply.body, HasSubstr("too many connections"));
+  EXPECT_TRUE(refused.Closed());
+  scheduling_.Release();
+  EXPECT_EQ(busy.Read().status, 200);  // the busy one was left alone
+}
+
+TEST(HttpServerDefaultsTest, TheDefaultCapLeavesDescriptorsForTheRest) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  const int cap = DefaultMaxConnections();
+  EXPECT_GE(cap, 1);
+  EXPECT_LE(cap, 16384);
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur > 128) {
+    EXPECT_LE(static_cast<rlim_t>(cap) + 64, limit.rlim_cur);
+  }
 }
 
 TEST_F(GatewayTest, OpenApiAndDocsComeFromTheAnnotations) {

@@ -37,15 +37,26 @@ const google::protobuf::Value* Find(const google::protobuf::Struct& object, cons
   return it == object.fields().end() ? nullptr : &it->second;
 }
 
+// NumericDate claims are whole seconds from 1970 to the end of year 9999.
+// The JSON number arrives as a double; below 2^53 every integer is exact, so
+// the range and integrality are checked on the double before any conversion.
+constexpr double kMaxNumericDate = 253402300799.0;  // 9999-12-31T23:59:59Z
+
 // A NumericDate claim; absent is InfinitePast.
 absl::StatusOr<absl::Time> TimeClaim(const google::protobuf::Struct& claims, const char* key) {
   const google::protobuf::Value* value = Find(claims, key);
   if (value == nullptr) return absl::InfinitePast();
-  if (value->kind_case() != google::protobuf::Value::kNumberValue ||
-      !std::isfinite(value->number_value())) {
+  if (value->kind_case() != google::protobuf::Value::kNumberValue) {
     return Unauthenticated(absl::StrCat("claim ", key, " is not a number"));
   }
-  return absl::FromUnixSeconds(static_cast<int64_t>(value->number_value()));
+  const double seconds = value->number_value();
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxNumericDate) {
+    return Unauthenticated(absl::StrCat("claim ", key, " is out of range"));
+  }
+  if (std::trunc(seconds) != seconds) {
+    return Unauthenticated(absl::StrCat("claim ", key, " is not a whole number of seconds"));
+  }
+  return absl::FromUnixSeconds(static_cast<int64_t>(seconds));
 }
 
 absl::StatusOr<std::string> StringClaim(const google::protobuf::Struct& claims, const char* key) {

@@ -94,6 +94,29 @@ TEST(JwtTest, ExpIsRequired) {
             absl::StatusCode::kUnauthenticated);
 }
 
+TEST(JwtTest, TimesAreWholeSecondsInRange) {
+  // 1e300 once went through an undefined double-to-integer conversion.
+  for (const char* exp :
+       {"1e300", "-1e300", "1e19", "9.3e18", "253402300800", "-1", "1767229200.5", "1e-7"}) {
+    absl::StatusOr<Jwt::Claims> verified = Jwt("secret").Verify(
+        Forge(R"({"alg":"HS256"})", absl::StrCat(R"({"sub":"u","exp":)", exp, "}"), "secret"),
+        kNow);
+    EXPECT_EQ(verified.status().code(), absl::StatusCode::kUnauthenticated) << exp;
+  }
+  for (const char* nbf : {"1e300", "0.5", "-5"}) {
+    EXPECT_EQ(VerifyCode(Forge(R"({"alg":"HS256"})",
+                               absl::StrCat(R"({"sub":"u","exp":1767229200,"nbf":)", nbf, "}"),
+                               "secret")),
+              absl::StatusCode::kUnauthenticated)
+        << nbf;
+  }
+  // The end of year 9999 is the latest accepted.
+  absl::StatusOr<Jwt::Claims> far = Jwt("secret").Verify(
+      Forge(R"({"alg":"HS256"})", R"({"sub":"u","exp":253402300799})", "secret"), kNow);
+  ASSERT_TRUE(far.ok()) << far.status();
+  EXPECT_EQ(far->expires_at, absl::FromUnixSeconds(253402300799));
+}
+
 TEST(JwtTest, SubjectIsRequiredAndClaimsAreTyped) {
   EXPECT_EQ(VerifyCode(Forge(R"({"alg":"HS256"})", R"({"exp":1767229200})", "secret")),
             absl::StatusCode::kUnauthenticated);

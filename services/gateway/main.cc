@@ -30,12 +30,19 @@ ABSL_FLAG(std::string, host, "127.0.0.1", "Address to listen on (HTTP and metric
 ABSL_FLAG(int, http_port, 8080, "HTTP port (0: a free port, see --port_file)");
 ABSL_FLAG(int, http_threads, 2, "Threads running the HTTP event loop");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "Largest request body; larger is 413");
-ABSL_FLAG(int, read_timeout_ms, 15000, "Time allowed to read one request (and idle keep-alive)");
+ABSL_FLAG(int, read_timeout_ms, 15000,
+          "Time allowed to read a request's body once its header is in, and to write a response");
+ABSL_FLAG(int, header_timeout_ms, 5000,
+          "Time allowed for a request's header to arrive (also the idle time of keep-alive)");
+ABSL_FLAG(int, max_connections, 0,
+          "Open HTTP connections at most (0: the file descriptor limit less a reserve)");
 ABSL_FLAG(int, metrics_port, 9104, "Prometheus /metrics port (0: a free port)");
 ABSL_FLAG(std::string, intake_addr, "127.0.0.1:50051", "intake gRPC address");
 ABSL_FLAG(std::string, scheduling_addr, "127.0.0.1:50052", "scheduling gRPC address");
 ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision gRPC address");
 ABSL_FLAG(int, upstream_timeout_ms, 10000, "Deadline of each upstream gRPC call");
+ABSL_FLAG(int, readiness_timeout_ms, 1000, "/readyz: deadline of each service's health probe");
+ABSL_FLAG(int, readiness_cache_ms, 1000, "/readyz: how long a probe's answer is reused");
 ABSL_FLAG(std::string, jwt_secret, "", "HS256 secret of bearer tokens (required)");
 ABSL_FLAG(std::string, api_keys, "",
           "Machine credentials: key=subject:role1+role2[:unitId], comma-separated");
@@ -127,7 +134,12 @@ int main(int argc, char** argv) {
       petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), *signer);
   options.channels[petition::supervision::v1::Supervision::service_full_name()] =
       petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), *signer);
+  // Registration and reads go on without supervision (events wait in
+  // intake's outbox): its absence degrades the gateway, it does not stop it.
+  options.optional_services.insert(petition::supervision::v1::Supervision::service_full_name());
   options.upstream_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_upstream_timeout_ms));
+  options.readiness_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_readiness_timeout_ms));
+  options.readiness_cache = absl::Milliseconds(absl::GetFlag(FLAGS_readiness_cache_ms));
   absl::StatusOr<std::unique_ptr<petition::gateway::Gateway>> gateway =
       petition::gateway::Gateway::Create(std::move(options), *std::move(auth),
                                          &(*metrics)->registry());
@@ -139,6 +151,8 @@ int main(int argc, char** argv) {
   server_options.threads = absl::GetFlag(FLAGS_http_threads);
   server_options.max_body_bytes = static_cast<std::size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   server_options.read_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_read_timeout_ms));
+  server_options.header_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_header_timeout_ms));
+  server_options.max_connections = absl::GetFlag(FLAGS_max_connections);
   absl::StatusOr<std::unique_ptr<petition::gateway::HttpServer>> server =
       petition::gateway::HttpServer::Start(server_options, gateway->get());
   if (!server.ok()) return Fail("cannot start the HTTP server", server.status());
@@ -151,6 +165,7 @@ int main(int argc, char** argv) {
   petition::log::Info("gateway listening",
                       {{"http_port", absl::StrCat((*server)->port())},
                        {"metrics_port", absl::StrCat((*metrics)->port())},
+                       {"max_connections", absl::StrCat((*server)->max_connections())},
                        {"routes", absl::StrCat((*gateway)->routes().routes().size())}});
 
   int signal = petition::WaitForShutdownSignal();

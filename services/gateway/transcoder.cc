@@ -10,10 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/status.h"
 #include "common/utf8.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/gateway/fast_json.h"
+#include "services/gateway/json_check.h"
 
 namespace petition::gateway {
 namespace {
@@ -30,13 +32,6 @@ std::string ToStdString(const google::protobuf::util::Status& status) {
 absl::Status Violation(absl::string_view field, absl::string_view reason) {
   return petition::InvalidField(std::string(field), std::string(reason));
 }
-
-// A dotted field path resolved against a descriptor.
-struct FieldPath {
-  std::vector<const FieldDescriptor*> fields;
-  std::string proto_path;  // "a.b_c"
-  std::string json_path;   // "a.bC"
-};
 
 absl::StatusOr<FieldPath> ResolvePath(const Descriptor* descriptor, absl::string_view dotted) {
   FieldPath path;
@@ -91,7 +86,7 @@ absl::Status SetFromText(Message* message, const FieldDescriptor* field, absl::s
   const Reflection* reflection = message->GetReflection();
   const bool repeated = field->is_repeated();
   auto bad = [&](absl::string_view what) {
-    return Violation(json_path, absl::StrCat("invalid ", what, " value \"", text, "\""));
+    return Violation(json_path, absl::StrCat("must be ", what));
   };
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
@@ -103,6 +98,9 @@ absl::Status SetFromText(Message* message, const FieldDescriptor* field, absl::s
       } else if (!petition::IsValidUtf8(std::string_view(text.data(), text.size()))) {
         // A string field holds text: percent-decoded bytes must be UTF-8.
         return Violation(json_path, "must be UTF-8 text");
+      } else if (text.find('\0') != absl::string_view::npos) {
+        // Storage would cut the text at the NUL.
+        return Violation(json_path, "must not contain the NUL character");
       }
       repeated ? reflection->AddString(message, field, std::move(value))
                : reflection->SetString(message, field, std::move(value));
@@ -110,42 +108,42 @@ absl::Status SetFromText(Message* message, const FieldDescriptor* field, absl::s
     }
     case FieldDescriptor::CPPTYPE_INT32: {
       int32_t value;
-      if (!absl::SimpleAtoi(text, &value)) return bad("int32");
+      if (!absl::SimpleAtoi(text, &value)) return bad("an int32");
       repeated ? reflection->AddInt32(message, field, value)
                : reflection->SetInt32(message, field, value);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_INT64: {
       int64_t value;
-      if (!absl::SimpleAtoi(text, &value)) return bad("int64");
+      if (!absl::SimpleAtoi(text, &value)) return bad("an int64");
       repeated ? reflection->AddInt64(message, field, value)
                : reflection->SetInt64(message, field, value);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_UINT32: {
       uint32_t value;
-      if (text.empty() || text[0] == '-' || !absl::SimpleAtoi(text, &value)) return bad("uint32");
+      if (text.empty() || text[0] == '-' || !absl::SimpleAtoi(text, &value)) return bad("a uint32");
       repeated ? reflection->AddUInt32(message, field, value)
                : reflection->SetUInt32(message, field, value);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_UINT64: {
       uint64_t value;
-      if (text.empty() || text[0] == '-' || !absl::SimpleAtoi(text, &value)) return bad("uint64");
+      if (text.empty() || text[0] == '-' || !absl::SimpleAtoi(text, &value)) return bad("a uint64");
       repeated ? reflection->AddUInt64(message, field, value)
                : reflection->SetUInt64(message, field, value);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_DOUBLE: {
       double value;
-      if (!absl::SimpleAtod(text, &value)) return bad("number");
+      if (!absl::SimpleAtod(text, &value)) return bad("a number");
       repeated ? reflection->AddDouble(message, field, value)
                : reflection->SetDouble(message, field, value);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_FLOAT: {
       float value;
-      if (!absl::SimpleAtof(text, &value)) return bad("number");
+      if (!absl::SimpleAtof(text, &value)) return bad("a number");
       repeated ? reflection->AddFloat(message, field, value)
                : reflection->SetFloat(message, field, value);
       return absl::OkStatus();
@@ -157,26 +155,18 @@ absl::Status SetFromText(Message* message, const FieldDescriptor* field, absl::s
       } else if (text == "false" || text == "0") {
         value = false;
       } else {
-        return bad("boolean");
+        return bad("true or false");
       }
       repeated ? reflection->AddBool(message, field, value)
                : reflection->SetBool(message, field, value);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_ENUM: {
+      // By name only, and not the zero (UNSPECIFIED) value, which means absent.
       const google::protobuf::EnumValueDescriptor* value =
           field->enum_type()->FindValueByName(std::string(text));
-      int number;
-      if (value == nullptr && absl::SimpleAtoi(text, &number)) {
-        value = field->enum_type()->FindValueByNumber(number);
-      }
-      if (value == nullptr) {
-        std::vector<std::string> names;
-        for (int i = 0; i < field->enum_type()->value_count(); ++i) {
-          names.push_back(field->enum_type()->value(i)->name());
-        }
-        return Violation(json_path, absl::StrCat("invalid value \"", text, "\"; one of ",
-                                                 absl::StrJoin(names, ", ")));
+      if (value == nullptr || value->number() == 0) {
+        return Violation(json_path, absl::StrCat("must be one of ", EnumNames(field->enum_type())));
       }
       repeated ? reflection->AddEnum(message, field, value)
                : reflection->SetEnum(message, field, value);
@@ -186,8 +176,8 @@ absl::Status SetFromText(Message* message, const FieldDescriptor* field, absl::s
       std::unique_ptr<Message> value(
           reflection->GetMessageFactory()->GetPrototype(field->message_type())->New());
       if (absl::Status status = ParseMessageText(text, value.get()); !status.ok()) {
-        return Violation(json_path, absl::StrCat("invalid ", field->message_type()->full_name(),
-                                                 " value \"", text, "\""));
+        return Violation(json_path,
+                         absl::StrCat("must be a valid ", field->message_type()->full_name()));
       }
       if (repeated) {
         reflection->AddMessage(message, field)->CopyFrom(*value);
@@ -197,7 +187,7 @@ absl::Status SetFromText(Message* message, const FieldDescriptor* field, absl::s
       return absl::OkStatus();
     }
   }
-  return bad("field");
+  return bad("a settable field");
 }
 
 // Walks `path` down from `root`, creating the messages on the way, and sets
@@ -248,13 +238,50 @@ absl::StatusOr<Transcoder> Transcoder::Create(const Descriptor* input, absl::str
           absl::StrCat("path variable \"", variable, "\" is a repeated field"));
     }
     transcoder.path_variables_.push_back(path->proto_path);
+    transcoder.bound_paths_.emplace_back(variable, *path);
   }
   return transcoder;
 }
 
+namespace {
+
+// The field path at the start of a protobuf JSON parse error ("(a_b[0].c): ..."),
+// in JSON names ("aB[0].c"), when it is only a path; "" otherwise. The rest
+// of the message may quote the request, so it is never shown.
+std::string PathOfParseError(absl::string_view message, const Descriptor* type) {
+  if (!absl::ConsumePrefix(&message, "(")) return "";
+  std::size_t end = message.find("):");
+  if (end == absl::string_view::npos || end == 0 || end > 256) return "";
+  absl::string_view path = message.substr(0, end);
+  for (char c : path) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '[' &&
+        c != ']') {
+      return "";
+    }
+  }
+  std::vector<std::string> parts;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    absl::string_view name = part.substr(0, part.find('['));
+    absl::string_view index = part.substr(name.size());
+    const FieldDescriptor* field = type != nullptr ? FindFieldByAnyName(type, name) : nullptr;
+    parts.push_back(absl::StrCat(field != nullptr ? field->json_name() : std::string(name), index));
+    type = field != nullptr && field->type() == FieldDescriptor::TYPE_MESSAGE
+               ? field->message_type()
+               : nullptr;
+  }
+  return absl::StrJoin(parts, ".");
+}
+
+}  // namespace
+
 absl::Status Transcoder::MergeBody(absl::string_view body, Message* request) const {
   if (absl::StripAsciiWhitespace(body).empty()) return absl::OkStatus();
   if (body_.empty()) return absl::InvalidArgumentError("this method takes no request body");
+  if (absl::Status status = body_field_ == nullptr ? CheckJsonMessage(body, input_)
+                                                   : CheckJsonField(body, body_field_);
+      !status.ok()) {
+    return status;
+  }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   google::protobuf::util::Status status;
@@ -268,7 +295,10 @@ absl::Status Transcoder::MergeBody(absl::string_view body, Message* request) con
     if (status.ok()) request->MergeFrom(*wrapper);
   }
   if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid JSON body: ", ToStdString(status)));
+    const std::string what = absl::StrCat("body is not valid JSON for ", input_->full_name());
+    const std::string path = PathOfParseError(ToStdString(status), input_);
+    if (path.empty()) return absl::InvalidArgumentError(what);
+    return Violation(path, what);
   }
   return absl::OkStatus();
 }
@@ -283,8 +313,13 @@ absl::Status Transcoder::MergeQuery(absl::string_view query, Message* request) c
     if (key.empty()) continue;
     absl::StatusOr<FieldPath> path = ResolvePath(input_, key);
     if (!path.ok()) {
-      return Violation(key, absl::IsNotFound(path.status()) ? "unknown query parameter"
-                                                            : std::string(path.status().message()));
+      // The key is named back only when it looks like a field path.
+      bool shaped = true;
+      for (absl::string_view part : absl::StrSplit(key, '.'))
+        shaped = shaped && IsFieldNameShaped(part);
+      return Violation(shaped ? absl::string_view(key) : absl::string_view("query"),
+                       absl::IsNotFound(path.status()) ? "unknown query parameter"
+                                                       : "not a settable query parameter");
     }
     if (body_ == "*") {
       return Violation(key, "the request body holds every field; no query parameters");
@@ -311,8 +346,14 @@ absl::Status Transcoder::ToRequest(absl::string_view body, absl::string_view que
   if (absl::Status status = MergeBody(body, request); !status.ok()) return status;
   if (absl::Status status = MergeQuery(query, request); !status.ok()) return status;
   for (const RouteTable::Binding& binding : bindings) {
-    absl::StatusOr<FieldPath> path = ResolvePath(input_, binding.field_path);
-    if (!path.ok()) return path.status();  // Create() checked it: not reached
+    // Resolved at Create(): a handful of entries, compared by name.
+    const FieldPath* path = nullptr;
+    for (const auto& [variable, resolved] : bound_paths_) {
+      if (variable == binding.field_path) path = &resolved;
+    }
+    if (path == nullptr) {
+      return absl::InternalError("a path variable the transcoder was not made for");
+    }
     if (absl::Status status = SetPath(request, *path, binding.value); !status.ok()) {
       return status;
     }

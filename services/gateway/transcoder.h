@@ -6,6 +6,7 @@
 #define PETITION_SERVICES_GATEWAY_TRANSCODER_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -16,6 +17,13 @@
 #include "services/gateway/route_table.h"
 
 namespace petition::gateway {
+
+// A dotted field path ("a.b_c") resolved against a message type.
+struct FieldPath {
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  std::string proto_path;  // "a.b_c"
+  std::string json_path;   // "a.bC"
+};
 
 class Transcoder {
  public:
@@ -56,6 +64,8 @@ class Transcoder {
   const google::protobuf::FieldDescriptor* body_field_ = nullptr;
   // Proto-name paths bound by the path template.
   std::vector<std::string> path_variables_;
+  // The same resolved once, by the names the route table binds them under.
+  std::vector<std::pair<std::string, FieldPath>> bound_paths_;
 };
 
 // Finds a field by proto name or JSON (lowerCamelCase) name.

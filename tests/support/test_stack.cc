@@ -71,6 +71,9 @@ absl::Status TestStack::StartService(const std::string& service) {
     args.push_back("--supervision_addr=" + addr("supervision"));
     args.push_back("--jwt_secret=" + jwt_secret_);
     args.push_back("--api_keys=county-test-key=county_platform:county");
+    // Every /readyz probes afresh: a test that restarts a service must not
+    // read an answer from before.
+    args.push_back("--readiness_cache_ms=0");
   } else {
     args.push_back(absl::StrCat("--grpc_port=", grpc_ports_.at(service)));
     args.push_back(absl::StrCat("--metrics_port=", metrics_ports_.at(service)));
@@ -122,11 +125,14 @@ absl::Status TestStack::EnsureRunning() {
   }
   if (!restarted) return absl::OkStatus();
   // Serving is not enough: the gateway's channels reconnect with a backoff. Until /readyz
-  // says 200, a call could still find the restarted service unreachable.
+  // says 200 with every dependency up (supervision down is 200 too, "degraded"), a call could
+  // still find the restarted service unreachable.
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (true) {
     auto r = HttpRequest(http_port_, "GET", "/readyz");
-    if (r.ok() && r->status == 200) return absl::OkStatus();
+    if (r.ok() && r->status == 200 && r->body.find("\"degraded\"") == std::string::npos) {
+      return absl::OkStatus();
+    }
     if (absl::Now() > deadline) {
       return absl::DeadlineExceededError("the gateway did not become ready after a restart");
     }

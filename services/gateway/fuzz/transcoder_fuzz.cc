@@ -1,7 +1,8 @@
 // Fuzzes the transcoder with the real request messages: JSON bodies, query
 // strings and path values must be refused or accepted, never crash; and the
 // fast response printer must agree byte for byte with protobuf's printer on
-// any message (a differential check), including arbitrary wire bytes.
+// any message (a differential check), including arbitrary wire bytes. A
+// request that passes holds no NUL character and no unknown enum number.
 #include <cstdint>
 #include <string>
 
@@ -54,7 +55,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (mode) {
     case 0: {
       petition::intake::v1::RegisterCaseRequest r;
-      if (register_case.ToRequest(first, second, {}, &r).ok()) CheckPrinters(r);
+      if (register_case.ToRequest(first, second, {}, &r).ok()) {
+        CheckPrinters(r);
+        // What passes holds no NUL in any text and only known enum values.
+        if (r.DebugString().find("\\000") != std::string::npos) __builtin_trap();
+        if (!petition::intake::v1::Channel_IsValid(r.channel()) ||
+            !petition::intake::v1::Category_IsValid(r.category())) {
+          __builtin_trap();
+        }
+      }
       break;
     }
     case 1: {

@@ -1,31 +1,12 @@
 #include "services/intake/domain/confidentiality.h"
 
 #include <algorithm>
+#include <string>
+
+#include "common/utf8.h"
 
 namespace petition::intake {
 namespace {
-
-// Length in bytes of the UTF-8 sequence starting with `c`.
-size_t Utf8SequenceLength(unsigned char c) {
-  if (c < 0x80) return 1;
-  if ((c >> 5) == 0x6) return 2;
-  if ((c >> 4) == 0xE) return 3;
-  if ((c >> 3) == 0x1E) return 4;
-  return 1;
-}
-
-// The first `n` characters of `s`.
-std::string Utf8Prefix(std::string_view s, size_t n) {
-  size_t pos = 0;
-  for (size_t i = 0; i < n && pos < s.size(); ++i) pos += Utf8SequenceLength(s[pos]);
-  return std::string(s.substr(0, std::min(pos, s.size())));
-}
-
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 std::string MaskMiddle(std::string_view s, size_t keep_front, size_t keep_back) {
   if (s.size() <= keep_front + keep_back) return std::string(s.size(), '*');
@@ -50,9 +31,10 @@ bool MaySeeIdentity(const Principal& principal, const v1::Case& c) {
 }
 
 std::string MaskName(std::string_view name) {
-  size_t len = Utf8Length(name);
+  size_t len = petition::Utf8Length(name);
   if (len == 0) return "";
-  return Utf8Prefix(name, 1) + std::string(std::max<size_t>(len - 1, 1), '*');
+  return std::string(petition::Utf8Prefix(name, 1)) +
+         std::string(std::max<size_t>(len - 1, 1), '*');
 }
 
 void MaskIdentity(v1::Case& c) {
@@ -60,7 +42,8 @@ void MaskIdentity(v1::Case& c) {
     p.set_name(MaskName(p.name()));
     p.set_id_number(MaskMiddle(p.id_number(), 6, 4));
     p.set_phone(MaskMiddle(p.phone(), 3, 4));
-    if (!p.address().empty()) p.set_address(Utf8Prefix(p.address(), 6) + "***");
+    if (!p.address().empty())
+      p.set_address(std::string(petition::Utf8Prefix(p.address(), 6)) + "***");
   }
   c.set_identity_masked(true);
 }

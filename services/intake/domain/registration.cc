@@ -7,20 +7,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
+#include "common/ids.h"
 #include "common/status.h"
+#include "common/utf8.h"
 #include "services/intake/domain/resident_id.h"
 
 namespace petition::intake {
 namespace {
 
 using Violations = std::vector<std::pair<std::string, std::string>>;
-
-// Characters, not bytes: names and subjects are Chinese.
-size_t Utf8Length(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 bool Blank(const std::string& s) {
   for (unsigned char c : s) {
@@ -39,19 +34,11 @@ bool ValidPhone(const std::string& phone) {
   return true;
 }
 
-bool ValidId(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
-  }
-  return true;
-}
-
 void CheckText(const std::string& value, const char* field, size_t max, bool required,
                Violations& v) {
   if (required && Blank(value)) {
     v.emplace_back(field, "is required");
-  } else if (Utf8Length(value) > max) {
+  } else if (petition::Utf8Length(value) > max) {
     v.emplace_back(field, absl::StrCat("must be at most ", max, " characters"));
   }
 }
@@ -63,7 +50,8 @@ void CheckIds(const google::protobuf::RepeatedPtrField<std::string>& ids, const 
     return;
   }
   for (int i = 0; i < ids.size(); ++i) {
-    if (!ValidId(ids[i])) v.emplace_back(absl::StrCat(field, "[", i, "]"), "is not a valid id");
+    if (!petition::IsValidPrincipalId(ids[i]))
+      v.emplace_back(absl::StrCat(field, "[", i, "]"), "is not a valid id");
   }
 }
 
@@ -109,7 +97,7 @@ absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& requ
       request.received_by().empty() ? registrar.subject : request.received_by();
   if (received_by.empty()) {
     v.emplace_back("receivedBy", "is required: the official who first received the petition");
-  } else if (!ValidId(received_by)) {
+  } else if (!petition::IsValidPrincipalId(received_by)) {
     v.emplace_back("receivedBy", "is not a valid official id");
   } else if (received_by != registrar.subject && !registrar.may_record_for_others) {
     v.emplace_back(
@@ -117,7 +105,8 @@ absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& requ
         "must be the caller (only a clerk records a petition another official received)");
   }
   c.set_received_by(received_by);
-  if (!request.reception_session_id().empty() && !ValidId(request.reception_session_id())) {
+  if (!request.reception_session_id().empty() &&
+      !petition::IsValidPrincipalId(request.reception_session_id())) {
     v.emplace_back("receptionSessionId", "is not a valid id");
   }
   c.set_reception_session_id(request.reception_session_id());

@@ -51,18 +51,6 @@ petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& re
   return event;
 }
 
-// The shape NewId("case") produces: "case_" and lower-case letters and digits.
-bool ValidCaseId(const std::string& id) {
-  if (id.size() <= 5 || id.size() > 64 || id.rfind("case_", 0) != 0) return false;
-  for (char c : id.substr(5)) {
-    if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
-        !absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
@@ -99,7 +87,7 @@ grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
 grpc::Status IntakeService::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                                     v1::Case* response) {
   RequestScope scope(*context);  // roles: the call guard, from the method's http option
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   const Principal& principal = scope.principal();

@@ -1,0 +1,401 @@
+#include "services/gateway/json_check.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status.h"
+#include "services/gateway/transcoder.h"
+
+namespace petition::gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::EnumDescriptor;
+using google::protobuf::FieldDescriptor;
+
+constexpr int kMaxDepth = 64;
+
+bool IsWellKnown(const Descriptor* type) {
+  return absl::StartsWith(type->full_name(), "google.protobuf.");
+}
+
+// What a JSON value is expected to be.
+struct Expect {
+  const FieldDescriptor* field = nullptr;  // null: anything (inside a well-known type)
+  bool element = false;                    // one element of a repeated field / map value
+};
+
+class Checker {
+ public:
+  explicit Checker(absl::string_view json) : json_(json) {}
+
+  absl::Status Run(const Descriptor* type) {
+    SkipSpace();
+    if (absl::Status s = Object(type, "", 0); !s.ok()) return s;
+    return End();
+  }
+
+  absl::Status Run(const FieldDescriptor* field) {
+    SkipSpace();
+    if (absl::Status s = Value(Expect{field, false}, field->json_name(), 0); !s.ok()) return s;
+    return End();
+  }
+
+ private:
+  absl::Status End() {
+    SkipSpace();
+    if (pos_ != json_.size()) return Syntax("");
+    return absl::OkStatus();
+  }
+
+  // Not JSON at all: the path where it stopped making sense.
+  absl::Status Syntax(const std::string& path) {
+    if (path.empty()) return absl::InvalidArgumentError("body is not valid JSON");
+    return InvalidField(path, "body is not valid JSON here");
+  }
+
+  void SkipSpace() {
+    while (pos_ < json_.size() && (json_[pos_] == ' ' || json_[pos_] == '\t' ||
+                                   json_[pos_] == '\n' || json_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+  bool Peek(char c) const { return pos_ < json_.size() && json_[pos_] == c; }
+  bool Literal(absl::string_view word) {
+    if (json_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  // A JSON string; its decoded bytes in `out` when given. A NUL in it (raw or
+  // escaped) is refused for `path`.
+  absl::Status String(const std::string& path, std::string* out) {
+    if (!Peek('"')) return Syntax(path);
+    ++pos_;
+    while (pos_ < json_.size()) {
+      const unsigned char c = static_cast<unsigned char>(json_[pos_]);
+      if (c == '"') {
+        ++pos_;
+        return absl::OkStatus();
+      }
+      if (c == 0) return InvalidField(path, "must not contain the NUL character");
+      if (c < 0x20) return Syntax(path);  // control characters must be escaped
+      if (c != '\\') {
+        if (out != nullptr) out->push_back(static_cast<char>(c));
+        ++pos_;
+        continue;
+      }
+      if (pos_ + 1 >= json_.size()) return Syntax(path);
+      const char e = json_[pos_ + 1];
+      pos_ += 2;
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          if (out != nullptr) out->push_back(e);
+          break;
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+          if (out != nullptr) out->push_back(' ');  // only names are compared; never these
+          break;
+        case 'u': {
+          uint32_t code = 0;
+          if (pos_ + 4 > json_.size()) return Syntax(path);
+          for (int i = 0; i < 4; ++i) {
+            const char h = json_[pos_ + i];
+            if (!absl::ascii_isxdigit(static_cast<unsigned char>(h))) return Syntax(path);
+            code = code * 16 + static_cast<uint32_t>(absl::ascii_isdigit(h)
+                                                         ? h - '0'
+                                                         : absl::ascii_tolower(h) - 'a' + 10);
+          }
+          pos_ += 4;
+          if (code == 0) return InvalidField(path, "must not contain the NUL character");
+          if (out != nullptr) out->push_back('?');  // never part of a name
+          break;
+        }
+        default:
+          return Syntax(path);
+      }
+    }
+    return Syntax(path);
+  }
+
+  // A JSON number; its text in `text`.
+  absl::Status Number(const std::string& path, absl::string_view* text) {
+    const std::size_t start = pos_;
+    if (Peek('-')) ++pos_;
+    if (Peek('0')) {
+      ++pos_;
+    } else if (pos_ < json_.size() && json_[pos_] >= '1' && json_[pos_] <= '9') {
+      while (pos_ < json_.size() && absl::ascii_isdigit(static_cast<unsigned char>(json_[pos_])))
+        ++pos_;
+    } else {
+      return Syntax(path);
+    }
+    if (Peek('.')) {
+      ++pos_;
+      if (pos_ >= json_.size() || !absl::ascii_isdigit(static_cast<unsigned char>(json_[pos_])))
+        return Syntax(path);
+      while (pos_ < json_.size() && absl::ascii_isdigit(static_cast<unsigned char>(json_[pos_])))
+        ++pos_;
+    }
+    if (Peek('e') || Peek('E')) {
+      ++pos_;
+      if (Peek('+') || Peek('-')) ++pos_;
+      if (pos_ >= json_.size() || !absl::ascii_isdigit(static_cast<unsigned char>(json_[pos_])))
+        return Syntax(path);
+      while (pos_ < json_.size() && absl::ascii_isdigit(static_cast<unsigned char>(json_[pos_])))
+        ++pos_;
+    }
+    *text = json_.substr(start, pos_ - start);
+    return absl::OkStatus();
+  }
+
+  // An object of message `type` (null: any object, inside a well-known type).
+  absl::Status Object(const Descriptor* type, const std::string& path, int depth) {
+    if (depth > kMaxDepth) return InvalidField(path.empty() ? "body" : path, "nested too deeply");
+    if (!Peek('{')) return Syntax(path);
+    ++pos_;
+    SkipSpace();
+    if (Peek('}')) {
+      ++pos_;
+      return absl::OkStatus();
+    }
+    while (true) {
+      SkipSpace();
+      std::string key;
+      if (absl::Status s = String(path, &key); !s.ok()) return s;
+      SkipSpace();
+      if (!Peek(':')) return Syntax(path);
+      ++pos_;
+      SkipSpace();
+      Expect expect;
+      std::string child = path;
+      if (type != nullptr) {
+        const FieldDescriptor* field = FindFieldByAnyName(type, key);
+        if (field == nullptr) {
+          if (!IsFieldNameShaped(key)) {
+            return InvalidField(path.empty() ? "body" : path, "holds an unknown field");
+          }
+          return InvalidField(path.empty() ? key : absl::StrCat(path, ".", key), "unknown field");
+        }
+        expect.field = field;
+        child = path.empty() ? field->json_name() : absl::StrCat(path, ".", field->json_name());
+      } else if (IsFieldNameShaped(key)) {
+        child = path.empty() ? key : absl::StrCat(path, ".", key);
+      }
+      if (absl::Status s = Value(expect, child, depth + 1); !s.ok()) return s;
+      SkipSpace();
+      if (Peek(',')) {
+        ++pos_;
+        continue;
+      }
+      if (Peek('}')) {
+        ++pos_;
+        return absl::OkStatus();
+      }
+      return Syntax(path);
+    }
+  }
+
+  absl::Status Array(const Expect& element, const std::string& path, int depth) {
+    if (depth > kMaxDepth) return InvalidField(path, "nested too deeply");
+    ++pos_;  // '['
+    SkipSpace();
+    if (Peek(']')) {
+      ++pos_;
+      return absl::OkStatus();
+    }
+    for (int i = 0;; ++i) {
+      SkipSpace();
+      if (absl::Status s = Value(element, absl::StrCat(path, "[", i, "]"), depth + 1); !s.ok()) {
+        return s;
+      }
+      SkipSpace();
+      if (Peek(',')) {
+        ++pos_;
+        continue;
+      }
+      if (Peek(']')) {
+        ++pos_;
+        return absl::OkStatus();
+      }
+      return Syntax(path);
+    }
+  }
+
+  // Any JSON value, checked for syntax and NUL only.
+  absl::Status Any(const std::string& path, int depth) {
+    if (depth > kMaxDepth) return InvalidField(path.empty() ? "body" : path, "nested too deeply");
+    if (Peek('{')) return Object(nullptr, path, depth);
+    if (Peek('[')) return Array(Expect{}, path, depth);
+    if (Peek('"')) return String(path, nullptr);
+    if (Literal("true") || Literal("false") || Literal("null")) return absl::OkStatus();
+    absl::string_view ignored;
+    return Number(path, &ignored);
+  }
+
+  absl::Status Value(const Expect& expect, const std::string& path, int depth) {
+    if (pos_ >= json_.size()) return Syntax(path);
+    const FieldDescriptor* field = expect.field;
+    if (field == nullptr) return Any(path, depth);
+    if (Literal("null")) return absl::OkStatus();  // protobuf: the default, i.e. absent
+    if (field->is_map() && !expect.element) {
+      if (!Peek('{')) return InvalidField(path, "must be a JSON object");
+      if (depth > kMaxDepth) return InvalidField(path, "nested too deeply");
+      const FieldDescriptor* value_field = field->message_type()->map_value();
+      ++pos_;
+      SkipSpace();
+      if (Peek('}')) {
+        ++pos_;
+        return absl::OkStatus();
+      }
+      while (true) {
+        SkipSpace();
+        if (absl::Status s = String(path, nullptr); !s.ok()) return s;
+        SkipSpace();
+        if (!Peek(':')) return Syntax(path);
+        ++pos_;
+        SkipSpace();
+        if (absl::Status s = Value(Expect{value_field, true}, path, depth + 1); !s.ok()) return s;
+        SkipSpace();
+        if (Peek(',')) {
+          ++pos_;
+          continue;
+        }
+        if (Peek('}')) {
+          ++pos_;
+          return absl::OkStatus();
+        }
+        return Syntax(path);
+      }
+    }
+    if (field->is_repeated() && !expect.element) {
+      if (!Peek('[')) return InvalidField(path, "must be a JSON array");
+      return Array(Expect{field, true}, path, depth);
+    }
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        if (IsWellKnown(field->message_type())) return Any(path, depth);
+        if (!Peek('{')) return InvalidField(path, "must be a JSON object");
+        return Object(field->message_type(), path, depth);
+      case FieldDescriptor::CPPTYPE_STRING:
+        if (!Peek('"')) return InvalidField(path, "must be a JSON string");
+        return String(path, nullptr);
+      case FieldDescriptor::CPPTYPE_BOOL:
+        if (Literal("true") || Literal("false")) return absl::OkStatus();
+        return InvalidField(path, "must be true or false");
+      case FieldDescriptor::CPPTYPE_ENUM:
+        return Enum(field->enum_type(), path);
+      case FieldDescriptor::CPPTYPE_INT32:
+      case FieldDescriptor::CPPTYPE_INT64:
+      case FieldDescriptor::CPPTYPE_UINT32:
+      case FieldDescriptor::CPPTYPE_UINT64:
+        return Integer(field, path);
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+      case FieldDescriptor::CPPTYPE_FLOAT: {
+        if (Peek('"')) return String(path, nullptr);  // "NaN", "1.5": protobuf decides
+        absl::string_view text;
+        if (!Number(path, &text).ok()) return InvalidField(path, "must be a number");
+        return absl::OkStatus();
+      }
+    }
+    return Any(path, depth);
+  }
+
+  absl::Status Enum(const EnumDescriptor* type, const std::string& path) {
+    const std::string rule = absl::StrCat("must be one of ", EnumNames(type));
+    if (type->full_name() == "google.protobuf.NullValue") return Any(path, 0);
+    if (!Peek('"')) {
+      // A number (or anything else): enums are given by name.
+      return InvalidField(path, absl::StrCat(rule, " (by name)"));
+    }
+    std::string name;
+    if (absl::Status s = String(path, &name); !s.ok()) return s;
+    const google::protobuf::EnumValueDescriptor* value = type->FindValueByName(name);
+    if (value == nullptr || value->number() == 0) return InvalidField(path, rule);
+    return absl::OkStatus();
+  }
+
+  absl::Status Integer(const FieldDescriptor* field, const std::string& path) {
+    absl::string_view text;
+    std::string quoted;
+    if (Peek('"')) {
+      // protobuf's JSON takes integers as strings too (int64 is printed so).
+      if (absl::Status s = String(path, &quoted); !s.ok()) return s;
+      text = quoted;
+    } else if (!Number(path, &text).ok()) {
+      return InvalidField(path, "must be an integer");
+    }
+    bool in_range = false;
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_INT32: {
+        int32_t v;
+        in_range = absl::SimpleAtoi(text, &v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_INT64: {
+        int64_t v;
+        in_range = absl::SimpleAtoi(text, &v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_UINT32: {
+        uint32_t v;
+        in_range = !absl::StartsWith(text, "-") && absl::SimpleAtoi(text, &v);
+        break;
+      }
+      default: {
+        uint64_t v;
+        in_range = !absl::StartsWith(text, "-") && absl::SimpleAtoi(text, &v);
+        break;
+      }
+    }
+    if (in_range) return absl::OkStatus();
+    const bool integral = !text.empty() && text.find_first_of(".eE") == absl::string_view::npos &&
+                          text.find_first_not_of("-0123456789") == absl::string_view::npos;
+    if (!integral) return InvalidField(path, "must be an integer");
+    return InvalidField(path, absl::StrCat("out of range for ", field->cpp_type_name()));
+  }
+
+  absl::string_view json_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+bool IsFieldNameShaped(absl::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  if (!absl::ascii_isalpha(static_cast<unsigned char>(name[0])) && name[0] != '_') return false;
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+std::string EnumNames(const EnumDescriptor* type) {
+  std::vector<std::string> names;
+  for (int i = 0; i < type->value_count(); ++i) {
+    if (type->value(i)->number() != 0) names.push_back(type->value(i)->name());
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+absl::Status CheckJsonMessage(absl::string_view json, const Descriptor* type) {
+  return Checker(json).Run(type);
+}
+
+absl::Status CheckJsonField(absl::string_view json, const FieldDescriptor* field) {
+  return Checker(json).Run(field);
+}
+
+}  // namespace petition::gateway

@@ -1,0 +1,103 @@
+#include "services/gateway/json_check.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "petition/v1/intake.pb.h"
+#include "petition/v1/scheduling.pb.h"
+
+namespace petition::gateway {
+namespace {
+
+using ::petition::intake::v1::RegisterCaseRequest;
+using ::petition::scheduling::v1::PutCalendarRequest;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// "field: reason" of the single violation, or the message when there is none.
+std::string Problem(const absl::Status& status) {
+  if (status.ok()) return "OK";
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  v1::ErrorDetails details = GetErrorDetails(status);
+  if (details.violations_size() == 0) return std::string(status.message());
+  EXPECT_EQ(details.violations_size(), 1);
+  return details.violations(0).field() + ": " + details.violations(0).reason();
+}
+
+std::string Check(const std::string& json) {
+  return Problem(CheckJsonMessage(json, RegisterCaseRequest::descriptor()));
+}
+
+TEST(JsonCheckTest, AcceptsAWellFormedRequest) {
+  EXPECT_EQ(Check(R"({"requestId":"r1","channel":"VISIT","receivedAt":"2026-09-16T02:00:00Z",
+    "category":"RIGHTS_INFRINGEMENT","subject":"宅基地纠纷 \"引号\" \\ \/ \n \u4e2d",
+    "petitioners":[{"name":"张三","id_number":"11010519491231002X"}],"headcount":3,
+    "urgent":false,"reportedUnitIds":["u1"],"repeatOfCaseIds":null, "content": null})"),
+            "OK");
+  EXPECT_EQ(Check("{}"), "OK");
+  EXPECT_EQ(Check(R"({"headcount":"7"})"), "OK");  // protobuf's JSON takes integers as strings
+}
+
+TEST(JsonCheckTest, ANulCharacterIsRefusedNamingTheField) {
+  EXPECT_EQ(Check(R"({"subject":"前缀\u0000后缀"})"),
+            "subject: must not contain the NUL character");
+  EXPECT_EQ(Check(std::string("{\"subject\":\"前缀\0后缀\"}", 25)),
+            "subject: must not contain the NUL character");
+  EXPECT_EQ(Check(R"({"petitioners":[{"name":"a"},{"name":"b\u0000"}]})"),
+            "petitioners[1].name: must not contain the NUL character");
+  // In a well-known type too.
+  EXPECT_EQ(Check(R"({"receivedAt":"2026\u0000"})"),
+            "receivedAt: must not contain the NUL character");
+}
+
+TEST(JsonCheckTest, OtherRawControlCharactersAreNotJson) {
+  EXPECT_EQ(Check("{\"subject\":\"a\x01\"}"), "subject: body is not valid JSON here");
+}
+
+TEST(JsonCheckTest, EnumsAreGivenByKnownNameOtherThanUnspecified) {
+  for (const char* bad :
+       {"99", "-1", "0", "1", "\"CHANNEL_UNSPECIFIED\"", "\"visit\"", "\"\"", "true", "{}"}) {
+    std::string problem = Check(absl::StrCat(R"({"channel":)", bad, "}"));
+    EXPECT_THAT(problem, HasSubstr("channel: must be one of VISIT, LETTER, CALL, ONLINE, FAX"))
+        << bad;
+    EXPECT_THAT(problem, Not(HasSubstr("UNSPECIFIED"))) << bad;
+  }
+  EXPECT_EQ(Check(R"({"channel":"VISIT"})"), "OK");
+}
+
+TEST(JsonCheckTest, WrongTypesNameTheFieldAndTheRuleNotTheValue) {
+  EXPECT_EQ(Check(R"({"subject":13800138000})"), "subject: must be a JSON string");
+  EXPECT_EQ(Check(R"({"headcount":"13800138000"})"), "headcount: out of range for int32");
+  EXPECT_EQ(Check(R"({"headcount":1.5})"), "headcount: must be an integer");
+  EXPECT_EQ(Check(R"({"urgent":"yes"})"), "urgent: must be true or false");
+  EXPECT_EQ(Check(R"({"petitioners":{"name":"x"}})"), "petitioners: must be a JSON array");
+  EXPECT_EQ(Check(R"({"petitioners":["13800138000"]})"), "petitioners[0]: must be a JSON object");
+  EXPECT_EQ(Check(R"({"petitioners":[{"phone":"1","mobile":"13800138000"}]})"),
+            "petitioners[0].mobile: unknown field");
+  EXPECT_EQ(Check(R"({"电话":"13800138000"})"), "body: holds an unknown field");
+}
+
+TEST(JsonCheckTest, SyntaxErrorsSayWhereWithoutQuoting) {
+  EXPECT_EQ(Check(R"({"subject":"13800138000)"), "subject: body is not valid JSON here");
+  EXPECT_EQ(Check(R"({"subject":"x",})"), "body is not valid JSON");
+  EXPECT_EQ(Check(R"({"subject":"x"} trailing)"), "body is not valid JSON");
+  EXPECT_EQ(Check("13800138000"), "body is not valid JSON");
+  EXPECT_EQ(Check(R"({"petitioners":[{"name":"x"})"), "petitioners: body is not valid JSON here");
+  std::string deep = std::string(200, '[');
+  EXPECT_THAT(Check(absl::StrCat(R"({"receivedAt":)", deep, "}")), HasSubstr("nested too deeply"));
+}
+
+TEST(JsonCheckTest, ABodyBoundToOneField) {
+  const google::protobuf::FieldDescriptor* holidays =
+      PutCalendarRequest::descriptor()->FindFieldByName("holidays");
+  ASSERT_NE(holidays, nullptr);
+  EXPECT_EQ(Problem(CheckJsonField(R"([{"date":"2026-01-01","name":"元旦"}])", holidays)), "OK");
+  EXPECT_EQ(Problem(CheckJsonField(R"([{"date":"2026-01-01","name":"元\u0000旦"}])", holidays)),
+            "holidays[0].name: must not contain the NUL character");
+}
+
+}  // namespace
+}  // namespace petition::gateway
