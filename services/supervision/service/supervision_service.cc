@@ -39,8 +39,8 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
   if (request->events_size() > kMaxBatch) {
     return ToGrpcStatus(InvalidField("events", absl::StrCat("at most ", kMaxBatch, " per call")));
   }
-  std::vector<DeadlineStore::Registration> registrations;
-  registrations.reserve(request->events_size());
+  std::vector<DeadlineStore::Application> applications;
+  applications.reserve(request->events_size());
   // Cases registered on the same day share their due date: one question to
   // the calendar per distinct day in the batch.
   absl::flat_hash_map<absl::CivilDay, WorkingDayResult> due_by_start;
@@ -52,28 +52,66 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
     if (event.sequence() < 1) {
       return ToGrpcStatus(InvalidField(at + ".sequence", "must be at least 1"));
     }
-    if (!event.has_registered()) {
-      return ToGrpcStatus(absl::UnimplementedError(
-          absl::StrCat(at, ": this kind of case event is not handled yet")));
+    DeadlineStore::Application app;
+    app.event = &event;
+    // Events that meet a deadline need the moment they happened.
+    auto meet = [&](std::initializer_list<const char*> kinds) -> absl::Status {
+      if (!event.has_occurred_at()) return InvalidField(at + ".occurredAt", "is required");
+      for (const char* kind : kinds) app.meet.emplace_back(kind);
+      app.met_day = DayOf(event.occurred_at(), zone_);
+      return absl::OkStatus();
+    };
+    absl::Status valid;
+    switch (event.kind_case()) {
+      case petition::v1::CaseEvent::kRegistered: {
+        if (event.sequence() != 1) {
+          return ToGrpcStatus(InvalidField(at + ".sequence", "a registration is sequence 1"));
+        }
+        if (!event.registered().has_received_at()) {
+          return ToGrpcStatus(InvalidField(at + ".registered.receivedAt", "is required"));
+        }
+        DeadlineRecord acceptance;
+        acceptance.kind = "ACCEPTANCE";
+        acceptance.start_date = DayOf(event.registered().received_at(), zone_);
+        auto due = due_by_start.find(acceptance.start_date);
+        if (due == due_by_start.end()) {
+          auto computed = ComputeDueDate(acceptance.start_date, policy_.acceptance, 0,
+                                         policy_.roll_to_working_day, *calendar_);
+          if (!computed.ok()) return ToGrpcStatus(computed.status());
+          due = due_by_start.emplace(acceptance.start_date, *computed).first;
+        }
+        acceptance.due_date = due->second.date;
+        acceptance.provisional = due->second.provisional;
+        app.open.push_back(acceptance);
+        break;
+      }
+      case petition::v1::CaseEvent::kAccepted: {
+        valid = meet({"ACCEPTANCE"});
+        const auto& units = event.accepted().handling_unit_ids();
+        if (!units.empty()) app.handling_unit_ids.emplace(units.begin(), units.end());
+        break;
+      }
+      case petition::v1::CaseEvent::kDeclined:
+        valid = meet({"ACCEPTANCE"});
+        break;
+      case petition::v1::CaseEvent::kUpdated: {
+        const auto& units = event.updated().reported_unit_ids();
+        if (!units.empty()) app.reported_unit_ids.emplace(units.begin(), units.end());
+        break;
+      }
+      case petition::v1::CaseEvent::kAnswered:
+        valid = meet({"HANDLING", "COUNTY"});
+        break;
+      default:
+        // Recorded in the case's sequence; no deadline depends on it (yet).
+        // An event of a kind this build does not know is recorded the same
+        // way, so that the relay never stalls on it.
+        break;
     }
-    if (!event.registered().has_received_at()) {
-      return ToGrpcStatus(InvalidField(at + ".registered.receivedAt", "is required"));
-    }
-    DeadlineRecord acceptance;
-    acceptance.kind = "ACCEPTANCE";
-    acceptance.start_date = DayOf(event.registered().received_at(), zone_);
-    auto due = due_by_start.find(acceptance.start_date);
-    if (due == due_by_start.end()) {
-      auto computed = ComputeDueDate(acceptance.start_date, policy_.acceptance, 0,
-                                     policy_.roll_to_working_day, *calendar_);
-      if (!computed.ok()) return ToGrpcStatus(computed.status());
-      due = due_by_start.emplace(acceptance.start_date, *computed).first;
-    }
-    acceptance.due_date = due->second.date;
-    acceptance.provisional = due->second.provisional;
-    registrations.push_back({&event, acceptance});
+    if (!valid.ok()) return ToGrpcStatus(valid);
+    applications.push_back(std::move(app));
   }
-  auto applied = store_->ApplyRegistrations(registrations, TxOptionsFor(*context));
+  auto applied = store_->ApplyEvents(applications, TxOptionsFor(*context));
   if (!applied.ok()) return ToGrpcStatus(applied.status());
   response->set_applied(*applied);
   response->set_duplicates(request->events_size() - *applied);

@@ -35,17 +35,31 @@ class DeadlineStore {
 
   explicit DeadlineStore(PgPool* pool) : pool_(pool) {}
 
-  struct Registration {
-    const petition::v1::CaseEvent* event;  // a CaseRegistered event
-    DeadlineRecord acceptance;
+  // What applying one case event does to supervision's records. The service
+  // decides it (it knows the policy and the calendar); the store applies it.
+  struct Application {
+    const petition::v1::CaseEvent* event = nullptr;
+    // Deadlines the event opens (a registration opens ACCEPTANCE).
+    std::vector<DeadlineRecord> open;
+    // Kinds of deadline the event meets, at event->occurred_at(); met_day is
+    // that moment's day in the township: MET when on or before the due date,
+    // else MISSED.
+    std::vector<std::string> meet;
+    absl::CivilDay met_day;
+    // The case's units, when the event changes them (visibility).
+    std::optional<std::vector<std::string>> handling_unit_ids;
+    std::optional<std::vector<std::string>> reported_unit_ids;
   };
 
-  // Applies registrations and their ACCEPTANCE deadlines in order, in one
-  // transaction (all or nothing). Returns how many were applied; the others
-  // had been applied before (redeliveries). FAILED_PRECONDITION when an
-  // event is out of order for its case.
-  absl::StatusOr<int> ApplyRegistrations(const std::vector<Registration>& registrations,
-                                         const TxOptions& tx_options = {});
+  // Applies case events in one transaction (all or nothing). An event is
+  // applied once by event id; per case in sequence order: a registration is
+  // sequence 1, every later event must be the case's last sequence + 1
+  // (FAILED_PRECONDITION otherwise, nothing kept: the relay retries once the
+  // gap is filled), and an event whose sequence was applied already is a
+  // duplicate. Returns how many events were applied; the others were
+  // duplicates (redeliveries).
+  absl::StatusOr<int> ApplyEvents(const std::vector<Application>& applications,
+                                  const TxOptions& tx_options = {});
 
   // NOT_FOUND when supervision has not heard of the case (yet).
   absl::StatusOr<std::vector<DeadlineRecord>> ListForCase(const std::string& case_id,
