@@ -6,7 +6,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/process_metrics.h"
 #include "common/status.h"
+#include "prometheus/gauge.h"
 
 namespace petition {
 namespace {
@@ -73,6 +75,8 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& host,
         absl::StrCat("cannot serve metrics on ", host, ":", port, ": ", e.what()));
   }
   metrics->exposer_->RegisterCollectable(metrics->registry_);
+  metrics->process_ = std::make_shared<ProcessCollector>();
+  metrics->exposer_->RegisterCollectable(metrics->process_);
   auto ports = metrics->exposer_->GetListeningPorts();
   metrics->port_ = ports.empty() ? port : ports.front();
   metrics->handled_ = &prometheus::BuildCounter()
@@ -83,6 +87,12 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& host,
                             .Name("grpc_server_handling_seconds")
                             .Help("Time to handle an RPC on the server, by method.")
                             .Register(*metrics->registry_);
+  prometheus::BuildGauge()
+      .Name("petition_build_info")
+      .Help("Always 1: the version and source revision this process was built from.")
+      .Register(*metrics->registry_)
+      .Add({{"version", BuildVersion()}, {"revision", BuildRevision()}})
+      .Set(1);
   return metrics;
 }
 
@@ -122,6 +132,14 @@ Metrics::MethodMetrics& Metrics::ForMethod(const std::string& full_method) {
     slot = std::make_unique<MethodMetrics>(this, std::move(service), std::move(method));
   }
   return *slot;
+}
+
+void Metrics::Register(const std::shared_ptr<prometheus::Collectable>& collectable) {
+  exposer_->RegisterCollectable(collectable);
+}
+
+void Metrics::Unregister(const std::shared_ptr<prometheus::Collectable>& collectable) {
+  exposer_->RemoveCollectable(collectable);
 }
 
 void Metrics::RecordRpc(const std::string& service, const std::string& method,

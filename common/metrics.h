@@ -2,6 +2,7 @@
 // and a gRPC server interceptor that records
 //   grpc_server_handled_total{grpc_service,grpc_method,grpc_code}
 //   grpc_server_handling_seconds{grpc_service,grpc_method} (histogram)
+// and, for every process, the process_* metrics and petition_build_info (process_metrics.h).
 #ifndef PETITION_COMMON_METRICS_H_
 #define PETITION_COMMON_METRICS_H_
 
@@ -51,6 +52,11 @@ class Metrics {
   };
   MethodMetrics& ForMethod(const std::string& full_method);
 
+  // Adds a collectable to what /metrics serves, until Unregister (which must come before
+  // anything the collectable reads is destroyed).
+  void Register(const std::shared_ptr<prometheus::Collectable>& collectable);
+  void Unregister(const std::shared_ptr<prometheus::Collectable>& collectable);
+
   // Records one finished RPC.
   void RecordRpc(const std::string& service, const std::string& method, const std::string& code,
                  double seconds);
@@ -62,6 +68,7 @@ class Metrics {
   Metrics() = default;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<prometheus::Collectable> process_;
   prometheus::Family<prometheus::Counter>* handled_ = nullptr;
   prometheus::Family<prometheus::Histogram>* handling_ = nullptr;
   int port_ = 0;

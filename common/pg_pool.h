@@ -75,6 +75,15 @@ class PgPool {
     std::vector<PgStatement> statements;
   };
 
+  // What the pool is doing now, for gauges.
+  struct Stats {
+    int size = 0;                  // connections at most
+    int open = 0;                  // leased or idle
+    int in_use = 0;                // leased
+    int waiting = 0;               // Acquire() calls waiting for a connection
+    int64_t acquire_timeouts = 0;  // Acquire() calls that gave up, since start
+  };
+
   // Opens one connection to check the DSN; fails with UNAVAILABLE otherwise.
   static absl::StatusOr<std::unique_ptr<PgPool>> Create(Options options);
   ~PgPool();
@@ -131,6 +140,12 @@ class PgPool {
 
   int size() const { return options_.size; }
   int in_use() const;
+  Stats stats() const;
+  // Called after every Acquire() with how long it waited for a connection (a histogram's
+  // Observe). Set it before the pool is shared between threads.
+  void set_acquire_observer(std::function<void(absl::Duration)> observer) {
+    acquire_observer_ = std::move(observer);
+  }
   // Callers blocked in Acquire() right now.
   int waiting() const;
 
@@ -169,6 +184,8 @@ class PgPool {
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // connections leased or idle
   int leased_ ABSL_GUARDED_BY(mu_) = 0;
   int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t acquire_timeouts_ ABSL_GUARDED_BY(mu_) = 0;
+  std::function<void(absl::Duration)> acquire_observer_;
 };
 
 // Converts an exception thrown by libpqxx (or the standard library) to Status.

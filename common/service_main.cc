@@ -8,8 +8,10 @@
 #include "absl/time/clock.h"
 #include "common/config.h"
 #include "common/db_probe.h"
+#include "common/domain_gauges.h"
 #include "common/grpc_server.h"
 #include "common/log.h"
+#include "common/pool_metrics.h"
 
 ABSL_FLAG(std::string, host, "127.0.0.1", "Address the gRPC and metrics servers listen on.");
 ABSL_FLAG(int, grpc_port, -1, "gRPC port (-1: the service's default; 0: any free port).");
@@ -22,6 +24,8 @@ ABSL_FLAG(int, pg_pool_size, 8, "Database connections at most.");
 ABSL_FLAG(int, pg_connect_timeout_s, 30, "How long to wait for PostgreSQL at start-up.");
 ABSL_FLAG(int, grpc_max_threads, 64,
           "gRPC handler threads at most; more concurrent calls are refused (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int, domain_gauges_interval_s, 15,
+          "Seconds between two refreshes of the gauges computed from the database.");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write grpc=N and metrics=M there once serving (for tests on port 0).");
 ABSL_FLAG(bool, grpc_reflection, false,
@@ -105,8 +109,22 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   pool_options.statements = spec.statements;
   auto pool = PgPool::Create(std::move(pool_options));
   if (!pool.ok()) return Fail(pool.status());
+  (*pool)->set_acquire_observer(AcquireTimeHistogram((*metrics)->registry()));
+  // Unregistered (by the guard) before the pool it reads is destroyed.
+  auto pool_collector = std::make_shared<PoolCollector>(pool->get());
+  (*metrics)->Register(pool_collector);
+  struct Unregister {
+    Metrics* metrics;
+    std::shared_ptr<prometheus::Collectable> collectable;
+    ~Unregister() { metrics->Unregister(collectable); }
+  } unregister_pool{metrics->get(), pool_collector};
 
-  ServiceContext context{pool->get(), metrics->get(), *signer};
+  const int gauges_interval = absl::GetFlag(FLAGS_domain_gauges_interval_s);
+  if (gauges_interval < 1)
+    return Fail(absl::InvalidArgumentError("--domain_gauges_interval_s must be at least 1"));
+  DomainGauges gauges(pool->get(), &(*metrics)->registry(), absl::Seconds(gauges_interval));
+
+  ServiceContext context{pool->get(), metrics->get(), *signer, &gauges};
   auto parts = build(context);
   if (!parts.ok()) return Fail(parts.status());
 
@@ -134,6 +152,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   probe_options.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_probe_timeout_ms));
   DatabaseProbe probe(probe_options, [&server](bool healthy) { server->SetServing(healthy); });
   probe.Start();
+  gauges.Start();
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
     absl::Status s =
         WritePortFile(port_file, {{"grpc", server->port()}, {"metrics", (*metrics)->port()}});
@@ -154,6 +173,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   // The server goes before what its handlers use: services, background loops,
   // their stores and clients, the pool and the metrics.
   server.reset();
+  gauges.Stop();
   if (parts->stop) parts->stop();
   parts->services.clear();
   parts->keep_alive.clear();

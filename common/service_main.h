@@ -11,6 +11,7 @@
 //   --pg_dsn [host=127.0.0.1 port=25432 dbname=petition user=<service>]
 //   --pg_schema [<service>]
 //   --pg_pool_size [8]      --grpc_max_threads [64]
+//   --domain_gauges_interval_s [15]
 //   --port_file []          when set, "grpc=N" and "metrics=M" are written there once serving
 //   --log_level [info]
 //   --log_file [] (stderr)  rotated by --log_file_max_mb [10], --log_file_keep [5] copies
@@ -54,11 +55,16 @@ struct ServiceParts {
   std::vector<std::shared_ptr<void>> keep_alive;  // objects the services use
 };
 
+class DomainGauges;
+
 struct ServiceContext {
   PgPool* pool;
   Metrics* metrics;
   // This service's identity for its calls to other services (MakeChannel).
   std::shared_ptr<const CallSigner> signer;
+  // Gauges computed from the database every --domain_gauges_interval_s (domain_gauges.h):
+  // add them while building; the runner starts and stops the refreshing.
+  DomainGauges* gauges;
 };
 
 using ServiceBuilder = std::function<absl::StatusOr<ServiceParts>(ServiceContext&)>;

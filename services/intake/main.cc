@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "common/crypto.h"
 #include "common/dates.h"
+#include "common/domain_gauges.h"
 #include "common/grpc_server.h"
 #include "common/service_main.h"
 #include "services/intake/service/intake_service.h"
@@ -50,6 +51,29 @@ int main(int argc, char** argv) {
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::intake::IntakeService>(
             store.get(), relay.get(), *zone, limits));
+        // Domain gauges (common/domain_gauges.h): refreshed by the runner on an interval.
+        ctx.gauges->Add({"petition_cases",
+                         "Cases by status and category.",
+                         {"status", "category"},
+                         petition::DomainGauges::Sql(
+                             "SELECT status, category, count(*) FROM cases GROUP BY 1, 2")});
+        ctx.gauges->Add(
+            {"petition_cases_received_today",
+             "Cases received since midnight in the township's time zone, by channel.",
+             {"channel"},
+             [tz = absl::GetFlag(FLAGS_time_zone)](pqxx::read_transaction& tx) {
+               return tx.exec_params(
+                   "SELECT channel, count(*) FROM cases WHERE received_at >= "
+                   "date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1 GROUP BY 1",
+                   tz);
+             }});
+        ctx.gauges->Add(
+            {"petition_outbox_oldest_pending_age_seconds",
+             "Age of the oldest case event not yet delivered to supervision (0: none waits).",
+             {},
+             petition::DomainGauges::Sql(
+                 "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox "
+                 "WHERE delivered_at IS NULL AND parked_at IS NULL")});
         parts.start = [relay] { relay->Start(); };
         parts.stop = [relay] { relay->Stop(); };
         parts.keep_alive = {shared_cipher, store, relay};

@@ -5,6 +5,7 @@
 
 #include "absl/flags/flag.h"
 #include "common/dates.h"
+#include "common/domain_gauges.h"
 #include "common/grpc_server.h"
 #include "common/service_main.h"
 #include "services/supervision/service/calendar_client.h"
@@ -32,6 +33,22 @@ int main(int argc, char** argv) {
         auto store = std::make_shared<petition::supervision::DeadlineStore>(ctx.pool);
         auto calendar = std::make_shared<petition::supervision::CalendarClient>(
             petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer));
+        ctx.gauges->Add({"petition_deadlines",
+                         "Deadlines by kind and state.",
+                         {"kind", "state"},
+                         petition::DomainGauges::Sql(
+                             "SELECT kind, state, count(*) FROM deadlines GROUP BY 1, 2")});
+        ctx.gauges->Add(
+            {"petition_deadlines_due_soon",
+             "Open deadlines by kind falling due today or in the next 7 days (township dates).",
+             {"kind"},
+             [tz = policy.time_zone](pqxx::read_transaction& tx) {
+               return tx.exec_params(
+                   "SELECT kind, count(*) FROM deadlines WHERE met_at IS NULL AND due_date "
+                   "BETWEEN (now() AT TIME ZONE $1)::date AND (now() AT TIME ZONE $1)::date + 7 "
+                   "GROUP BY 1",
+                   tz);
+             }});
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::supervision::SupervisionService>(
             store.get(), calendar.get(), policy, *zone));
