@@ -44,9 +44,12 @@ int main(int argc, char** argv) {
              {"kind"},
              [tz = policy.time_zone](pqxx::read_transaction& tx) {
                return tx.exec_params(
-                   "SELECT kind, count(*) FROM deadlines WHERE met_at IS NULL AND due_date "
-                   "BETWEEN (now() AT TIME ZONE $1)::date AND (now() AT TIME ZONE $1)::date + 7 "
-                   "GROUP BY 1",
+                   // Every kind, 0 when none is due: a panel or an alert sees a value.
+                   "SELECT k.kind, count(d.case_id) FROM (VALUES ('ACCEPTANCE'), "
+                   "('HANDLING'), ('REVIEW_WINDOW'), ('COUNTY')) AS k (kind) "
+                   "LEFT JOIN deadlines d ON d.kind = k.kind AND d.met_at IS NULL AND "
+                   "d.due_date BETWEEN (now() AT TIME ZONE $1)::date "
+                   "AND (now() AT TIME ZONE $1)::date + 7 GROUP BY 1",
                    tz);
              }});
         petition::ServiceParts parts;

@@ -19,23 +19,11 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/support/monitoring_config.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
 namespace {
-
-std::string SourceDir() {
-  const char* dir = std::getenv("PETITION_SOURCE_DIR");
-  return dir != nullptr && *dir != '\0' ? dir : PETITION_SOURCE_DIR_DEFAULT;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool IsIdentStart(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
@@ -121,58 +109,6 @@ std::set<std::string> MetricNamesIn(const std::string& expr) {
   return names;
 }
 
-// The expressions of alerts.yml: the value of every `expr:` key, a block scalar (| or >)
-// included; and the names of recording rules.
-void ReadAlertRules(const std::string& yaml, std::vector<std::string>* exprs,
-                    std::set<std::string>* recorded) {
-  std::vector<std::string> lines = absl::StrSplit(yaml, '\n');
-  auto indent = [](const std::string& l) { return l.find_first_not_of(' '); };
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string& line = lines[i];
-    const size_t at = indent(line);
-    if (at == std::string::npos) continue;
-    absl::string_view rest = absl::string_view(line).substr(at);
-    if (absl::ConsumePrefix(&rest, "- ")) {
-    }
-    if (absl::ConsumePrefix(&rest, "record:")) {
-      recorded->insert(std::string(absl::StripAsciiWhitespace(rest)));
-      continue;
-    }
-    if (!absl::ConsumePrefix(&rest, "expr:")) continue;
-    std::string value(absl::StripAsciiWhitespace(rest));
-    if (value == "|" || value == ">" || value == "|-" || value == ">-") {
-      value.clear();
-      for (size_t j = i + 1; j < lines.size(); ++j) {
-        const size_t next = indent(lines[j]);
-        if (next != std::string::npos && next <= at) break;
-        value += lines[j] + "\n";
-      }
-    }
-    exprs->push_back(value);
-  }
-}
-
-// The expressions of the dashboard: every "expr", and the metric of label_values(...) queries.
-void CollectDashboardExprs(const google::protobuf::Value& v, std::vector<std::string>* exprs) {
-  if (v.has_struct_value()) {
-    for (const auto& [key, field] : v.struct_value().fields()) {
-      if (field.has_string_value() && (key == "expr" || key == "definition" || key == "query")) {
-        std::string text = field.string_value();
-        absl::string_view view(text);
-        if (absl::ConsumePrefix(&view, "label_values(")) {
-          // label_values(<selector>, <label>): the selector only.
-          text = std::string(view.substr(0, view.rfind(',')));
-        }
-        if (key == "expr" || text != field.string_value()) exprs->push_back(text);
-      } else {
-        CollectDashboardExprs(field, exprs);
-      }
-    }
-  } else if (v.has_list_value()) {
-    for (const auto& item : v.list_value().values()) CollectDashboardExprs(item, exprs);
-  }
-}
-
 // Sample names of a Prometheus text exposition.
 std::set<std::string> ExportedNames(const std::string& text) {
   std::set<std::string> names;
@@ -237,21 +173,29 @@ TEST(MetricNames, EveryMetricOfTheAlertsAndTheDashboardIsExported) {
   ASSERT_TRUE((*stack)->Call("GET", "/v1/calendar/days/2026-02-14", "", clerk).ok());
   ASSERT_TRUE((*stack)->Call("GET", "/v1/cases/case_doesnotexist00000000", "", clerk).ok());
 
-  for (const char* service : {"intake", "scheduling", "supervision", "gateway"}) {
-    auto r = HttpRequest((*stack)->metrics_port(service), "GET", "/metrics");
-    ASSERT_TRUE(r.ok()) << service << ": " << r.status();
-    ASSERT_EQ(r->status, 200) << service;
-    std::set<std::string> names = ExportedNames(r->body);
-    EXPECT_FALSE(names.empty()) << service;
-    exported.insert(names.begin(), names.end());
-  }
-
+  // The gauges computed from the database appear at their next refresh (the ctest sets the
+  // interval to a second): scrape until nothing is missing, within a bound.
   std::map<std::string, std::string> missing;  // name -> an expression naming it
-  for (const std::string& expr : exprs) {
-    for (const std::string& name : MetricNamesIn(expr)) {
-      if (exported.count(name) == 0) missing.emplace(name, expr);
+  const absl::Time scrape_deadline = absl::Now() + absl::Seconds(30);
+  const std::set<std::string> outside = exported;
+  do {
+    if (!missing.empty()) absl::SleepFor(absl::Milliseconds(200));  // polling, bounded
+    exported = outside;
+    for (const char* service : {"intake", "scheduling", "supervision", "gateway"}) {
+      auto r = HttpRequest((*stack)->metrics_port(service), "GET", "/metrics");
+      ASSERT_TRUE(r.ok()) << service << ": " << r.status();
+      ASSERT_EQ(r->status, 200) << service;
+      std::set<std::string> names = ExportedNames(r->body);
+      EXPECT_FALSE(names.empty()) << service;
+      exported.insert(names.begin(), names.end());
     }
-  }
+    missing.clear();
+    for (const std::string& expr : exprs) {
+      for (const std::string& name : MetricNamesIn(expr)) {
+        if (exported.count(name) == 0) missing.emplace(name, expr);
+      }
+    }
+  } while (!missing.empty() && absl::Now() < scrape_deadline);
   for (const auto& [name, expr] : missing) {
     ADD_FAILURE() << name << " is named in alerts.yml or dashboard.json but no process exports it"
                   << " (in: " << expr << ")";

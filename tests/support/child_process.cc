@@ -26,11 +26,11 @@ std::string BinaryDir() {
 }
 
 ChildProcess::ChildProcess(std::string name, std::string binary, std::vector<std::string> args,
-                           std::string log_path)
+                           std::string log_path, bool with_port_file)
     : name_(std::move(name)), log_path_(std::move(log_path)) {
   port_file_ = log_path_ + ".ports";
   std::remove(port_file_.c_str());
-  args.push_back("--port_file=" + port_file_);
+  if (with_port_file) args.push_back("--port_file=" + port_file_);
   std::vector<char*> argv;
   argv.push_back(binary.data());
   for (std::string& a : args) argv.push_back(a.data());

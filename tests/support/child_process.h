@@ -16,9 +16,10 @@ namespace petition::testing {
 
 class ChildProcess {
  public:
-  // Starts `binary` with `args` and a --port_file of its own; output goes to `log_path`.
+  // Starts `binary` with `args` and a --port_file of its own (unless `with_port_file` is false:
+  // a program of somebody else's, such as prometheus); output goes to `log_path`.
   ChildProcess(std::string name, std::string binary, std::vector<std::string> args,
-               std::string log_path);
+               std::string log_path, bool with_port_file = true);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
