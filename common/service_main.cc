@@ -1,6 +1,7 @@
 #include "common/service_main.h"
 
 #include <iostream>
+#include <map>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -24,6 +25,11 @@ ABSL_FLAG(int, pg_pool_size, 8, "Database connections at most.");
 ABSL_FLAG(int, pg_connect_timeout_s, 30, "How long to wait for PostgreSQL at start-up.");
 ABSL_FLAG(int, grpc_max_threads, 64,
           "gRPC handler threads at most; more concurrent calls are refused (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(bool, migrate, true,
+          "Apply this service's migrations at start. false: only wait until they have been "
+          "applied (by a migration job running --migrate_only) and check them.");
+ABSL_FLAG(bool, migrate_only, false,
+          "Apply this service's migrations, then exit (0 when the schema is up to date).");
 ABSL_FLAG(int, domain_gauges_interval_s, 15,
           "Seconds between two refreshes of the gauges computed from the database.");
 ABSL_FLAG(std::string, port_file, "",
@@ -63,6 +69,40 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectWithRetry(const std::st
   }
 }
 
+// With --migrate=false: every migration of the binary must be recorded, with the same
+// checksum, in <schema>.schema_migrations. FAILED_PRECONDITION names the first that is not.
+absl::Status CheckMigrationsApplied(pqxx::connection& conn, const std::string& schema,
+                                    const std::vector<Migration>& migrations) {
+  std::map<int, std::string> recorded;
+  try {
+    pqxx::nontransaction tx(conn);
+    pqxx::result exists = tx.exec_params(
+        "SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'schema_migrations'",
+        schema);
+    if (!exists.empty()) {
+      for (const auto& row :
+           tx.exec("SELECT version, sha256 FROM " + tx.quote_name(schema) + ".schema_migrations")) {
+        recorded[row[0].as<int>()] = row[1].as<std::string>();
+      }
+    }
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot read the schema's migrations: ", e.what()));
+  }
+  for (const Migration& m : migrations) {
+    auto it = recorded.find(m.version);
+    if (it == recorded.end()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("migration ", m.name, " is not applied to schema ", schema,
+                       " (run the migration job: --migrate_only; or start with --migrate)"));
+    }
+    if (it->second != Sha256Hex(m.sql)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "migration ", m.name, " was applied to schema ", schema, " from another file"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 int Fail(const absl::Status& status) {
   log::Error("start-up failed", {{"error", status.ToString()}});
   return 1;
@@ -88,19 +128,32 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   std::string schema = absl::GetFlag(FLAGS_pg_schema);
   if (schema.empty()) schema = spec.name;
 
-  auto metrics = Metrics::Start(host, metrics_port);
-  if (!metrics.ok()) return Fail(metrics.status());
-
   {
-    auto conn = ConnectWithRetry(dsn, absl::Seconds(absl::GetFlag(FLAGS_pg_connect_timeout_s)));
+    const absl::Duration connect_timeout = absl::Seconds(absl::GetFlag(FLAGS_pg_connect_timeout_s));
+    auto conn = ConnectWithRetry(dsn, connect_timeout);
     if (!conn.ok()) return Fail(conn.status());
     int applied = 0;
-    if (spec.migrations != nullptr) {
+    const bool migrate = absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only);
+    if (spec.migrations != nullptr && migrate) {
       absl::Status s = ApplyMigrations(**conn, schema, *spec.migrations, &applied);
       if (!s.ok()) return Fail(s);
+    } else if (spec.migrations != nullptr) {
+      // Started beside the migration job (Kubernetes): wait for it, as for the database.
+      const absl::Time deadline = absl::Now() + connect_timeout;
+      while (true) {
+        absl::Status s = CheckMigrationsApplied(**conn, schema, *spec.migrations);
+        if (s.ok()) break;
+        if (absl::Now() + absl::Seconds(1) > deadline) return Fail(s);
+        log::Warn("waiting for the schema's migrations", {{"error", s.ToString()}});
+        absl::SleepFor(absl::Seconds(1));
+      }
     }
     log::Info("schema ready", {{"schema", schema}, {"applied", std::to_string(applied)}});
+    if (absl::GetFlag(FLAGS_migrate_only)) return 0;
   }
+
+  auto metrics = Metrics::Start(host, metrics_port);
+  if (!metrics.ok()) return Fail(metrics.status());
 
   PgPool::Options pool_options;
   pool_options.dsn = dsn;

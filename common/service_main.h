@@ -12,6 +12,8 @@
 //   --pg_schema [<service>]
 //   --pg_pool_size [8]      --grpc_max_threads [64]
 //   --domain_gauges_interval_s [15]
+//   --migrate [true]        false: wait for the migrations to be applied elsewhere and check them
+//   --migrate_only [false]  apply the migrations and exit (a Kubernetes migration Job)
 //   --port_file []          when set, "grpc=N" and "metrics=M" are written there once serving
 //   --log_level [info]
 //   --log_file [] (stderr)  rotated by --log_file_max_mb [10], --log_file_keep [5] copies
