@@ -7,9 +7,10 @@
 #   config       the configuration files checked (Prometheus, ports, test labels)
 #   dev          the ./dev script itself
 #   bench        a benchmark run once, briefly (it must not crash; timings are not checked)
+#   containers   the image built and the system run from it with podman (deploy/testing/)
 # The ctest config.test_labels (cmake/check_test_labels.cmake) fails when any test has no label,
 # which catches an add_test or gtest_discover_tests that bypasses these functions.
-set(PETITION_TEST_LABELS unit integration e2e fuzz config dev bench)
+set(PETITION_TEST_LABELS unit integration e2e fuzz config dev bench containers)
 
 function(_petition_check_labels what labels)
   if(NOT labels)
