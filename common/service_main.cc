@@ -114,10 +114,12 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   BlockShutdownSignals();
   InitConfig(spec.name, argc, argv);
   // Without the shared secret a service could neither prove its own calls nor
-  // check anyone else's: refuse to start rather than run open.
-  auto signer = SignerFromFlags(spec.name);
+  // check anyone else's: refuse to start rather than run open. A migration job
+  // (--migrate_only) serves nothing and needs none.
+  const bool migrate_only = absl::GetFlag(FLAGS_migrate_only);
+  absl::StatusOr<std::shared_ptr<const CallSigner>> signer =
+      migrate_only ? nullptr : SignerFromFlags(spec.name);
   if (!signer.ok()) return Fail(signer.status());
-
   const std::string host = absl::GetFlag(FLAGS_host);
   int grpc_port = absl::GetFlag(FLAGS_grpc_port);
   if (grpc_port < 0) grpc_port = spec.default_grpc_port;
@@ -133,7 +135,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
     auto conn = ConnectWithRetry(dsn, connect_timeout);
     if (!conn.ok()) return Fail(conn.status());
     int applied = 0;
-    const bool migrate = absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only);
+    const bool migrate = absl::GetFlag(FLAGS_migrate) || migrate_only;
     if (spec.migrations != nullptr && migrate) {
       absl::Status s = ApplyMigrations(**conn, schema, *spec.migrations, &applied);
       if (!s.ok()) return Fail(s);
@@ -149,7 +151,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
       }
     }
     log::Info("schema ready", {{"schema", schema}, {"applied", std::to_string(applied)}});
-    if (absl::GetFlag(FLAGS_migrate_only)) return 0;
+    if (migrate_only) return 0;
   }
 
   auto metrics = Metrics::Start(host, metrics_port);

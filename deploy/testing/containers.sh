@@ -101,10 +101,10 @@ declare -A GRPC=([intake]=$(free_port) [scheduling]=$(free_port) [supervision]=$
 declare -A METRICS=([intake]=$(free_port) [scheduling]=$(free_port) [supervision]=$(free_port) [gateway]=$(free_port))
 HTTP=$(free_port)
 # The secrets compose reads from .env.
-export POSTGRES_PASSWORD INTAKE_DB_PASSWORD SCHEDULING_DB_PASSWORD SUPERVISION_DB_PASSWORD \
-  PETITION_PII_KEY PETITION_JWT_SECRET
-for v in POSTGRES_PASSWORD INTAKE_DB_PASSWORD SCHEDULING_DB_PASSWORD SUPERVISION_DB_PASSWORD \
-  PETITION_PII_KEY PETITION_JWT_SECRET; do
+SECRETS=(POSTGRES_PASSWORD INTAKE_DB_PASSWORD SCHEDULING_DB_PASSWORD SUPERVISION_DB_PASSWORD
+  PETITION_PII_KEY PETITION_JWT_SECRET PETITION_INTERNAL_SECRET)
+export "${SECRETS[@]}"
+for v in "${SECRETS[@]}"; do
   printf -v "$v" '%s' "$(od -An -vtx1 -N32 /dev/urandom | tr -d ' \n')"
 done
 ENV_DIR="$(mktemp -d)"

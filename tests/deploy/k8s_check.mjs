@@ -221,8 +221,9 @@ for (const p of processes.filter((p) => p !== "gateway")) {
 }
 
 // docker-compose.yml: the same processes with the same variables. Kubernetes alone has the
-// variables of its migration Job arrangement; compose alone has nothing.
-const K8S_ONLY = new Set(["PETITION_MIGRATE", "PETITION_PG_CONNECT_TIMEOUT_S"]);
+// variables of its migration Job arrangement and of draining behind a load balancer (a
+// terminating pod stays in the Service's endpoints for a moment); compose alone has nothing.
+const K8S_ONLY = new Set(["PETITION_MIGRATE", "PETITION_PG_CONNECT_TIMEOUT_S", "PETITION_SHUTDOWN_DRAIN_MS"]);
 const compose = parse(readFileSync(path.join(sourceDir, "docker-compose.yml"), "utf8"), { merge: true });
 for (const p of processes) {
   const svc = compose.services?.[p];

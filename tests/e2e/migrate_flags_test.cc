@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/crypto.h"
+#include "common/ids.h"
 #include "gtest/gtest.h"
 #include "pqxx/pqxx"
 #include "tests/support/child_process.h"
@@ -53,7 +55,8 @@ TEST(MigrateFlags, AJobMigratesAndServicesStartedWithoutMigratingCheckTheSchema)
   // Now the service starts without migrating, and serves.
   ChildProcess service("scheduling", absl::StrCat(BinaryDir(), "/services/scheduling/scheduling"),
                        {"--host=127.0.0.1", "--grpc_port=0", "--metrics_port=0",
-                        "--pg_dsn=" + db.DsnFor("scheduling"), "--migrate=false"},
+                        "--pg_dsn=" + db.DsnFor("scheduling"), "--migrate=false",
+                        "--internal_secret=" + HexEncode(RandomBytes(32))},
                        log);
   auto ports = service.WaitForPorts(absl::Seconds(30));
   ASSERT_TRUE(ports.ok()) << ports.status();
