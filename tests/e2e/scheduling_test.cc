@@ -451,5 +451,89 @@ TEST_F(SchedulingTest, OnDutyAndTheAssigneeHonouringRecusal) {
       "INVALID_ARGUMENT", "officialId");
 }
 
+TEST_F(SchedulingTest, RostersArePublishedOnceOnTimeOrLateAndListLaterChanges) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string b = NewOfficial(town, "乙");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},"rotation":[")", a,
+                             R"("],"startDate":"2026-01-01"})"));
+  const std::string base = absl::StrCat("/v1/units/", town, "/rosters/");
+  HttpResponse before = Call("GET", base + "2099-01", "", Clerk());
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(before.body.find("\"published\":true"), std::string::npos) << before.body;
+  EXPECT_EQ(JsonString(ParseJson(before.body), "firstWorkingDay").substr(0, 9), "2099-01-0");
+
+  // Long before the month's first working day: on time.
+  HttpResponse published = Call("POST", base + "2099-01:publish", "{}", Clerk());
+  ASSERT_EQ(published.status, 200) << published.body;
+  EXPECT_NE(published.body.find("\"published\":true"), std::string::npos) << published.body;
+  EXPECT_EQ(published.body.find("\"late\":true"), std::string::npos) << published.body;
+  const std::string published_at = JsonString(ParseJson(published.body), "publishedAt");
+  ASSERT_FALSE(published_at.empty());
+
+  // A substitution after publication applies and is listed as a change; the
+  // published roster stays as it was.
+  auto sessions = Receptions(town, "2099-01-01", "2099-01-31");
+  ASSERT_FALSE(sessions.empty());
+  ASSERT_EQ(Substitute(sessions[0].session_id, a, b).status, 200);
+  HttpResponse after = Call("GET", base + "2099-01", "", stack_->Token({"leader"}, "off_l"));
+  ASSERT_EQ(after.status, 200) << after.body;
+  auto json = ParseJson(after.body);
+  EXPECT_EQ(JsonString(json, "publishedAt"), published_at);
+  const auto& changes = json.fields().at("changesSincePublication").list_value().values();
+  ASSERT_EQ(changes.size(), 1);
+  EXPECT_EQ(changes[0].struct_value().fields().at("sessionId").string_value(),
+            sessions[0].session_id);
+  const auto& frozen = json.fields().at("publishedSessions").list_value().values();
+  ASSERT_EQ(frozen.size(), sessions.size());
+  EXPECT_EQ(ShownFrom(frozen[0].struct_value()).officials, std::vector<std::string>{a});
+  const auto& now = json.fields().at("sessions").list_value().values();
+  EXPECT_EQ(ShownFrom(now[0].struct_value()).officials, std::vector<std::string>{b});
+
+  // Publishing again changes nothing.
+  HttpResponse again = Call("POST", base + "2099-01:publish", "{}", Clerk());
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(JsonString(ParseJson(again.body), "publishedAt"), published_at);
+
+  // A month already under way: late.
+  HttpResponse late = Call("POST", base + "2026-01:publish", "{}", Clerk());
+  ASSERT_EQ(late.status, 200) << late.body;
+  EXPECT_NE(late.body.find("\"late\":true"), std::string::npos) << late.body;
+  ExpectError(Call("GET", base + "2026-13", "", Clerk()), 400, "INVALID_ARGUMENT", "month");
+  ExpectError(Call("POST", base + "2099-02:publish", "{}", stack_->Token({"leader"}, "off_l")), 403,
+              "PERMISSION_DENIED");
+}
+
+TEST_F(SchedulingTest, AppointmentsDoNotClashWithSessionsOrEachOther) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string b = NewOfficial(town, "乙");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["WEDNESDAY"]}},
+      "part":"MORNING","rotation":[")",
+                             a, R"("],"startDate":"2026-03-04"})"));
+  auto appoint = [&](const std::string& kind, const std::string& official, const std::string& at) {
+    return Call("POST", "/v1/appointments",
+                absl::StrCat(R"({"kind":")", kind, R"(","officialIds":[")", official,
+                             R"("],"caseId":"case_a","at":")", at,
+                             R"(","durationMinutes":60,"place":"东村张某家"})"),
+                Clerk());
+  };
+  // 10:00 in the township: 甲 receives petitioners that morning.
+  HttpResponse clash = appoint("APPOINTMENT", a, "2026-03-04T02:00:00Z");
+  ExpectError(clash, 409, "ALREADY_EXISTS");
+  EXPECT_NE(clash.body.find("reception session"), std::string::npos) << clash.body;
+  HttpResponse ok = appoint("APPOINTMENT", a, "2026-03-04T07:00:00Z");  // 15:00
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_FALSE(JsonString(ParseJson(ok.body), "appointmentId").empty());
+  ExpectError(appoint("FIELD_VISIT", a, "2026-03-04T07:30:00Z"), 409, "ALREADY_EXISTS");
+  ASSERT_EQ(appoint("FIELD_VISIT", b, "2026-03-04T07:30:00Z").status, 200);
+  ExpectError(appoint("VISIT", b, "2026-03-05T07:30:00Z"), 400, "INVALID_ARGUMENT");
+  HttpResponse list = Call("GET", "/v1/appointments?officialId=" + a, "", Clerk());
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto json = ParseJson(list.body);
+  ASSERT_EQ(json.fields().at("appointments").list_value().values_size(), 1) << list.body;
+  EXPECT_NE(list.body.find("东村张某家"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace petition::testing

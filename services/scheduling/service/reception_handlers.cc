@@ -543,3 +543,187 @@ grpc::Status SchedulingService::GetAssignee(grpc::ServerContext* context,
 }
 
 }  // namespace petition::scheduling
+
+namespace petition::scheduling {
+namespace {
+
+// The roster of `month` (YYYY-MM) as it is now, with its publication.
+absl::StatusOr<v1::Roster> BuildRoster(ReceptionStore* receptions, const UnitContext& ctx,
+                                       absl::CivilMonth month, const TxOptions& tx) {
+  v1::Roster roster;
+  roster.set_unit_id(ctx.unit.unit_id());
+  roster.set_month(absl::StrFormat("%04d-%02d", month.year(), month.month()));
+  const absl::CivilDay first(month);
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  roster.set_first_working_day(FormatDate(ctx.calendar->NextWorkingDayOnOrAfter(first).date));
+  auto sessions = Sessions(receptions, ctx, first, last, tx);
+  if (!sessions.ok()) return sessions.status();
+  for (const ComputedSession& c : *sessions) ShowSession(ctx, c, roster.add_sessions());
+  auto publication = receptions->GetPublication(ctx.unit.unit_id(), roster.month(), tx);
+  if (!publication.ok()) return publication.status();
+  if (publication->has_value()) {
+    const RosterPublication& p = **publication;
+    roster.set_published(true);
+    *roster.mutable_published_at() = ToProtoTimestamp(p.published_at);
+    roster.set_late(p.late);
+    *roster.mutable_published_sessions() = p.snapshot.published_sessions();
+    for (const v1::ReceptionSession& s : roster.sessions()) {
+      for (const v1::SessionSubstitution& sub : s.substitutions()) {
+        if (ToAbslTime(sub.created_at()) <= p.published_at) continue;
+        v1::RosterChange* change = roster.add_changes_since_publication();
+        change->set_session_id(s.session_id());
+        change->set_date(s.date());
+        *change->mutable_substitution() = sub;
+      }
+    }
+  }
+  return roster;
+}
+
+absl::StatusOr<absl::CivilMonth> MonthField(const std::string& text) {
+  absl::CivilMonth month;
+  if (text.size() != 7 || !absl::ParseCivilTime(text, &month) || month.year() < 2000 ||
+      month.year() > 2099) {
+    return InvalidField("month", "must be a month YYYY-MM between 2000 and 2099");
+  }
+  return month;
+}
+
+}  // namespace
+
+grpc::Status SchedulingService::GetRoster(grpc::ServerContext* context,
+                                          const v1::GetRosterRequest* request,
+                                          v1::Roster* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  auto month = MonthField(request->month());
+  if (!month.ok()) return ToGrpcStatus(month.status());
+  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  auto roster = BuildRoster(receptions_, *view, *month, tx);
+  if (!roster.ok()) return ToGrpcStatus(roster.status());
+  *response = *std::move(roster);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::PublishRoster(grpc::ServerContext* context,
+                                              const v1::PublishRosterRequest* request,
+                                              v1::Roster* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  auto month = MonthField(request->month());
+  if (!month.ok()) return ToGrpcStatus(month.status());
+  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  auto roster = BuildRoster(receptions_, *view, *month, tx);
+  if (!roster.ok()) return ToGrpcStatus(roster.status());
+  if (!roster->published()) {
+    auto zone = LoadZone(DutyHours{}.time_zone);
+    if (!zone.ok()) return ToGrpcStatus(zone.status());
+    const std::string today = FormatDate(absl::ToCivilDay(absl::Now(), *zone));
+    const bool late = today > roster->first_working_day();  // YYYY-MM-DD sorts as dates
+    v1::Roster snapshot;
+    *snapshot.mutable_published_sessions() = roster->sessions();
+    auto published = receptions_->Publish(request->unit_id(), roster->month(), late, snapshot, tx);
+    if (!published.ok()) return ToGrpcStatus(published.status());
+    roster = BuildRoster(receptions_, *view, *month, tx);
+    if (!roster.ok()) return ToGrpcStatus(roster.status());
+  }
+  *response = *std::move(roster);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
+                                                  const v1::CreateAppointmentRequest* request,
+                                                  v1::Appointment* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  std::vector<std::pair<std::string, std::string>> v;
+  if (request->kind() != v1::APPOINTMENT && request->kind() != v1::FIELD_VISIT) {
+    v.emplace_back("kind", "must be APPOINTMENT or FIELD_VISIT");
+  }
+  if (request->official_ids().empty()) v.emplace_back("officialIds", "must name an official");
+  {
+    absl::flat_hash_set<std::string> seen;
+    for (int i = 0; i < request->official_ids_size(); ++i) {
+      if (!seen.insert(request->official_ids(i)).second) {
+        v.emplace_back(absl::StrCat("officialIds[", i, "]"), "is listed more than once");
+      }
+    }
+  }
+  if (!request->has_at()) v.emplace_back("at", "is required");
+  const int minutes = request->duration_minutes() == 0 ? 60 : request->duration_minutes();
+  if (minutes < 1 || minutes > 720) {
+    v.emplace_back("durationMinutes", "must be between 1 and 720");
+  }
+  if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
+  const absl::Time starts = ToAbslTime(request->at());
+  const absl::Time ends = starts + absl::Minutes(minutes);
+  const DutyHours hours;
+  auto zone = LoadZone(hours.time_zone);
+  if (!zone.ok()) return ToGrpcStatus(zone.status());
+  // Officials receiving a session that overlaps the appointment.
+  absl::flat_hash_map<std::string, UnitContext> units;
+  for (int i = 0; i < request->official_ids_size(); ++i) {
+    const std::string& id = request->official_ids(i);
+    auto official = directory_->GetOfficial(id, tx);
+    if (!official.ok()) {
+      if (absl::IsNotFound(official.status())) {
+        return ToGrpcStatus(
+            InvalidField(absl::StrCat("officialIds[", i, "]"), "is not an official"));
+      }
+      return ToGrpcStatus(official.status());
+    }
+    auto it = units.find(official->unit_id());
+    if (it == units.end()) {
+      auto view = LoadUnitView(directory_, receptions_, calendars_, official->unit_id(), tx);
+      if (!view.ok()) return ToGrpcStatus(view.status());
+      it = units.emplace(official->unit_id(), *std::move(view)).first;
+    }
+    const absl::CivilDay first = absl::ToCivilDay(starts, *zone);
+    const absl::CivilDay last = absl::ToCivilDay(ends, *zone);
+    auto sessions = Sessions(receptions_, it->second, first, last, tx);
+    if (!sessions.ok()) return ToGrpcStatus(sessions.status());
+    for (const ComputedSession& c : *sessions) {
+      if (std::find(c.receiving.begin(), c.receiving.end(), id) == c.receiving.end()) continue;
+      const absl::Time midnight = absl::FromCivil(c.session.date, *zone);
+      const bool morning = c.session.part != PartOfDay::kAfternoon;
+      const bool afternoon = c.session.part != PartOfDay::kMorning;
+      bool clash = false;
+      if (morning) {
+        clash |= starts < midnight + hours.morning_end && ends > midnight + hours.morning_start;
+      }
+      if (afternoon) {
+        clash |= starts < midnight + hours.afternoon_end && ends > midnight + hours.afternoon_start;
+      }
+      if (clash) {
+        return ToGrpcStatus(absl::AlreadyExistsError(
+            absl::StrCat("officialIds[", i, "] receives a reception session at that time")));
+      }
+    }
+  }
+  v1::Appointment appointment;
+  appointment.set_kind(request->kind());
+  *appointment.mutable_official_ids() = request->official_ids();
+  appointment.set_case_id(request->case_id());
+  *appointment.mutable_at() = request->at();
+  appointment.set_duration_minutes(minutes);
+  appointment.set_place(request->place());
+  auto created = receptions_->CreateAppointment(appointment, tx);
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response = *std::move(created);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ListAppointments(grpc::ServerContext* context,
+                                                 const v1::ListAppointmentsRequest* request,
+                                                 v1::ListAppointmentsResponse* response) {
+  RequestScope scope(*context);
+  auto appointments = receptions_->ListAppointments(request->official_id(), request->case_id(),
+                                                    TxOptionsFor(*context));
+  if (!appointments.ok()) return ToGrpcStatus(appointments.status());
+  for (v1::Appointment& a : *appointments) *response->add_appointments() = std::move(a);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::scheduling

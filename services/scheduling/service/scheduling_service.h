@@ -63,6 +63,18 @@ class SchedulingService final : public v1::Scheduling::Service {
   grpc::Status GetAssignee(grpc::ServerContext* context, const v1::GetAssigneeRequest* request,
                            v1::Assignee* response) override;
 
+  // Rosters and appointments (reception_handlers.cc).
+  grpc::Status GetRoster(grpc::ServerContext* context, const v1::GetRosterRequest* request,
+                         v1::Roster* response) override;
+  grpc::Status PublishRoster(grpc::ServerContext* context, const v1::PublishRosterRequest* request,
+                             v1::Roster* response) override;
+  grpc::Status CreateAppointment(grpc::ServerContext* context,
+                                 const v1::CreateAppointmentRequest* request,
+                                 v1::Appointment* response) override;
+  grpc::Status ListAppointments(grpc::ServerContext* context,
+                                const v1::ListAppointmentsRequest* request,
+                                v1::ListAppointmentsResponse* response) override;
+
  private:
   CalendarStore* calendars_;
   DirectoryStore* directory_;

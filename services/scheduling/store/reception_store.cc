@@ -1,7 +1,9 @@
 #include "services/scheduling/store/reception_store.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_split.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -20,6 +22,20 @@ constexpr char kInsertSubstitution[] = "reception_insert_substitution";
 constexpr char kInsertRecusal[] = "reception_insert_recusal";
 constexpr char kSelectRecusal[] = "reception_select_recusal";
 constexpr char kListRecusals[] = "reception_list_recusals";
+constexpr char kSelectPublication[] = "reception_select_publication";
+constexpr char kInsertPublication[] = "reception_insert_publication";
+constexpr char kLockOfficial[] = "reception_lock_official";
+constexpr char kOverlappingAppointment[] = "reception_overlapping_appointment";
+constexpr char kInsertAppointment[] = "reception_insert_appointment";
+constexpr char kInsertAppointmentOfficial[] = "reception_insert_appointment_official";
+constexpr char kSelectAppointment[] = "reception_select_appointment";
+constexpr char kListAppointments[] = "reception_list_appointments";
+
+#define APPOINTMENT_SELECT                                                                \
+  "SELECT a.appointment_id, a.kind, a.case_id, a.starts_at, a.ends_at, a.place, "         \
+  "a.created_at, (SELECT string_agg(o.official_id, ',' ORDER BY o.position) FROM "        \
+  "appointment_officials o WHERE o.appointment_id = a.appointment_id) AS officials FROM " \
+  "appointments a "
 
 #define PLAN_COLUMNS "plan_id, unit_id, spec::text AS spec, created_at, request_sha256 "
 #define SUBSTITUTION_COLUMNS                                                                 \
@@ -67,6 +83,46 @@ absl::StatusOr<v1::Recusal> RecusalFromRow(const pqxx::row& row) {
   return r;
 }
 
+absl::StatusOr<RosterPublication> PublicationFromRow(const pqxx::row& row) {
+  RosterPublication p;
+  auto at = ParseSqlTimestamp(row["published_at"].c_str());
+  if (!at.ok()) return at.status();
+  p.published_at = *at;
+  p.late = row["late"].as<bool>();
+  if (!google::protobuf::util::JsonStringToMessage(row["snapshot"].as<std::string>(), &p.snapshot)
+           .ok()) {
+    return absl::DataLossError("a stored roster does not parse");
+  }
+  return p;
+}
+
+absl::StatusOr<v1::Appointment> AppointmentFromRow(const pqxx::row& row) {
+  v1::Appointment a;
+  a.set_appointment_id(row["appointment_id"].as<std::string>());
+  v1::AppointmentKind kind = v1::APPOINTMENT_KIND_UNSPECIFIED;
+  if (!v1::AppointmentKind_Parse(row["kind"].as<std::string>(), &kind)) {
+    return absl::DataLossError("an appointment of unknown kind");
+  }
+  a.set_kind(kind);
+  a.set_case_id(row["case_id"].as<std::string>());
+  auto starts = ParseSqlTimestamp(row["starts_at"].c_str());
+  auto ends = ParseSqlTimestamp(row["ends_at"].c_str());
+  auto created = ParseSqlTimestamp(row["created_at"].c_str());
+  if (!starts.ok() || !ends.ok() || !created.ok()) {
+    return absl::DataLossError("an appointment of unreadable times");
+  }
+  *a.mutable_at() = ToProtoTimestamp(*starts);
+  a.set_duration_minutes(static_cast<int32_t>(absl::ToInt64Minutes(*ends - *starts)));
+  a.set_place(row["place"].as<std::string>());
+  *a.mutable_created_at() = ToProtoTimestamp(*created);
+  if (!row["officials"].is_null()) {
+    for (absl::string_view id : absl::StrSplit(row["officials"].as<std::string>(), ',')) {
+      a.add_official_ids(std::string(id));
+    }
+  }
+  return a;
+}
+
 template <typename T, typename FromRow>
 absl::StatusOr<std::vector<T>> AllRows(const pqxx::result& rows, FromRow from_row) {
   std::vector<T> out;
@@ -107,6 +163,28 @@ const std::vector<PgStatement>& ReceptionStore::Statements() {
        "SELECT " RECUSAL_COLUMNS "FROM recusals WHERE official_id = $1 AND case_id = $2"},
       {kListRecusals, "SELECT " RECUSAL_COLUMNS "FROM recusals WHERE ($1 = '' OR case_id = $1) AND "
                       "($2 = '' OR official_id = $2) ORDER BY created_at, recusal_id LIMIT 1000"},
+      {kSelectPublication,
+       "SELECT published_at, late, snapshot::text AS snapshot FROM roster_publications "
+       "WHERE unit_id = $1 AND month = $2"},
+      {kInsertPublication,
+       "INSERT INTO roster_publications (unit_id, month, late, snapshot) "
+       "VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (unit_id, month) DO NOTHING"},
+      {kLockOfficial, "SELECT official_id FROM officials WHERE official_id = $1 FOR UPDATE"},
+      {kOverlappingAppointment,
+       "SELECT a.appointment_id FROM appointments a JOIN appointment_officials o "
+       "USING (appointment_id) WHERE o.official_id = $1 AND a.starts_at < $3::timestamptz "
+       "AND a.ends_at > $2::timestamptz LIMIT 1"},
+      {kInsertAppointment,
+       "INSERT INTO appointments (appointment_id, kind, case_id, starts_at, ends_at, place) "
+       "VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz, $6)"},
+      {kInsertAppointmentOfficial,
+       "INSERT INTO appointment_officials (appointment_id, official_id, position) "
+       "VALUES ($1, $2, $3)"},
+      {kSelectAppointment, APPOINTMENT_SELECT "WHERE a.appointment_id = $1"},
+      {kListAppointments, APPOINTMENT_SELECT
+       "WHERE ($1 = '' OR a.appointment_id IN (SELECT appointment_id FROM "
+       "appointment_officials WHERE official_id = $1)) AND ($2 = '' OR a.case_id = $2) "
+       "ORDER BY a.starts_at, a.appointment_id LIMIT 1000"},
   };
   return *kStatements;
 }
@@ -219,6 +297,79 @@ absl::StatusOr<std::vector<v1::Recusal>> ReceptionStore::ListRecusals(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::Recusal>> {
         return AllRows<v1::Recusal>(tx.exec_prepared(kListRecusals, case_id, official_id),
                                     RecusalFromRow);
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::optional<RosterPublication>> ReceptionStore::GetPublication(
+    const std::string& unit_id, const std::string& month, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::optional<RosterPublication>> {
+        pqxx::result r = tx.exec_prepared(kSelectPublication, unit_id, month);
+        if (r.empty()) return std::optional<RosterPublication>();
+        auto p = PublicationFromRow(r[0]);
+        if (!p.ok()) return p.status();
+        return std::optional<RosterPublication>(*std::move(p));
+      },
+      tx_options);
+}
+
+absl::StatusOr<RosterPublication> ReceptionStore::Publish(const std::string& unit_id,
+                                                          const std::string& month, bool late,
+                                                          const v1::Roster& snapshot,
+                                                          const TxOptions& tx_options) {
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(snapshot, &json).ok()) {
+    return absl::InternalError("the roster could not be stored");
+  }
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<RosterPublication> {
+        tx.exec_prepared(kInsertPublication, unit_id, month, late, json);
+        return PublicationFromRow(tx.exec_prepared1(kSelectPublication, unit_id, month));
+      },
+      tx_options);
+}
+
+absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
+    const v1::Appointment& appointment, const TxOptions& tx_options) {
+  const std::string appointment_id = NewId("appt");
+  const absl::Time starts = ToAbslTime(appointment.at());
+  const absl::Time ends = starts + absl::Minutes(appointment.duration_minutes());
+  std::vector<std::string> officials(appointment.official_ids().begin(),
+                                     appointment.official_ids().end());
+  std::vector<std::string> lock_order = officials;
+  std::sort(lock_order.begin(), lock_order.end());  // one order: no deadlock
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Appointment> {
+        for (const std::string& id : lock_order) {
+          if (tx.exec_prepared(kLockOfficial, id).empty()) {
+            return InvalidField("officialIds", "names someone who is not an official");
+          }
+          if (!tx.exec_prepared(kOverlappingAppointment, id, SqlTimestamp(starts),
+                                SqlTimestamp(ends))
+                   .empty()) {
+            return absl::AlreadyExistsError(
+                "an official already has another appointment at that time");
+          }
+        }
+        tx.exec_prepared(kInsertAppointment, appointment_id,
+                         v1::AppointmentKind_Name(appointment.kind()), appointment.case_id(),
+                         SqlTimestamp(starts), SqlTimestamp(ends), appointment.place());
+        for (size_t i = 0; i < officials.size(); ++i) {
+          tx.exec_prepared(kInsertAppointmentOfficial, appointment_id, officials[i],
+                           static_cast<int>(i));
+        }
+        return AppointmentFromRow(tx.exec_prepared1(kSelectAppointment, appointment_id));
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<v1::Appointment>> ReceptionStore::ListAppointments(
+    const std::string& official_id, const std::string& case_id, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::Appointment>> {
+        return AllRows<v1::Appointment>(tx.exec_prepared(kListAppointments, official_id, case_id),
+                                        AppointmentFromRow);
       },
       tx_options);
 }

@@ -5,21 +5,29 @@
 #define PETITION_SERVICES_SCHEDULING_STORE_RECEPTION_STORE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "common/pg_pool.h"
 #include "petition/v1/scheduling.pb.h"
 #include "services/scheduling/store/directory_store.h"
 
 namespace petition::scheduling {
 
+struct RosterPublication {
+  absl::Time published_at;
+  bool late = false;
+  v1::Roster snapshot;  // its published_sessions
+};
+
 struct StoredSubstitution {
   std::string plan_id;
   absl::CivilDay session_date;
-  v1::SessionSubstitution substitution;
+  v1::SessionSubstitution substitution;  // created_at set when read
 };
 
 class ReceptionStore {
@@ -60,6 +68,24 @@ class ReceptionStore {
   absl::StatusOr<std::vector<v1::Recusal>> ListRecusals(const std::string& case_id,
                                                         const std::string& official_id,
                                                         const TxOptions& tx_options = {});
+
+  // The month's publication, or nullopt before it is published.
+  absl::StatusOr<std::optional<RosterPublication>> GetPublication(const std::string& unit_id,
+                                                                  const std::string& month,
+                                                                  const TxOptions& tx_options = {});
+  // Publishes once: a second call returns the first publication unchanged.
+  absl::StatusOr<RosterPublication> Publish(const std::string& unit_id, const std::string& month,
+                                            bool late, const v1::Roster& snapshot,
+                                            const TxOptions& tx_options = {});
+
+  // Stores an appointment (appointment_id and created_at set here) unless
+  // one of its officials has another appointment overlapping it
+  // (ALREADY_EXISTS); appointments of one official are made one at a time.
+  absl::StatusOr<v1::Appointment> CreateAppointment(const v1::Appointment& appointment,
+                                                    const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<v1::Appointment>> ListAppointments(const std::string& official_id,
+                                                                const std::string& case_id,
+                                                                const TxOptions& tx_options = {});
 
  private:
   PgPool* pool_;
