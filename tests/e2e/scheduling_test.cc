@@ -1,6 +1,8 @@
 // Scheduling end to end over HTTP against the four real binaries and
 // PostgreSQL: the directory of units and officials, reception plans and the
 // sessions computed from them, substitutions, recusals.
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -533,6 +535,69 @@ TEST_F(SchedulingTest, AppointmentsDoNotClashWithSessionsOrEachOther) {
   auto json = ParseJson(list.body);
   ASSERT_EQ(json.fields().at("appointments").list_value().values_size(), 1) << list.body;
   EXPECT_NE(list.body.find("东村张某家"), std::string::npos);
+}
+
+// Runs `command`, returning what it printed (empty when it failed).
+std::string RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  return pclose(pipe) == 0 ? out : "";
+}
+
+TEST_F(SchedulingTest, TheReceptionCalendarReadsBackWithIcalJs) {
+  const std::string town = NewUnit("TOWNSHIP", "镇政府一楼, 信访接待室");
+  const std::string a = NewOfficial(town, "王强");
+  const std::string b = NewOfficial(town, "李娜");
+  NewPlan(town,
+          absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},"part":"MORNING",
+      "rotation":[")",
+                       a, R"(",")", b, R"("],"leadersPerSession":2,"startDate":"2026-02-01"})"));
+  HttpResponse r =
+      Call("GET", absl::StrCat("/v1/units/", town, "/receptions.ics?from=2026-02-01&to=2026-03-08"),
+           "", Clerk());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "text/calendar; charset=utf-8");
+  EXPECT_EQ(r.body.rfind("BEGIN:VCALENDAR\r\n", 0), 0u) << r.body;
+
+  const char* source = std::getenv("PETITION_SOURCE_DIR");
+  ASSERT_NE(source, nullptr) << "PETITION_SOURCE_DIR is not set";
+  const std::string file = absl::StrCat(::testing::TempDir(), "receptions_", town, ".ics");
+  {
+    FILE* f = fopen(file.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    fwrite(r.body.data(), 1, r.body.size(), f);
+    fclose(f);
+  }
+  const std::string printed =
+      RunCommand(absl::StrCat("node ", source, "/tests/e2e/scheduling_ics_check.mjs ", file));
+  ASSERT_FALSE(printed.empty()) << "ical.js could not read the calendar:\n" << r.body;
+  auto json = ParseJson(printed);
+  EXPECT_EQ(JsonString(json, "version"), "2.0");
+  EXPECT_EQ(JsonString(json, "timezone"), "Asia/Shanghai");
+  const auto& events = json.fields().at("events").list_value().values();
+  auto sessions = Receptions(town, "2026-02-01", "2026-03-08");
+  ASSERT_EQ(events.size(), static_cast<int>(sessions.size()));
+  ASSERT_EQ(events.size(), 4);
+  const auto& merged = events[2].struct_value().fields();
+  EXPECT_EQ(merged.at("uid").string_value(), sessions[2].session_id + "@receptions.petition");
+  EXPECT_EQ(merged.at("start").string_value(), "2026-02-24T08:30:00");
+  EXPECT_EQ(merged.at("end").string_value(), "2026-02-24T12:00:00");
+  EXPECT_EQ(merged.at("startUtc").string_value(), "2026-02-24T00:30:00.000Z");
+  EXPECT_EQ(merged.at("location").string_value(), "镇政府一楼, 信访接待室");
+  EXPECT_NE(merged.at("summary").string_value().find("王强（副镇长）"), std::string::npos);
+  EXPECT_NE(merged.at("description").string_value().find("2026-02-16、2026-02-23"),
+            std::string::npos);
+  EXPECT_EQ(Strings(merged.at("attendees")).size(), 2u);
+
+  // The same session keeps its UID in another export.
+  HttpResponse again =
+      Call("GET", absl::StrCat("/v1/units/", town, "/receptions.ics?from=2026-02-24&to=2026-02-24"),
+           "", Clerk());
+  EXPECT_NE(again.body.find(absl::StrCat("UID:", sessions[2].session_id)), std::string::npos);
+  std::remove(file.c_str());
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "common/request_context.h"
 #include "common/status.h"
 #include "services/scheduling/domain/directory.h"
+#include "services/scheduling/domain/ical.h"
 #include "services/scheduling/domain/reception_plan.h"
 #include "services/scheduling/domain/recusal.h"
 #include "services/scheduling/domain/rotation.h"
@@ -723,6 +724,20 @@ grpc::Status SchedulingService::ListAppointments(grpc::ServerContext* context,
                                                     TxOptionsFor(*context));
   if (!appointments.ok()) return ToGrpcStatus(appointments.status());
   for (v1::Appointment& a : *appointments) *response->add_appointments() = std::move(a);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ExportReceptions(grpc::ServerContext* context,
+                                                 const v1::ListReceptionsRequest* request,
+                                                 petition::v1::HttpBody* response) {
+  v1::ListReceptionsResponse sessions;
+  if (grpc::Status s = ListReceptions(context, request, &sessions); !s.ok()) return s;
+  auto unit = directory_->GetUnit(request->unit_id(), TxOptionsFor(*context));
+  if (!unit.ok()) return ToGrpcStatus(unit.status());
+  std::vector<v1::ReceptionSession> list(sessions.sessions().begin(), sessions.sessions().end());
+  response->set_content_type("text/calendar; charset=utf-8");
+  response->set_data(
+      ReceptionsCalendar(absl::StrCat(unit->name(), " 信访接待"), list, DutyHours{}, absl::Now()));
   return grpc::Status::OK;
 }
 

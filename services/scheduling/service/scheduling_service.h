@@ -75,6 +75,10 @@ class SchedulingService final : public v1::Scheduling::Service {
                                 const v1::ListAppointmentsRequest* request,
                                 v1::ListAppointmentsResponse* response) override;
 
+  grpc::Status ExportReceptions(grpc::ServerContext* context,
+                                const v1::ListReceptionsRequest* request,
+                                petition::v1::HttpBody* response) override;
+
  private:
   CalendarStore* calendars_;
   DirectoryStore* directory_;
