@@ -306,14 +306,22 @@ void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& e
           std::unique_ptr<google::protobuf::Message> reply(
               google::protobuf::MessageFactory::generated_factory()->GetPrototype(output)->New());
           grpc::ProtoBufferReader reader(&call->response);
+          const bool parsed = reply->ParseFromZeroCopyStream(&reader);
+          std::optional<Transcoder::RawBody> raw =
+              parsed ? Transcoder::ToRawBody(*reply) : std::nullopt;
           absl::StatusOr<std::string> json =
-              reply->ParseFromZeroCopyStream(&reader)
-                  ? Transcoder::ToJson(*reply)
-                  : absl::InternalError(
-                        absl::StrCat("cannot parse the ", output->full_name(), " from upstream"));
+              raw.has_value() ? std::string()
+              : parsed        ? Transcoder::ToJson(*reply)
+                       : absl::InternalError(absl::StrCat("cannot parse the ", output->full_name(),
+                                                          " from upstream"));
           if (json.ok()) {
             HttpResponse response;
-            response.body = *std::move(json);
+            if (raw.has_value()) {
+              response.content_type = std::move(raw->content_type);
+              response.body = std::move(raw->data);
+            } else {
+              response.body = *std::move(json);
+            }
             Finish(*exchange, std::move(response));
           } else {
             FinishError(*exchange, json.status());

@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "common/utf8.h"
 #include "google/protobuf/util/json_util.h"
+#include "petition/v1/http_body.pb.h"
 #include "services/gateway/fast_json.h"
 #include "services/gateway/json_check.h"
 
@@ -359,6 +360,12 @@ absl::Status Transcoder::ToRequest(absl::string_view body, absl::string_view que
     }
   }
   return absl::OkStatus();
+}
+
+std::optional<Transcoder::RawBody> Transcoder::ToRawBody(const Message& message) {
+  const auto* body = dynamic_cast<const petition::v1::HttpBody*>(&message);
+  if (body == nullptr) return std::nullopt;
+  return RawBody{body->content_type(), body->data()};
 }
 
 absl::StatusOr<std::string> Transcoder::ToJson(const Message& message) {

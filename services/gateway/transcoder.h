@@ -5,6 +5,7 @@
 #ifndef PETITION_SERVICES_GATEWAY_TRANSCODER_H_
 #define PETITION_SERVICES_GATEWAY_TRANSCODER_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,14 @@ class Transcoder {
   absl::Status ToRequest(absl::string_view body, absl::string_view query,
                          const std::vector<RouteTable::Binding>& bindings,
                          google::protobuf::Message* request) const;
+
+  // A petition.v1.HttpBody response: its content type and bytes, which are
+  // written as they are; nullopt for any other message (answered in JSON).
+  struct RawBody {
+    std::string content_type;
+    std::string data;
+  };
+  static std::optional<RawBody> ToRawBody(const google::protobuf::Message& message);
 
   // The JSON of a response message.
   static absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);

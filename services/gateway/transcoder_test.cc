@@ -7,6 +7,8 @@
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "petition/v1/http.pb.h"
+#include "petition/v1/http_body.pb.h"
 #include "petition/v1/intake.pb.h"
 #include "petition/v1/scheduling.pb.h"
 
@@ -285,6 +287,24 @@ TEST(TranscoderTest, ResponseJsonUsesCamelCaseAndPrintsDefaults) {
   json = Transcoder::ToJson(day);
   ASSERT_TRUE(json.ok());
   EXPECT_THAT(*json, HasSubstr(R"("kind":"MAKEUP_WORKDAY")"));
+}
+
+}  // namespace
+}  // namespace petition::gateway
+
+namespace petition::gateway {
+namespace {
+
+TEST(TranscoderRawBodyTest, AnHttpBodyIsWrittenAsItIsAndOtherMessagesAsJson) {
+  petition::v1::HttpBody body;
+  body.set_content_type("text/calendar; charset=utf-8");
+  body.set_data("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+  auto raw = Transcoder::ToRawBody(body);
+  ASSERT_TRUE(raw.has_value());
+  EXPECT_EQ(raw->content_type, "text/calendar; charset=utf-8");
+  EXPECT_EQ(raw->data, "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+  petition::v1::HttpRule rule;
+  EXPECT_FALSE(Transcoder::ToRawBody(rule).has_value());
 }
 
 }  // namespace

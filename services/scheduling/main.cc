@@ -17,16 +17,21 @@ int main(int argc, char** argv) {
   for (const petition::PgStatement& st : petition::scheduling::DirectoryStore::Statements()) {
     spec.statements.push_back(st);
   }
+  for (const petition::PgStatement& st : petition::scheduling::ReceptionStore::Statements()) {
+    spec.statements.push_back(st);
+  }
   return petition::RunService(
       argc, argv, spec,
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
         auto store = std::make_shared<petition::scheduling::CalendarStore>(ctx.pool);
         auto directory = std::make_shared<petition::scheduling::DirectoryStore>(ctx.pool);
+        auto receptions = std::make_shared<petition::scheduling::ReceptionStore>(ctx.pool);
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::scheduling::SchedulingService>(
-            store.get(), directory.get()));
+            store.get(), directory.get(), receptions.get()));
         parts.keep_alive.push_back(store);
         parts.keep_alive.push_back(directory);
+        parts.keep_alive.push_back(receptions);
         return parts;
       });
 }

@@ -1,8 +1,13 @@
 // Scheduling end to end over HTTP against the four real binaries and
-// PostgreSQL: the directory of units and officials.
+// PostgreSQL: the directory of units and officials, reception plans and the
+// sessions computed from them, substitutions, recusals.
+#include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_stack.h"
 
@@ -48,6 +53,99 @@ class SchedulingTest : public ::testing::Test {
       EXPECT_NE(r.body.find(absl::StrCat("\"field\":\"", field, "\"")), std::string::npos)
           << r.body;
     }
+  }
+
+  // A new unit of `kind` (under a new township unless it is one).
+  std::string NewUnit(const std::string& kind, const std::string& location = "接待室") {
+    std::string parent;
+    if (kind != "TOWNSHIP") parent = NewUnit("TOWNSHIP");
+    auto unit = Create(
+        "/v1/units",
+        absl::StrCat(R"({"name":"单位","kind":")", kind, R"(","location":")", location, "\"",
+                     parent.empty() ? "" : absl::StrCat(R"(,"parentId":")", parent, "\""), "}"));
+    return JsonString(unit, "unitId");
+  }
+
+  std::string NewOfficial(const std::string& unit_id, const std::string& name,
+                          const std::string& rank = "DEPUTY_SECTION_CHIEF") {
+    auto official =
+        Create("/v1/officials", absl::StrCat(R"({"name":")", name, R"(","unitId":")", unit_id,
+                                             R"(","position":"副镇长","rank":")", rank, R"("})"));
+    return JsonString(official, "officialId");
+  }
+
+  // POSTs a plan for the unit (the body after its `{`), returning its id.
+  std::string NewPlan(const std::string& unit_id, const std::string& fields) {
+    HttpResponse r = Call("POST", absl::StrCat("/v1/units/", unit_id, "/receptionPlans"),
+                          absl::StrCat("{", fields), Clerk());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonString(ParseJson(r.body), "planId");
+  }
+
+  struct Shown {
+    std::string session_id;
+    std::string date;
+    std::vector<std::string> planned_dates;
+    std::vector<std::string> officials;
+    std::vector<std::string> planned_officials;
+    std::string location;
+    std::string first_name;
+  };
+
+  static std::vector<std::string> Strings(const google::protobuf::Value& list,
+                                          const std::string& key = "") {
+    std::vector<std::string> out;
+    for (const auto& v : list.list_value().values()) {
+      out.push_back(key.empty() ? v.string_value()
+                                : v.struct_value().fields().at(key).string_value());
+    }
+    return out;
+  }
+
+  static Shown ShownFrom(const google::protobuf::Struct& s) {
+    Shown out;
+    const auto& f = s.fields();
+    out.session_id = f.at("sessionId").string_value();
+    out.date = f.at("date").string_value();
+    if (f.count("plannedDates")) out.planned_dates = Strings(f.at("plannedDates"));
+    if (f.count("officials")) {
+      out.officials = Strings(f.at("officials"), "officialId");
+      out.first_name = Strings(f.at("officials"), "name").front();
+    }
+    if (f.count("plannedOfficials")) {
+      out.planned_officials = Strings(f.at("plannedOfficials"), "officialId");
+    }
+    if (f.count("location")) out.location = f.at("location").string_value();
+    return out;
+  }
+
+  std::vector<Shown> Receptions(const std::string& unit_id, const std::string& from,
+                                const std::string& to) {
+    HttpResponse r =
+        Call("GET", absl::StrCat("/v1/units/", unit_id, "/receptions?from=", from, "&to=", to), "",
+             Clerk());
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<Shown> out;
+    auto json = ParseJson(r.body);
+    auto it = json.fields().find("sessions");
+    if (it == json.fields().end()) return out;
+    for (const auto& v : it->second.list_value().values())
+      out.push_back(ShownFrom(v.struct_value()));
+    return out;
+  }
+
+  static std::vector<std::string> Dates(const std::vector<Shown>& sessions) {
+    std::vector<std::string> out;
+    for (const Shown& s : sessions) out.push_back(s.date);
+    return out;
+  }
+
+  HttpResponse Substitute(const std::string& session_id, const std::string& absent,
+                          const std::string& substitute) {
+    return Call("POST", absl::StrCat("/v1/receptions/", session_id, ":substitute"),
+                absl::StrCat(R"({"absentOfficialId":")", absent, R"(","substituteOfficialId":")",
+                             substitute, R"(","reason":"出差"})"),
+                Clerk());
   }
 
   static TestStack* stack_;
@@ -129,6 +227,377 @@ TEST_F(SchedulingTest, DirectoryRefusesBadEntries) {
   // Nothing of the refused entries was stored (one township was created).
   EXPECT_EQ(std::stoi(count("units")), std::stoi(units_before) + 1);
   EXPECT_EQ(count("officials"), officials_before);
+}
+
+using ::testing::ElementsAre;
+
+TEST_F(SchedulingTest, WeeklyMondaysAcrossTheSpringFestivalMergeIntoOneSession) {
+  const std::string town = NewUnit("TOWNSHIP", "镇信访接待室");
+  const std::string a = NewOfficial(town, "王强");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},
+      "part":"MORNING","holidayPolicy":"POSTPONE","rotation":[")",
+                             a, R"("],"startDate":"2026-02-01"})"));
+  // 2/16 and 2/23 are days off of the Spring Festival (2/15-2/23): both
+  // move to 2/24, one session listing both planned dates.
+  auto sessions = Receptions(town, "2026-02-01", "2026-03-08");
+  EXPECT_THAT(Dates(sessions), ElementsAre("2026-02-02", "2026-02-09", "2026-02-24", "2026-03-02"));
+  ASSERT_EQ(sessions.size(), 4u);
+  EXPECT_THAT(sessions[2].planned_dates, ElementsAre("2026-02-16", "2026-02-23"));
+  EXPECT_THAT(sessions[2].officials, ElementsAre(a));
+  EXPECT_EQ(sessions[2].first_name, "王强");
+  EXPECT_EQ(sessions[2].location, "镇信访接待室");
+  // The same session id whatever range is asked.
+  auto one = Receptions(town, "2026-02-24", "2026-02-24");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].session_id, sessions[2].session_id);
+
+  HttpResponse plans = Call("GET", absl::StrCat("/v1/units/", town, "/receptionPlans"), "",
+                            stack_->Token({"leader"}, "off_leader"));
+  ASSERT_EQ(plans.status, 200) << plans.body;
+  EXPECT_NE(plans.body.find("\"MONDAY\""), std::string::npos) << plans.body;
+}
+
+TEST_F(SchedulingTest, MonthlyPlanOnTheFifteenthAndTwentyFifthWithEachHolidayPolicy) {
+  auto plan = [&](const std::string& policy) {
+    const std::string unit = NewUnit("TOWNSHIP");
+    const std::string official = NewOfficial(unit, "赵敏");
+    NewPlan(unit,
+            absl::StrCat(R"("recurrence":{"monthly":{"days":[15,25]}},"holidayPolicy":")", policy,
+                         R"(","rotation":[")", official, R"("],"startDate":"2026-01-01"})"));
+    return unit;
+  };
+  // 9/25/2026 is the Mid-Autumn Festival (a Friday).
+  auto postponed = Receptions(plan("POSTPONE"), "2026-09-01", "2026-09-30");
+  EXPECT_THAT(Dates(postponed), ElementsAre("2026-09-15", "2026-09-28"));
+  ASSERT_EQ(postponed.size(), 2u);
+  EXPECT_THAT(postponed[1].planned_dates, ElementsAre("2026-09-25"));
+  EXPECT_THAT(Dates(Receptions(plan("ADVANCE"), "2026-09-01", "2026-09-30")),
+              ElementsAre("2026-09-15", "2026-09-24"));
+  EXPECT_THAT(Dates(Receptions(plan("SKIP"), "2026-09-01", "2026-09-30")),
+              ElementsAre("2026-09-15"));
+}
+
+TEST_F(SchedulingTest, RotationOfThreeOverSixMonthsWithTwoSubstitutions) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string b = NewOfficial(town, "乙");
+  const std::string c = NewOfficial(town, "丙");
+  const std::string d = NewOfficial(town, "丁");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["WEDNESDAY"]}},
+      "rotation":[")",
+                             a, R"(",")", b, R"(",")", c, R"("],"startDate":"2026-03-01",
+      "endDate":"2026-08-31"})"));
+  auto before = Receptions(town, "2026-03-01", "2026-08-31");
+  ASSERT_GE(before.size(), 24u);
+  const std::vector<std::string> order = {a, b, c};
+  for (size_t i = 0; i < before.size(); ++i) {
+    ASSERT_THAT(before[i].officials, ElementsAre(order[i % 3])) << before[i].date;
+  }
+  HttpResponse first = Substitute(before[4].session_id, order[4 % 3], d);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_NE(first.body.find("出差"), std::string::npos);
+  ASSERT_EQ(Substitute(before[10].session_id, order[10 % 3], a).status, 200);
+  auto after = Receptions(town, "2026-03-01", "2026-08-31");
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_THAT(after[i].planned_officials, ElementsAre(order[i % 3])) << after[i].date;
+    const std::string receiving = i == 4 ? d : i == 10 ? a : order[i % 3];
+    EXPECT_THAT(after[i].officials, ElementsAre(receiving)) << after[i].date;
+  }
+  // The absent official no longer receives that session.
+  EXPECT_EQ(Substitute(before[4].session_id, order[4 % 3], c).status, 400);
+  ExpectError(
+      Call("POST", "/v1/receptions/plan_none-20260304:substitute",
+           absl::StrCat(R"({"absentOfficialId":")", a, R"(","substituteOfficialId":")", b, R"("})"),
+           Clerk()),
+      404, "NOT_FOUND");
+}
+
+TEST_F(SchedulingTest, JointReceptionsTakeLeadersInTurn) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string b = NewOfficial(town, "乙");
+  const std::string c = NewOfficial(town, "丙");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["TUESDAY"]}},
+      "rotation":[")",
+                             a, R"(",")", b, R"(",")", c, R"("],"leadersPerSession":2,
+      "startDate":"2026-03-01"})"));
+  auto sessions = Receptions(town, "2026-03-01", "2026-03-24");
+  ASSERT_EQ(sessions.size(), 4u);
+  EXPECT_THAT(sessions[0].officials, ElementsAre(a, b));
+  EXPECT_THAT(sessions[1].officials, ElementsAre(c, a));
+  EXPECT_THAT(sessions[2].officials, ElementsAre(b, c));
+  EXPECT_THAT(sessions[3].officials, ElementsAre(a, b));
+}
+
+TEST_F(SchedulingTest, PlansObeyTheRankRuleAndTheWeeklyMinimums) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string staff = NewOfficial(town, "小刘", "STAFF");
+  HttpResponse r = Call("POST", absl::StrCat("/v1/units/", town, "/receptionPlans"),
+                        absl::StrCat(R"({"recurrence":{"weekly":{"weekdays":["MONDAY"]}},
+      "rotation":[")",
+                                     staff, R"("],"startDate":"2026-03-01"})"),
+                        Clerk());
+  ExpectError(r, 400, "INVALID_ARGUMENT", "rotation[0]");
+  EXPECT_NE(r.body.find("rank rule"), std::string::npos) << r.body;
+
+  const std::string department = NewUnit("DEPARTMENT");
+  const std::string clerk = NewOfficial(department, "小陈", "STAFF");
+  r = Call("POST", absl::StrCat("/v1/units/", department, "/receptionPlans"),
+           absl::StrCat(R"({"recurrence":{"monthly":{"days":[15]}},"rotation":[")", clerk,
+                        R"("],"startDate":"2026-03-01"})"),
+           Clerk());
+  ExpectError(r, 400, "INVALID_ARGUMENT", "recurrence");
+  EXPECT_NE(r.body.find("half a working day"), std::string::npos) << r.body;
+  // Half a day a week is enough for a department.
+  NewPlan(department, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["FRIDAY"]}},
+      "part":"AFTERNOON","rotation":[")",
+                                   clerk, R"("],"startDate":"2026-03-01"})"));
+
+  const std::string village = NewUnit("VILLAGE");
+  const std::string cadre = NewOfficial(village, "老李", "VILLAGE_LEADER");
+  r = Call("POST", absl::StrCat("/v1/units/", village, "/receptionPlans"),
+           absl::StrCat(R"({"recurrence":{"weekly":{"weekdays":["MONDAY"]}},"part":"MORNING",
+      "rotation":[")",
+                        cadre, R"("],"startDate":"2026-03-01"})"),
+           Clerk());
+  ExpectError(r, 400, "INVALID_ARGUMENT", "part");
+  EXPECT_NE(r.body.find("one full working day"), std::string::npos) << r.body;
+
+  ExpectError(
+      Call("POST", absl::StrCat("/v1/units/", town, "/receptionPlans"),
+           R"({"recurrence":{"weekly":{"weekdays":["MONDAY"]}},"startDate":"2026-3-1"})", Clerk()),
+      400, "INVALID_ARGUMENT", "startDate");
+  ExpectError(Call("POST", absl::StrCat("/v1/units/", town, "/receptionPlans"),
+                   R"({"recurrence":{"weekly":{"weekdays":["MONDAY"]}},"startDate":"2026-03-01"})",
+                   stack_->Token({"leader"}, "off_leader")),
+              403, "PERMISSION_DENIED");
+}
+
+TEST_F(SchedulingTest, SubstitutesMustBeEligibleAndFree) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string b = NewOfficial(town, "乙");
+  const std::string staff = NewOfficial(town, "小刘", "STAFF");
+  const std::string other_town = NewUnit("TOWNSHIP");
+  const std::string stranger = NewOfficial(other_town, "外");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},"part":"MORNING",
+      "rotation":[")",
+                             a, R"("],"startDate":"2026-03-01"})"));
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},
+      "location":"便民服务中心","rotation":[")",
+                             b, R"("],"startDate":"2026-03-01"})"));
+  auto sessions = Receptions(town, "2026-03-02", "2026-03-02");
+  ASSERT_EQ(sessions.size(), 2u);
+  const Shown& morning = sessions[0].officials[0] == a ? sessions[0] : sessions[1];
+  ExpectError(Substitute(morning.session_id, a, staff), 400, "INVALID_ARGUMENT",
+              "substituteOfficialId");
+  ExpectError(Substitute(morning.session_id, a, stranger), 400, "INVALID_ARGUMENT",
+              "substituteOfficialId");
+  // 乙 receives all day at the service centre.
+  ExpectError(Substitute(morning.session_id, a, b), 409, "ALREADY_EXISTS");
+  auto unchanged = Receptions(town, "2026-03-02", "2026-03-02");
+  for (const Shown& s : unchanged) EXPECT_EQ(s.officials.size(), 1u);
+}
+
+TEST_F(SchedulingTest, OnDutyAndTheAssigneeHonouringRecusal) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string b = NewOfficial(town, "乙");
+  const std::string c = NewOfficial(town, "丙");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["WEDNESDAY"]}},
+      "part":"MORNING","rotation":[")",
+                             a, R"(",")", b, R"(",")", c, R"("],"startDate":"2026-03-04"})"));
+  const std::string base = absl::StrCat("/v1/units/", town, "/receptions");
+  HttpResponse duty = Call("GET", base + ":onDuty?at=2026-03-04T09:15:00%2B08:00", "", Clerk());
+  ASSERT_EQ(duty.status, 200) << duty.body;
+  EXPECT_EQ(ShownFrom(ParseJson(duty.body)).officials, std::vector<std::string>{a});
+  // 01:15Z is 09:15 in the township.
+  EXPECT_EQ(Call("GET", base + ":onDuty?at=2026-03-04T01:15:00Z", "", Clerk()).status, 200);
+  ExpectError(Call("GET", base + ":onDuty?at=2026-03-04T15:00:00%2B08:00", "", Clerk()), 404,
+              "NOT_FOUND");
+  ExpectError(Call("GET", base + ":onDuty?at=2026-03-05T09:00:00%2B08:00", "", Clerk()), 404,
+              "NOT_FOUND");
+  ExpectError(Call("GET", base + ":onDuty?at=yesterday", "", Clerk()), 400, "INVALID_ARGUMENT",
+              "at");
+
+  auto assignee = [&](const std::string& case_id) {
+    return Call("GET", base + ":assignee?date=2026-03-04&caseId=" + case_id, "", Clerk());
+  };
+  HttpResponse r = assignee("case_1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(JsonString(ParseJson(r.body), "official.officialId"), a);
+  auto recuse = [&](const std::string& official) {
+    HttpResponse rec = Call(
+        "POST", "/v1/recusals",
+        absl::StrCat(R"({"officialId":")", official, R"(","caseId":"case_1","reason":"亲属关系"})"),
+        Clerk());
+    EXPECT_EQ(rec.status, 200) << rec.body;
+  };
+  recuse(a);
+  r = assignee("case_1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(JsonString(ParseJson(r.body), "official.officialId"), b);
+  r = assignee("case_2");  // other cases are not affected
+  EXPECT_EQ(JsonString(ParseJson(r.body), "official.officialId"), a);
+  recuse(b);
+  recuse(c);
+  ExpectError(assignee("case_1"), 409, "ABORTED");
+  ExpectError(Call("GET", base + ":assignee?date=2026-03-05&caseId=case_2", "", Clerk()), 409,
+              "ABORTED");
+  HttpResponse list = Call("GET", "/v1/recusals?caseId=case_1", "", Clerk());
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_NE(list.body.find(c), std::string::npos);
+  ExpectError(
+      Call("POST", "/v1/recusals", R"({"officialId":"off_none","caseId":"case_1"})", Clerk()), 400,
+      "INVALID_ARGUMENT", "officialId");
+}
+
+TEST_F(SchedulingTest, RostersArePublishedOnceOnTimeOrLateAndListLaterChanges) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string b = NewOfficial(town, "乙");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},"rotation":[")", a,
+                             R"("],"startDate":"2026-01-01"})"));
+  const std::string base = absl::StrCat("/v1/units/", town, "/rosters/");
+  HttpResponse before = Call("GET", base + "2099-01", "", Clerk());
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(before.body.find("\"published\":true"), std::string::npos) << before.body;
+  EXPECT_EQ(JsonString(ParseJson(before.body), "firstWorkingDay").substr(0, 9), "2099-01-0");
+
+  // Long before the month's first working day: on time.
+  HttpResponse published = Call("POST", base + "2099-01:publish", "{}", Clerk());
+  ASSERT_EQ(published.status, 200) << published.body;
+  EXPECT_NE(published.body.find("\"published\":true"), std::string::npos) << published.body;
+  EXPECT_EQ(published.body.find("\"late\":true"), std::string::npos) << published.body;
+  const std::string published_at = JsonString(ParseJson(published.body), "publishedAt");
+  ASSERT_FALSE(published_at.empty());
+
+  // A substitution after publication applies and is listed as a change; the
+  // published roster stays as it was.
+  auto sessions = Receptions(town, "2099-01-01", "2099-01-31");
+  ASSERT_FALSE(sessions.empty());
+  ASSERT_EQ(Substitute(sessions[0].session_id, a, b).status, 200);
+  HttpResponse after = Call("GET", base + "2099-01", "", stack_->Token({"leader"}, "off_l"));
+  ASSERT_EQ(after.status, 200) << after.body;
+  auto json = ParseJson(after.body);
+  EXPECT_EQ(JsonString(json, "publishedAt"), published_at);
+  const auto& changes = json.fields().at("changesSincePublication").list_value().values();
+  ASSERT_EQ(changes.size(), 1);
+  EXPECT_EQ(changes[0].struct_value().fields().at("sessionId").string_value(),
+            sessions[0].session_id);
+  const auto& frozen = json.fields().at("publishedSessions").list_value().values();
+  ASSERT_EQ(frozen.size(), sessions.size());
+  EXPECT_EQ(ShownFrom(frozen[0].struct_value()).officials, std::vector<std::string>{a});
+  const auto& now = json.fields().at("sessions").list_value().values();
+  EXPECT_EQ(ShownFrom(now[0].struct_value()).officials, std::vector<std::string>{b});
+
+  // Publishing again changes nothing.
+  HttpResponse again = Call("POST", base + "2099-01:publish", "{}", Clerk());
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(JsonString(ParseJson(again.body), "publishedAt"), published_at);
+
+  // A month already under way: late.
+  HttpResponse late = Call("POST", base + "2026-01:publish", "{}", Clerk());
+  ASSERT_EQ(late.status, 200) << late.body;
+  EXPECT_NE(late.body.find("\"late\":true"), std::string::npos) << late.body;
+  ExpectError(Call("GET", base + "2026-13", "", Clerk()), 400, "INVALID_ARGUMENT", "month");
+  ExpectError(Call("POST", base + "2099-02:publish", "{}", stack_->Token({"leader"}, "off_l")), 403,
+              "PERMISSION_DENIED");
+}
+
+TEST_F(SchedulingTest, AppointmentsDoNotClashWithSessionsOrEachOther) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string b = NewOfficial(town, "乙");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["WEDNESDAY"]}},
+      "part":"MORNING","rotation":[")",
+                             a, R"("],"startDate":"2026-03-04"})"));
+  auto appoint = [&](const std::string& kind, const std::string& official, const std::string& at) {
+    return Call("POST", "/v1/appointments",
+                absl::StrCat(R"({"kind":")", kind, R"(","officialIds":[")", official,
+                             R"("],"caseId":"case_a","at":")", at,
+                             R"(","durationMinutes":60,"place":"东村张某家"})"),
+                Clerk());
+  };
+  // 10:00 in the township: 甲 receives petitioners that morning.
+  HttpResponse clash = appoint("APPOINTMENT", a, "2026-03-04T02:00:00Z");
+  ExpectError(clash, 409, "ALREADY_EXISTS");
+  EXPECT_NE(clash.body.find("reception session"), std::string::npos) << clash.body;
+  HttpResponse ok = appoint("APPOINTMENT", a, "2026-03-04T07:00:00Z");  // 15:00
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_FALSE(JsonString(ParseJson(ok.body), "appointmentId").empty());
+  ExpectError(appoint("FIELD_VISIT", a, "2026-03-04T07:30:00Z"), 409, "ALREADY_EXISTS");
+  ASSERT_EQ(appoint("FIELD_VISIT", b, "2026-03-04T07:30:00Z").status, 200);
+  ExpectError(appoint("VISIT", b, "2026-03-05T07:30:00Z"), 400, "INVALID_ARGUMENT");
+  HttpResponse list = Call("GET", "/v1/appointments?officialId=" + a, "", Clerk());
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto json = ParseJson(list.body);
+  ASSERT_EQ(json.fields().at("appointments").list_value().values_size(), 1) << list.body;
+  EXPECT_NE(list.body.find("东村张某家"), std::string::npos);
+}
+
+// Runs `command`, returning what it printed (empty when it failed).
+std::string RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  return pclose(pipe) == 0 ? out : "";
+}
+
+TEST_F(SchedulingTest, TheReceptionCalendarReadsBackWithIcalJs) {
+  const std::string town = NewUnit("TOWNSHIP", "镇政府一楼, 信访接待室");
+  const std::string a = NewOfficial(town, "王强");
+  const std::string b = NewOfficial(town, "李娜");
+  NewPlan(town,
+          absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},"part":"MORNING",
+      "rotation":[")",
+                       a, R"(",")", b, R"("],"leadersPerSession":2,"startDate":"2026-02-01"})"));
+  HttpResponse r =
+      Call("GET", absl::StrCat("/v1/units/", town, "/receptions.ics?from=2026-02-01&to=2026-03-08"),
+           "", Clerk());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "text/calendar; charset=utf-8");
+  EXPECT_EQ(r.body.rfind("BEGIN:VCALENDAR\r\n", 0), 0u) << r.body;
+
+  const char* source = std::getenv("PETITION_SOURCE_DIR");
+  ASSERT_NE(source, nullptr) << "PETITION_SOURCE_DIR is not set";
+  const std::string file = absl::StrCat(::testing::TempDir(), "receptions_", town, ".ics");
+  {
+    FILE* f = fopen(file.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    fwrite(r.body.data(), 1, r.body.size(), f);
+    fclose(f);
+  }
+  const std::string printed =
+      RunCommand(absl::StrCat("node ", source, "/tests/e2e/scheduling_ics_check.mjs ", file));
+  ASSERT_FALSE(printed.empty()) << "ical.js could not read the calendar:\n" << r.body;
+  auto json = ParseJson(printed);
+  EXPECT_EQ(JsonString(json, "version"), "2.0");
+  EXPECT_EQ(JsonString(json, "timezone"), "Asia/Shanghai");
+  const auto& events = json.fields().at("events").list_value().values();
+  auto sessions = Receptions(town, "2026-02-01", "2026-03-08");
+  ASSERT_EQ(events.size(), static_cast<int>(sessions.size()));
+  ASSERT_EQ(events.size(), 4);
+  const auto& merged = events[2].struct_value().fields();
+  EXPECT_EQ(merged.at("uid").string_value(), sessions[2].session_id + "@receptions.petition");
+  EXPECT_EQ(merged.at("start").string_value(), "2026-02-24T08:30:00");
+  EXPECT_EQ(merged.at("end").string_value(), "2026-02-24T12:00:00");
+  EXPECT_EQ(merged.at("startUtc").string_value(), "2026-02-24T00:30:00.000Z");
+  EXPECT_EQ(merged.at("location").string_value(), "镇政府一楼, 信访接待室");
+  EXPECT_NE(merged.at("summary").string_value().find("王强（副镇长）"), std::string::npos);
+  EXPECT_NE(merged.at("description").string_value().find("2026-02-16、2026-02-23"),
+            std::string::npos);
+  EXPECT_EQ(Strings(merged.at("attendees")).size(), 2u);
+
+  // The same session keeps its UID in another export.
+  HttpResponse again =
+      Call("GET", absl::StrCat("/v1/units/", town, "/receptions.ics?from=2026-02-24&to=2026-02-24"),
+           "", Clerk());
+  EXPECT_NE(again.body.find(absl::StrCat("UID:", sessions[2].session_id)), std::string::npos);
+  std::remove(file.c_str());
 }
 
 }  // namespace

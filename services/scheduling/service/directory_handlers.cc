@@ -6,9 +6,8 @@
 #include "common/migrations.h"
 #include "common/request_context.h"
 #include "common/status.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/scheduling/domain/directory.h"
+#include "services/scheduling/service/request_fingerprint.h"
 #include "services/scheduling/service/scheduling_service.h"
 
 namespace petition::scheduling {
@@ -16,22 +15,6 @@ namespace {
 
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 500;
-
-// What makes two requests "the same" for AIP-155 retries: every field but
-// the request id, serialised deterministically.
-template <typename Request>
-std::string RequestFingerprint(const Request& request) {
-  Request copy = request;
-  copy.clear_request_id();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    copy.SerializeToCodedStream(&coded);
-  }
-  return Sha256Hex(bytes);
-}
 
 absl::StatusOr<Page> ParsePage(int32_t page_size, const std::string& token) {
   Page page;
@@ -43,12 +26,6 @@ absl::StatusOr<Page> ParsePage(int32_t page_size, const std::string& token) {
     return InvalidField("pageToken", "is not a page token of this list");
   }
   return page;
-}
-
-// Whose request id it is: the person the gateway vouches for, else the
-// calling service.
-std::string RequestSubject(const RequestScope& scope) {
-  return scope.principal().subject.empty() ? scope.caller() : scope.principal().subject;
 }
 
 // Trims the one extra row a store returns and makes the next page's token.

@@ -6,13 +6,14 @@
 #include "petition/v1/scheduling.grpc.pb.h"
 #include "services/scheduling/store/calendar_store.h"
 #include "services/scheduling/store/directory_store.h"
+#include "services/scheduling/store/reception_store.h"
 
 namespace petition::scheduling {
 
 class SchedulingService final : public v1::Scheduling::Service {
  public:
-  SchedulingService(CalendarStore* calendars, DirectoryStore* directory)
-      : calendars_(calendars), directory_(directory) {}
+  SchedulingService(CalendarStore* calendars, DirectoryStore* directory, ReceptionStore* receptions)
+      : calendars_(calendars), directory_(directory), receptions_(receptions) {}
 
   grpc::Status PutCalendar(grpc::ServerContext* context, const v1::PutCalendarRequest* request,
                            v1::Calendar* response) override;
@@ -40,9 +41,48 @@ class SchedulingService final : public v1::Scheduling::Service {
   grpc::Status ListOfficials(grpc::ServerContext* context, const v1::ListOfficialsRequest* request,
                              v1::ListOfficialsResponse* response) override;
 
+  // Reception plans, sessions, substitutions, recusals
+  // (reception_handlers.cc).
+  grpc::Status CreateReceptionPlan(grpc::ServerContext* context,
+                                   const v1::CreateReceptionPlanRequest* request,
+                                   v1::ReceptionPlan* response) override;
+  grpc::Status ListReceptionPlans(grpc::ServerContext* context,
+                                  const v1::ListReceptionPlansRequest* request,
+                                  v1::ListReceptionPlansResponse* response) override;
+  grpc::Status ListReceptions(grpc::ServerContext* context,
+                              const v1::ListReceptionsRequest* request,
+                              v1::ListReceptionsResponse* response) override;
+  grpc::Status Substitute(grpc::ServerContext* context, const v1::SubstituteRequest* request,
+                          v1::ReceptionSession* response) override;
+  grpc::Status GetOnDuty(grpc::ServerContext* context, const v1::GetOnDutyRequest* request,
+                         v1::ReceptionSession* response) override;
+  grpc::Status CreateRecusal(grpc::ServerContext* context, const v1::CreateRecusalRequest* request,
+                             v1::Recusal* response) override;
+  grpc::Status ListRecusals(grpc::ServerContext* context, const v1::ListRecusalsRequest* request,
+                            v1::ListRecusalsResponse* response) override;
+  grpc::Status GetAssignee(grpc::ServerContext* context, const v1::GetAssigneeRequest* request,
+                           v1::Assignee* response) override;
+
+  // Rosters and appointments (reception_handlers.cc).
+  grpc::Status GetRoster(grpc::ServerContext* context, const v1::GetRosterRequest* request,
+                         v1::Roster* response) override;
+  grpc::Status PublishRoster(grpc::ServerContext* context, const v1::PublishRosterRequest* request,
+                             v1::Roster* response) override;
+  grpc::Status CreateAppointment(grpc::ServerContext* context,
+                                 const v1::CreateAppointmentRequest* request,
+                                 v1::Appointment* response) override;
+  grpc::Status ListAppointments(grpc::ServerContext* context,
+                                const v1::ListAppointmentsRequest* request,
+                                v1::ListAppointmentsResponse* response) override;
+
+  grpc::Status ExportReceptions(grpc::ServerContext* context,
+                                const v1::ListReceptionsRequest* request,
+                                petition::v1::HttpBody* response) override;
+
  private:
   CalendarStore* calendars_;
   DirectoryStore* directory_;
+  ReceptionStore* receptions_;
 };
 
 }  // namespace petition::scheduling

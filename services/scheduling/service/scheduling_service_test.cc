@@ -26,7 +26,9 @@ class SchedulingServiceTest : public ::testing::Test {
     ASSERT_NE(pool_, nullptr);
     store_ = std::make_unique<CalendarStore>(pool_.get());
     directory_ = std::make_unique<DirectoryStore>(pool_.get());
-    service_ = std::make_unique<SchedulingService>(store_.get(), directory_.get());
+    receptions_ = std::make_unique<ReceptionStore>(pool_.get());
+    service_ =
+        std::make_unique<SchedulingService>(store_.get(), directory_.get(), receptions_.get());
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -50,6 +52,7 @@ class SchedulingServiceTest : public ::testing::Test {
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<CalendarStore> store_;
   std::unique_ptr<DirectoryStore> directory_;
+  std::unique_ptr<ReceptionStore> receptions_;
   std::unique_ptr<SchedulingService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::Scheduling::Stub> stub_;

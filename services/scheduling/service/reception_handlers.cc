@@ -1,0 +1,744 @@
+// The reception handlers of SchedulingService: plans, the sessions computed
+// from them, substitutions, who is on duty, recusals and who receives a case.
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "common/call_deadline.h"
+#include "common/dates.h"
+#include "common/request_context.h"
+#include "common/status.h"
+#include "services/scheduling/domain/directory.h"
+#include "services/scheduling/domain/ical.h"
+#include "services/scheduling/domain/reception_plan.h"
+#include "services/scheduling/domain/recusal.h"
+#include "services/scheduling/domain/rotation.h"
+#include "services/scheduling/service/request_fingerprint.h"
+#include "services/scheduling/service/scheduling_service.h"
+
+namespace petition::scheduling {
+namespace {
+
+// The longest range of sessions one call computes.
+constexpr int kMaxRangeDays = 366;
+
+// What the reception handlers read about a unit.
+struct UnitContext {
+  v1::Unit unit;
+  UnitKind kind = UnitKind::kTownship;
+  absl::flat_hash_map<std::string, Official> officials;
+  absl::flat_hash_map<std::string, v1::Official> official_protos;
+  std::vector<v1::ReceptionPlan> plans;
+  std::vector<ReceptionPlan> domain_plans;  // parallel to plans
+  std::shared_ptr<const WorkingCalendar> calendar;
+};
+
+// A session of one of the unit's plans, with its officials.
+struct ComputedSession {
+  size_t plan = 0;  // index into UnitContext::plans
+  Session session;
+  std::vector<std::string> planned;
+  std::vector<std::string> receiving;
+  std::vector<v1::SessionSubstitution> substitutions;
+};
+
+absl::optional<absl::Weekday> ToWeekday(v1::DayOfWeek d) {
+  switch (d) {
+    case v1::MONDAY:
+      return absl::Weekday::monday;
+    case v1::TUESDAY:
+      return absl::Weekday::tuesday;
+    case v1::WEDNESDAY:
+      return absl::Weekday::wednesday;
+    case v1::THURSDAY:
+      return absl::Weekday::thursday;
+    case v1::FRIDAY:
+      return absl::Weekday::friday;
+    case v1::SATURDAY:
+      return absl::Weekday::saturday;
+    case v1::SUNDAY:
+      return absl::Weekday::sunday;
+    default:
+      return absl::nullopt;
+  }
+}
+
+PartOfDay ToDomain(v1::PartOfDay part) {
+  switch (part) {
+    case v1::MORNING:
+      return PartOfDay::kMorning;
+    case v1::AFTERNOON:
+      return PartOfDay::kAfternoon;
+    default:
+      return PartOfDay::kFullDay;
+  }
+}
+
+HolidayPolicy ToDomain(v1::HolidayPolicy policy) {
+  switch (policy) {
+    case v1::ADVANCE:
+      return HolidayPolicy::kAdvance;
+    case v1::SKIP:
+      return HolidayPolicy::kSkip;
+    default:
+      return HolidayPolicy::kPostpone;
+  }
+}
+
+// The plan's shape as the API gives it; violations are added by field.
+std::optional<ReceptionPlan> ToDomain(const v1::ReceptionPlan& p,
+                                      std::vector<std::pair<std::string, std::string>>* v) {
+  ReceptionPlan plan;
+  for (int i = 0; i < p.recurrence().weekly().weekdays_size(); ++i) {
+    auto w = ToWeekday(p.recurrence().weekly().weekdays(i));
+    if (!w.has_value()) {
+      v->emplace_back(absl::StrCat("recurrence.weekly.weekdays[", i, "]"),
+                      "must be MONDAY to SUNDAY");
+      continue;
+    }
+    plan.recurrence.weekdays.push_back(*w);
+  }
+  for (int day : p.recurrence().monthly().days()) plan.recurrence.days_of_month.push_back(day);
+  if (!v1::PartOfDay_IsValid(p.part())) {
+    v->emplace_back("part", "must be FULL_DAY, MORNING or AFTERNOON");
+  }
+  plan.part = ToDomain(p.part());
+  if (!v1::HolidayPolicy_IsValid(p.holiday_policy())) {
+    v->emplace_back("holidayPolicy", "must be POSTPONE, ADVANCE or SKIP");
+  }
+  plan.holiday_policy = ToDomain(p.holiday_policy());
+  auto start = ParseDate(p.start_date());
+  if (!start.ok()) {
+    v->emplace_back("startDate", "must be a date YYYY-MM-DD");
+  } else {
+    plan.start_date = *start;
+  }
+  if (!p.end_date().empty()) {
+    auto end = ParseDate(p.end_date());
+    if (!end.ok()) {
+      v->emplace_back("endDate", "must be a date YYYY-MM-DD");
+    } else {
+      plan.end_date = *end;
+    }
+  }
+  plan.rotation.assign(p.rotation().begin(), p.rotation().end());
+  plan.leaders_per_session = p.leaders_per_session() == 0 ? 1 : p.leaders_per_session();
+  if (!v->empty()) return std::nullopt;
+  return plan;
+}
+
+Official ToDomain(const v1::Official& o) {
+  Official out;
+  out.official_id = o.official_id();
+  out.unit_id = o.unit_id();
+  out.name = o.name();
+  out.position = o.position();
+  out.rank = FromProto(o.rank());
+  return out;
+}
+
+std::string SessionId(const std::string& plan_id, absl::CivilDay day) {
+  return absl::StrFormat("%s-%04d%02d%02d", plan_id, day.year(), day.month(), day.day());
+}
+
+// The plan and the date of a session id, or nullopt when it is not one.
+std::optional<std::pair<std::string, absl::CivilDay>> ParseSessionId(const std::string& id) {
+  const size_t dash = id.rfind('-');
+  if (dash == std::string::npos || dash == 0 || id.size() - dash != 9) return std::nullopt;
+  int ymd = 0;
+  if (!absl::SimpleAtoi(id.substr(dash + 1), &ymd)) return std::nullopt;
+  const absl::CivilDay day(ymd / 10000, ymd / 100 % 100, ymd % 100);
+  if (day.year() != ymd / 10000 || day.month() != ymd / 100 % 100 || day.day() != ymd % 100) {
+    return std::nullopt;
+  }
+  return std::make_pair(id.substr(0, dash), day);
+}
+
+bool Overlap(PartOfDay a, PartOfDay b) {
+  return a == PartOfDay::kFullDay || b == PartOfDay::kFullDay || a == b;
+}
+
+v1::PartOfDay ToProto(PartOfDay part) {
+  switch (part) {
+    case PartOfDay::kMorning:
+      return v1::MORNING;
+    case PartOfDay::kAfternoon:
+      return v1::AFTERNOON;
+    case PartOfDay::kFullDay:
+      return v1::FULL_DAY;
+  }
+  return v1::FULL_DAY;
+}
+
+absl::StatusOr<absl::CivilDay> DateField(const std::string& text, const char* field) {
+  auto day = ParseDate(text);
+  if (!day.ok()) return InvalidField(field, "must be a date YYYY-MM-DD");
+  return *day;
+}
+
+// Who receives, as the session shows them.
+v1::SessionOfficial ShowOfficial(const UnitContext& unit, const std::string& id) {
+  v1::SessionOfficial out;
+  out.set_official_id(id);
+  auto it = unit.official_protos.find(id);
+  if (it != unit.official_protos.end()) {
+    out.set_name(it->second.name());
+    out.set_position(it->second.position());
+  }
+  return out;
+}
+
+absl::StatusOr<UnitContext> LoadUnitView(DirectoryStore* directory_, ReceptionStore* receptions_,
+                                         CalendarStore* calendars_, const std::string& unit_id,
+                                         const TxOptions& tx) {
+  auto unit = directory_->GetUnit(unit_id, tx);
+  if (!unit.ok()) return unit.status();
+  UnitContext ctx;
+  ctx.unit = *std::move(unit);
+  ctx.kind = FromProto(ctx.unit.kind());
+  Page page;
+  page.size = 500;
+  for (;;) {
+    auto officials = directory_->ListOfficials(unit_id, page, tx);
+    if (!officials.ok()) return officials.status();
+    for (const v1::Official& o : *officials) {
+      ctx.officials.emplace(o.official_id(), ToDomain(o));
+      ctx.official_protos.emplace(o.official_id(), o);
+    }
+    if (static_cast<int>(officials->size()) <= page.size) break;
+    page.after = officials->back().official_id();
+  }
+  auto plans = receptions_->ListPlans(unit_id, tx);
+  if (!plans.ok()) return plans.status();
+  ctx.plans = *std::move(plans);
+  for (const v1::ReceptionPlan& p : ctx.plans) {
+    std::vector<std::pair<std::string, std::string>> v;
+    auto plan = ToDomain(p, &v);
+    if (!plan.has_value()) return absl::DataLossError("a stored reception plan is not valid");
+    ctx.domain_plans.push_back(*std::move(plan));
+  }
+  auto calendar = calendars_->Load(tx);
+  if (!calendar.ok()) return calendar.status();
+  ctx.calendar = *std::move(calendar);
+  return ctx;
+}
+
+// The unit's sessions dated in [from, to] with their substitutions, by date
+// and part of the day.
+absl::StatusOr<std::vector<ComputedSession>> Sessions(ReceptionStore* receptions_,
+                                                      const UnitContext& ctx, absl::CivilDay from,
+                                                      absl::CivilDay to, const TxOptions& tx) {
+  auto subs = receptions_->ListSubstitutions(ctx.unit.unit_id(), from, to, tx);
+  if (!subs.ok()) return subs.status();
+  std::vector<ComputedSession> out;
+  for (size_t i = 0; i < ctx.plans.size(); ++i) {
+    const ReceptionPlan& plan = ctx.domain_plans[i];
+    auto sessions = ExpandPlan(plan, *ctx.calendar, from, to);
+    if (!sessions.ok()) return sessions.status();
+    for (Session& s : *sessions) {
+      ComputedSession c;
+      c.plan = i;
+      c.planned = PlannedOfficials(plan.rotation, plan.leaders_per_session, s.index);
+      std::vector<Substitution> applied;
+      for (const StoredSubstitution& stored : *subs) {
+        if (stored.plan_id != ctx.plans[i].plan_id() || stored.session_date != s.date) continue;
+        c.substitutions.push_back(stored.substitution);
+        applied.push_back(Substitution{stored.substitution.absent_official_id(),
+                                       stored.substitution.substitute_official_id()});
+      }
+      c.receiving = Receiving(c.planned, applied);
+      c.session = std::move(s);
+      out.push_back(std::move(c));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ComputedSession& a, const ComputedSession& b) {
+    if (a.session.date != b.session.date) return a.session.date < b.session.date;
+    return static_cast<int>(a.session.part) < static_cast<int>(b.session.part);
+  });
+  return out;
+}
+
+void ShowSession(const UnitContext& ctx, const ComputedSession& c, v1::ReceptionSession* out) {
+  const v1::ReceptionPlan& plan = ctx.plans[c.plan];
+  out->set_session_id(SessionId(plan.plan_id(), c.session.date));
+  out->set_plan_id(plan.plan_id());
+  out->set_unit_id(ctx.unit.unit_id());
+  out->set_date(FormatDate(c.session.date));
+  for (absl::CivilDay d : c.session.planned_dates) out->add_planned_dates(FormatDate(d));
+  if (!c.session.planned_dates.empty()) {
+    out->set_planned_date(FormatDate(c.session.planned_dates.front()));
+  }
+  out->set_part(ToProto(c.session.part));
+  out->set_location(plan.location().empty() ? ctx.unit.location() : plan.location());
+  for (const std::string& id : c.receiving) *out->add_officials() = ShowOfficial(ctx, id);
+  for (const std::string& id : c.planned) *out->add_planned_officials() = ShowOfficial(ctx, id);
+  for (const v1::SessionSubstitution& s : c.substitutions) *out->add_substitutions() = s;
+  out->set_provisional(c.session.provisional);
+}
+
+}  // namespace
+
+grpc::Status SchedulingService::CreateReceptionPlan(grpc::ServerContext* context,
+                                                    const v1::CreateReceptionPlanRequest* request,
+                                                    v1::ReceptionPlan* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  const TxOptions tx = TxOptionsFor(*context);
+  v1::ReceptionPlan plan;
+  plan.set_unit_id(request->unit_id());
+  *plan.mutable_recurrence() = request->recurrence();
+  plan.set_part(request->part() == v1::PART_OF_DAY_UNSPECIFIED ? v1::FULL_DAY : request->part());
+  plan.set_holiday_policy(request->holiday_policy() == v1::HOLIDAY_POLICY_UNSPECIFIED
+                              ? v1::POSTPONE
+                              : request->holiday_policy());
+  plan.set_location(request->location());
+  *plan.mutable_rotation() = request->rotation();
+  plan.set_leaders_per_session(
+      request->leaders_per_session() == 0 ? 1 : request->leaders_per_session());
+  plan.set_start_date(request->start_date());
+  plan.set_end_date(request->end_date());
+
+  std::vector<std::pair<std::string, std::string>> v;
+  auto domain = ToDomain(plan, &v);
+  if (!domain.has_value()) return ToGrpcStatus(InvalidFields(v));
+  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  if (absl::Status s =
+          ValidateReceptionPlan(*domain, request->unit_id(), view->kind, view->officials);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  auto created = receptions_->CreatePlan(
+      plan, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response = *std::move(created);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ListReceptionPlans(grpc::ServerContext* context,
+                                                   const v1::ListReceptionPlansRequest* request,
+                                                   v1::ListReceptionPlansResponse* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  if (auto unit = directory_->GetUnit(request->unit_id(), tx); !unit.ok()) {
+    return ToGrpcStatus(unit.status());
+  }
+  auto plans = receptions_->ListPlans(request->unit_id(), tx);
+  if (!plans.ok()) return ToGrpcStatus(plans.status());
+  for (v1::ReceptionPlan& p : *plans) *response->add_plans() = std::move(p);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ListReceptions(grpc::ServerContext* context,
+                                               const v1::ListReceptionsRequest* request,
+                                               v1::ListReceptionsResponse* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  auto from = DateField(request->from(), "from");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  auto to = DateField(request->to(), "to");
+  if (!to.ok()) return ToGrpcStatus(to.status());
+  if (*to < *from) return ToGrpcStatus(InvalidField("to", "must not be before from"));
+  if (*to - *from >= kMaxRangeDays) {
+    return ToGrpcStatus(InvalidField("to", "must be less than 366 days after from"));
+  }
+  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  auto sessions = Sessions(receptions_, *view, *from, *to, tx);
+  if (!sessions.ok()) return ToGrpcStatus(sessions.status());
+  for (const ComputedSession& c : *sessions) ShowSession(*view, c, response->add_sessions());
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
+                                           const v1::SubstituteRequest* request,
+                                           v1::ReceptionSession* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  std::vector<std::pair<std::string, std::string>> v;
+  if (request->absent_official_id().empty()) v.emplace_back("absentOfficialId", "is required");
+  if (request->substitute_official_id().empty()) {
+    v.emplace_back("substituteOfficialId", "is required");
+  }
+  if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
+  auto id = ParseSessionId(request->session_id());
+  if (!id.has_value()) return ToGrpcStatus(absl::NotFoundError("no such reception session"));
+  auto plan = receptions_->GetPlan(id->first, tx);
+  if (!plan.ok()) {
+    if (absl::IsNotFound(plan.status())) {
+      return ToGrpcStatus(absl::NotFoundError("no such reception session"));
+    }
+    return ToGrpcStatus(plan.status());
+  }
+  auto view = LoadUnitView(directory_, receptions_, calendars_, plan->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  const UnitContext& ctx = *view;
+  const absl::CivilDay day = id->second;
+  auto find_session = [&](const std::vector<ComputedSession>& sessions) -> const ComputedSession* {
+    for (const ComputedSession& c : sessions) {
+      if (ctx.plans[c.plan].plan_id() == id->first && c.session.date == day) return &c;
+    }
+    return nullptr;
+  };
+  auto before = Sessions(receptions_, *view, day, day, tx);
+  if (!before.ok()) return ToGrpcStatus(before.status());
+  if (find_session(*before) == nullptr) {
+    return ToGrpcStatus(absl::NotFoundError("no such reception session"));
+  }
+  StoredSubstitution stored;
+  stored.plan_id = id->first;
+  stored.session_date = day;
+  stored.substitution.set_absent_official_id(request->absent_official_id());
+  stored.substitution.set_substitute_official_id(request->substitute_official_id());
+  stored.substitution.set_reason(request->reason());
+  absl::Status added = receptions_->AddSubstitution(
+      ctx.unit.unit_id(), stored,
+      [&](const std::vector<StoredSubstitution>& that_day) -> absl::Status {
+        // The day's sessions with every substitution made so far.
+        std::vector<ComputedSession> sessions = *before;
+        for (ComputedSession& c : sessions) {
+          std::vector<Substitution> applied;
+          for (const StoredSubstitution& s : that_day) {
+            if (s.plan_id != ctx.plans[c.plan].plan_id()) continue;
+            applied.push_back(Substitution{s.substitution.absent_official_id(),
+                                           s.substitution.substitute_official_id()});
+          }
+          c.receiving = Receiving(c.planned, applied);
+        }
+        const ComputedSession* target = find_session(sessions);
+        absl::Status s = CheckSubstitution(
+            target->receiving,
+            Substitution{request->absent_official_id(), request->substitute_official_id()},
+            ctx.unit.unit_id(), ctx.kind, ctx.officials);
+        if (absl::IsFailedPrecondition(s)) return absl::AlreadyExistsError(s.message());
+        if (!s.ok()) return s;
+        for (const ComputedSession& c : sessions) {
+          if (&c == target || !Overlap(c.session.part, target->session.part)) continue;
+          if (std::find(c.receiving.begin(), c.receiving.end(),
+                        request->substitute_official_id()) != c.receiving.end()) {
+            return absl::AlreadyExistsError(
+                "the substitute already receives another session at that time");
+          }
+        }
+        return absl::OkStatus();
+      },
+      tx);
+  if (!added.ok()) return ToGrpcStatus(added);
+  auto after = Sessions(receptions_, *view, day, day, tx);
+  if (!after.ok()) return ToGrpcStatus(after.status());
+  const ComputedSession* c = find_session(*after);
+  if (c == nullptr) return ToGrpcStatus(absl::InternalError("the session was not found again"));
+  ShowSession(*view, *c, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::GetOnDuty(grpc::ServerContext* context,
+                                          const v1::GetOnDutyRequest* request,
+                                          v1::ReceptionSession* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  absl::Time at;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, request->at(), &at, &err)) {
+    return ToGrpcStatus(InvalidField("at", "must be an RFC 3339 time"));
+  }
+  auto duty = DutyTimeAt(at, DutyHours{});
+  if (!duty.ok()) return ToGrpcStatus(duty.status());
+  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  if (!duty->has_value()) {
+    return ToGrpcStatus(absl::NotFoundError("nobody receives at that time: outside duty hours"));
+  }
+  auto sessions = Sessions(receptions_, *view, (*duty)->day, (*duty)->day, tx);
+  if (!sessions.ok()) return ToGrpcStatus(sessions.status());
+  for (const ComputedSession& c : *sessions) {
+    if (OnDuty(c.session, **duty)) {
+      ShowSession(*view, c, response);
+      return grpc::Status::OK;
+    }
+  }
+  return ToGrpcStatus(absl::NotFoundError("the unit holds no reception session at that time"));
+}
+
+grpc::Status SchedulingService::CreateRecusal(grpc::ServerContext* context,
+                                              const v1::CreateRecusalRequest* request,
+                                              v1::Recusal* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  std::vector<std::pair<std::string, std::string>> v;
+  if (request->official_id().empty()) v.emplace_back("officialId", "is required");
+  if (request->case_id().empty()) v.emplace_back("caseId", "is required");
+  if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
+  auto official = directory_->GetOfficial(request->official_id(), tx);
+  if (!official.ok()) {
+    if (absl::IsNotFound(official.status())) {
+      return ToGrpcStatus(InvalidField("officialId", "is not an official"));
+    }
+    return ToGrpcStatus(official.status());
+  }
+  v1::Recusal recusal;
+  recusal.set_official_id(request->official_id());
+  recusal.set_case_id(request->case_id());
+  recusal.set_reason(request->reason());
+  auto created = receptions_->CreateRecusal(recusal, tx);
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response = *std::move(created);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ListRecusals(grpc::ServerContext* context,
+                                             const v1::ListRecusalsRequest* request,
+                                             v1::ListRecusalsResponse* response) {
+  RequestScope scope(*context);
+  auto recusals =
+      receptions_->ListRecusals(request->case_id(), request->official_id(), TxOptionsFor(*context));
+  if (!recusals.ok()) return ToGrpcStatus(recusals.status());
+  for (v1::Recusal& r : *recusals) *response->add_recusals() = std::move(r);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::GetAssignee(grpc::ServerContext* context,
+                                            const v1::GetAssigneeRequest* request,
+                                            v1::Assignee* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  auto day = DateField(request->date(), "date");
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  if (request->case_id().empty()) return ToGrpcStatus(InvalidField("caseId", "is required"));
+  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  auto recusals = receptions_->ListRecusals(request->case_id(), "", tx);
+  if (!recusals.ok()) return ToGrpcStatus(recusals.status());
+  absl::flat_hash_set<std::string> recused;
+  for (const v1::Recusal& r : *recusals) recused.insert(r.official_id());
+  auto sessions = Sessions(receptions_, *view, *day, *day, tx);
+  if (!sessions.ok()) return ToGrpcStatus(sessions.status());
+  absl::StatusOr<std::string> who = Assignee(std::nullopt, {}, 1, recused);
+  const ComputedSession* from = nullptr;
+  for (const ComputedSession& c : *sessions) {
+    const ReceptionPlan& plan = view->domain_plans[c.plan];
+    DaySession ds;
+    ds.index = c.session.index;
+    ds.receiving = c.receiving;
+    for (const v1::SessionSubstitution& s : c.substitutions)
+      ds.absent.push_back(s.absent_official_id());
+    who = Assignee(ds, plan.rotation, plan.leaders_per_session, recused);
+    from = &c;
+    if (who.ok()) break;
+  }
+  if (!who.ok()) {
+    // Nobody can receive the case that day: a conflict with the schedule.
+    return ToGrpcStatus(absl::AbortedError(who.status().message()));
+  }
+  *response->mutable_official() = ShowOfficial(*view, *who);
+  response->set_session_id(SessionId(view->plans[from->plan].plan_id(), from->session.date));
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::scheduling
+
+namespace petition::scheduling {
+namespace {
+
+// The roster of `month` (YYYY-MM) as it is now, with its publication.
+absl::StatusOr<v1::Roster> BuildRoster(ReceptionStore* receptions, const UnitContext& ctx,
+                                       absl::CivilMonth month, const TxOptions& tx) {
+  v1::Roster roster;
+  roster.set_unit_id(ctx.unit.unit_id());
+  roster.set_month(absl::StrFormat("%04d-%02d", month.year(), month.month()));
+  const absl::CivilDay first(month);
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  roster.set_first_working_day(FormatDate(ctx.calendar->NextWorkingDayOnOrAfter(first).date));
+  auto sessions = Sessions(receptions, ctx, first, last, tx);
+  if (!sessions.ok()) return sessions.status();
+  for (const ComputedSession& c : *sessions) ShowSession(ctx, c, roster.add_sessions());
+  auto publication = receptions->GetPublication(ctx.unit.unit_id(), roster.month(), tx);
+  if (!publication.ok()) return publication.status();
+  if (publication->has_value()) {
+    const RosterPublication& p = **publication;
+    roster.set_published(true);
+    *roster.mutable_published_at() = ToProtoTimestamp(p.published_at);
+    roster.set_late(p.late);
+    *roster.mutable_published_sessions() = p.snapshot.published_sessions();
+    for (const v1::ReceptionSession& s : roster.sessions()) {
+      for (const v1::SessionSubstitution& sub : s.substitutions()) {
+        if (ToAbslTime(sub.created_at()) <= p.published_at) continue;
+        v1::RosterChange* change = roster.add_changes_since_publication();
+        change->set_session_id(s.session_id());
+        change->set_date(s.date());
+        *change->mutable_substitution() = sub;
+      }
+    }
+  }
+  return roster;
+}
+
+absl::StatusOr<absl::CivilMonth> MonthField(const std::string& text) {
+  absl::CivilMonth month;
+  if (text.size() != 7 || !absl::ParseCivilTime(text, &month) || month.year() < 2000 ||
+      month.year() > 2099) {
+    return InvalidField("month", "must be a month YYYY-MM between 2000 and 2099");
+  }
+  return month;
+}
+
+}  // namespace
+
+grpc::Status SchedulingService::GetRoster(grpc::ServerContext* context,
+                                          const v1::GetRosterRequest* request,
+                                          v1::Roster* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  auto month = MonthField(request->month());
+  if (!month.ok()) return ToGrpcStatus(month.status());
+  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  auto roster = BuildRoster(receptions_, *view, *month, tx);
+  if (!roster.ok()) return ToGrpcStatus(roster.status());
+  *response = *std::move(roster);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::PublishRoster(grpc::ServerContext* context,
+                                              const v1::PublishRosterRequest* request,
+                                              v1::Roster* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  auto month = MonthField(request->month());
+  if (!month.ok()) return ToGrpcStatus(month.status());
+  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  auto roster = BuildRoster(receptions_, *view, *month, tx);
+  if (!roster.ok()) return ToGrpcStatus(roster.status());
+  if (!roster->published()) {
+    auto zone = LoadZone(DutyHours{}.time_zone);
+    if (!zone.ok()) return ToGrpcStatus(zone.status());
+    const std::string today = FormatDate(absl::ToCivilDay(absl::Now(), *zone));
+    const bool late = today > roster->first_working_day();  // YYYY-MM-DD sorts as dates
+    v1::Roster snapshot;
+    *snapshot.mutable_published_sessions() = roster->sessions();
+    auto published = receptions_->Publish(request->unit_id(), roster->month(), late, snapshot, tx);
+    if (!published.ok()) return ToGrpcStatus(published.status());
+    roster = BuildRoster(receptions_, *view, *month, tx);
+    if (!roster.ok()) return ToGrpcStatus(roster.status());
+  }
+  *response = *std::move(roster);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
+                                                  const v1::CreateAppointmentRequest* request,
+                                                  v1::Appointment* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  std::vector<std::pair<std::string, std::string>> v;
+  if (request->kind() != v1::APPOINTMENT && request->kind() != v1::FIELD_VISIT) {
+    v.emplace_back("kind", "must be APPOINTMENT or FIELD_VISIT");
+  }
+  if (request->official_ids().empty()) v.emplace_back("officialIds", "must name an official");
+  {
+    absl::flat_hash_set<std::string> seen;
+    for (int i = 0; i < request->official_ids_size(); ++i) {
+      if (!seen.insert(request->official_ids(i)).second) {
+        v.emplace_back(absl::StrCat("officialIds[", i, "]"), "is listed more than once");
+      }
+    }
+  }
+  if (!request->has_at()) v.emplace_back("at", "is required");
+  const int minutes = request->duration_minutes() == 0 ? 60 : request->duration_minutes();
+  if (minutes < 1 || minutes > 720) {
+    v.emplace_back("durationMinutes", "must be between 1 and 720");
+  }
+  if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
+  const absl::Time starts = ToAbslTime(request->at());
+  const absl::Time ends = starts + absl::Minutes(minutes);
+  const DutyHours hours;
+  auto zone = LoadZone(hours.time_zone);
+  if (!zone.ok()) return ToGrpcStatus(zone.status());
+  // Officials receiving a session that overlaps the appointment.
+  absl::flat_hash_map<std::string, UnitContext> units;
+  for (int i = 0; i < request->official_ids_size(); ++i) {
+    const std::string& id = request->official_ids(i);
+    auto official = directory_->GetOfficial(id, tx);
+    if (!official.ok()) {
+      if (absl::IsNotFound(official.status())) {
+        return ToGrpcStatus(
+            InvalidField(absl::StrCat("officialIds[", i, "]"), "is not an official"));
+      }
+      return ToGrpcStatus(official.status());
+    }
+    auto it = units.find(official->unit_id());
+    if (it == units.end()) {
+      auto view = LoadUnitView(directory_, receptions_, calendars_, official->unit_id(), tx);
+      if (!view.ok()) return ToGrpcStatus(view.status());
+      it = units.emplace(official->unit_id(), *std::move(view)).first;
+    }
+    const absl::CivilDay first = absl::ToCivilDay(starts, *zone);
+    const absl::CivilDay last = absl::ToCivilDay(ends, *zone);
+    auto sessions = Sessions(receptions_, it->second, first, last, tx);
+    if (!sessions.ok()) return ToGrpcStatus(sessions.status());
+    for (const ComputedSession& c : *sessions) {
+      if (std::find(c.receiving.begin(), c.receiving.end(), id) == c.receiving.end()) continue;
+      const absl::Time midnight = absl::FromCivil(c.session.date, *zone);
+      const bool morning = c.session.part != PartOfDay::kAfternoon;
+      const bool afternoon = c.session.part != PartOfDay::kMorning;
+      bool clash = false;
+      if (morning) {
+        clash |= starts < midnight + hours.morning_end && ends > midnight + hours.morning_start;
+      }
+      if (afternoon) {
+        clash |= starts < midnight + hours.afternoon_end && ends > midnight + hours.afternoon_start;
+      }
+      if (clash) {
+        return ToGrpcStatus(absl::AlreadyExistsError(
+            absl::StrCat("officialIds[", i, "] receives a reception session at that time")));
+      }
+    }
+  }
+  v1::Appointment appointment;
+  appointment.set_kind(request->kind());
+  *appointment.mutable_official_ids() = request->official_ids();
+  appointment.set_case_id(request->case_id());
+  *appointment.mutable_at() = request->at();
+  appointment.set_duration_minutes(minutes);
+  appointment.set_place(request->place());
+  auto created = receptions_->CreateAppointment(appointment, tx);
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response = *std::move(created);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ListAppointments(grpc::ServerContext* context,
+                                                 const v1::ListAppointmentsRequest* request,
+                                                 v1::ListAppointmentsResponse* response) {
+  RequestScope scope(*context);
+  auto appointments = receptions_->ListAppointments(request->official_id(), request->case_id(),
+                                                    TxOptionsFor(*context));
+  if (!appointments.ok()) return ToGrpcStatus(appointments.status());
+  for (v1::Appointment& a : *appointments) *response->add_appointments() = std::move(a);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::ExportReceptions(grpc::ServerContext* context,
+                                                 const v1::ListReceptionsRequest* request,
+                                                 petition::v1::HttpBody* response) {
+  v1::ListReceptionsResponse sessions;
+  if (grpc::Status s = ListReceptions(context, request, &sessions); !s.ok()) return s;
+  auto unit = directory_->GetUnit(request->unit_id(), TxOptionsFor(*context));
+  if (!unit.ok()) return ToGrpcStatus(unit.status());
+  std::vector<v1::ReceptionSession> list(sessions.sessions().begin(), sessions.sessions().end());
+  response->set_content_type("text/calendar; charset=utf-8");
+  response->set_data(
+      ReceptionsCalendar(absl::StrCat(unit->name(), " 信访接待"), list, DutyHours{}, absl::Now()));
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::scheduling

@@ -1,0 +1,96 @@
+// All SQL of reception plans, substitutions and recusals: named statements,
+// prepared once per connection. Sessions are never stored (they are computed
+// from plan + calendar + substitutions).
+#ifndef PETITION_SERVICES_SCHEDULING_STORE_RECEPTION_STORE_H_
+#define PETITION_SERVICES_SCHEDULING_STORE_RECEPTION_STORE_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/pg_pool.h"
+#include "petition/v1/scheduling.pb.h"
+#include "services/scheduling/store/directory_store.h"
+
+namespace petition::scheduling {
+
+struct RosterPublication {
+  absl::Time published_at;
+  bool late = false;
+  v1::Roster snapshot;  // its published_sessions
+};
+
+struct StoredSubstitution {
+  std::string plan_id;
+  absl::CivilDay session_date;
+  v1::SessionSubstitution substitution;  // created_at set when read
+};
+
+class ReceptionStore {
+ public:
+  static const std::vector<PgStatement>& Statements();
+
+  explicit ReceptionStore(PgPool* pool) : pool_(pool) {}
+
+  // Stores a validated plan (plan_id and created_at are set here); retries
+  // as in DirectoryStore.
+  absl::StatusOr<v1::ReceptionPlan> CreatePlan(const v1::ReceptionPlan& plan,
+                                               const CreateCall& call,
+                                               const TxOptions& tx_options = {});
+  absl::StatusOr<v1::ReceptionPlan> GetPlan(const std::string& plan_id,
+                                            const TxOptions& tx_options = {});  // NOT_FOUND
+  // The unit's plans, oldest first.
+  absl::StatusOr<std::vector<v1::ReceptionPlan>> ListPlans(const std::string& unit_id,
+                                                           const TxOptions& tx_options = {});
+
+  // The substitutions of the unit's sessions dated in [from, to], in the
+  // order they were made.
+  absl::StatusOr<std::vector<StoredSubstitution>> ListSubstitutions(
+      const std::string& unit_id, absl::CivilDay from, absl::CivilDay to,
+      const TxOptions& tx_options = {});
+
+  // Adds a substitution when `check` accepts it, given the unit's
+  // substitutions on that day; one substitution of a unit at a time, so the
+  // check sees every earlier one.
+  using SubstitutionCheck =
+      std::function<absl::Status(const std::vector<StoredSubstitution>& that_day)>;
+  absl::Status AddSubstitution(const std::string& unit_id, const StoredSubstitution& substitution,
+                               const SubstitutionCheck& check, const TxOptions& tx_options = {});
+
+  // Records a recusal; the same official and case again returns the first.
+  absl::StatusOr<v1::Recusal> CreateRecusal(const v1::Recusal& recusal,
+                                            const TxOptions& tx_options = {});
+  // Filtered when case_id / official_id are set; oldest first.
+  absl::StatusOr<std::vector<v1::Recusal>> ListRecusals(const std::string& case_id,
+                                                        const std::string& official_id,
+                                                        const TxOptions& tx_options = {});
+
+  // The month's publication, or nullopt before it is published.
+  absl::StatusOr<std::optional<RosterPublication>> GetPublication(const std::string& unit_id,
+                                                                  const std::string& month,
+                                                                  const TxOptions& tx_options = {});
+  // Publishes once: a second call returns the first publication unchanged.
+  absl::StatusOr<RosterPublication> Publish(const std::string& unit_id, const std::string& month,
+                                            bool late, const v1::Roster& snapshot,
+                                            const TxOptions& tx_options = {});
+
+  // Stores an appointment (appointment_id and created_at set here) unless
+  // one of its officials has another appointment overlapping it
+  // (ALREADY_EXISTS); appointments of one official are made one at a time.
+  absl::StatusOr<v1::Appointment> CreateAppointment(const v1::Appointment& appointment,
+                                                    const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<v1::Appointment>> ListAppointments(const std::string& official_id,
+                                                                const std::string& case_id,
+                                                                const TxOptions& tx_options = {});
+
+ private:
+  PgPool* pool_;
+};
+
+}  // namespace petition::scheduling
+
+#endif  // PETITION_SERVICES_SCHEDULING_STORE_RECEPTION_STORE_H_
