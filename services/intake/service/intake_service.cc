@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
 #include "common/dates.h"
@@ -12,6 +13,7 @@
 #include "common/status.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/intake/domain/case_lifecycle.h"
 #include "services/intake/domain/confidentiality.h"
 #include "services/intake/domain/registration.h"
 
@@ -102,6 +104,296 @@ grpc::Status IntakeService::GetCase(grpc::ServerContext* context, const v1::GetC
   }
   if (!MaySeeIdentity(principal, *c)) MaskIdentity(*c);
   *response = *std::move(c);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::intake
+
+namespace petition::intake {
+
+bool CalendarReviewWindow::IsOpen(const v1::Case& answered_case, absl::Time now) const {
+  if (!answered_case.has_answered_at()) return false;
+  return ReviewWindowOpenByCalendar(ToAbslTime(answered_case.answered_at()), now, zone_, days_);
+}
+
+absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
+                                                  grpc::ServerContext& context,
+                                                  const std::string& case_id, v1::Step step,
+                                                  const std::string& note, const Fill& fill) {
+  if (!ValidCaseId(case_id)) return InvalidField("caseId", "is not a case id");
+  const Principal& principal = scope.principal();
+  const std::string roles = absl::StrJoin(principal.roles, ",");
+  auto result = store_->ApplyStep(
+      case_id,
+      [&](const v1::Case& current) -> absl::StatusOr<StepChange> {
+        // Not "permission denied": a unit must not learn which cases exist.
+        if (!MayReadCase(principal, current)) return absl::NotFoundError("no such case");
+        auto next = NextStatus(current.status(), step, current.rating() != v1::RATING_UNSPECIFIED);
+        if (!next.ok()) return next.status();
+        StepChange change;
+        change.updated = current;
+        change.updated.set_status(*next);
+        change.step.set_step(step);
+        change.step.set_status(*next);
+        change.step.set_actor(principal.subject);
+        change.step.set_actor_roles(roles);
+        change.step.set_note(note);
+        change.event.set_event_id(NewId("evt"));
+        *change.event.mutable_occurred_at() = NowTimestamp();
+        change.event.set_request_id(scope.request_id());
+        if (absl::Status s = fill(current, change); !s.ok()) return s;
+        return change;
+      },
+      TxOptionsFor(context));
+  if (result.ok() && relay_ != nullptr) relay_->Wake();
+  return result;
+}
+
+void IntakeService::Answer(StepResult& result, v1::Case* response) {
+  // A step answers with the case as it now stands, identity masked: who the
+  // petitioners are is read (and audited) through GetCase.
+  MaskIdentity(result.stored);
+  *response = std::move(result.stored);
+}
+
+grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
+                                       const v1::AcceptCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateAccept(*request); !s.ok()) return ToGrpcStatus(s);
+  auto result = RunStep(scope, *context, request->case_id(), v1::ACCEPT,
+                        absl::StrCat(v1::Complexity_Name(request->complexity()), " ",
+                                     absl::StrJoin(request->handling_unit_ids(), ",")),
+                        [&](const v1::Case& current, StepChange& change) {
+                          *change.updated.mutable_handling_unit_ids() =
+                              request->handling_unit_ids();
+                          change.updated.set_complexity(request->complexity());
+                          change.updated.set_leader_id(request->leader_id());
+                          petition::v1::CaseAccepted* e = change.event.mutable_accepted();
+                          *e->mutable_handling_unit_ids() = request->handling_unit_ids();
+                          e->set_complexity(v1::Complexity_Name(request->complexity()));
+                          e->set_leader_id(request->leader_id());
+                          e->set_urgent(current.urgent());
+                          return absl::OkStatus();
+                        });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::DeclineCase(grpc::ServerContext* context,
+                                        const v1::DeclineCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateDecline(*request); !s.ok()) return ToGrpcStatus(s);
+  auto result =
+      RunStep(scope, *context, request->case_id(), v1::DECLINE,
+              absl::StrCat(v1::DeclineRoute_Name(request->route()), " ", request->authority(), ": ",
+                           request->reason()),
+              [&](const v1::Case&, StepChange& change) {
+                change.updated.set_decline_route(request->route());
+                change.updated.set_decline_authority(request->authority());
+                change.event.mutable_declined()->set_route(v1::DeclineRoute_Name(request->route()));
+                return absl::OkStatus();
+              });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::SubmitOpinion(grpc::ServerContext* context,
+                                          const v1::SubmitOpinionRequest* request,
+                                          v1::Opinion* response) {
+  RequestScope scope(*context);
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateOpinion(*request); !s.ok()) return ToGrpcStatus(s);
+  const Principal& principal = scope.principal();
+  const std::string opinion_id = NewId("op");
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::SUBMIT_OPINION,
+      absl::StrCat(opinion_id, " ", request->unit_id(), " ", v1::Outcome_Name(request->outcome())),
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        bool handling = false;
+        for (const std::string& u : current.handling_unit_ids())
+          handling |= u == request->unit_id();
+        if (!handling) {
+          return InvalidField("unitId", "is not a handling unit of this case");
+        }
+        // The one visibility rule, applied to the unit the opinion speaks
+        // for: a handler acts only for the unit it belongs to.
+        if (!MayReadCase(principal, CaseUnits{{request->unit_id()}, {}})) {
+          return absl::PermissionDeniedError("a handler submits opinions only for its own unit");
+        }
+        v1::Opinion& o = change.opinion.emplace();
+        o.set_opinion_id(opinion_id);
+        o.set_unit_id(request->unit_id());
+        o.set_outcome(request->outcome());
+        o.set_facts(request->facts());
+        o.set_basis(request->basis());
+        o.set_decision(request->decision());
+        o.set_submitted_by(principal.subject);
+        petition::v1::OpinionSubmitted* e = change.event.mutable_opinion_submitted();
+        e->set_opinion_id(opinion_id);
+        e->set_unit_id(request->unit_id());
+        e->set_outcome(v1::Outcome_Name(request->outcome()));
+        return absl::OkStatus();
+      });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(result->opinion);
+  return grpc::Status::OK;
+}
+
+namespace {
+
+const v1::Opinion* FindOpinion(const v1::Case& c, const std::string& opinion_id) {
+  for (const v1::Opinion& o : c.opinions()) {
+    if (o.opinion_id() == opinion_id) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
+                                           const v1::ApproveOpinionRequest* request,
+                                           v1::Opinion* response) {
+  RequestScope scope(*context);
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (!ValidStepId(request->opinion_id())) {
+    return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
+  }
+  const Principal& principal = scope.principal();
+  auto result =
+      RunStep(scope, *context, request->case_id(), v1::APPROVE_OPINION, request->opinion_id(),
+              [&](const v1::Case& current, StepChange& change) -> absl::Status {
+                const v1::Opinion* o = FindOpinion(current, request->opinion_id());
+                if (o == nullptr) return absl::NotFoundError("no such opinion");
+                if (!o->approved_by().empty()) {
+                  return absl::FailedPreconditionError("the opinion is already approved");
+                }
+                change.opinion = *o;
+                change.opinion->set_approved_by(principal.subject);
+                petition::v1::OpinionApproved* e = change.event.mutable_opinion_approved();
+                e->set_opinion_id(o->opinion_id());
+                e->set_leader_id(principal.subject);
+                return absl::OkStatus();
+              });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(result->opinion);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
+                                       const v1::AnswerCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (!ValidStepId(request->opinion_id())) {
+    return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
+  }
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::ANSWER, request->opinion_id(),
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        const v1::Opinion* o = FindOpinion(current, request->opinion_id());
+        if (o == nullptr) return InvalidField("opinionId", "is not an opinion of this case");
+        if (o->approved_by().empty()) {
+          return absl::FailedPreconditionError("the opinion is not approved by a leader yet");
+        }
+        change.updated.set_answer_opinion_id(o->opinion_id());
+        change.set_answered_at = true;
+        petition::v1::CaseAnswered* e = change.event.mutable_answered();
+        e->set_opinion_id(o->opinion_id());
+        e->set_outcome(v1::Outcome_Name(o->outcome()));
+        return absl::OkStatus();
+      });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
+                                          const v1::RequestReviewRequest* request,
+                                          v1::Case* response) {
+  RequestScope scope(*context);
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (request->reason().size() > 12000) {
+    return ToGrpcStatus(InvalidField("reason", "must be at most 4000 characters"));
+  }
+  const absl::Time now = absl::Now();
+  auto result = RunStep(scope, *context, request->case_id(), v1::REQUEST_REVIEW, request->reason(),
+                        [&](const v1::Case& current, StepChange& change) -> absl::Status {
+                          if (!review_window_->IsOpen(current, now)) {
+                            return absl::FailedPreconditionError(
+                                "the case is ANSWERED: the review window has closed");
+                          }
+                          change.event.mutable_review_requested();
+                          return absl::OkStatus();
+                        });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::ConcludeCase(grpc::ServerContext* context,
+                                         const v1::ConcludeCaseRequest* request,
+                                         v1::Case* response) {
+  RequestScope scope(*context);
+  auto result = RunStep(scope, *context, request->case_id(), v1::CONCLUDE, "",
+                        [&](const v1::Case&, StepChange& change) {
+                          change.event.mutable_concluded();
+                          return absl::OkStatus();
+                        });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::WithdrawCase(grpc::ServerContext* context,
+                                         const v1::WithdrawCaseRequest* request,
+                                         v1::Case* response) {
+  RequestScope scope(*context);
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateWithdraw(*request); !s.ok()) return ToGrpcStatus(s);
+  auto result = RunStep(scope, *context, request->case_id(), v1::WITHDRAW, request->reason(),
+                        [&](const v1::Case&, StepChange& change) {
+                          change.event.mutable_withdrawn()->set_reason(request->reason());
+                          return absl::OkStatus();
+                        });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::RateCase(grpc::ServerContext* context,
+                                     const v1::RateCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);
+  if (!ValidCaseId(request->case_id())) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateRate(*request); !s.ok()) return ToGrpcStatus(s);
+  auto result =
+      RunStep(scope, *context, request->case_id(), v1::RATE, v1::Rating_Name(request->rating()),
+              [&](const v1::Case&, StepChange& change) {
+                change.updated.set_rating(request->rating());
+                change.updated.set_rating_comment(request->comment());
+                change.event.mutable_rated()->set_rating(v1::Rating_Name(request->rating()));
+                return absl::OkStatus();
+              });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
   return grpc::Status::OK;
 }
 

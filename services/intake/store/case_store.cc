@@ -26,6 +26,13 @@ constexpr char kMarkDelivered[] = "intake_mark_delivered";
 constexpr char kMarkFailed[] = "intake_mark_failed";
 constexpr char kCountPending[] = "intake_count_pending";
 constexpr char kPark[] = "intake_park";
+constexpr char kLockCase[] = "intake_lock_case";
+constexpr char kUpdateCaseStep[] = "intake_update_case_step";
+constexpr char kInsertStep[] = "intake_insert_step";
+constexpr char kSelectSteps[] = "intake_select_steps";
+constexpr char kSelectOpinions[] = "intake_select_opinions";
+constexpr char kUpsertOpinion[] = "intake_upsert_opinion";
+constexpr char kNextSequence[] = "intake_next_sequence";
 
 // Petitioners sealed with their place as associated data (migration 0003);
 // version 1 rows were sealed without.
@@ -37,7 +44,8 @@ constexpr char kCaseColumns[] =
     "case_id, query_code, status, source, county_case_id, channel, received_at, received_by, "
     "reception_session_id, headcount, collective, category, reported_unit_ids, subject, "
     "content, urgent, complexity, handling_unit_ids, leader_id, repeat_of_case_ids, rating, "
-    "created_at, updated_at";
+    "created_at, updated_at, answer_opinion_id, answered_at, decline_route, decline_authority, "
+    "rating_comment";
 
 absl::StatusOr<google::protobuf::Timestamp> TimestampField(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
@@ -93,7 +101,52 @@ absl::StatusOr<v1::Case> CaseFromRow(const pqxx::row& r) {
     if (!t.ok()) return t.status();
     *out = *t;
   }
+  c.set_answer_opinion_id(r["answer_opinion_id"].as<std::string>());
+  if (!r["answered_at"].is_null()) {
+    auto t = TimestampField(r["answered_at"]);
+    if (!t.ok()) return t.status();
+    *c.mutable_answered_at() = *t;
+  }
+  ParseEnum<v1::DeclineRoute>(r["decline_route"], v1::DeclineRoute_Parse,
+                              [&](v1::DeclineRoute v) { c.set_decline_route(v); });
+  c.set_decline_authority(r["decline_authority"].as<std::string>());
+  c.set_rating_comment(r["rating_comment"].as<std::string>());
   return c;
+}
+
+absl::StatusOr<v1::CaseStep> StepFromRow(const pqxx::row& r) {
+  v1::CaseStep s;
+  ParseEnum<v1::Step>(r["step"], v1::Step_Parse, [&](v1::Step v) { s.set_step(v); });
+  ParseEnum<v1::CaseStatus>(r["status"], v1::CaseStatus_Parse,
+                            [&](v1::CaseStatus v) { s.set_status(v); });
+  s.set_actor(r["actor"].as<std::string>());
+  s.set_actor_roles(r["actor_roles"].as<std::string>());
+  s.set_note(r["note"].as<std::string>());
+  auto t = TimestampField(r["at"]);
+  if (!t.ok()) return t.status();
+  *s.mutable_at() = *t;
+  return s;
+}
+
+absl::StatusOr<v1::Opinion> OpinionFromRow(const pqxx::row& r) {
+  v1::Opinion o;
+  o.set_opinion_id(r["opinion_id"].as<std::string>());
+  o.set_unit_id(r["unit_id"].as<std::string>());
+  ParseEnum<v1::Outcome>(r["outcome"], v1::Outcome_Parse, [&](v1::Outcome v) { o.set_outcome(v); });
+  o.set_facts(r["facts"].as<std::string>());
+  o.set_basis(r["basis"].as<std::string>());
+  o.set_decision(r["decision"].as<std::string>());
+  o.set_submitted_by(r["submitted_by"].as<std::string>());
+  o.set_approved_by(r["approved_by"].as<std::string>());
+  auto t = TimestampField(r["submitted_at"]);
+  if (!t.ok()) return t.status();
+  *o.mutable_submitted_at() = *t;
+  if (!r["approved_at"].is_null()) {
+    auto a = TimestampField(r["approved_at"]);
+    if (!a.ok()) return a.status();
+    *o.mutable_approved_at() = *a;
+  }
+  return o;
 }
 
 // --- petitioners: sealed, bound to their case and ordinal -----------------
@@ -131,6 +184,16 @@ absl::StatusOr<v1::Case> LoadCase(pqxx::transaction_base& tx, const PiiCipher& c
     auto p = PetitionerFromRow(row, cipher, case_id);
     if (!p.ok()) return p.status();
     *c->add_petitioners() = *std::move(p);
+  }
+  for (const auto& row : tx.exec_prepared(kSelectSteps, case_id)) {
+    auto s = StepFromRow(row);
+    if (!s.ok()) return s.status();
+    *c->add_history() = *std::move(s);
+  }
+  for (const auto& row : tx.exec_prepared(kSelectOpinions, case_id)) {
+    auto o = OpinionFromRow(row);
+    if (!o.ok()) return o.status();
+    *c->add_opinions() = *std::move(o);
   }
   return c;
 }
@@ -201,6 +264,29 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kPark,
        "UPDATE outbox SET parked_at = now(), attempts = attempts + 1, last_error = $2 "
        "WHERE id = $1"},
+      {kLockCase, "SELECT case_id FROM cases WHERE case_id = $1 FOR UPDATE"},
+      {kUpdateCaseStep,
+       "UPDATE cases SET status = $2, complexity = $3, handling_unit_ids = $4::text[], "
+       "leader_id = $5, rating = $6, rating_comment = $7, answer_opinion_id = $8, "
+       "answered_at = CASE WHEN $9 THEN now() ELSE answered_at END, decline_route = $10, "
+       "decline_authority = $11, updated_at = now() WHERE case_id = $1"},
+      {kInsertStep,
+       "INSERT INTO case_steps (case_id, step, status, actor, actor_roles, note) "
+       "VALUES ($1, $2, $3, $4, $5, $6)"},
+      {kSelectSteps,
+       "SELECT step, status, actor, actor_roles, at, note FROM case_steps WHERE case_id = $1 "
+       "ORDER BY id"},
+      {kSelectOpinions,
+       "SELECT opinion_id, unit_id, outcome, facts, basis, decision, submitted_by, submitted_at, "
+       "approved_by, approved_at FROM opinions WHERE case_id = $1 ORDER BY submitted_at, "
+       "opinion_id"},
+      {kUpsertOpinion,
+       "INSERT INTO opinions (opinion_id, case_id, unit_id, outcome, facts, basis, decision, "
+       "submitted_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (opinion_id) DO "
+       "UPDATE SET approved_by = EXCLUDED.submitted_by, approved_at = now() "
+       "WHERE opinions.case_id = EXCLUDED.case_id"},
+      {kNextSequence,
+       "SELECT coalesce(max(sequence), 0) + 1 AS next FROM outbox WHERE case_id = $1"},
   };
   return *kStatements;
 }
@@ -252,6 +338,9 @@ absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& c, const Regi
         }
         tx.exec_prepared(kInsertOutbox, event.event_id(), event.case_id(), event.sequence(),
                          payload);
+        tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(v1::REGISTER),
+                         v1::CaseStatus_Name(c.status()), call.caller->subject,
+                         RolesText(*call.caller), "");
         result.stored = c;
         for (auto [column, out] : {std::pair{"created_at", result.stored.mutable_created_at()},
                                    std::pair{"updated_at", result.stored.mutable_updated_at()}}) {
@@ -278,6 +367,54 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
                            request_id, "GetCase");
         }
         return c;
+      },
+      tx_options);
+}
+
+absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, const StepFn& decide,
+                                                const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<StepResult> {
+        if (tx.exec_prepared(kLockCase, case_id).empty()) {
+          return absl::NotFoundError("no such case");
+        }
+        // Read after the lock: a step that committed while this one waited is seen.
+        auto current = LoadCase(tx, *cipher_, case_id);
+        if (!current.ok()) return current.status();
+        auto change = decide(*current);
+        if (!change.ok()) return change.status();
+        const v1::Case& u = change->updated;
+        tx.exec_prepared(kUpdateCaseStep, case_id, v1::CaseStatus_Name(u.status()),
+                         v1::Complexity_Name(u.complexity()), PgArray(u.handling_unit_ids()),
+                         u.leader_id(), v1::Rating_Name(u.rating()), u.rating_comment(),
+                         u.answer_opinion_id(), change->set_answered_at,
+                         v1::DeclineRoute_Name(u.decline_route()), u.decline_authority());
+        const v1::CaseStep& step = change->step;
+        tx.exec_prepared(kInsertStep, case_id, v1::Step_Name(step.step()),
+                         v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),
+                         step.note());
+        if (change->opinion.has_value()) {
+          const v1::Opinion& o = *change->opinion;
+          // An approval passes the approver where a submission passes its author.
+          const std::string& who = o.approved_by().empty() ? o.submitted_by() : o.approved_by();
+          tx.exec_prepared(kUpsertOpinion, o.opinion_id(), case_id, o.unit_id(),
+                           v1::Outcome_Name(o.outcome()), o.facts(), o.basis(), o.decision(), who);
+        }
+        petition::v1::CaseEvent event = change->event;
+        event.set_case_id(case_id);
+        event.set_sequence(tx.exec_prepared1(kNextSequence, case_id)["next"].as<int64_t>());
+        tx.exec_prepared(kInsertOutbox, event.event_id(), case_id, event.sequence(),
+                         pqxx::binarystring(event.SerializeAsString()));
+        StepResult result;
+        auto stored = LoadCase(tx, *cipher_, case_id);
+        if (!stored.ok()) return stored.status();
+        result.stored = *std::move(stored);
+        if (change->opinion.has_value()) {
+          for (const v1::Opinion& o : result.stored.opinions()) {
+            if (o.opinion_id() == change->opinion->opinion_id()) result.opinion = o;
+          }
+        }
+        return result;
       },
       tx_options);
 }

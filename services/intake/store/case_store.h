@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,31 @@ struct OutboxEvent {
   std::string_view bytes() const { return {payload.get(), payload.size()}; }
 };
 
+// What one lifecycle step writes, decided by the caller from the case as it
+// stands under the row lock.
+struct StepChange {
+  // The case after the step: status, complexity, handling_unit_ids,
+  // leader_id, rating, rating_comment, answer_opinion_id, decline_route,
+  // decline_authority are stored from it.
+  v1::Case updated;
+  bool set_answered_at = false;  // the step answers the case: answered_at = now()
+  // The history entry (its `at` is the transaction's time).
+  v1::CaseStep step;
+  // An opinion submitted (inserted) or approved (its approval stored).
+  std::optional<v1::Opinion> opinion;
+  // The event: its case_id and sequence are set by the store.
+  petition::v1::CaseEvent event;
+};
+
+// Decides the step from the current case (with opinions and history); runs
+// inside the transaction, possibly more than once: it must be pure.
+using StepFn = std::function<absl::StatusOr<StepChange>(const v1::Case& current)>;
+
+struct StepResult {
+  v1::Case stored;  // petitioners opened: the caller masks them as the read rules say
+  v1::Opinion opinion;
+};
+
 struct OutboxCounts {
   int64_t pending = 0;
   int64_t parked = 0;
@@ -100,6 +126,14 @@ class CaseStore {
                                const std::string& request_id,
                                const std::function<bool(const v1::Case&)>& reveal,
                                const TxOptions& tx_options = {});
+
+  // One lifecycle step on a case: locks its row (SELECT ... FOR UPDATE, so
+  // that concurrent steps on one case serialise and each sees the other's
+  // result), loads it, asks `decide`, and writes the change, the history
+  // entry, the opinion and the event (next sequence of the case) in the same
+  // transaction. NOT_FOUND when there is no such case.
+  absl::StatusOr<StepResult> ApplyStep(const std::string& case_id, const StepFn& decide,
+                                       const TxOptions& tx_options = {});
 
   // The outbox relay's steps, each a short transaction of its own; delivery
   // happens between them with no connection held.

@@ -1,0 +1,322 @@
+// End to end over HTTP against the real processes: a case from registration
+// to conclusion through the gateway, each step by the role the contract
+// names, its history in GET /v1/cases/{caseId}, its events in the outbox;
+// every illegal transition refused naming the current status; two concurrent
+// accepts of one case, of which exactly one wins.
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "tests/support/test_stack.h"
+
+namespace petition::testing {
+namespace {
+
+constexpr char kVisit[] = R"({
+  "channel": "VISIT",
+  "category": "RIGHTS_INFRINGEMENT",
+  "subject": "宅基地纠纷",
+  "content": "邻居占用宅基地，请求镇里协调处理。",
+  "petitioners": [{"name": "张三", "idNumber": "11010519491231002X",
+                   "phone": "13800138000", "address": "长乐镇东村三组12号"}]
+})";
+
+constexpr char kAccept[] =
+    R"({"handlingUnitIds":["unit_land","unit_village"],"complexity":"SIMPLE","leaderId":"off_leader1"})";
+
+class CaseLifecycleTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto stack = TestStack::Start("lifecycle");
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = stack->release();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(stack_, nullptr) << "the stack did not start";
+    absl::Status running = stack_->EnsureRunning();
+    ASSERT_TRUE(running.ok()) << running;
+  }
+
+  static HttpResponse Call(const std::string& method, const std::string& target,
+                           const std::string& body, const std::string& token) {
+    auto r = stack_->Call(method, target, body, token);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
+  static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
+  static std::string Leader() { return stack_->Token({"leader"}, "off_leader1"); }
+  static std::string Handler(const std::string& unit) {
+    return stack_->Token({"handler"}, "off_handler_" + unit, unit);
+  }
+
+  static std::string Register() {
+    HttpResponse r = Call("POST", "/v1/cases", kVisit, Clerk());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonString(ParseJson(r.body), "caseId");
+  }
+
+  static HttpResponse Step(const std::string& case_id, const std::string& verb,
+                           const std::string& body, const std::string& token) {
+    return Call("POST", absl::StrCat("/v1/cases/", case_id, ":", verb), body, token);
+  }
+
+  // Submits and approves an opinion of unit_land; returns its id.
+  static std::string ApprovedOpinion(const std::string& case_id) {
+    HttpResponse o =
+        Call("POST", "/v1/cases/" + case_id + "/opinions",
+             R"({"unitId":"unit_land","outcome":"EXPLAINED","facts":"经现场核实，界址清楚。",
+                              "basis":"《土地管理法》第十四条","decision":"向信访人解释说明。"})",
+             Handler("unit_land"));
+    EXPECT_EQ(o.status, 200) << o.body;
+    const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
+    HttpResponse a = Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":approve",
+                          "{}", Leader());
+    EXPECT_EQ(a.status, 200) << a.body;
+    return opinion_id;
+  }
+
+  static void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
+                            const std::string& in_message) {
+    EXPECT_EQ(r.status, status) << r.body;
+    auto json = ParseJson(r.body);
+    EXPECT_EQ(JsonString(json, "error.code"), code) << r.body;
+    EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
+  }
+
+  static std::string Q(const std::string& sql) {
+    auto v = stack_->Query(sql);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : "";
+  }
+
+  static TestStack* stack_;
+};
+
+TestStack* CaseLifecycleTest::stack_ = nullptr;
+
+TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
+  const std::string id = Register();
+  HttpResponse accepted = Step(id, "accept", kAccept, Clerk());
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  auto a = ParseJson(accepted.body);
+  EXPECT_EQ(JsonString(a, "status"), "ACCEPTED");
+  EXPECT_EQ(JsonString(a, "complexity"), "SIMPLE");
+  EXPECT_EQ(JsonString(a, "leaderId"), "off_leader1");
+  EXPECT_EQ(accepted.body.find("11010519491231002X"), std::string::npos);  // steps answer masked
+
+  // Only the unit's own handler speaks for it; units of the case only.
+  ExpectRefused(
+      Call("POST", "/v1/cases/" + id + "/opinions",
+           R"({"unitId":"unit_land","outcome":"UPHELD","facts":"f","basis":"b","decision":"d"})",
+           Handler("unit_village")),
+      403, "PERMISSION_DENIED", "own unit");
+  ExpectRefused(
+      Call("POST", "/v1/cases/" + id + "/opinions",
+           R"({"unitId":"unit_other","outcome":"UPHELD","facts":"f","basis":"b","decision":"d"})",
+           Clerk()),
+      400, "INVALID_ARGUMENT", "unitId");
+  // A handler of a unit the case does not involve does not see the case at all.
+  ExpectRefused(
+      Call("POST", "/v1/cases/" + id + "/opinions",
+           R"({"unitId":"unit_other","outcome":"UPHELD","facts":"f","basis":"b","decision":"d"})",
+           Handler("unit_other")),
+      404, "NOT_FOUND", "no such case");
+
+  HttpResponse o =
+      Call("POST", "/v1/cases/" + id + "/opinions",
+           R"({"unitId":"unit_land","outcome":"EXPLAINED","facts":"经现场核实，界址清楚。",
+                            "basis":"《土地管理法》第十四条","decision":"向信访人解释说明。"})",
+           Handler("unit_land"));
+  ASSERT_EQ(o.status, 200) << o.body;
+  const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
+  ASSERT_FALSE(opinion_id.empty()) << o.body;
+  // Not approved yet: no answer with it.
+  ExpectRefused(Step(id, "answer", absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Clerk()),
+                400, "FAILED_PRECONDITION", "not approved");
+  // A clerk is not a leader: the call guard refuses by role.
+  EXPECT_EQ(Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":approve", "{}", Clerk())
+                .status,
+            403);
+  HttpResponse approved =
+      Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":approve", "{}", Leader());
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(JsonString(ParseJson(approved.body), "approvedBy"), "off_leader1");
+  ExpectRefused(
+      Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":approve", "{}", Leader()), 400,
+      "FAILED_PRECONDITION", "already approved");
+
+  HttpResponse answered =
+      Step(id, "answer", absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Clerk());
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(JsonString(ParseJson(answered.body), "status"), "ANSWERED");
+  EXPECT_EQ(JsonString(ParseJson(answered.body), "answerOpinionId"), opinion_id);
+
+  HttpResponse rated =
+      Step(id, "rate", R"({"rating":"BASICALLY_SATISFIED","comment":"还行"})", Clerk());
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  EXPECT_EQ(JsonString(ParseJson(rated.body), "rating"), "BASICALLY_SATISFIED");
+  EXPECT_EQ(JsonString(ParseJson(rated.body), "status"), "ANSWERED");
+  ExpectRefused(Step(id, "rate", R"({"rating":"SATISFIED"})", Clerk()), 400, "FAILED_PRECONDITION",
+                "already rated");
+
+  HttpResponse concluded = Step(id, "conclude", "{}", Leader());
+  ASSERT_EQ(concluded.status, 200) << concluded.body;
+  EXPECT_EQ(JsonString(ParseJson(concluded.body), "status"), "CONCLUDED");
+
+  // The history: who did each step, in order.
+  HttpResponse got = Call("GET", "/v1/cases/" + id, "", Clerk());
+  ASSERT_EQ(got.status, 200) << got.body;
+  const std::vector<std::string> steps = {"REGISTER", "ACCEPT", "SUBMIT_OPINION", "APPROVE_OPINION",
+                                          "ANSWER",   "RATE",   "CONCLUDE"};
+  const std::vector<std::string> actors = {"off_clerk1",  "off_clerk1", "off_handler_unit_land",
+                                           "off_leader1", "off_clerk1", "off_clerk1",
+                                           "off_leader1"};
+  auto g = ParseJson(got.body);
+  const auto& history = g.fields().at("history").list_value();
+  ASSERT_EQ(history.values_size(), static_cast<int>(steps.size())) << got.body;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& f = history.values(i).struct_value().fields();
+    EXPECT_EQ(f.at("step").string_value(), steps[i]) << i;
+    EXPECT_EQ(f.at("actor").string_value(), actors[i]) << i;
+    EXPECT_FALSE(f.at("at").string_value().empty()) << i;
+  }
+  EXPECT_EQ(g.fields().at("opinions").list_value().values_size(), 1);
+
+  // One event per committed change, sequence 1..7 with the kinds in order.
+  EXPECT_EQ(Q("SELECT string_agg(sequence::text, ',' ORDER BY sequence) FROM intake.outbox "
+              "WHERE case_id = '" +
+              id + "'"),
+            "1,2,3,4,5,6,7");
+
+  // Nothing after the end.
+  ExpectRefused(Step(id, "withdraw", R"({"reason":"不想办了"})", Clerk()), 400,
+                "FAILED_PRECONDITION", "CONCLUDED");
+}
+
+TEST_F(CaseLifecycleTest, IllegalTransitionsNameTheCurrentStatus) {
+  const std::string id = Register();
+  ExpectRefused(Step(id, "conclude", "{}", Clerk()), 400, "FAILED_PRECONDITION", "REGISTERED");
+  ExpectRefused(Step(id, "requestReview", "{}", Clerk()), 400, "FAILED_PRECONDITION", "REGISTERED");
+  ExpectRefused(Step(id, "rate", R"({"rating":"SATISFIED"})", Clerk()), 400, "FAILED_PRECONDITION",
+                "REGISTERED");
+  ExpectRefused(
+      Call("POST", "/v1/cases/" + id + "/opinions",
+           R"({"unitId":"unit_land","outcome":"UPHELD","facts":"f","basis":"b","decision":"d"})",
+           Clerk()),
+      400, "FAILED_PRECONDITION", "REGISTERED");
+  ASSERT_EQ(Step(id, "accept", kAccept, Clerk()).status, 200);
+  ExpectRefused(Step(id, "accept", kAccept, Clerk()), 400, "FAILED_PRECONDITION", "ACCEPTED");
+  ExpectRefused(
+      Step(id, "decline", R"({"route":"LITIGATION","authority":"县人民法院","reason":"民事纠纷"})",
+           Clerk()),
+      400, "FAILED_PRECONDITION", "ACCEPTED");
+  ExpectRefused(Step(id, "conclude", "{}", Clerk()), 400, "FAILED_PRECONDITION", "ACCEPTED");
+  ASSERT_EQ(Step(id, "withdraw", R"({"reason":"信访人撤回"})", Clerk()).status, 200);
+  ExpectRefused(Step(id, "withdraw", R"({"reason":"again"})", Clerk()), 400, "FAILED_PRECONDITION",
+                "WITHDRAWN");
+  // Refused steps wrote nothing: registration, acceptance, withdrawal.
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.outbox WHERE case_id = '" + id + "'"), "3");
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.case_steps WHERE case_id = '" + id + "'"), "3");
+}
+
+TEST_F(CaseLifecycleTest, DeclineReviewAndWithdrawPaths) {
+  const std::string declined = Register();
+  HttpResponse d =
+      Step(declined, "decline",
+           R"({"route":"LITIGATION","authority":"县人民法院","reason":"属民事纠纷"})", Leader());
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ(JsonString(ParseJson(d.body), "status"), "DECLINED");
+  EXPECT_EQ(JsonString(ParseJson(d.body), "declineRoute"), "LITIGATION");
+  EXPECT_EQ(JsonString(ParseJson(d.body), "declineAuthority"), "县人民法院");
+  ExpectRefused(Step(declined, "withdraw", R"({"reason":"x"})", Clerk()), 400,
+                "FAILED_PRECONDITION", "DECLINED");
+
+  const std::string reviewed = Register();
+  ASSERT_EQ(Step(reviewed, "accept", kAccept, Leader()).status, 200);
+  const std::string opinion_id = ApprovedOpinion(reviewed);
+  ASSERT_EQ(
+      Step(reviewed, "answer", absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Leader())
+          .status,
+      200);
+  HttpResponse r = Step(reviewed, "requestReview", R"({"reason":"对处理意见不服"})", Clerk());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(JsonString(ParseJson(r.body), "status"), "REVIEW_REQUESTED");
+  ExpectRefused(Step(reviewed, "requestReview", "{}", Clerk()), 400, "FAILED_PRECONDITION",
+                "REVIEW_REQUESTED");
+  HttpResponse c = Step(reviewed, "conclude", "{}", Clerk());
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(JsonString(ParseJson(c.body), "status"), "CONCLUDED");
+
+  // A review window that closed: the answer is moved back 31 days.
+  const std::string late = Register();
+  ASSERT_EQ(Step(late, "accept", kAccept, Leader()).status, 200);
+  const std::string late_opinion = ApprovedOpinion(late);
+  ASSERT_EQ(Step(late, "answer", absl::StrCat(R"({"opinionId":")", late_opinion, R"("})"), Leader())
+                .status,
+            200);
+  Q("UPDATE intake.cases SET answered_at = answered_at - interval '32 days' WHERE case_id = '" +
+    late + "' RETURNING 1");
+  ExpectRefused(Step(late, "requestReview", "{}", Clerk()), 400, "FAILED_PRECONDITION",
+                "review window");
+}
+
+TEST_F(CaseLifecycleTest, RolesAndValidation) {
+  const std::string id = Register();
+  // Handlers and supervisors do not accept; the guard refuses by role.
+  EXPECT_EQ(Step(id, "accept", kAccept, Handler("unit_land")).status, 403);
+  EXPECT_EQ(Step(id, "accept", kAccept, stack_->Token({"supervisor"})).status, 403);
+  EXPECT_EQ(Step(id, "accept", kAccept, "").status, 401);
+  HttpResponse bad = Step(id, "accept", R"({"handlingUnitIds":[],"complexity":"SIMPLE"})", Clerk());
+  ExpectRefused(bad, 400, "INVALID_ARGUMENT", "handlingUnitIds");
+  EXPECT_NE(bad.body.find(R"("field":"leaderId")"), std::string::npos) << bad.body;
+  ExpectRefused(Step(id, "decline", R"({"route":"LITIGATION"})", Clerk()), 400, "INVALID_ARGUMENT",
+                "authority");
+  ExpectRefused(Step("case_nosuchcase", "accept", kAccept, Clerk()), 404, "NOT_FOUND",
+                "no such case");
+  ExpectRefused(Step("case_BAD", "accept", kAccept, Clerk()), 400, "INVALID_ARGUMENT", "caseId");
+  EXPECT_EQ(Q("SELECT status FROM intake.cases WHERE case_id = '" + id + "'"), "REGISTERED");
+}
+
+TEST_F(CaseLifecycleTest, TwoConcurrentAcceptsOneWins) {
+  for (int round = 0; round < 5; ++round) {
+    const std::string id = Register();
+    absl::Notification go;
+    HttpResponse results[2];
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i) {
+      threads.emplace_back([&, i] {
+        go.WaitForNotification();
+        auto r = stack_->Call("POST", absl::StrCat("/v1/cases/", id, ":accept"), kAccept,
+                              i == 0 ? Clerk() : Leader());
+        if (r.ok()) results[i] = *r;
+      });
+    }
+    go.Notify();
+    for (auto& t : threads) t.join();
+    int won = 0;
+    for (const HttpResponse& r : results) {
+      if (r.status == 200) {
+        ++won;
+      } else {
+        ExpectRefused(r, 400, "FAILED_PRECONDITION", "ACCEPTED");
+      }
+    }
+    EXPECT_EQ(won, 1) << results[0].body << " / " << results[1].body;
+    EXPECT_EQ(Q("SELECT count(*) FROM intake.outbox WHERE case_id = '" + id + "'"), "2");
+    EXPECT_EQ(Q("SELECT count(*) FROM intake.case_steps WHERE case_id = '" + id +
+                "' AND step = 'ACCEPT'"),
+              "1");
+  }
+}
+
+}  // namespace
+}  // namespace petition::testing
