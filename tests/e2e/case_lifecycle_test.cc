@@ -3,6 +3,7 @@
 // names, its history in GET /v1/cases/{caseId}, its events in the outbox;
 // every illegal transition refused naming the current status; two concurrent
 // accepts of one case, of which exactly one wins.
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -316,6 +317,115 @@ TEST_F(CaseLifecycleTest, TwoConcurrentAcceptsOneWins) {
                 "' AND step = 'ACCEPT'"),
               "1");
   }
+}
+
+// A case of the person with `id_number`, accepted for `unit`.
+std::string RegisterAccepted(TestStack* stack, const std::string& id_number,
+                             const std::string& unit, const std::string& received_at = "") {
+  std::string body = absl::StrReplaceAll(kVisit, {{"11010519491231002X", id_number}});
+  if (!received_at.empty()) {
+    body = absl::StrReplaceAll(
+        body, {{R"("channel")", absl::StrCat(R"("receivedAt":")", received_at, R"(","channel")")}});
+  }
+  auto r = stack->Call("POST", "/v1/cases", body, stack->Token({"clerk"}, "off_clerk1"));
+  EXPECT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : r.status().ToString());
+  const std::string id = r.ok() ? JsonString(ParseJson(r->body), "caseId") : "";
+  auto a = stack->Call("POST", "/v1/cases/" + id + ":accept",
+                       absl::StrCat(R"({"handlingUnitIds":[")", unit,
+                                    R"("],"complexity":"ORDINARY","leaderId":"off_leader1"})"),
+                       stack->Token({"clerk"}, "off_clerk1"));
+  EXPECT_TRUE(a.ok() && a->status == 200) << (a.ok() ? a->body : a.status().ToString());
+  return id;
+}
+
+std::vector<std::string> CaseIds(const std::string& body) {
+  std::vector<std::string> ids;
+  auto json = ParseJson(body);
+  auto it = json.fields().find("cases");
+  if (it == json.fields().end()) return ids;
+  for (const auto& v : it->second.list_value().values()) {
+    ids.push_back(v.struct_value().fields().at("caseId").string_value());
+  }
+  return ids;
+}
+
+TEST_F(CaseLifecycleTest, ListFiltersPagesStablyAndMasksAsASingleRead) {
+  const std::string person = "110105198001010016";
+  std::set<std::string> mine;
+  for (int i = 0; i < 7; ++i) mine.insert(RegisterAccepted(stack_, person, "unit_list"));
+  const std::string other_person_case =
+      RegisterAccepted(stack_, "110105198001010024", "unit_list2");
+
+  // Pages of 3 across the unit's 7 cases; a case registered between pages
+  // (the newest, so before the first page) neither repeats nor hides one.
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    HttpResponse page = Call("GET",
+                             absl::StrCat("/v1/cases?unitId=unit_list&pageSize=3",
+                                          token.empty() ? "" : "&pageToken=", token),
+                             "", Clerk());
+    ASSERT_EQ(page.status, 200) << page.body << " page " << pages << " token " << token;
+    for (const std::string& id : CaseIds(page.body)) seen.push_back(id);
+    token = JsonString(ParseJson(page.body), "nextPageToken");
+    if (++pages == 1) RegisterAccepted(stack_, person, "unit_list");
+  } while (!token.empty() && pages < 10);
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen.size(), 7u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), mine);
+
+  // The person's history, identity shown to the clerk and audited per case.
+  const std::string audits_before =
+      Q("SELECT count(*) FROM intake.identity_reads WHERE purpose = 'ListCases'");
+  HttpResponse history =
+      Call("GET", "/v1/cases?pageSize=500&petitionerIdNumber=" + person, "", Clerk());
+  ASSERT_EQ(history.status, 200) << history.body;
+  EXPECT_EQ(CaseIds(history.body).size(), 8u);
+  EXPECT_NE(history.body.find(person), std::string::npos);
+  EXPECT_EQ(history.body.find(other_person_case), std::string::npos);
+  EXPECT_EQ(std::stoi(Q("SELECT count(*) FROM intake.identity_reads WHERE purpose = 'ListCases'")) -
+                std::stoi(audits_before),
+            8);
+  // Searching by identity is for those who may see identity.
+  ExpectRefused(
+      Call("GET", "/v1/cases?petitionerIdNumber=" + person, "", stack_->Token({"supervisor"})), 403,
+      "PERMISSION_DENIED", "petitionerIdNumber");
+
+  // A supervisor lists masked; a handler only its unit's cases, masked.
+  HttpResponse sup = Call("GET", "/v1/cases?unitId=unit_list", "", stack_->Token({"supervisor"}));
+  ASSERT_EQ(sup.status, 200) << sup.body;
+  EXPECT_EQ(sup.body.find(person), std::string::npos);
+  EXPECT_NE(sup.body.find("110105********0016"), std::string::npos) << sup.body;
+  HttpResponse own = Call("GET", "/v1/cases?pageSize=500", "", Handler("unit_list"));
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(CaseIds(own.body).size(), 8u);
+  EXPECT_EQ(own.body.find(person), std::string::npos);
+  HttpResponse foreign = Call("GET", "/v1/cases?unitId=unit_list", "", Handler("unit_list2"));
+  ASSERT_EQ(foreign.status, 200) << foreign.body;
+  EXPECT_TRUE(CaseIds(foreign.body).empty()) << foreign.body;
+
+  // Status and date filters.
+  const std::string withdrawn = *mine.begin();
+  ASSERT_EQ(Step(withdrawn, "withdraw", R"({"reason":"撤回"})", Clerk()).status, 200);
+  HttpResponse w = Call("GET", "/v1/cases?unitId=unit_list&status=WITHDRAWN", "", Clerk());
+  ASSERT_EQ(w.status, 200) << w.body;
+  EXPECT_EQ(CaseIds(w.body), std::vector<std::string>{withdrawn});
+  const std::string old = RegisterAccepted(stack_, person, "unit_dates", "2026-09-16T02:00:00Z");
+  RegisterAccepted(stack_, person, "unit_dates");
+  HttpResponse dated =
+      Call("GET", "/v1/cases?unitId=unit_dates&receivedFrom=2026-09-16&receivedTo=2026-09-16", "",
+           Clerk());
+  ASSERT_EQ(dated.status, 200) << dated.body;
+  EXPECT_EQ(CaseIds(dated.body), std::vector<std::string>{old});
+
+  // Bad input names the field.
+  ExpectRefused(Call("GET", "/v1/cases?pageSize=501", "", Clerk()), 400, "INVALID_ARGUMENT",
+                "pageSize");
+  ExpectRefused(Call("GET", "/v1/cases?pageToken=bm90LWEtdG9rZW4", "", Clerk()), 400,
+                "INVALID_ARGUMENT", "pageToken");
+  ExpectRefused(Call("GET", "/v1/cases?receivedFrom=2026-02-30", "", Clerk()), 400,
+                "INVALID_ARGUMENT", "receivedFrom");
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/ids.h"
 #include "common/status.h"
+#include "common/utf8.h"
 
 namespace petition::intake {
 namespace {
@@ -17,12 +19,6 @@ using Violations = std::vector<std::pair<std::string, std::string>>;
 constexpr size_t kMaxText = 4000;
 constexpr size_t kMaxLine = 200;
 constexpr int kMaxHandlingUnits = 10;
-
-size_t Utf8Length(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 bool Blank(const std::string& s) {
   for (unsigned char c : s) {
@@ -99,13 +95,7 @@ bool ReviewWindowOpenByCalendar(absl::Time answered_at, absl::Time now, absl::Ti
   return absl::ToCivilDay(now, zone) <= last;
 }
 
-bool ValidStepId(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
-  }
-  return true;
-}
+bool ValidStepId(const std::string& id) { return IsValidPrincipalId(id); }
 
 absl::Status ValidateAccept(const v1::AcceptCaseRequest& request) {
   Violations v;

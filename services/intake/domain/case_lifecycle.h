@@ -38,7 +38,7 @@ absl::Status ValidateDecline(const v1::DeclineCaseRequest& request);
 absl::Status ValidateOpinion(const v1::SubmitOpinionRequest& request);
 absl::Status ValidateWithdraw(const v1::WithdrawCaseRequest& request);
 absl::Status ValidateRate(const v1::RateCaseRequest& request);
-// An id of an opinion, unit or official: letters, digits, '_' and '-'.
+// An id of a unit or official, minted outside intake (common/ids.h).
 bool ValidStepId(const std::string& id);
 
 }  // namespace petition::intake

@@ -36,3 +36,7 @@ CREATE INDEX case_steps_case ON case_steps (case_id, id);
 -- Cases registered before this migration get their registration as history.
 INSERT INTO case_steps (case_id, step, status, actor, actor_roles, at)
   SELECT case_id, 'REGISTER', 'REGISTERED', received_by, '', created_at FROM cases;
+
+-- GET /v1/cases: newest received first, continued by keyset; a unit's cases.
+CREATE INDEX cases_received_keyset ON cases (received_at DESC, case_id DESC);
+CREATE INDEX cases_handling_units ON cases USING gin (handling_unit_ids);

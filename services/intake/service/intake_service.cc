@@ -1,5 +1,6 @@
 #include "services/intake/service/intake_service.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -14,6 +15,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/intake/domain/case_lifecycle.h"
+#include "services/intake/domain/case_list.h"
 #include "services/intake/domain/confidentiality.h"
 #include "services/intake/domain/registration.h"
 
@@ -120,7 +122,7 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
                                                   grpc::ServerContext& context,
                                                   const std::string& case_id, v1::Step step,
                                                   const std::string& note, const Fill& fill) {
-  if (!ValidCaseId(case_id)) return InvalidField("caseId", "is not a case id");
+  if (!IsValidId(case_id, "case")) return InvalidField("caseId", "is not a case id");
   const Principal& principal = scope.principal();
   const std::string roles = absl::StrJoin(principal.roles, ",");
   auto result = store_->ApplyStep(
@@ -149,6 +151,48 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
   return result;
 }
 
+grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
+                                      const v1::ListCasesRequest* request,
+                                      v1::ListCasesResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  const Principal& principal = scope.principal();
+  auto query = ParseCaseListRequest(*request, zone_, absl::Now());
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  // Looking a person up by id number links them to their cases: only for
+  // those who may see identity at all.
+  if (!query->id_number.empty() && !principal.HasAnyRole({"admin", "clerk", "leader"})) {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "petitionerIdNumber: only the petition office, leaders and administrators search by "
+        "identity"));
+  }
+  // The one visibility rule decides the scope: who reads every case lists
+  // every case; a unit's staff only its unit's (in SQL, so pages stay full).
+  std::string scope_unit;
+  if (!MayReadCase(principal, CaseUnits{})) {
+    if (principal.unit_id.empty()) return grpc::Status::OK;  // sees no case
+    scope_unit = principal.unit_id;
+  }
+  auto visible = [&](const v1::Case& c) {
+    return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
+  };
+  auto cases = store_->List(*query, scope_unit, principal, scope.request_id(), visible,
+                            TxOptionsFor(*context));
+  if (!cases.ok()) return ToGrpcStatus(cases.status());
+  const size_t shown = std::min(cases->size(), static_cast<size_t>(query->page_size));
+  if (cases->size() > shown) {
+    const v1::Case& last = (*cases)[shown - 1];
+    response->set_next_page_token(
+        CasePageToken(*query, CaseListPosition{ToAbslTime(last.received_at()), last.case_id()}));
+  }
+  for (size_t i = 0; i < shown; ++i) {
+    v1::Case& c = (*cases)[i];
+    if (!MayReadCase(principal, c)) continue;
+    if (!visible(c)) MaskIdentity(c);
+    *response->add_cases() = std::move(c);
+  }
+  return grpc::Status::OK;
+}
+
 void IntakeService::Answer(StepResult& result, v1::Case* response) {
   // A step answers with the case as it now stands, identity masked: who the
   // petitioners are is read (and audited) through GetCase.
@@ -159,7 +203,7 @@ void IntakeService::Answer(StepResult& result, v1::Case* response) {
 grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
                                        const v1::AcceptCaseRequest* request, v1::Case* response) {
   RequestScope scope(*context);  // roles: the call guard, from the method's http option
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateAccept(*request); !s.ok()) return ToGrpcStatus(s);
@@ -186,7 +230,7 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
 grpc::Status IntakeService::DeclineCase(grpc::ServerContext* context,
                                         const v1::DeclineCaseRequest* request, v1::Case* response) {
   RequestScope scope(*context);
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateDecline(*request); !s.ok()) return ToGrpcStatus(s);
@@ -209,7 +253,7 @@ grpc::Status IntakeService::SubmitOpinion(grpc::ServerContext* context,
                                           const v1::SubmitOpinionRequest* request,
                                           v1::Opinion* response) {
   RequestScope scope(*context);
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateOpinion(*request); !s.ok()) return ToGrpcStatus(s);
@@ -264,10 +308,10 @@ grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
                                            const v1::ApproveOpinionRequest* request,
                                            v1::Opinion* response) {
   RequestScope scope(*context);
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
-  if (!ValidStepId(request->opinion_id())) {
+  if (!IsValidId(request->opinion_id(), "op")) {
     return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
   }
   const Principal& principal = scope.principal();
@@ -294,10 +338,10 @@ grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
 grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
                                        const v1::AnswerCaseRequest* request, v1::Case* response) {
   RequestScope scope(*context);
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
-  if (!ValidStepId(request->opinion_id())) {
+  if (!IsValidId(request->opinion_id(), "op")) {
     return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
   }
   auto result = RunStep(
@@ -324,7 +368,7 @@ grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
                                           const v1::RequestReviewRequest* request,
                                           v1::Case* response) {
   RequestScope scope(*context);
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (request->reason().size() > 12000) {
@@ -363,7 +407,7 @@ grpc::Status IntakeService::WithdrawCase(grpc::ServerContext* context,
                                          const v1::WithdrawCaseRequest* request,
                                          v1::Case* response) {
   RequestScope scope(*context);
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateWithdraw(*request); !s.ok()) return ToGrpcStatus(s);
@@ -380,7 +424,7 @@ grpc::Status IntakeService::WithdrawCase(grpc::ServerContext* context,
 grpc::Status IntakeService::RateCase(grpc::ServerContext* context,
                                      const v1::RateCaseRequest* request, v1::Case* response) {
   RequestScope scope(*context);
-  if (!ValidCaseId(request->case_id())) {
+  if (!IsValidId(request->case_id(), "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateRate(*request); !s.ok()) return ToGrpcStatus(s);

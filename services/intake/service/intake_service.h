@@ -53,6 +53,8 @@ class IntakeService final : public v1::Intake::Service {
   grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                        v1::Case* response) override;
 
+  grpc::Status ListCases(grpc::ServerContext* context, const v1::ListCasesRequest* request,
+                         v1::ListCasesResponse* response) override;
   grpc::Status AcceptCase(grpc::ServerContext* context, const v1::AcceptCaseRequest* request,
                           v1::Case* response) override;
   grpc::Status DeclineCase(grpc::ServerContext* context, const v1::DeclineCaseRequest* request,

@@ -1,5 +1,7 @@
 #include "services/intake/store/case_store.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +28,8 @@ constexpr char kMarkDelivered[] = "intake_mark_delivered";
 constexpr char kMarkFailed[] = "intake_mark_failed";
 constexpr char kCountPending[] = "intake_count_pending";
 constexpr char kPark[] = "intake_park";
+constexpr char kListCases[] = "intake_list_cases";
+constexpr char kSelectPetitionersOf[] = "intake_select_petitioners_of";
 constexpr char kLockCase[] = "intake_lock_case";
 constexpr char kUpdateCaseStep[] = "intake_update_case_step";
 constexpr char kInsertStep[] = "intake_insert_step";
@@ -218,7 +222,25 @@ std::string ErrorText(const std::string& error) { return error.substr(0, 1000); 
 const std::vector<PgStatement>& CaseStore::Statements() {
   static const auto* kSelectCaseSql =
       new std::string(absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE case_id = $1"));
+  // Every filter is a parameter that is '' when absent; the keyset position
+  // ($8, $9) continues strictly after the previous page's last row.
+  static const auto* kListCasesSql = new std::string(absl::StrCat(
+      "SELECT ", kCaseColumns,
+      " FROM cases WHERE ($1 = '' OR status = $1) "
+      "AND ($2 = '' OR $2 = ANY(handling_unit_ids)) "
+      "AND ($3 = '' OR category = $3) "
+      "AND (NULLIF($4, '') IS NULL OR received_at >= NULLIF($4, '')::timestamptz) "
+      "AND (NULLIF($5, '') IS NULL OR received_at < NULLIF($5, '')::timestamptz) "
+      "AND ($6 = '' OR case_id IN (SELECT case_id FROM petitioners WHERE id_number_hash = $6)) "
+      "AND ($7 = '' OR $7 = ANY(handling_unit_ids)) "
+      "AND (NULLIF($8, '') IS NULL OR (received_at, case_id) < "
+      "(NULLIF($8, '')::timestamptz, $9)) "
+      "ORDER BY received_at DESC, case_id DESC LIMIT $10"));
   static const auto* kStatements = new std::vector<PgStatement>{
+      {kListCases, kListCasesSql->c_str()},
+      {kSelectPetitionersOf,
+       "SELECT case_id, ordinal, sealed, seal_version FROM petitioners "
+       "WHERE case_id = ANY($1::text[]) ORDER BY case_id, ordinal"},
       // A request id already used by this caller: no row comes back, and
       // kSelectByRequestId finds the first case (committed, since ON
       // CONFLICT waited for it).
@@ -367,6 +389,54 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
                            request_id, "GetCase");
         }
         return c;
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
+    const CaseListQuery& query, const std::string& scope_unit, const Principal& reader,
+    const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
+    const TxOptions& tx_options) {
+  const std::string id_hash = query.id_number.empty() ? "" : cipher_->KeyedHash(query.id_number);
+  auto sql_time = [](const std::optional<absl::Time>& t) {
+    return t.has_value() ? SqlTimestamp(*t) : std::string();
+  };
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::Case>> {
+        std::vector<v1::Case> cases;
+        pqxx::result rows = tx.exec_prepared(
+            kListCases, query.status, query.unit_id, query.category, sql_time(query.received_from),
+            sql_time(query.received_before), id_hash, scope_unit,
+            query.after ? SqlTimestamp(query.after->received_at) : std::string(),
+            query.after ? query.after->case_id : std::string(), query.page_size + 1);
+        cases.reserve(rows.size());
+        std::vector<std::string> ids;
+        for (const auto& row : rows) {
+          auto c = CaseFromRow(row);
+          if (!c.ok()) return c.status();
+          ids.push_back(c->case_id());
+          cases.push_back(*std::move(c));
+        }
+        if (cases.empty()) return cases;
+        std::map<std::string, size_t> index;
+        for (size_t i = 0; i < cases.size(); ++i) index[cases[i].case_id()] = i;
+        for (const auto& row : tx.exec_prepared(kSelectPetitionersOf, PgArray(ids))) {
+          auto it = index.find(row["case_id"].as<std::string>());
+          if (it == index.end()) continue;
+          v1::Case& c = cases[it->second];
+          auto p = PetitionerFromRow(row, *cipher_, c.case_id());
+          if (!p.ok()) return p.status();
+          *c.add_petitioners() = *std::move(p);
+        }
+        // Only the page's own rows are shown (the extra one is not).
+        const size_t shown = std::min(cases.size(), static_cast<size_t>(query.page_size));
+        for (size_t i = 0; i < shown; ++i) {
+          if (cases[i].petitioners_size() > 0 && reveal(cases[i])) {
+            tx.exec_prepared(kInsertIdentityRead, cases[i].case_id(), reader.subject,
+                             RolesText(reader), request_id, "ListCases");
+          }
+        }
+        return cases;
       },
       tx_options);
 }

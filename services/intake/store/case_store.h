@@ -19,6 +19,7 @@
 #include "common/request_context.h"
 #include "petition/v1/events.pb.h"
 #include "petition/v1/intake.pb.h"
+#include "services/intake/domain/case_list.h"
 
 // The service's migrations, embedded from services/intake/migrations/.
 const std::vector<petition::Migration>& IntakeMigrations();
@@ -126,6 +127,18 @@ class CaseStore {
                                const std::string& request_id,
                                const std::function<bool(const v1::Case&)>& reveal,
                                const TxOptions& tx_options = {});
+
+  // One page of cases matching `query` (newest received first), at most
+  // query.page_size + 1 (the extra one says there is a next page), with
+  // petitioners opened. `scope_unit` non-empty limits the list to cases that
+  // unit handles (a handler's view). For each case `reveal(case)` says whether
+  // the reader sees identity: those reads are recorded in the same
+  // transaction; the caller masks the others.
+  absl::StatusOr<std::vector<v1::Case>> List(const CaseListQuery& query,
+                                             const std::string& scope_unit, const Principal& reader,
+                                             const std::string& request_id,
+                                             const std::function<bool(const v1::Case&)>& reveal,
+                                             const TxOptions& tx_options = {});
 
   // One lifecycle step on a case: locks its row (SELECT ... FOR UPDATE, so
   // that concurrent steps on one case serialise and each sees the other's
