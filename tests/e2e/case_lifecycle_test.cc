@@ -3,6 +3,7 @@
 // names, its history in GET /v1/cases/{caseId}, its events in the outbox;
 // every illegal transition refused naming the current status; two concurrent
 // accepts of one case, of which exactly one wins.
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -198,6 +199,51 @@ TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
               id + "'"),
             "1,2,3,4,5,6,7");
 
+  // The documents of each step, their facts in the text, numbered without gaps.
+  HttpResponse docs = Call("GET", "/v1/cases/" + id + "/documents", "", Clerk());
+  ASSERT_EQ(docs.status, 200) << docs.body;
+  std::map<std::string, int> kinds;
+  std::set<std::string> numbers;
+  std::string opinion_text, acceptance_text, opinion_doc_id;
+  const auto docs_json = ParseJson(docs.body);
+  ASSERT_EQ(docs_json.fields().count("documents"), 1u) << docs.body;
+  for (const auto& v : docs_json.fields().at("documents").list_value().values()) {
+    const auto& f = v.struct_value().fields();
+    const std::string kind = f.at("kind").string_value();
+    ++kinds[kind];
+    numbers.insert(f.at("number").string_value());
+    EXPECT_EQ(f.at("number").string_value().rfind("镇信〔", 0), 0u) << docs.body;
+    EXPECT_FALSE(f.at("title").string_value().empty());
+    if (kind == "HANDLING_OPINION") {
+      opinion_text = f.at("text").string_value();
+      opinion_doc_id = f.at("documentId").string_value();
+    }
+    if (kind == "ACCEPTANCE_NOTICE") acceptance_text = f.at("text").string_value();
+  }
+  EXPECT_EQ(kinds,
+            (std::map<std::string, int>{
+                {"ACCEPTANCE_NOTICE", 1}, {"ASSIGNMENT_NOTICE", 3}, {"HANDLING_OPINION", 1}}))
+      << docs.body;
+  EXPECT_EQ(numbers.size(), 5u);
+  EXPECT_NE(acceptance_text.find("宅基地纠纷"), std::string::npos) << acceptance_text;
+  EXPECT_NE(acceptance_text.find("unit_land"), std::string::npos) << acceptance_text;
+  EXPECT_EQ(acceptance_text.rfind("张三", 0), 0u) << acceptance_text;  // addressed by name
+  for (const char* fact : {"经现场核实，界址清楚。", "《土地管理法》第十四条", "向信访人解释说明。",
+                           "解释说明", "30日内", "复查"}) {
+    EXPECT_NE(opinion_text.find(fact), std::string::npos) << fact << "\n" << opinion_text;
+  }
+  HttpResponse one = Call("GET", "/v1/cases/" + id + "/documents/" + opinion_doc_id, "",
+                          stack_->Token({"supervisor"}));
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.body.find("张三"), std::string::npos) << one.body;  // masked for a supervisor
+  EXPECT_NE(one.body.find("张*"), std::string::npos) << one.body;
+  EXPECT_EQ(Call("GET", "/v1/cases/" + id + "/documents/doc_nosuchdocument", "", Clerk()).status,
+            404);
+  EXPECT_EQ(Q("SELECT (max(serial) = count(*))::text FROM intake.documents"), "true");
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.documents WHERE text LIKE '%张三%' OR "
+              "recipient LIKE '%张三%'"),
+            "0");  // names are filled on read, never stored
+
   // Nothing after the end.
   ExpectRefused(Step(id, "withdraw", R"({"reason":"不想办了"})", Clerk()), 400,
                 "FAILED_PRECONDITION", "CONCLUDED");
@@ -238,6 +284,11 @@ TEST_F(CaseLifecycleTest, DeclineReviewAndWithdrawPaths) {
   EXPECT_EQ(JsonString(ParseJson(d.body), "status"), "DECLINED");
   EXPECT_EQ(JsonString(ParseJson(d.body), "declineRoute"), "LITIGATION");
   EXPECT_EQ(JsonString(ParseJson(d.body), "declineAuthority"), "县人民法院");
+  HttpResponse notice = Call("GET", "/v1/cases/" + declined + "/documents", "", Clerk());
+  ASSERT_EQ(notice.status, 200) << notice.body;
+  EXPECT_NE(notice.body.find("NON_ACCEPTANCE_NOTICE"), std::string::npos) << notice.body;
+  EXPECT_NE(notice.body.find("县人民法院"), std::string::npos) << notice.body;
+  EXPECT_NE(notice.body.find("诉讼"), std::string::npos) << notice.body;
   ExpectRefused(Step(declined, "withdraw", R"({"reason":"x"})", Clerk()), 400,
                 "FAILED_PRECONDITION", "DECLINED");
 
@@ -316,6 +367,8 @@ TEST_F(CaseLifecycleTest, TwoConcurrentAcceptsOneWins) {
     EXPECT_EQ(Q("SELECT count(*) FROM intake.case_steps WHERE case_id = '" + id +
                 "' AND step = 'ACCEPT'"),
               "1");
+    EXPECT_EQ(Q("SELECT count(*) FROM intake.documents WHERE case_id = '" + id + "'"), "4");
+    EXPECT_EQ(Q("SELECT (max(serial) = count(*))::text FROM intake.documents"), "true");
   }
 }
 

@@ -1,7 +1,9 @@
 #include "services/intake/service/intake_service.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
@@ -17,6 +19,7 @@
 #include "services/intake/domain/case_lifecycle.h"
 #include "services/intake/domain/case_list.h"
 #include "services/intake/domain/confidentiality.h"
+#include "services/intake/domain/documents.h"
 #include "services/intake/domain/registration.h"
 
 namespace petition::intake {
@@ -151,6 +154,34 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
   return result;
 }
 
+namespace {
+
+const char kPetitioners[] = "{{petitioner}}";
+
+// The facts of `c` every document may name.
+std::map<std::string, std::string> CaseFields(const v1::Case& c, absl::TimeZone zone) {
+  return {{"subject", c.subject()},
+          {"query_code", c.query_code()},
+          {"received_date", ChineseDate(DayOf(c.received_at(), zone))},
+          {"handling_units", absl::StrJoin(c.handling_unit_ids(), "、")},
+          {"leader", c.leader_id()},
+          {"complexity", ComplexityWords(c.complexity())}};
+}
+
+DocumentDraft Draft(const std::string& template_id, const std::string& recipient,
+                    std::map<std::string, std::string> fields) {
+  return DocumentDraft{template_id, recipient, std::move(fields)};
+}
+
+// The petitioners' names as the reader may see them: opened, or masked.
+std::string PetitionerNames(const v1::Case& c) {
+  std::vector<std::string> names;
+  for (const v1::Petitioner& p : c.petitioners()) names.push_back(p.name());
+  return names.empty() ? "信访人" : absl::StrJoin(names, "、");
+}
+
+}  // namespace
+
 grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
                                       const v1::ListCasesRequest* request,
                                       v1::ListCasesResponse* response) {
@@ -207,21 +238,27 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateAccept(*request); !s.ok()) return ToGrpcStatus(s);
-  auto result = RunStep(scope, *context, request->case_id(), v1::ACCEPT,
-                        absl::StrCat(v1::Complexity_Name(request->complexity()), " ",
-                                     absl::StrJoin(request->handling_unit_ids(), ",")),
-                        [&](const v1::Case& current, StepChange& change) {
-                          *change.updated.mutable_handling_unit_ids() =
-                              request->handling_unit_ids();
-                          change.updated.set_complexity(request->complexity());
-                          change.updated.set_leader_id(request->leader_id());
-                          petition::v1::CaseAccepted* e = change.event.mutable_accepted();
-                          *e->mutable_handling_unit_ids() = request->handling_unit_ids();
-                          e->set_complexity(v1::Complexity_Name(request->complexity()));
-                          e->set_leader_id(request->leader_id());
-                          e->set_urgent(current.urgent());
-                          return absl::OkStatus();
-                        });
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::ACCEPT,
+      absl::StrCat(v1::Complexity_Name(request->complexity()), " ",
+                   absl::StrJoin(request->handling_unit_ids(), ",")),
+      [&](const v1::Case& current, StepChange& change) {
+        *change.updated.mutable_handling_unit_ids() = request->handling_unit_ids();
+        change.updated.set_complexity(request->complexity());
+        change.updated.set_leader_id(request->leader_id());
+        petition::v1::CaseAccepted* e = change.event.mutable_accepted();
+        *e->mutable_handling_unit_ids() = request->handling_unit_ids();
+        e->set_complexity(v1::Complexity_Name(request->complexity()));
+        e->set_leader_id(request->leader_id());
+        e->set_urgent(current.urgent());
+        const auto fields = CaseFields(change.updated, zone_);
+        change.documents.push_back(Draft("ACCEPTANCE_NOTICE", kPetitioners, fields));
+        for (const std::string& unit : request->handling_unit_ids()) {
+          change.documents.push_back(Draft("ASSIGNMENT_NOTICE", unit, fields));
+        }
+        change.documents.push_back(Draft("ASSIGNMENT_NOTICE_PETITIONER", kPetitioners, fields));
+        return absl::OkStatus();
+      });
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
@@ -234,16 +271,21 @@ grpc::Status IntakeService::DeclineCase(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateDecline(*request); !s.ok()) return ToGrpcStatus(s);
-  auto result =
-      RunStep(scope, *context, request->case_id(), v1::DECLINE,
-              absl::StrCat(v1::DeclineRoute_Name(request->route()), " ", request->authority(), ": ",
-                           request->reason()),
-              [&](const v1::Case&, StepChange& change) {
-                change.updated.set_decline_route(request->route());
-                change.updated.set_decline_authority(request->authority());
-                change.event.mutable_declined()->set_route(v1::DeclineRoute_Name(request->route()));
-                return absl::OkStatus();
-              });
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::DECLINE,
+      absl::StrCat(v1::DeclineRoute_Name(request->route()), " ", request->authority(), ": ",
+                   request->reason()),
+      [&](const v1::Case&, StepChange& change) {
+        change.updated.set_decline_route(request->route());
+        change.updated.set_decline_authority(request->authority());
+        change.event.mutable_declined()->set_route(v1::DeclineRoute_Name(request->route()));
+        auto fields = CaseFields(change.updated, zone_);
+        fields["reason"] = request->reason();
+        fields["route"] = RouteWords(request->route());
+        fields["authority"] = request->authority();
+        change.documents.push_back(Draft("NON_ACCEPTANCE_NOTICE", kPetitioners, std::move(fields)));
+        return absl::OkStatus();
+      });
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
@@ -357,6 +399,13 @@ grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
         petition::v1::CaseAnswered* e = change.event.mutable_answered();
         e->set_opinion_id(o->opinion_id());
         e->set_outcome(v1::Outcome_Name(o->outcome()));
+        auto fields = CaseFields(change.updated, zone_);
+        fields["unit"] = o->unit_id();
+        fields["facts"] = o->facts();
+        fields["basis"] = o->basis();
+        fields["decision"] = o->decision();
+        fields["outcome"] = OutcomeWords(o->outcome());
+        change.documents.push_back(Draft("HANDLING_OPINION", kPetitioners, std::move(fields)));
         return absl::OkStatus();
       });
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -438,6 +487,95 @@ grpc::Status IntakeService::RateCase(grpc::ServerContext* context,
               });
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::intake
+
+namespace petition::intake {
+
+grpc::Status IntakeService::ListDocuments(grpc::ServerContext* context,
+                                          const v1::ListDocumentsRequest* request,
+                                          v1::ListDocumentsResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  auto docs = ReadDocuments(scope, *context, request->case_id(), "");
+  if (!docs.ok()) return ToGrpcStatus(docs.status());
+  for (v1::Document& d : *docs) *response->add_documents() = std::move(d);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::GetDocument(grpc::ServerContext* context,
+                                        const v1::GetDocumentRequest* request,
+                                        v1::Document* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->document_id(), "doc")) {
+    return ToGrpcStatus(InvalidField("documentId", "is not a document id"));
+  }
+  auto docs = ReadDocuments(scope, *context, request->case_id(), request->document_id());
+  if (!docs.ok()) return ToGrpcStatus(docs.status());
+  if (docs->size() != 1) return ToGrpcStatus(absl::NotFoundError("no such document"));
+  *response = std::move(docs->front());
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<std::vector<v1::Document>> IntakeService::ReadDocuments(
+    const RequestScope& scope, grpc::ServerContext& context, const std::string& case_id,
+    const std::string& document_id) {
+  if (!IsValidId(case_id, "case")) return InvalidField("caseId", "is not a case id");
+  const Principal& principal = scope.principal();
+  auto visible = [&](const v1::Case& c) {
+    return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
+  };
+  auto read = store_->Documents(case_id, document_id, principal, scope.request_id(), visible,
+                                TxOptionsFor(context));
+  if (!read.ok()) return read.status();
+  // Not "permission denied": a unit must not learn which cases exist.
+  if (!MayReadCase(principal, read->c)) return absl::NotFoundError("no such case");
+  if (!visible(read->c)) MaskIdentity(read->c);
+  const std::string names = PetitionerNames(read->c);
+  for (v1::Document& d : read->documents) {
+    d.set_text(FillPetitioner(d.text(), names));
+    d.set_recipient(FillPetitioner(d.recipient(), names));
+  }
+  return std::move(read->documents);
+}
+
+grpc::Status IntakeService::ApplySupervisionEvents(grpc::ServerContext* context,
+                                                   const v1::ApplySupervisionEventsRequest* request,
+                                                   v1::ApplySupervisionEventsResponse* response) {
+  RequestScope scope(*context);  // callers: the call guard (internal_callers: supervision)
+  std::vector<petition::v1::SupervisionEvent> events(request->events().begin(),
+                                                     request->events().end());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    const std::string at = absl::StrCat("events[", i, "]");
+    if (e.event_id().empty() || e.event_id().size() > 128) {
+      return ToGrpcStatus(InvalidField(at + ".eventId", "is required"));
+    }
+    if (!IsValidId(e.case_id(), "case")) {
+      return ToGrpcStatus(InvalidField(at + ".caseId", "is not a case id"));
+    }
+    if (e.kind_case() != petition::v1::SupervisionEvent::kExtensionGranted) {
+      // An event this build does not know: refused for good, not retried.
+      return ToGrpcStatus(InvalidField(at, "is an event kind intake does not apply"));
+    }
+  }
+  auto counts = store_->ApplySupervisionEvents(
+      events,
+      [&](const v1::Case& c,
+          const petition::v1::SupervisionEvent& e) -> absl::StatusOr<std::vector<DocumentDraft>> {
+        const petition::v1::ExtensionGranted& x = e.extension_granted();
+        auto fields = CaseFields(c, zone_);
+        fields["days"] = absl::StrCat(x.days());
+        fields["reason"] = x.reason();
+        auto due = ParseDate(x.new_due_date());
+        fields["new_due_date"] = due.ok() ? ChineseDate(*due) : x.new_due_date();
+        return std::vector<DocumentDraft>{Draft("EXTENSION_NOTICE", kPetitioners, fields)};
+      },
+      TxOptionsFor(*context));
+  if (!counts.ok()) return ToGrpcStatus(counts.status());
+  response->set_applied(counts->applied);
+  response->set_duplicates(counts->duplicates);
   return grpc::Status::OK;
 }
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "common/request_context.h"
@@ -55,6 +56,13 @@ class IntakeService final : public v1::Intake::Service {
 
   grpc::Status ListCases(grpc::ServerContext* context, const v1::ListCasesRequest* request,
                          v1::ListCasesResponse* response) override;
+  grpc::Status ListDocuments(grpc::ServerContext* context, const v1::ListDocumentsRequest* request,
+                             v1::ListDocumentsResponse* response) override;
+  grpc::Status GetDocument(grpc::ServerContext* context, const v1::GetDocumentRequest* request,
+                           v1::Document* response) override;
+  grpc::Status ApplySupervisionEvents(grpc::ServerContext* context,
+                                      const v1::ApplySupervisionEventsRequest* request,
+                                      v1::ApplySupervisionEventsResponse* response) override;
   grpc::Status AcceptCase(grpc::ServerContext* context, const v1::AcceptCaseRequest* request,
                           v1::Case* response) override;
   grpc::Status DeclineCase(grpc::ServerContext* context, const v1::DeclineCaseRequest* request,
@@ -85,6 +93,11 @@ class IntakeService final : public v1::Intake::Service {
   absl::StatusOr<StepResult> RunStep(const RequestScope& scope, grpc::ServerContext& context,
                                      const std::string& case_id, v1::Step step,
                                      const std::string& note, const Fill& fill);
+  // The case's documents (or one), names filled in as the caller may see them.
+  absl::StatusOr<std::vector<v1::Document>> ReadDocuments(const RequestScope& scope,
+                                                          grpc::ServerContext& context,
+                                                          const std::string& case_id,
+                                                          const std::string& document_id);
   // The case of a step's result as the caller may see it (identity masked).
   static void Answer(StepResult& result, v1::Case* response);
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/dates.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "common/pg_array.h"
 
@@ -30,6 +31,11 @@ constexpr char kCountPending[] = "intake_count_pending";
 constexpr char kPark[] = "intake_park";
 constexpr char kListCases[] = "intake_list_cases";
 constexpr char kSelectPetitionersOf[] = "intake_select_petitioners_of";
+constexpr char kSelectTemplate[] = "intake_select_template";
+constexpr char kNextSerial[] = "intake_next_serial";
+constexpr char kInsertDocument[] = "intake_insert_document";
+constexpr char kSelectDocuments[] = "intake_select_documents";
+constexpr char kInsertAppliedEvent[] = "intake_insert_applied_event";
 constexpr char kLockCase[] = "intake_lock_case";
 constexpr char kUpdateCaseStep[] = "intake_update_case_step";
 constexpr char kInsertStep[] = "intake_insert_step";
@@ -217,6 +223,47 @@ std::string IdArray(const std::vector<int64_t>& ids) {
 // Keeps last_error short and free of anything but the status.
 std::string ErrorText(const std::string& error) { return error.substr(0, 1000); }
 
+// Numbers, renders and stores `drafts` for case `case_id` inside `tx`.
+absl::Status IssueDocuments(pqxx::transaction_base& tx, const DocumentOffice& office,
+                            const std::string& case_id, const std::vector<DocumentDraft>& drafts) {
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), office.zone);
+  const int year = static_cast<int>(today.year());
+  for (const DocumentDraft& draft : drafts) {
+    pqxx::result t = tx.exec_prepared(kSelectTemplate, draft.template_id);
+    if (t.empty()) {
+      return absl::InternalError(absl::StrCat("no document template ", draft.template_id));
+    }
+    const int serial = tx.exec_prepared1(kNextSerial, year)["last"].as<int>();
+    const std::string number = DocumentNumber(office.abbreviation, year, serial);
+    std::map<std::string, std::string> fields = draft.fields;
+    fields["number"] = number;
+    fields["date"] = ChineseDate(today);
+    fields["office"] = office.office;
+    fields["recipient"] = draft.recipient;
+    auto text = RenderTemplate(t[0]["body"].as<std::string>(), fields);
+    if (!text.ok()) return text.status();
+    tx.exec_prepared(kInsertDocument, NewId("doc"), case_id, t[0]["kind"].as<std::string>(), year,
+                     serial, number, draft.recipient, t[0]["title"].as<std::string>(), *text);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Document> DocumentFromRow(const pqxx::row& r) {
+  v1::Document d;
+  d.set_document_id(r["document_id"].as<std::string>());
+  d.set_case_id(r["case_id"].as<std::string>());
+  ParseEnum<v1::DocumentKind>(r["kind"], v1::DocumentKind_Parse,
+                              [&](v1::DocumentKind v) { d.set_kind(v); });
+  d.set_number(r["number"].as<std::string>());
+  d.set_recipient(r["recipient"].as<std::string>());
+  d.set_title(r["title"].as<std::string>());
+  d.set_text(r["text"].as<std::string>());
+  auto t = TimestampField(r["issued_at"]);
+  if (!t.ok()) return t.status();
+  *d.mutable_issued_at() = *t;
+  return d;
+}
+
 }  // namespace
 
 const std::vector<PgStatement>& CaseStore::Statements() {
@@ -286,6 +333,20 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kPark,
        "UPDATE outbox SET parked_at = now(), attempts = attempts + 1, last_error = $2 "
        "WHERE id = $1"},
+      {kSelectTemplate, "SELECT kind, title, body FROM document_templates WHERE template_id = $1"},
+      {kNextSerial,
+       "INSERT INTO document_counters (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE "
+       "SET last = document_counters.last + 1 RETURNING last"},
+      {kInsertDocument,
+       "INSERT INTO documents (document_id, case_id, kind, year, serial, number, recipient, "
+       "title, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
+      {kSelectDocuments,
+       "SELECT document_id, case_id, kind, number, issued_at, recipient, title, text "
+       "FROM documents WHERE case_id = $1 AND ($2 = '' OR document_id = $2) "
+       "ORDER BY issued_at, serial"},
+      {kInsertAppliedEvent,
+       "INSERT INTO applied_supervision_events (event_id, case_id) VALUES ($1, $2) "
+       "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"},
       {kLockCase, "SELECT case_id FROM cases WHERE case_id = $1 FOR UPDATE"},
       {kUpdateCaseStep,
        "UPDATE cases SET status = $2, complexity = $3, handling_unit_ids = $4::text[], "
@@ -475,6 +536,9 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
         event.set_sequence(tx.exec_prepared1(kNextSequence, case_id)["next"].as<int64_t>());
         tx.exec_prepared(kInsertOutbox, event.event_id(), case_id, event.sequence(),
                          pqxx::binarystring(event.SerializeAsString()));
+        if (absl::Status s = IssueDocuments(tx, office_, case_id, change->documents); !s.ok()) {
+          return s;
+        }
         StepResult result;
         auto stored = LoadCase(tx, *cipher_, case_id);
         if (!stored.ok()) return stored.status();
@@ -485,6 +549,61 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
           }
         }
         return result;
+      },
+      tx_options);
+}
+
+absl::StatusOr<CaseDocuments> CaseStore::Documents(
+    const std::string& case_id, const std::string& document_id, const Principal& reader,
+    const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
+    const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<CaseDocuments> {
+        CaseDocuments result;
+        auto c = LoadCase(tx, *cipher_, case_id);
+        if (!c.ok()) return c.status();
+        result.c = *std::move(c);
+        bool names = false;
+        for (const auto& row : tx.exec_prepared(kSelectDocuments, case_id, document_id)) {
+          auto d = DocumentFromRow(row);
+          if (!d.ok()) return d.status();
+          names |= d->text().find("{{petitioner}}") != std::string::npos ||
+                   d->recipient().find("{{petitioner}}") != std::string::npos;
+          result.documents.push_back(*std::move(d));
+        }
+        if (!document_id.empty() && result.documents.empty()) {
+          return absl::NotFoundError("no such document");
+        }
+        if (names && result.c.petitioners_size() > 0 && reveal(result.c)) {
+          tx.exec_prepared(kInsertIdentityRead, case_id, reader.subject, RolesText(reader),
+                           request_id, document_id.empty() ? "ListDocuments" : "GetDocument");
+        }
+        return result;
+      },
+      tx_options);
+}
+
+absl::StatusOr<AppliedCounts> CaseStore::ApplySupervisionEvents(
+    const std::vector<petition::v1::SupervisionEvent>& events, const SupervisionEventFn& apply,
+    const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<AppliedCounts> {
+        AppliedCounts counts;
+        for (const petition::v1::SupervisionEvent& event : events) {
+          if (tx.exec_prepared(kInsertAppliedEvent, event.event_id(), event.case_id()).empty()) {
+            ++counts.duplicates;
+            continue;
+          }
+          auto c = LoadCase(tx, *cipher_, event.case_id());
+          if (!c.ok()) return c.status();
+          auto drafts = apply(*c, event);
+          if (!drafts.ok()) return drafts.status();
+          if (absl::Status s = IssueDocuments(tx, office_, event.case_id(), *drafts); !s.ok()) {
+            return s;
+          }
+          ++counts.applied;
+        }
+        return counts;
       },
       tx_options);
 }

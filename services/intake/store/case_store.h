@@ -20,6 +20,7 @@
 #include "petition/v1/events.pb.h"
 #include "petition/v1/intake.pb.h"
 #include "services/intake/domain/case_list.h"
+#include "services/intake/domain/documents.h"
 
 // The service's migrations, embedded from services/intake/migrations/.
 const std::vector<petition::Migration>& IntakeMigrations();
@@ -74,6 +75,31 @@ struct StepChange {
   std::optional<v1::Opinion> opinion;
   // The event: its case_id and sequence are set by the store.
   petition::v1::CaseEvent event;
+  // Documents the step issues (numbered, dated and stored with it).
+  std::vector<DocumentDraft> documents;
+};
+
+// Who issues documents: the township's abbreviation for numbers, the
+// office's name under the text, the zone of the date.
+struct DocumentOffice {
+  std::string abbreviation = "镇";
+  std::string office = "信访工作机构";
+  absl::TimeZone zone = absl::UTCTimeZone();
+};
+
+struct CaseDocuments {
+  v1::Case c;  // petitioners opened: the caller masks as the read rules say
+  std::vector<v1::Document> documents;
+};
+
+// What supervision's events make intake do: the documents to issue for the
+// event on the case (e.g. the extension notice).
+using SupervisionEventFn = std::function<absl::StatusOr<std::vector<DocumentDraft>>(
+    const v1::Case& c, const petition::v1::SupervisionEvent& event)>;
+
+struct AppliedCounts {
+  int applied = 0;
+  int duplicates = 0;
 };
 
 // Decides the step from the current case (with opinions and history); runs
@@ -110,7 +136,23 @@ class CaseStore {
  public:
   static const std::vector<PgStatement>& Statements();
 
-  CaseStore(PgPool* pool, const PiiCipher* cipher) : pool_(pool), cipher_(cipher) {}
+  CaseStore(PgPool* pool, const PiiCipher* cipher, DocumentOffice office = {})
+      : pool_(pool), cipher_(cipher), office_(std::move(office)) {}
+
+  // The case's documents (or the one `document_id` when not empty: NOT_FOUND
+  // when the case has no such document), oldest first, {{petitioner}} still
+  // in their text. When `reveal(case)` is true and a document names the
+  // petitioners, the identity read is recorded in the same transaction.
+  absl::StatusOr<CaseDocuments> Documents(const std::string& case_id,
+                                          const std::string& document_id, const Principal& reader,
+                                          const std::string& request_id,
+                                          const std::function<bool(const v1::Case&)>& reveal,
+                                          const TxOptions& tx_options = {});
+
+  // Supervision's events, in one transaction, each once by event id.
+  absl::StatusOr<AppliedCounts> ApplySupervisionEvents(
+      const std::vector<petition::v1::SupervisionEvent>& events, const SupervisionEventFn& apply,
+      const TxOptions& tx_options = {});
 
   // Stores the case, its sealed petitioners and `event` in one transaction.
   // With a request id this caller already used: the same request hash returns
@@ -166,6 +208,7 @@ class CaseStore {
  private:
   PgPool* pool_;
   const PiiCipher* cipher_;
+  const DocumentOffice office_;
 };
 
 }  // namespace petition::intake
