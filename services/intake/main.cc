@@ -22,6 +22,9 @@ ABSL_FLAG(
     "The township's abbreviation that starts document numbers (<abbreviation>信〔2026〕N号).");
 ABSL_FLAG(std::string, issuing_office, "信访工作机构",
           "The office named under every document the township issues.");
+ABSL_FLAG(double, repeat_similarity_threshold, 0.4,
+          "How similar (pg_trgm similarity of subject and content, 0 to 1) an earlier case of the "
+          "same person must be for a new case to count as a repeat petition; 0 turns it off.");
 ABSL_FLAG(int, received_at_window_days, 365,
           "How long ago a petition may have been received when it is registered (receivedAt).");
 
@@ -62,6 +65,10 @@ int main(int argc, char** argv) {
         }
         petition::intake::RegistrationLimits limits;
         limits.received_at_window = absl::Hours(24) * window_days;
+        limits.repeat_similarity = absl::GetFlag(FLAGS_repeat_similarity_threshold);
+        if (!(limits.repeat_similarity >= 0 && limits.repeat_similarity <= 1)) {
+          return absl::InvalidArgumentError("--repeat_similarity_threshold must be within 0..1");
+        }
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::intake::IntakeService>(
             store.get(), relay.get(), *zone, limits));

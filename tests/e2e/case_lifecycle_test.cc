@@ -402,6 +402,45 @@ std::vector<std::string> CaseIds(const std::string& body) {
   return ids;
 }
 
+TEST_F(CaseLifecycleTest, RepeatPetitionsAreTheSamePersonOnTheSameMatter) {
+  const std::string person = "110105198001010032";
+  auto registered = [&](const std::string& id_number, const std::string& subject,
+                        const std::string& content) {
+    std::string body =
+        absl::StrReplaceAll(kVisit, {{"11010519491231002X", id_number},
+                                     {"宅基地纠纷", subject},
+                                     {"邻居占用宅基地，请求镇里协调处理。", content}});
+    HttpResponse r = Call("POST", "/v1/cases", body, Clerk());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return ParseJson(r.body);
+  };
+  auto repeats = [](const google::protobuf::Struct& c) {
+    std::vector<std::string> ids;
+    auto it = c.fields().find("repeatOfCaseIds");
+    if (it == c.fields().end()) return ids;
+    for (const auto& v : it->second.list_value().values()) ids.push_back(v.string_value());
+    return ids;
+  };
+  auto first = registered(person, "村口水渠堵塞", "村口水渠长期堵塞，雨天淹没农田，请求清理疏通。");
+  EXPECT_TRUE(repeats(first).empty());
+  auto again =
+      registered(person, "村口水渠堵塞", "村口水渠堵塞仍未处理，雨天淹没农田，请求尽快疏通。");
+  EXPECT_EQ(repeats(again), std::vector<std::string>{JsonString(first, "caseId")});
+  // The same person on another matter, another person on the same matter: no repeat.
+  auto other_matter = registered(person, "低保申请", "家中老人患病，申请办理最低生活保障。");
+  EXPECT_TRUE(repeats(other_matter).empty());
+  auto other_person = registered("11010519491231002X", "村口水渠堵塞",
+                                 "村口水渠长期堵塞，雨天淹没农田，请求清理疏通。");
+  for (const std::string& id : repeats(other_person)) {
+    EXPECT_NE(id, JsonString(first, "caseId"));
+    EXPECT_NE(id, JsonString(again, "caseId"));
+  }
+  // Registered once, like any case.
+  EXPECT_EQ(
+      Q("SELECT count(*) FROM intake.outbox WHERE case_id = '" + JsonString(again, "caseId") + "'"),
+      "1");
+}
+
 TEST_F(CaseLifecycleTest, ListFiltersPagesStablyAndMasksAsASingleRead) {
   const std::string person = "110105198001010016";
   std::set<std::string> mine;

@@ -55,6 +55,9 @@ petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& re
   *r->mutable_received_at() = c.received_at();
   *r->mutable_handling_unit_ids() = c.handling_unit_ids();
   *r->mutable_reported_unit_ids() = c.reported_unit_ids();
+  r->set_repeat(c.repeat_of_case_ids_size() > 0);  // the store adds what it detects
+  r->set_collective(c.collective());
+  r->set_headcount(c.headcount());
   return event;
 }
 
@@ -78,6 +81,7 @@ grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
   call.call_request_id = scope.request_id();
   call.request_id = request->request_id();
   call.request_sha256 = request->request_id().empty() ? "" : RequestFingerprint(*request);
+  call.repeat_similarity = limits_.repeat_similarity;
   // A retry is answered as a read of the first case: the same rules, audited.
   call.reveal = [&](const v1::Case& first) {
     return MayReadCase(principal, first) && MaySeeIdentity(principal, first);

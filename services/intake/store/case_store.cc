@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,7 @@ constexpr char kNextSerial[] = "intake_next_serial";
 constexpr char kInsertDocument[] = "intake_insert_document";
 constexpr char kSelectDocuments[] = "intake_select_documents";
 constexpr char kInsertAppliedEvent[] = "intake_insert_applied_event";
+constexpr char kFindRepeats[] = "intake_find_repeats";
 constexpr char kLockCase[] = "intake_lock_case";
 constexpr char kUpdateCaseStep[] = "intake_update_case_step";
 constexpr char kInsertStep[] = "intake_insert_step";
@@ -347,6 +349,11 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kInsertAppliedEvent,
        "INSERT INTO applied_supervision_events (event_id, case_id) VALUES ($1, $2) "
        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"},
+      {kFindRepeats,
+       "SELECT c.case_id FROM cases c WHERE c.case_id IN "
+       "(SELECT case_id FROM petitioners WHERE id_number_hash = ANY($1::text[])) "
+       "AND public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
+       "ORDER BY c.received_at, c.case_id LIMIT 20"},
       {kLockCase, "SELECT case_id FROM cases WHERE case_id = $1 FOR UPDATE"},
       {kUpdateCaseStep,
        "UPDATE cases SET status = $2, complexity = $3, handling_unit_ids = $4::text[], "
@@ -374,24 +381,43 @@ const std::vector<PgStatement>& CaseStore::Statements() {
   return *kStatements;
 }
 
-absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& c, const RegisterCall& call,
-                                                   const petition::v1::CaseEvent& event,
+absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& original,
+                                                   const RegisterCall& call,
+                                                   const petition::v1::CaseEvent& original_event,
                                                    const TxOptions& tx_options) {
   if (call.caller == nullptr) return absl::InternalError("Register without a caller");
   const std::string subject = call.request_id.empty() ? "" : call.caller->subject;
   // Seal outside the transaction: no CPU work while holding a connection.
   std::vector<std::pair<pqxx::binarystring, std::string>> sealed;  // sealed, hash
-  sealed.reserve(c.petitioners_size());
-  for (int i = 0; i < c.petitioners_size(); ++i) {
-    const v1::Petitioner& p = c.petitioners(i);
-    sealed.emplace_back(
-        pqxx::binarystring(cipher_->Encrypt(p.SerializeAsString(), PetitionerAad(c.case_id(), i))),
-        cipher_->KeyedHash(p.id_number()));
+  sealed.reserve(original.petitioners_size());
+  for (int i = 0; i < original.petitioners_size(); ++i) {
+    const v1::Petitioner& p = original.petitioners(i);
+    sealed.emplace_back(pqxx::binarystring(cipher_->Encrypt(p.SerializeAsString(),
+                                                            PetitionerAad(original.case_id(), i))),
+                        cipher_->KeyedHash(p.id_number()));
   }
-  const pqxx::binarystring payload(event.SerializeAsString());
+  std::vector<std::string> hashes;
+  for (const auto& [unused, hash] : sealed) hashes.push_back(hash);
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<RegisterResult> {
         RegisterResult result;
+        // Repeat petitions: earlier cases of the same person on the same matter.
+        v1::Case c = original;
+        petition::v1::CaseEvent event = original_event;
+        if (call.repeat_similarity > 0 && !hashes.empty()) {
+          std::set<std::string> repeats(c.repeat_of_case_ids().begin(),
+                                        c.repeat_of_case_ids().end());
+          for (const auto& row : tx.exec_prepared(kFindRepeats, PgArray(hashes),
+                                                  absl::StrCat(c.subject(), " ", c.content()),
+                                                  std::to_string(call.repeat_similarity))) {
+            const std::string id = row["case_id"].as<std::string>();
+            if (repeats.insert(id).second) c.add_repeat_of_case_ids(id);
+          }
+        }
+        if (event.has_registered()) {
+          event.mutable_registered()->set_repeat(c.repeat_of_case_ids_size() > 0);
+        }
+        const pqxx::binarystring payload(event.SerializeAsString());
         pqxx::result created = tx.exec_prepared(
             kInsertCase, c.case_id(), c.query_code(), v1::CaseStatus_Name(c.status()),
             v1::CaseSource_Name(c.source()), c.county_case_id(), v1::Channel_Name(c.channel()),

@@ -38,6 +38,9 @@ struct RegisterCall {
   // For a retry answered with the first case: may the caller see identity
   // now (the read rules of GetCase)? When true the read is audited.
   std::function<bool(const v1::Case&)> reveal;
+  // Repeat detection: earlier cases of the same person at least this similar
+  // are added to repeat_of_case_ids (and the event says repeat); 0: off.
+  double repeat_similarity = 0;
 };
 
 struct RegisterResult {
