@@ -441,6 +441,31 @@ TEST_F(CaseLifecycleTest, RepeatPetitionsAreTheSamePersonOnTheSameMatter) {
       "1");
 }
 
+TEST_F(CaseLifecycleTest, AuditListsEveryReadThatShowedIdentity) {
+  const std::string id = Register();
+  ASSERT_EQ(Call("GET", "/v1/cases/" + id, "", Clerk()).status, 200);  // shown
+  ASSERT_EQ(Call("GET", "/v1/cases/" + id, "", stack_->Token({"supervisor"})).status,
+            200);  // masked: not an identity read
+  ASSERT_EQ(Call("GET", "/v1/cases/" + id, "", Leader()).status, 200);  // shown
+  EXPECT_EQ(Call("GET", "/v1/audit?caseId=" + id, "", Clerk()).status, 403);
+  const std::string admin = stack_->Token({"admin"}, "off_admin");
+  HttpResponse first = Call("GET", "/v1/audit?pageSize=1&caseId=" + id, "", admin);
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto f = ParseJson(first.body);
+  const auto& reads = f.fields().at("reads").list_value();
+  ASSERT_EQ(reads.values_size(), 1) << first.body;
+  EXPECT_EQ(reads.values(0).struct_value().fields().at("subject").string_value(), "off_clerk1");
+  EXPECT_EQ(reads.values(0).struct_value().fields().at("purpose").string_value(), "GetCase");
+  const std::string token = JsonString(f, "nextPageToken");
+  ASSERT_FALSE(token.empty());
+  HttpResponse second =
+      Call("GET", "/v1/audit?pageSize=1&caseId=" + id + "&pageToken=" + token, "", admin);
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_NE(second.body.find("off_leader1"), std::string::npos) << second.body;
+  EXPECT_EQ(JsonString(ParseJson(second.body), "nextPageToken"), "") << second.body;
+  ExpectRefused(Call("GET", "/v1/audit", "", admin), 400, "INVALID_ARGUMENT", "caseId");
+}
+
 TEST_F(CaseLifecycleTest, ListFiltersPagesStablyAndMasksAsASingleRead) {
   const std::string person = "110105198001010016";
   std::set<std::string> mine;

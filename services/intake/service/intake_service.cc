@@ -6,6 +6,9 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
@@ -580,6 +583,41 @@ grpc::Status IntakeService::ApplySupervisionEvents(grpc::ServerContext* context,
   if (!counts.ok()) return ToGrpcStatus(counts.status());
   response->set_applied(counts->applied);
   response->set_duplicates(counts->duplicates);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::intake
+
+namespace petition::intake {
+
+grpc::Status IntakeService::ListAudit(grpc::ServerContext* context,
+                                      const v1::ListAuditRequest* request,
+                                      v1::ListAuditResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard (admin only)
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "a case id is required"));
+  }
+  if (request->page_size() < 0 || request->page_size() > kMaxCasePageSize) {
+    return ToGrpcStatus(
+        InvalidField("pageSize", absl::StrCat("must be between 1 and ", kMaxCasePageSize)));
+  }
+  const int limit = request->page_size() == 0 ? kDefaultCasePageSize : request->page_size();
+  int64_t after = 0;
+  if (!request->page_token().empty()) {
+    std::string raw;
+    if (!absl::WebSafeBase64Unescape(request->page_token(), &raw) ||
+        !absl::StartsWith(raw, "a1|") || !absl::SimpleAtoi(raw.substr(3), &after) || after < 0) {
+      return ToGrpcStatus(InvalidField("pageToken", "is not a page token of this list"));
+    }
+  }
+  auto reads = store_->IdentityReads(request->case_id(), after, limit + 1, TxOptionsFor(*context));
+  if (!reads.ok()) return ToGrpcStatus(reads.status());
+  const size_t shown = std::min(reads->size(), static_cast<size_t>(limit));
+  for (size_t i = 0; i < shown; ++i) *response->add_reads() = std::move((*reads)[i].second);
+  if (reads->size() > shown) {
+    response->set_next_page_token(
+        absl::WebSafeBase64Escape(absl::StrCat("a1|", (*reads)[shown - 1].first)));
+  }
   return grpc::Status::OK;
 }
 

@@ -63,6 +63,8 @@ class IntakeService final : public v1::Intake::Service {
   grpc::Status ApplySupervisionEvents(grpc::ServerContext* context,
                                       const v1::ApplySupervisionEventsRequest* request,
                                       v1::ApplySupervisionEventsResponse* response) override;
+  grpc::Status ListAudit(grpc::ServerContext* context, const v1::ListAuditRequest* request,
+                         v1::ListAuditResponse* response) override;
   grpc::Status AcceptCase(grpc::ServerContext* context, const v1::AcceptCaseRequest* request,
                           v1::Case* response) override;
   grpc::Status DeclineCase(grpc::ServerContext* context, const v1::DeclineCaseRequest* request,

@@ -38,6 +38,7 @@ constexpr char kInsertDocument[] = "intake_insert_document";
 constexpr char kSelectDocuments[] = "intake_select_documents";
 constexpr char kInsertAppliedEvent[] = "intake_insert_applied_event";
 constexpr char kFindRepeats[] = "intake_find_repeats";
+constexpr char kSelectIdentityReads[] = "intake_select_identity_reads";
 constexpr char kLockCase[] = "intake_lock_case";
 constexpr char kUpdateCaseStep[] = "intake_update_case_step";
 constexpr char kInsertStep[] = "intake_insert_step";
@@ -354,6 +355,9 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "(SELECT case_id FROM petitioners WHERE id_number_hash = ANY($1::text[])) "
        "AND public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
        "ORDER BY c.received_at, c.case_id LIMIT 20"},
+      {kSelectIdentityReads,
+       "SELECT id, read_at, case_id, subject, roles, request_id, purpose FROM identity_reads "
+       "WHERE case_id = $1 AND id > $2 ORDER BY id LIMIT $3"},
       {kLockCase, "SELECT case_id FROM cases WHERE case_id = $1 FOR UPDATE"},
       {kUpdateCaseStep,
        "UPDATE cases SET status = $2, complexity = $3, handling_unit_ids = $4::text[], "
@@ -630,6 +634,29 @@ absl::StatusOr<AppliedCounts> CaseStore::ApplySupervisionEvents(
           ++counts.applied;
         }
         return counts;
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> CaseStore::IdentityReads(
+    const std::string& case_id, int64_t after_id, int limit, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx)
+          -> absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> {
+        std::vector<std::pair<int64_t, v1::IdentityRead>> reads;
+        for (const auto& row : tx.exec_prepared(kSelectIdentityReads, case_id, after_id, limit)) {
+          v1::IdentityRead r;
+          auto t = TimestampField(row["read_at"]);
+          if (!t.ok()) return t.status();
+          *r.mutable_read_at() = *t;
+          r.set_case_id(row["case_id"].as<std::string>());
+          r.set_subject(row["subject"].as<std::string>());
+          r.set_roles(row["roles"].as<std::string>());
+          r.set_request_id(row["request_id"].as<std::string>());
+          r.set_purpose(row["purpose"].as<std::string>());
+          reads.emplace_back(row["id"].as<int64_t>(), std::move(r));
+        }
+        return reads;
       },
       tx_options);
 }

@@ -152,6 +152,11 @@ class CaseStore {
                                           const std::function<bool(const v1::Case&)>& reveal,
                                           const TxOptions& tx_options = {});
 
+  // The identity reads of a case, oldest first, after audit row `after_id`
+  // (0: from the start), at most `limit`; with each row's id for the next page.
+  absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> IdentityReads(
+      const std::string& case_id, int64_t after_id, int limit, const TxOptions& tx_options = {});
+
   // Supervision's events, in one transaction, each once by event id.
   absl::StatusOr<AppliedCounts> ApplySupervisionEvents(
       const std::vector<petition::v1::SupervisionEvent>& events, const SupervisionEventFn& apply,
