@@ -12,7 +12,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/call_proof.h"
+#include "common/grpc_server.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "petition/v1/intake.grpc.pb.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
@@ -439,6 +444,41 @@ TEST_F(CaseLifecycleTest, RepeatPetitionsAreTheSamePersonOnTheSameMatter) {
   EXPECT_EQ(
       Q("SELECT count(*) FROM intake.outbox WHERE case_id = '" + JsonString(again, "caseId") + "'"),
       "1");
+}
+
+// Supervision's extension arrives through the internal RPC, as supervision
+// (proven): intake issues the extension notice, once however often it comes.
+TEST_F(CaseLifecycleTest, AnExtensionFromSupervisionIssuesTheExtensionNoticeOnce) {
+  const std::string id = Register();
+  ASSERT_EQ(Step(id, "accept", kAccept, Clerk()).status, 200);
+  auto stub = intake::v1::Intake::NewStub(
+      MakeChannel(absl::StrCat("127.0.0.1:", stack_->grpc_port("intake")),
+                  std::make_shared<const CallSigner>("supervision",
+                                                     *CallKey::Create(stack_->internal_secret()))));
+  intake::v1::ApplySupervisionEventsRequest request;
+  petition::v1::SupervisionEvent* e = request.add_events();
+  e->set_event_id("sevt_" + id);
+  e->set_case_id(id);
+  e->mutable_extension_granted()->set_days(30);
+  e->mutable_extension_granted()->set_reason("涉及多个部门，需进一步调查核实");
+  e->mutable_extension_granted()->set_new_due_date("2027-01-15");
+  for (int delivery = 0; delivery < 2; ++delivery) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    intake::v1::ApplySupervisionEventsResponse response;
+    grpc::Status status = stub->ApplySupervisionEvents(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.applied(), delivery == 0 ? 1 : 0);
+    EXPECT_EQ(response.duplicates(), delivery == 0 ? 0 : 1);
+  }
+  HttpResponse docs = Call("GET", "/v1/cases/" + id + "/documents", "", Clerk());
+  ASSERT_EQ(docs.status, 200) << docs.body;
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.documents WHERE case_id = '" + id +
+              "' AND kind = 'EXTENSION_NOTICE'"),
+            "1");
+  for (const char* fact : {"EXTENSION_NOTICE", "延长30日", "2027年1月15日", "涉及多个部门"}) {
+    EXPECT_NE(docs.body.find(fact), std::string::npos) << fact << "\n" << docs.body;
+  }
 }
 
 TEST_F(CaseLifecycleTest, AuditListsEveryReadThatShowedIdentity) {
