@@ -6,3 +6,7 @@ CREATE SCHEMA IF NOT EXISTS intake AUTHORIZATION intake;
 CREATE SCHEMA IF NOT EXISTS scheduling AUTHORIZATION scheduling;
 CREATE SCHEMA IF NOT EXISTS supervision AUTHORIZATION supervision;
 REVOKE ALL ON SCHEMA intake, scheduling, supervision FROM PUBLIC;
+-- intake finds repeat petitions by trigram similarity: the extension lives in
+-- `public`, which intake may use (call its functions) but not create in.
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+GRANT USAGE ON SCHEMA public TO intake;

@@ -17,6 +17,14 @@ ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision's gRPC 
 ABSL_FLAG(std::string, pii_key, "",
           "64 hex characters: the key sealing petitioners' identity at rest (required).");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The township's time zone.");
+ABSL_FLAG(
+    std::string, township_abbreviation, "镇",
+    "The township's abbreviation that starts document numbers (<abbreviation>信〔2026〕N号).");
+ABSL_FLAG(std::string, issuing_office, "信访工作机构",
+          "The office named under every document the township issues.");
+ABSL_FLAG(double, repeat_similarity_threshold, 0.4,
+          "How similar (pg_trgm similarity of subject and content, 0 to 1) an earlier case of the "
+          "same person must be for a new case to count as a repeat petition; 0 turns it off.");
 ABSL_FLAG(int, received_at_window_days, 365,
           "How long ago a petition may have been received when it is registered (receivedAt).");
 
@@ -38,7 +46,16 @@ int main(int argc, char** argv) {
         auto zone = petition::LoadZone(absl::GetFlag(FLAGS_time_zone));
         if (!zone.ok()) return zone.status();
         std::shared_ptr<petition::PiiCipher> shared_cipher = *std::move(cipher);
-        auto store = std::make_shared<petition::intake::CaseStore>(ctx.pool, shared_cipher.get());
+        petition::intake::DocumentOffice office;
+        office.abbreviation = absl::GetFlag(FLAGS_township_abbreviation);
+        office.office = absl::GetFlag(FLAGS_issuing_office);
+        office.zone = *zone;
+        if (office.abbreviation.empty() || office.office.empty()) {
+          return absl::InvalidArgumentError(
+              "--township_abbreviation and --issuing_office must not be empty");
+        }
+        auto store =
+            std::make_shared<petition::intake::CaseStore>(ctx.pool, shared_cipher.get(), office);
         auto relay = std::make_shared<petition::intake::OutboxRelay>(
             store.get(), petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), ctx.signer),
             ctx.metrics, petition::intake::OutboxRelay::Options{});
@@ -48,6 +65,10 @@ int main(int argc, char** argv) {
         }
         petition::intake::RegistrationLimits limits;
         limits.received_at_window = absl::Hours(24) * window_days;
+        limits.repeat_similarity = absl::GetFlag(FLAGS_repeat_similarity_threshold);
+        if (!(limits.repeat_similarity >= 0 && limits.repeat_similarity <= 1)) {
+          return absl::InvalidArgumentError("--repeat_similarity_threshold must be within 0..1");
+        }
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::intake::IntakeService>(
             store.get(), relay.get(), *zone, limits));

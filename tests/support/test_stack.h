@@ -47,6 +47,11 @@ class TestStack {
   // The fixtures call it before each test.
   absl::Status EnsureRunning();
 
+  // The superuser's DSN for the stack's database (pg_dump), and the directory
+  // of the processes' logs.
+  std::string SuperuserDsn() const { return db_.DsnFor(""); }
+  const std::string& log_dir() const { return log_dir_; }
+
   // Runs a scalar query as the superuser in the stack's database.
   absl::StatusOr<std::string> Query(const std::string& sql) const;
 

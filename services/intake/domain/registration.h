@@ -38,6 +38,11 @@ struct RegistrationLimits {
   // A collective visit of ten thousand people is already implausible for a
   // township; more is a typo or an attack on the statistics.
   int max_headcount = 10000;
+  // An earlier case of one of the petitioners whose subject and content are
+  // at least this similar (pg_trgm similarity, 0..1) makes the new case a
+  // repeat petition; 0 turns detection off (intake's
+  // --repeat_similarity_threshold).
+  double repeat_similarity = 0.4;
 };
 
 // Validates `request` (every violation reported by JSON field path) and

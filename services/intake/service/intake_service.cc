@@ -1,8 +1,15 @@
 #include "services/intake/service/intake_service.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
 #include "common/dates.h"
@@ -12,7 +19,10 @@
 #include "common/status.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/intake/domain/case_lifecycle.h"
+#include "services/intake/domain/case_list.h"
 #include "services/intake/domain/confidentiality.h"
+#include "services/intake/domain/documents.h"
 #include "services/intake/domain/registration.h"
 
 namespace petition::intake {
@@ -48,6 +58,9 @@ petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& re
   *r->mutable_received_at() = c.received_at();
   *r->mutable_handling_unit_ids() = c.handling_unit_ids();
   *r->mutable_reported_unit_ids() = c.reported_unit_ids();
+  r->set_repeat(c.repeat_of_case_ids_size() > 0);  // the store adds what it detects
+  r->set_collective(c.collective());
+  r->set_headcount(c.headcount());
   return event;
 }
 
@@ -71,6 +84,7 @@ grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
   call.call_request_id = scope.request_id();
   call.request_id = request->request_id();
   call.request_sha256 = request->request_id().empty() ? "" : RequestFingerprint(*request);
+  call.repeat_similarity = limits_.repeat_similarity;
   // A retry is answered as a read of the first case: the same rules, audited.
   call.reveal = [&](const v1::Case& first) {
     return MayReadCase(principal, first) && MaySeeIdentity(principal, first);
@@ -102,6 +116,508 @@ grpc::Status IntakeService::GetCase(grpc::ServerContext* context, const v1::GetC
   }
   if (!MaySeeIdentity(principal, *c)) MaskIdentity(*c);
   *response = *std::move(c);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::intake
+
+namespace petition::intake {
+
+bool CalendarReviewWindow::IsOpen(const v1::Case& answered_case, absl::Time now) const {
+  if (!answered_case.has_answered_at()) return false;
+  return ReviewWindowOpenByCalendar(ToAbslTime(answered_case.answered_at()), now, zone_, days_);
+}
+
+absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
+                                                  grpc::ServerContext& context,
+                                                  const std::string& case_id, v1::Step step,
+                                                  const std::string& note, const Fill& fill) {
+  if (!IsValidId(case_id, "case")) return InvalidField("caseId", "is not a case id");
+  const Principal& principal = scope.principal();
+  const std::string roles = absl::StrJoin(principal.roles, ",");
+  auto result = store_->ApplyStep(
+      case_id,
+      [&](const v1::Case& current) -> absl::StatusOr<StepChange> {
+        // Not "permission denied": a unit must not learn which cases exist.
+        if (!MayReadCase(principal, current)) return absl::NotFoundError("no such case");
+        auto next = NextStatus(current.status(), step, current.rating() != v1::RATING_UNSPECIFIED);
+        if (!next.ok()) return next.status();
+        StepChange change;
+        change.updated = current;
+        change.updated.set_status(*next);
+        change.step.set_step(step);
+        change.step.set_status(*next);
+        change.step.set_actor(principal.subject);
+        change.step.set_actor_roles(roles);
+        change.step.set_note(note);
+        change.event.set_event_id(NewId("evt"));
+        *change.event.mutable_occurred_at() = NowTimestamp();
+        change.event.set_request_id(scope.request_id());
+        if (absl::Status s = fill(current, change); !s.ok()) return s;
+        return change;
+      },
+      TxOptionsFor(context));
+  if (result.ok() && relay_ != nullptr) relay_->Wake();
+  return result;
+}
+
+namespace {
+
+const char kPetitioners[] = "{{petitioner}}";
+
+// The facts of `c` every document may name.
+std::map<std::string, std::string> CaseFields(const v1::Case& c, absl::TimeZone zone) {
+  return {{"subject", c.subject()},
+          {"query_code", c.query_code()},
+          {"received_date", ChineseDate(DayOf(c.received_at(), zone))},
+          {"handling_units", absl::StrJoin(c.handling_unit_ids(), "、")},
+          {"leader", c.leader_id()},
+          {"complexity", ComplexityWords(c.complexity())}};
+}
+
+DocumentDraft Draft(const std::string& template_id, const std::string& recipient,
+                    std::map<std::string, std::string> fields) {
+  return DocumentDraft{template_id, recipient, std::move(fields)};
+}
+
+// The petitioners' names as the reader may see them: opened, or masked.
+std::string PetitionerNames(const v1::Case& c) {
+  std::vector<std::string> names;
+  for (const v1::Petitioner& p : c.petitioners()) names.push_back(p.name());
+  return names.empty() ? "信访人" : absl::StrJoin(names, "、");
+}
+
+}  // namespace
+
+grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
+                                      const v1::ListCasesRequest* request,
+                                      v1::ListCasesResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  const Principal& principal = scope.principal();
+  auto query = ParseCaseListRequest(*request, zone_, absl::Now());
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  // Looking a person up by id number links them to their cases: only for
+  // those who may see identity at all.
+  if (!query->id_number.empty() && !principal.HasAnyRole({"admin", "clerk", "leader"})) {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "petitionerIdNumber: only the petition office, leaders and administrators search by "
+        "identity"));
+  }
+  // The one visibility rule decides the scope: who reads every case lists
+  // every case; a unit's staff only its unit's (in SQL, so pages stay full).
+  std::string scope_unit;
+  if (!MayReadCase(principal, CaseUnits{})) {
+    if (principal.unit_id.empty()) return grpc::Status::OK;  // sees no case
+    scope_unit = principal.unit_id;
+  }
+  auto visible = [&](const v1::Case& c) {
+    return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
+  };
+  auto cases = store_->List(*query, scope_unit, principal, scope.request_id(), visible,
+                            TxOptionsFor(*context));
+  if (!cases.ok()) return ToGrpcStatus(cases.status());
+  const size_t shown = std::min(cases->size(), static_cast<size_t>(query->page_size));
+  if (cases->size() > shown) {
+    const v1::Case& last = (*cases)[shown - 1];
+    response->set_next_page_token(
+        CasePageToken(*query, CaseListPosition{ToAbslTime(last.received_at()), last.case_id()}));
+  }
+  for (size_t i = 0; i < shown; ++i) {
+    v1::Case& c = (*cases)[i];
+    if (!MayReadCase(principal, c)) continue;
+    if (!visible(c)) MaskIdentity(c);
+    *response->add_cases() = std::move(c);
+  }
+  return grpc::Status::OK;
+}
+
+void IntakeService::Answer(StepResult& result, v1::Case* response) {
+  // A step answers with the case as it now stands, identity masked: who the
+  // petitioners are is read (and audited) through GetCase.
+  MaskIdentity(result.stored);
+  *response = std::move(result.stored);
+}
+
+grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
+                                       const v1::AcceptCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateAccept(*request); !s.ok()) return ToGrpcStatus(s);
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::ACCEPT,
+      absl::StrCat(v1::Complexity_Name(request->complexity()), " ",
+                   absl::StrJoin(request->handling_unit_ids(), ",")),
+      [&](const v1::Case& current, StepChange& change) {
+        *change.updated.mutable_handling_unit_ids() = request->handling_unit_ids();
+        change.updated.set_complexity(request->complexity());
+        change.updated.set_leader_id(request->leader_id());
+        petition::v1::CaseAccepted* e = change.event.mutable_accepted();
+        *e->mutable_handling_unit_ids() = request->handling_unit_ids();
+        e->set_complexity(v1::Complexity_Name(request->complexity()));
+        e->set_leader_id(request->leader_id());
+        e->set_urgent(current.urgent());
+        const auto fields = CaseFields(change.updated, zone_);
+        change.documents.push_back(Draft("ACCEPTANCE_NOTICE", kPetitioners, fields));
+        for (const std::string& unit : request->handling_unit_ids()) {
+          change.documents.push_back(Draft("ASSIGNMENT_NOTICE", unit, fields));
+        }
+        change.documents.push_back(Draft("ASSIGNMENT_NOTICE_PETITIONER", kPetitioners, fields));
+        return absl::OkStatus();
+      });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::DeclineCase(grpc::ServerContext* context,
+                                        const v1::DeclineCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateDecline(*request); !s.ok()) return ToGrpcStatus(s);
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::DECLINE,
+      absl::StrCat(v1::DeclineRoute_Name(request->route()), " ", request->authority(), ": ",
+                   request->reason()),
+      [&](const v1::Case&, StepChange& change) {
+        change.updated.set_decline_route(request->route());
+        change.updated.set_decline_authority(request->authority());
+        change.event.mutable_declined()->set_route(v1::DeclineRoute_Name(request->route()));
+        auto fields = CaseFields(change.updated, zone_);
+        fields["reason"] = request->reason();
+        fields["route"] = RouteWords(request->route());
+        fields["authority"] = request->authority();
+        change.documents.push_back(Draft("NON_ACCEPTANCE_NOTICE", kPetitioners, std::move(fields)));
+        return absl::OkStatus();
+      });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::SubmitOpinion(grpc::ServerContext* context,
+                                          const v1::SubmitOpinionRequest* request,
+                                          v1::Opinion* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateOpinion(*request); !s.ok()) return ToGrpcStatus(s);
+  const Principal& principal = scope.principal();
+  const std::string opinion_id = NewId("op");
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::SUBMIT_OPINION,
+      absl::StrCat(opinion_id, " ", request->unit_id(), " ", v1::Outcome_Name(request->outcome())),
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        bool handling = false;
+        for (const std::string& u : current.handling_unit_ids())
+          handling |= u == request->unit_id();
+        if (!handling) {
+          return InvalidField("unitId", "is not a handling unit of this case");
+        }
+        // The one visibility rule, applied to the unit the opinion speaks
+        // for: a handler acts only for the unit it belongs to.
+        if (!MayReadCase(principal, CaseUnits{{request->unit_id()}, {}})) {
+          return absl::PermissionDeniedError("a handler submits opinions only for its own unit");
+        }
+        v1::Opinion& o = change.opinion.emplace();
+        o.set_opinion_id(opinion_id);
+        o.set_unit_id(request->unit_id());
+        o.set_outcome(request->outcome());
+        o.set_facts(request->facts());
+        o.set_basis(request->basis());
+        o.set_decision(request->decision());
+        o.set_submitted_by(principal.subject);
+        petition::v1::OpinionSubmitted* e = change.event.mutable_opinion_submitted();
+        e->set_opinion_id(opinion_id);
+        e->set_unit_id(request->unit_id());
+        e->set_outcome(v1::Outcome_Name(request->outcome()));
+        return absl::OkStatus();
+      });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(result->opinion);
+  return grpc::Status::OK;
+}
+
+namespace {
+
+const v1::Opinion* FindOpinion(const v1::Case& c, const std::string& opinion_id) {
+  for (const v1::Opinion& o : c.opinions()) {
+    if (o.opinion_id() == opinion_id) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
+                                           const v1::ApproveOpinionRequest* request,
+                                           v1::Opinion* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (!IsValidId(request->opinion_id(), "op")) {
+    return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
+  }
+  const Principal& principal = scope.principal();
+  auto result =
+      RunStep(scope, *context, request->case_id(), v1::APPROVE_OPINION, request->opinion_id(),
+              [&](const v1::Case& current, StepChange& change) -> absl::Status {
+                const v1::Opinion* o = FindOpinion(current, request->opinion_id());
+                if (o == nullptr) return absl::NotFoundError("no such opinion");
+                if (!o->approved_by().empty()) {
+                  return absl::FailedPreconditionError("the opinion is already approved");
+                }
+                change.opinion = *o;
+                change.opinion->set_approved_by(principal.subject);
+                petition::v1::OpinionApproved* e = change.event.mutable_opinion_approved();
+                e->set_opinion_id(o->opinion_id());
+                e->set_leader_id(principal.subject);
+                return absl::OkStatus();
+              });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(result->opinion);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
+                                       const v1::AnswerCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (!IsValidId(request->opinion_id(), "op")) {
+    return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
+  }
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::ANSWER, request->opinion_id(),
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        const v1::Opinion* o = FindOpinion(current, request->opinion_id());
+        if (o == nullptr) return InvalidField("opinionId", "is not an opinion of this case");
+        if (o->approved_by().empty()) {
+          return absl::FailedPreconditionError("the opinion is not approved by a leader yet");
+        }
+        change.updated.set_answer_opinion_id(o->opinion_id());
+        change.set_answered_at = true;
+        petition::v1::CaseAnswered* e = change.event.mutable_answered();
+        e->set_opinion_id(o->opinion_id());
+        e->set_outcome(v1::Outcome_Name(o->outcome()));
+        auto fields = CaseFields(change.updated, zone_);
+        fields["unit"] = o->unit_id();
+        fields["facts"] = o->facts();
+        fields["basis"] = o->basis();
+        fields["decision"] = o->decision();
+        fields["outcome"] = OutcomeWords(o->outcome());
+        change.documents.push_back(Draft("HANDLING_OPINION", kPetitioners, std::move(fields)));
+        return absl::OkStatus();
+      });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
+                                          const v1::RequestReviewRequest* request,
+                                          v1::Case* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (request->reason().size() > 12000) {
+    return ToGrpcStatus(InvalidField("reason", "must be at most 4000 characters"));
+  }
+  const absl::Time now = absl::Now();
+  auto result = RunStep(scope, *context, request->case_id(), v1::REQUEST_REVIEW, request->reason(),
+                        [&](const v1::Case& current, StepChange& change) -> absl::Status {
+                          if (!review_window_->IsOpen(current, now)) {
+                            return absl::FailedPreconditionError(
+                                "the case is ANSWERED: the review window has closed");
+                          }
+                          change.event.mutable_review_requested();
+                          return absl::OkStatus();
+                        });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::ConcludeCase(grpc::ServerContext* context,
+                                         const v1::ConcludeCaseRequest* request,
+                                         v1::Case* response) {
+  RequestScope scope(*context);
+  auto result = RunStep(scope, *context, request->case_id(), v1::CONCLUDE, "",
+                        [&](const v1::Case&, StepChange& change) {
+                          change.event.mutable_concluded();
+                          return absl::OkStatus();
+                        });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::WithdrawCase(grpc::ServerContext* context,
+                                         const v1::WithdrawCaseRequest* request,
+                                         v1::Case* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateWithdraw(*request); !s.ok()) return ToGrpcStatus(s);
+  auto result = RunStep(scope, *context, request->case_id(), v1::WITHDRAW, request->reason(),
+                        [&](const v1::Case&, StepChange& change) {
+                          change.event.mutable_withdrawn()->set_reason(request->reason());
+                          return absl::OkStatus();
+                        });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::RateCase(grpc::ServerContext* context,
+                                     const v1::RateCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateRate(*request); !s.ok()) return ToGrpcStatus(s);
+  auto result =
+      RunStep(scope, *context, request->case_id(), v1::RATE, v1::Rating_Name(request->rating()),
+              [&](const v1::Case&, StepChange& change) {
+                change.updated.set_rating(request->rating());
+                change.updated.set_rating_comment(request->comment());
+                change.event.mutable_rated()->set_rating(v1::Rating_Name(request->rating()));
+                return absl::OkStatus();
+              });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::intake
+
+namespace petition::intake {
+
+grpc::Status IntakeService::ListDocuments(grpc::ServerContext* context,
+                                          const v1::ListDocumentsRequest* request,
+                                          v1::ListDocumentsResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  auto docs = ReadDocuments(scope, *context, request->case_id(), "");
+  if (!docs.ok()) return ToGrpcStatus(docs.status());
+  for (v1::Document& d : *docs) *response->add_documents() = std::move(d);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::GetDocument(grpc::ServerContext* context,
+                                        const v1::GetDocumentRequest* request,
+                                        v1::Document* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->document_id(), "doc")) {
+    return ToGrpcStatus(InvalidField("documentId", "is not a document id"));
+  }
+  auto docs = ReadDocuments(scope, *context, request->case_id(), request->document_id());
+  if (!docs.ok()) return ToGrpcStatus(docs.status());
+  if (docs->size() != 1) return ToGrpcStatus(absl::NotFoundError("no such document"));
+  *response = std::move(docs->front());
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<std::vector<v1::Document>> IntakeService::ReadDocuments(
+    const RequestScope& scope, grpc::ServerContext& context, const std::string& case_id,
+    const std::string& document_id) {
+  if (!IsValidId(case_id, "case")) return InvalidField("caseId", "is not a case id");
+  const Principal& principal = scope.principal();
+  auto visible = [&](const v1::Case& c) {
+    return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
+  };
+  auto read = store_->Documents(case_id, document_id, principal, scope.request_id(), visible,
+                                TxOptionsFor(context));
+  if (!read.ok()) return read.status();
+  // Not "permission denied": a unit must not learn which cases exist.
+  if (!MayReadCase(principal, read->c)) return absl::NotFoundError("no such case");
+  if (!visible(read->c)) MaskIdentity(read->c);
+  const std::string names = PetitionerNames(read->c);
+  for (v1::Document& d : read->documents) {
+    d.set_text(FillPetitioner(d.text(), names));
+    d.set_recipient(FillPetitioner(d.recipient(), names));
+  }
+  return std::move(read->documents);
+}
+
+grpc::Status IntakeService::ApplySupervisionEvents(grpc::ServerContext* context,
+                                                   const v1::ApplySupervisionEventsRequest* request,
+                                                   v1::ApplySupervisionEventsResponse* response) {
+  RequestScope scope(*context);  // callers: the call guard (internal_callers: supervision)
+  std::vector<petition::v1::SupervisionEvent> events(request->events().begin(),
+                                                     request->events().end());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    const std::string at = absl::StrCat("events[", i, "]");
+    if (e.event_id().empty() || e.event_id().size() > 128) {
+      return ToGrpcStatus(InvalidField(at + ".eventId", "is required"));
+    }
+    if (!IsValidId(e.case_id(), "case")) {
+      return ToGrpcStatus(InvalidField(at + ".caseId", "is not a case id"));
+    }
+    if (e.kind_case() != petition::v1::SupervisionEvent::kExtensionGranted) {
+      // An event this build does not know: refused for good, not retried.
+      return ToGrpcStatus(InvalidField(at, "is an event kind intake does not apply"));
+    }
+  }
+  auto counts = store_->ApplySupervisionEvents(
+      events,
+      [&](const v1::Case& c,
+          const petition::v1::SupervisionEvent& e) -> absl::StatusOr<std::vector<DocumentDraft>> {
+        const petition::v1::ExtensionGranted& x = e.extension_granted();
+        auto fields = CaseFields(c, zone_);
+        fields["days"] = absl::StrCat(x.days());
+        fields["reason"] = x.reason();
+        auto due = ParseDate(x.new_due_date());
+        fields["new_due_date"] = due.ok() ? ChineseDate(*due) : x.new_due_date();
+        return std::vector<DocumentDraft>{Draft("EXTENSION_NOTICE", kPetitioners, fields)};
+      },
+      TxOptionsFor(*context));
+  if (!counts.ok()) return ToGrpcStatus(counts.status());
+  response->set_applied(counts->applied);
+  response->set_duplicates(counts->duplicates);
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::intake
+
+namespace petition::intake {
+
+grpc::Status IntakeService::ListAudit(grpc::ServerContext* context,
+                                      const v1::ListAuditRequest* request,
+                                      v1::ListAuditResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard (admin only)
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "a case id is required"));
+  }
+  if (request->page_size() < 0 || request->page_size() > kMaxCasePageSize) {
+    return ToGrpcStatus(
+        InvalidField("pageSize", absl::StrCat("must be between 1 and ", kMaxCasePageSize)));
+  }
+  const int limit = request->page_size() == 0 ? kDefaultCasePageSize : request->page_size();
+  int64_t after = 0;
+  if (!request->page_token().empty()) {
+    std::string raw;
+    if (!absl::WebSafeBase64Unescape(request->page_token(), &raw) ||
+        !absl::StartsWith(raw, "a1|") || !absl::SimpleAtoi(raw.substr(3), &after) || after < 0) {
+      return ToGrpcStatus(InvalidField("pageToken", "is not a page token of this list"));
+    }
+  }
+  auto reads = store_->IdentityReads(request->case_id(), after, limit + 1, TxOptionsFor(*context));
+  if (!reads.ok()) return ToGrpcStatus(reads.status());
+  const size_t shown = std::min(reads->size(), static_cast<size_t>(limit));
+  for (size_t i = 0; i < shown; ++i) *response->add_reads() = std::move((*reads)[i].second);
+  if (reads->size() > shown) {
+    response->set_next_page_token(
+        absl::WebSafeBase64Escape(absl::StrCat("a1|", (*reads)[shown - 1].first)));
+  }
   return grpc::Status::OK;
 }
 

@@ -1,5 +1,8 @@
 #include "services/intake/store/case_store.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -7,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/dates.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "common/pg_array.h"
 
@@ -26,6 +30,22 @@ constexpr char kMarkDelivered[] = "intake_mark_delivered";
 constexpr char kMarkFailed[] = "intake_mark_failed";
 constexpr char kCountPending[] = "intake_count_pending";
 constexpr char kPark[] = "intake_park";
+constexpr char kListCases[] = "intake_list_cases";
+constexpr char kSelectPetitionersOf[] = "intake_select_petitioners_of";
+constexpr char kSelectTemplate[] = "intake_select_template";
+constexpr char kNextSerial[] = "intake_next_serial";
+constexpr char kInsertDocument[] = "intake_insert_document";
+constexpr char kSelectDocuments[] = "intake_select_documents";
+constexpr char kInsertAppliedEvent[] = "intake_insert_applied_event";
+constexpr char kFindRepeats[] = "intake_find_repeats";
+constexpr char kSelectIdentityReads[] = "intake_select_identity_reads";
+constexpr char kLockCase[] = "intake_lock_case";
+constexpr char kUpdateCaseStep[] = "intake_update_case_step";
+constexpr char kInsertStep[] = "intake_insert_step";
+constexpr char kSelectSteps[] = "intake_select_steps";
+constexpr char kSelectOpinions[] = "intake_select_opinions";
+constexpr char kUpsertOpinion[] = "intake_upsert_opinion";
+constexpr char kNextSequence[] = "intake_next_sequence";
 
 // Petitioners sealed with their place as associated data (migration 0003);
 // version 1 rows were sealed without.
@@ -37,7 +57,8 @@ constexpr char kCaseColumns[] =
     "case_id, query_code, status, source, county_case_id, channel, received_at, received_by, "
     "reception_session_id, headcount, collective, category, reported_unit_ids, subject, "
     "content, urgent, complexity, handling_unit_ids, leader_id, repeat_of_case_ids, rating, "
-    "created_at, updated_at";
+    "created_at, updated_at, answer_opinion_id, answered_at, decline_route, decline_authority, "
+    "rating_comment";
 
 absl::StatusOr<google::protobuf::Timestamp> TimestampField(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
@@ -93,7 +114,52 @@ absl::StatusOr<v1::Case> CaseFromRow(const pqxx::row& r) {
     if (!t.ok()) return t.status();
     *out = *t;
   }
+  c.set_answer_opinion_id(r["answer_opinion_id"].as<std::string>());
+  if (!r["answered_at"].is_null()) {
+    auto t = TimestampField(r["answered_at"]);
+    if (!t.ok()) return t.status();
+    *c.mutable_answered_at() = *t;
+  }
+  ParseEnum<v1::DeclineRoute>(r["decline_route"], v1::DeclineRoute_Parse,
+                              [&](v1::DeclineRoute v) { c.set_decline_route(v); });
+  c.set_decline_authority(r["decline_authority"].as<std::string>());
+  c.set_rating_comment(r["rating_comment"].as<std::string>());
   return c;
+}
+
+absl::StatusOr<v1::CaseStep> StepFromRow(const pqxx::row& r) {
+  v1::CaseStep s;
+  ParseEnum<v1::Step>(r["step"], v1::Step_Parse, [&](v1::Step v) { s.set_step(v); });
+  ParseEnum<v1::CaseStatus>(r["status"], v1::CaseStatus_Parse,
+                            [&](v1::CaseStatus v) { s.set_status(v); });
+  s.set_actor(r["actor"].as<std::string>());
+  s.set_actor_roles(r["actor_roles"].as<std::string>());
+  s.set_note(r["note"].as<std::string>());
+  auto t = TimestampField(r["at"]);
+  if (!t.ok()) return t.status();
+  *s.mutable_at() = *t;
+  return s;
+}
+
+absl::StatusOr<v1::Opinion> OpinionFromRow(const pqxx::row& r) {
+  v1::Opinion o;
+  o.set_opinion_id(r["opinion_id"].as<std::string>());
+  o.set_unit_id(r["unit_id"].as<std::string>());
+  ParseEnum<v1::Outcome>(r["outcome"], v1::Outcome_Parse, [&](v1::Outcome v) { o.set_outcome(v); });
+  o.set_facts(r["facts"].as<std::string>());
+  o.set_basis(r["basis"].as<std::string>());
+  o.set_decision(r["decision"].as<std::string>());
+  o.set_submitted_by(r["submitted_by"].as<std::string>());
+  o.set_approved_by(r["approved_by"].as<std::string>());
+  auto t = TimestampField(r["submitted_at"]);
+  if (!t.ok()) return t.status();
+  *o.mutable_submitted_at() = *t;
+  if (!r["approved_at"].is_null()) {
+    auto a = TimestampField(r["approved_at"]);
+    if (!a.ok()) return a.status();
+    *o.mutable_approved_at() = *a;
+  }
+  return o;
 }
 
 // --- petitioners: sealed, bound to their case and ordinal -----------------
@@ -132,6 +198,16 @@ absl::StatusOr<v1::Case> LoadCase(pqxx::transaction_base& tx, const PiiCipher& c
     if (!p.ok()) return p.status();
     *c->add_petitioners() = *std::move(p);
   }
+  for (const auto& row : tx.exec_prepared(kSelectSteps, case_id)) {
+    auto s = StepFromRow(row);
+    if (!s.ok()) return s.status();
+    *c->add_history() = *std::move(s);
+  }
+  for (const auto& row : tx.exec_prepared(kSelectOpinions, case_id)) {
+    auto o = OpinionFromRow(row);
+    if (!o.ok()) return o.status();
+    *c->add_opinions() = *std::move(o);
+  }
   return c;
 }
 
@@ -150,12 +226,71 @@ std::string IdArray(const std::vector<int64_t>& ids) {
 // Keeps last_error short and free of anything but the status.
 std::string ErrorText(const std::string& error) { return error.substr(0, 1000); }
 
+// Numbers, renders and stores `drafts` for case `case_id` inside `tx`.
+absl::Status IssueDocuments(pqxx::transaction_base& tx, const DocumentOffice& office,
+                            const std::string& case_id, const std::vector<DocumentDraft>& drafts) {
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), office.zone);
+  const int year = static_cast<int>(today.year());
+  for (const DocumentDraft& draft : drafts) {
+    pqxx::result t = tx.exec_prepared(kSelectTemplate, draft.template_id);
+    if (t.empty()) {
+      return absl::InternalError(absl::StrCat("no document template ", draft.template_id));
+    }
+    const int serial = tx.exec_prepared1(kNextSerial, year)["last"].as<int>();
+    const std::string number = DocumentNumber(office.abbreviation, year, serial);
+    std::map<std::string, std::string> fields = draft.fields;
+    fields["number"] = number;
+    fields["date"] = ChineseDate(today);
+    fields["office"] = office.office;
+    fields["recipient"] = draft.recipient;
+    auto text = RenderTemplate(t[0]["body"].as<std::string>(), fields);
+    if (!text.ok()) return text.status();
+    tx.exec_prepared(kInsertDocument, NewId("doc"), case_id, t[0]["kind"].as<std::string>(), year,
+                     serial, number, draft.recipient, t[0]["title"].as<std::string>(), *text);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Document> DocumentFromRow(const pqxx::row& r) {
+  v1::Document d;
+  d.set_document_id(r["document_id"].as<std::string>());
+  d.set_case_id(r["case_id"].as<std::string>());
+  ParseEnum<v1::DocumentKind>(r["kind"], v1::DocumentKind_Parse,
+                              [&](v1::DocumentKind v) { d.set_kind(v); });
+  d.set_number(r["number"].as<std::string>());
+  d.set_recipient(r["recipient"].as<std::string>());
+  d.set_title(r["title"].as<std::string>());
+  d.set_text(r["text"].as<std::string>());
+  auto t = TimestampField(r["issued_at"]);
+  if (!t.ok()) return t.status();
+  *d.mutable_issued_at() = *t;
+  return d;
+}
+
 }  // namespace
 
 const std::vector<PgStatement>& CaseStore::Statements() {
   static const auto* kSelectCaseSql =
       new std::string(absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE case_id = $1"));
+  // Every filter is a parameter that is '' when absent; the keyset position
+  // ($8, $9) continues strictly after the previous page's last row.
+  static const auto* kListCasesSql = new std::string(absl::StrCat(
+      "SELECT ", kCaseColumns,
+      " FROM cases WHERE ($1 = '' OR status = $1) "
+      "AND ($2 = '' OR $2 = ANY(handling_unit_ids)) "
+      "AND ($3 = '' OR category = $3) "
+      "AND (NULLIF($4, '') IS NULL OR received_at >= NULLIF($4, '')::timestamptz) "
+      "AND (NULLIF($5, '') IS NULL OR received_at < NULLIF($5, '')::timestamptz) "
+      "AND ($6 = '' OR case_id IN (SELECT case_id FROM petitioners WHERE id_number_hash = $6)) "
+      "AND ($7 = '' OR $7 = ANY(handling_unit_ids)) "
+      "AND (NULLIF($8, '') IS NULL OR (received_at, case_id) < "
+      "(NULLIF($8, '')::timestamptz, $9)) "
+      "ORDER BY received_at DESC, case_id DESC LIMIT $10"));
   static const auto* kStatements = new std::vector<PgStatement>{
+      {kListCases, kListCasesSql->c_str()},
+      {kSelectPetitionersOf,
+       "SELECT case_id, ordinal, sealed, seal_version FROM petitioners "
+       "WHERE case_id = ANY($1::text[]) ORDER BY case_id, ordinal"},
       // A request id already used by this caller: no row comes back, and
       // kSelectByRequestId finds the first case (committed, since ON
       // CONFLICT waited for it).
@@ -201,28 +336,92 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kPark,
        "UPDATE outbox SET parked_at = now(), attempts = attempts + 1, last_error = $2 "
        "WHERE id = $1"},
+      {kSelectTemplate, "SELECT kind, title, body FROM document_templates WHERE template_id = $1"},
+      {kNextSerial,
+       "INSERT INTO document_counters (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE "
+       "SET last = document_counters.last + 1 RETURNING last"},
+      {kInsertDocument,
+       "INSERT INTO documents (document_id, case_id, kind, year, serial, number, recipient, "
+       "title, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
+      {kSelectDocuments,
+       "SELECT document_id, case_id, kind, number, issued_at, recipient, title, text "
+       "FROM documents WHERE case_id = $1 AND ($2 = '' OR document_id = $2) "
+       "ORDER BY issued_at, serial"},
+      {kInsertAppliedEvent,
+       "INSERT INTO applied_supervision_events (event_id, case_id) VALUES ($1, $2) "
+       "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"},
+      {kFindRepeats,
+       "SELECT c.case_id FROM cases c WHERE c.case_id IN "
+       "(SELECT case_id FROM petitioners WHERE id_number_hash = ANY($1::text[])) "
+       "AND public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
+       "ORDER BY c.received_at, c.case_id LIMIT 20"},
+      {kSelectIdentityReads,
+       "SELECT id, read_at, case_id, subject, roles, request_id, purpose FROM identity_reads "
+       "WHERE case_id = $1 AND id > $2 ORDER BY id LIMIT $3"},
+      {kLockCase, "SELECT case_id FROM cases WHERE case_id = $1 FOR UPDATE"},
+      {kUpdateCaseStep,
+       "UPDATE cases SET status = $2, complexity = $3, handling_unit_ids = $4::text[], "
+       "leader_id = $5, rating = $6, rating_comment = $7, answer_opinion_id = $8, "
+       "answered_at = CASE WHEN $9 THEN now() ELSE answered_at END, decline_route = $10, "
+       "decline_authority = $11, updated_at = now() WHERE case_id = $1"},
+      {kInsertStep,
+       "INSERT INTO case_steps (case_id, step, status, actor, actor_roles, note) "
+       "VALUES ($1, $2, $3, $4, $5, $6)"},
+      {kSelectSteps,
+       "SELECT step, status, actor, actor_roles, at, note FROM case_steps WHERE case_id = $1 "
+       "ORDER BY id"},
+      {kSelectOpinions,
+       "SELECT opinion_id, unit_id, outcome, facts, basis, decision, submitted_by, submitted_at, "
+       "approved_by, approved_at FROM opinions WHERE case_id = $1 ORDER BY submitted_at, "
+       "opinion_id"},
+      {kUpsertOpinion,
+       "INSERT INTO opinions (opinion_id, case_id, unit_id, outcome, facts, basis, decision, "
+       "submitted_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (opinion_id) DO "
+       "UPDATE SET approved_by = EXCLUDED.submitted_by, approved_at = now() "
+       "WHERE opinions.case_id = EXCLUDED.case_id"},
+      {kNextSequence,
+       "SELECT coalesce(max(sequence), 0) + 1 AS next FROM outbox WHERE case_id = $1"},
   };
   return *kStatements;
 }
 
-absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& c, const RegisterCall& call,
-                                                   const petition::v1::CaseEvent& event,
+absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& original,
+                                                   const RegisterCall& call,
+                                                   const petition::v1::CaseEvent& original_event,
                                                    const TxOptions& tx_options) {
   if (call.caller == nullptr) return absl::InternalError("Register without a caller");
   const std::string subject = call.request_id.empty() ? "" : call.caller->subject;
   // Seal outside the transaction: no CPU work while holding a connection.
   std::vector<std::pair<pqxx::binarystring, std::string>> sealed;  // sealed, hash
-  sealed.reserve(c.petitioners_size());
-  for (int i = 0; i < c.petitioners_size(); ++i) {
-    const v1::Petitioner& p = c.petitioners(i);
-    sealed.emplace_back(
-        pqxx::binarystring(cipher_->Encrypt(p.SerializeAsString(), PetitionerAad(c.case_id(), i))),
-        cipher_->KeyedHash(p.id_number()));
+  sealed.reserve(original.petitioners_size());
+  for (int i = 0; i < original.petitioners_size(); ++i) {
+    const v1::Petitioner& p = original.petitioners(i);
+    sealed.emplace_back(pqxx::binarystring(cipher_->Encrypt(p.SerializeAsString(),
+                                                            PetitionerAad(original.case_id(), i))),
+                        cipher_->KeyedHash(p.id_number()));
   }
-  const pqxx::binarystring payload(event.SerializeAsString());
+  std::vector<std::string> hashes;
+  for (const auto& [unused, hash] : sealed) hashes.push_back(hash);
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<RegisterResult> {
         RegisterResult result;
+        // Repeat petitions: earlier cases of the same person on the same matter.
+        v1::Case c = original;
+        petition::v1::CaseEvent event = original_event;
+        if (call.repeat_similarity > 0 && !hashes.empty()) {
+          std::set<std::string> repeats(c.repeat_of_case_ids().begin(),
+                                        c.repeat_of_case_ids().end());
+          for (const auto& row : tx.exec_prepared(kFindRepeats, PgArray(hashes),
+                                                  absl::StrCat(c.subject(), " ", c.content()),
+                                                  std::to_string(call.repeat_similarity))) {
+            const std::string id = row["case_id"].as<std::string>();
+            if (repeats.insert(id).second) c.add_repeat_of_case_ids(id);
+          }
+        }
+        if (event.has_registered()) {
+          event.mutable_registered()->set_repeat(c.repeat_of_case_ids_size() > 0);
+        }
+        const pqxx::binarystring payload(event.SerializeAsString());
         pqxx::result created = tx.exec_prepared(
             kInsertCase, c.case_id(), c.query_code(), v1::CaseStatus_Name(c.status()),
             v1::CaseSource_Name(c.source()), c.county_case_id(), v1::Channel_Name(c.channel()),
@@ -252,6 +451,9 @@ absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& c, const Regi
         }
         tx.exec_prepared(kInsertOutbox, event.event_id(), event.case_id(), event.sequence(),
                          payload);
+        tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(v1::REGISTER),
+                         v1::CaseStatus_Name(c.status()), call.caller->subject,
+                         RolesText(*call.caller), "");
         result.stored = c;
         for (auto [column, out] : {std::pair{"created_at", result.stored.mutable_created_at()},
                                    std::pair{"updated_at", result.stored.mutable_updated_at()}}) {
@@ -278,6 +480,183 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
                            request_id, "GetCase");
         }
         return c;
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
+    const CaseListQuery& query, const std::string& scope_unit, const Principal& reader,
+    const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
+    const TxOptions& tx_options) {
+  const std::string id_hash = query.id_number.empty() ? "" : cipher_->KeyedHash(query.id_number);
+  auto sql_time = [](const std::optional<absl::Time>& t) {
+    return t.has_value() ? SqlTimestamp(*t) : std::string();
+  };
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::Case>> {
+        std::vector<v1::Case> cases;
+        pqxx::result rows = tx.exec_prepared(
+            kListCases, query.status, query.unit_id, query.category, sql_time(query.received_from),
+            sql_time(query.received_before), id_hash, scope_unit,
+            query.after ? SqlTimestamp(query.after->received_at) : std::string(),
+            query.after ? query.after->case_id : std::string(), query.page_size + 1);
+        cases.reserve(rows.size());
+        std::vector<std::string> ids;
+        for (const auto& row : rows) {
+          auto c = CaseFromRow(row);
+          if (!c.ok()) return c.status();
+          ids.push_back(c->case_id());
+          cases.push_back(*std::move(c));
+        }
+        if (cases.empty()) return cases;
+        std::map<std::string, size_t> index;
+        for (size_t i = 0; i < cases.size(); ++i) index[cases[i].case_id()] = i;
+        for (const auto& row : tx.exec_prepared(kSelectPetitionersOf, PgArray(ids))) {
+          auto it = index.find(row["case_id"].as<std::string>());
+          if (it == index.end()) continue;
+          v1::Case& c = cases[it->second];
+          auto p = PetitionerFromRow(row, *cipher_, c.case_id());
+          if (!p.ok()) return p.status();
+          *c.add_petitioners() = *std::move(p);
+        }
+        // Only the page's own rows are shown (the extra one is not).
+        const size_t shown = std::min(cases.size(), static_cast<size_t>(query.page_size));
+        for (size_t i = 0; i < shown; ++i) {
+          if (cases[i].petitioners_size() > 0 && reveal(cases[i])) {
+            tx.exec_prepared(kInsertIdentityRead, cases[i].case_id(), reader.subject,
+                             RolesText(reader), request_id, "ListCases");
+          }
+        }
+        return cases;
+      },
+      tx_options);
+}
+
+absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, const StepFn& decide,
+                                                const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<StepResult> {
+        if (tx.exec_prepared(kLockCase, case_id).empty()) {
+          return absl::NotFoundError("no such case");
+        }
+        // Read after the lock: a step that committed while this one waited is seen.
+        auto current = LoadCase(tx, *cipher_, case_id);
+        if (!current.ok()) return current.status();
+        auto change = decide(*current);
+        if (!change.ok()) return change.status();
+        const v1::Case& u = change->updated;
+        tx.exec_prepared(kUpdateCaseStep, case_id, v1::CaseStatus_Name(u.status()),
+                         v1::Complexity_Name(u.complexity()), PgArray(u.handling_unit_ids()),
+                         u.leader_id(), v1::Rating_Name(u.rating()), u.rating_comment(),
+                         u.answer_opinion_id(), change->set_answered_at,
+                         v1::DeclineRoute_Name(u.decline_route()), u.decline_authority());
+        const v1::CaseStep& step = change->step;
+        tx.exec_prepared(kInsertStep, case_id, v1::Step_Name(step.step()),
+                         v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),
+                         step.note());
+        if (change->opinion.has_value()) {
+          const v1::Opinion& o = *change->opinion;
+          // An approval passes the approver where a submission passes its author.
+          const std::string& who = o.approved_by().empty() ? o.submitted_by() : o.approved_by();
+          tx.exec_prepared(kUpsertOpinion, o.opinion_id(), case_id, o.unit_id(),
+                           v1::Outcome_Name(o.outcome()), o.facts(), o.basis(), o.decision(), who);
+        }
+        petition::v1::CaseEvent event = change->event;
+        event.set_case_id(case_id);
+        event.set_sequence(tx.exec_prepared1(kNextSequence, case_id)["next"].as<int64_t>());
+        tx.exec_prepared(kInsertOutbox, event.event_id(), case_id, event.sequence(),
+                         pqxx::binarystring(event.SerializeAsString()));
+        if (absl::Status s = IssueDocuments(tx, office_, case_id, change->documents); !s.ok()) {
+          return s;
+        }
+        StepResult result;
+        auto stored = LoadCase(tx, *cipher_, case_id);
+        if (!stored.ok()) return stored.status();
+        result.stored = *std::move(stored);
+        if (change->opinion.has_value()) {
+          for (const v1::Opinion& o : result.stored.opinions()) {
+            if (o.opinion_id() == change->opinion->opinion_id()) result.opinion = o;
+          }
+        }
+        return result;
+      },
+      tx_options);
+}
+
+absl::StatusOr<CaseDocuments> CaseStore::Documents(
+    const std::string& case_id, const std::string& document_id, const Principal& reader,
+    const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
+    const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<CaseDocuments> {
+        CaseDocuments result;
+        auto c = LoadCase(tx, *cipher_, case_id);
+        if (!c.ok()) return c.status();
+        result.c = *std::move(c);
+        bool names = false;
+        for (const auto& row : tx.exec_prepared(kSelectDocuments, case_id, document_id)) {
+          auto d = DocumentFromRow(row);
+          if (!d.ok()) return d.status();
+          names |= d->text().find("{{petitioner}}") != std::string::npos ||
+                   d->recipient().find("{{petitioner}}") != std::string::npos;
+          result.documents.push_back(*std::move(d));
+        }
+        if (!document_id.empty() && result.documents.empty()) {
+          return absl::NotFoundError("no such document");
+        }
+        if (names && result.c.petitioners_size() > 0 && reveal(result.c)) {
+          tx.exec_prepared(kInsertIdentityRead, case_id, reader.subject, RolesText(reader),
+                           request_id, document_id.empty() ? "ListDocuments" : "GetDocument");
+        }
+        return result;
+      },
+      tx_options);
+}
+
+absl::StatusOr<AppliedCounts> CaseStore::ApplySupervisionEvents(
+    const std::vector<petition::v1::SupervisionEvent>& events, const SupervisionEventFn& apply,
+    const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<AppliedCounts> {
+        AppliedCounts counts;
+        for (const petition::v1::SupervisionEvent& event : events) {
+          if (tx.exec_prepared(kInsertAppliedEvent, event.event_id(), event.case_id()).empty()) {
+            ++counts.duplicates;
+            continue;
+          }
+          auto c = LoadCase(tx, *cipher_, event.case_id());
+          if (!c.ok()) return c.status();
+          auto drafts = apply(*c, event);
+          if (!drafts.ok()) return drafts.status();
+          if (absl::Status s = IssueDocuments(tx, office_, event.case_id(), *drafts); !s.ok()) {
+            return s;
+          }
+          ++counts.applied;
+        }
+        return counts;
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> CaseStore::IdentityReads(
+    const std::string& case_id, int64_t after_id, int limit, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx)
+          -> absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> {
+        std::vector<std::pair<int64_t, v1::IdentityRead>> reads;
+        for (const auto& row : tx.exec_prepared(kSelectIdentityReads, case_id, after_id, limit)) {
+          v1::IdentityRead r;
+          auto t = TimestampField(row["read_at"]);
+          if (!t.ok()) return t.status();
+          *r.mutable_read_at() = *t;
+          r.set_case_id(row["case_id"].as<std::string>());
+          r.set_subject(row["subject"].as<std::string>());
+          r.set_roles(row["roles"].as<std::string>());
+          r.set_request_id(row["request_id"].as<std::string>());
+          r.set_purpose(row["purpose"].as<std::string>());
+          reads.emplace_back(row["id"].as<int64_t>(), std::move(r));
+        }
+        return reads;
       },
       tx_options);
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,8 @@
 #include "common/request_context.h"
 #include "petition/v1/events.pb.h"
 #include "petition/v1/intake.pb.h"
+#include "services/intake/domain/case_list.h"
+#include "services/intake/domain/documents.h"
 
 // The service's migrations, embedded from services/intake/migrations/.
 const std::vector<petition::Migration>& IntakeMigrations();
@@ -35,6 +38,9 @@ struct RegisterCall {
   // For a retry answered with the first case: may the caller see identity
   // now (the read rules of GetCase)? When true the read is audited.
   std::function<bool(const v1::Case&)> reveal;
+  // Repeat detection: earlier cases of the same person at least this similar
+  // are added to repeat_of_case_ids (and the event says repeat); 0: off.
+  double repeat_similarity = 0;
 };
 
 struct RegisterResult {
@@ -56,6 +62,56 @@ struct OutboxEvent {
   pqxx::binarystring payload;
 
   std::string_view bytes() const { return {payload.get(), payload.size()}; }
+};
+
+// What one lifecycle step writes, decided by the caller from the case as it
+// stands under the row lock.
+struct StepChange {
+  // The case after the step: status, complexity, handling_unit_ids,
+  // leader_id, rating, rating_comment, answer_opinion_id, decline_route,
+  // decline_authority are stored from it.
+  v1::Case updated;
+  bool set_answered_at = false;  // the step answers the case: answered_at = now()
+  // The history entry (its `at` is the transaction's time).
+  v1::CaseStep step;
+  // An opinion submitted (inserted) or approved (its approval stored).
+  std::optional<v1::Opinion> opinion;
+  // The event: its case_id and sequence are set by the store.
+  petition::v1::CaseEvent event;
+  // Documents the step issues (numbered, dated and stored with it).
+  std::vector<DocumentDraft> documents;
+};
+
+// Who issues documents: the township's abbreviation for numbers, the
+// office's name under the text, the zone of the date.
+struct DocumentOffice {
+  std::string abbreviation = "镇";
+  std::string office = "信访工作机构";
+  absl::TimeZone zone = absl::UTCTimeZone();
+};
+
+struct CaseDocuments {
+  v1::Case c;  // petitioners opened: the caller masks as the read rules say
+  std::vector<v1::Document> documents;
+};
+
+// What supervision's events make intake do: the documents to issue for the
+// event on the case (e.g. the extension notice).
+using SupervisionEventFn = std::function<absl::StatusOr<std::vector<DocumentDraft>>(
+    const v1::Case& c, const petition::v1::SupervisionEvent& event)>;
+
+struct AppliedCounts {
+  int applied = 0;
+  int duplicates = 0;
+};
+
+// Decides the step from the current case (with opinions and history); runs
+// inside the transaction, possibly more than once: it must be pure.
+using StepFn = std::function<absl::StatusOr<StepChange>(const v1::Case& current)>;
+
+struct StepResult {
+  v1::Case stored;  // petitioners opened: the caller masks them as the read rules say
+  v1::Opinion opinion;
 };
 
 struct OutboxCounts {
@@ -83,7 +139,28 @@ class CaseStore {
  public:
   static const std::vector<PgStatement>& Statements();
 
-  CaseStore(PgPool* pool, const PiiCipher* cipher) : pool_(pool), cipher_(cipher) {}
+  CaseStore(PgPool* pool, const PiiCipher* cipher, DocumentOffice office = {})
+      : pool_(pool), cipher_(cipher), office_(std::move(office)) {}
+
+  // The case's documents (or the one `document_id` when not empty: NOT_FOUND
+  // when the case has no such document), oldest first, {{petitioner}} still
+  // in their text. When `reveal(case)` is true and a document names the
+  // petitioners, the identity read is recorded in the same transaction.
+  absl::StatusOr<CaseDocuments> Documents(const std::string& case_id,
+                                          const std::string& document_id, const Principal& reader,
+                                          const std::string& request_id,
+                                          const std::function<bool(const v1::Case&)>& reveal,
+                                          const TxOptions& tx_options = {});
+
+  // The identity reads of a case, oldest first, after audit row `after_id`
+  // (0: from the start), at most `limit`; with each row's id for the next page.
+  absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> IdentityReads(
+      const std::string& case_id, int64_t after_id, int limit, const TxOptions& tx_options = {});
+
+  // Supervision's events, in one transaction, each once by event id.
+  absl::StatusOr<AppliedCounts> ApplySupervisionEvents(
+      const std::vector<petition::v1::SupervisionEvent>& events, const SupervisionEventFn& apply,
+      const TxOptions& tx_options = {});
 
   // Stores the case, its sealed petitioners and `event` in one transaction.
   // With a request id this caller already used: the same request hash returns
@@ -100,6 +177,26 @@ class CaseStore {
                                const std::string& request_id,
                                const std::function<bool(const v1::Case&)>& reveal,
                                const TxOptions& tx_options = {});
+
+  // One page of cases matching `query` (newest received first), at most
+  // query.page_size + 1 (the extra one says there is a next page), with
+  // petitioners opened. `scope_unit` non-empty limits the list to cases that
+  // unit handles (a handler's view). For each case `reveal(case)` says whether
+  // the reader sees identity: those reads are recorded in the same
+  // transaction; the caller masks the others.
+  absl::StatusOr<std::vector<v1::Case>> List(const CaseListQuery& query,
+                                             const std::string& scope_unit, const Principal& reader,
+                                             const std::string& request_id,
+                                             const std::function<bool(const v1::Case&)>& reveal,
+                                             const TxOptions& tx_options = {});
+
+  // One lifecycle step on a case: locks its row (SELECT ... FOR UPDATE, so
+  // that concurrent steps on one case serialise and each sees the other's
+  // result), loads it, asks `decide`, and writes the change, the history
+  // entry, the opinion and the event (next sequence of the case) in the same
+  // transaction. NOT_FOUND when there is no such case.
+  absl::StatusOr<StepResult> ApplyStep(const std::string& case_id, const StepFn& decide,
+                                       const TxOptions& tx_options = {});
 
   // The outbox relay's steps, each a short transaction of its own; delivery
   // happens between them with no connection held.
@@ -119,6 +216,7 @@ class CaseStore {
  private:
   PgPool* pool_;
   const PiiCipher* cipher_;
+  const DocumentOffice office_;
 };
 
 }  // namespace petition::intake

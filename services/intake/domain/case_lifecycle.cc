@@ -1,0 +1,169 @@
+#include "services/intake/domain/case_lifecycle.h"
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "common/utf8.h"
+
+namespace petition::intake {
+namespace {
+
+using Violations = std::vector<std::pair<std::string, std::string>>;
+
+constexpr size_t kMaxText = 4000;
+constexpr size_t kMaxLine = 200;
+constexpr int kMaxHandlingUnits = 10;
+
+bool Blank(const std::string& s) {
+  for (unsigned char c : s) {
+    if (!absl::ascii_isspace(c)) return false;
+  }
+  return true;
+}
+
+void CheckText(const std::string& value, const char* field, size_t max, bool required,
+               Violations& v) {
+  if (required && Blank(value)) {
+    v.emplace_back(field, "is required");
+  } else if (Utf8Length(value) > max) {
+    v.emplace_back(field, absl::StrCat("must be at most ", max, " characters"));
+  }
+}
+
+absl::Status Result(const Violations& v) { return v.empty() ? absl::OkStatus() : InvalidFields(v); }
+
+absl::Status Refuse(v1::CaseStatus current, v1::Step step) {
+  return absl::FailedPreconditionError(absl::StrCat("the case is ", v1::CaseStatus_Name(current),
+                                                    ": ", v1::Step_Name(step), " is not allowed"));
+}
+
+}  // namespace
+
+bool IsFinal(v1::CaseStatus status) {
+  return status == v1::DECLINED || status == v1::CONCLUDED || status == v1::WITHDRAWN;
+}
+
+absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step, bool rated) {
+  switch (step) {
+    case v1::ACCEPT:
+      if (current == v1::REGISTERED) return v1::ACCEPTED;
+      break;
+    case v1::DECLINE:
+      if (current == v1::REGISTERED) return v1::DECLINED;
+      break;
+    case v1::SUBMIT_OPINION:
+    case v1::APPROVE_OPINION:
+      if (current == v1::ACCEPTED) return v1::ACCEPTED;
+      break;
+    case v1::ANSWER:
+      if (current == v1::ACCEPTED) return v1::ANSWERED;
+      break;
+    case v1::REQUEST_REVIEW:
+      if (current == v1::ANSWERED) return v1::REVIEW_REQUESTED;
+      break;
+    case v1::CONCLUDE:
+      if (current == v1::ANSWERED || current == v1::REVIEW_REQUESTED) return v1::CONCLUDED;
+      break;
+    case v1::WITHDRAW:
+      if (current != v1::CASE_STATUS_UNSPECIFIED && !IsFinal(current)) return v1::WITHDRAWN;
+      break;
+    case v1::RATE:
+      if (rated) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("the case is ", v1::CaseStatus_Name(current), ": it is already rated"));
+      }
+      if (current == v1::ANSWERED || current == v1::REVIEW_REQUESTED || current == v1::CONCLUDED) {
+        return current;
+      }
+      break;
+    default:
+      break;
+  }
+  return Refuse(current, step);
+}
+
+bool ReviewWindowOpenByCalendar(absl::Time answered_at, absl::Time now, absl::TimeZone zone,
+                                int days) {
+  const absl::CivilDay answered = absl::ToCivilDay(answered_at, zone);
+  const absl::CivilDay last = answered + days;
+  return absl::ToCivilDay(now, zone) <= last;
+}
+
+bool ValidStepId(const std::string& id) { return IsValidPrincipalId(id); }
+
+absl::Status ValidateAccept(const v1::AcceptCaseRequest& request) {
+  Violations v;
+  const auto& units = request.handling_unit_ids();
+  if (units.empty()) {
+    v.emplace_back("handlingUnitIds", "at least one handling unit is required");
+  } else if (units.size() > kMaxHandlingUnits) {
+    v.emplace_back("handlingUnitIds", absl::StrCat("at most ", kMaxHandlingUnits, " entries"));
+  } else {
+    std::set<std::string> seen;
+    for (int i = 0; i < units.size(); ++i) {
+      if (!ValidStepId(units[i])) {
+        v.emplace_back(absl::StrCat("handlingUnitIds[", i, "]"), "is not a valid id");
+      } else if (!seen.insert(units[i]).second) {
+        v.emplace_back(absl::StrCat("handlingUnitIds[", i, "]"), "is listed twice");
+      }
+    }
+  }
+  if (request.complexity() == v1::COMPLEXITY_UNSPECIFIED ||
+      !v1::Complexity_IsValid(request.complexity())) {
+    v.emplace_back("complexity", "must be SIMPLE, ORDINARY or COMPLEX");
+  }
+  if (!ValidStepId(request.leader_id())) {
+    v.emplace_back("leaderId", "the receiving leader's official id is required");
+  }
+  return Result(v);
+}
+
+absl::Status ValidateDecline(const v1::DeclineCaseRequest& request) {
+  Violations v;
+  if (request.route() == v1::DECLINE_ROUTE_UNSPECIFIED ||
+      !v1::DeclineRoute_IsValid(request.route())) {
+    v.emplace_back("route",
+                   "must be OTHER_AUTHORITY, LITIGATION, ARBITRATION, ADMINISTRATIVE_REVIEW or "
+                   "DISCIPLINE_INSPECTION");
+  }
+  // The notice names where to go: an authority, or the court, tribunal or
+  // organ of the legal channel.
+  CheckText(request.authority(), "authority", kMaxLine, /*required=*/true, v);
+  CheckText(request.reason(), "reason", kMaxText, /*required=*/true, v);
+  return Result(v);
+}
+
+absl::Status ValidateOpinion(const v1::SubmitOpinionRequest& request) {
+  Violations v;
+  if (!ValidStepId(request.unit_id())) v.emplace_back("unitId", "a unit id is required");
+  if (request.outcome() == v1::OUTCOME_UNSPECIFIED || !v1::Outcome_IsValid(request.outcome())) {
+    v.emplace_back("outcome", "must be UPHELD, EXPLAINED or NOT_UPHELD");
+  }
+  CheckText(request.facts(), "facts", kMaxText, /*required=*/true, v);
+  CheckText(request.basis(), "basis", kMaxText, /*required=*/true, v);
+  CheckText(request.decision(), "decision", kMaxText, /*required=*/true, v);
+  return Result(v);
+}
+
+absl::Status ValidateWithdraw(const v1::WithdrawCaseRequest& request) {
+  Violations v;
+  CheckText(request.reason(), "reason", kMaxText, /*required=*/true, v);
+  return Result(v);
+}
+
+absl::Status ValidateRate(const v1::RateCaseRequest& request) {
+  Violations v;
+  if (request.rating() == v1::RATING_UNSPECIFIED || !v1::Rating_IsValid(request.rating())) {
+    v.emplace_back("rating", "must be SATISFIED, BASICALLY_SATISFIED or DISSATISFIED");
+  }
+  CheckText(request.comment(), "comment", kMaxText, /*required=*/false, v);
+  return Result(v);
+}
+
+}  // namespace petition::intake

@@ -1,0 +1,46 @@
+// The case lifecycle as a pure function: which step may happen in which
+// status, and the status it leads to (the transitions of the REST contract):
+//   REGISTERED -> ACCEPTED | DECLINED
+//   ACCEPTED -> ANSWERED (opinions are submitted and approved while ACCEPTED)
+//   ANSWERED -> REVIEW_REQUESTED | CONCLUDED
+//   REVIEW_REQUESTED -> CONCLUDED
+//   any non-final status -> WITHDRAWN
+// A rating is given once, after the answer, and leaves the status as it is.
+// Anything else is FAILED_PRECONDITION naming the current status.
+#ifndef PETITION_SERVICES_INTAKE_DOMAIN_CASE_LIFECYCLE_H_
+#define PETITION_SERVICES_INTAKE_DOMAIN_CASE_LIFECYCLE_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "petition/v1/intake.pb.h"
+
+namespace petition::intake {
+
+// Final statuses: nothing happens after them (but a rating after an answer).
+bool IsFinal(v1::CaseStatus status);
+
+// The status after `step` on a case in `current`; `rated`: the case already
+// has a rating. FAILED_PRECONDITION (naming the current status) when the step
+// is not allowed now.
+absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step, bool rated);
+
+// The review window (复查申请期限) computed from the answer alone: 30 calendar
+// days after the day of the answer in `zone`, that day not counted, open
+// through the whole last day.
+bool ReviewWindowOpenByCalendar(absl::Time answered_at, absl::Time now, absl::TimeZone zone,
+                                int days = 30);
+
+// Request validation, field-named (INVALID_ARGUMENT with details). Checks
+// only what the request alone decides; what depends on the case (its status,
+// its units, its opinions) is decided under the case's lock.
+absl::Status ValidateAccept(const v1::AcceptCaseRequest& request);
+absl::Status ValidateDecline(const v1::DeclineCaseRequest& request);
+absl::Status ValidateOpinion(const v1::SubmitOpinionRequest& request);
+absl::Status ValidateWithdraw(const v1::WithdrawCaseRequest& request);
+absl::Status ValidateRate(const v1::RateCaseRequest& request);
+// An id of a unit or official, minted outside intake (common/ids.h).
+bool ValidStepId(const std::string& id);
+
+}  // namespace petition::intake
+
+#endif  // PETITION_SERVICES_INTAKE_DOMAIN_CASE_LIFECYCLE_H_

@@ -1,0 +1,145 @@
+#include "services/intake/domain/case_lifecycle.h"
+
+#include <map>
+#include <set>
+#include <utility>
+
+#include "gtest/gtest.h"
+
+namespace petition::intake {
+namespace {
+
+using v1::CaseStatus;
+using v1::Step;
+
+const CaseStatus kStatuses[] = {v1::REGISTERED,       v1::ACCEPTED,  v1::DECLINED, v1::ANSWERED,
+                                v1::REVIEW_REQUESTED, v1::CONCLUDED, v1::WITHDRAWN};
+const Step kSteps[] = {v1::ACCEPT, v1::DECLINE,        v1::SUBMIT_OPINION, v1::APPROVE_OPINION,
+                       v1::ANSWER, v1::REQUEST_REVIEW, v1::CONCLUDE,       v1::WITHDRAW};
+
+// Exactly the transitions of the contract; every other pair is refused.
+TEST(CaseLifecycleTest, AllowsExactlyTheContractsTransitions) {
+  const std::map<std::pair<CaseStatus, Step>, CaseStatus> allowed = {
+      {{v1::REGISTERED, v1::ACCEPT}, v1::ACCEPTED},
+      {{v1::REGISTERED, v1::DECLINE}, v1::DECLINED},
+      {{v1::ACCEPTED, v1::SUBMIT_OPINION}, v1::ACCEPTED},
+      {{v1::ACCEPTED, v1::APPROVE_OPINION}, v1::ACCEPTED},
+      {{v1::ACCEPTED, v1::ANSWER}, v1::ANSWERED},
+      {{v1::ANSWERED, v1::REQUEST_REVIEW}, v1::REVIEW_REQUESTED},
+      {{v1::ANSWERED, v1::CONCLUDE}, v1::CONCLUDED},
+      {{v1::REVIEW_REQUESTED, v1::CONCLUDE}, v1::CONCLUDED},
+      {{v1::REGISTERED, v1::WITHDRAW}, v1::WITHDRAWN},
+      {{v1::ACCEPTED, v1::WITHDRAW}, v1::WITHDRAWN},
+      {{v1::ANSWERED, v1::WITHDRAW}, v1::WITHDRAWN},
+      {{v1::REVIEW_REQUESTED, v1::WITHDRAW}, v1::WITHDRAWN},
+  };
+  for (CaseStatus from : kStatuses) {
+    for (Step step : kSteps) {
+      auto next = NextStatus(from, step, /*rated=*/false);
+      auto it = allowed.find({from, step});
+      if (it != allowed.end()) {
+        ASSERT_TRUE(next.ok()) << v1::CaseStatus_Name(from) << " " << v1::Step_Name(step);
+        EXPECT_EQ(*next, it->second);
+      } else {
+        ASSERT_FALSE(next.ok()) << v1::CaseStatus_Name(from) << " " << v1::Step_Name(step);
+        EXPECT_EQ(next.status().code(), absl::StatusCode::kFailedPrecondition);
+        EXPECT_NE(next.status().message().find(v1::CaseStatus_Name(from)), std::string::npos)
+            << next.status();
+      }
+    }
+  }
+}
+
+TEST(CaseLifecycleTest, RatingOnceAfterTheAnswer) {
+  for (CaseStatus s : {v1::ANSWERED, v1::REVIEW_REQUESTED, v1::CONCLUDED}) {
+    auto next = NextStatus(s, v1::RATE, false);
+    ASSERT_TRUE(next.ok());
+    EXPECT_EQ(*next, s);  // a rating does not move the case
+    EXPECT_EQ(NextStatus(s, v1::RATE, true).status().code(), absl::StatusCode::kFailedPrecondition);
+  }
+  for (CaseStatus s : {v1::REGISTERED, v1::ACCEPTED, v1::DECLINED, v1::WITHDRAWN}) {
+    EXPECT_EQ(NextStatus(s, v1::RATE, false).status().code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST(CaseLifecycleTest, FinalStatuses) {
+  std::set<CaseStatus> final;
+  for (CaseStatus s : kStatuses) {
+    if (IsFinal(s)) final.insert(s);
+  }
+  EXPECT_EQ(final, (std::set<CaseStatus>{v1::DECLINED, v1::CONCLUDED, v1::WITHDRAWN}));
+}
+
+TEST(CaseLifecycleTest, ReviewWindowIsThirtyCalendarDaysAfterTheAnswerDay) {
+  absl::TimeZone zone;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
+  // Answered 2026-03-01 23:30 Beijing: the window runs through 2026-03-31.
+  absl::Time answered = absl::FromCivil(absl::CivilSecond(2026, 3, 1, 23, 30, 0), zone);
+  EXPECT_TRUE(ReviewWindowOpenByCalendar(
+      answered, absl::FromCivil(absl::CivilSecond(2026, 3, 31, 23, 59, 59), zone), zone));
+  EXPECT_FALSE(ReviewWindowOpenByCalendar(
+      answered, absl::FromCivil(absl::CivilSecond(2026, 4, 1, 0, 0, 0), zone), zone));
+}
+
+}  // namespace
+}  // namespace petition::intake
+
+namespace petition::intake {
+namespace {
+
+std::string Fields(const absl::Status& s) { return std::string(s.message()); }
+
+TEST(CaseLifecycleValidationTest, AcceptNamesEachField) {
+  v1::AcceptCaseRequest r;
+  absl::Status s = ValidateAccept(r);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  r.add_handling_unit_ids("unit_a");
+  r.add_handling_unit_ids("unit_a");
+  r.set_complexity(v1::SIMPLE);
+  r.set_leader_id("off_leader");
+  s = ValidateAccept(r);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(Fields(s).find("handlingUnitIds[1]"), std::string::npos) << s;
+  r.set_handling_unit_ids(1, "unit b");
+  EXPECT_NE(Fields(ValidateAccept(r)).find("handlingUnitIds[1]"), std::string::npos);
+  r.set_handling_unit_ids(1, "unit_b");
+  EXPECT_TRUE(ValidateAccept(r).ok());
+  r.clear_leader_id();
+  EXPECT_NE(Fields(ValidateAccept(r)).find("leaderId"), std::string::npos);
+}
+
+TEST(CaseLifecycleValidationTest, DeclineNeedsRouteAuthorityAndReason) {
+  v1::DeclineCaseRequest r;
+  absl::Status s = ValidateDecline(r);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  r.set_route(v1::LITIGATION);
+  r.set_authority("某某县人民法院");
+  r.set_reason("  ");
+  EXPECT_NE(Fields(ValidateDecline(r)).find("reason"), std::string::npos);
+  r.set_reason("属于民事纠纷，应通过诉讼解决");
+  EXPECT_TRUE(ValidateDecline(r).ok());
+}
+
+TEST(CaseLifecycleValidationTest, OpinionAndRating) {
+  v1::SubmitOpinionRequest o;
+  o.set_unit_id("unit_a");
+  o.set_outcome(v1::EXPLAINED);
+  o.set_facts("事实");
+  o.set_basis("依据");
+  EXPECT_NE(Fields(ValidateOpinion(o)).find("decision"), std::string::npos);
+  o.set_decision("决定");
+  EXPECT_TRUE(ValidateOpinion(o).ok());
+  o.set_facts(std::string(4001 * 3, 'x'));
+  EXPECT_NE(Fields(ValidateOpinion(o)).find("facts"), std::string::npos);
+
+  v1::RateCaseRequest r;
+  EXPECT_NE(Fields(ValidateRate(r)).find("rating"), std::string::npos);
+  r.set_rating(v1::SATISFIED);
+  EXPECT_TRUE(ValidateRate(r).ok());
+  v1::WithdrawCaseRequest w;
+  EXPECT_NE(Fields(ValidateWithdraw(w)).find("reason"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace petition::intake
