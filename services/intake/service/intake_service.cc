@@ -14,11 +14,9 @@
 #include "common/call_deadline.h"
 #include "common/dates.h"
 #include "common/ids.h"
-#include "common/migrations.h"
 #include "common/request_context.h"
+#include "common/request_fingerprint.h"
 #include "common/status.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/intake/domain/case_lifecycle.h"
 #include "services/intake/domain/case_list.h"
 #include "services/intake/domain/confidentiality.h"
@@ -27,21 +25,6 @@
 
 namespace petition::intake {
 namespace {
-
-// What makes two requests "the same" for AIP-155 retries: every field but
-// the request id, serialised deterministically.
-std::string RequestFingerprint(const v1::RegisterCaseRequest& request) {
-  v1::RegisterCaseRequest copy = request;
-  copy.clear_request_id();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    copy.SerializeToCodedStream(&coded);
-  }
-  return Sha256Hex(bytes);
-}
 
 petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& request_id) {
   petition::v1::CaseEvent event;
