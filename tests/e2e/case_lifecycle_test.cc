@@ -18,6 +18,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "petition/v1/intake.grpc.pb.h"
+#include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
@@ -35,23 +36,11 @@ constexpr char kVisit[] = R"({
 constexpr char kAccept[] =
     R"({"handlingUnitIds":["unit_land","unit_village"],"complexity":"SIMPLE","leaderId":"off_leader1"})";
 
-class CaseLifecycleTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto stack = TestStack::Start("lifecycle");
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(stack_, nullptr) << "the stack did not start";
-    absl::Status running = stack_->EnsureRunning();
-    ASSERT_TRUE(running.ok()) << running;
-  }
+class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
+ public:
+  static constexpr char kStackName[] = "lifecycle";
 
+ protected:
   static HttpResponse Call(const std::string& method, const std::string& target,
                            const std::string& body, const std::string& token) {
     auto r = stack_->Call(method, target, body, token);
@@ -104,11 +93,7 @@ class CaseLifecycleTest : public ::testing::Test {
     EXPECT_TRUE(v.ok()) << v.status();
     return v.ok() ? *v : "";
   }
-
-  static TestStack* stack_;
 };
-
-TestStack* CaseLifecycleTest::stack_ = nullptr;
 
 TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
   const std::string id = Register();

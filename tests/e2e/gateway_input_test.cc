@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
+#include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
@@ -28,24 +29,11 @@ std::string Visit(const std::string& request_id, const std::string& channel,
                              {{"REQ", request_id}, {"CHANNEL", channel}, {"SUBJECT", subject}});
 }
 
-class GatewayInputTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto stack = TestStack::Start("gateway_input");
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(stack_, nullptr) << "the stack did not start";
-    // Whatever an earlier test stopped runs again, and the gateway sees it.
-    absl::Status running = stack_->EnsureRunning();
-    ASSERT_TRUE(running.ok()) << running;
-  }
+class GatewayInputTest : public StackTest<GatewayInputTest> {
+ public:
+  static constexpr char kStackName[] = "gateway_input";
 
+ protected:
   HttpResponse Post(const std::string& body) {
     auto r = stack_->Call("POST", "/v1/cases", body, stack_->Token({"clerk"}, "off_clerk1"));
     EXPECT_TRUE(r.ok()) << r.status();
@@ -61,11 +49,7 @@ class GatewayInputTest : public ::testing::Test {
         << r.body;
     EXPECT_EQ(r.body.find("13800138000"), std::string::npos) << r.body;
   }
-
-  static TestStack* stack_;
 };
-
-TestStack* GatewayInputTest::stack_ = nullptr;
 
 TEST_F(GatewayInputTest, TextWithANulCharacterIsRefusedNotCut) {
   const std::string before = Cases();

@@ -8,28 +8,17 @@
 #include "absl/time/clock.h"
 #include "common/testing/eventually.h"
 #include "gtest/gtest.h"
+#include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
 namespace {
 
-class GatewayReadinessTest : public ::testing::Test {
+class GatewayReadinessTest : public StackTest<GatewayReadinessTest> {
+ public:
+  static constexpr char kStackName[] = "gateway_readiness";
+
  protected:
-  static void SetUpTestSuite() {
-    auto stack = TestStack::Start("gateway_readiness");
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(stack_, nullptr) << "the stack did not start";
-    // Whatever an earlier test stopped runs again, and the gateway sees it.
-    absl::Status running = stack_->EnsureRunning();
-    ASSERT_TRUE(running.ok()) << running;
-  }
   void StopService(const std::string& service) { stack_->Stop(service); }
 
   // Polls /readyz until its body holds `needle`, each answer within the
@@ -48,11 +37,7 @@ class GatewayReadinessTest : public ::testing::Test {
     EXPECT_TRUE(seen) << "/readyz never said " << needle << "; last: " << last.body;
     return last;
   }
-
-  static TestStack* stack_;
 };
-
-TestStack* GatewayReadinessTest::stack_ = nullptr;
 
 TEST_F(GatewayReadinessTest, AllUpIsReady) {
   HttpResponse r = AwaitReadyz(R"("supervision":"up")");

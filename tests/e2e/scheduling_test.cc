@@ -9,24 +9,17 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
 namespace {
 
-class SchedulingTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto stack = TestStack::Start("e2e_sched");
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(stack_, nullptr) << "the stack did not start"; }
+class SchedulingTest : public StackTest<SchedulingTest> {
+ public:
+  static constexpr char kStackName[] = "e2e_sched";
 
+ protected:
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "", const std::string& token = "") {
     auto r = stack_->Call(method, target, body, token);
@@ -147,11 +140,7 @@ class SchedulingTest : public ::testing::Test {
                              substitute, R"(","reason":"出差"})"),
                 Clerk());
   }
-
-  static TestStack* stack_;
 };
-
-TestStack* SchedulingTest::stack_ = nullptr;
 
 TEST_F(SchedulingTest, DirectoryOfUnitsAndOfficials) {
   auto town = Create("/v1/units", R"({"requestId":"unit-town","name":"长乐镇人民政府",

@@ -22,6 +22,7 @@
 #include "petition/v1/intake.grpc.pb.h"
 #include "petition/v1/scheduling.grpc.pb.h"
 #include "petition/v1/supervision.grpc.pb.h"
+#include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
@@ -64,19 +65,11 @@ supervision::v1::ApplyCaseEventsRequest ForgedEvent(const std::string& case_id) 
   return r;
 }
 
-class TrustTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto stack = TestStack::Start("trust");
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(stack_, nullptr) << "the stack did not start"; }
+class TrustTest : public StackTest<TrustTest> {
+ public:
+  static constexpr char kStackName[] = "trust";
 
+ protected:
   static std::string Addr(const std::string& service) {
     return absl::StrCat("127.0.0.1:", stack_->grpc_port(service));
   }
@@ -154,11 +147,7 @@ class TrustTest : public ::testing::Test {
     EXPECT_TRUE(n.ok()) << n.status();
     return n.ok() && !n->empty() ? std::stoll(*n) : -1;
   }
-
-  static TestStack* stack_;
 };
-
-TestStack* TrustTest::stack_ = nullptr;
 
 const std::vector<std::string>& AllMethods() {
   static const auto* kMethods = new std::vector<std::string>{

@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
@@ -30,24 +31,11 @@ std::string Visit(const std::string& request_id) {
   return absl::StrReplaceAll(kVisit, {{"REQ", request_id}});
 }
 
-class WalkingSkeletonTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto stack = TestStack::Start("e2e");
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(stack_, nullptr) << "the stack did not start";
-    // Whatever an earlier test stopped (and did not restart, having failed) runs again.
-    absl::Status running = stack_->EnsureRunning();
-    ASSERT_TRUE(running.ok()) << running;
-  }
+class WalkingSkeletonTest : public StackTest<WalkingSkeletonTest> {
+ public:
+  static constexpr char kStackName[] = "e2e";
 
+ protected:
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "", const std::string& token = "") {
     auto r = stack_->Call(method, target, body, token);
@@ -84,11 +72,7 @@ class WalkingSkeletonTest : public ::testing::Test {
     ASSERT_NE(r.headers.count("content-type"), 0u);
     EXPECT_NE(r.headers.at("content-type").find("application/json"), std::string::npos);
   }
-
-  static TestStack* stack_;
 };
-
-TestStack* WalkingSkeletonTest::stack_ = nullptr;
 
 TEST_F(WalkingSkeletonTest, RegisterReadAndSeeTheAcceptanceDeadline) {
   HttpResponse created = Call("POST", "/v1/cases", Visit("walk-1"), Clerk());

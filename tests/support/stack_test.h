@@ -1,0 +1,38 @@
+// The fixture of end-to-end suites: one stack (the four real processes over a
+// throwaway database) per suite, started once; before each test anything an
+// earlier test stopped, or that crashed, runs again, so one failure cannot
+// cascade into the tests after it.
+#ifndef PETITION_TESTS_SUPPORT_STACK_TEST_H_
+#define PETITION_TESTS_SUPPORT_STACK_TEST_H_
+
+#include "gtest/gtest.h"
+#include "tests/support/test_stack.h"
+
+namespace petition::testing {
+
+// `Suite` names its stack (its schema and log directory): `static constexpr
+// char kStackName[] = "...";`.
+template <typename Suite>
+class StackTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto stack = TestStack::Start(Suite::kStackName);
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = stack->release();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(stack_, nullptr) << "the stack did not start";
+    absl::Status running = stack_->EnsureRunning();
+    ASSERT_TRUE(running.ok()) << running;
+  }
+
+  static inline TestStack* stack_ = nullptr;
+};
+
+}  // namespace petition::testing
+
+#endif  // PETITION_TESTS_SUPPORT_STACK_TEST_H_
