@@ -337,6 +337,7 @@ grpc::Status SupervisionService::ListDeadlines(grpc::ServerContext* context,
   }
   auto current = LoadPolicy(TxOptionsFor(*context));
   if (!current.ok()) return ToGrpcStatus(current.status());
+  filter.today = absl::ToCivilDay(clock_->Now(), current->zone);
   const int wanted = filter.page_size;
   filter.page_size = wanted + 1;
   auto rows = store_->ListDeadlines(filter, TxOptionsFor(*context));

@@ -161,7 +161,9 @@ const std::vector<PgStatement>& DeadlineStore::Statements() {
       // The list: the unit filter goes through the case's handling units
       // (GIN index), the rest by state/kind and the keyset.
       {kListDeadlines,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR d.state = $1) "
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR "
+       "(CASE WHEN d.state IN ('OPEN', 'DUE_SOON') AND d.due_date < $8::date THEN 'OVERDUE' "
+       "ELSE d.state END) = $1) "
        "AND ($2 = '' OR d.case_id IN (SELECT t.case_id FROM case_tracks t "
        "WHERE t.handling_unit_ids @> ARRAY[$2]::text[])) "
        "AND ($3 = '' OR d.kind = $3) "
@@ -534,7 +536,7 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
         std::vector<DeadlineRecord> out;
         for (const auto& row :
              tx.exec_prepared(kListDeadlines, filter.state, filter.unit_id, filter.kind, after_due,
-                              after_case, after_kind, filter.page_size)) {
+                              after_case, after_kind, filter.page_size, FormatDate(filter.today))) {
           auto d = DeadlineFromRow(row);
           if (!d.ok()) return d.status();
           out.push_back(*std::move(d));

@@ -55,7 +55,10 @@ struct ScanResult {
 };
 
 struct DeadlineFilter {
-  std::string state;    // "" for every pending and closed state
+  // "" for every state; a pending deadline due before `today` counts as
+  // OVERDUE whether or not the scanner has passed since.
+  std::string state;
+  absl::CivilDay today;
   std::string unit_id;  // "" for every unit
   std::string kind;     // "" for every kind
   int page_size = 50;
