@@ -34,6 +34,8 @@ class DeadlineScanner {
   struct Totals {
     int overdue = 0;
     int due_soon = 0;
+    int orders_opened = 0;
+    int orders_escalated = 0;
     int batches = 0;
   };
   // Called with the deadlines that became OVERDUE, after their batch committed.

@@ -145,6 +145,65 @@ TEST_F(DeadlineScannerTest, CatchesUpAfterDowntime) {
   EXPECT_EQ(State("case_d"), "OPEN");
 }
 
+TEST_F(DeadlineScannerTest, OverdueHandlingOpensAReminderThatClimbsTheLadder) {
+  Register({"case_o"}, CivilDay(2026, 3, 17));
+  petition::v1::CaseEvent accepted;
+  accepted.set_event_id(NewId("evt"));
+  accepted.set_case_id("case_o");
+  accepted.set_sequence(2);
+  *accepted.mutable_occurred_at() = ToProtoTimestamp(At(CivilDay(2026, 3, 3)));
+  accepted.mutable_accepted()->add_handling_unit_ids("unit_w");
+  DeadlineStore::Application app;
+  app.event = &accepted;
+  app.meet = {"ACCEPTANCE"};
+  app.met_day = CivilDay(2026, 3, 3);
+  app.handling_unit_ids = std::vector<std::string>{"unit_w"};
+  DeadlineRecord handling;
+  handling.kind = "HANDLING";
+  handling.start_date = CivilDay(2026, 3, 3);
+  handling.due_date = CivilDay(2026, 3, 20);
+  app.open.push_back(handling);
+  ASSERT_EQ(*store_->ApplyEvents({app}), 1);
+
+  ManualClock clock(At(CivilDay(2026, 3, 21)));
+  DeadlineScanner scanner(&*store_, &oracle_, &clock, {});
+  auto pass = scanner.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->orders_opened, 1);  // HANDLING only: ACCEPTANCE was met
+  auto orders = store_->ListOrders("case_o", "", "", "", 10);
+  ASSERT_TRUE(orders.ok());
+  ASSERT_EQ(orders->size(), 1u);
+  const OrderRecord first = (*orders)[0];
+  EXPECT_EQ(first.level, "REMINDER");
+  EXPECT_EQ(first.unit_id, "unit_w");
+  EXPECT_EQ(first.deadline_kind, "HANDLING");
+  EXPECT_EQ(first.due_date, CivilDay(2026, 3, 26));
+  // The same day again: nothing new.
+  EXPECT_EQ(scanner.RunOnce()->orders_opened + scanner.RunOnce()->orders_escalated, 0);
+  // Not responded to: one level per missed due date, up to SUMMONS.
+  std::vector<std::string> levels;
+  absl::CivilDay day(2026, 3, 27);
+  for (int i = 0; i < 4; ++i) {
+    clock.Set(At(day));
+    ASSERT_TRUE(scanner.RunOnce().ok());
+    auto o = store_->GetOrder(first.order_id);
+    ASSERT_TRUE(o.ok());
+    levels.push_back(o->level);
+    day = o->due_date + 1;
+  }
+  EXPECT_EQ(levels, (std::vector<std::string>{"ORDER", "LISTED", "SUMMONS", "SUMMONS"}));
+  auto o = store_->GetOrder(first.order_id);
+  ASSERT_EQ(o->steps.size(), 4u);  // opened, then three escalations
+  EXPECT_EQ(o->steps[3].level, "SUMMONS");
+  // Responded: it escalates no more.
+  ASSERT_TRUE(store_->RespondOrder(first.order_id, "已办结", clock.Now()).ok());
+  EXPECT_EQ(store_->RespondOrder(first.order_id, "again", clock.Now()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  clock.Set(At(CivilDay(2026, 6, 1)));
+  EXPECT_EQ(scanner.RunOnce()->orders_escalated, 0);
+  EXPECT_EQ(store_->GetOrder(first.order_id)->state, "RESPONDED");
+}
+
 TEST_F(DeadlineScannerTest, TwoScannersAtOnceDoNoWorkTwice) {
   constexpr int kCases = 3000;
   for (int batch = 0; batch < kCases / 1000; ++batch) {

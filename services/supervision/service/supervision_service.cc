@@ -183,6 +183,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         if (!handling.ok()) return ToGrpcStatus(handling.status());
         app.open.push_back(*handling);
         if (a.urgent()) app.urgent = true;
+        if (!a.leader_id().empty()) app.leader_id = a.leader_id();
         if (!a.handling_unit_ids().empty()) {
           app.handling_unit_ids.emplace(a.handling_unit_ids().begin(), a.handling_unit_ids().end());
         }

@@ -43,7 +43,28 @@ class SupervisionService final : public v1::Supervision::Service {
                                  const v1::CheckReviewWindowRequest* request,
                                  v1::CheckReviewWindowResponse* response) override;
 
+  grpc::Status CreateSupervisionOrder(grpc::ServerContext* context,
+                                      const v1::SupervisionOrder* request,
+                                      v1::SupervisionOrder* response) override;
+  grpc::Status ListSupervisionOrders(grpc::ServerContext* context,
+                                     const v1::ListSupervisionOrdersRequest* request,
+                                     v1::ListSupervisionOrdersResponse* response) override;
+  grpc::Status RespondSupervisionOrder(grpc::ServerContext* context,
+                                       const v1::RespondSupervisionOrderRequest* request,
+                                       v1::SupervisionOrder* response) override;
+  grpc::Status CloseSupervisionOrder(grpc::ServerContext* context,
+                                     const v1::CloseSupervisionOrderRequest* request,
+                                     v1::SupervisionOrder* response) override;
+  grpc::Status GetResponsibility(grpc::ServerContext* context,
+                                 const v1::GetResponsibilityRequest* request,
+                                 v1::Responsibility* response) override;
+  grpc::Status PutResponsibility(grpc::ServerContext* context, const v1::Responsibility* request,
+                                 v1::Responsibility* response) override;
+
  private:
+  // NOT_FOUND unless the principal may read the case (common/case_visibility.h).
+  absl::Status CheckCaseVisible(const std::string& case_id, const Principal& principal,
+                                const TxOptions& tx_options);
   struct CurrentPolicy {
     StoredPolicy stored;
     absl::TimeZone zone;

@@ -93,7 +93,23 @@ absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row) {
 
 }  // namespace
 
+// order_store.cc
+const std::vector<PgStatement>& OrderStatements();
+void SetLeaderInTx(pqxx::work& tx, const std::string& case_id, const std::string& leader_id);
+absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::work& tx,
+                                                   const std::vector<DeadlineRecord>& overdue,
+                                                   absl::CivilDay today, absl::Time now, int limit);
+
 const std::vector<PgStatement>& DeadlineStore::Statements() {
+  static const auto* kAll = [] {
+    auto* all = new std::vector<PgStatement>(DeadlineStatements());
+    for (const PgStatement& s : OrderStatements()) all->push_back(s);
+    return all;
+  }();
+  return *kAll;
+}
+
+const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
   static const auto* kStatements = new std::vector<PgStatement>{
       // Set-based where it matters: a batch of registrations is a handful of
       // statements, whatever its size.
@@ -382,6 +398,7 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
                              FormatDate(d.due_date), d.policy_version, d.urgent);
           }
           if (app->urgent.has_value()) tx.exec_prepared(kSetUrgent, event.case_id(), *app->urgent);
+          if (app->leader_id.has_value()) SetLeaderInTx(tx, event.case_id(), *app->leader_id);
           if (app->handling_unit_ids.has_value()) {
             tx.exec_prepared(kSetHandlingUnits, event.case_id(), PgArray(*app->handling_unit_ids));
           }
@@ -559,6 +576,10 @@ absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
       result.became_overdue.push_back(*std::move(d));
     }
     result.overdue = static_cast<int>(result.became_overdue.size());
+    auto orders = OrdersInScanTx(tx, result.became_overdue, today, now, limit);
+    if (!orders.ok()) return orders.status();
+    result.orders_opened = orders->first;
+    result.orders_escalated = orders->second;
     for (const auto& [version, horizon] : horizons) {
       if (result.overdue + result.due_soon >= limit) break;
       if (horizon < today) continue;

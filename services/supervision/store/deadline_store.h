@@ -39,6 +39,38 @@ struct DeadlineRecord {
   bool urgent = false;
 };
 
+struct OrderStep {
+  std::string level;
+  absl::Time at;
+  std::string reason;
+};
+
+struct OrderRecord {
+  std::string order_id;
+  std::string case_id;
+  std::string unit_id;
+  std::string level = "REMINDER";
+  absl::CivilDay due_date;
+  std::string note;
+  std::string state = "OPEN";
+  std::string deadline_kind;  // automatic orders
+  bool automatic = false;
+  std::string response;
+  absl::Time created_at;
+  std::string created_by;
+  std::optional<absl::Time> responded_at;
+  std::string request_id;
+  std::vector<OrderStep> steps;
+};
+
+struct DutyRecord {
+  std::string duty;
+  bool done = false;
+  std::string note;
+  std::string marked_by;
+  absl::Time marked_at;
+};
+
 struct StoredPolicy {
   int64_t version = 0;
   DeadlinePolicy policy;
@@ -48,8 +80,10 @@ struct StoredPolicy {
 
 // What the scanner changes in one batch.
 struct ScanResult {
-  int overdue = 0;   // OPEN/DUE_SOON -> OVERDUE
-  int due_soon = 0;  // OPEN -> DUE_SOON
+  int overdue = 0;           // OPEN/DUE_SOON -> OVERDUE
+  int due_soon = 0;          // OPEN -> DUE_SOON
+  int orders_opened = 0;     // automatic REMINDERs for HANDLING/COUNTY
+  int orders_escalated = 0;  // open orders past their due date, one level up
   // The deadlines that became OVERDUE in this batch.
   std::vector<DeadlineRecord> became_overdue;
 };
@@ -112,6 +146,7 @@ class DeadlineStore {
     // The case's units, when the event changes them (visibility).
     std::optional<std::vector<std::string>> handling_unit_ids;
     std::optional<std::vector<std::string>> reported_unit_ids;
+    std::optional<std::string> leader_id;  // the receiving leader (六包)
   };
 
   // Applies case events in one transaction (all or nothing). An event is
@@ -175,6 +210,29 @@ class DeadlineStore {
       absl::CivilDay today, const std::vector<std::pair<int64_t, absl::CivilDay>>& horizons,
       absl::Time now, int limit);
 
+  // Supervision orders. CreateOrder: NOT_FOUND for an unknown case; the
+  // same request id again returns the order it made.
+  absl::StatusOr<OrderRecord> CreateOrder(const OrderRecord& order,
+                                          const TxOptions& tx_options = {});
+  absl::StatusOr<OrderRecord> GetOrder(const std::string& order_id,
+                                       const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<OrderRecord>> ListOrders(const std::string& case_id,
+                                                      const std::string& unit_id,
+                                                      const std::string& state,
+                                                      const std::string& after_order_id, int limit,
+                                                      const TxOptions& tx_options = {});
+  // FAILED_PRECONDITION unless the order is OPEN (respond) / not CLOSED (close).
+  absl::StatusOr<OrderRecord> RespondOrder(const std::string& order_id, const std::string& response,
+                                           absl::Time now, const TxOptions& tx_options = {});
+  absl::StatusOr<OrderRecord> CloseOrder(const std::string& order_id, const std::string& note,
+                                         absl::Time now, const TxOptions& tx_options = {});
+
+  // The six duties of a case and its receiving leader.
+  absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> GetDuties(
+      const std::string& case_id, const TxOptions& tx_options = {});
+  absl::Status PutDuties(const std::string& case_id, const std::string& leader_id,
+                         const std::vector<DutyRecord>& marks, const TxOptions& tx_options = {});
+
   // The outbox (SupervisionEvents for intake).
   absl::StatusOr<std::unique_ptr<AdvisoryLock>> TryLockRelay();
   absl::StatusOr<std::vector<OutboxRow>> PendingOutbox(int limit, const TxOptions& tx_options = {});
@@ -193,6 +251,7 @@ class DeadlineStore {
                                         const TxOptions& tx_options = {});
 
  private:
+  static const std::vector<PgStatement>& DeadlineStatements();
   PgPool* pool_;
 };
 
