@@ -164,7 +164,10 @@ TEST_F(SupervisionDeadlinesTest, PolicyDefaultsRolesAndValidation) {
   ExpectError(refused, 400, "INVALID_ARGUMENT");
   EXPECT_NE(refused.body.find("handling.ORDINARY.days"), std::string::npos) << refused.body;
   HttpResponse after = Call("GET", "/v1/policies/deadlines", "", Admin());
-  EXPECT_EQ(after.body, get.body);  // nothing stored
+  sv::DeadlinePolicy unchanged;  // nothing stored
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(after.body, &unchanged).ok());
+  EXPECT_EQ(unchanged.version(), policy.version());
+  EXPECT_EQ(unchanged.handling().at("ORDINARY").days(), 60);
 }
 
 // 团堡镇's ORDINARY 7 working days, accepted on the Friday before the Spring
@@ -329,6 +332,74 @@ TEST_F(SupervisionDeadlinesTest, OverdueListPerUnitWithVisibilityAndPages) {
   EXPECT_EQ(list.deadlines_size(), 0);
   ExpectError(Call("GET", "/v1/deadlines?pageToken=garbage!", "", Supervisor()), 400,
               "INVALID_ARGUMENT");
+}
+
+TEST_F(SupervisionDeadlinesTest, OrdersAndSixDuties) {
+  const std::string id = NewId("case");
+  auto accepted = Accepted(id, 2, Beijing(2026, 9, 2), "ORDINARY", "unit_ord");
+  accepted.mutable_accepted()->set_leader_id("off_leader9");
+  ASSERT_TRUE(Apply({Registered(id, Beijing(2026, 9, 1), "unit_ord"), accepted}).ok());
+  const std::string body =
+      absl::StrCat(R"({"caseId":")", id, R"(","unitId":"unit_ord","level":"ORDER",)",
+                   R"("note":"请三日内报告进展","requestId":"ord-1"})");
+  ExpectError(Call("POST", "/v1/supervisionOrders", body, stack_->Token({"clerk"})), 403,
+              "PERMISSION_DENIED");
+  HttpResponse created = Call("POST", "/v1/supervisionOrders", body, Supervisor());
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string order_id = JsonString(ParseJson(created.body), "orderId");
+  EXPECT_EQ(JsonString(ParseJson(created.body), "level"), "ORDER");
+  EXPECT_EQ(JsonString(ParseJson(created.body), "state"), "OPEN");
+  // The same request again: the same order.
+  HttpResponse again = Call("POST", "/v1/supervisionOrders", body, Supervisor());
+  EXPECT_EQ(JsonString(ParseJson(again.body), "orderId"), order_id);
+  ExpectError(Call("POST", "/v1/supervisionOrders",
+                   absl::StrCat(R"({"caseId":")", id, R"(","unitId":"u","level":"ORDER",)",
+                                R"("dueDate":"2026-02-30"})"),
+                   Supervisor()),
+              400, "INVALID_ARGUMENT");
+  // The unit's staff see it and respond; another unit's staff do not.
+  const std::string own = stack_->Token({"handler"}, "off_h", "unit_ord");
+  const std::string other = stack_->Token({"handler"}, "off_h2", "unit_else");
+  HttpResponse listed = Call("GET", "/v1/supervisionOrders?caseId=" + id, "", own);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_NE(listed.body.find(order_id), std::string::npos);
+  HttpResponse hidden = Call("GET", "/v1/supervisionOrders?caseId=" + id, "", other);
+  EXPECT_EQ(hidden.body.find(order_id), std::string::npos);
+  ExpectError(
+      Call("POST", "/v1/supervisionOrders/" + order_id + ":respond", R"({"response":"x"})", other),
+      404, "NOT_FOUND");
+  HttpResponse responded = Call("POST", "/v1/supervisionOrders/" + order_id + ":respond",
+                                R"({"response":"已约见信访人，正在协调"})", own);
+  ASSERT_EQ(responded.status, 200) << responded.body;
+  EXPECT_EQ(JsonString(ParseJson(responded.body), "state"), "RESPONDED");
+  ExpectError(Call("POST", "/v1/supervisionOrders/" + order_id + ":respond",
+                   R"({"response":"again"})", own),
+              400, "FAILED_PRECONDITION");
+  HttpResponse closed = Call("POST", "/v1/supervisionOrders/" + order_id + ":close",
+                             R"({"note":"办结"})", Supervisor());
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(JsonString(ParseJson(closed.body), "state"), "CLOSED");
+
+  // 六包: the leader from the acceptance, six duties, who marked each.
+  HttpResponse duties = Call("GET", "/v1/cases/" + id + "/responsibility", "", Leader());
+  ASSERT_EQ(duties.status, 200) << duties.body;
+  sv::Responsibility r;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(duties.body, &r).ok());
+  EXPECT_EQ(r.leader_id(), "off_leader9");
+  ASSERT_EQ(r.duties_size(), 6);
+  EXPECT_FALSE(r.duties(0).done());
+  HttpResponse marked =
+      Call("PUT", "/v1/cases/" + id + "/responsibility",
+           R"({"duties":[{"duty":"RECEPTION","done":true,"note":"已接访"}]})", Leader());
+  ASSERT_EQ(marked.status, 200) << marked.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(marked.body, &r).ok());
+  EXPECT_EQ(r.duties(0).duty(), "RECEPTION");
+  EXPECT_TRUE(r.duties(0).done());
+  EXPECT_EQ(r.duties(0).marked_by(), "off_leader");
+  ExpectError(Call("PUT", "/v1/cases/" + id + "/responsibility",
+                   R"({"duties":[{"duty":"LUNCH","done":true}]})", Leader()),
+              400, "INVALID_ARGUMENT");
+  ExpectError(Call("GET", "/v1/cases/" + id + "/responsibility", "", other), 404, "NOT_FOUND");
 }
 
 }  // namespace
