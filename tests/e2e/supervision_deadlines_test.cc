@@ -132,7 +132,9 @@ class SupervisionDeadlinesTest : public ::testing::Test {
   int64_t Count(const std::string& sql) {
     auto r = stack_->Query(sql);
     int64_t n = -1;
-    if (r.ok()) EXPECT_TRUE(absl::SimpleAtoi(*r, &n)) << *r;
+    if (r.ok()) {
+      EXPECT_TRUE(absl::SimpleAtoi(*r, &n)) << *r;
+    }
     return n;
   }
 
