@@ -8,13 +8,22 @@
 #include "common/domain_gauges.h"
 #include "common/grpc_server.h"
 #include "common/service_main.h"
+#include "services/supervision/domain/clock.h"
 #include "services/supervision/service/calendar_client.h"
+#include "services/supervision/service/deadline_scanner.h"
+#include "services/supervision/service/outbox_relay.h"
 #include "services/supervision/service/supervision_service.h"
 #include "services/supervision/store/deadline_store.h"
 
 ABSL_FLAG(std::string, scheduling_addr, "127.0.0.1:50052",
           "scheduling's gRPC address (the working-day calendar).");
-ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The township's time zone.");
+ABSL_FLAG(std::string, intake_addr, "127.0.0.1:50051",
+          "intake's gRPC address (supervision's outbox relay delivers there).");
+ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
+          "The township's time zone in the initial deadline policy (the stored policy's "
+          "timeZone governs once it exists).");
+ABSL_FLAG(absl::Duration, scan_interval, absl::Minutes(1),
+          "How often the deadline scanner moves states (OPEN, DUE_SOON, OVERDUE).");
 
 int main(int argc, char** argv) {
   petition::ServiceSpec spec;
@@ -26,12 +35,13 @@ int main(int argc, char** argv) {
   return petition::RunService(
       argc, argv, spec,
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
-        auto policy = petition::supervision::DeadlinePolicy::Regulation();
+        namespace sup = petition::supervision;
+        auto policy = sup::DeadlinePolicy::Regulation();
         policy.time_zone = absl::GetFlag(FLAGS_time_zone);
-        auto zone = petition::LoadZone(policy.time_zone);
-        if (!zone.ok()) return zone.status();
-        auto store = std::make_shared<petition::supervision::DeadlineStore>(ctx.pool);
-        auto calendar = std::make_shared<petition::supervision::CalendarClient>(
+        if (absl::Status s = sup::Validate(policy); !s.ok()) return s;
+        auto store = std::make_shared<sup::DeadlineStore>(ctx.pool);
+        if (auto stored = store->EnsurePolicy(policy); !stored.ok()) return stored.status();
+        auto calendar = std::make_shared<sup::CalendarClient>(
             petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer));
         ctx.gauges->Add({"petition_deadlines",
                          "Deadlines by kind and state.",
@@ -61,10 +71,26 @@ int main(int argc, char** argv) {
                    "AND (now() AT TIME ZONE $1)::date + 7 GROUP BY 1",
                    tz);
              }});
+        auto clock = std::make_shared<sup::SystemClock>();
+        auto relay = std::make_shared<sup::OutboxRelay>(
+            store.get(), petition::MakeChannel(absl::GetFlag(FLAGS_intake_addr), ctx.signer),
+            sup::OutboxRelay::Options{});
+        sup::DeadlineScanner::Options scan_options;
+        scan_options.interval = absl::GetFlag(FLAGS_scan_interval);
+        auto scanner = std::make_shared<sup::DeadlineScanner>(store.get(), calendar.get(),
+                                                              clock.get(), scan_options);
         petition::ServiceParts parts;
-        parts.services.push_back(std::make_unique<petition::supervision::SupervisionService>(
-            store.get(), calendar.get(), policy, *zone));
-        parts.keep_alive = {store, calendar};
+        parts.services.push_back(std::make_unique<sup::SupervisionService>(
+            store.get(), calendar.get(), clock.get(), [relay] { relay->Wake(); }));
+        parts.start = [relay, scanner] {
+          relay->Start();
+          scanner->Start();
+        };
+        parts.stop = [relay, scanner] {
+          scanner->Stop();
+          relay->Stop();
+        };
+        parts.keep_alive = {store, calendar, clock, relay, scanner};
         return parts;
       });
 }

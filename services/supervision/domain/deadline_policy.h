@@ -43,6 +43,15 @@ struct DeadlinePolicy {
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }
 };
 
+// INVALID_ARGUMENT naming the field (API.md's JSON names) and the rule:
+// every limit 1..366 days (dueSoon 0..30, extensionMax 0..366), a known
+// time zone.
+absl::Status Validate(const DeadlinePolicy& policy);
+
+// The HANDLING limit for a complexity: SIMPLE (the fast track), ORDINARY,
+// COMPLEX; INVALID_ARGUMENT for anything else.
+absl::StatusOr<Limit> HandlingLimit(const DeadlinePolicy& policy, std::string_view complexity);
+
 // Working-day arithmetic as the calendar owner (scheduling) answers it.
 class WorkingDayOracle {
  public:
@@ -56,7 +65,23 @@ absl::StatusOr<WorkingDayResult> ComputeDueDate(absl::CivilDay start, Limit limi
                                                 int extension_days, bool roll_to_working_day,
                                                 WorkingDayOracle& oracle);
 
+// The HANDLING due date after an extension of `days`: N + E from the same
+// start when the extension counts in the limit's unit (rolled once, at the
+// end); otherwise E in the extension's unit after the unextended due date
+// (rolled at the end too). INVALID_ARGUMENT when days is not 1..maximum.
+absl::StatusOr<WorkingDayResult> ExtendedDueDate(absl::CivilDay start, Limit limit, int days,
+                                                 Limit extension_max, bool roll_to_working_day,
+                                                 WorkingDayOracle& oracle);
+
+// The last day a pending deadline due on it counts as DUE_SOON on `today`:
+// `today` + dueSoon, in dueSoon's unit.
+absl::StatusOr<absl::CivilDay> DueSoonHorizon(absl::CivilDay today, Limit due_soon,
+                                              WorkingDayOracle& oracle);
+
 enum class DeadlineState { kOpen, kDueSoon, kOverdue, kMet, kMissed };
+
+// The state of a pending deadline on `today` with its DUE_SOON horizon.
+DeadlineState PendingStateOn(absl::CivilDay today, absl::CivilDay due, absl::CivilDay horizon);
 
 // The state of a deadline on `today`, given the day its event happened (if it did).
 // DUE_SOON is set by the supervision scanner, which knows working days; here a

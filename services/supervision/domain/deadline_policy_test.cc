@@ -97,5 +97,70 @@ TEST(DeadlinePolicyTest, States) {
   EXPECT_EQ(StateOn(CivilDay(2026, 3, 30), due, CivilDay(2026, 3, 18)), DeadlineState::kMissed);
 }
 
+TEST(DeadlinePolicyTest, ValidateNamesTheFieldAndTheRule) {
+  EXPECT_TRUE(Validate(DeadlinePolicy::Regulation()).ok());
+  DeadlinePolicy p = DeadlinePolicy::Regulation();
+  p.handling_ordinary = {0, DayUnit::kWorkingDays};
+  absl::Status s = Validate(p);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("handling.ORDINARY.days"), std::string::npos) << s;
+  p = DeadlinePolicy::Regulation();
+  p.time_zone = "Mars/Olympus";
+  EXPECT_NE(Validate(p).message().find("timeZone"), std::string::npos);
+  p = DeadlinePolicy::Regulation();
+  p.due_soon = {31, DayUnit::kWorkingDays};
+  EXPECT_FALSE(Validate(p).ok());
+}
+
+TEST(DeadlinePolicyTest, HandlingLimitByComplexity) {
+  DeadlinePolicy p = DeadlinePolicy::Regulation();
+  p.handling_ordinary = {7, DayUnit::kWorkingDays};  // 团堡镇
+  EXPECT_EQ(HandlingLimit(p, "SIMPLE")->days, 10);
+  EXPECT_EQ(HandlingLimit(p, "ORDINARY")->days, 7);
+  EXPECT_EQ(HandlingLimit(p, "ORDINARY")->unit, DayUnit::kWorkingDays);
+  EXPECT_EQ(HandlingLimit(p, "COMPLEX")->days, 60);
+  EXPECT_EQ(HandlingLimit(p, "HARD").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DeadlinePolicyTest, ExtensionWithinTheMaximum) {
+  CalendarOracle oracle;
+  const Limit max{30, DayUnit::kCalendarDays};
+  // Same unit: N + E from the same start (as ComputeDueDate with E).
+  auto same =
+      ExtendedDueDate(CivilDay(2026, 7, 4), {60, DayUnit::kCalendarDays}, 30, max, true, oracle);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->date, CivilDay(2026, 10, 8));
+  EXPECT_EQ(
+      ExtendedDueDate(CivilDay(2026, 7, 4), {60, DayUnit::kCalendarDays}, 31, max, true, oracle)
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(
+      ExtendedDueDate(CivilDay(2026, 7, 4), {60, DayUnit::kCalendarDays}, 0, max, true, oracle)
+          .ok());
+  // 7 working days from Monday 2026-09-21 end Wednesday 09-30; 3 calendar
+  // days more is 10-03 (National Day), rolled to 10-08.
+  auto mixed =
+      ExtendedDueDate(CivilDay(2026, 9, 21), {7, DayUnit::kWorkingDays}, 3, max, true, oracle);
+  ASSERT_TRUE(mixed.ok());
+  EXPECT_EQ(mixed->date, CivilDay(2026, 10, 8));
+}
+
+TEST(DeadlinePolicyTest, DueSoonHorizonAndPendingStates) {
+  CalendarOracle oracle;
+  // 2 working days after Friday 2026-02-13: Saturday 02-14 is a makeup
+  // workday, then the Spring Festival: 02-24.
+  auto horizon = DueSoonHorizon(CivilDay(2026, 2, 13), {2, DayUnit::kWorkingDays}, oracle);
+  ASSERT_TRUE(horizon.ok());
+  EXPECT_EQ(*horizon, CivilDay(2026, 2, 24));
+  EXPECT_EQ(*DueSoonHorizon(CivilDay(2026, 3, 2), {2, DayUnit::kCalendarDays}, oracle),
+            CivilDay(2026, 3, 4));
+  const CivilDay today(2026, 3, 2), h(2026, 3, 4);
+  EXPECT_EQ(PendingStateOn(today, CivilDay(2026, 3, 5), h), DeadlineState::kOpen);
+  EXPECT_EQ(PendingStateOn(today, CivilDay(2026, 3, 4), h), DeadlineState::kDueSoon);
+  EXPECT_EQ(PendingStateOn(today, today, h), DeadlineState::kDueSoon);
+  EXPECT_EQ(PendingStateOn(today, CivilDay(2026, 3, 1), h), DeadlineState::kOverdue);
+}
+
 }  // namespace
 }  // namespace petition::supervision

@@ -1,35 +1,62 @@
 #include "services/supervision/service/supervision_service.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
 #include "common/case_visibility.h"
 #include "common/dates.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "common/request_context.h"
 #include "common/status.h"
+#include "services/supervision/store/policy_codec.h"
 
 namespace petition::supervision {
-namespace {
 
-v1::DeadlineState ToProto(DeadlineState s) {
-  switch (s) {
-    case DeadlineState::kOpen:
-      return v1::OPEN;
-    case DeadlineState::kDueSoon:
-      return v1::DUE_SOON;
-    case DeadlineState::kOverdue:
-      return v1::OVERDUE;
-    case DeadlineState::kMet:
-      return v1::MET;
-    case DeadlineState::kMissed:
-      return v1::MISSED;
+absl::StatusOr<SupervisionService::CurrentPolicy> SupervisionService::LoadPolicy(
+    const TxOptions& tx_options) {
+  auto stored = store_->CurrentPolicy(tx_options);
+  if (!stored.ok()) return stored.status();
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(stored->policy.time_zone, &zone)) {
+    return absl::InternalError("the policy's time zone does not load");
   }
-  return v1::DEADLINE_STATE_UNSPECIFIED;
+  return CurrentPolicy{*std::move(stored), zone};
 }
 
-}  // namespace
+absl::StatusOr<DeadlinePolicy> SupervisionService::PolicyOf(int64_t version,
+                                                            const TxOptions& tx_options) {
+  if (version == 0) return DeadlinePolicy::Regulation();
+  auto all = store_->AllPolicies(tx_options);
+  if (!all.ok()) return all.status();
+  for (const StoredPolicy& p : *all) {
+    if (p.version == version) return p.policy;
+  }
+  return absl::DataLossError("a deadline's policy version is not stored");
+}
+
+void SupervisionService::FillDeadline(const DeadlineRecord& d, absl::CivilDay today,
+                                      absl::TimeZone zone, v1::Deadline* out) const {
+  v1::DeadlineKind kind;
+  if (v1::DeadlineKind_Parse(d.kind, &kind)) out->set_kind(kind);
+  out->set_start_date(FormatDate(d.start_date));
+  out->set_due_date(FormatDate(d.due_date));
+  out->set_provisional(d.provisional);
+  if (d.met_at.has_value()) *out->mutable_met_at() = ToProtoTimestamp(*d.met_at);
+  // The stored state is the scanner's; a pending deadline past its due date
+  // reads OVERDUE even before the scanner's next pass.
+  v1::DeadlineState state = v1::DEADLINE_STATE_UNSPECIFIED;
+  v1::DeadlineState_Parse(d.state, &state);
+  if (!d.met_at.has_value() && today > d.due_date) state = v1::OVERDUE;
+  out->set_state(state);
+  out->set_extended_by_days(d.extended_by_days);
+  out->set_urgent(d.urgent);
+  out->set_policy_version(d.policy_version);
+  (void)zone;
+}
 
 grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
                                                  const v1::ApplyCaseEventsRequest* request,
@@ -39,11 +66,35 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
   if (request->events_size() > kMaxBatch) {
     return ToGrpcStatus(InvalidField("events", absl::StrCat("at most ", kMaxBatch, " per call")));
   }
+  auto current = LoadPolicy(TxOptionsFor(*context));
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  const DeadlinePolicy& policy = current->stored.policy;
+  const int64_t version = current->stored.version;
+  const absl::TimeZone zone = current->zone;
   std::vector<DeadlineStore::Application> applications;
   applications.reserve(request->events_size());
-  // Cases registered on the same day share their due date: one question to
-  // the calendar per distinct day in the batch.
-  absl::flat_hash_map<absl::CivilDay, WorkingDayResult> due_by_start;
+  // Deadlines opened on the same day under the same limit share their due
+  // date: one question to the calendar per distinct pair in the batch.
+  absl::flat_hash_map<std::tuple<absl::CivilDay, int, int>, WorkingDayResult> due_memo;
+  auto open = [&](const char* kind, absl::CivilDay start, Limit limit,
+                  bool urgent) -> absl::StatusOr<DeadlineRecord> {
+    DeadlineRecord d;
+    d.kind = kind;
+    d.start_date = start;
+    d.policy_version = version;
+    d.limit = limit;
+    d.urgent = urgent;
+    const auto key = std::make_tuple(start, limit.days, static_cast<int>(limit.unit));
+    auto due = due_memo.find(key);
+    if (due == due_memo.end()) {
+      auto computed = ComputeDueDate(start, limit, 0, policy.roll_to_working_day, *calendar_);
+      if (!computed.ok()) return computed.status();
+      due = due_memo.emplace(key, *computed).first;
+    }
+    d.due_date = due->second.date;
+    d.provisional = due->second.provisional;
+    return d;
+  };
   for (int i = 0; i < request->events_size(); ++i) {
     const petition::v1::CaseEvent& event = request->events(i);
     const std::string at = absl::StrCat("events[", i, "]");
@@ -54,57 +105,112 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
     }
     DeadlineStore::Application app;
     app.event = &event;
-    // Events that meet a deadline need the moment they happened.
-    auto meet = [&](std::initializer_list<const char*> kinds) -> absl::Status {
+    // Events that meet or open a deadline need the moment they happened.
+    auto occurred_day = [&]() -> absl::StatusOr<absl::CivilDay> {
       if (!event.has_occurred_at()) return InvalidField(at + ".occurredAt", "is required");
+      return DayOf(event.occurred_at(), zone);
+    };
+    auto meet = [&](std::initializer_list<const char*> kinds) -> absl::Status {
+      auto day = occurred_day();
+      if (!day.ok()) return day.status();
       for (const char* kind : kinds) app.meet.emplace_back(kind);
-      app.met_day = DayOf(event.occurred_at(), zone_);
+      app.met_day = *day;
       return absl::OkStatus();
+    };
+    auto county = [&](const std::string& text, const std::string& field,
+                      absl::CivilDay start) -> absl::StatusOr<std::optional<DeadlineRecord>> {
+      if (text.empty()) return std::optional<DeadlineRecord>();
+      auto due = ParseDate(text);
+      if (!due.ok()) return InvalidField(field, "is not a date YYYY-MM-DD");
+      DeadlineRecord d;
+      d.kind = "COUNTY";
+      d.start_date = start;
+      d.due_date = *due;
+      d.policy_version = version;
+      return std::optional<DeadlineRecord>(d);
     };
     absl::Status valid;
     switch (event.kind_case()) {
       case petition::v1::CaseEvent::kRegistered: {
+        const petition::v1::CaseRegistered& r = event.registered();
         if (event.sequence() != 1) {
           return ToGrpcStatus(InvalidField(at + ".sequence", "a registration is sequence 1"));
         }
-        if (!event.registered().has_received_at()) {
+        if (!r.has_received_at()) {
           return ToGrpcStatus(InvalidField(at + ".registered.receivedAt", "is required"));
         }
-        DeadlineRecord acceptance;
-        acceptance.kind = "ACCEPTANCE";
-        acceptance.start_date = DayOf(event.registered().received_at(), zone_);
-        auto due = due_by_start.find(acceptance.start_date);
-        if (due == due_by_start.end()) {
-          auto computed = ComputeDueDate(acceptance.start_date, policy_.acceptance, 0,
-                                         policy_.roll_to_working_day, *calendar_);
-          if (!computed.ok()) return ToGrpcStatus(computed.status());
-          due = due_by_start.emplace(acceptance.start_date, *computed).first;
+        const absl::CivilDay start = DayOf(r.received_at(), zone);
+        auto acceptance = open("ACCEPTANCE", start, policy.acceptance, r.urgent());
+        if (!acceptance.ok()) return ToGrpcStatus(acceptance.status());
+        app.open.push_back(*acceptance);
+        auto c = county(r.county_due_date(), at + ".registered.countyDueDate", start);
+        if (!c.ok()) return ToGrpcStatus(c.status());
+        if (c->has_value()) {
+          (*c)->urgent = r.urgent();
+          app.open.push_back(**c);
         }
-        acceptance.due_date = due->second.date;
-        acceptance.provisional = due->second.provisional;
-        app.open.push_back(acceptance);
+        break;
+      }
+      case petition::v1::CaseEvent::kUpdated: {
+        const petition::v1::CaseUpdated& u = event.updated();
+        absl::CivilDay start = absl::CivilDay();
+        if (event.has_occurred_at()) start = DayOf(event.occurred_at(), zone);
+        auto c = county(u.county_due_date(), at + ".updated.countyDueDate", start);
+        if (!c.ok()) return ToGrpcStatus(c.status());
+        if (c->has_value()) {
+          if (!event.has_occurred_at()) {
+            return ToGrpcStatus(InvalidField(at + ".occurredAt", "is required"));
+          }
+          app.replace.push_back(**c);
+        }
+        app.urgent = u.urgent();
+        if (!u.reported_unit_ids().empty()) {
+          app.reported_unit_ids.emplace(u.reported_unit_ids().begin(), u.reported_unit_ids().end());
+        }
         break;
       }
       case petition::v1::CaseEvent::kAccepted: {
+        const petition::v1::CaseAccepted& a = event.accepted();
         valid = meet({"ACCEPTANCE"});
-        const auto& units = event.accepted().handling_unit_ids();
-        if (!units.empty()) app.handling_unit_ids.emplace(units.begin(), units.end());
+        if (!valid.ok()) break;
+        // Intake always says; an older intake that does not is ORDINARY.
+        auto limit = HandlingLimit(policy, a.complexity().empty() ? "ORDINARY" : a.complexity());
+        if (!limit.ok()) {
+          return ToGrpcStatus(
+              InvalidField(at + ".accepted.complexity", "must be SIMPLE, ORDINARY or COMPLEX"));
+        }
+        auto handling = open("HANDLING", app.met_day, *limit, a.urgent());
+        if (!handling.ok()) return ToGrpcStatus(handling.status());
+        app.open.push_back(*handling);
+        if (a.urgent()) app.urgent = true;
+        if (!a.leader_id().empty()) app.leader_id = a.leader_id();
+        if (!a.handling_unit_ids().empty()) {
+          app.handling_unit_ids.emplace(a.handling_unit_ids().begin(), a.handling_unit_ids().end());
+        }
         break;
       }
       case petition::v1::CaseEvent::kDeclined:
-        valid = meet({"ACCEPTANCE"});
+        valid = meet({"ACCEPTANCE", "COUNTY"});
         break;
-      case petition::v1::CaseEvent::kUpdated: {
-        const auto& units = event.updated().reported_unit_ids();
-        if (!units.empty()) app.reported_unit_ids.emplace(units.begin(), units.end());
+      case petition::v1::CaseEvent::kAnswered: {
+        valid = meet({"HANDLING", "COUNTY"});
+        if (!valid.ok()) break;
+        auto window = open("REVIEW_WINDOW", app.met_day, policy.review_window, false);
+        if (!window.ok()) return ToGrpcStatus(window.status());
+        app.open.push_back(*window);
         break;
       }
-      case petition::v1::CaseEvent::kAnswered:
-        valid = meet({"HANDLING", "COUNTY"});
+      case petition::v1::CaseEvent::kReviewRequested:
+        valid = meet({"REVIEW_WINDOW"});
+        break;
+      case petition::v1::CaseEvent::kConcluded:
+      case petition::v1::CaseEvent::kWithdrawn:
+        // The case ends: nothing of it can fall overdue any more.
+        valid = meet({"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "COUNTY"});
         break;
       default:
-        // Recorded in the case's sequence; no deadline depends on it (yet).
-        // An event of a kind this build does not know is recorded the same
+        // Recorded in the case's sequence; no deadline depends on it. An
+        // event of a kind this build does not know is recorded the same
         // way, so that the relay never stalls on it.
         break;
     }
@@ -116,7 +222,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
   response->set_applied(*applied);
   response->set_duplicates(request->events_size() - *applied);
   for (const petition::v1::CaseEvent& event : request->events()) {
-    RequestScope event_scope(event.request_id());  // the registering request's id
+    RequestScope event_scope(event.request_id());  // the request that caused it
     log::Debug("case event applied", {{"eventId", event.event_id()}, {"caseId", event.case_id()}});
   }
   return grpc::Status::OK;
@@ -135,25 +241,201 @@ grpc::Status SupervisionService::GetCaseDeadlines(grpc::ServerContext* context,
   if (!units.ok() || !MayReadCase(scope.principal(), *units)) {
     return ToGrpcStatus(absl::NotFoundError("no such case"));
   }
+  auto current = LoadPolicy(TxOptionsFor(*context));
+  if (!current.ok()) return ToGrpcStatus(current.status());
   auto deadlines = store_->ListForCase(request->case_id(), TxOptionsFor(*context));
   if (!deadlines.ok()) return ToGrpcStatus(deadlines.status());
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), zone_);
+  const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
   response->set_case_id(request->case_id());
   for (const DeadlineRecord& d : *deadlines) {
-    v1::Deadline* out = response->add_deadlines();
-    v1::DeadlineKind kind;
-    if (v1::DeadlineKind_Parse(d.kind, &kind)) out->set_kind(kind);
-    out->set_start_date(FormatDate(d.start_date));
-    out->set_due_date(FormatDate(d.due_date));
-    out->set_provisional(d.provisional);
-    std::optional<absl::CivilDay> met_day;
-    if (d.met_at.has_value()) {
-      met_day = absl::ToCivilDay(*d.met_at, zone_);
-      *out->mutable_met_at() = ToProtoTimestamp(*d.met_at);
-    }
-    out->set_state(ToProto(StateOn(today, d.due_date, met_day)));
-    out->set_extended_by_days(d.extended_by_days);
+    FillDeadline(d, today, current->zone, response->add_deadlines());
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::GetDeadlinePolicy(grpc::ServerContext* context,
+                                                   const v1::GetDeadlinePolicyRequest* /*request*/,
+                                                   v1::DeadlinePolicy* response) {
+  RequestScope scope(*context);
+  auto current = LoadPolicy(TxOptionsFor(*context));
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  *response = PolicyToProto(current->stored.policy);
+  response->set_version(current->stored.version);
+  *response->mutable_updated_at() = ToProtoTimestamp(current->stored.created_at);
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::PutDeadlinePolicy(grpc::ServerContext* context,
+                                                   const v1::DeadlinePolicy* request,
+                                                   v1::DeadlinePolicy* response) {
+  RequestScope scope(*context);
+  if (request->request_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
+  }
+  auto policy = PolicyFromProto(*request);
+  if (!policy.ok()) return ToGrpcStatus(policy.status());
+  auto stored = store_->PutPolicy(*policy, request->request_id(), TxOptionsFor(*context));
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  *response = PolicyToProto(stored->policy);
+  response->set_version(stored->version);
+  *response->mutable_updated_at() = ToProtoTimestamp(stored->created_at);
+  log::Info("deadline policy changed", {{"version", std::to_string(stored->version)}});
+  return grpc::Status::OK;
+}
+
+namespace {
+
+std::string PageToken(const DeadlineRecord& d) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(FormatDate(d.due_date), "|", d.case_id, "|", d.kind));
+}
+
+absl::StatusOr<std::tuple<absl::CivilDay, std::string, std::string>> ParsePageToken(
+    const std::string& token) {
+  std::string raw;
+  const absl::Status bad = InvalidField("pageToken", "is not a token from this list");
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return bad;
+  std::vector<std::string> parts = absl::StrSplit(raw, '|');
+  if (parts.size() != 3) return bad;
+  auto due = ParseDate(parts[0]);
+  if (!due.ok()) return bad;
+  return std::make_tuple(*due, parts[1], parts[2]);
+}
+
+}  // namespace
+
+grpc::Status SupervisionService::ListDeadlines(grpc::ServerContext* context,
+                                               const v1::ListDeadlinesRequest* request,
+                                               v1::ListDeadlinesResponse* response) {
+  RequestScope scope(*context);
+  DeadlineFilter filter;
+  if (request->page_size() < 0 || request->page_size() > 500) {
+    return ToGrpcStatus(InvalidField("pageSize", "must be 0..500 (0: 50)"));
+  }
+  filter.page_size = request->page_size() == 0 ? 50 : request->page_size();
+  if (request->state() != v1::DEADLINE_STATE_UNSPECIFIED) {
+    filter.state = v1::DeadlineState_Name(request->state());
+  }
+  if (request->kind() != v1::DEADLINE_KIND_UNSPECIFIED) {
+    filter.kind = v1::DeadlineKind_Name(request->kind());
+  }
+  if (request->unit_id().size() > 64) return ToGrpcStatus(InvalidField("unitId", "is too long"));
+  filter.unit_id = request->unit_id();
+  // The visibility rule of common/case_visibility.h, as a filter: a unit's
+  // staff see only the deadlines of cases assigned to their unit.
+  const Principal& principal = scope.principal();
+  if (!principal.HasAnyRole({"admin", "clerk", "leader", "supervisor"})) {
+    if (!principal.HasRole("handler") || principal.unit_id.empty() ||
+        (!filter.unit_id.empty() && filter.unit_id != principal.unit_id)) {
+      return grpc::Status::OK;  // nothing they may see
+    }
+    filter.unit_id = principal.unit_id;
+  }
+  if (!request->page_token().empty()) {
+    auto after = ParsePageToken(request->page_token());
+    if (!after.ok()) return ToGrpcStatus(after.status());
+    filter.after = *after;
+  }
+  auto current = LoadPolicy(TxOptionsFor(*context));
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  filter.today = absl::ToCivilDay(clock_->Now(), current->zone);
+  const int wanted = filter.page_size;
+  filter.page_size = wanted + 1;
+  auto rows = store_->ListDeadlines(filter, TxOptionsFor(*context));
+  if (!rows.ok()) return ToGrpcStatus(rows.status());
+  const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
+  const int n = std::min<int>(wanted, static_cast<int>(rows->size()));
+  for (int i = 0; i < n; ++i) {
+    v1::Deadline* out = response->add_deadlines();
+    FillDeadline((*rows)[i], today, current->zone, out);
+    out->set_case_id((*rows)[i].case_id);
+  }
+  if (static_cast<int>(rows->size()) > wanted) {
+    response->set_next_page_token(PageToken((*rows)[wanted - 1]));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
+                                                 const v1::CreateExtensionRequest* request,
+                                                 v1::Extension* response) {
+  RequestScope scope(*context);
+  if (request->case_id().empty() || request->case_id().size() > 64) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (request->reason().empty()) return ToGrpcStatus(InvalidField("reason", "is required"));
+  if (request->reason().size() > 2000) {
+    return ToGrpcStatus(InvalidField("reason", "is at most 2000 bytes"));
+  }
+  if (request->request_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
+  }
+  const TxOptions tx = TxOptionsFor(*context);
+  auto units = store_->UnitsOfCase(request->case_id(), tx);
+  if (!units.ok() && !absl::IsNotFound(units.status())) return ToGrpcStatus(units.status());
+  if (!units.ok() || !MayReadCase(scope.principal(), *units)) {
+    return ToGrpcStatus(absl::NotFoundError("no such case"));
+  }
+  auto handling = store_->GetDeadline(request->case_id(), "HANDLING", tx);
+  if (absl::IsNotFound(handling.status())) {
+    return ToGrpcStatus(
+        absl::FailedPreconditionError("the case is not accepted: no HANDLING deadline"));
+  }
+  if (!handling.ok()) return ToGrpcStatus(handling.status());
+  auto policy = PolicyOf(handling->policy_version, tx);
+  if (!policy.ok()) return ToGrpcStatus(policy.status());
+  const Limit limit = handling->limit.value_or(policy->handling_ordinary);
+  auto extended = ExtendedDueDate(handling->start_date, limit, request->days(),
+                                  policy->extension_max, policy->roll_to_working_day, *calendar_);
+  if (!extended.ok()) return ToGrpcStatus(extended.status());
+  const absl::Time now = clock_->Now();
+  DeadlineStore::ExtensionRecord ext;
+  ext.case_id = request->case_id();
+  ext.days = request->days();
+  ext.reason = request->reason();
+  ext.old_due_date = handling->due_date;
+  ext.new_due_date = extended->date;
+  ext.granted_by = scope.principal().subject;
+  ext.request_id = request->request_id();
+  ext.granted_at = now;
+  petition::v1::SupervisionEvent event;
+  event.set_event_id(NewId("sev"));
+  event.set_case_id(ext.case_id);
+  *event.mutable_occurred_at() = ToProtoTimestamp(now);
+  event.set_request_id(scope.request_id());
+  event.mutable_extension_granted()->set_days(ext.days);
+  event.mutable_extension_granted()->set_reason(ext.reason);
+  event.mutable_extension_granted()->set_new_due_date(FormatDate(ext.new_due_date));
+  auto granted = store_->GrantExtension(ext, handling->due_date, event.SerializeAsString(), tx);
+  if (!granted.ok()) return ToGrpcStatus(granted.status());
+  if (outbox_written_) outbox_written_();
+  response->set_case_id(granted->case_id);
+  response->set_days(granted->days);
+  response->set_reason(granted->reason);
+  response->set_new_due_date(FormatDate(granted->new_due_date));
+  response->set_granted_by(granted->granted_by);
+  *response->mutable_granted_at() = ToProtoTimestamp(granted->granted_at);
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::CheckReviewWindow(grpc::ServerContext* context,
+                                                   const v1::CheckReviewWindowRequest* request,
+                                                   v1::CheckReviewWindowResponse* response) {
+  RequestScope scope(*context);  // the call guard lets only intake call this
+  if (request->case_id().empty() || request->case_id().size() > 64) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  auto current = LoadPolicy(TxOptionsFor(*context));
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  auto window = store_->GetDeadline(request->case_id(), "REVIEW_WINDOW", TxOptionsFor(*context));
+  if (absl::IsNotFound(window.status())) {
+    response->set_open(false);  // not answered (yet), or unknown here
+    return grpc::Status::OK;
+  }
+  if (!window.ok()) return ToGrpcStatus(window.status());
+  const absl::Time at = request->has_at() ? ToAbslTime(request->at()) : clock_->Now();
+  response->set_open(absl::ToCivilDay(at, current->zone) <= window->due_date);
+  response->set_due_date(FormatDate(window->due_date));
   return grpc::Status::OK;
 }
 

@@ -2,8 +2,11 @@
 #ifndef PETITION_SERVICES_SUPERVISION_SERVICE_SUPERVISION_SERVICE_H_
 #define PETITION_SERVICES_SUPERVISION_SERVICE_SUPERVISION_SERVICE_H_
 
+#include <functional>
+
 #include "absl/time/time.h"
 #include "petition/v1/supervision.grpc.pb.h"
+#include "services/supervision/domain/clock.h"
 #include "services/supervision/domain/deadline_policy.h"
 #include "services/supervision/store/deadline_store.h"
 
@@ -11,9 +14,14 @@ namespace petition::supervision {
 
 class SupervisionService final : public v1::Supervision::Service {
  public:
-  SupervisionService(DeadlineStore* store, WorkingDayOracle* calendar, DeadlinePolicy policy,
-                     absl::TimeZone zone)
-      : store_(store), calendar_(calendar), policy_(std::move(policy)), zone_(zone) {}
+  // `outbox_written` is called after a change wrote to the outbox (the relay
+  // delivers it now rather than at its next poll); may be empty.
+  SupervisionService(DeadlineStore* store, WorkingDayOracle* calendar, Clock* clock,
+                     std::function<void()> outbox_written = {})
+      : store_(store),
+        calendar_(calendar),
+        clock_(clock),
+        outbox_written_(std::move(outbox_written)) {}
 
   grpc::Status ApplyCaseEvents(grpc::ServerContext* context,
                                const v1::ApplyCaseEventsRequest* request,
@@ -21,12 +29,56 @@ class SupervisionService final : public v1::Supervision::Service {
   grpc::Status GetCaseDeadlines(grpc::ServerContext* context,
                                 const v1::GetCaseDeadlinesRequest* request,
                                 v1::CaseDeadlines* response) override;
+  grpc::Status GetDeadlinePolicy(grpc::ServerContext* context,
+                                 const v1::GetDeadlinePolicyRequest* request,
+                                 v1::DeadlinePolicy* response) override;
+  grpc::Status PutDeadlinePolicy(grpc::ServerContext* context, const v1::DeadlinePolicy* request,
+                                 v1::DeadlinePolicy* response) override;
+  grpc::Status ListDeadlines(grpc::ServerContext* context, const v1::ListDeadlinesRequest* request,
+                             v1::ListDeadlinesResponse* response) override;
+  grpc::Status CreateExtension(grpc::ServerContext* context,
+                               const v1::CreateExtensionRequest* request,
+                               v1::Extension* response) override;
+  grpc::Status CheckReviewWindow(grpc::ServerContext* context,
+                                 const v1::CheckReviewWindowRequest* request,
+                                 v1::CheckReviewWindowResponse* response) override;
+
+  grpc::Status CreateSupervisionOrder(grpc::ServerContext* context,
+                                      const v1::SupervisionOrder* request,
+                                      v1::SupervisionOrder* response) override;
+  grpc::Status ListSupervisionOrders(grpc::ServerContext* context,
+                                     const v1::ListSupervisionOrdersRequest* request,
+                                     v1::ListSupervisionOrdersResponse* response) override;
+  grpc::Status RespondSupervisionOrder(grpc::ServerContext* context,
+                                       const v1::RespondSupervisionOrderRequest* request,
+                                       v1::SupervisionOrder* response) override;
+  grpc::Status CloseSupervisionOrder(grpc::ServerContext* context,
+                                     const v1::CloseSupervisionOrderRequest* request,
+                                     v1::SupervisionOrder* response) override;
+  grpc::Status GetResponsibility(grpc::ServerContext* context,
+                                 const v1::GetResponsibilityRequest* request,
+                                 v1::Responsibility* response) override;
+  grpc::Status PutResponsibility(grpc::ServerContext* context, const v1::Responsibility* request,
+                                 v1::Responsibility* response) override;
 
  private:
+  // NOT_FOUND unless the principal may read the case (common/case_visibility.h).
+  absl::Status CheckCaseVisible(const std::string& case_id, const Principal& principal,
+                                const TxOptions& tx_options);
+  struct CurrentPolicy {
+    StoredPolicy stored;
+    absl::TimeZone zone;
+  };
+  absl::StatusOr<CurrentPolicy> LoadPolicy(const TxOptions& tx_options);
+  // The policy a deadline was opened under (version 0: the regulation's).
+  absl::StatusOr<DeadlinePolicy> PolicyOf(int64_t version, const TxOptions& tx_options);
+  void FillDeadline(const DeadlineRecord& d, absl::CivilDay today, absl::TimeZone zone,
+                    v1::Deadline* out) const;
+
   DeadlineStore* store_;
   WorkingDayOracle* calendar_;
-  DeadlinePolicy policy_;
-  absl::TimeZone zone_;
+  Clock* clock_;
+  std::function<void()> outbox_written_;
 };
 
 }  // namespace petition::supervision

@@ -3,12 +3,41 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
+#include "common/log.h"
 #include "common/pg_array.h"
+#include "services/supervision/store/policy_codec.h"
 
 namespace petition::supervision {
 namespace {
 
+#define DEADLINE_COLUMNS                                                                      \
+  "case_id, kind, to_char(start_date, 'YYYY-MM-DD') AS start_date, "                          \
+  "to_char(due_date, 'YYYY-MM-DD') AS due_date, provisional, state, met_at, "                 \
+  "extended_by_days, coalesce(policy_version, 0) AS policy_version, limit_days, limit_unit, " \
+  "urgent"
+
 constexpr char kInsertApplied[] = "supervision_insert_applied";
+constexpr char kReplaceDeadline[] = "supervision_replace_deadline";
+constexpr char kSetUrgent[] = "supervision_set_urgent";
+constexpr char kSelectPolicy[] = "supervision_select_policy";
+constexpr char kSelectPolicies[] = "supervision_select_policies";
+constexpr char kLockPolicies[] = "supervision_lock_policies";
+constexpr char kInsertPolicy[] = "supervision_insert_policy";
+constexpr char kSelectPolicyByRequest[] = "supervision_select_policy_by_request";
+constexpr char kSelectDeadline[] = "supervision_select_deadline";
+constexpr char kSelectExtension[] = "supervision_select_extension";
+constexpr char kLockHandling[] = "supervision_lock_handling";
+constexpr char kInsertExtension[] = "supervision_insert_extension";
+constexpr char kExtendHandling[] = "supervision_extend_handling";
+constexpr char kInsertOutbox[] = "supervision_insert_outbox";
+constexpr char kListDeadlines[] = "supervision_list_deadlines";
+constexpr char kScanOverdue[] = "supervision_scan_overdue";
+constexpr char kScanDueSoon[] = "supervision_scan_due_soon";
+constexpr char kTryRelayLock[] = "supervision_try_relay_lock";
+constexpr char kSelectOutbox[] = "supervision_select_outbox";
+constexpr char kMarkDelivered[] = "supervision_mark_delivered";
+constexpr char kMarkFailed[] = "supervision_mark_failed";
+constexpr char kPark[] = "supervision_park";
 constexpr char kForgetApplied[] = "supervision_forget_applied";
 constexpr char kAdvanceTrack[] = "supervision_advance_track";
 constexpr char kSelectLastSequence[] = "supervision_select_last_sequence";
@@ -51,12 +80,36 @@ absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row) {
     d.met_at = *met;
   }
   d.extended_by_days = row["extended_by_days"].as<int>();
+  d.case_id = row["case_id"].as<std::string>();
+  d.policy_version = row["policy_version"].as<int64_t>();
+  if (!row["limit_days"].is_null()) {
+    auto unit = DayUnitFromName(row["limit_unit"].as<std::string>());
+    if (!unit.ok()) return unit.status();
+    d.limit = Limit{row["limit_days"].as<int>(), *unit};
+  }
+  d.urgent = row["urgent"].as<bool>();
   return d;
 }
 
 }  // namespace
 
+// order_store.cc
+const std::vector<PgStatement>& OrderStatements();
+void SetLeaderInTx(pqxx::work& tx, const std::string& case_id, const std::string& leader_id);
+absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::work& tx,
+                                                   const std::vector<DeadlineRecord>& overdue,
+                                                   absl::CivilDay today, absl::Time now, int limit);
+
 const std::vector<PgStatement>& DeadlineStore::Statements() {
+  static const auto* kAll = [] {
+    auto* all = new std::vector<PgStatement>(DeadlineStatements());
+    for (const PgStatement& s : OrderStatements()) all->push_back(s);
+    return all;
+  }();
+  return *kAll;
+}
+
+const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
   static const auto* kStatements = new std::vector<PgStatement>{
       // Set-based where it matters: a batch of registrations is a handful of
       // statements, whatever its size.
@@ -74,9 +127,104 @@ const std::vector<PgStatement>& DeadlineStore::Statements() {
        "$2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bool[], "
        "$8::text[], $9::text[]) AS t(c, s, r, ch, ca, so, u, h, rp)"},
       {kInsertDeadlines,
-       "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state) "
-       "SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $5::bool[], "
-       "$6::text[]) ON CONFLICT (case_id, kind) DO NOTHING"},
+       "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state, "
+       "policy_version, limit_days, limit_unit, urgent) "
+       "SELECT c, k, s, d, p, st, nullif(v, 0), nullif(ld, 0), nullif(lu, ''), "
+       "u OR coalesce((SELECT urgent FROM case_tracks WHERE case_id = c), false) FROM "
+       "unnest($1::text[], $2::text[], "
+       "$3::date[], $4::date[], $5::bool[], $6::text[], $7::bigint[], $8::int[], $9::text[], "
+       "$10::bool[]) AS t(c, k, s, d, p, st, v, ld, lu, u) ON CONFLICT (case_id, kind) DO NOTHING"},
+      // A county push moves the COUNTY date while it is pending.
+      {kReplaceDeadline,
+       "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state, "
+       "policy_version, urgent) VALUES ($1, $2, $3, $4, false, 'OPEN', nullif($5::bigint, 0), $6) "
+       "ON CONFLICT (case_id, kind) DO UPDATE SET due_date = EXCLUDED.due_date, state = 'OPEN' "
+       "WHERE deadlines.met_at IS NULL"},
+      {kSetUrgent,
+       "WITH t AS (UPDATE case_tracks SET urgent = $2 WHERE case_id = $1) "
+       "UPDATE deadlines SET urgent = $2 WHERE case_id = $1"},
+      {kSelectPolicy,
+       "SELECT version, policy, coalesce(request_id, '') AS request_id, created_at "
+       "FROM deadline_policies ORDER BY version DESC LIMIT 1"},
+      {kSelectPolicies,
+       "SELECT version, policy, coalesce(request_id, '') AS request_id, created_at "
+       "FROM deadline_policies ORDER BY version"},
+      {kLockPolicies, "LOCK TABLE deadline_policies IN EXCLUSIVE MODE"},
+      {kInsertPolicy,
+       "INSERT INTO deadline_policies (version, policy, request_id) "
+       "SELECT coalesce(max(version), 0) + 1, $1, nullif($2, '') FROM deadline_policies "
+       "RETURNING version, policy, coalesce(request_id, '') AS request_id, created_at"},
+      {kSelectPolicyByRequest,
+       "SELECT version, policy, coalesce(request_id, '') AS request_id, created_at "
+       "FROM deadline_policies WHERE request_id = $1"},
+      {kSelectDeadline,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE case_id = $1 AND kind = $2"},
+      {kSelectExtension,
+       "SELECT case_id, days, reason, to_char(old_due_date, 'YYYY-MM-DD') AS old_due_date, "
+       "to_char(new_due_date, 'YYYY-MM-DD') AS new_due_date, granted_by, "
+       "coalesce(request_id, '') AS request_id, granted_at FROM extensions WHERE case_id = $1"},
+      {kLockHandling,
+       "SELECT to_char(due_date, 'YYYY-MM-DD') AS due_date, met_at IS NULL AS pending "
+       "FROM deadlines WHERE case_id = $1 AND kind = 'HANDLING' FOR UPDATE"},
+      {kInsertExtension,
+       "INSERT INTO extensions (case_id, days, reason, old_due_date, new_due_date, granted_by, "
+       "request_id, granted_at) VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8) "
+       "ON CONFLICT (case_id) DO NOTHING RETURNING case_id"},
+      {kExtendHandling,
+       "UPDATE deadlines SET due_date = $2, extended_by_days = $3, state = 'OPEN', "
+       "state_changed_at = $4 WHERE case_id = $1 AND kind = 'HANDLING'"},
+      {kInsertOutbox, "INSERT INTO outbox (case_id, payload) VALUES ($1, $2)"},
+      // The list: the unit filter goes through the case's handling units
+      // (GIN index), the rest by state/kind and the keyset.
+      {kListDeadlines,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR "
+       "(CASE WHEN d.state IN ('OPEN', 'DUE_SOON') AND d.due_date < $8::date THEN 'OVERDUE' "
+       "ELSE d.state END) = $1) "
+       "AND ($2 = '' OR d.case_id IN (SELECT t.case_id FROM case_tracks t "
+       "WHERE t.handling_unit_ids @> ARRAY[$2]::text[])) "
+       "AND ($3 = '' OR d.kind = $3) "
+       "AND ($4 = '' OR (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6)) "
+       "ORDER BY d.due_date, d.case_id, d.kind LIMIT $7"},
+      // The scanner: each statement locks the rows it will change, skipping
+      // those another scanner holds, re-checks their state under the lock,
+      // changes them and records the transition.
+      {kScanOverdue,
+       "WITH picked AS (SELECT case_id, kind FROM deadlines "
+       "WHERE state IN ('OPEN', 'DUE_SOON') AND due_date < $1::date "
+       "ORDER BY due_date LIMIT $3 FOR UPDATE SKIP LOCKED), "
+       "moved AS (UPDATE deadlines d SET state = 'OVERDUE', state_changed_at = $2 FROM picked p "
+       "WHERE d.case_id = p.case_id AND d.kind = p.kind AND d.state IN ('OPEN', 'DUE_SOON') "
+       "RETURNING d.*), "
+       "logged AS (INSERT INTO deadline_transitions (case_id, kind, from_state, to_state, "
+       "due_date, at) SELECT case_id, kind, 'PENDING', 'OVERDUE', due_date, $2 FROM moved) "
+       "SELECT case_id, kind, to_char(start_date, 'YYYY-MM-DD') AS start_date, "
+       "to_char(due_date, 'YYYY-MM-DD') AS due_date, provisional, state, met_at, "
+       "extended_by_days, coalesce(policy_version, 0) AS policy_version, limit_days, limit_unit, "
+       "urgent FROM moved"},
+      {kScanDueSoon,
+       "WITH picked AS (SELECT case_id, kind FROM deadlines "
+       "WHERE state = 'OPEN' AND due_date >= $1::date AND due_date <= $3::date "
+       "AND coalesce(policy_version, 0) = $4 "
+       "ORDER BY due_date LIMIT $5 FOR UPDATE SKIP LOCKED), "
+       "moved AS (UPDATE deadlines d SET state = 'DUE_SOON', state_changed_at = $2 FROM picked p "
+       "WHERE d.case_id = p.case_id AND d.kind = p.kind AND d.state = 'OPEN' "
+       "RETURNING d.case_id, d.kind, d.due_date) "
+       "INSERT INTO deadline_transitions (case_id, kind, from_state, to_state, due_date, at) "
+       "SELECT case_id, kind, 'OPEN', 'DUE_SOON', due_date, $2 FROM moved RETURNING id"},
+      {kTryRelayLock,
+       "SELECT pg_try_advisory_lock(hashtext('petition.supervision_outbox.' || current_schema())) "
+       "AS locked"},
+      {kSelectOutbox,
+       "SELECT id, case_id, payload FROM outbox WHERE delivered_at IS NULL AND parked_at IS NULL "
+       "ORDER BY id LIMIT $1"},
+      {kMarkDelivered,
+       "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 "
+       "WHERE id = ANY($1::bigint[])"},
+      {kMarkFailed,
+       "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])"},
+      {kPark,
+       "UPDATE outbox SET parked_at = now(), attempts = attempts + 1, last_error = $2 "
+       "WHERE id = $1"},
       // The next event of a case: only when it is exactly last + 1.
       {kAdvanceTrack,
        "UPDATE case_tracks SET last_sequence = $2, updated_at = now() "
@@ -91,9 +239,7 @@ const std::vector<PgStatement>& DeadlineStore::Statements() {
       {kSetReportedUnits,
        "UPDATE case_tracks SET reported_unit_ids = $2::text[] WHERE case_id = $1"},
       {kSelectDeadlines,
-       "SELECT kind, to_char(start_date, 'YYYY-MM-DD') AS start_date, "
-       "to_char(due_date, 'YYYY-MM-DD') AS due_date, provisional, state, met_at, "
-       "extended_by_days FROM deadlines WHERE case_id = $1 "
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE case_id = $1 "
        "ORDER BY array_position(ARRAY['ACCEPTANCE','HANDLING','REVIEW_WINDOW','COUNTY'], kind)"},
       {kSelectCaseUnits,
        "SELECT handling_unit_ids, reported_unit_ids FROM case_tracks WHERE case_id = $1"},
@@ -107,7 +253,8 @@ namespace {
 void InsertDeadlines(pqxx::work& tx,
                      const std::vector<std::pair<std::string, DeadlineRecord>>& ds) {
   if (ds.empty()) return;
-  PgArrayBuilder d_case, d_kind, d_start, d_due, d_provisional, d_state;
+  PgArrayBuilder d_case, d_kind, d_start, d_due, d_provisional, d_state, d_version, d_days, d_unit,
+      d_urgent;
   for (const auto& [case_id, d] : ds) {
     d_case.Add(case_id);
     d_kind.Add(d.kind);
@@ -115,9 +262,32 @@ void InsertDeadlines(pqxx::work& tx,
     d_due.Add(FormatDate(d.due_date));
     d_provisional.Add(d.provisional ? "t" : "f");
     d_state.Add(d.state);
+    d_version.Add(std::to_string(d.policy_version));
+    if (d.limit.has_value()) {
+      d_days.Add(std::to_string(d.limit->days));
+      d_unit.Add(DayUnitName(d.limit->unit));
+    } else {
+      d_days.Add("0");
+      d_unit.Add("");
+    }
+    d_urgent.Add(d.urgent ? "t" : "f");
   }
   tx.exec_prepared(kInsertDeadlines, d_case.Finish(), d_kind.Finish(), d_start.Finish(),
-                   d_due.Finish(), d_provisional.Finish(), d_state.Finish());
+                   d_due.Finish(), d_provisional.Finish(), d_state.Finish(), d_version.Finish(),
+                   d_days.Finish(), d_unit.Finish(), d_urgent.Finish());
+}
+
+absl::StatusOr<StoredPolicy> PolicyFromRow(const pqxx::row& row) {
+  StoredPolicy p;
+  p.version = row["version"].as<int64_t>();
+  auto policy = PolicyFromJson(row["policy"].as<std::string>());
+  if (!policy.ok()) return policy.status();
+  p.policy = *std::move(policy);
+  p.request_id = row["request_id"].as<std::string>();
+  auto created = ParseSqlTimestamp(row["created_at"].c_str());
+  if (!created.ok()) return absl::DataLossError("bad created_at in deadline_policies");
+  p.created_at = *created;
+  return p;
 }
 
 }  // namespace
@@ -223,6 +393,12 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
               tx.exec_prepared(kMeetDeadline, event.case_id(), kind, met_at, met_day);
             }
           }
+          for (const DeadlineRecord& d : app->replace) {
+            tx.exec_prepared(kReplaceDeadline, event.case_id(), d.kind, FormatDate(d.start_date),
+                             FormatDate(d.due_date), d.policy_version, d.urgent);
+          }
+          if (app->urgent.has_value()) tx.exec_prepared(kSetUrgent, event.case_id(), *app->urgent);
+          if (app->leader_id.has_value()) SetLeaderInTx(tx, event.case_id(), *app->leader_id);
           if (app->handling_unit_ids.has_value()) {
             tx.exec_prepared(kSetHandlingUnits, event.case_id(), PgArray(*app->handling_unit_ids));
           }
@@ -232,6 +408,271 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
         }
         if (!duplicates.empty()) tx.exec_prepared(kForgetApplied, PgArray(duplicates));
         return static_cast<int>(todo.size() - duplicates.size());
+      },
+      tx_options);
+}
+
+absl::StatusOr<StoredPolicy> DeadlineStore::CurrentPolicy(const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<StoredPolicy> {
+        pqxx::result rows = tx.exec_prepared(kSelectPolicy);
+        if (rows.empty()) return absl::NotFoundError("no deadline policy stored");
+        return PolicyFromRow(rows[0]);
+      },
+      tx_options);
+}
+
+absl::StatusOr<StoredPolicy> DeadlineStore::EnsurePolicy(const DeadlinePolicy& initial) {
+  const std::string json = PolicyToJson(initial);
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StoredPolicy> {
+    tx.exec_prepared(kLockPolicies);
+    pqxx::result rows = tx.exec_prepared(kSelectPolicy);
+    if (!rows.empty()) return PolicyFromRow(rows[0]);
+    return PolicyFromRow(tx.exec_prepared1(kInsertPolicy, json, std::string()));
+  });
+}
+
+absl::StatusOr<StoredPolicy> DeadlineStore::PutPolicy(const DeadlinePolicy& policy,
+                                                      const std::string& request_id,
+                                                      const TxOptions& tx_options) {
+  const std::string json = PolicyToJson(policy);
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<StoredPolicy> {
+        tx.exec_prepared(kLockPolicies);
+        if (!request_id.empty()) {
+          pqxx::result same = tx.exec_prepared(kSelectPolicyByRequest, request_id);
+          if (!same.empty()) {
+            if (same[0]["policy"].as<std::string>() != json) {
+              return absl::AlreadyExistsError("requestId was used for another policy");
+            }
+            return PolicyFromRow(same[0]);
+          }
+        }
+        return PolicyFromRow(tx.exec_prepared1(kInsertPolicy, json, request_id));
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<StoredPolicy>> DeadlineStore::AllPolicies(const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<StoredPolicy>> {
+        std::vector<StoredPolicy> out;
+        for (const auto& row : tx.exec_prepared(kSelectPolicies)) {
+          auto p = PolicyFromRow(row);
+          if (!p.ok()) return p.status();
+          out.push_back(*std::move(p));
+        }
+        return out;
+      },
+      tx_options);
+}
+
+absl::StatusOr<DeadlineRecord> DeadlineStore::GetDeadline(const std::string& case_id,
+                                                          const std::string& kind,
+                                                          const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<DeadlineRecord> {
+        pqxx::result rows = tx.exec_prepared(kSelectDeadline, case_id, kind);
+        if (rows.empty()) return absl::NotFoundError("no such deadline");
+        return DeadlineFromRow(rows[0]);
+      },
+      tx_options);
+}
+
+namespace {
+
+absl::StatusOr<DeadlineStore::ExtensionRecord> ExtensionFromRow(const pqxx::row& row) {
+  DeadlineStore::ExtensionRecord e;
+  e.case_id = row["case_id"].as<std::string>();
+  e.days = row["days"].as<int>();
+  e.reason = row["reason"].as<std::string>();
+  auto old_due = ParseDate(row["old_due_date"].as<std::string>());
+  auto new_due = ParseDate(row["new_due_date"].as<std::string>());
+  auto at = ParseSqlTimestamp(row["granted_at"].c_str());
+  if (!old_due.ok() || !new_due.ok() || !at.ok()) {
+    return absl::DataLossError("bad extension row");
+  }
+  e.old_due_date = *old_due;
+  e.new_due_date = *new_due;
+  e.granted_by = row["granted_by"].as<std::string>();
+  e.request_id = row["request_id"].as<std::string>();
+  e.granted_at = *at;
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<DeadlineStore::ExtensionRecord> DeadlineStore::GrantExtension(
+    const ExtensionRecord& ext, absl::CivilDay expected_due, const std::string& event_payload,
+    const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<ExtensionRecord> {
+        pqxx::result handling = tx.exec_prepared(kLockHandling, ext.case_id);
+        pqxx::result existing = tx.exec_prepared(kSelectExtension, ext.case_id);
+        if (!existing.empty()) {
+          auto e = ExtensionFromRow(existing[0]);
+          if (!e.ok()) return e.status();
+          if (!ext.request_id.empty() && e->request_id == ext.request_id && e->days == ext.days &&
+              e->reason == ext.reason) {
+            return e;  // the same request again: its first result
+          }
+          return absl::AlreadyExistsError("the case has had its one extension");
+        }
+        if (handling.empty()) {
+          return absl::FailedPreconditionError("the case has no HANDLING deadline (not accepted)");
+        }
+        if (!handling[0]["pending"].as<bool>()) {
+          return absl::FailedPreconditionError("the HANDLING deadline is met already");
+        }
+        if (handling[0]["due_date"].as<std::string>() != FormatDate(expected_due)) {
+          return absl::AbortedError("the HANDLING deadline changed meanwhile; try again");
+        }
+        const std::string granted_at = SqlTimestamp(ext.granted_at);
+        tx.exec_prepared(kInsertExtension, ext.case_id, ext.days, ext.reason,
+                         FormatDate(ext.old_due_date), FormatDate(ext.new_due_date), ext.granted_by,
+                         ext.request_id, granted_at);
+        tx.exec_prepared(kExtendHandling, ext.case_id, FormatDate(ext.new_due_date), ext.days,
+                         granted_at);
+        tx.exec_prepared(kInsertOutbox, ext.case_id, pqxx::binarystring(event_payload));
+        return ext;
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
+    const DeadlineFilter& filter, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
+        std::string after_due;
+        std::string after_case, after_kind;
+        if (filter.after.has_value()) {
+          after_due = FormatDate(std::get<0>(*filter.after));
+          after_case = std::get<1>(*filter.after);
+          after_kind = std::get<2>(*filter.after);
+        }
+        std::vector<DeadlineRecord> out;
+        for (const auto& row :
+             tx.exec_prepared(kListDeadlines, filter.state, filter.unit_id, filter.kind, after_due,
+                              after_case, after_kind, filter.page_size, FormatDate(filter.today))) {
+          auto d = DeadlineFromRow(row);
+          if (!d.ok()) return d.status();
+          out.push_back(*std::move(d));
+        }
+        return out;
+      },
+      tx_options);
+}
+
+absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
+    absl::CivilDay today, const std::vector<std::pair<int64_t, absl::CivilDay>>& horizons,
+    absl::Time now, int limit) {
+  const std::string today_text = FormatDate(today);
+  const std::string now_text = SqlTimestamp(now);
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ScanResult> {
+    ScanResult result;
+    for (const auto& row : tx.exec_prepared(kScanOverdue, today_text, now_text, limit)) {
+      auto d = DeadlineFromRow(row);
+      if (!d.ok()) return d.status();
+      result.became_overdue.push_back(*std::move(d));
+    }
+    result.overdue = static_cast<int>(result.became_overdue.size());
+    auto orders = OrdersInScanTx(tx, result.became_overdue, today, now, limit);
+    if (!orders.ok()) return orders.status();
+    result.orders_opened = orders->first;
+    result.orders_escalated = orders->second;
+    for (const auto& [version, horizon] : horizons) {
+      if (result.overdue + result.due_soon >= limit) break;
+      if (horizon < today) continue;
+      result.due_soon +=
+          static_cast<int>(tx.exec_prepared(kScanDueSoon, today_text, now_text, FormatDate(horizon),
+                                            version, limit - result.overdue - result.due_soon)
+                               .size());
+    }
+    return result;
+  });
+}
+
+AdvisoryLock::~AdvisoryLock() = default;  // closing the connection releases the lock
+
+bool AdvisoryLock::Alive() {
+  if (conn_ == nullptr) return false;
+  try {
+    pqxx::nontransaction tx(*conn_);
+    tx.exec("SELECT 1");
+    return true;
+  } catch (const std::exception& e) {
+    log::Warn("the supervision outbox relay lost its lock connection", {{"error", e.what()}});
+    conn_.reset();
+    return false;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<AdvisoryLock>> DeadlineStore::TryLockRelay() {
+  auto conn = pool_->OpenDedicated();
+  if (!conn.ok()) return conn.status();
+  try {
+    bool locked = false;
+    {
+      pqxx::nontransaction tx(**conn);
+      locked = tx.exec_prepared1(kTryRelayLock)["locked"].as<bool>();
+    }
+    if (!locked) return std::unique_ptr<AdvisoryLock>();
+    return std::make_unique<AdvisoryLock>(*std::move(conn));
+  } catch (const std::exception& e) {
+    return StatusFromException(e);
+  }
+}
+
+absl::StatusOr<std::vector<OutboxRow>> DeadlineStore::PendingOutbox(int limit,
+                                                                    const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<OutboxRow>> {
+        std::vector<OutboxRow> out;
+        for (const auto& row : tx.exec_prepared(kSelectOutbox, limit)) {
+          pqxx::binarystring payload(row["payload"]);
+          out.push_back(
+              OutboxRow{row["id"].as<int64_t>(), row["case_id"].as<std::string>(), payload.str()});
+        }
+        return out;
+      },
+      tx_options);
+}
+
+namespace {
+std::string IdArray(const std::vector<int64_t>& ids) {
+  PgArrayBuilder b;
+  for (int64_t id : ids) b.Add(std::to_string(id));
+  return b.Finish();
+}
+std::string ErrorText(const std::string& error) { return error.substr(0, 500); }
+}  // namespace
+
+absl::Status DeadlineStore::MarkDelivered(const std::vector<int64_t>& ids,
+                                          const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::Status {
+        tx.exec_prepared(kMarkDelivered, IdArray(ids));
+        return absl::OkStatus();
+      },
+      tx_options);
+}
+
+absl::Status DeadlineStore::MarkFailed(const std::vector<int64_t>& ids, const std::string& error,
+                                       const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::Status {
+        tx.exec_prepared(kMarkFailed, IdArray(ids), ErrorText(error));
+        return absl::OkStatus();
+      },
+      tx_options);
+}
+
+absl::Status DeadlineStore::Park(int64_t id, const std::string& error,
+                                 const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::Status {
+        tx.exec_prepared(kPark, id, ErrorText(error));
+        return absl::OkStatus();
       },
       tx_options);
 }

@@ -2,8 +2,10 @@
 #ifndef PETITION_SERVICES_SUPERVISION_STORE_DEADLINE_STORE_H_
 #define PETITION_SERVICES_SUPERVISION_STORE_DEADLINE_STORE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -13,6 +15,7 @@
 #include "common/migrations.h"
 #include "common/pg_pool.h"
 #include "petition/v1/events.pb.h"
+#include "services/supervision/domain/deadline_policy.h"
 
 // The service's migrations, embedded from services/supervision/migrations/.
 const std::vector<petition::Migration>& SupervisionMigrations();
@@ -20,13 +23,102 @@ const std::vector<petition::Migration>& SupervisionMigrations();
 namespace petition::supervision {
 
 struct DeadlineRecord {
-  std::string kind;  // ACCEPTANCE, HANDLING, REVIEW_WINDOW, COUNTY
+  std::string case_id;  // set when read in lists across cases
+  std::string kind;     // ACCEPTANCE, HANDLING, REVIEW_WINDOW, COUNTY
   absl::CivilDay start_date;
   absl::CivilDay due_date;
   bool provisional = false;
   std::string state = "OPEN";
   std::optional<absl::Time> met_at;
   int extended_by_days = 0;
+  // The policy it was opened under (0: before policies were stored, the
+  // regulation's) and the limit it counts (none for COUNTY: the county's
+  // date).
+  int64_t policy_version = 0;
+  std::optional<Limit> limit;
+  bool urgent = false;
+};
+
+struct OrderStep {
+  std::string level;
+  absl::Time at;
+  std::string reason;
+};
+
+struct OrderRecord {
+  std::string order_id;
+  std::string case_id;
+  std::string unit_id;
+  std::string level = "REMINDER";
+  absl::CivilDay due_date;
+  std::string note;
+  std::string state = "OPEN";
+  std::string deadline_kind;  // automatic orders
+  bool automatic = false;
+  std::string response;
+  absl::Time created_at;
+  std::string created_by;
+  std::optional<absl::Time> responded_at;
+  std::string request_id;
+  std::vector<OrderStep> steps;
+};
+
+struct DutyRecord {
+  std::string duty;
+  bool done = false;
+  std::string note;
+  std::string marked_by;
+  absl::Time marked_at;
+};
+
+struct StoredPolicy {
+  int64_t version = 0;
+  DeadlinePolicy policy;
+  std::string request_id;
+  absl::Time created_at;
+};
+
+// What the scanner changes in one batch.
+struct ScanResult {
+  int overdue = 0;           // OPEN/DUE_SOON -> OVERDUE
+  int due_soon = 0;          // OPEN -> DUE_SOON
+  int orders_opened = 0;     // automatic REMINDERs for HANDLING/COUNTY
+  int orders_escalated = 0;  // open orders past their due date, one level up
+  // The deadlines that became OVERDUE in this batch.
+  std::vector<DeadlineRecord> became_overdue;
+};
+
+struct DeadlineFilter {
+  // "" for every state; a pending deadline due before `today` counts as
+  // OVERDUE whether or not the scanner has passed since.
+  std::string state;
+  absl::CivilDay today;
+  std::string unit_id;  // "" for every unit
+  std::string kind;     // "" for every kind
+  int page_size = 50;
+  // Keyset: after (due_date, case_id, kind).
+  std::optional<std::tuple<absl::CivilDay, std::string, std::string>> after;
+};
+
+struct OutboxRow {
+  int64_t id;
+  std::string case_id;
+  std::string payload;
+};
+
+// A session-level advisory lock on a connection of its own; PostgreSQL
+// releases it when the connection or the process dies.
+class AdvisoryLock {
+ public:
+  explicit AdvisoryLock(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
+  ~AdvisoryLock();
+  AdvisoryLock(const AdvisoryLock&) = delete;
+  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
+  // False once the connection broke (the lock is then gone too).
+  bool Alive();
+
+ private:
+  std::unique_ptr<pqxx::connection> conn_;
 };
 
 class DeadlineStore {
@@ -41,6 +133,11 @@ class DeadlineStore {
     const petition::v1::CaseEvent* event = nullptr;
     // Deadlines the event opens (a registration opens ACCEPTANCE).
     std::vector<DeadlineRecord> open;
+    // Deadlines whose due date the event sets or moves while pending (a
+    // county push's COUNTY date), opened when missing.
+    std::vector<DeadlineRecord> replace;
+    // The case became urgent (or not): flagged on every deadline.
+    std::optional<bool> urgent;
     // Kinds of deadline the event meets, at event->occurred_at(); met_day is
     // that moment's day in the township: MET when on or before the due date,
     // else MISSED.
@@ -49,6 +146,7 @@ class DeadlineStore {
     // The case's units, when the event changes them (visibility).
     std::optional<std::vector<std::string>> handling_unit_ids;
     std::optional<std::vector<std::string>> reported_unit_ids;
+    std::optional<std::string> leader_id;  // the receiving leader (六包)
   };
 
   // Applies case events in one transaction (all or nothing). An event is
@@ -61,6 +159,88 @@ class DeadlineStore {
   absl::StatusOr<int> ApplyEvents(const std::vector<Application>& applications,
                                   const TxOptions& tx_options = {});
 
+  // The current policy; NOT_FOUND before the first.
+  absl::StatusOr<StoredPolicy> CurrentPolicy(const TxOptions& tx_options = {});
+  // Stores `initial` as version 1 unless a policy exists; returns the current.
+  absl::StatusOr<StoredPolicy> EnsurePolicy(const DeadlinePolicy& initial);
+  // A new version (the next number). The same request id again: the version
+  // it made when the policy is the same, ALREADY_EXISTS when it differs.
+  absl::StatusOr<StoredPolicy> PutPolicy(const DeadlinePolicy& policy,
+                                         const std::string& request_id,
+                                         const TxOptions& tx_options = {});
+  // Every version, oldest first.
+  absl::StatusOr<std::vector<StoredPolicy>> AllPolicies(const TxOptions& tx_options = {});
+
+  // One deadline of a case; NOT_FOUND when it has none of that kind.
+  absl::StatusOr<DeadlineRecord> GetDeadline(const std::string& case_id, const std::string& kind,
+                                             const TxOptions& tx_options = {});
+
+  struct ExtensionRecord {
+    std::string case_id;
+    int days = 0;
+    std::string reason;
+    absl::CivilDay old_due_date;
+    absl::CivilDay new_due_date;
+    std::string granted_by;
+    std::string request_id;
+    absl::Time granted_at;
+  };
+  // Moves the pending HANDLING deadline from `expected_due` to the
+  // extension's new date (back to OPEN: the scanner re-evaluates it),
+  // records the extension and writes `event` (a SupervisionEvent) to the
+  // outbox, in one transaction. ALREADY_EXISTS when the case has an
+  // extension (unless it has this request id: then that one is returned);
+  // FAILED_PRECONDITION when HANDLING is met or moved meanwhile.
+  absl::StatusOr<ExtensionRecord> GrantExtension(const ExtensionRecord& extension,
+                                                 absl::CivilDay expected_due,
+                                                 const std::string& event_payload,
+                                                 const TxOptions& tx_options = {});
+
+  // Deadlines across cases, by due date (then case, kind).
+  absl::StatusOr<std::vector<DeadlineRecord>> ListDeadlines(const DeadlineFilter& filter,
+                                                            const TxOptions& tx_options = {});
+
+  // One batch of the scanner, in one transaction: pending deadlines due
+  // before `today` become OVERDUE, OPEN ones due on or before their policy's
+  // horizon become DUE_SOON (`horizons` by policy version, 0 for none). Rows
+  // another scanner holds are skipped (FOR UPDATE SKIP LOCKED), so that two
+  // scanners never move the same row. Each change is recorded in
+  // deadline_transitions at `now`.
+  absl::StatusOr<ScanResult> ScanBatch(
+      absl::CivilDay today, const std::vector<std::pair<int64_t, absl::CivilDay>>& horizons,
+      absl::Time now, int limit);
+
+  // Supervision orders. CreateOrder: NOT_FOUND for an unknown case; the
+  // same request id again returns the order it made.
+  absl::StatusOr<OrderRecord> CreateOrder(const OrderRecord& order,
+                                          const TxOptions& tx_options = {});
+  absl::StatusOr<OrderRecord> GetOrder(const std::string& order_id,
+                                       const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<OrderRecord>> ListOrders(const std::string& case_id,
+                                                      const std::string& unit_id,
+                                                      const std::string& state,
+                                                      const std::string& after_order_id, int limit,
+                                                      const TxOptions& tx_options = {});
+  // FAILED_PRECONDITION unless the order is OPEN (respond) / not CLOSED (close).
+  absl::StatusOr<OrderRecord> RespondOrder(const std::string& order_id, const std::string& response,
+                                           absl::Time now, const TxOptions& tx_options = {});
+  absl::StatusOr<OrderRecord> CloseOrder(const std::string& order_id, const std::string& note,
+                                         absl::Time now, const TxOptions& tx_options = {});
+
+  // The six duties of a case and its receiving leader.
+  absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> GetDuties(
+      const std::string& case_id, const TxOptions& tx_options = {});
+  absl::Status PutDuties(const std::string& case_id, const std::string& leader_id,
+                         const std::vector<DutyRecord>& marks, const TxOptions& tx_options = {});
+
+  // The outbox (SupervisionEvents for intake).
+  absl::StatusOr<std::unique_ptr<AdvisoryLock>> TryLockRelay();
+  absl::StatusOr<std::vector<OutboxRow>> PendingOutbox(int limit, const TxOptions& tx_options = {});
+  absl::Status MarkDelivered(const std::vector<int64_t>& ids, const TxOptions& tx_options = {});
+  absl::Status MarkFailed(const std::vector<int64_t>& ids, const std::string& error,
+                          const TxOptions& tx_options = {});
+  absl::Status Park(int64_t id, const std::string& error, const TxOptions& tx_options = {});
+
   // NOT_FOUND when supervision has not heard of the case (yet).
   absl::StatusOr<std::vector<DeadlineRecord>> ListForCase(const std::string& case_id,
                                                           const TxOptions& tx_options = {});
@@ -71,6 +251,7 @@ class DeadlineStore {
                                         const TxOptions& tx_options = {});
 
  private:
+  static const std::vector<PgStatement>& DeadlineStatements();
   PgPool* pool_;
 };
 

@@ -71,7 +71,8 @@ class DeadlineStoreTest : public ::testing::Test {
 
   int64_t LastSequence(const std::string& case_id) {
     auto r = pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
-      return tx.exec1("SELECT last_sequence FROM case_tracks WHERE case_id = " + tx.quote(case_id))[0]
+      return tx
+          .exec1("SELECT last_sequence FROM case_tracks WHERE case_id = " + tx.quote(case_id))[0]
           .as<int64_t>();
     });
     return r.ok() ? *r : -1;

@@ -1,0 +1,246 @@
+// The scanner against a real PostgreSQL, on a clock the test sets.
+#include "services/supervision/service/deadline_scanner.h"
+
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/testing/pg_test_env.h"
+#include "common/working_calendar.h"
+#include "gtest/gtest.h"
+
+namespace petition::supervision {
+namespace {
+
+using absl::CivilDay;
+
+class CalendarOracle : public WorkingDayOracle {
+ public:
+  absl::StatusOr<WorkingDayResult> AddWorkingDays(CivilDay from, int n) override {
+    return cal_.AddWorkingDays(from, n);
+  }
+
+ private:
+  WorkingCalendar cal_;  // Monday-Friday: enough for these dates
+};
+
+absl::Time At(CivilDay day, int hour = 10) {
+  return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour, 0, 0),
+                         absl::FixedTimeZone(8 * 3600));
+}
+
+class DeadlineScannerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = testing::MigratedPool(schema_, SupervisionMigrations(), DeadlineStore::Statements());
+    ASSERT_NE(pool_, nullptr);
+    store_ = std::make_unique<DeadlineStore>(pool_.get());
+    DeadlinePolicy policy = DeadlinePolicy::Regulation();
+    policy.due_soon = {2, DayUnit::kCalendarDays};
+    ASSERT_TRUE(store_->EnsurePolicy(policy).ok());
+  }
+
+  // Registers `case_id` with an ACCEPTANCE deadline due on `due`.
+  void Register(const std::vector<std::string>& case_ids, CivilDay due) {
+    std::vector<petition::v1::CaseEvent> events(case_ids.size());
+    std::vector<DeadlineStore::Application> apps;
+    for (size_t i = 0; i < case_ids.size(); ++i) {
+      events[i].set_event_id(NewId("evt"));
+      events[i].set_case_id(case_ids[i]);
+      events[i].set_sequence(1);
+      *events[i].mutable_registered()->mutable_received_at() = ToProtoTimestamp(At(due - 15));
+      DeadlineRecord d;
+      d.kind = "ACCEPTANCE";
+      d.start_date = due - 15;
+      d.due_date = due;
+      d.policy_version = 1;
+      d.limit = Limit{15, DayUnit::kCalendarDays};
+      DeadlineStore::Application app;
+      app.event = &events[i];
+      app.open.push_back(d);
+      apps.push_back(std::move(app));
+    }
+    auto applied = store_->ApplyEvents(apps);
+    ASSERT_TRUE(applied.ok()) << applied.status();
+  }
+
+  std::string State(const std::string& case_id) {
+    auto d = store_->GetDeadline(case_id, "ACCEPTANCE");
+    return d.ok() ? d->state : d.status().ToString();
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto r = pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+      return tx.exec1(sql)[0].as<int64_t>();
+    });
+    return r.ok() ? *r : -1;
+  }
+
+  testing::ScratchSchema schema_{"scan"};
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<DeadlineStore> store_;
+  CalendarOracle oracle_;
+};
+
+TEST_F(DeadlineScannerTest, EveryTransitionFollowsTheClock) {
+  Register({"case_a"}, CivilDay(2026, 3, 17));
+  ManualClock clock(At(CivilDay(2026, 3, 10)));
+  std::vector<std::string> overdue_seen;
+  DeadlineScanner scanner(&*store_, &oracle_, &clock, {},
+                          [&](const std::vector<DeadlineRecord>& ds) {
+                            for (const auto& d : ds) overdue_seen.push_back(d.case_id);
+                          });
+  auto pass = scanner.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->overdue + pass->due_soon, 0);
+  EXPECT_EQ(State("case_a"), "OPEN");
+  // Two calendar days before the due date: DUE_SOON.
+  clock.Set(At(CivilDay(2026, 3, 15)));
+  pass = scanner.RunOnce();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->due_soon, 1);
+  EXPECT_EQ(State("case_a"), "DUE_SOON");
+  // Nothing changes again on the same day: no row touched.
+  EXPECT_EQ(scanner.RunOnce()->due_soon, 0);
+  // The due date itself is still DUE_SOON, the day after OVERDUE.
+  clock.Set(At(CivilDay(2026, 3, 17), 23));
+  EXPECT_EQ(scanner.RunOnce()->overdue, 0);
+  clock.Set(At(CivilDay(2026, 3, 18), 0));
+  pass = scanner.RunOnce();
+  EXPECT_EQ(pass->overdue, 1);
+  EXPECT_EQ(State("case_a"), "OVERDUE");
+  EXPECT_EQ(overdue_seen, std::vector<std::string>{"case_a"});
+  // The late decision: MISSED, and the scanner leaves it alone.
+  petition::v1::CaseEvent declined;
+  declined.set_event_id(NewId("evt"));
+  declined.set_case_id("case_a");
+  declined.set_sequence(2);
+  *declined.mutable_occurred_at() = ToProtoTimestamp(At(CivilDay(2026, 3, 19)));
+  declined.mutable_declined();
+  DeadlineStore::Application app;
+  app.event = &declined;
+  app.meet = {"ACCEPTANCE"};
+  app.met_day = CivilDay(2026, 3, 19);
+  ASSERT_EQ(*store_->ApplyEvents({app}), 1);
+  EXPECT_EQ(State("case_a"), "MISSED");
+  clock.Set(At(CivilDay(2026, 5, 1)));
+  EXPECT_EQ(scanner.RunOnce()->overdue, 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM deadline_transitions"), 2);
+}
+
+TEST_F(DeadlineScannerTest, CatchesUpAfterDowntime) {
+  Register({"case_b", "case_c"}, CivilDay(2026, 3, 17));
+  Register({"case_d"}, CivilDay(2026, 6, 30));
+  ManualClock clock(At(CivilDay(2026, 3, 1)));
+  DeadlineScanner scanner(&*store_, &oracle_, &clock, {});
+  ASSERT_TRUE(scanner.RunOnce().ok());
+  // Down for two months: OPEN straight to OVERDUE, the later one untouched.
+  clock.Set(At(CivilDay(2026, 5, 1)));
+  auto pass = scanner.RunOnce();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->overdue, 2);
+  EXPECT_EQ(pass->due_soon, 0);
+  EXPECT_EQ(State("case_b"), "OVERDUE");
+  EXPECT_EQ(State("case_d"), "OPEN");
+}
+
+TEST_F(DeadlineScannerTest, OverdueHandlingOpensAReminderThatClimbsTheLadder) {
+  Register({"case_o"}, CivilDay(2026, 3, 17));
+  petition::v1::CaseEvent accepted;
+  accepted.set_event_id(NewId("evt"));
+  accepted.set_case_id("case_o");
+  accepted.set_sequence(2);
+  *accepted.mutable_occurred_at() = ToProtoTimestamp(At(CivilDay(2026, 3, 3)));
+  accepted.mutable_accepted()->add_handling_unit_ids("unit_w");
+  DeadlineStore::Application app;
+  app.event = &accepted;
+  app.meet = {"ACCEPTANCE"};
+  app.met_day = CivilDay(2026, 3, 3);
+  app.handling_unit_ids = std::vector<std::string>{"unit_w"};
+  DeadlineRecord handling;
+  handling.kind = "HANDLING";
+  handling.start_date = CivilDay(2026, 3, 3);
+  handling.due_date = CivilDay(2026, 3, 20);
+  app.open.push_back(handling);
+  ASSERT_EQ(*store_->ApplyEvents({app}), 1);
+
+  ManualClock clock(At(CivilDay(2026, 3, 21)));
+  DeadlineScanner scanner(&*store_, &oracle_, &clock, {});
+  auto pass = scanner.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->orders_opened, 1);  // HANDLING only: ACCEPTANCE was met
+  auto orders = store_->ListOrders("case_o", "", "", "", 10);
+  ASSERT_TRUE(orders.ok());
+  ASSERT_EQ(orders->size(), 1u);
+  const OrderRecord first = (*orders)[0];
+  EXPECT_EQ(first.level, "REMINDER");
+  EXPECT_EQ(first.unit_id, "unit_w");
+  EXPECT_EQ(first.deadline_kind, "HANDLING");
+  EXPECT_EQ(first.due_date, CivilDay(2026, 3, 26));
+  // The same day again: nothing new.
+  EXPECT_EQ(scanner.RunOnce()->orders_opened + scanner.RunOnce()->orders_escalated, 0);
+  // Not responded to: one level per missed due date, up to SUMMONS.
+  std::vector<std::string> levels;
+  absl::CivilDay day(2026, 3, 27);
+  for (int i = 0; i < 4; ++i) {
+    clock.Set(At(day));
+    ASSERT_TRUE(scanner.RunOnce().ok());
+    auto o = store_->GetOrder(first.order_id);
+    ASSERT_TRUE(o.ok());
+    levels.push_back(o->level);
+    day = o->due_date + 1;
+  }
+  EXPECT_EQ(levels, (std::vector<std::string>{"ORDER", "LISTED", "SUMMONS", "SUMMONS"}));
+  auto o = store_->GetOrder(first.order_id);
+  ASSERT_EQ(o->steps.size(), 4u);  // opened, then three escalations
+  EXPECT_EQ(o->steps[3].level, "SUMMONS");
+  // Responded: it escalates no more.
+  ASSERT_TRUE(store_->RespondOrder(first.order_id, "已办结", clock.Now()).ok());
+  EXPECT_EQ(store_->RespondOrder(first.order_id, "again", clock.Now()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  clock.Set(At(CivilDay(2026, 6, 1)));
+  EXPECT_EQ(scanner.RunOnce()->orders_escalated, 0);
+  EXPECT_EQ(store_->GetOrder(first.order_id)->state, "RESPONDED");
+}
+
+TEST_F(DeadlineScannerTest, TwoScannersAtOnceDoNoWorkTwice) {
+  constexpr int kCases = 3000;
+  for (int batch = 0; batch < kCases / 1000; ++batch) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 1000; ++i) ids.push_back(absl::StrCat("case_", batch, "_", i));
+    Register(ids, CivilDay(2026, 3, 17));
+  }
+  auto other_pool =
+      testing::MigratedPool(schema_, SupervisionMigrations(), DeadlineStore::Statements());
+  ASSERT_NE(other_pool, nullptr);
+  DeadlineStore other_store(other_pool.get());
+  ManualClock clock(At(CivilDay(2026, 4, 1)));
+  DeadlineScanner::Options options;
+  options.batch_size = 100;
+  DeadlineScanner first(&*store_, &oracle_, &clock, options);
+  DeadlineScanner second(&other_store, &oracle_, &clock, options);
+  absl::Notification go;
+  absl::StatusOr<DeadlineScanner::Totals> a, b;
+  std::thread ta([&] {
+    go.WaitForNotification();
+    a = first.RunOnce();
+  });
+  std::thread tb([&] {
+    go.WaitForNotification();
+    b = second.RunOnce();
+  });
+  go.Notify();
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->overdue + b->overdue, kCases);
+  EXPECT_EQ(Count("SELECT count(*) FROM deadlines WHERE state = 'OVERDUE'"), kCases);
+  EXPECT_EQ(Count("SELECT count(*) FROM deadline_transitions"), kCases);
+  EXPECT_EQ(Count("SELECT count(DISTINCT (case_id, kind, to_state)) FROM deadline_transitions"),
+            kCases);
+}
+
+}  // namespace
+}  // namespace petition::supervision

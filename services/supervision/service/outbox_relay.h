@@ -1,0 +1,68 @@
+// Delivers supervision's outbox (SupervisionEvents) to intake's
+// ApplySupervisionEvents: at least once, in order, retried with exponential
+// backoff while intake is down. The same pattern as intake's relay of case
+// events: one relay per schema across replicas (a session-level advisory
+// lock on a connection of its own), and under it each batch is a short read,
+// one call with no connection held, and a short write; intake applies each
+// event once by event id. An event refused for good (INVALID_ARGUMENT,
+// FAILED_PRECONDITION, ...) is parked for an operator.
+#ifndef PETITION_SERVICES_SUPERVISION_SERVICE_OUTBOX_RELAY_H_
+#define PETITION_SERVICES_SUPERVISION_SERVICE_OUTBOX_RELAY_H_
+
+#include <memory>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "petition/v1/intake.grpc.pb.h"
+#include "services/supervision/store/deadline_store.h"
+
+namespace petition::supervision {
+
+class OutboxRelay {
+ public:
+  struct Options {
+    int batch_size = 100;
+    absl::Duration idle_poll = absl::Seconds(1);
+    absl::Duration min_backoff = absl::Milliseconds(200);
+    absl::Duration max_backoff = absl::Seconds(10);
+    absl::Duration rpc_timeout = absl::Seconds(5);
+  };
+
+  static bool IsPermanentDeliveryError(const absl::Status& status);
+
+  OutboxRelay(DeadlineStore* store, std::shared_ptr<grpc::Channel> intake, Options options);
+  ~OutboxRelay();
+
+  void Start();
+  void Stop();
+  // Something was just written: deliver now rather than at the next poll.
+  void Wake();
+
+  // One batch, for tests: how many events were delivered.
+  absl::StatusOr<int> RelayBatch();
+
+ private:
+  void Run();
+  absl::Status Deliver(const std::vector<OutboxRow>& rows, size_t from, size_t to);
+  bool Wait(absl::Duration timeout, bool wakeable);
+
+  DeadlineStore* store_;
+  std::unique_ptr<intake::v1::Intake::Stub> stub_;
+  Options options_;
+  std::unique_ptr<AdvisoryLock> lock_;  // relay thread only
+  bool failed_ = false;                 // relay thread only: the last batch must wait
+
+  absl::Mutex mu_;
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* in_flight_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::thread thread_;
+};
+
+}  // namespace petition::supervision
+
+#endif  // PETITION_SERVICES_SUPERVISION_SERVICE_OUTBOX_RELAY_H_

@@ -1,0 +1,119 @@
+#include "services/supervision/store/policy_codec.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace petition::supervision {
+namespace {
+
+v1::Limit LimitToProto(const Limit& limit) {
+  v1::Limit out;
+  out.set_days(limit.days);
+  out.set_unit(limit.unit == DayUnit::kWorkingDays ? v1::WORKING_DAYS : v1::CALENDAR_DAYS);
+  return out;
+}
+
+absl::StatusOr<Limit> LimitFromProto(bool present, const v1::Limit& limit,
+                                     const std::string& field) {
+  if (!present) return InvalidField(field, "is required");
+  Limit out;
+  out.days = limit.days();
+  switch (limit.unit()) {
+    case v1::CALENDAR_DAYS:
+      out.unit = DayUnit::kCalendarDays;
+      break;
+    case v1::WORKING_DAYS:
+      out.unit = DayUnit::kWorkingDays;
+      break;
+    default:
+      return InvalidField(field + ".unit", "must be CALENDAR_DAYS or WORKING_DAYS");
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* DayUnitName(DayUnit unit) {
+  return unit == DayUnit::kWorkingDays ? "WORKING_DAYS" : "CALENDAR_DAYS";
+}
+
+absl::StatusOr<DayUnit> DayUnitFromName(const std::string& name) {
+  if (name == "WORKING_DAYS") return DayUnit::kWorkingDays;
+  if (name == "CALENDAR_DAYS") return DayUnit::kCalendarDays;
+  return absl::DataLossError("unknown day unit");
+}
+
+v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy) {
+  v1::DeadlinePolicy out;
+  out.set_time_zone(policy.time_zone);
+  *out.mutable_acceptance() = LimitToProto(policy.acceptance);
+  (*out.mutable_handling())["SIMPLE"] = LimitToProto(policy.handling_simple);
+  (*out.mutable_handling())["ORDINARY"] = LimitToProto(policy.handling_ordinary);
+  (*out.mutable_handling())["COMPLEX"] = LimitToProto(policy.handling_complex);
+  *out.mutable_extension_max() = LimitToProto(policy.extension_max);
+  *out.mutable_review_window() = LimitToProto(policy.review_window);
+  *out.mutable_due_soon() = LimitToProto(policy.due_soon);
+  out.set_roll_to_working_day(policy.roll_to_working_day);
+  return out;
+}
+
+absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
+  DeadlinePolicy p;
+  if (m.time_zone().empty()) return InvalidField("timeZone", "is required");
+  p.time_zone = m.time_zone();
+  for (const auto& [key, unused] : m.handling()) {
+    if (key != "SIMPLE" && key != "ORDINARY" && key != "COMPLEX") {
+      return InvalidField("handling", "keys must be SIMPLE, ORDINARY and COMPLEX");
+    }
+  }
+  struct Field {
+    bool present;
+    const v1::Limit* limit;
+    std::string name;
+    Limit* out;
+  };
+  auto handling = [&](const char* key) -> const v1::Limit* {
+    auto it = m.handling().find(key);
+    return it == m.handling().end() ? &v1::Limit::default_instance() : &it->second;
+  };
+  const Field fields[] = {
+      {m.has_acceptance(), &m.acceptance(), "acceptance", &p.acceptance},
+      {m.handling().contains("SIMPLE"), handling("SIMPLE"), "handling.SIMPLE", &p.handling_simple},
+      {m.handling().contains("ORDINARY"), handling("ORDINARY"), "handling.ORDINARY",
+       &p.handling_ordinary},
+      {m.handling().contains("COMPLEX"), handling("COMPLEX"), "handling.COMPLEX",
+       &p.handling_complex},
+      {m.has_extension_max(), &m.extension_max(), "extensionMax", &p.extension_max},
+      {m.has_review_window(), &m.review_window(), "reviewWindow", &p.review_window},
+      {m.has_due_soon(), &m.due_soon(), "dueSoon", &p.due_soon},
+  };
+  for (const Field& f : fields) {
+    auto limit = LimitFromProto(f.present, *f.limit, f.name);
+    if (!limit.ok()) return limit.status();
+    *f.out = *limit;
+  }
+  p.roll_to_working_day = m.roll_to_working_day();
+  if (absl::Status s = Validate(p); !s.ok()) return s;
+  return p;
+}
+
+std::string PolicyToJson(const DeadlinePolicy& policy) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(PolicyToProto(policy), &out, options);
+  return out;
+}
+
+absl::StatusOr<DeadlinePolicy> PolicyFromJson(const std::string& json) {
+  v1::DeadlinePolicy m;
+  if (!google::protobuf::util::JsonStringToMessage(json, &m).ok()) {
+    return absl::DataLossError("a stored deadline policy does not parse");
+  }
+  auto p = PolicyFromProto(m);
+  if (!p.ok()) return absl::DataLossError("a stored deadline policy is not valid");
+  return p;
+}
+
+}  // namespace petition::supervision
