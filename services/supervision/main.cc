@@ -7,7 +7,11 @@
 #include "common/dates.h"
 #include "common/domain_gauges.h"
 #include "common/grpc_server.h"
+#include "common/metrics.h"
 #include "common/service_main.h"
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
 #include "services/supervision/domain/clock.h"
 #include "services/supervision/service/calendar_client.h"
 #include "services/supervision/service/deadline_scanner.h"
@@ -24,6 +28,49 @@ ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
           "timeZone governs once it exists).");
 ABSL_FLAG(absl::Duration, scan_interval, absl::Minutes(1),
           "How often the deadline scanner moves states (OPEN, DUE_SOON, OVERDUE).");
+
+namespace {
+
+// The scanner's own metrics: when it last finished a pass (the "scanner
+// stalled" alert), how long passes take, and what they moved.
+petition::supervision::DeadlineScanner::PassHook ScannerMetrics(prometheus::Registry& registry) {
+  auto& last_success =
+      prometheus::BuildGauge()
+          .Name("petition_deadline_scanner_last_success_timestamp_seconds")
+          .Help("Unix time at which the deadline scanner last finished a pass without error.")
+          .Register(registry)
+          .Add({});
+  auto& duration = prometheus::BuildHistogram()
+                       .Name("petition_deadline_scanner_pass_seconds")
+                       .Help("How long one pass of the deadline scanner took.")
+                       .Register(registry)
+                       .Add({}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.05, 0.1, 0.5,
+                                                                        1, 5, 30, 120});
+  auto& moved = prometheus::BuildCounter()
+                    .Name("petition_deadline_scanner_moved_total")
+                    .Help("Deadlines the scanner moved, by the state they moved to.")
+                    .Register(registry);
+  auto& to_due_soon = moved.Add({{"state", "DUE_SOON"}});
+  auto& to_overdue = moved.Add({{"state", "OVERDUE"}});
+  auto& failures = prometheus::BuildCounter()
+                       .Name("petition_deadline_scanner_failures_total")
+                       .Help("Passes of the deadline scanner that failed.")
+                       .Register(registry)
+                       .Add({});
+  return [&](const absl::StatusOr<petition::supervision::DeadlineScanner::Totals>& totals,
+             absl::Duration took) {
+    duration.Observe(absl::ToDoubleSeconds(took));
+    if (!totals.ok()) {
+      failures.Increment();
+      return;
+    }
+    to_due_soon.Increment(totals->due_soon);
+    to_overdue.Increment(totals->overdue);
+    last_success.Set(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
+  };
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   petition::ServiceSpec spec;
@@ -48,6 +95,16 @@ int main(int argc, char** argv) {
                          {"kind", "state"},
                          petition::DomainGauges::Sql(
                              "SELECT kind, state, count(*) FROM deadlines GROUP BY 1, 2")});
+        ctx.gauges->Add({"petition_supervision_orders",
+                         "Supervision orders (督办) that are not closed, by level and state.",
+                         {"level", "state"},
+                         petition::DomainGauges::Sql(
+                             // Every level, 0 when none: panels and alerts see a value.
+                             "SELECT l.level, s.state, count(o.order_id) FROM (VALUES "
+                             "('REMINDER'), ('ORDER'), ('LISTED'), ('SUMMONS')) AS l (level) "
+                             "CROSS JOIN (VALUES ('OPEN'), ('RESPONDED')) AS s (state) "
+                             "LEFT JOIN supervision_orders o ON o.level = l.level AND "
+                             "o.state = s.state GROUP BY 1, 2")});
         ctx.gauges->Add(
             {"petition_deadlines_open_by_unit",
              "Open deadlines by handling unit and kind (unit \"unassigned\": none yet).",
@@ -77,6 +134,7 @@ int main(int argc, char** argv) {
             sup::OutboxRelay::Options{});
         sup::DeadlineScanner::Options scan_options;
         scan_options.interval = absl::GetFlag(FLAGS_scan_interval);
+        scan_options.on_pass = ScannerMetrics(ctx.metrics->registry());
         auto scanner = std::make_shared<sup::DeadlineScanner>(store.get(), calendar.get(),
                                                               clock.get(), scan_options);
         petition::ServiceParts parts;

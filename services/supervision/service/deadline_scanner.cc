@@ -74,7 +74,9 @@ void DeadlineScanner::Stop() {
 
 void DeadlineScanner::Run() {
   while (true) {
+    const absl::Time started = absl::Now();
     auto totals = RunOnce();
+    if (options_.on_pass) options_.on_pass(totals, absl::Now() - started);
     if (!totals.ok()) {
       log::Warn("deadline scan failed", {{"error", totals.status().ToString()}});
     }

@@ -27,10 +27,6 @@ namespace petition::supervision {
 
 class DeadlineScanner {
  public:
-  struct Options {
-    absl::Duration interval = absl::Minutes(1);
-    int batch_size = 1000;
-  };
   struct Totals {
     int overdue = 0;
     int due_soon = 0;
@@ -38,8 +34,16 @@ class DeadlineScanner {
     int orders_escalated = 0;
     int batches = 0;
   };
+  // Called after every pass of the background loop with its outcome and how
+  // long it took (main.cc turns it into the scanner's metrics).
+  using PassHook = std::function<void(const absl::StatusOr<Totals>&, absl::Duration)>;
   // Called with the deadlines that became OVERDUE, after their batch committed.
   using OverdueHook = std::function<void(const std::vector<DeadlineRecord>&)>;
+  struct Options {
+    absl::Duration interval = absl::Minutes(1);
+    int batch_size = 1000;
+    PassHook on_pass;  // optional
+  };
 
   DeadlineScanner(DeadlineStore* store, WorkingDayOracle* calendar, Clock* clock, Options options,
                   OverdueHook on_overdue = {})
