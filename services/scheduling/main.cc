@@ -2,7 +2,9 @@
 // substitutions and recusal). Wiring only.
 #include <memory>
 
+#include "common/domain_gauges.h"
 #include "common/service_main.h"
+#include "services/scheduling/domain/recusal.h"
 #include "services/scheduling/service/scheduling_service.h"
 #include "services/scheduling/store/calendar_store.h"
 #include "services/scheduling/store/directory_store.h"
@@ -26,6 +28,50 @@ int main(int argc, char** argv) {
         auto store = std::make_shared<petition::scheduling::CalendarStore>(ctx.pool);
         auto directory = std::make_shared<petition::scheduling::DirectoryStore>(ctx.pool);
         auto receptions = std::make_shared<petition::scheduling::ReceptionStore>(ctx.pool);
+        // 月初书面公示: units with a reception plan in the month whose roster for it is not
+        // published, for this month and the next (every row present, 0 when none).
+        ctx.gauges->Add(
+            {"petition_rosters_unpublished",
+             "Units with a reception plan in the month and no published roster for it.",
+             {"month"},
+             [tz = petition::scheduling::DutyHours{}.time_zone](pqxx::read_transaction& tx) {
+               return tx.exec_params(
+                   "SELECT m.which, count(DISTINCT p.unit_id) FROM (VALUES ('current', 0), "
+                   "('next', 1)) AS v (which, ahead), LATERAL (SELECT v.which, "
+                   "(date_trunc('month', now() AT TIME ZONE $1) + make_interval(months => "
+                   "v.ahead))::date AS first) AS m LEFT JOIN reception_plans p ON "
+                   "coalesce(nullif(p.spec->>'startDate', '')::date, '-infinity') < "
+                   "(m.first + interval '1 month')::date AND "
+                   "coalesce(nullif(p.spec->>'endDate', '')::date, 'infinity') >= m.first AND "
+                   "NOT EXISTS (SELECT 1 FROM roster_publications r WHERE r.unit_id = p.unit_id "
+                   "AND r.month = to_char(m.first, 'YYYY-MM')) GROUP BY 1",
+                   tz);
+             }});
+        // ... and those already late: today is past the month's first working day (by the
+        // loaded calendar; Monday-Friday for a year without one).
+        ctx.gauges->Add(
+            {"petition_rosters_late",
+             "Units whose roster for this month is still unpublished after its first working "
+             "day.",
+             {},
+             [tz = petition::scheduling::DutyHours{}.time_zone](pqxx::read_transaction& tx) {
+               return tx.exec_params(
+                   "WITH t AS (SELECT (now() AT TIME ZONE $1)::date AS today), "
+                   "m AS (SELECT date_trunc('month', today)::date AS first, today FROM t), "
+                   "w AS (SELECT min(g.d)::date AS first_working FROM m, "
+                   "generate_series(m.first, m.first + 20, interval '1 day') AS g (d) "
+                   "LEFT JOIN calendar_days c ON c.day = g.d::date "
+                   "WHERE c.kind = 'MAKEUP_WORKDAY' OR "
+                   "(c.kind IS NULL AND extract(isodow FROM g.d) < 6)) "
+                   "SELECT count(DISTINCT p.unit_id) FROM m, w, reception_plans p "
+                   "WHERE m.today > w.first_working AND "
+                   "coalesce(nullif(p.spec->>'startDate', '')::date, '-infinity') < "
+                   "(m.first + interval '1 month')::date AND "
+                   "coalesce(nullif(p.spec->>'endDate', '')::date, 'infinity') >= m.first AND "
+                   "NOT EXISTS (SELECT 1 FROM roster_publications r WHERE r.unit_id = p.unit_id "
+                   "AND r.month = to_char(m.first, 'YYYY-MM'))",
+                   tz);
+             }});
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::scheduling::SchedulingService>(
             store.get(), directory.get(), receptions.get()));
