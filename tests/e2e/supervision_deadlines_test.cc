@@ -15,6 +15,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "petition/v1/supervision.grpc.pb.h"
+#include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
 
 namespace petition::testing {
@@ -26,23 +27,11 @@ absl::Time Beijing(int y, int m, int d, int hour = 10) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hour, 0, 0), absl::FixedTimeZone(8 * 3600));
 }
 
-class SupervisionDeadlinesTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto stack = TestStack::Start("sup");
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = stack->release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(stack_, nullptr) << "the stack did not start";
-    absl::Status running = stack_->EnsureRunning();
-    ASSERT_TRUE(running.ok()) << running;
-  }
+class SupervisionDeadlinesTest : public StackTest<SupervisionDeadlinesTest> {
+ public:
+  static constexpr char kStackName[] = "sup";
 
+ protected:
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "", const std::string& token = "") {
     auto r = stack_->Call(method, target, body, token);
@@ -137,11 +126,7 @@ class SupervisionDeadlinesTest : public ::testing::Test {
     }
     return n;
   }
-
-  static TestStack* stack_;
 };
-
-TestStack* SupervisionDeadlinesTest::stack_ = nullptr;
 
 TEST_F(SupervisionDeadlinesTest, PolicyDefaultsRolesAndValidation) {
   HttpResponse get = Call("GET", "/v1/policies/deadlines", "", Admin());
