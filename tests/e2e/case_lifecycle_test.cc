@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "common/call_proof.h"
 #include "common/grpc_server.h"
+#include "common/testing/eventually.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "petition/v1/intake.grpc.pb.h"
@@ -568,6 +569,33 @@ TEST_F(CaseLifecycleTest, ListFiltersPagesStablyAndMasksAsASingleRead) {
                 "INVALID_ARGUMENT", "pageToken");
   ExpectRefused(Call("GET", "/v1/cases?receivedFrom=2026-02-30", "", Clerk()), 400,
                 "INVALID_ARGUMENT", "receivedFrom");
+}
+
+// The whole way round: supervision grants the extension (REST), its outbox
+// relay delivers ExtensionGranted to intake, and the notice is in the case's
+// documents; the deadline moved to N + E from the same start.
+TEST_F(CaseLifecycleTest, AnExtensionGrantedInSupervisionReachesTheCaseDocuments) {
+  const std::string id = Register();
+  ASSERT_EQ(Step(id, "accept", kAccept, Clerk()).status, 200);
+  // Supervision learns of the acceptance through intake's relay.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        HttpResponse d = Call("GET", "/v1/cases/" + id + "/deadlines", "", Clerk());
+        return d.status == 200 && d.body.find("HANDLING") != std::string::npos;
+      },
+      absl::Seconds(30)));
+  HttpResponse granted = Call("POST", "/v1/cases/" + id + "/extensions",
+                              R"({"days":5,"reason":"需会同多个部门核实"})", Leader());
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return Q("SELECT count(*) FROM intake.documents WHERE case_id = '" + id +
+                 "' AND kind = 'EXTENSION_NOTICE'") == "1";
+      },
+      absl::Seconds(30)))
+      << "the extension notice did not reach intake";
+  HttpResponse docs = Call("GET", "/v1/cases/" + id + "/documents", "", Clerk());
+  EXPECT_NE(docs.body.find("需会同多个部门核实"), std::string::npos) << docs.body;
 }
 
 }  // namespace

@@ -54,6 +54,10 @@ absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& n
     stack->metrics_ports_[service] = 0;
     if (absl::Status s = stack->StartService(service); !s.ok()) return s;
   }
+  // Supervision and intake call each other (case events one way, supervision's
+  // events the other): supervision started before intake's port was known, so it
+  // starts again now, on its port, with intake's address.
+  if (absl::Status s = stack->Restart("supervision"); !s.ok()) return s;
   if (absl::Status s = stack->StartService("gateway"); !s.ok()) return s;
   std::cerr << "test stack up; process logs in " << stack->log_dir_ << " (kept if a test fails)\n";
   return stack;
@@ -86,7 +90,13 @@ absl::Status TestStack::StartService(const std::string& service) {
       args.push_back("--received_at_window_days=36500");
       args.push_back("--supervision_addr=" + addr("supervision"));
     }
-    if (service == "supervision") args.push_back("--scheduling_addr=" + addr("scheduling"));
+    if (service == "supervision") {
+      args.push_back("--scheduling_addr=" + addr("scheduling"));
+      // Never the default address, where another stack's intake may listen.
+      const auto intake = grpc_ports_.find("intake");
+      const bool known = intake != grpc_ports_.end() && intake->second != 0;
+      args.push_back("--intake_addr=" + (known ? addr("intake") : std::string("127.0.0.1:1")));
+    }
   }
   auto process = std::make_unique<ChildProcess>(
       service, absl::StrCat(BinaryDir(), "/services/", service, "/", service), args,
