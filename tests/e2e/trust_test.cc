@@ -290,6 +290,19 @@ TEST_F(TrustTest, RolesComeFromTheMethodsOptionAndServicesFromInternalCallers) {
   };
   EXPECT_TRUE(add_days("supervision").ok());
   EXPECT_EQ(add_days("intake").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // The directory is read by the other services as themselves.
+  auto list_units = [](const std::string& caller) {
+    auto stub =
+        scheduling::v1::Scheduling::NewStub(MakeChannel(Addr("scheduling"), Signer(caller)));
+    grpc::ClientContext context;
+    scheduling::v1::ListUnitsRequest request;
+    scheduling::v1::ListUnitsResponse response;
+    return stub->ListUnits(&context, request, &response);
+  };
+  EXPECT_TRUE(list_units("intake").ok());
+  EXPECT_TRUE(list_units("supervision").ok());
+  // The gateway calls only on behalf of a person.
+  EXPECT_EQ(list_units("gateway").error_code(), grpc::StatusCode::PERMISSION_DENIED);
   auto register_as_service = [](const std::string& caller) {
     auto stub = intake::v1::Intake::NewStub(MakeChannel(Addr("intake"), Signer(caller)));
     grpc::ClientContext context;
