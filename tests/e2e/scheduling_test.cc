@@ -387,6 +387,83 @@ TEST_F(SchedulingTest, SubstitutesMustBeEligibleAndFree) {
   ExpectError(Substitute(morning.session_id, a, b), 409, "ALREADY_EXISTS");
   auto unchanged = Receptions(town, "2026-03-02", "2026-03-02");
   for (const Shown& s : unchanged) EXPECT_EQ(s.officials.size(), 1u);
+
+  // 丙 has a field visit at 10:00 that Monday, 丁 one at 15:00 (after the
+  // morning session).
+  const std::string c = NewOfficial(town, "丙");
+  const std::string d = NewOfficial(town, "丁");
+  auto visit = [&](const std::string& official, const std::string& at) {
+    HttpResponse r = Call("POST", "/v1/appointments",
+                          absl::StrCat(R"({"kind":"FIELD_VISIT","officialIds":[")", official,
+                                       R"("],"caseId":"case_s","at":")", at,
+                                       R"(","durationMinutes":60,"place":"西村"})"),
+                          Clerk());
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  visit(c, "2026-03-02T02:00:00Z");
+  visit(d, "2026-03-02T07:00:00Z");
+  HttpResponse busy = Substitute(morning.session_id, a, c);
+  ExpectError(busy, 409, "ALREADY_EXISTS");
+  EXPECT_NE(busy.body.find("appointment"), std::string::npos) << busy.body;
+  HttpResponse taken = Substitute(morning.session_id, a, d);
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(ShownFrom(ParseJson(taken.body)).officials, std::vector<std::string>{d});
+}
+
+TEST_F(SchedulingTest, UnitsKeepTheirOwnDutyHours) {
+  auto unit_with = [&](const std::string& hours) {
+    return Call("POST", "/v1/units",
+                absl::StrCat(R"({"name":"石门镇","kind":"TOWNSHIP","dutyHours":)", hours, "}"),
+                Admin());
+  };
+  ExpectError(unit_with(R"({"morningStart":"08:30","morningEnd":"13:00",
+      "afternoonStart":"12:30","afternoonEnd":"18:00"})"),
+              400, "INVALID_ARGUMENT", "dutyHours.afternoonStart");
+  ExpectError(unit_with(R"({"morningStart":"08:30","morningEnd":"12:00",
+      "afternoonStart":"15:00","afternoonEnd":"3pm"})"),
+              400, "INVALID_ARGUMENT", "dutyHours.afternoonEnd");
+  ExpectError(unit_with(R"({"morningStart":"09:00","morningEnd":"08:00",
+      "afternoonStart":"15:00","afternoonEnd":"18:00"})"),
+              400, "INVALID_ARGUMENT", "dutyHours.morningEnd");
+  HttpResponse created = unit_with(R"({"morningStart":"08:30","morningEnd":"12:00",
+      "afternoonStart":"15:00","afternoonEnd":"18:00"})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string town = JsonString(ParseJson(created.body), "unitId");
+  HttpResponse unit = Call("GET", "/v1/units/" + town, "", Clerk());
+  ASSERT_EQ(unit.status, 200) << unit.body;
+  EXPECT_EQ(JsonString(ParseJson(unit.body), "dutyHours.afternoonStart"), "15:00");
+
+  const std::string a = NewOfficial(town, "甲");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["WEDNESDAY"]}},
+      "part":"AFTERNOON","rotation":[")",
+                             a, R"("],"startDate":"2026-03-04"})"));
+  const std::string base = absl::StrCat("/v1/units/", town, "/receptions");
+  // 14:45 is the default afternoon, not this unit's.
+  ExpectError(Call("GET", base + ":onDuty?at=2026-03-04T14:45:00%2B08:00", "", Clerk()), 404,
+              "NOT_FOUND");
+  HttpResponse duty = Call("GET", base + ":onDuty?at=2026-03-04T15:10:00%2B08:00", "", Clerk());
+  ASSERT_EQ(duty.status, 200) << duty.body;
+  EXPECT_EQ(ShownFrom(ParseJson(duty.body)).officials, std::vector<std::string>{a});
+  EXPECT_EQ(Call("GET", base + ":onDuty?at=2026-03-04T17:45:00%2B08:00", "", Clerk()).status, 200);
+
+  // The calendar shows the unit's hours.
+  HttpResponse ics = Call("GET", base + ".ics?from=2026-03-04&to=2026-03-04", "", Clerk());
+  ASSERT_EQ(ics.status, 200) << ics.body;
+  EXPECT_NE(ics.body.find("DTSTART;TZID=Asia/Shanghai:20260304T150000"), std::string::npos)
+      << ics.body;
+  EXPECT_NE(ics.body.find("DTEND;TZID=Asia/Shanghai:20260304T180000"), std::string::npos)
+      << ics.body;
+
+  // So do the clash checks: 14:00-15:00 is free, 17:30-18:30 is not.
+  auto appoint = [&](const std::string& at) {
+    return Call("POST", "/v1/appointments",
+                absl::StrCat(R"({"kind":"APPOINTMENT","officialIds":[")", a,
+                             R"("],"caseId":"case_h","at":")", at,
+                             R"(","durationMinutes":60,"place":"镇政府"})"),
+                Clerk());
+  };
+  EXPECT_EQ(appoint("2026-03-04T06:00:00Z").status, 200);
+  ExpectError(appoint("2026-03-04T09:30:00Z"), 409, "ALREADY_EXISTS");
 }
 
 TEST_F(SchedulingTest, OnDutyAndTheAssigneeHonouringRecusal) {

@@ -1,9 +1,12 @@
 #include "services/scheduling/domain/directory.h"
 
+#include <optional>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "common/status.h"
+#include "services/scheduling/domain/recusal.h"
 
 namespace petition::scheduling {
 namespace {
@@ -22,7 +25,64 @@ void CheckText(const std::string& value, const char* field, size_t max, bool req
   }
 }
 
+void CheckDutyHours(const v1::DutyHours& hours, Violations& v) {
+  struct Field {
+    const std::string* text;
+    const char* name;
+    std::optional<absl::Duration> value;
+  };
+  Field fields[] = {{&hours.morning_start(), "dutyHours.morningStart", std::nullopt},
+                    {&hours.morning_end(), "dutyHours.morningEnd", std::nullopt},
+                    {&hours.afternoon_start(), "dutyHours.afternoonStart", std::nullopt},
+                    {&hours.afternoon_end(), "dutyHours.afternoonEnd", std::nullopt}};
+  for (Field& f : fields) {
+    f.value = ParseTimeOfDay(*f.text);
+    if (!f.value.has_value()) v.emplace_back(f.name, "must be a time of day HH:MM");
+  }
+  auto before = [&](const Field& a, const Field& b, bool strict, const char* rule) {
+    if (!a.value.has_value() || !b.value.has_value()) return;
+    if (strict ? *a.value >= *b.value : *a.value > *b.value) v.emplace_back(b.name, rule);
+  };
+  before(fields[0], fields[1], true, "must be after dutyHours.morningStart");
+  before(fields[2], fields[3], true, "must be after dutyHours.afternoonStart");
+  before(fields[1], fields[2], false, "must not be before dutyHours.morningEnd");
+}
+
 }  // namespace
+
+std::optional<absl::Duration> ParseTimeOfDay(absl::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (size_t i : {0, 1, 3, 4}) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+  }
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (minutes > 59 || hours > 24 || (hours == 24 && minutes != 0)) return std::nullopt;
+  return absl::Hours(hours) + absl::Minutes(minutes);
+}
+
+absl::Status ValidateUnitDutyHours(const v1::DutyHours& hours) {
+  Violations v;
+  CheckDutyHours(hours, v);
+  if (!v.empty()) return InvalidFields(v);
+  return absl::OkStatus();
+}
+
+DutyHours DutyHoursOf(const v1::Unit& unit) {
+  DutyHours hours;
+  if (!unit.has_duty_hours()) return hours;
+  const v1::DutyHours& h = unit.duty_hours();
+  auto morning_start = ParseTimeOfDay(h.morning_start());
+  auto morning_end = ParseTimeOfDay(h.morning_end());
+  auto afternoon_start = ParseTimeOfDay(h.afternoon_start());
+  auto afternoon_end = ParseTimeOfDay(h.afternoon_end());
+  if (!morning_start || !morning_end || !afternoon_start || !afternoon_end) return hours;
+  hours.morning_start = *morning_start;
+  hours.morning_end = *morning_end;
+  hours.afternoon_start = *afternoon_start;
+  hours.afternoon_end = *afternoon_end;
+  return hours;
+}
 
 UnitKind FromProto(v1::UnitKind kind) {
   switch (kind) {
@@ -59,6 +119,7 @@ absl::Status ValidateCreateUnit(const v1::CreateUnitRequest& request) {
   } else if (request.kind() != v1::TOWNSHIP && request.parent_id().empty()) {
     v.emplace_back("parentId", "is required: the township the unit belongs to");
   }
+  if (request.has_duty_hours()) CheckDutyHours(request.duty_hours(), v);
   if (!v.empty()) return InvalidFields(v);
   return absl::OkStatus();
 }

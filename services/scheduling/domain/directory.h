@@ -7,12 +7,17 @@
 #ifndef PETITION_SERVICES_SCHEDULING_DOMAIN_DIRECTORY_H_
 #define PETITION_SERVICES_SCHEDULING_DOMAIN_DIRECTORY_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "petition/v1/scheduling.pb.h"
 
 namespace petition::scheduling {
+
+struct DutyHours;  // recusal.h
 
 enum class UnitKind { kTownship, kDepartment, kVillage };
 
@@ -39,6 +44,19 @@ Rank FromProto(v1::Rank rank);          // rank must be specified
 // The request alone: INVALID_ARGUMENT by field (name, kind, parentId, ...).
 absl::Status ValidateCreateUnit(const v1::CreateUnitRequest& request);
 absl::Status ValidateCreateOfficial(const v1::CreateOfficialRequest& request);
+
+// A time of day "HH:MM" (00:00 to 24:00) as an offset from midnight, or
+// nullopt when it is not one.
+std::optional<absl::Duration> ParseTimeOfDay(absl::string_view text);
+
+// A unit's duty hours as given: INVALID_ARGUMENT by field
+// (dutyHours.morningStart, ...) unless each is "HH:MM", each half starts
+// before it ends, and the morning ends no later than the afternoon starts.
+absl::Status ValidateUnitDutyHours(const v1::DutyHours& hours);
+
+// The hours a unit is on duty: its own when set (stored valid), else the
+// defaults of DutyHours.
+DutyHours DutyHoursOf(const v1::Unit& unit);
 
 // Against the directory: the parent of a department or village must be a
 // TOWNSHIP unit; a VILLAGE_LEADER serves in a VILLAGE unit.

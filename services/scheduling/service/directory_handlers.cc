@@ -48,6 +48,7 @@ grpc::Status SchedulingService::CreateUnit(grpc::ServerContext* context,
   unit.set_kind(request->kind());
   unit.set_parent_id(request->parent_id());
   unit.set_location(request->location());
+  if (request->has_duty_hours()) *unit.mutable_duty_hours() = request->duty_hours();
   auto created = directory_->CreateUnit(
       unit, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)},
       TxOptionsFor(*context));

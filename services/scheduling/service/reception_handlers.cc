@@ -167,6 +167,30 @@ bool Overlap(PartOfDay a, PartOfDay b) {
   return a == PartOfDay::kFullDay || b == PartOfDay::kFullDay || a == b;
 }
 
+// The instants a session is held, by the unit's duty hours: one interval
+// per half of the day it covers.
+std::vector<std::pair<absl::Time, absl::Time>> SessionTimes(const Session& session,
+                                                            const DutyHours& hours,
+                                                            absl::TimeZone zone) {
+  std::vector<std::pair<absl::Time, absl::Time>> out;
+  const absl::Time midnight = absl::FromCivil(session.date, zone);
+  if (session.part != PartOfDay::kAfternoon) {
+    out.emplace_back(midnight + hours.morning_start, midnight + hours.morning_end);
+  }
+  if (session.part != PartOfDay::kMorning) {
+    out.emplace_back(midnight + hours.afternoon_start, midnight + hours.afternoon_end);
+  }
+  return out;
+}
+
+bool Overlaps(const std::vector<std::pair<absl::Time, absl::Time>>& times, absl::Time starts,
+              absl::Time ends) {
+  for (const auto& [from, to] : times) {
+    if (starts < to && ends > from) return true;
+  }
+  return false;
+}
+
 v1::PartOfDay ToProto(PartOfDay part) {
   switch (part) {
     case PartOfDay::kMorning:
@@ -393,6 +417,21 @@ grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
   if (find_session(*before) == nullptr) {
     return ToGrpcStatus(absl::NotFoundError("no such reception session"));
   }
+  {
+    // The substitute's appointments (约访, 下访) during the session.
+    auto zone = LoadZone(DutyHours{}.time_zone);
+    if (!zone.ok()) return ToGrpcStatus(zone.status());
+    const auto times = SessionTimes(find_session(*before)->session, DutyHoursOf(ctx.unit), *zone);
+    auto appointments = receptions_->ListAppointments(request->substitute_official_id(), "", tx);
+    if (!appointments.ok()) return ToGrpcStatus(appointments.status());
+    for (const v1::Appointment& a : *appointments) {
+      const absl::Time starts = ToAbslTime(a.at());
+      if (Overlaps(times, starts, starts + absl::Minutes(a.duration_minutes()))) {
+        return ToGrpcStatus(absl::AlreadyExistsError(
+            "the substitute has an appointment or field visit during the session"));
+      }
+    }
+  }
   StoredSubstitution stored;
   stored.plan_id = id->first;
   stored.session_date = day;
@@ -450,10 +489,10 @@ grpc::Status SchedulingService::GetOnDuty(grpc::ServerContext* context,
   if (!absl::ParseTime(absl::RFC3339_full, request->at(), &at, &err)) {
     return ToGrpcStatus(InvalidField("at", "must be an RFC 3339 time"));
   }
-  auto duty = DutyTimeAt(at, DutyHours{});
-  if (!duty.ok()) return ToGrpcStatus(duty.status());
   auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
   if (!view.ok()) return ToGrpcStatus(view.status());
+  auto duty = DutyTimeAt(at, DutyHoursOf(view->unit));
+  if (!duty.ok()) return ToGrpcStatus(duty.status());
   if (!duty->has_value()) {
     return ToGrpcStatus(absl::NotFoundError("nobody receives at that time: outside duty hours"));
   }
@@ -660,8 +699,7 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
   if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
   const absl::Time starts = ToAbslTime(request->at());
   const absl::Time ends = starts + absl::Minutes(minutes);
-  const DutyHours hours;
-  auto zone = LoadZone(hours.time_zone);
+  auto zone = LoadZone(DutyHours{}.time_zone);
   if (!zone.ok()) return ToGrpcStatus(zone.status());
   // Officials receiving a session that overlaps the appointment.
   absl::flat_hash_map<std::string, UnitContext> units;
@@ -687,17 +725,7 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
     if (!sessions.ok()) return ToGrpcStatus(sessions.status());
     for (const ComputedSession& c : *sessions) {
       if (std::find(c.receiving.begin(), c.receiving.end(), id) == c.receiving.end()) continue;
-      const absl::Time midnight = absl::FromCivil(c.session.date, *zone);
-      const bool morning = c.session.part != PartOfDay::kAfternoon;
-      const bool afternoon = c.session.part != PartOfDay::kMorning;
-      bool clash = false;
-      if (morning) {
-        clash |= starts < midnight + hours.morning_end && ends > midnight + hours.morning_start;
-      }
-      if (afternoon) {
-        clash |= starts < midnight + hours.afternoon_end && ends > midnight + hours.afternoon_start;
-      }
-      if (clash) {
+      if (Overlaps(SessionTimes(c.session, DutyHoursOf(it->second.unit), *zone), starts, ends)) {
         return ToGrpcStatus(absl::AlreadyExistsError(
             absl::StrCat("officialIds[", i, "] receives a reception session at that time")));
       }
@@ -736,8 +764,8 @@ grpc::Status SchedulingService::ExportReceptions(grpc::ServerContext* context,
   if (!unit.ok()) return ToGrpcStatus(unit.status());
   std::vector<v1::ReceptionSession> list(sessions.sessions().begin(), sessions.sessions().end());
   response->set_content_type("text/calendar; charset=utf-8");
-  response->set_data(
-      ReceptionsCalendar(absl::StrCat(unit->name(), " 信访接待"), list, DutyHours{}, absl::Now()));
+  response->set_data(ReceptionsCalendar(absl::StrCat(unit->name(), " 信访接待"), list,
+                                        DutyHoursOf(*unit), absl::Now()));
   return grpc::Status::OK;
 }
 

@@ -21,6 +21,7 @@ constexpr char kListOfficials[] = "directory_list_officials";
 
 #define UNIT_COLUMNS                                                                  \
   "unit_id, name, kind, coalesce(parent_id, '') AS parent_id, location, created_at, " \
+  "duty_morning_start, duty_morning_end, duty_afternoon_start, duty_afternoon_end, "  \
   "request_sha256 "
 #define OFFICIAL_COLUMNS "official_id, name, unit_id, position, rank, created_at, request_sha256 "
 
@@ -38,6 +39,13 @@ absl::StatusOr<v1::Unit> UnitFromRow(const pqxx::row& row) {
   auto created = ParseSqlTimestamp(row["created_at"].c_str());
   if (!created.ok()) return created.status();
   *u.mutable_created_at() = ToProtoTimestamp(*created);
+  if (!row["duty_morning_start"].is_null()) {
+    v1::DutyHours* hours = u.mutable_duty_hours();
+    hours->set_morning_start(row["duty_morning_start"].as<std::string>());
+    hours->set_morning_end(row["duty_morning_end"].as<std::string>());
+    hours->set_afternoon_start(row["duty_afternoon_start"].as<std::string>());
+    hours->set_afternoon_end(row["duty_afternoon_end"].as<std::string>());
+  }
   return u;
 }
 
@@ -76,8 +84,10 @@ const std::vector<PgStatement>& DirectoryStore::Statements() {
       // request to commit) and then reads the first row.
       {kInsertUnit,
        "INSERT INTO units (unit_id, name, kind, parent_id, location, request_subject, request_id, "
-       "request_sha256) VALUES ($1, $2, $3, NULLIF($4, ''), $5, NULLIF($6, ''), NULLIF($7, ''), "
-       "NULLIF($8, '')) ON CONFLICT (request_subject, request_id) DO NOTHING "
+       "request_sha256, duty_morning_start, duty_morning_end, duty_afternoon_start, "
+       "duty_afternoon_end) VALUES ($1, $2, $3, NULLIF($4, ''), $5, NULLIF($6, ''), "
+       "NULLIF($7, ''), NULLIF($8, ''), NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''), "
+       "NULLIF($12, '')) ON CONFLICT (request_subject, request_id) DO NOTHING "
        "RETURNING " UNIT_COLUMNS},
       {kSelectUnit, "SELECT " UNIT_COLUMNS "FROM units WHERE unit_id = $1"},
       {kSelectUnitByRequest,
@@ -120,7 +130,8 @@ absl::StatusOr<v1::Unit> DirectoryStore::CreateUnit(const v1::Unit& unit, const 
         pqxx::result created = tx.exec_prepared(
             kInsertUnit, unit_id, unit.name(), v1::UnitKind_Name(unit.kind()), unit.parent_id(),
             unit.location(), call.request_id.empty() ? "" : call.subject, call.request_id,
-            call.request_sha256);
+            call.request_sha256, unit.duty_hours().morning_start(), unit.duty_hours().morning_end(),
+            unit.duty_hours().afternoon_start(), unit.duty_hours().afternoon_end());
         if (created.empty()) {  // a racing first request with this id committed
           return Retried(tx.exec_prepared1(kSelectUnitByRequest, call.subject, call.request_id),
                          call, UnitFromRow);
