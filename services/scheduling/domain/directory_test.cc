@@ -1,8 +1,8 @@
 #include "services/scheduling/domain/directory.h"
 
 #include "common/status.h"
-#include "services/scheduling/domain/recusal.h"
 #include "gtest/gtest.h"
+#include "services/scheduling/domain/recusal.h"
 
 namespace petition::scheduling {
 namespace {
