@@ -2,7 +2,7 @@
 // with exponential backoff while supervision is down.
 //
 // One relay per schema across replicas: the relay that holds the store's
-// RelayLock (a session-level advisory lock on a connection of its own, which
+// SessionLock (a session-level advisory lock on a connection of its own, which
 // PostgreSQL releases when the process or the connection dies, with no lease
 // to renew and no clock to trust). Under it each batch is three steps, and
 // no pooled connection is held while supervision is called:
@@ -84,7 +84,7 @@ class OutboxRelay {
   prometheus::Counter* parked_events_ = nullptr;
   prometheus::Gauge* parked_ = nullptr;
   absl::Time gauge_updated_ = absl::InfinitePast();  // relay thread only
-  std::unique_ptr<RelayLock> lock_;                  // relay thread only
+  std::unique_ptr<SessionLock> lock_;                // relay thread only
 
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;

@@ -661,37 +661,8 @@ absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> CaseStore::Ide
       tx_options);
 }
 
-RelayLock::~RelayLock() = default;  // closing the connection releases the lock
-
-bool RelayLock::Alive() {
-  if (conn_ == nullptr) return false;
-  try {
-    pqxx::nontransaction tx(*conn_);
-    tx.exec("SELECT 1");
-    return true;
-  } catch (const std::exception& e) {
-    // Dropped at its first failure: libpqxx would otherwise restore the
-    // connection on its next use, as a new session without the lock.
-    log::Warn("the outbox relay lost its lock connection", {{"error", e.what()}});
-    conn_.reset();
-    return false;
-  }
-}
-
-absl::StatusOr<std::unique_ptr<RelayLock>> CaseStore::TryLockRelay() {
-  auto conn = pool_->OpenDedicated();
-  if (!conn.ok()) return conn.status();
-  try {
-    bool locked = false;
-    {
-      pqxx::nontransaction tx(**conn);
-      locked = tx.exec_prepared1(kTryRelayLock)["locked"].as<bool>();
-    }
-    if (!locked) return std::unique_ptr<RelayLock>();
-    return std::make_unique<RelayLock>(*std::move(conn));
-  } catch (const std::exception& e) {
-    return StatusFromException(e);
-  }
+absl::StatusOr<std::unique_ptr<SessionLock>> CaseStore::TryLockRelay() {
+  return SessionLock::TryAcquire(*pool_, kTryRelayLock, "the outbox relay");
 }
 
 absl::StatusOr<std::vector<OutboxEvent>> CaseStore::PendingEvents(int limit,

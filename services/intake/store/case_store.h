@@ -17,6 +17,7 @@
 #include "common/migrations.h"
 #include "common/pg_pool.h"
 #include "common/request_context.h"
+#include "common/session_lock.h"
 #include "petition/v1/events.pb.h"
 #include "petition/v1/intake.pb.h"
 #include "services/intake/domain/case_list.h"
@@ -122,19 +123,6 @@ struct OutboxCounts {
 // The right to relay this schema's outbox: a session-level advisory lock on a
 // connection of its own, held while this object lives (and released by
 // PostgreSQL when the process or its connection dies).
-class RelayLock {
- public:
-  explicit RelayLock(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
-  ~RelayLock();
-  RelayLock(const RelayLock&) = delete;
-  RelayLock& operator=(const RelayLock&) = delete;
-  // False once the connection broke (the lock is then gone too).
-  bool Alive();
-
- private:
-  std::unique_ptr<pqxx::connection> conn_;
-};
-
 class CaseStore {
  public:
   static const std::vector<PgStatement>& Statements();
@@ -201,7 +189,7 @@ class CaseStore {
   // The outbox relay's steps, each a short transaction of its own; delivery
   // happens between them with no connection held.
   // The lock that makes one relay per schema; nullptr when another holds it.
-  absl::StatusOr<std::unique_ptr<RelayLock>> TryLockRelay();
+  absl::StatusOr<std::unique_ptr<SessionLock>> TryLockRelay();
   // Up to `limit` pending events, oldest first (per case in sequence order).
   absl::StatusOr<std::vector<OutboxEvent>> PendingEvents(int limit,
                                                          const TxOptions& tx_options = {});

@@ -53,8 +53,8 @@ class OutboxRelay {
   DeadlineStore* store_;
   std::unique_ptr<intake::v1::Intake::Stub> stub_;
   Options options_;
-  std::unique_ptr<AdvisoryLock> lock_;  // relay thread only
-  bool failed_ = false;                 // relay thread only: the last batch must wait
+  std::unique_ptr<SessionLock> lock_;  // relay thread only
+  bool failed_ = false;                // relay thread only: the last batch must wait
 
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;

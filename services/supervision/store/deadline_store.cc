@@ -592,35 +592,8 @@ absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
   });
 }
 
-AdvisoryLock::~AdvisoryLock() = default;  // closing the connection releases the lock
-
-bool AdvisoryLock::Alive() {
-  if (conn_ == nullptr) return false;
-  try {
-    pqxx::nontransaction tx(*conn_);
-    tx.exec("SELECT 1");
-    return true;
-  } catch (const std::exception& e) {
-    log::Warn("the supervision outbox relay lost its lock connection", {{"error", e.what()}});
-    conn_.reset();
-    return false;
-  }
-}
-
-absl::StatusOr<std::unique_ptr<AdvisoryLock>> DeadlineStore::TryLockRelay() {
-  auto conn = pool_->OpenDedicated();
-  if (!conn.ok()) return conn.status();
-  try {
-    bool locked = false;
-    {
-      pqxx::nontransaction tx(**conn);
-      locked = tx.exec_prepared1(kTryRelayLock)["locked"].as<bool>();
-    }
-    if (!locked) return std::unique_ptr<AdvisoryLock>();
-    return std::make_unique<AdvisoryLock>(*std::move(conn));
-  } catch (const std::exception& e) {
-    return StatusFromException(e);
-  }
+absl::StatusOr<std::unique_ptr<SessionLock>> DeadlineStore::TryLockRelay() {
+  return SessionLock::TryAcquire(*pool_, kTryRelayLock, "the supervision outbox relay");
 }
 
 absl::StatusOr<std::vector<OutboxRow>> DeadlineStore::PendingOutbox(int limit,

@@ -14,6 +14,7 @@
 #include "common/case_visibility.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
+#include "common/session_lock.h"
 #include "petition/v1/events.pb.h"
 #include "services/supervision/domain/deadline_policy.h"
 
@@ -108,19 +109,6 @@ struct OutboxRow {
 
 // A session-level advisory lock on a connection of its own; PostgreSQL
 // releases it when the connection or the process dies.
-class AdvisoryLock {
- public:
-  explicit AdvisoryLock(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
-  ~AdvisoryLock();
-  AdvisoryLock(const AdvisoryLock&) = delete;
-  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
-  // False once the connection broke (the lock is then gone too).
-  bool Alive();
-
- private:
-  std::unique_ptr<pqxx::connection> conn_;
-};
-
 class DeadlineStore {
  public:
   static const std::vector<PgStatement>& Statements();
@@ -234,7 +222,7 @@ class DeadlineStore {
                          const std::vector<DutyRecord>& marks, const TxOptions& tx_options = {});
 
   // The outbox (SupervisionEvents for intake).
-  absl::StatusOr<std::unique_ptr<AdvisoryLock>> TryLockRelay();
+  absl::StatusOr<std::unique_ptr<SessionLock>> TryLockRelay();
   absl::StatusOr<std::vector<OutboxRow>> PendingOutbox(int limit, const TxOptions& tx_options = {});
   absl::Status MarkDelivered(const std::vector<int64_t>& ids, const TxOptions& tx_options = {});
   absl::Status MarkFailed(const std::vector<int64_t>& ids, const std::string& error,
