@@ -35,28 +35,47 @@ void DomainGauges::Add(Spec spec) {
   gauges_.push_back(std::move(gauge));
 }
 
-absl::Status DomainGauges::Refresh(Gauge& gauge) {
+void DomainGauges::AddComputed(Spec spec, Compute compute) {
+  Add(std::move(spec));
+  gauges_.back().compute = std::move(compute);
+}
+
+absl::StatusOr<DomainGauges::Values> DomainGauges::Evaluate(const Gauge& gauge) {
+  if (gauge.compute) return gauge.compute();
+  const Spec& spec = gauge.spec;
   TxOptions options;  // bounded, so a slow query never piles up behind the next refresh
   options.deadline = absl::Now() + std::max(interval_, absl::Seconds(5));
   options.max_attempts = 1;
   auto rows = pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<pqxx::result> {
-        return gauge.spec.query(tx);
-      },
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<pqxx::result> { return spec.query(tx); },
       options);
   if (!rows.ok()) return rows.status();
-  const size_t n = gauge.spec.labels.size();
+  const size_t n = spec.labels.size();
   if (rows->columns() != n + 1) {
-    return absl::InternalError(absl::StrCat(gauge.spec.name, ": the query returns ",
-                                            rows->columns(), " columns, not ", n + 1));
+    return absl::InternalError(
+        absl::StrCat(spec.name, ": the query returns ", rows->columns(), " columns, not ", n + 1));
   }
-  std::map<std::vector<std::string>, double> values;
+  Values values;
   for (const pqxx::row& row : *rows) {
     std::vector<std::string> key;
     key.reserve(n);
     for (size_t i = 0; i < n; ++i) key.push_back(row[static_cast<int>(i)].c_str());
     const pqxx::field v = row[static_cast<int>(n)];
     values[key] = v.is_null() ? 0.0 : v.as<double>();
+  }
+  return values;
+}
+
+absl::Status DomainGauges::Refresh(Gauge& gauge) {
+  auto computed = Evaluate(gauge);
+  if (!computed.ok()) return computed.status();
+  const Values& values = *computed;
+  const size_t n = gauge.spec.labels.size();
+  for (const auto& [key, value] : values) {
+    if (key.size() != n) {
+      return absl::InternalError(
+          absl::StrCat(gauge.spec.name, ": a series has ", key.size(), " label values, not ", n));
+    }
   }
   for (auto& [key, series] : gauge.series) {
     if (values.count(key) == 0) series->Set(0);

@@ -10,9 +10,11 @@
 //                    2")});
 //
 // The query returns one row per series: the label values in the order of `labels`, then the
-// value. Labels must come from small fixed sets (statuses, categories, units), never ids,
-// names or free text. A series that a later run no longer returns reads 0 (a status nobody is
-// in any more), so graphs and alerts see the drop rather than a gap.
+// value. Where the numbers are computed rather than stored (reception sessions come from plans
+// and the calendar), AddComputed takes code that returns the same rows instead of a query. Labels
+// must come from small fixed sets (statuses, categories, units), never ids, names or free text. A
+// series that a later run no longer returns reads 0 (a status nobody is in any more), so graphs and
+// alerts see the drop rather than a gap.
 #ifndef PETITION_COMMON_DOMAIN_GAUGES_H_
 #define PETITION_COMMON_DOMAIN_GAUGES_H_
 
@@ -24,6 +26,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/pg_pool.h"
@@ -38,6 +41,9 @@ namespace petition {
 class DomainGauges {
  public:
   using Query = std::function<pqxx::result(pqxx::read_transaction&)>;
+  // Label values (in the order of Spec::labels) -> value.
+  using Values = std::map<std::vector<std::string>, double>;
+  using Compute = std::function<absl::StatusOr<Values>()>;
   struct Spec {
     std::string name;  // petition_..., base units (seconds, bytes), no _total
     std::string help;
@@ -53,6 +59,8 @@ class DomainGauges {
 
   // Before Start().
   void Add(Spec spec);
+  // `spec.query` unused: `compute` gives the values (bounded in time by its own means).
+  void AddComputed(Spec spec, Compute compute);
   bool empty() const { return gauges_.empty(); }
 
   // Runs every query once, now (the thread does this every interval). A query that fails
@@ -67,9 +75,11 @@ class DomainGauges {
  private:
   struct Gauge {
     Spec spec;
+    Compute compute;  // when set, instead of spec.query
     prometheus::Family<prometheus::Gauge>* family = nullptr;
     std::map<std::vector<std::string>, prometheus::Gauge*> series;  // by label values
   };
+  absl::StatusOr<Values> Evaluate(const Gauge& gauge);
   absl::Status Refresh(Gauge& gauge);
   void Run();
 

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 #include "common/testing/eventually.h"
 #include "common/testing/pg_test_env.h"
@@ -85,6 +86,23 @@ TEST_F(DomainGaugesTest, AFailingQueryKeepsItsValuesIsCountedAndSparesTheOthers)
       << Text();
   // Never refreshed without an error yet.
   EXPECT_TRUE(Has("petition_domain_gauges_refreshed_timestamp_seconds 0")) << Text();
+}
+
+TEST_F(DomainGaugesTest, AComputedGaugeSetsItsSeriesAndZeroesTheOnesThatGo) {
+  DomainGauges gauges(pool_.get(), &registry_, absl::Hours(1));
+  DomainGauges::Values values = {{{"u1"}, 3}, {{"u2"}, 1}};
+  gauges.AddComputed({"petition_computed", "Computed in code.", {"unit"}, nullptr},
+                     [&]() -> absl::StatusOr<DomainGauges::Values> { return values; });
+  ASSERT_TRUE(gauges.RefreshOnce().ok());
+  EXPECT_TRUE(Has(R"(petition_computed{unit="u1"} 3)")) << Text();
+  EXPECT_TRUE(Has(R"(petition_computed{unit="u2"} 1)")) << Text();
+  values = {{{"u1"}, 4}};
+  ASSERT_TRUE(gauges.RefreshOnce().ok());
+  EXPECT_TRUE(Has(R"(petition_computed{unit="u1"} 4)")) << Text();
+  EXPECT_TRUE(Has(R"(petition_computed{unit="u2"} 0)")) << Text();
+  values = {{{"u1", "extra"}, 4}};  // the wrong number of label values is refused, kept
+  EXPECT_FALSE(gauges.RefreshOnce().ok());
+  EXPECT_TRUE(Has(R"(petition_computed{unit="u1"} 4)")) << Text();
 }
 
 TEST_F(DomainGaugesTest, TheThreadRefreshesOnItsIntervalAndStops) {

@@ -1,10 +1,14 @@
 // scheduling: the working-day calendar (and, later, reception plans, rosters,
 // substitutions and recusal). Wiring only.
 #include <memory>
+#include <utility>
 
+#include "absl/time/clock.h"
+#include "common/dates.h"
 #include "common/domain_gauges.h"
 #include "common/service_main.h"
 #include "services/scheduling/domain/recusal.h"
+#include "services/scheduling/service/reception_gauges.h"
 #include "services/scheduling/service/scheduling_service.h"
 #include "services/scheduling/store/calendar_store.h"
 #include "services/scheduling/store/directory_store.h"
@@ -72,6 +76,32 @@ int main(int argc, char** argv) {
                    "AND r.month = to_char(m.first, 'YYYY-MM'))",
                    tz);
              }});
+        // This week's reception sessions (Monday to Sunday in the township's time zone), by
+        // unit: computed from the plans and the calendar, as the sessions themselves are.
+        ctx.gauges->AddComputed(
+            {"petition_reception_sessions_this_week",
+             "Reception sessions of the current week (Monday to Sunday) by unit.",
+             {"unit"},
+             nullptr},
+            [store, receptions]() -> absl::StatusOr<petition::DomainGauges::Values> {
+              auto zone = petition::LoadZone(petition::scheduling::DutyHours{}.time_zone);
+              if (!zone.ok()) return zone.status();
+              petition::TxOptions options;
+              options.deadline = absl::Now() + absl::Seconds(10);
+              options.max_attempts = 1;
+              auto plans = receptions->ListAllPlans(options);
+              if (!plans.ok()) return plans.status();
+              auto calendar = store->Load(options);
+              if (!calendar.ok()) return calendar.status();
+              const auto [monday, sunday] =
+                  petition::scheduling::WeekOf(absl::ToCivilDay(absl::Now(), *zone));
+              auto counts =
+                  petition::scheduling::SessionsByUnit(*plans, **calendar, monday, sunday);
+              if (!counts.ok()) return counts.status();
+              petition::DomainGauges::Values values;
+              for (const auto& [unit, n] : *counts) values[{unit}] = n;
+              return values;
+            });
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::scheduling::SchedulingService>(
             store.get(), directory.get(), receptions.get()));

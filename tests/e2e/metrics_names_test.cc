@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -171,6 +172,27 @@ TEST(MetricNames, EveryMetricOfTheAlertsAndTheDashboardIsExported) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   ASSERT_TRUE((*stack)->Call("GET", "/v1/calendar/days/2026-02-14", "", clerk).ok());
+  // A unit with a reception plan, so that the reception gauges have a series.
+  const std::string admin = (*stack)->Token({"admin"}, "off_admin1");
+  auto unit = (*stack)->Call("POST", "/v1/units", R"({"name":"镇政府","kind":"TOWNSHIP"})", admin);
+  ASSERT_TRUE(unit.ok()) << unit.status();
+  ASSERT_EQ(unit->status, 200) << unit->body;
+  const std::string unit_id = JsonString(ParseJson(unit->body), "unitId");
+  auto official =
+      (*stack)->Call("POST", "/v1/officials",
+                     absl::StrCat(R"({"name":"王强","unitId":")", unit_id,
+                                  R"(","position":"副镇长","rank":"DEPUTY_SECTION_CHIEF"})"),
+                     admin);
+  ASSERT_TRUE(official.ok()) << official.status();
+  ASSERT_EQ(official->status, 200) << official->body;
+  auto plan = (*stack)->Call(
+      "POST", absl::StrCat("/v1/units/", unit_id, "/receptionPlans"),
+      absl::StrCat(R"({"recurrence":{"weekly":{"weekdays":["MONDAY"]}},"rotation":[")",
+                   JsonString(ParseJson(official->body), "officialId"),
+                   R"("],"startDate":"2026-01-05"})"),
+      admin);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->status, 200) << plan->body;
   ASSERT_TRUE((*stack)->Call("GET", "/v1/cases/case_doesnotexist00000000", "", clerk).ok());
 
   // The gauges computed from the database appear at their next refresh (the ctest sets the

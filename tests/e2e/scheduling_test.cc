@@ -7,6 +7,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/testing/eventually.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/stack_test.h"
@@ -664,6 +668,32 @@ TEST_F(SchedulingTest, TheReceptionCalendarReadsBackWithIcalJs) {
            "", Clerk());
   EXPECT_NE(again.body.find(absl::StrCat("UID:", sessions[2].session_id)), std::string::npos);
   std::remove(file.c_str());
+}
+
+// The dashboard's "receptions this week": scheduling's gauge counts the same
+// sessions the API serves for the current week (Monday to Sunday, Beijing time).
+TEST_F(SchedulingTest, ThisWeeksSessionsGaugeCountsWhatTheApiServes) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY","TUESDAY",
+      "WEDNESDAY","THURSDAY","FRIDAY","SATURDAY","SUNDAY"]}},"holidayPolicy":"SKIP",
+      "rotation":[")",
+                             a, R"("],"startDate":"2026-01-01"})"));
+  const absl::TimeZone beijing = absl::FixedTimeZone(8 * 3600);
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), beijing);
+  const absl::CivilDay monday = absl::PrevWeekday(today + 1, absl::Weekday::monday);
+  const size_t served =
+      Receptions(town, absl::FormatCivilTime(monday), absl::FormatCivilTime(monday + 6)).size();
+  const std::string series =
+      absl::StrCat("petition_reception_sessions_this_week{unit=\"", town, "\"} ", served, "\n");
+  std::string text;
+  EXPECT_TRUE(Eventually([&] {
+    auto r = HttpRequest(stack_->metrics_port("scheduling"), "GET", "/metrics");
+    text = r.ok() ? r->body : "";
+    return text.find(series) != std::string::npos;
+  })) << "no "
+      << series << "in\n"
+      << text;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ constexpr char kInsertPlan[] = "reception_insert_plan";
 constexpr char kSelectPlan[] = "reception_select_plan";
 constexpr char kSelectPlanByRequest[] = "reception_select_plan_by_request";
 constexpr char kListPlans[] = "reception_list_plans";
+constexpr char kListAllPlans[] = "reception_list_all_plans";
 constexpr char kLockUnitPlans[] = "reception_lock_unit_plans";
 constexpr char kListSubstitutions[] = "reception_list_substitutions";
 constexpr char kInsertSubstitution[] = "reception_insert_substitution";
@@ -148,6 +149,7 @@ const std::vector<PgStatement>& ReceptionStore::Statements() {
                              "FROM reception_plans WHERE request_subject = $1 AND request_id = $2"},
       {kListPlans, "SELECT " PLAN_COLUMNS
                    "FROM reception_plans WHERE unit_id = $1 ORDER BY created_at, plan_id"},
+      {kListAllPlans, "SELECT " PLAN_COLUMNS "FROM reception_plans ORDER BY created_at, plan_id"},
       {kLockUnitPlans, "SELECT plan_id FROM reception_plans WHERE unit_id = $1 FOR UPDATE"},
       {kListSubstitutions,
        "SELECT " SUBSTITUTION_COLUMNS
@@ -241,6 +243,15 @@ absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListPlans(
   return pool_->Read(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
         return AllRows<v1::ReceptionPlan>(tx.exec_prepared(kListPlans, unit_id), PlanFromRow);
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListAllPlans(
+    const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
+        return AllRows<v1::ReceptionPlan>(tx.exec_prepared(kListAllPlans), PlanFromRow);
       },
       tx_options);
 }

@@ -46,6 +46,8 @@ class ReceptionStore {
   // The unit's plans, oldest first.
   absl::StatusOr<std::vector<v1::ReceptionPlan>> ListPlans(const std::string& unit_id,
                                                            const TxOptions& tx_options = {});
+  // Every unit's plans (for the reception gauges), oldest first.
+  absl::StatusOr<std::vector<v1::ReceptionPlan>> ListAllPlans(const TxOptions& tx_options = {});
 
   // The substitutions of the unit's sessions dated in [from, to], in the
   // order they were made.
