@@ -352,7 +352,12 @@ TEST_F(CaseLifecycleTest, RequestReviewIsUnavailableWithoutSupervision) {
   ExpectRefused(Step(id, "requestReview", "{}", Clerk()), 503, "UNAVAILABLE", "review window");
   EXPECT_EQ(Q("SELECT status FROM intake.cases WHERE case_id = '" + id + "'"), "ANSWERED");
   ASSERT_TRUE(stack_->Restart("supervision").ok());
-  HttpResponse r = Step(id, "requestReview", "{}", Clerk());
+  // Back once intake's channel has reconnected (its backoff is short).
+  HttpResponse r;
+  EXPECT_TRUE(Eventually([&] {
+    r = Step(id, "requestReview", "{}", Clerk());
+    return r.status != 503;
+  }));
   EXPECT_EQ(r.status, 200) << r.body;
 }
 

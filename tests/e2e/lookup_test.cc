@@ -233,7 +233,7 @@ TEST_F(LookupTest, ThePetitionerRatesOnceAfterTheAnswer) {
   ASSERT_EQ(rated.status, 200) << rated.body;
   auto view = ParseJson(rated.body);
   EXPECT_EQ(JsonString(view, "rating"), "BASICALLY_SATISFIED");
-  EXPECT_EQ(view.fields().count("canRate"), 0u);  // false: not shown
+  EXPECT_FALSE(view.fields().at("canRate").bool_value());
   EXPECT_EQ(rated.body.find("处理及时"), std::string::npos) << "the comment is not public";
 
   // Once: the petitioner again, or the clerk after, is 409 (one rule).
@@ -369,8 +369,10 @@ TEST_F(LookupTest, AcceptanceChecksTheDirectory) {
   auto view = Lookup(accepted.code);
   EXPECT_EQ(JsonString(view, "status"), "ACCEPTED");
   EXPECT_EQ(First(view, "unavailable"), "handlingUnits");
-  EXPECT_EQ(view.fields().count("handlingUnits"), 0u);
+  EXPECT_EQ(First(view, "handlingUnits"), "");
   ASSERT_TRUE(stack_->Restart("scheduling").ok());
+  // Whole again once intake's channel has reconnected (its backoff is short).
+  EXPECT_TRUE(Eventually([&] { return First(Lookup(accepted.code), "unavailable").empty(); }));
   auto status =
       stack_->Query("SELECT status FROM intake.cases WHERE case_id = '" + c.case_id + "'");
   ASSERT_TRUE(status.ok());
@@ -413,6 +415,116 @@ TEST_F(LookupTest, ListsPageAndRefuseOversizedPages) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 3u);
   ExpectError(Call("GET", "/v1/cases/" + c.case_id + "/documents?pageToken=bogus", "", Clerk()),
               400, "INVALID_ARGUMENT");
+}
+
+// Every channel registers, answers by its name and counts in the view alike.
+TEST_F(LookupTest, EveryChannelRegisters) {
+  for (const char* channel : {"VISIT", "LETTER", "CALL", "ONLINE", "FAX"}) {
+    const Registered c = Register(channel);
+    ASSERT_FALSE(c.case_id.empty()) << channel;
+    HttpResponse got = Call("GET", "/v1/cases/" + c.case_id, "", Clerk());
+    ASSERT_EQ(got.status, 200) << got.body;
+    EXPECT_EQ(JsonString(ParseJson(got.body), "channel"), channel);
+    EXPECT_EQ(JsonString(Lookup(c.code), "status"), "REGISTERED") << channel;
+  }
+  HttpResponse none = Call("POST", "/v1/cases",
+                           R"({"category":"OTHER","subject":"s","content":"c",
+                               "petitioners":[{"name":"王五","idNumber":"11010519491231002X"}]})",
+                           Clerk());
+  ExpectError(none, 400, "INVALID_ARGUMENT");
+  EXPECT_NE(none.body.find(R"("field":"channel")"), std::string::npos) << none.body;
+}
+
+// 集体访: five or more people elect at most five representatives; the
+// view shows neither how many came nor who.
+TEST_F(LookupTest, ACollectiveVisit) {
+  const std::string reps =
+      absl::StrCat(R"([{"name":"赵一","idNumber":"11010519491231002X","phone":"13800000001"},)",
+                   R"({"name":"钱二","idNumber":"110105198001010024"},)",
+                   R"({"name":"孙三","idNumber":"11010519491231002X"}])");
+  HttpResponse r =
+      Call("POST", "/v1/cases",
+           absl::StrCat(R"({"channel":"VISIT","category":"RIGHTS_INFRINGEMENT",)",
+                        R"("subject":"征地补偿标准","content":"三十户村民联名反映。",)",
+                        R"("headcount":30,"petitioners":)", reps, "}"),
+           Clerk());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto c = ParseJson(r.body);
+  EXPECT_TRUE(c.fields().at("collective").bool_value());
+  EXPECT_EQ(c.fields().at("headcount").number_value(), 30);
+  HttpResponse view = Call("GET", "/v1/lookup/" + JsonString(c, "queryCode"));
+  ASSERT_EQ(view.status, 200) << view.body;
+  for (const char* secret : {"赵一", "钱二", "孙三", "30", "三十户", "征地"}) {
+    EXPECT_EQ(view.body.find(secret), std::string::npos) << secret << " in " << view.body;
+  }
+
+  // Six representatives are one too many; fewer people than petitioners is impossible.
+  std::string six = "[";
+  for (int i = 0; i < 6; ++i) {
+    absl::StrAppend(&six, i ? "," : "", R"({"name":"代表","idNumber":"11010519491231002X"})");
+  }
+  six += "]";
+  HttpResponse too_many =
+      Call("POST", "/v1/cases",
+           absl::StrCat(R"({"channel":"VISIT","category":"OTHER","subject":"s","content":"c",)",
+                        R"("headcount":40,"petitioners":)", six, "}"),
+           Clerk());
+  ExpectError(too_many, 400, "INVALID_ARGUMENT");
+  EXPECT_NE(too_many.body.find(R"("field":"petitioners")"), std::string::npos) << too_many.body;
+  HttpResponse fewer =
+      Call("POST", "/v1/cases",
+           absl::StrCat(R"({"channel":"VISIT","category":"OTHER","subject":"s","content":"c",)",
+                        R"("headcount":2,"petitioners":)", reps, "}"),
+           Clerk());
+  ExpectError(fewer, 400, "INVALID_ARGUMENT");
+  EXPECT_NE(fewer.body.find(R"("field":"headcount")"), std::string::npos) << fewer.body;
+}
+
+// Bad input is refused naming each field (never echoing a value), and writes nothing.
+TEST_F(LookupTest, ValidationNamesEveryField) {
+  auto fields = [](const HttpResponse& r) {
+    std::set<std::string> out;
+    auto json = ParseJson(r.body);
+    const auto& error = json.fields().at("error").struct_value();
+    auto it = error.fields().find("details");
+    if (it == error.fields().end()) return out;
+    for (const auto& d : it->second.list_value().values()) {
+      out.insert(d.struct_value().fields().at("field").string_value());
+    }
+    return out;
+  };
+  HttpResponse bad = Call("POST", "/v1/cases",
+                          R"({"channel":"LETTER","subject":"s","content":"c","petitioners":[
+          {"name":"","idNumber":"110105194912310021","phone":"x"},
+          {"name":"李四","idNumber":"11010519491231002X","phone":"abc"}]})",
+                          Clerk());
+  ExpectError(bad, 400, "INVALID_ARGUMENT");
+  EXPECT_EQ(fields(bad),
+            (std::set<std::string>{"category", "petitioners[0].name", "petitioners[0].idNumber",
+                                   "petitioners[0].phone", "petitioners[1].phone"}))
+      << bad.body;
+  EXPECT_EQ(bad.body.find("110105194912310021"), std::string::npos) << "never the value";
+
+  const Registered c = Register();
+  HttpResponse decline = Step(c.case_id, "decline", R"({"reason":"r"})", Clerk());
+  ExpectError(decline, 400, "INVALID_ARGUMENT");
+  EXPECT_EQ(fields(decline), (std::set<std::string>{"route", "authority"})) << decline.body;
+  HttpResponse accept = Step(c.case_id, "accept", R"({"handlingUnitIds":["bad id"]})", Clerk());
+  EXPECT_EQ(fields(accept), (std::set<std::string>{"handlingUnitIds[0]", "complexity", "leaderId"}))
+      << accept.body;
+  HttpResponse withdraw = Step(c.case_id, "withdraw", "{}", Clerk());
+  EXPECT_EQ(fields(withdraw), (std::set<std::string>{"reason"})) << withdraw.body;
+  Accept(c.case_id);
+  HttpResponse opinion =
+      Call("POST", "/v1/cases/" + c.case_id + "/opinions", R"({"unitId":"unit_lkland"})", Clerk());
+  EXPECT_EQ(fields(opinion), (std::set<std::string>{"outcome", "facts", "basis", "decision"}))
+      << opinion.body;
+  HttpResponse rate = Step(c.case_id, "rate", R"({"rating":"RATING_UNSPECIFIED"})", Clerk());
+  EXPECT_EQ(fields(rate), (std::set<std::string>{"rating"})) << rate.body;
+  auto status =
+      stack_->Query("SELECT status FROM intake.cases WHERE case_id = '" + c.case_id + "'");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(*status, "ACCEPTED");
 }
 
 }  // namespace

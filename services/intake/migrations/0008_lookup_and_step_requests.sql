@@ -35,7 +35,7 @@ $$;
 CREATE TRIGGER cases_query_code_key BEFORE INSERT OR UPDATE OF query_code ON cases
   FOR EACH ROW EXECUTE FUNCTION cases_set_query_code_key();
 ALTER TABLE cases ALTER COLUMN query_code_key SET NOT NULL;
-CREATE UNIQUE INDEX cases_query_code_key ON cases (query_code_key);
+CREATE UNIQUE INDEX cases_by_query_code_key ON cases (query_code_key);
 
 -- Retries (AIP-155) of the lifecycle steps and of ratings: the first answer
 -- to a caller's request id, written in the step's own transaction. The answer
