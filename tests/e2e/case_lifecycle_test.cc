@@ -349,7 +349,8 @@ TEST_F(CaseLifecycleTest, RequestReviewIsUnavailableWithoutSupervision) {
       200);
   WaitForReviewWindow(id);
   stack_->Stop("supervision");
-  ExpectRefused(Step(id, "requestReview", "{}", Clerk()), 503, "UNAVAILABLE", "review window");
+  // The gateway words a 503 itself: "retry later".
+  ExpectRefused(Step(id, "requestReview", "{}", Clerk()), 503, "UNAVAILABLE", "retry later");
   EXPECT_EQ(Q("SELECT status FROM intake.cases WHERE case_id = '" + id + "'"), "ANSWERED");
   ASSERT_TRUE(stack_->Restart("supervision").ok());
   // Back once intake's channel has reconnected (its backoff is short).
