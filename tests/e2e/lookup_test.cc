@@ -157,6 +157,18 @@ TEST_F(LookupTest, EveryStageWithoutIdentityOrText) {
   const auto titles = Titles(accepted);
   EXPECT_NE(std::find(titles.begin(), titles.end(), "信访事项受理告知书"), titles.end());
   ExpectDeadline(c.code, "HANDLING");
+  // The code is the petitioner's credential: a handling unit, which may not
+  // see who wrote, gets neither it in the case nor in any notice (it could
+  // otherwise rate its own work in the petitioner's name); the office does.
+  const std::string handler = stack_->Token({"handler"}, "off_h", "unit_lkland");
+  for (const std::string& read :
+       {"/v1/cases/" + c.case_id, "/v1/cases/" + c.case_id + "/documents"}) {
+    HttpResponse r = Call("GET", read, "", handler);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body.find(c.code), std::string::npos) << read << ": " << r.body;
+  }
+  HttpResponse office = Call("GET", "/v1/cases/" + c.case_id + "/documents", "", Clerk());
+  EXPECT_NE(office.body.find(c.code), std::string::npos) << office.body;
 
   Answer(c.case_id);
   auto answered = Lookup(c.code);

@@ -230,8 +230,12 @@ grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
 
 void IntakeService::Answer(StepResult& result, v1::Case* response) {
   // A step answers with the case as it now stands, identity masked: who the
-  // petitioners are is read (and audited) through GetCase.
+  // petitioners are is read (and audited) through GetCase. The steps that
+  // answer a case are the office's and leaders' (their http roles), who
+  // hand the query code to the petitioner: it stays.
+  const std::string code = result.stored.query_code();
   MaskIdentity(result.stored);
+  result.stored.set_query_code(code);
   *response = std::move(result.stored);
 }
 
@@ -624,9 +628,12 @@ absl::StatusOr<std::vector<v1::Document>> IntakeService::ReadDocuments(
   if (!read.ok()) return read.status();
   // Not "permission denied": a unit must not learn which cases exist.
   if (!MayReadCase(principal, read->c)) return absl::NotFoundError("no such case");
-  if (!visible(read->c)) MaskIdentity(read->c);
+  const bool shown = visible(read->c);
+  const std::string code = read->c.query_code();
+  if (!shown) MaskIdentity(read->c);
   const std::string names = PetitionerNames(read->c);
   for (v1::Document& d : read->documents) {
+    if (!shown) d.set_text(MaskQueryCode(d.text(), code));
     d.set_text(FillPetitioner(d.text(), names));
     d.set_recipient(FillPetitioner(d.recipient(), names));
   }
