@@ -237,7 +237,9 @@ TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
       << docs.body;
   EXPECT_EQ(numbers.size(), 5u);
   EXPECT_NE(acceptance_text.find("宅基地纠纷"), std::string::npos) << acceptance_text;
-  EXPECT_NE(acceptance_text.find("unit_land"), std::string::npos) << acceptance_text;
+  // Units by the directory's names (seeded as "<id>单位").
+  EXPECT_NE(acceptance_text.find("unit_land单位、unit_village单位"), std::string::npos)
+      << acceptance_text;
   EXPECT_EQ(acceptance_text.rfind("张三", 0), 0u) << acceptance_text;  // addressed by name
   for (const char* fact : {"经现场核实，界址清楚。", "《土地管理法》第十四条", "向信访人解释说明。",
                            "解释说明", "30日内", "复查"}) {

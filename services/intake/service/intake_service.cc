@@ -249,9 +249,8 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
   auto retry = RetryOf(scope, *request, request->request_id(), "AcceptCase");
   if (!retry.ok()) return ToGrpcStatus(retry.status());
   // Asked before the case is locked: no row lock is held across a call.
-  if (absl::Status s = CheckDirectory(*request, DeadlineOf(*context)); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  auto names = CheckDirectory(*request, DeadlineOf(*context));
+  if (!names.ok()) return ToGrpcStatus(names.status());
   auto result = RunStep(
       scope, *context, request->case_id(), v1::ACCEPT,
       absl::StrCat(v1::Complexity_Name(request->complexity()), " ",
@@ -265,7 +264,10 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
         e->set_complexity(v1::Complexity_Name(request->complexity()));
         e->set_leader_id(request->leader_id());
         e->set_urgent(current.urgent());
-        const auto fields = CaseFields(change.updated, zone_);
+        auto fields = CaseFields(change.updated, zone_);
+        // The notices name units and the leader as the directory does.
+        fields["handling_units"] = absl::StrJoin(names->units, "、");
+        fields["leader"] = names->leader;
         change.documents.push_back(Draft("ACCEPTANCE_NOTICE", kPetitioners, fields));
         for (const std::string& unit : request->handling_unit_ids()) {
           change.documents.push_back(Draft("ASSIGNMENT_NOTICE", unit, fields));

@@ -100,8 +100,14 @@ class IntakeService final : public v1::Intake::Service {
   // RateByQueryCode.
   Fill RatingFill(v1::Rating rating, const std::string& comment) const;
   // Checks the handling units and the receiving leader of an acceptance
-  // against scheduling's directory (before the case is locked).
-  absl::Status CheckDirectory(const v1::AcceptCaseRequest& request, absl::Time deadline);
+  // against scheduling's directory (before the case is locked); their names
+  // as the directory gives them, for the notices.
+  struct DirectoryNames {
+    std::vector<std::string> units;  // in the request's order
+    std::string leader;
+  };
+  absl::StatusOr<DirectoryNames> CheckDirectory(const v1::AcceptCaseRequest& request,
+                                                absl::Time deadline);
   // The public view of a found case, with unit names and the running
   // deadline asked of their owners (a part they cannot give now is listed
   // in `unavailable`).

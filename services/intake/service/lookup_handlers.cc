@@ -184,11 +184,12 @@ grpc::Status IntakeService::RateByQueryCode(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-absl::Status IntakeService::CheckDirectory(const v1::AcceptCaseRequest& request,
-                                           absl::Time deadline) {
+absl::StatusOr<IntakeService::DirectoryNames> IntakeService::CheckDirectory(
+    const v1::AcceptCaseRequest& request, absl::Time deadline) {
   if (peers_.directory == nullptr) {
     return absl::UnavailableError("scheduling's directory is not configured");
   }
+  DirectoryNames names;
   std::vector<std::pair<std::string, std::string>> violations;
   for (int i = 0; i < request.handling_unit_ids_size(); ++i) {
     auto unit = peers_.directory->GetUnit(request.handling_unit_ids(i), deadline);
@@ -197,6 +198,8 @@ absl::Status IntakeService::CheckDirectory(const v1::AcceptCaseRequest& request,
                               "is not a unit of the directory");
     } else if (!unit.ok()) {
       return unit.status();
+    } else {
+      names.units.push_back(unit->name());
     }
   }
   auto leader = peers_.directory->GetOfficial(request.leader_id(), deadline);
@@ -204,8 +207,12 @@ absl::Status IntakeService::CheckDirectory(const v1::AcceptCaseRequest& request,
     violations.emplace_back("leaderId", "is not an official of the directory");
   } else if (!leader.ok()) {
     return leader.status();
+  } else {
+    names.leader = leader->position().empty() ? leader->name()
+                                              : absl::StrCat(leader->position(), leader->name());
   }
-  return violations.empty() ? absl::OkStatus() : InvalidFields(violations);
+  if (!violations.empty()) return InvalidFields(violations);
+  return names;
 }
 
 }  // namespace petition::intake
