@@ -11,15 +11,26 @@ namespace petition {
 namespace {
 
 // Lower-case base32 for ids; for query codes an upper-case alphabet without
-// the look-alikes 0/O and 1/I (32 symbols, so 5 bits each).
+// the look-alikes 0/O and 1/I/L (31 symbols).
 constexpr char kIdAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
-constexpr char kCodeAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-constexpr size_t kCodeLength = 10;
+constexpr std::string_view kCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+// Codes of the first alphabet (10 characters, with L) still look up.
+constexpr std::string_view kLegacyCodeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+constexpr size_t kCodeLength = 12;
+constexpr size_t kMinCodeLength = 10;
 
-std::string RandomSymbols(const char* alphabet, size_t n) {
-  std::string bytes = RandomBytes(n);
-  std::string out(n, ' ');
-  for (size_t i = 0; i < n; ++i) out[i] = alphabet[static_cast<unsigned char>(bytes[i]) & 31];
+// `n` symbols of `alphabet` (at most 32 symbols), each uniform: 5 random bits
+// per draw, and a draw past the alphabet's end is thrown away and drawn again
+// (a modulo would favour the first symbols).
+std::string RandomSymbols(std::string_view alphabet, size_t n) {
+  std::string out;
+  out.reserve(n);
+  while (out.size() < n) {
+    for (char b : RandomBytes(n)) {
+      const size_t i = static_cast<unsigned char>(b) & 31;
+      if (i < alphabet.size() && out.size() < n) out += alphabet[i];
+    }
+  }
   return out;
 }
 
@@ -41,6 +52,12 @@ std::string NewId(std::string_view prefix) {
 }
 
 std::string NewQueryCode() { return RandomSymbols(kCodeAlphabet, kCodeLength); }
+
+std::string NormalizeQueryCode(std::string_view code) {
+  std::string out(code);
+  absl::AsciiStrToUpper(&out);
+  return out;
+}
 
 bool IsValidId(std::string_view id, std::string_view prefix) {
   constexpr size_t kMaxLength = 64;
@@ -68,10 +85,10 @@ bool IsValidPrincipalId(std::string_view id) {
 }
 
 bool IsQueryCodeShaped(std::string_view code) {
-  if (code.size() != kCodeLength) return false;
+  if (code.size() < kMinCodeLength || code.size() > kCodeLength) return false;
   for (char c : code) {
     char u = absl::ascii_toupper(static_cast<unsigned char>(c));
-    if (std::string_view(kCodeAlphabet).find(u) == std::string_view::npos) return false;
+    if (kLegacyCodeAlphabet.find(u) == std::string_view::npos) return false;
   }
   return true;
 }

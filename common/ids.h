@@ -10,11 +10,18 @@ namespace petition {
 // prefix + "_" + 20 characters of base32 (100 random bits), e.g. "case_k3j…".
 std::string NewId(std::string_view prefix);
 
-// 10 characters from an alphabet without 0/O/1/I (32 symbols: 50 random bits),
-// e.g. "7KQ2-M9XA-HT" is not used: codes are plain, e.g. "7KQ2M9XAHT".
+// 12 characters from an alphabet without the look-alikes 0/O and 1/I/L (31
+// symbols, each drawn uniformly from the CSPRNG by rejection: 59 random bits),
+// plain, e.g. "7KQ2M9XAHTRW". Unique by the database's constraint: at 59 bits
+// a collision among a township's cases is not expected in its lifetime.
 std::string NewQueryCode();
-// True when `code` has the shape of a query code (case-insensitive).
+// True when `code` has the shape of a query code (case-insensitive): 10 to
+// 12 characters of the alphabet. Codes minted before the 12-character,
+// L-free alphabet were 10 characters and may contain L; they still look up.
 bool IsQueryCodeShaped(std::string_view code);
+// The canonical form of a code as typed: upper case (codes are
+// case-insensitive). Shape is not checked.
+std::string NormalizeQueryCode(std::string_view code);
 
 // The one shape check of ids. True when `id` has the shape NewId(prefix)
 // gives: `prefix`, '_', then lower-case letters and digits, 64 characters at

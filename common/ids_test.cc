@@ -1,5 +1,6 @@
 #include "common/ids.h"
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -21,8 +22,8 @@ TEST(IdsTest, IdsHavePrefixAndAreUnique) {
 TEST(IdsTest, QueryCodesAvoidAmbiguousCharacters) {
   for (int i = 0; i < 1000; ++i) {
     std::string code = NewQueryCode();
-    ASSERT_EQ(code.size(), 10u);
-    ASSERT_EQ(code.find_first_of("01OI"), std::string::npos) << code;
+    ASSERT_EQ(code.size(), 12u);
+    ASSERT_EQ(code.find_first_of("01OIL"), std::string::npos) << code;
     ASSERT_TRUE(IsQueryCodeShaped(code));
   }
 }
@@ -60,6 +61,28 @@ TEST(IdsTest, QueryCodeShape) {
   EXPECT_FALSE(IsQueryCodeShaped("7KQ2M9XAH"));
   EXPECT_FALSE(IsQueryCodeShaped("7KQ2M9XAH0"));
   EXPECT_FALSE(IsQueryCodeShaped("7KQ2M9XAHI"));
+  EXPECT_TRUE(IsQueryCodeShaped("7KQ2M9XAHTRW"));
+  EXPECT_TRUE(IsQueryCodeShaped("7KQ2M9XAHL"));  // minted before L was left out
+  EXPECT_FALSE(IsQueryCodeShaped("7KQ2M9XAHTRWX"));
+  EXPECT_EQ(NormalizeQueryCode("7kq2m9xahtrw"), "7KQ2M9XAHTRW");
+}
+
+// Every symbol of the alphabet comes up, none more than chance allows: the
+// draw is uniform (no modulo bias towards the first symbols).
+TEST(IdsTest, QueryCodeSymbolsAreUniform) {
+  std::map<char, int> counts;
+  constexpr int kCodes = 4000;
+  for (int i = 0; i < kCodes; ++i) {
+    for (char c : NewQueryCode()) ++counts[c];
+  }
+  ASSERT_EQ(counts.size(), 31u);
+  const double expected = kCodes * 12.0 / 31;  // ~1548, sd ~39
+  for (const auto& [symbol, n] : counts) {
+    EXPECT_NEAR(n, expected, 8 * 39) << symbol;
+  }
+  std::set<std::string> codes;
+  for (int i = 0; i < 10000; ++i) codes.insert(NewQueryCode());
+  EXPECT_EQ(codes.size(), 10000u);
 }
 
 }  // namespace

@@ -11,9 +11,13 @@
 #include "common/service_main.h"
 #include "services/intake/service/intake_service.h"
 #include "services/intake/service/outbox_relay.h"
+#include "services/intake/service/peer_clients.h"
 #include "services/intake/store/case_store.h"
+#include "services/intake/store/lookup_store.h"
 
 ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision's gRPC address.");
+ABSL_FLAG(std::string, scheduling_addr, "127.0.0.1:50052",
+          "scheduling's gRPC address (its directory: units and officials).");
 ABSL_FLAG(std::string, pii_key, "",
           "64 hex characters: the key sealing petitioners' identity at rest (required).");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The township's time zone.");
@@ -35,6 +39,9 @@ int main(int argc, char** argv) {
   spec.default_metrics_port = 9101;
   spec.migrations = &IntakeMigrations();
   spec.statements = petition::intake::CaseStore::Statements();
+  for (const petition::PgStatement& s : petition::intake::LookupStore::Statements()) {
+    spec.statements.push_back(s);
+  }
   return petition::RunService(
       argc, argv, spec,
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
@@ -69,9 +76,15 @@ int main(int argc, char** argv) {
         if (!(limits.repeat_similarity >= 0 && limits.repeat_similarity <= 1)) {
           return absl::InvalidArgumentError("--repeat_similarity_threshold must be within 0..1");
         }
+        auto lookup = std::make_shared<petition::intake::LookupStore>(ctx.pool);
+        auto directory = std::make_shared<petition::intake::DirectoryClient>(
+            petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer));
+        auto supervision = std::make_shared<petition::intake::SupervisionClient>(
+            petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), ctx.signer));
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::intake::IntakeService>(
-            store.get(), relay.get(), *zone, limits));
+            store.get(), relay.get(), *zone, limits,
+            petition::intake::IntakePeers{lookup.get(), directory.get(), supervision.get()}));
         // Domain gauges (common/domain_gauges.h): refreshed by the runner on an interval.
         ctx.gauges->Add({"petition_cases",
                          "Cases by status and category.",
@@ -97,7 +110,7 @@ int main(int argc, char** argv) {
                  "WHERE delivered_at IS NULL AND parked_at IS NULL")});
         parts.start = [relay] { relay->Start(); };
         parts.stop = [relay] { relay->Stop(); };
-        parts.keep_alive = {shared_cipher, store, relay};
+        parts.keep_alive = {shared_cipher, store, relay, lookup, directory, supervision};
         return parts;
       });
 }

@@ -89,6 +89,7 @@ for s in "${SVCS[@]}"; do
   expect docker-compose.yml "port=${P[PG_PORT]} dbname=petition user=$s"
 done
 expect docker-compose.yml "PETITION_INTAKE_SUPERVISION_ADDR: supervision:$(grpc supervision)"
+expect docker-compose.yml "PETITION_INTAKE_SCHEDULING_ADDR: scheduling:$(grpc scheduling)"
 expect docker-compose.yml "PETITION_SUPERVISION_SCHEDULING_ADDR: scheduling:$(grpc scheduling)"
 for s in "${SVCS[@]}"; do
   expect docker-compose.yml "PETITION_GATEWAY_${s^^}_ADDR: $s:$(grpc "$s")"
@@ -112,6 +113,7 @@ for s in "${SVCS[@]}"; do
   expect deploy/k8s/config.yaml "PETITION_GATEWAY_${s^^}_ADDR: $s:$(grpc "$s")"
 done
 expect deploy/k8s/config.yaml "PETITION_INTAKE_SUPERVISION_ADDR: supervision:$(grpc supervision)"
+expect deploy/k8s/config.yaml "PETITION_INTAKE_SCHEDULING_ADDR: scheduling:$(grpc scheduling)"
 expect deploy/k8s/config.yaml "PETITION_SUPERVISION_SCHEDULING_ADDR: scheduling:$(grpc scheduling)"
 expect deploy/k8s/gateway.yaml "prometheus.io/port: \"${P[GATEWAY_METRICS_PORT]}\""
 expect deploy/k8s/gateway.yaml "- {name: http, containerPort: ${P[GATEWAY_HTTP_PORT]}}"

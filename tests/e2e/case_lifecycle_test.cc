@@ -42,6 +42,14 @@ class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
   static constexpr char kStackName[] = "lifecycle";
 
  protected:
+  // Acceptance checks units and leaders against scheduling's directory.
+  void SetUp() override {
+    StackTest::SetUp();
+    absl::Status seeded = stack_->SeedDirectory(
+        {"unit_land", "unit_village", "unit_list", "unit_list2", "unit_dates"}, {"off_leader1"});
+    ASSERT_TRUE(seeded.ok()) << seeded;
+  }
+
   static HttpResponse Call(const std::string& method, const std::string& target,
                            const std::string& body, const std::string& token) {
     auto r = stack_->Call(method, target, body, token);
@@ -87,6 +95,18 @@ class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
     auto json = ParseJson(r.body);
     EXPECT_EQ(JsonString(json, "error.code"), code) << r.body;
     EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
+  }
+
+  // Supervision has the case's review window (the answer's event arrived).
+  static void WaitForReviewWindow(const std::string& case_id) {
+    ASSERT_TRUE(Eventually([&] {
+      auto n = stack_->Query(
+          "SELECT count(*) FROM supervision.deadlines WHERE kind = 'REVIEW_WINDOW' AND case_id = "
+          "'" +
+          case_id + "'");
+      return n.ok() && *n == "1";
+    })) << "supervision never opened the review window of "
+        << case_id;
   }
 
   static std::string Q(const std::string& sql) {
@@ -158,7 +178,7 @@ TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
   ASSERT_EQ(rated.status, 200) << rated.body;
   EXPECT_EQ(JsonString(ParseJson(rated.body), "rating"), "BASICALLY_SATISFIED");
   EXPECT_EQ(JsonString(ParseJson(rated.body), "status"), "ANSWERED");
-  ExpectRefused(Step(id, "rate", R"({"rating":"SATISFIED"})", Clerk()), 400, "FAILED_PRECONDITION",
+  ExpectRefused(Step(id, "rate", R"({"rating":"SATISFIED"})", Clerk()), 409, "ALREADY_EXISTS",
                 "already rated");
 
   HttpResponse concluded = Step(id, "conclude", "{}", Leader());
@@ -217,7 +237,9 @@ TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
       << docs.body;
   EXPECT_EQ(numbers.size(), 5u);
   EXPECT_NE(acceptance_text.find("宅基地纠纷"), std::string::npos) << acceptance_text;
-  EXPECT_NE(acceptance_text.find("unit_land"), std::string::npos) << acceptance_text;
+  // Units by the directory's names (seeded as "<id>单位").
+  EXPECT_NE(acceptance_text.find("unit_land单位、unit_village单位"), std::string::npos)
+      << acceptance_text;
   EXPECT_EQ(acceptance_text.rfind("张三", 0), 0u) << acceptance_text;  // addressed by name
   for (const char* fact : {"经现场核实，界址清楚。", "《土地管理法》第十四条", "向信访人解释说明。",
                            "解释说明", "30日内", "复查"}) {
@@ -290,6 +312,8 @@ TEST_F(CaseLifecycleTest, DeclineReviewAndWithdrawPaths) {
       Step(reviewed, "answer", absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Leader())
           .status,
       200);
+  // The window is supervision's: asked once it has the answer's event.
+  WaitForReviewWindow(reviewed);
   HttpResponse r = Step(reviewed, "requestReview", R"({"reason":"对处理意见不服"})", Clerk());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(JsonString(ParseJson(r.body), "status"), "REVIEW_REQUESTED");
@@ -299,17 +323,45 @@ TEST_F(CaseLifecycleTest, DeclineReviewAndWithdrawPaths) {
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(JsonString(ParseJson(c.body), "status"), "CONCLUDED");
 
-  // A review window that closed: the answer is moved back 31 days.
+  // A review window that closed: supervision's window (it owns it) ended
+  // the day before yesterday.
   const std::string late = Register();
   ASSERT_EQ(Step(late, "accept", kAccept, Leader()).status, 200);
   const std::string late_opinion = ApprovedOpinion(late);
   ASSERT_EQ(Step(late, "answer", absl::StrCat(R"({"opinionId":")", late_opinion, R"("})"), Leader())
                 .status,
             200);
-  Q("UPDATE intake.cases SET answered_at = answered_at - interval '32 days' WHERE case_id = '" +
-    late + "' RETURNING 1");
+  WaitForReviewWindow(late);
+  Q("UPDATE supervision.deadlines SET start_date = current_date - 32, due_date = current_date - 2 "
+    "WHERE case_id = '" +
+    late + "' AND kind = 'REVIEW_WINDOW' RETURNING 1");
   ExpectRefused(Step(late, "requestReview", "{}", Clerk()), 400, "FAILED_PRECONDITION",
-                "review window");
+                "review window has closed");
+  EXPECT_EQ(Q("SELECT status FROM intake.cases WHERE case_id = '" + late + "'"), "ANSWERED");
+}
+
+// Supervision owns the review window: while it cannot be asked, a request
+// for review is UNAVAILABLE (retryable), never decided without it.
+TEST_F(CaseLifecycleTest, RequestReviewIsUnavailableWithoutSupervision) {
+  const std::string id = Register();
+  ASSERT_EQ(Step(id, "accept", kAccept, Leader()).status, 200);
+  const std::string opinion = ApprovedOpinion(id);
+  ASSERT_EQ(
+      Step(id, "answer", absl::StrCat(R"({"opinionId":")", opinion, R"("})"), Leader()).status,
+      200);
+  WaitForReviewWindow(id);
+  stack_->Stop("supervision");
+  // The gateway words a 503 itself: "retry later".
+  ExpectRefused(Step(id, "requestReview", "{}", Clerk()), 503, "UNAVAILABLE", "retry later");
+  EXPECT_EQ(Q("SELECT status FROM intake.cases WHERE case_id = '" + id + "'"), "ANSWERED");
+  ASSERT_TRUE(stack_->Restart("supervision").ok());
+  // Back once intake's channel has reconnected (its backoff is short).
+  HttpResponse r;
+  EXPECT_TRUE(Eventually([&] {
+    r = Step(id, "requestReview", "{}", Clerk());
+    return r.status != 503;
+  }));
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 TEST_F(CaseLifecycleTest, RolesAndValidation) {

@@ -37,6 +37,7 @@ TEST(PiiDumpTest, NoPlaintextIdentityInTheDatabaseDumpOrTheLogs) {
   std::unique_ptr<TestStack> stack = *std::move(started);
   const std::string clerk = stack->Token({"clerk"}, "off_clerk1");
   const std::string leader = stack->Token({"leader"}, "off_leader1");
+  ASSERT_TRUE(stack->SeedDirectory({"unit_labor"}, {"off_leader1"}).ok());
   const std::string body =
       absl::StrCat(R"({"channel":"LETTER","category":"RIGHTS_INFRINGEMENT","subject":"工资拖欠",)",
                    R"("content":"某企业拖欠工资三个月，请求协调。","petitioners":[{"name":")",

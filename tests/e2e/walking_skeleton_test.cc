@@ -81,7 +81,7 @@ TEST_F(WalkingSkeletonTest, RegisterReadAndSeeTheAcceptanceDeadline) {
   const std::string case_id = JsonString(c, "caseId");
   EXPECT_EQ(case_id.rfind("case_", 0), 0u) << created.body;
   EXPECT_EQ(JsonString(c, "status"), "REGISTERED");
-  EXPECT_EQ(JsonString(c, "queryCode").size(), 10u);
+  EXPECT_EQ(JsonString(c, "queryCode").size(), 12u);
   EXPECT_EQ(JsonString(c, "receivedBy"), "off_clerk1");  // first-contact owner
   EXPECT_EQ(JsonString(c, "collective"), "false");
   EXPECT_FALSE(created.headers["x-request-id"].empty());

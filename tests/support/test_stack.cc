@@ -91,6 +91,7 @@ absl::Status TestStack::StartService(const std::string& service) {
       // follow the 2026 holiday notice): let them stay plausible in later years.
       args.push_back("--received_at_window_days=36500");
       args.push_back("--supervision_addr=" + addr("supervision"));
+      args.push_back("--scheduling_addr=" + addr("scheduling"));
     }
     if (service == "supervision") {
       args.push_back("--scheduling_addr=" + addr("scheduling"));
@@ -178,6 +179,34 @@ absl::StatusOr<std::string> TestStack::Query(const std::string& sql) const {
     pqxx::result r = tx.exec(sql);
     if (r.empty() || r[0][0].is_null()) return std::string();
     return r[0][0].as<std::string>();
+  } catch (const std::exception& e) {
+    return absl::InternalError(e.what());
+  }
+}
+
+absl::Status TestStack::SeedDirectory(const std::vector<std::string>& unit_ids,
+                                      const std::vector<std::string>& official_ids) const {
+  try {
+    pqxx::connection conn(db_.DsnFor(""));
+    pqxx::work tx(conn);
+    tx.exec(
+        "INSERT INTO scheduling.units (unit_id, name, kind) VALUES "
+        "('unit_seedtown', '种子镇人民政府', 'TOWNSHIP') ON CONFLICT DO NOTHING");
+    for (const std::string& id : unit_ids) {
+      tx.exec_params(
+          "INSERT INTO scheduling.units (unit_id, name, kind, parent_id) "
+          "VALUES ($1, $1 || '单位', 'DEPARTMENT', 'unit_seedtown') ON CONFLICT DO NOTHING",
+          id);
+    }
+    for (const std::string& id : official_ids) {
+      tx.exec_params(
+          "INSERT INTO scheduling.officials (official_id, unit_id, name, position, rank) "
+          "VALUES ($1, 'unit_seedtown', '领导' || $1, '副镇长', 'DEPUTY_SECTION_CHIEF') "
+          "ON CONFLICT DO NOTHING",
+          id);
+    }
+    tx.commit();
+    return absl::OkStatus();
   } catch (const std::exception& e) {
     return absl::InternalError(e.what());
   }

@@ -55,6 +55,14 @@ class TestStack {
   // Runs a scalar query as the superuser in the stack's database.
   absl::StatusOr<std::string> Query(const std::string& sql) const;
 
+  // Units (departments, named "<id>单位") and officials (deputy section
+  // chiefs of a seeded township) with these fixed ids, written straight into
+  // scheduling's directory tables (its API mints ids of its own): what tests
+  // that accept cases name as handling units and receiving leaders. Ids
+  // already there are left as they are.
+  absl::Status SeedDirectory(const std::vector<std::string>& unit_ids,
+                             const std::vector<std::string>& official_ids = {}) const;
+
  private:
   TestStack(const std::string& name);
   absl::Status StartService(const std::string& service);

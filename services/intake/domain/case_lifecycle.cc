@@ -75,7 +75,7 @@ absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step,
       break;
     case v1::RATE:
       if (rated) {
-        return absl::FailedPreconditionError(
+        return absl::AlreadyExistsError(
             absl::StrCat("the case is ", v1::CaseStatus_Name(current), ": it is already rated"));
       }
       if (current == v1::ANSWERED || current == v1::REVIEW_REQUESTED || current == v1::CONCLUDED) {
@@ -86,13 +86,6 @@ absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step,
       break;
   }
   return Refuse(current, step);
-}
-
-bool ReviewWindowOpenByCalendar(absl::Time answered_at, absl::Time now, absl::TimeZone zone,
-                                int days) {
-  const absl::CivilDay answered = absl::ToCivilDay(answered_at, zone);
-  const absl::CivilDay last = answered + days;
-  return absl::ToCivilDay(now, zone) <= last;
 }
 
 bool ValidStepId(const std::string& id) { return IsValidPrincipalId(id); }

@@ -5,8 +5,10 @@
 //   ANSWERED -> REVIEW_REQUESTED | CONCLUDED
 //   REVIEW_REQUESTED -> CONCLUDED
 //   any non-final status -> WITHDRAWN
-// A rating is given once, after the answer, and leaves the status as it is.
-// Anything else is FAILED_PRECONDITION naming the current status.
+// A rating is given once, after the answer, and leaves the status as it is;
+// a second rating is ALREADY_EXISTS (the clerk's and the petitioner's alike).
+// Anything else is FAILED_PRECONDITION naming the current status. Whether the
+// review window is still open is supervision's to say (it owns that deadline).
 #ifndef PETITION_SERVICES_INTAKE_DOMAIN_CASE_LIFECYCLE_H_
 #define PETITION_SERVICES_INTAKE_DOMAIN_CASE_LIFECYCLE_H_
 
@@ -23,12 +25,6 @@ bool IsFinal(v1::CaseStatus status);
 // has a rating. FAILED_PRECONDITION (naming the current status) when the step
 // is not allowed now.
 absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step, bool rated);
-
-// The review window (复查申请期限) computed from the answer alone: 30 calendar
-// days after the day of the answer in `zone`, that day not counted, open
-// through the whole last day.
-bool ReviewWindowOpenByCalendar(absl::Time answered_at, absl::Time now, absl::TimeZone zone,
-                                int days = 30);
 
 // Request validation, field-named (INVALID_ARGUMENT with details). Checks
 // only what the request alone decides; what depends on the case (its status,

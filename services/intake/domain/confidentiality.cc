@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "absl/strings/str_replace.h"
 #include "common/utf8.h"
 
 namespace petition::intake {
@@ -45,7 +46,16 @@ void MaskIdentity(v1::Case& c) {
     if (!p.address().empty())
       p.set_address(std::string(petition::Utf8Prefix(p.address(), 6)) + "***");
   }
+  // The query code is the petitioner's credential for the public view and
+  // rating: whoever may not see who they are does not get it either (a
+  // handling unit could otherwise rate its own work in their name).
+  c.clear_query_code();
   c.set_identity_masked(true);
+}
+
+std::string MaskQueryCode(const std::string& text, const std::string& code) {
+  if (code.empty()) return text;
+  return absl::StrReplaceAll(text, {{code, std::string(code.size(), '*')}});
 }
 
 }  // namespace petition::intake

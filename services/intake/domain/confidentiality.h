@@ -24,8 +24,13 @@ bool MayReadCase(const Principal& principal, const v1::Case& c);
 bool MaySeeIdentity(const Principal& principal, const v1::Case& c);
 
 // Replaces identity fields with masked forms (张** / 110105********002X /
-// 138****5678 / the first 6 characters of the address) and sets identity_masked.
+// 138****5678 / the first 6 characters of the address), clears the query
+// code (the petitioner's credential) and sets identity_masked.
 void MaskIdentity(v1::Case& c);
+
+// `text` with every occurrence of the query code `code` starred out (a
+// notice read by someone who may not see the petitioner's identity).
+std::string MaskQueryCode(const std::string& text, const std::string& code);
 
 // The masked form of a single name (keeps the family name, one character).
 std::string MaskName(std::string_view name);

@@ -56,6 +56,7 @@ TEST(ConfidentialityTest, HandlersReadOnlyTheirUnitsCases) {
 
 TEST(ConfidentialityTest, MaskingHidesIdentity) {
   v1::Case c = Sample();
+  c.set_query_code("7KQ2M9XAHTRW");
   MaskIdentity(c);
   EXPECT_TRUE(c.identity_masked());
   const v1::Petitioner& p = c.petitioners(0);
@@ -64,6 +65,8 @@ TEST(ConfidentialityTest, MaskingHidesIdentity) {
   EXPECT_EQ(p.phone(), "138****8000");
   EXPECT_EQ(p.address(), "某某县长乐镇***");
   EXPECT_EQ(MaskName("李"), "李*");
+  EXPECT_EQ(c.query_code(), "");
+  EXPECT_EQ(MaskQueryCode("查询码7KQ2M9XAHTRW。", "7KQ2M9XAHTRW"), "查询码************。");
 }
 
 }  // namespace

@@ -106,23 +106,37 @@ grpc::Status IntakeService::GetCase(grpc::ServerContext* context, const v1::GetC
 
 namespace petition::intake {
 
-bool CalendarReviewWindow::IsOpen(const v1::Case& answered_case, absl::Time now) const {
-  if (!answered_case.has_answered_at()) return false;
-  return ReviewWindowOpenByCalendar(ToAbslTime(answered_case.answered_at()), now, zone_, days_);
+absl::StatusOr<StepRetry> IntakeService::RetryOf(const RequestScope& scope,
+                                                 const google::protobuf::Message& request,
+                                                 const std::string& request_id, const char* method,
+                                                 bool answers_opinion) {
+  if (request_id.size() > 128) return InvalidField("requestId", "must be at most 128 characters");
+  StepRetry retry;
+  if (request_id.empty()) return retry;
+  retry.subject = scope.principal().subject;
+  retry.request_id = request_id;
+  retry.method = method;
+  retry.request_sha256 = RequestFingerprint(request);
+  retry.answers_opinion = answers_opinion;
+  return retry;
 }
 
 absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
                                                   grpc::ServerContext& context,
                                                   const std::string& case_id, v1::Step step,
-                                                  const std::string& note, const Fill& fill) {
+                                                  const std::string& note, const Fill& fill,
+                                                  const StepRetry* retry, bool petitioner) {
   if (!IsValidId(case_id, "case")) return InvalidField("caseId", "is not a case id");
   const Principal& principal = scope.principal();
-  const std::string roles = absl::StrJoin(principal.roles, ",");
+  const std::string actor = petitioner ? "petitioner" : principal.subject;
+  const std::string roles = petitioner ? "query_code" : absl::StrJoin(principal.roles, ",");
   auto result = store_->ApplyStep(
       case_id,
       [&](const v1::Case& current) -> absl::StatusOr<StepChange> {
         // Not "permission denied": a unit must not learn which cases exist.
-        if (!MayReadCase(principal, current)) return absl::NotFoundError("no such case");
+        if (!petitioner && !MayReadCase(principal, current)) {
+          return absl::NotFoundError("no such case");
+        }
         auto next = NextStatus(current.status(), step, current.rating() != v1::RATING_UNSPECIFIED);
         if (!next.ok()) return next.status();
         StepChange change;
@@ -130,7 +144,7 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
         change.updated.set_status(*next);
         change.step.set_step(step);
         change.step.set_status(*next);
-        change.step.set_actor(principal.subject);
+        change.step.set_actor(actor);
         change.step.set_actor_roles(roles);
         change.step.set_note(note);
         change.event.set_event_id(NewId("evt"));
@@ -139,8 +153,8 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
         if (absl::Status s = fill(current, change); !s.ok()) return s;
         return change;
       },
-      TxOptionsFor(context));
-  if (result.ok() && relay_ != nullptr) relay_->Wake();
+      TxOptionsFor(context), retry);
+  if (result.ok() && !result->replayed && relay_ != nullptr) relay_->Wake();
   return result;
 }
 
@@ -216,8 +230,12 @@ grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
 
 void IntakeService::Answer(StepResult& result, v1::Case* response) {
   // A step answers with the case as it now stands, identity masked: who the
-  // petitioners are is read (and audited) through GetCase.
+  // petitioners are is read (and audited) through GetCase. The steps that
+  // answer a case are the office's and leaders' (their http roles), who
+  // hand the query code to the petitioner: it stays.
+  const std::string code = result.stored.query_code();
   MaskIdentity(result.stored);
+  result.stored.set_query_code(code);
   *response = std::move(result.stored);
 }
 
@@ -228,6 +246,11 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateAccept(*request); !s.ok()) return ToGrpcStatus(s);
+  auto retry = RetryOf(scope, *request, request->request_id(), "AcceptCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  // Asked before the case is locked: no row lock is held across a call.
+  auto names = CheckDirectory(*request, DeadlineOf(*context));
+  if (!names.ok()) return ToGrpcStatus(names.status());
   auto result = RunStep(
       scope, *context, request->case_id(), v1::ACCEPT,
       absl::StrCat(v1::Complexity_Name(request->complexity()), " ",
@@ -241,14 +264,18 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
         e->set_complexity(v1::Complexity_Name(request->complexity()));
         e->set_leader_id(request->leader_id());
         e->set_urgent(current.urgent());
-        const auto fields = CaseFields(change.updated, zone_);
+        auto fields = CaseFields(change.updated, zone_);
+        // The notices name units and the leader as the directory does.
+        fields["handling_units"] = absl::StrJoin(names->units, "、");
+        fields["leader"] = names->leader;
         change.documents.push_back(Draft("ACCEPTANCE_NOTICE", kPetitioners, fields));
         for (const std::string& unit : request->handling_unit_ids()) {
           change.documents.push_back(Draft("ASSIGNMENT_NOTICE", unit, fields));
         }
         change.documents.push_back(Draft("ASSIGNMENT_NOTICE_PETITIONER", kPetitioners, fields));
         return absl::OkStatus();
-      });
+      },
+      &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
@@ -261,6 +288,8 @@ grpc::Status IntakeService::DeclineCase(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateDecline(*request); !s.ok()) return ToGrpcStatus(s);
+  auto retry = RetryOf(scope, *request, request->request_id(), "DeclineCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
   auto result = RunStep(
       scope, *context, request->case_id(), v1::DECLINE,
       absl::StrCat(v1::DeclineRoute_Name(request->route()), " ", request->authority(), ": ",
@@ -275,7 +304,8 @@ grpc::Status IntakeService::DeclineCase(grpc::ServerContext* context,
         fields["authority"] = request->authority();
         change.documents.push_back(Draft("NON_ACCEPTANCE_NOTICE", kPetitioners, std::move(fields)));
         return absl::OkStatus();
-      });
+      },
+      &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
@@ -289,6 +319,9 @@ grpc::Status IntakeService::SubmitOpinion(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateOpinion(*request); !s.ok()) return ToGrpcStatus(s);
+  auto retry = RetryOf(scope, *request, request->request_id(), "SubmitOpinion",
+                       /*answers_opinion=*/true);
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
   const Principal& principal = scope.principal();
   const std::string opinion_id = NewId("op");
   auto result = RunStep(
@@ -319,7 +352,8 @@ grpc::Status IntakeService::SubmitOpinion(grpc::ServerContext* context,
         e->set_unit_id(request->unit_id());
         e->set_outcome(v1::Outcome_Name(request->outcome()));
         return absl::OkStatus();
-      });
+      },
+      &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(result->opinion);
   return grpc::Status::OK;
@@ -346,22 +380,26 @@ grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
   if (!IsValidId(request->opinion_id(), "op")) {
     return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
   }
+  auto retry = RetryOf(scope, *request, request->request_id(), "ApproveOpinion",
+                       /*answers_opinion=*/true);
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
   const Principal& principal = scope.principal();
-  auto result =
-      RunStep(scope, *context, request->case_id(), v1::APPROVE_OPINION, request->opinion_id(),
-              [&](const v1::Case& current, StepChange& change) -> absl::Status {
-                const v1::Opinion* o = FindOpinion(current, request->opinion_id());
-                if (o == nullptr) return absl::NotFoundError("no such opinion");
-                if (!o->approved_by().empty()) {
-                  return absl::FailedPreconditionError("the opinion is already approved");
-                }
-                change.opinion = *o;
-                change.opinion->set_approved_by(principal.subject);
-                petition::v1::OpinionApproved* e = change.event.mutable_opinion_approved();
-                e->set_opinion_id(o->opinion_id());
-                e->set_leader_id(principal.subject);
-                return absl::OkStatus();
-              });
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::APPROVE_OPINION, request->opinion_id(),
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        const v1::Opinion* o = FindOpinion(current, request->opinion_id());
+        if (o == nullptr) return absl::NotFoundError("no such opinion");
+        if (!o->approved_by().empty()) {
+          return absl::FailedPreconditionError("the opinion is already approved");
+        }
+        change.opinion = *o;
+        change.opinion->set_approved_by(principal.subject);
+        petition::v1::OpinionApproved* e = change.event.mutable_opinion_approved();
+        e->set_opinion_id(o->opinion_id());
+        e->set_leader_id(principal.subject);
+        return absl::OkStatus();
+      },
+      &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(result->opinion);
   return grpc::Status::OK;
@@ -376,6 +414,8 @@ grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
   if (!IsValidId(request->opinion_id(), "op")) {
     return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
   }
+  auto retry = RetryOf(scope, *request, request->request_id(), "AnswerCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
   auto result = RunStep(
       scope, *context, request->case_id(), v1::ANSWER, request->opinion_id(),
       [&](const v1::Case& current, StepChange& change) -> absl::Status {
@@ -397,7 +437,8 @@ grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
         fields["outcome"] = OutcomeWords(o->outcome());
         change.documents.push_back(Draft("HANDLING_OPINION", kPetitioners, std::move(fields)));
         return absl::OkStatus();
-      });
+      },
+      &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
@@ -413,16 +454,44 @@ grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
   if (request->reason().size() > 12000) {
     return ToGrpcStatus(InvalidField("reason", "must be at most 4000 characters"));
   }
-  const absl::Time now = absl::Now();
-  auto result = RunStep(scope, *context, request->case_id(), v1::REQUEST_REVIEW, request->reason(),
-                        [&](const v1::Case& current, StepChange& change) -> absl::Status {
-                          if (!review_window_->IsOpen(current, now)) {
-                            return absl::FailedPreconditionError(
-                                "the case is ANSWERED: the review window has closed");
-                          }
-                          change.event.mutable_review_requested();
-                          return absl::OkStatus();
-                        });
+  auto retry = RetryOf(scope, *request, request->request_id(), "RequestReview");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  // The review window is supervision's deadline: it is asked, before the
+  // case is locked, whether the window is open now. Its answer (or that it
+  // could not give one) is used only for a case that is ANSWERED under the
+  // lock, so that a case in another status is refused for its status as
+  // before. No local count stands in when supervision cannot answer: the
+  // window depends on the township's policy and its calendar, which only
+  // supervision applies, and a clerk told "try again" loses nothing while a
+  // review accepted after the window closed cannot be taken back.
+  absl::StatusOr<supervision::v1::CheckReviewWindowResponse> window =
+      absl::UnavailableError("supervision is not configured");
+  if (peers_.supervision != nullptr) {
+    window = peers_.supervision->CheckReviewWindow(request->case_id(), absl::Now(),
+                                                   DeadlineOf(*context));
+  }
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::REQUEST_REVIEW, request->reason(),
+      [&](const v1::Case&, StepChange& change) -> absl::Status {
+        if (!window.ok()) {
+          return absl::UnavailableError(absl::StrCat(
+              "cannot tell whether the review window is open: ", window.status().message()));
+        }
+        if (window->due_date().empty()) {
+          // Answered here, but supervision has not recorded the answer yet
+          // (its event is on its way): a moment later it can say.
+          return absl::UnavailableError(
+              "supervision has not yet opened the review window of this answer; try again");
+        }
+        if (!window->open()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("the case is ANSWERED: the review window has closed (it ended on ",
+                           window->due_date(), ")"));
+        }
+        change.event.mutable_review_requested();
+        return absl::OkStatus();
+      },
+      &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
@@ -432,11 +501,18 @@ grpc::Status IntakeService::ConcludeCase(grpc::ServerContext* context,
                                          const v1::ConcludeCaseRequest* request,
                                          v1::Case* response) {
   RequestScope scope(*context);
-  auto result = RunStep(scope, *context, request->case_id(), v1::CONCLUDE, "",
-                        [&](const v1::Case&, StepChange& change) {
-                          change.event.mutable_concluded();
-                          return absl::OkStatus();
-                        });
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  auto retry = RetryOf(scope, *request, request->request_id(), "ConcludeCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::CONCLUDE, "",
+      [&](const v1::Case&, StepChange& change) {
+        change.event.mutable_concluded();
+        return absl::OkStatus();
+      },
+      &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
@@ -450,14 +526,29 @@ grpc::Status IntakeService::WithdrawCase(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateWithdraw(*request); !s.ok()) return ToGrpcStatus(s);
-  auto result = RunStep(scope, *context, request->case_id(), v1::WITHDRAW, request->reason(),
-                        [&](const v1::Case&, StepChange& change) {
-                          change.event.mutable_withdrawn()->set_reason(request->reason());
-                          return absl::OkStatus();
-                        });
+  auto retry = RetryOf(scope, *request, request->request_id(), "WithdrawCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::WITHDRAW, request->reason(),
+      [&](const v1::Case&, StepChange& change) {
+        change.event.mutable_withdrawn()->set_reason(request->reason());
+        return absl::OkStatus();
+      },
+      &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
+}
+
+IntakeService::Fill IntakeService::RatingFill(v1::Rating rating, const std::string& comment) const {
+  // Whether a rating may be given now (once, after the answer) is
+  // NextStatus's rule, applied by RunStep for every rating alike.
+  return [rating, comment](const v1::Case&, StepChange& change) {
+    change.updated.set_rating(rating);
+    change.updated.set_rating_comment(comment);
+    change.event.mutable_rated()->set_rating(v1::Rating_Name(rating));
+    return absl::OkStatus();
+  };
 }
 
 grpc::Status IntakeService::RateCase(grpc::ServerContext* context,
@@ -467,14 +558,11 @@ grpc::Status IntakeService::RateCase(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
   if (absl::Status s = ValidateRate(*request); !s.ok()) return ToGrpcStatus(s);
+  auto retry = RetryOf(scope, *request, request->request_id(), "RateCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
   auto result =
       RunStep(scope, *context, request->case_id(), v1::RATE, v1::Rating_Name(request->rating()),
-              [&](const v1::Case&, StepChange& change) {
-                change.updated.set_rating(request->rating());
-                change.updated.set_rating_comment(request->comment());
-                change.event.mutable_rated()->set_rating(v1::Rating_Name(request->rating()));
-                return absl::OkStatus();
-              });
+              RatingFill(request->rating(), request->comment()), &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;
@@ -488,9 +576,30 @@ grpc::Status IntakeService::ListDocuments(grpc::ServerContext* context,
                                           const v1::ListDocumentsRequest* request,
                                           v1::ListDocumentsResponse* response) {
   RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  if (request->page_size() < 0 || request->page_size() > kMaxCasePageSize) {
+    return ToGrpcStatus(
+        InvalidField("pageSize", absl::StrCat("must be between 1 and ", kMaxCasePageSize)));
+  }
+  const size_t limit = request->page_size() == 0 ? kDefaultCasePageSize : request->page_size();
+  // A case has a handful of notices, issued in order and never removed: the
+  // position in that order continues the list.
+  size_t after = 0;
+  if (!request->page_token().empty()) {
+    std::string raw;
+    if (!absl::WebSafeBase64Unescape(request->page_token(), &raw) ||
+        !absl::StartsWith(raw, "d1|") || !absl::SimpleAtoi(raw.substr(3), &after)) {
+      return ToGrpcStatus(InvalidField("pageToken", "is not a page token of this list"));
+    }
+  }
   auto docs = ReadDocuments(scope, *context, request->case_id(), "");
   if (!docs.ok()) return ToGrpcStatus(docs.status());
-  for (v1::Document& d : *docs) *response->add_documents() = std::move(d);
+  const size_t end = std::min(docs->size(), after + limit);
+  for (size_t i = std::min(after, end); i < end; ++i) {
+    *response->add_documents() = std::move((*docs)[i]);
+  }
+  if (end < docs->size()) {
+    response->set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat("d1|", end)));
+  }
   return grpc::Status::OK;
 }
 
@@ -521,9 +630,12 @@ absl::StatusOr<std::vector<v1::Document>> IntakeService::ReadDocuments(
   if (!read.ok()) return read.status();
   // Not "permission denied": a unit must not learn which cases exist.
   if (!MayReadCase(principal, read->c)) return absl::NotFoundError("no such case");
-  if (!visible(read->c)) MaskIdentity(read->c);
+  const bool shown = visible(read->c);
+  const std::string code = read->c.query_code();
+  if (!shown) MaskIdentity(read->c);
   const std::string names = PetitionerNames(read->c);
   for (v1::Document& d : read->documents) {
+    if (!shown) d.set_text(MaskQueryCode(d.text(), code));
     d.set_text(FillPetitioner(d.text(), names));
     d.set_recipient(FillPetitioner(d.recipient(), names));
   }

@@ -12,42 +12,26 @@
 #include "petition/v1/intake.grpc.pb.h"
 #include "services/intake/domain/registration.h"
 #include "services/intake/service/outbox_relay.h"
+#include "services/intake/service/peer_clients.h"
 #include "services/intake/store/case_store.h"
+#include "services/intake/store/lookup_store.h"
 
 namespace petition::intake {
 
-// Whether a case's review window (复查申请期限) is still open. Supervision
-// owns that deadline; until it answers the question, intake counts it itself
-// (CalendarReviewWindow). Called inside the step's transaction: an
-// implementation must answer from what it is given, without blocking.
-class ReviewWindow {
- public:
-  virtual ~ReviewWindow() = default;
-  virtual bool IsOpen(const v1::Case& answered_case, absl::Time now) const = 0;
-};
-
-// 30 calendar days after the day of the answer, in the township's time zone.
-class CalendarReviewWindow final : public ReviewWindow {
- public:
-  explicit CalendarReviewWindow(absl::TimeZone zone, int days = 30) : zone_(zone), days_(days) {}
-  bool IsOpen(const v1::Case& answered_case, absl::Time now) const override;
-
- private:
-  absl::TimeZone zone_;
-  int days_;
+// The services intake asks before it decides (peer_clients.h). Null only in
+// tests that do not reach the steps needing them.
+struct IntakePeers {
+  LookupStore* lookup = nullptr;
+  DirectoryClient* directory = nullptr;
+  SupervisionClient* supervision = nullptr;
 };
 
 class IntakeService final : public v1::Intake::Service {
  public:
   // `relay` may be null (tests without delivery).
   IntakeService(CaseStore* store, OutboxRelay* relay, absl::TimeZone zone,
-                RegistrationLimits limits = {})
-      : store_(store),
-        relay_(relay),
-        zone_(zone),
-        limits_(limits),
-        default_review_window_(zone),
-        review_window_(&default_review_window_) {}
+                RegistrationLimits limits = {}, IntakePeers peers = {})
+      : store_(store), relay_(relay), zone_(zone), limits_(limits), peers_(peers) {}
 
   grpc::Status RegisterCase(grpc::ServerContext* context, const v1::RegisterCaseRequest* request,
                             v1::Case* response) override;
@@ -84,6 +68,12 @@ class IntakeService final : public v1::Intake::Service {
                             v1::Case* response) override;
   grpc::Status RateCase(grpc::ServerContext* context, const v1::RateCaseRequest* request,
                         v1::Case* response) override;
+  // The petitioner's public view and rating (lookup_handlers.cc).
+  grpc::Status LookupCase(grpc::ServerContext* context, const v1::LookupCaseRequest* request,
+                          v1::CaseLookup* response) override;
+  grpc::Status RateByQueryCode(grpc::ServerContext* context,
+                               const v1::RateByQueryCodeRequest* request,
+                               v1::CaseLookup* response) override;
 
  private:
   // Fills the step-specific part of a change (fields of the case, the
@@ -92,9 +82,36 @@ class IntakeService final : public v1::Intake::Service {
   using Fill = std::function<absl::Status(const v1::Case& current, StepChange& change)>;
   // Runs one lifecycle step: the case must be readable by the caller and the
   // step allowed in its status (common rules), then `fill`.
+  // With `retry` the step is idempotent on its request id (AIP-155). With
+  // `petitioner` the step is the petitioner's own, by query code: the case
+  // was found by its code, so no official's visibility rule applies, and the
+  // history names the petitioner (never by name).
   absl::StatusOr<StepResult> RunStep(const RequestScope& scope, grpc::ServerContext& context,
                                      const std::string& case_id, v1::Step step,
-                                     const std::string& note, const Fill& fill);
+                                     const std::string& note, const Fill& fill,
+                                     const StepRetry* retry = nullptr, bool petitioner = false);
+  // The retry key of a step request: the caller, the method, the request's
+  // fingerprint. INVALID_ARGUMENT (requestId) when the id is too long.
+  static absl::StatusOr<StepRetry> RetryOf(const RequestScope& scope,
+                                           const google::protobuf::Message& request,
+                                           const std::string& request_id, const char* method,
+                                           bool answers_opinion = false);
+  // The rating step, one rule for the clerk's RateCase and the petitioner's
+  // RateByQueryCode.
+  Fill RatingFill(v1::Rating rating, const std::string& comment) const;
+  // Checks the handling units and the receiving leader of an acceptance
+  // against scheduling's directory (before the case is locked); their names
+  // as the directory gives them, for the notices.
+  struct DirectoryNames {
+    std::vector<std::string> units;  // in the request's order
+    std::string leader;
+  };
+  absl::StatusOr<DirectoryNames> CheckDirectory(const v1::AcceptCaseRequest& request,
+                                                absl::Time deadline);
+  // The public view of a found case, with unit names and the running
+  // deadline asked of their owners (a part they cannot give now is listed
+  // in `unavailable`).
+  v1::CaseLookup BuildLookup(const LookupRow& row, absl::Time deadline);
   // The case's documents (or one), names filled in as the caller may see them.
   absl::StatusOr<std::vector<v1::Document>> ReadDocuments(const RequestScope& scope,
                                                           grpc::ServerContext& context,
@@ -107,8 +124,7 @@ class IntakeService final : public v1::Intake::Service {
   OutboxRelay* relay_;
   absl::TimeZone zone_;
   RegistrationLimits limits_;
-  CalendarReviewWindow default_review_window_;
-  const ReviewWindow* review_window_;
+  IntakePeers peers_;
 };
 
 }  // namespace petition::intake

@@ -46,6 +46,8 @@ constexpr char kSelectSteps[] = "intake_select_steps";
 constexpr char kSelectOpinions[] = "intake_select_opinions";
 constexpr char kUpsertOpinion[] = "intake_upsert_opinion";
 constexpr char kNextSequence[] = "intake_next_sequence";
+constexpr char kSelectStepRequest[] = "intake_select_step_request";
+constexpr char kInsertStepRequest[] = "intake_insert_step_request";
 
 // Petitioners sealed with their place as associated data (migration 0003);
 // version 1 rows were sealed without.
@@ -381,6 +383,15 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "WHERE opinions.case_id = EXCLUDED.case_id"},
       {kNextSequence,
        "SELECT coalesce(max(sequence), 0) + 1 AS next FROM outbox WHERE case_id = $1"},
+      {kSelectStepRequest,
+       "SELECT method, case_id, request_sha256, response FROM step_requests "
+       "WHERE request_subject = $1 AND request_id = $2"},
+      // Another case's step took this id at the same moment: no row comes
+      // back, and the retry is told it sent another request.
+      {kInsertStepRequest,
+       "INSERT INTO step_requests (request_subject, request_id, method, case_id, "
+       "request_sha256, response) VALUES ($1, $2, $3, $4, $5, $6) "
+       "ON CONFLICT (request_subject, request_id) DO NOTHING RETURNING 1"},
   };
   return *kStatements;
 }
@@ -533,7 +544,9 @@ absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
 }
 
 absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, const StepFn& decide,
-                                                const TxOptions& tx_options) {
+                                                const TxOptions& tx_options,
+                                                const StepRetry* retry) {
+  if (retry != nullptr && retry->request_id.empty()) retry = nullptr;
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<StepResult> {
         if (tx.exec_prepared(kLockCase, case_id).empty()) {
@@ -542,6 +555,31 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
         // Read after the lock: a step that committed while this one waited is seen.
         auto current = LoadCase(tx, *cipher_, case_id);
         if (!current.ok()) return current.status();
+        if (retry != nullptr) {
+          pqxx::result prior =
+              tx.exec_prepared(kSelectStepRequest, retry->subject, retry->request_id);
+          if (!prior.empty()) {
+            if (prior[0]["method"].as<std::string>() != retry->method ||
+                prior[0]["case_id"].as<std::string>() != case_id ||
+                prior[0]["request_sha256"].as<std::string>() != retry->request_sha256) {
+              return absl::AlreadyExistsError(
+                  "requestId was already used with a different request");
+            }
+            const pqxx::binarystring bytes(prior[0]["response"]);
+            StepResult replay;
+            replay.replayed = true;
+            const std::string_view view(bytes.get(), bytes.size());
+            const bool parsed =
+                retry->answers_opinion
+                    ? replay.opinion.ParseFromArray(view.data(), static_cast<int>(view.size()))
+                    : replay.stored.ParseFromArray(view.data(), static_cast<int>(view.size()));
+            if (!parsed) return absl::DataLossError("a stored step answer does not parse");
+            if (!retry->answers_opinion) {
+              *replay.stored.mutable_petitioners() = current->petitioners();
+            }
+            return replay;
+          }
+        }
         auto change = decide(*current);
         if (!change.ok()) return change.status();
         const v1::Case& u = change->updated;
@@ -576,6 +614,21 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
         if (change->opinion.has_value()) {
           for (const v1::Opinion& o : result.stored.opinions()) {
             if (o.opinion_id() == change->opinion->opinion_id()) result.opinion = o;
+          }
+        }
+        if (retry != nullptr) {
+          std::string first;
+          if (retry->answers_opinion) {
+            first = result.opinion.SerializeAsString();
+          } else {
+            v1::Case without_identity = result.stored;
+            without_identity.clear_petitioners();
+            first = without_identity.SerializeAsString();
+          }
+          if (tx.exec_prepared(kInsertStepRequest, retry->subject, retry->request_id, retry->method,
+                               case_id, retry->request_sha256, pqxx::binarystring(first))
+                  .empty()) {
+            return absl::AlreadyExistsError("requestId was already used with a different request");
           }
         }
         return result;

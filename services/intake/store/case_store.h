@@ -113,6 +113,20 @@ using StepFn = std::function<absl::StatusOr<StepChange>(const v1::Case& current)
 struct StepResult {
   v1::Case stored;  // petitioners opened: the caller masks them as the read rules say
   v1::Opinion opinion;
+  // A retry (AIP-155): `stored` (or `opinion`) is the first answer, with the
+  // case's petitioners as they are now; nothing was written.
+  bool replayed = false;
+};
+
+// A step's retry key (AIP-155), scoped to whoever sent it. The first answer
+// is stored in the step's transaction: the case (petitioners left out), or
+// the opinion when `answers_opinion`.
+struct StepRetry {
+  std::string subject;  // the caller's official id; "query:<caseId>" for a petitioner
+  std::string request_id;
+  std::string method;  // the RPC: the same id on another method is another request
+  std::string request_sha256;
+  bool answers_opinion = false;
 };
 
 struct OutboxCounts {
@@ -183,8 +197,12 @@ class CaseStore {
   // result), loads it, asks `decide`, and writes the change, the history
   // entry, the opinion and the event (next sequence of the case) in the same
   // transaction. NOT_FOUND when there is no such case.
+  // With `retry` (request id not empty): after the lock, a request id this
+  // subject already used answers the first result when method and request
+  // hash are the same (replayed, `decide` not called), ALREADY_EXISTS when not.
   absl::StatusOr<StepResult> ApplyStep(const std::string& case_id, const StepFn& decide,
-                                       const TxOptions& tx_options = {});
+                                       const TxOptions& tx_options = {},
+                                       const StepRetry* retry = nullptr);
 
   // The outbox relay's steps, each a short transaction of its own; delivery
   // happens between them with no connection held.
