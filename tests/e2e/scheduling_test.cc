@@ -724,6 +724,23 @@ TEST_F(SchedulingTest, MutationsAreIdempotentByRequestId) {
   ExpectError(Call("POST", absl::StrCat("/v1/units/", town, "/rosters/2026-05:publish"),
                    R"({"requestId":"pub-1"})", Clerk()),
               409, "ALREADY_EXISTS");
+
+  // A retried PUT of a calendar does not undo a later change.
+  const std::string calendar =
+      R"({"requestId":"cal-1","holidays":[{"date":"2031-01-01","name":"元旦"}]})";
+  ASSERT_EQ(Call("PUT", "/v1/calendars/2031", calendar, Admin()).status, 200);
+  ASSERT_EQ(Call("PUT", "/v1/calendars/2031",
+                 R"({"holidays":[{"date":"2031-01-02","name":"元旦"}]})", Admin())
+                .status,
+            200);
+  HttpResponse retried = Call("PUT", "/v1/calendars/2031", calendar, Admin());
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_NE(retried.body.find("2031-01-02"), std::string::npos) << retried.body;
+  EXPECT_EQ(
+      JsonString(ParseJson(Call("GET", "/v1/calendar/days/2031-01-02", "", Clerk()).body), "kind"),
+      "HOLIDAY");
+  ExpectError(Call("PUT", "/v1/calendars/2031", R"({"requestId":"cal-1"})", Admin()), 409,
+              "ALREADY_EXISTS");
 }
 
 // Runs `command`, returning what it printed (empty when it failed).

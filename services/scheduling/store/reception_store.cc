@@ -207,12 +207,7 @@ const std::vector<PgStatement>& ReceptionStore::Statements() {
        "(SELECT starts_at, appointment_id FROM appointments WHERE appointment_id = $3)) "
        "ORDER BY a.starts_at, a.appointment_id LIMIT $4"},
   };
-  static const auto* kWithRequestLog = [] {
-    auto* all = new std::vector<PgStatement>(*kStatements);
-    for (const PgStatement& st : RequestLog::Statements()) all->push_back(st);
-    return all;
-  }();
-  return *kWithRequestLog;
+  return *kStatements;
 }
 
 absl::StatusOr<v1::ReceptionPlan> ReceptionStore::CreatePlan(const v1::ReceptionPlan& plan,

@@ -36,6 +36,7 @@ inline const Page kWholeList{1000, ""};
 
 class ReceptionStore {
  public:
+  // The pool also needs RequestLog::Statements().
   static const std::vector<PgStatement>& Statements();
 
   explicit ReceptionStore(PgPool* pool) : pool_(pool) {}
