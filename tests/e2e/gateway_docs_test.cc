@@ -27,6 +27,7 @@
 #include "petition/v1/supervision.grpc.pb.h"
 #include "services/gateway/transcoder.h"
 #include "tests/support/child_process.h"
+#include "tests/support/http_client.h"
 #include "tests/support/monitoring_config.h"
 #include "tests/support/stack_test.h"
 
@@ -220,6 +221,20 @@ TEST_F(GatewayDocsTest, EveryRoleGetsExactlyTheEndpointsOfItsRoles) {
         wrong.push_back(absl::StrCat(what, " as ", role, " (", allowed ? "allowed" : "refused",
                                      "): ", reply->status, " ", reply->body));
       }
+    }
+  }
+  // A machine credential (X-Api-Key, mapped to county by the test stack) is held to the same
+  // roles: spot-check one endpoint it may call and one it may not.
+  for (const auto& [target, allowed] :
+       {std::pair<std::string, bool>{"/v1/calendar/days/2026-10-01", true},
+        {"/v1/officials", false}}) {
+    auto reply =
+        HttpRequest(stack_->http_port(), "GET", target, "", {{"X-Api-Key", "county-test-key"}});
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    ++cells;
+    if (allowed ? reply->status != 200 : reply->status != 403) {
+      wrong.push_back(absl::StrCat("GET ", target, " with the county API key: ", reply->status, " ",
+                                   reply->body));
     }
   }
   EXPECT_TRUE(wrong.empty()) << wrong.size() << " of " << cells << " cells wrong:\n"
