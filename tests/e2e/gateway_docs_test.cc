@@ -163,7 +163,7 @@ std::vector<Endpoint> Endpoints() {
   (void)scheduling::v1::Calendar::descriptor();
   (void)supervision::v1::CaseDeadlines::descriptor();
   std::vector<Endpoint> endpoints;
-  for (const std::string& name :
+  for (const char* name :
        {intake::v1::Intake::service_full_name(), scheduling::v1::Scheduling::service_full_name(),
         supervision::v1::Supervision::service_full_name()}) {
     const auto* service =
