@@ -180,6 +180,11 @@ for _ in $(seq 1 100); do
 done
 grep -q '"dueDate"' <<<"$deadlines" || fail "no deadlines for $case_id: $deadlines"
 say "case $case_id: $(grep -oE '"kind": *"[A-Z_]+"[^}]*"dueDate": *"[0-9-]+"' <<<"$deadlines" | head -1)"
+# Swagger UI's files are in the image (PETITION_GATEWAY_DOCS_DIR), so /docs works offline.
+for path in /docs /docs/swagger-ui-bundle.js /openapi.json; do
+  curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$HTTP$path" ||
+    fail "the containerised gateway does not serve $path"
+done
 metrics="$(curl -fsS --max-time 2 "http://127.0.0.1:${METRICS[intake]}/metrics")"
 grep -q '^petition_build_info' <<<"$metrics" || fail "intake's metrics lack petition_build_info"
 say "PASS: images built, $((size / 1000000)) MB, non-root, health-checked; the containerised system registered a case and computed its deadlines"

@@ -1,12 +1,15 @@
 #include "services/gateway/gateway.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/request_context.h"
@@ -174,7 +177,8 @@ absl::Status Gateway::AddRoutes() {
   for (auto [kind, path] : {std::pair{Kind::kHealthz, "/healthz"},
                             {Kind::kReadyz, "/readyz"},
                             {Kind::kOpenApi, "/openapi.json"},
-                            {Kind::kDocs, "/docs"}}) {
+                            {Kind::kDocs, "/docs"},
+                            {Kind::kDocsAsset, "/docs/*"}}) {
     Endpoint endpoint;
     endpoint.kind = kind;
     endpoint.rule.set_method("GET");
@@ -202,10 +206,92 @@ absl::Status Gateway::AddRoutes() {
     endpoint.transcoder = std::make_unique<Transcoder>(*std::move(transcoder));
     operations.push_back({endpoint.method, endpoint.rule});
   }
-  OpenApi openapi(std::move(operations));
-  openapi_json_ = openapi.Json();
-  docs_html_ = openapi.Html();
+  openapi_json_ = OpenApi(std::move(operations)).Json();
+  return LoadDocs();
+}
+
+namespace {
+
+// The page and its start-up script: Swagger UI on /openapi.json (relative
+// URLs, so that a path prefix in front of the gateway keeps working), no
+// request to any other host (no validator badge), the bearer token kept
+// only in the page.
+constexpr char kDocsHtml[] = R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Township petition services: REST API</title>
+<link rel="icon" type="image/png" href="docs/favicon-32x32.png">
+<link rel="stylesheet" href="docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="docs/swagger-ui-bundle.js"></script>
+<script src="docs/petition-docs.js"></script>
+</body>
+</html>
+)";
+
+constexpr char kDocsScript[] = R"(window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: new URL('openapi.json', document.baseURI).href,
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    persistAuthorization: false,
+    displayRequestDuration: true,
+    docExpansion: 'none',
+    filter: true,
+  });
+};
+)";
+
+}  // namespace
+
+absl::Status Gateway::LoadDocs() {
+  if (options_.docs_dir.empty()) return absl::OkStatus();
+  for (auto [name, type] : {std::pair{"swagger-ui.css", "text/css; charset=utf-8"},
+                            {"swagger-ui-bundle.js", "text/javascript; charset=utf-8"},
+                            {"favicon-32x32.png", "image/png"},
+                            {"favicon-16x16.png", "image/png"}}) {
+    const std::string file = absl::StrCat(options_.docs_dir, "/", name);
+    std::ifstream in(file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      return absl::NotFoundError(
+          absl::StrCat("--docs_dir: cannot read ", file, " (the swagger-ui-dist package's files)"));
+    }
+    if (bytes.empty()) {
+      return absl::NotFoundError(absl::StrCat("--docs_dir: ", file,
+                                              " is missing or empty (the swagger-ui-dist "
+                                              "package's files)"));
+    }
+    HttpResponse& asset = docs_assets_[name];
+    asset.content_type = type;
+    asset.body = std::move(bytes);
+  }
+  HttpResponse& script = docs_assets_["petition-docs.js"];
+  script.content_type = "text/javascript; charset=utf-8";
+  script.body = kDocsScript;
   return absl::OkStatus();
+}
+
+HttpResponse Gateway::DocsAsset(absl::string_view path) const {
+  absl::string_view name = path;
+  absl::ConsumePrefix(&name, "/docs/");
+  auto it = docs_assets_.find(name);
+  if (it == docs_assets_.end()) {
+    HttpResponse response;
+    response.status = 404;
+    response.body = petition::ErrorJson(absl::NotFoundError(
+        docs_assets_.empty() ? "the API docs are not installed here (--docs_dir); the API "
+                               "description is at /openapi.json"
+                             : "no such file of the API docs"));
+    return response;
+  }
+  HttpResponse response = it->second;
+  response.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  return response;
 }
 
 void Gateway::Handle(HttpRequest request, HttpResponder respond) {
@@ -255,8 +341,15 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
       response.body = openapi_json_;
       break;
     case Kind::kDocs:
-      response.content_type = "text/html; charset=utf-8";
-      response.body = docs_html_;
+      if (docs_assets_.empty()) {
+        response = DocsAsset("");
+      } else {
+        response.content_type = "text/html; charset=utf-8";
+        response.body = kDocsHtml;
+      }
+      break;
+    case Kind::kDocsAsset:
+      response = DocsAsset(request.path);
       break;
   }
   Finish(*exchange, std::move(response));

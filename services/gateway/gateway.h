@@ -48,6 +48,11 @@ struct GatewayOptions {
   // Bound of each health probe, and how long its answer is reused.
   absl::Duration readiness_timeout = absl::Seconds(1);
   absl::Duration readiness_cache = absl::Seconds(1);
+  // Swagger UI's files (npm swagger-ui-dist: swagger-ui.css,
+  // swagger-ui-bundle.js, ...), read once at start-up and served under
+  // /docs/. Empty: /docs answers 404 (the API description stays at
+  // /openapi.json). A directory without those files fails Create().
+  std::string docs_dir;
 };
 
 class Gateway : public HttpHandler {
@@ -66,9 +71,11 @@ class Gateway : public HttpHandler {
   void Shutdown();
 
   const RouteTable& routes() const { return *routes_; }
+  // The OpenAPI 3.1 document served at /openapi.json.
+  const std::string& openapi_json() const { return openapi_json_; }
 
  private:
-  enum class Kind { kUpstream, kHealthz, kReadyz, kOpenApi, kDocs };
+  enum class Kind { kUpstream, kHealthz, kReadyz, kOpenApi, kDocs, kDocsAsset };
   // The metric handles of one (method, route) pair, made at start-up; the
   // counter per status code is made on its first use and then reused.
   class RouteMetrics {
@@ -100,6 +107,8 @@ class Gateway : public HttpHandler {
   Gateway(GatewayOptions options, std::unique_ptr<Auth> auth);
 
   absl::Status AddRoutes();
+  absl::Status LoadDocs();
+  HttpResponse DocsAsset(absl::string_view path) const;
   void AddMetrics(prometheus::Registry& registry);
   // The handles for a request no route matched: by method, with methods
   // outside the standard few counted as OTHER (the label stays bounded).
@@ -122,7 +131,8 @@ class Gateway : public HttpHandler {
   std::vector<Endpoint> endpoints_;
   std::unique_ptr<RouteTable> routes_;
   std::string openapi_json_;
-  std::string docs_html_;
+  // /docs/<name> -> the file (content type, bytes); empty without docs_dir.
+  std::map<std::string, HttpResponse, std::less<>> docs_assets_;
 
   std::map<std::string, std::unique_ptr<RouteMetrics>, std::less<>> unmatched_metrics_;
 

@@ -4,7 +4,10 @@
 //   gateway --jwt_secret S --mint_token --role clerk [--role leader] [--sub S]
 //           [--unit U] [--ttl_hours 12]      prints a JWT and exits
 #include <cstring>
+#include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +21,8 @@
 #include "common/grpc_server.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "petition/v1/intake.grpc.pb.h"
 #include "petition/v1/scheduling.grpc.pb.h"
 #include "petition/v1/supervision.grpc.pb.h"
@@ -52,6 +57,11 @@ ABSL_FLAG(std::vector<std::string>, role, {}, "--mint_token: a role (repeatable)
 ABSL_FLAG(std::string, sub, "dev", "--mint_token: the subject (official id)");
 ABSL_FLAG(std::string, unit, "", "--mint_token: the unitId claim");
 ABSL_FLAG(int, ttl_hours, 12, "--mint_token: hours until the token expires");
+ABSL_FLAG(std::string, docs_dir, "",
+          "Swagger UI's files (npm swagger-ui-dist) served at /docs; empty: /docs is 404");
+ABSL_FLAG(std::string, dump_openapi, "",
+          "Write the OpenAPI document it would serve at /openapi.json to this file ('-': "
+          "stdout) and exit (needs no secret and no service)");
 
 namespace {
 
@@ -92,6 +102,46 @@ int MintToken(const std::string& secret, std::vector<std::string> roles) {
   return 0;
 }
 
+// The services the gateway routes to, each with its channel.
+std::map<std::string, std::shared_ptr<grpc::ChannelInterface>> Channels(
+    const std::function<std::shared_ptr<grpc::ChannelInterface>(const std::string&)>& channel) {
+  return {
+      {petition::intake::v1::Intake::service_full_name(),
+       channel(absl::GetFlag(FLAGS_intake_addr))},
+      {petition::scheduling::v1::Scheduling::service_full_name(),
+       channel(absl::GetFlag(FLAGS_scheduling_addr))},
+      {petition::supervision::v1::Supervision::service_full_name(),
+       channel(absl::GetFlag(FLAGS_supervision_addr))},
+  };
+}
+
+// --dump_openapi: the same route table as a running gateway, channels that
+// never connect, and no credentials.
+int DumpOpenApi(const std::string& target) {
+  petition::gateway::GatewayOptions options;
+  options.channels = Channels([](const std::string& address) {
+    return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  });
+  absl::StatusOr<std::unique_ptr<petition::gateway::Gateway>> gateway =
+      petition::gateway::Gateway::Create(std::move(options), nullptr, nullptr);
+  if (!gateway.ok()) {
+    std::cerr << "gateway --dump_openapi: " << gateway.status().message() << std::endl;
+    return 1;
+  }
+  if (target == "-") {
+    std::cout << (*gateway)->openapi_json() << std::endl;
+    return 0;
+  }
+  std::ofstream out(target, std::ios::binary | std::ios::trunc);
+  out << (*gateway)->openapi_json() << '\n';
+  out.close();
+  if (!out) {
+    std::cerr << "gateway --dump_openapi: cannot write " << target << std::endl;
+    return 1;
+  }
+  return 0;
+}
+
 int Fail(const std::string& what, const absl::Status& status) {
   petition::log::Error(what, {{"error", status.ToString()}});
   std::cerr << "gateway: " << what << ": " << status.message() << std::endl;
@@ -104,6 +154,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> roles = CollectRoles(argc, argv);
   petition::BlockShutdownSignals();
   petition::InitConfig("gateway", argc, argv);
+  if (const std::string dump = absl::GetFlag(FLAGS_dump_openapi); !dump.empty()) {
+    return DumpOpenApi(dump);
+  }
 
   const std::string secret = absl::GetFlag(FLAGS_jwt_secret);
   if (secret.empty()) {
@@ -128,12 +181,9 @@ int main(int argc, char** argv) {
   if (!metrics.ok()) return Fail("cannot start metrics", metrics.status());
 
   petition::gateway::GatewayOptions options;
-  options.channels[petition::intake::v1::Intake::service_full_name()] =
-      petition::MakeChannel(absl::GetFlag(FLAGS_intake_addr), *signer);
-  options.channels[petition::scheduling::v1::Scheduling::service_full_name()] =
-      petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), *signer);
-  options.channels[petition::supervision::v1::Supervision::service_full_name()] =
-      petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), *signer);
+  options.channels = Channels(
+      [&signer](const std::string& address) { return petition::MakeChannel(address, *signer); });
+  options.docs_dir = absl::GetFlag(FLAGS_docs_dir);
   // Registration and reads go on without supervision (events wait in
   // intake's outbox): its absence degrades the gateway, it does not stop it.
   options.optional_services.insert(petition::supervision::v1::Supervision::service_full_name());

@@ -7,21 +7,45 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "common/log.h"
 #include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "services/gateway/transcoder.h"
 
 namespace petition::gateway {
 namespace {
 
 using google::protobuf::Descriptor;
+using google::protobuf::EnumDescriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::ListValue;
 using google::protobuf::Struct;
 
 constexpr char kErrorSchema[] = "petition.Error";
+constexpr char kHttpBody[] = "petition.v1.HttpBody";
+
+// The failures every operation may answer, as components/responses: HTTP
+// status, response name, when.
+struct Failure {
+  const char* status;
+  const char* name;
+  const char* description;
+};
+constexpr Failure kFailures[] = {
+    {"400", "BadRequest",
+     "INVALID_ARGUMENT, FAILED_PRECONDITION or OUT_OF_RANGE: the request is refused as it is "
+     "(`details` names the field and the rule)"},
+    {"401", "Unauthenticated", "UNAUTHENTICATED: no credentials, or credentials not accepted"},
+    {"403", "PermissionDenied", "PERMISSION_DENIED: none of the operation's roles"},
+    {"404", "NotFound", "NOT_FOUND (also what a caller who may not see the object gets)"},
+    {"409", "Conflict",
+     "ALREADY_EXISTS or ABORTED: a conflict with the current state, or the same requestId with "
+     "another body"},
+    {"429", "TooManyRequests", "RESOURCE_EXHAUSTED: too many calls at once; retry later"},
+    {"500", "Internal", "INTERNAL, UNKNOWN or DATA_LOSS"},
+    {"503", "Unavailable", "UNAVAILABLE: a service is down or the gateway is stopping; retry"},
+    {"504", "Timeout", "DEADLINE_EXCEEDED: outcome unknown; retry with the same requestId"},
+};
 
 // --- Small builders over google.protobuf.Struct (our JSON object model). ---
 
@@ -41,82 +65,50 @@ Struct& Append(ListValue& list) { return *list.add_values()->mutable_struct_valu
 void AppendString(ListValue& list, absl::string_view value) {
   list.add_values()->set_string_value(std::string(value));
 }
-void Ref(Struct& schema, absl::string_view message_name) {
-  Set(schema, "$ref", absl::StrCat("#/components/schemas/", message_name));
+void Ref(Struct& schema, absl::string_view kind, absl::string_view name) {
+  Set(schema, "$ref", absl::StrCat("#/components/", kind, "/", name));
 }
 
-// Well-known types that JSON renders as scalars: OpenAPI type and format.
-bool WellKnownScalar(const Descriptor* message, Struct* schema) {
-  static const auto* const kKnown = new std::map<std::string, std::pair<std::string, std::string>>{
-      {"google.protobuf.Timestamp", {"string", "date-time"}},
-      {"google.protobuf.Duration", {"string", "duration"}},
-      {"google.protobuf.FieldMask", {"string", ""}},
-      {"google.protobuf.StringValue", {"string", ""}},
-      {"google.protobuf.BytesValue", {"string", "byte"}},
-      {"google.protobuf.BoolValue", {"boolean", ""}},
-      {"google.protobuf.Int32Value", {"integer", "int32"}},
-      {"google.protobuf.UInt32Value", {"integer", "uint32"}},
-      {"google.protobuf.Int64Value", {"string", "int64"}},
-      {"google.protobuf.UInt64Value", {"string", "uint64"}},
-      {"google.protobuf.DoubleValue", {"number", "double"}},
-      {"google.protobuf.FloatValue", {"number", "float"}},
+// Well-known types that JSON renders as scalars: JSON Schema type, format and
+// a description ("" for none).
+struct Scalar {
+  const char* type;
+  const char* format;
+  const char* description;
+};
+const Scalar* WellKnownScalar(const Descriptor* message) {
+  static const auto* const kKnown = new std::map<std::string, Scalar>{
+      {"google.protobuf.Timestamp", {"string", "date-time", "RFC 3339"}},
+      {"google.type.Date", {"string", "date", "YYYY-MM-DD"}},
+      {"google.protobuf.Duration", {"string", "", "seconds with an \"s\" suffix, e.g. \"1.5s\""}},
+      {"google.protobuf.FieldMask", {"string", "", "comma-separated lowerCamelCase field paths"}},
+      {"google.protobuf.StringValue", {"string", "", ""}},
+      {"google.protobuf.BytesValue", {"string", "byte", ""}},
+      {"google.protobuf.BoolValue", {"boolean", "", ""}},
+      {"google.protobuf.Int32Value", {"integer", "int32", ""}},
+      {"google.protobuf.UInt32Value", {"integer", "uint32", ""}},
+      {"google.protobuf.Int64Value", {"string", "int64", ""}},
+      {"google.protobuf.UInt64Value", {"string", "uint64", ""}},
+      {"google.protobuf.DoubleValue", {"number", "double", ""}},
+      {"google.protobuf.FloatValue", {"number", "float", ""}},
   };
   auto it = kKnown->find(message->full_name());
-  if (it == kKnown->end()) return false;
-  if (schema != nullptr) {
-    Set(*schema, "type", it->second.first);
-    if (!it->second.second.empty()) Set(*schema, "format", it->second.second);
-  }
-  return true;
-}
-
-// The JSON type of a field, as a reader would want it in the docs.
-std::string TypeLabel(const FieldDescriptor* field) {
-  std::string label;
-  if (field->is_map()) {
-    return absl::StrCat("map<string, ", TypeLabel(field->message_type()->map_value()), ">");
-  }
-  switch (field->type()) {
-    case FieldDescriptor::TYPE_ENUM: {
-      std::vector<std::string> names;
-      for (int i = 0; i < field->enum_type()->value_count(); ++i) {
-        if (field->enum_type()->value(i)->number() != 0) {
-          names.push_back(field->enum_type()->value(i)->name());
-        }
-      }
-      label = absl::StrJoin(names, " | ");
-      break;
-    }
-    case FieldDescriptor::TYPE_MESSAGE:
-      if (field->message_type()->full_name() == "google.protobuf.Timestamp") {
-        label = "timestamp (RFC 3339)";
-      } else {
-        label = field->message_type()->name();
-      }
-      break;
-    case FieldDescriptor::TYPE_INT64:
-    case FieldDescriptor::TYPE_SINT64:
-    case FieldDescriptor::TYPE_SFIXED64:
-    case FieldDescriptor::TYPE_UINT64:
-    case FieldDescriptor::TYPE_FIXED64:
-      label = "int64 (string)";
-      break;
-    default:
-      label = field->type_name();
-  }
-  return field->is_repeated() ? absl::StrCat("[", label, "]") : label;
+  return it == kKnown->end() ? nullptr : &it->second;
 }
 
 class SchemaBuilder {
  public:
   explicit SchemaBuilder(Struct* schemas) : schemas_(schemas) {}
 
-  // The schema of one value of `field` (ignoring repetition).
-  void ValueSchema(const FieldDescriptor* field, Struct& schema) {
+  // The schema of one value of `field` (ignoring repetition). In a query
+  // parameter an enum's zero value is refused, so it is left out there.
+  void ValueSchema(const FieldDescriptor* field, Struct& schema, bool in_query = false) {
     switch (field->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
         Set(schema, "type", "string");
-        if (field->type() == FieldDescriptor::TYPE_BYTES) Set(schema, "format", "byte");
+        if (field->type() == FieldDescriptor::TYPE_BYTES) {
+          Set(schema, "contentEncoding", "base64");
+        }
         return;
       case FieldDescriptor::CPPTYPE_INT32:
         Set(schema, "type", "integer");
@@ -134,42 +126,50 @@ class SchemaBuilder {
             field->cpp_type() == FieldDescriptor::CPPTYPE_INT64 ? "int64" : "uint64");
         return;
       case FieldDescriptor::CPPTYPE_DOUBLE:
+        Set(schema, "type", "number");
+        Set(schema, "format", "double");
+        return;
       case FieldDescriptor::CPPTYPE_FLOAT:
         Set(schema, "type", "number");
+        Set(schema, "format", "float");
         return;
       case FieldDescriptor::CPPTYPE_BOOL:
         Set(schema, "type", "boolean");
         return;
-      case FieldDescriptor::CPPTYPE_ENUM: {
-        Set(schema, "type", "string");
-        ListValue& values = List(schema, "enum");
-        for (int i = 0; i < field->enum_type()->value_count(); ++i) {
-          AppendString(values, field->enum_type()->value(i)->name());
+      case FieldDescriptor::CPPTYPE_ENUM:
+        if (in_query) {
+          EnumSchema(field->enum_type(), schema, /*with_zero=*/false);
+        } else {
+          EnumRef(field->enum_type(), schema);
         }
         return;
-      }
       case FieldDescriptor::CPPTYPE_MESSAGE:
         MessageRef(field->message_type(), schema);
         return;
     }
   }
 
-  void FieldSchema(const FieldDescriptor* field, Struct& schema) {
+  void FieldSchema(const FieldDescriptor* field, Struct& schema, bool in_query = false) {
     if (field->is_map()) {
       Set(schema, "type", "object");
       ValueSchema(field->message_type()->map_value(), Obj(schema, "additionalProperties"));
     } else if (field->is_repeated()) {
       Set(schema, "type", "array");
-      ValueSchema(field, Obj(schema, "items"));
+      ValueSchema(field, Obj(schema, "items"), in_query);
     } else {
-      ValueSchema(field, schema);
+      ValueSchema(field, schema, in_query);
     }
   }
 
   // A reference to (or, for scalar-like well-known types, the inline schema
   // of) a message, adding it to the components when first seen.
   void MessageRef(const Descriptor* message, Struct& schema) {
-    if (WellKnownScalar(message, &schema)) return;
+    if (const Scalar* scalar = WellKnownScalar(message)) {
+      Set(schema, "type", scalar->type);
+      if (*scalar->format != '\0') Set(schema, "format", scalar->format);
+      if (*scalar->description != '\0') Set(schema, "description", scalar->description);
+      return;
+    }
     const std::string& name = message->full_name();
     if (name == "google.protobuf.Struct" || name == "google.protobuf.Empty" ||
         name == "google.protobuf.Any") {
@@ -179,17 +179,40 @@ class SchemaBuilder {
     if (name == "google.protobuf.Value") return;  // any JSON value: {}
     if (name == "google.protobuf.ListValue") {
       Set(schema, "type", "array");
-      Obj(schema, "items");
       return;
     }
-    Ref(schema, name);
+    Ref(schema, "schemas", name);
     if (!seen_.insert(name).second) return;
-    Struct& definition = Obj(*schemas_, name);
+    MessageSchema(message, {}, Obj(*schemas_, name));
+  }
+
+  // The object schema of `message` without the top-level fields in `skip`.
+  void MessageSchema(const Descriptor* message, const std::set<std::string>& skip,
+                     Struct& definition) {
     Set(definition, "type", "object");
+    Set(definition, "title", message->name());
     Struct& properties = Obj(definition, "properties");
     for (int i = 0; i < message->field_count(); ++i) {
       const FieldDescriptor* field = message->field(i);
+      if (skip.count(field->name())) continue;
       FieldSchema(field, Obj(properties, field->json_name()));
+    }
+    // Unknown fields are refused (400), as the transcoder parses.
+    SetBool(definition, "additionalProperties", false);
+  }
+
+  void EnumRef(const EnumDescriptor* type, Struct& schema) {
+    Ref(schema, "schemas", type->full_name());
+    if (!seen_.insert(type->full_name()).second) return;
+    EnumSchema(type, Obj(*schemas_, type->full_name()), /*with_zero=*/true);
+  }
+
+  static void EnumSchema(const EnumDescriptor* type, Struct& schema, bool with_zero) {
+    Set(schema, "type", "string");
+    ListValue& values = List(schema, "enum");
+    for (int i = 0; i < type->value_count(); ++i) {
+      if (!with_zero && type->value(i)->number() == 0) continue;
+      AppendString(values, type->value(i)->name());
     }
   }
 
@@ -201,7 +224,8 @@ class SchemaBuilder {
 // "/v1/cases/{case_id}:accept" with JSON names: "/v1/cases/{caseId}:accept".
 // Also returns the fields bound, by their JSON paths.
 std::string OpenApiPath(const OpenApi::Operation& operation,
-                        std::vector<std::pair<std::string, const FieldDescriptor*>>* bound) {
+                        std::vector<std::pair<std::string, const FieldDescriptor*>>* bound,
+                        std::set<std::string>* bound_top_level) {
   std::string out;
   absl::string_view rest = operation.rule.path();
   while (!rest.empty()) {
@@ -216,6 +240,7 @@ std::string OpenApiPath(const OpenApi::Operation& operation,
     for (absl::string_view part : absl::StrSplit(variable, '.')) {
       field = message == nullptr ? nullptr : FindFieldByAnyName(message, part);
       if (field == nullptr) break;
+      if (json_names.empty()) bound_top_level->insert(field->name());
       json_names.push_back(field->json_name());
       message = field->message_type();
     }
@@ -231,65 +256,135 @@ std::string OpenApiPath(const OpenApi::Operation& operation,
 bool QueryCapable(const FieldDescriptor* field) {
   if (field->is_map()) return false;
   if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return true;
-  return WellKnownScalar(field->message_type(), nullptr);
+  return WellKnownScalar(field->message_type()) != nullptr;
 }
 
-// Top-level fields of the input that come from the query string.
-std::vector<const FieldDescriptor*> QueryFields(const OpenApi::Operation& operation) {
-  std::vector<const FieldDescriptor*> fields;
-  if (operation.rule.body() == "*") return fields;
-  std::set<std::string> bound;
-  for (absl::string_view variable : absl::StrSplit(operation.rule.path(), '{')) {
-    std::size_t close = variable.find('}');
-    if (close == absl::string_view::npos) continue;
-    std::vector<absl::string_view> parts = absl::StrSplit(variable.substr(0, close), '.');
-    bound.insert(std::string(parts[0]));
+// The fields of the input that come from the query string, by their JSON
+// paths: top-level scalars, and the scalars of singular message fields as
+// "parent.child" (what the transcoder accepts).
+void QueryFields(const Descriptor* message, const std::string& prefix,
+                 const std::set<std::string>& skip, int depth,
+                 std::vector<std::pair<std::string, const FieldDescriptor*>>* out) {
+  for (int i = 0; i < message->field_count(); ++i) {
+    const FieldDescriptor* field = message->field(i);
+    if (skip.count(field->name())) continue;
+    const std::string name = absl::StrCat(prefix, field->json_name());
+    if (QueryCapable(field)) {
+      out->emplace_back(name, field);
+    } else if (!field->is_repeated() && !field->is_map() &&
+               field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && depth < 3) {
+      QueryFields(field->message_type(), absl::StrCat(name, "."), {}, depth + 1, out);
+    }
   }
-  const Descriptor* input = operation.method->input_type();
-  for (int i = 0; i < input->field_count(); ++i) {
-    const FieldDescriptor* field = input->field(i);
-    if (bound.count(field->name()) || bound.count(field->json_name())) continue;
-    if (field->name() == operation.rule.body()) continue;
-    if (QueryCapable(field)) fields.push_back(field);
-  }
-  return fields;
 }
 
 std::string Lower(absl::string_view s) { return absl::AsciiStrToLower(s); }
 
-std::string HtmlEscape(absl::string_view s) {
-  return absl::StrReplaceAll(
-      s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}});
+std::string RolesText(const v1::HttpRule& rule) {
+  if (rule.public_()) return "Public: no credentials needed.";
+  return absl::StrCat("Roles: ", absl::StrJoin(rule.roles(), ", "),
+                      " (any one of them; a bearer JWT or an X-Api-Key).");
 }
 
-std::string FieldRows(const Descriptor* message, const std::set<std::string>& skip) {
-  std::string rows;
-  for (int i = 0; i < message->field_count(); ++i) {
-    const FieldDescriptor* field = message->field(i);
-    if (skip.count(field->name())) continue;
-    absl::StrAppend(&rows, "<tr><td><code>", HtmlEscape(field->json_name()), "</code></td><td>",
-                    HtmlEscape(TypeLabel(field)), "</td></tr>");
+void AddErrorSchema(Struct& schemas) {
+  Struct& error = Obj(schemas, kErrorSchema);
+  Set(error, "type", "object");
+  Set(error, "title", "Error");
+  Set(error, "description", "The body of every failure, whatever the service.");
+  AppendString(List(error, "required"), "error");
+  Struct& body = Obj(Obj(error, "properties"), "error");
+  Set(body, "type", "object");
+  for (const char* name : {"code", "message", "details"}) {
+    AppendString(List(body, "required"), name);
   }
-  return rows;
+  Struct& properties = Obj(body, "properties");
+  Struct& code = Obj(properties, "code");
+  Set(code, "type", "string");
+  Set(code, "description",
+      "The canonical code (gRPC's name, e.g. INVALID_ARGUMENT), or METHOD_NOT_ALLOWED for a "
+      "405; the HTTP status follows from it.");
+  Set(Obj(properties, "message"), "type", "string");
+  Struct& details = Obj(properties, "details");
+  Set(details, "type", "array");
+  Set(details, "description", "One entry per field to blame; often empty.");
+  Struct& violation = Obj(details, "items");
+  Set(violation, "type", "object");
+  Struct& violation_properties = Obj(violation, "properties");
+  Set(Obj(violation_properties, "field"), "type", "string");
+  Set(Obj(violation_properties, "field"), "description",
+      "lowerCamelCase path, e.g. petitioners[0].idNumber");
+  Set(Obj(violation_properties, "reason"), "type", "string");
 }
 
-std::string AuthText(const v1::HttpRule& rule) {
-  if (rule.public_()) return "public";
-  if (rule.roles().empty()) return "any authenticated caller";
-  return absl::StrCat("roles: ", absl::StrJoin(rule.roles(), ", "));
+// JSON with the keys of every object in order, so that the same route table
+// gives the same bytes in every process (a Struct's map has no order).
+void AppendJson(const google::protobuf::Value& value, std::string* out,
+                const Struct* object = nullptr) {
+  if (object == nullptr && value.has_struct_value()) object = &value.struct_value();
+  if (object != nullptr) {
+    std::map<std::string, const google::protobuf::Value*> sorted;
+    for (const auto& [key, field] : object->fields()) sorted.emplace(key, &field);
+    out->push_back('{');
+    bool first = true;
+    for (const auto& [key, field] : sorted) {
+      if (!first) out->push_back(',');
+      first = false;
+      absl::StrAppend(out, "\"", log::JsonEscape(key), "\":");
+      AppendJson(*field, out);
+    }
+    out->push_back('}');
+    return;
+  }
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kStringValue:
+      absl::StrAppend(out, "\"", log::JsonEscape(value.string_value()), "\"");
+      return;
+    case google::protobuf::Value::kBoolValue:
+      out->append(value.bool_value() ? "true" : "false");
+      return;
+    case google::protobuf::Value::kNumberValue:
+      absl::StrAppend(out, value.number_value());
+      return;
+    case google::protobuf::Value::kListValue: {
+      out->push_back('[');
+      bool first = true;
+      for (const google::protobuf::Value& item : value.list_value().values()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJson(item, out);
+      }
+      out->push_back(']');
+      return;
+    }
+    default:
+      out->append("null");
+      return;
+  }
+}
+
+Struct& JsonContent(Struct& parent) {
+  return Obj(Obj(Obj(parent, "content"), "application/json"), "schema");
 }
 
 }  // namespace
 
 std::string OpenApi::Json() const {
   Struct document;
-  Set(document, "openapi", "3.0.3");
+  Set(document, "openapi", "3.1.0");
   Struct& info = Obj(document, "info");
   Set(info, "title", "Township petition services");
   Set(info, "version", "v1");
+  Set(info, "summary", "REST/JSON gateway to intake, scheduling and supervision");
   Set(info, "description",
-      "REST/JSON gateway to the intake, scheduling and supervision services. Errors are "
-      "{\"error\":{\"code\",\"message\",\"details\"}} with the canonical HTTP mapping.");
+      "Generated by the gateway at start-up from the route table it serves: each operation is a "
+      "gRPC method with a (petition.v1.http) option. JSON is protobuf's JSON mapping "
+      "(lowerCamelCase names, enums by name, 64-bit integers as strings, timestamps in RFC "
+      "3339); unknown fields are refused. Every failure has the body "
+      "{\"error\":{\"code\",\"message\",\"details\"}} with the canonical HTTP status. Send "
+      "`Authorization: Bearer <JWT>` or `X-Api-Key`; `x-roles` lists the roles of each "
+      "operation. Mutating calls take a `requestId`: the same caller's same id and body "
+      "return the first result.");
+  Set(Append(List(document, "servers")), "url", "/");
   Struct& components = Obj(document, "components");
   Struct& schemas = Obj(components, "schemas");
   Struct& security_schemes = Obj(components, "securitySchemes");
@@ -297,39 +392,44 @@ std::string OpenApi::Json() const {
   Set(bearer, "type", "http");
   Set(bearer, "scheme", "bearer");
   Set(bearer, "bearerFormat", "JWT");
+  Set(bearer, "description", "HS256 JWT with `sub`, `roles` and optionally `unitId`.");
   Struct& api_key = Obj(security_schemes, "apiKey");
   Set(api_key, "type", "apiKey");
   Set(api_key, "in", "header");
   Set(api_key, "name", "X-Api-Key");
+  Set(api_key, "description", "A machine credential mapped to a subject and roles (--api_keys).");
 
-  Struct& error = Obj(schemas, kErrorSchema);
-  Set(error, "type", "object");
-  Struct& error_body = Obj(Obj(error, "properties"), "error");
-  Set(error_body, "type", "object");
-  Struct& error_properties = Obj(error_body, "properties");
-  Set(Obj(error_properties, "code"), "type", "string");
-  Set(Obj(error_properties, "message"), "type", "string");
-  Struct& details = Obj(error_properties, "details");
-  Set(details, "type", "array");
-  Struct& violation = Obj(details, "items");
-  Set(violation, "type", "object");
-  Set(Obj(Obj(violation, "properties"), "field"), "type", "string");
-  Set(Obj(Obj(violation, "properties"), "reason"), "type", "string");
+  AddErrorSchema(schemas);
+  Struct& responses_components = Obj(components, "responses");
+  Struct& method_not_allowed = Obj(responses_components, "MethodNotAllowed");
+  Set(method_not_allowed, "description",
+      "METHOD_NOT_ALLOWED: the path exists for other methods (listed in `Allow`)");
+  Ref(JsonContent(method_not_allowed), "schemas", kErrorSchema);
+  for (const Failure& failure : kFailures) {
+    Struct& response = Obj(responses_components, failure.name);
+    Set(response, "description", failure.description);
+    Ref(JsonContent(response), "schemas", kErrorSchema);
+  }
 
   SchemaBuilder builder(&schemas);
+  std::set<std::string> tags;
   Struct& paths = Obj(document, "paths");
   for (const Operation& operation : operations_) {
     std::vector<std::pair<std::string, const FieldDescriptor*>> bound;
-    std::string path = OpenApiPath(operation, &bound);
+    std::set<std::string> bound_top_level;
+    std::string path = OpenApiPath(operation, &bound, &bound_top_level);
     Struct& op = Obj(Obj(paths, path), Lower(operation.rule.method()));
-    const std::string& service = operation.method->service()->full_name();
-    Set(op, "operationId",
-        absl::StrCat(operation.method->service()->name(), "_", operation.method->name()));
-    AppendString(List(op, "tags"), operation.method->service()->name());
+    const google::protobuf::ServiceDescriptor* service = operation.method->service();
+    Set(op, "operationId", absl::StrCat(service->name(), "_", operation.method->name()));
+    AppendString(List(op, "tags"), service->name());
+    tags.insert(service->name());
     Set(op, "summary", operation.method->name());
     Set(op, "description",
-        absl::StrCat("gRPC ", service, "/", operation.method->name(), "; ",
-                     AuthText(operation.rule), "."));
+        absl::StrCat(RolesText(operation.rule), "\n\ngRPC `", service->full_name(), "/",
+                     operation.method->name(), "`."));
+    ListValue& roles = List(op, "x-roles");
+    for (const std::string& role : operation.rule.roles()) AppendString(roles, role);
+
     ListValue& parameters = List(op, "parameters");
     for (const auto& [name, field] : bound) {
       Struct& parameter = Append(parameters);
@@ -338,131 +438,126 @@ std::string OpenApi::Json() const {
       SetBool(parameter, "required", true);
       Struct& schema = Obj(parameter, "schema");
       if (field != nullptr) {
-        builder.FieldSchema(field, schema);
+        builder.FieldSchema(field, schema, /*in_query=*/true);
       } else {
         Set(schema, "type", "string");
       }
     }
-    for (const FieldDescriptor* field : QueryFields(operation)) {
-      Struct& parameter = Append(parameters);
-      Set(parameter, "name", field->json_name());
-      Set(parameter, "in", "query");
-      builder.FieldSchema(field, Obj(parameter, "schema"));
-      if (field->is_repeated()) {
-        Set(parameter, "style", "form");
-        SetBool(parameter, "explode", true);
+    const Descriptor* input = operation.method->input_type();
+    if (operation.rule.body() != "*") {
+      std::set<std::string> skip = bound_top_level;
+      if (!operation.rule.body().empty()) skip.insert(operation.rule.body());
+      std::vector<std::pair<std::string, const FieldDescriptor*>> query;
+      QueryFields(input, "", skip, 0, &query);
+      for (const auto& [name, field] : query) {
+        Struct& parameter = Append(parameters);
+        Set(parameter, "name", name);
+        Set(parameter, "in", "query");
+        builder.FieldSchema(field, Obj(parameter, "schema"), /*in_query=*/true);
+        if (field->is_repeated()) {
+          // ?kind=A&kind=B
+          Set(parameter, "style", "form");
+          SetBool(parameter, "explode", true);
+        }
       }
     }
+    if (parameters.values().empty()) op.mutable_fields()->erase("parameters");
+
     if (!operation.rule.body().empty()) {
       Struct& request_body = Obj(op, "requestBody");
       SetBool(request_body, "required", true);
-      Struct& schema = Obj(Obj(Obj(request_body, "content"), "application/json"), "schema");
-      if (operation.rule.body() == "*") {
-        builder.MessageRef(operation.method->input_type(), schema);
-      } else if (const FieldDescriptor* field =
-                     operation.method->input_type()->FindFieldByName(operation.rule.body())) {
-        builder.FieldSchema(field, schema);
+      Struct& schema = JsonContent(request_body);
+      if (operation.rule.body() != "*") {
+        if (const FieldDescriptor* field = input->FindFieldByName(operation.rule.body())) {
+          builder.FieldSchema(field, schema);
+        }
+      } else if (bound_top_level.empty()) {
+        builder.MessageRef(input, schema);
+      } else {
+        // The body is the message less the fields the path binds.
+        const std::string name = absl::StrCat(input->full_name(), ".Body");
+        Ref(schema, "schemas", name);
+        builder.MessageSchema(input, bound_top_level, Obj(schemas, name));
       }
     }
+
     Struct& responses = Obj(op, "responses");
     Struct& ok = Obj(responses, "200");
-    Set(ok, "description", operation.method->output_type()->name());
-    builder.MessageRef(operation.method->output_type(),
-                       Obj(Obj(Obj(ok, "content"), "application/json"), "schema"));
-    Struct& failure = Obj(responses, "default");
-    Set(failure, "description", "error");
-    Ref(Obj(Obj(Obj(failure, "content"), "application/json"), "schema"), kErrorSchema);
+    const Descriptor* output = operation.method->output_type();
+    if (output->full_name() == kHttpBody) {
+      const std::string media_type = operation.rule.response_media_type().empty()
+                                         ? "application/octet-stream"
+                                         : operation.rule.response_media_type();
+      Set(ok, "description", absl::StrCat("The document itself (", media_type, ")."));
+      Set(Obj(Obj(Obj(ok, "content"), media_type), "schema"), "type", "string");
+    } else {
+      Set(ok, "description", output->name());
+      builder.MessageRef(output, JsonContent(ok));
+    }
+    for (const Failure& failure : kFailures) {
+      const absl::string_view status = failure.status;
+      if (operation.rule.public_() && (status == "401" || status == "403")) continue;
+      Ref(Obj(responses, failure.status), "responses", failure.name);
+    }
+
     ListValue& security = List(op, "security");  // empty: no credentials needed
     if (!operation.rule.public_()) {
       List(Append(security), "bearer");
       List(Append(security), "apiKey");
     }
   }
+  ListValue& tag_list = List(document, "tags");
+  for (const std::string& tag : tags) {
+    Struct& entry = Append(tag_list);
+    Set(entry, "name", tag);
+    Set(entry, "description", absl::StrCat("The ", Lower(tag), " service"));
+  }
+  Struct& gateway_tag = Append(tag_list);
+  Set(gateway_tag, "name", "Gateway");
+  Set(gateway_tag, "description", "The gateway's own endpoints (public)");
 
   // The gateway's own endpoints.
-  for (const char* path : {"/healthz", "/readyz", "/openapi.json", "/docs"}) {
-    Struct& op = Obj(Obj(paths, path), "get");
-    Set(op, "operationId", absl::StrCat("gateway_", absl::StripPrefix(path, "/")));
+  struct Own {
+    const char* path;
+    const char* summary;
+    const char* media_type;
+    const char* not_ok;  // a failure status it answers, or null
+    const char* not_ok_description;
+  };
+  for (const Own& own :
+       {Own{"/healthz", "The gateway process runs", "application/json", nullptr, nullptr},
+        Own{"/readyz", "The services the gateway needs are serving", "application/json", "503",
+            "Not ready: a required service is not serving"},
+        Own{"/openapi.json", "This document", "application/json", nullptr, nullptr},
+        Own{"/docs", "Swagger UI over this document", "text/html", "404",
+            "The gateway runs without Swagger UI's files (--docs_dir)"}}) {
+    Struct& op = Obj(Obj(paths, own.path), "get");
+    Set(op, "operationId", absl::StrCat("Gateway_", absl::StripPrefix(own.path, "/")));
     AppendString(List(op, "tags"), "Gateway");
+    Set(op, "summary", own.summary);
+    Set(op, "description", "Public: no credentials needed.");
+    List(op, "x-roles");
     List(op, "security");
-    Set(Obj(Obj(op, "responses"), "200"), "description", "OK");
+    Struct& responses = Obj(op, "responses");
+    Struct& ok = Obj(responses, "200");
+    Set(ok, "description", "OK");
+    Struct& schema = Obj(Obj(Obj(ok, "content"), own.media_type), "schema");
+    Set(schema, "type", absl::string_view(own.media_type) == "text/html" ? "string" : "object");
+    if (own.not_ok != nullptr) {
+      Struct& failure = Obj(responses, own.not_ok);
+      Set(failure, "description", own.not_ok_description);
+      if (absl::string_view(own.not_ok) == "404") {
+        Ref(JsonContent(failure), "schemas", kErrorSchema);
+      } else {
+        Set(JsonContent(failure), "type", "object");
+      }
+    }
+    Ref(Obj(responses, "405"), "responses", "MethodNotAllowed");
   }
 
   std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(document, &json, options);
+  AppendJson(google::protobuf::Value(), &json, &document);
   return json;
-}
-
-std::string OpenApi::Html() const {
-  std::string html = R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Petition API</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-h2{border-bottom:1px solid #ccc;padding-bottom:.3rem;margin-top:2.5rem}
-.op{border:1px solid #ddd;border-radius:6px;margin:1rem 0;padding:.6rem 1rem}
-.verb{display:inline-block;min-width:4rem;font-weight:bold;font-family:monospace}
-.GET{color:#0a6}.POST{color:#06c}.PUT{color:#b60}.PATCH{color:#a0a}.DELETE{color:#c00}
-code{background:#f4f4f4;padding:0 .2rem}table{border-collapse:collapse;margin:.3rem 0}
-td,th{border:1px solid #e4e4e4;padding:.15rem .5rem;text-align:left;font-size:.9rem}
-.auth{color:#666;font-size:.9rem}
-</style></head><body>
-<h1>Township petition services: REST API</h1>
-<p>JSON is protobuf's JSON mapping: lowerCamelCase names, enums by name, 64-bit integers as
-strings, timestamps in RFC 3339. Send <code>Authorization: Bearer &lt;JWT&gt;</code> or
-<code>X-Api-Key</code>. Errors: <code>{"error":{"code":"INVALID_ARGUMENT","message":"...",
-"details":[{"field":"...","reason":"..."}]}}</code>. Machine-readable:
-<a href="/openapi.json">/openapi.json</a>.</p>
-)";
-  std::string current_service;
-  for (const Operation& operation : operations_) {
-    const std::string& service = operation.method->service()->full_name();
-    if (service != current_service) {
-      current_service = service;
-      absl::StrAppend(&html, "<h2>", HtmlEscape(operation.method->service()->name()),
-                      " <small><code>", HtmlEscape(service), "</code></small></h2>\n");
-    }
-    std::vector<std::pair<std::string, const FieldDescriptor*>> bound;
-    std::string path = OpenApiPath(operation, &bound);
-    std::string verb = absl::AsciiStrToUpper(operation.rule.method());
-    absl::StrAppend(&html, "<div class=\"op\"><span class=\"verb ", HtmlEscape(verb), "\">",
-                    HtmlEscape(verb), "</span> <code>", HtmlEscape(path), "</code> &mdash; ",
-                    HtmlEscape(operation.method->name()), " <span class=\"auth\">(",
-                    HtmlEscape(AuthText(operation.rule)), ")</span>\n");
-    std::set<std::string> skip;
-    std::string parameters;
-    for (const auto& [name, field] : bound) {
-      if (field != nullptr) skip.insert(field->name());
-      absl::StrAppend(&parameters, "<tr><td><code>", HtmlEscape(name), "</code></td><td>path",
-                      field != nullptr ? absl::StrCat(", ", HtmlEscape(TypeLabel(field))) : "",
-                      "</td></tr>");
-    }
-    for (const FieldDescriptor* field : QueryFields(operation)) {
-      absl::StrAppend(&parameters, "<tr><td><code>", HtmlEscape(field->json_name()),
-                      "</code></td><td>query, ", HtmlEscape(TypeLabel(field)), "</td></tr>");
-    }
-    if (!parameters.empty()) {
-      absl::StrAppend(&html, "<p>Parameters</p><table>", parameters, "</table>\n");
-    }
-    if (operation.rule.body() == "*") {
-      absl::StrAppend(&html, "<p>Request body <code>",
-                      HtmlEscape(operation.method->input_type()->name()), "</code></p><table>",
-                      FieldRows(operation.method->input_type(), skip), "</table>\n");
-    } else if (!operation.rule.body().empty()) {
-      absl::StrAppend(&html, "<p>Request body: the field <code>", HtmlEscape(operation.rule.body()),
-                      "</code></p>\n");
-    }
-    absl::StrAppend(&html, "<p>Response <code>",
-                    HtmlEscape(operation.method->output_type()->name()), "</code></p><table>",
-                    FieldRows(operation.method->output_type(), {}), "</table></div>\n");
-  }
-  absl::StrAppend(&html,
-                  "<h2>Gateway</h2><div class=\"op\"><span class=\"verb GET\">GET</span> "
-                  "<code>/healthz</code>, <code>/readyz</code>, <code>/openapi.json</code>, "
-                  "<code>/docs</code> <span class=\"auth\">(public)</span></div>\n"
-                  "</body></html>\n");
-  return html;
 }
 
 }  // namespace petition::gateway

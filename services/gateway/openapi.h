@@ -1,10 +1,12 @@
-// The API description, generated from the same data the gateway routes by:
-// the (petition.v1.http) annotations and the message descriptors. Served as
-// /openapi.json (OpenAPI 3.0) and /docs (a self-contained HTML page).
+// The API description, generated at start-up from the same data the gateway
+// routes by: the route table's (petition.v1.http) annotations and the message
+// descriptors. Served as /openapi.json (OpenAPI 3.1); /docs is Swagger UI
+// reading it (docs_page.h).
 #ifndef PETITION_SERVICES_GATEWAY_OPENAPI_H_
 #define PETITION_SERVICES_GATEWAY_OPENAPI_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "google/protobuf/descriptor.h"
@@ -21,12 +23,15 @@ class OpenApi {
 
   explicit OpenApi(std::vector<Operation> operations) : operations_(std::move(operations)) {}
 
-  // The OpenAPI 3.0 document: paths with path and query parameters, request
-  // bodies, response and error schemas (JSON names, enums by name), and the
-  // bearer and API key security schemes.
+  // The OpenAPI 3.1 document: every operation with its path and query
+  // parameters (repeated fields as repeated keys, enums by name), request
+  // body and response schemas from the messages (JSON names, enums as string
+  // enums, Timestamp as a date-time string, 64-bit integers as strings), raw
+  // responses (petition.v1.HttpBody) under their media type, the error body
+  // of every failure, the bearer (JWT) and X-Api-Key security schemes, and
+  // the roles of each operation (`x-roles` and the description; public
+  // operations have `security: []`).
   std::string Json() const;
-  // One HTML page listing every endpoint, no external resources.
-  std::string Html() const;
 
  private:
   std::vector<Operation> operations_;

@@ -157,6 +157,28 @@ TEST(TranscoderTest, ProtoAndJsonNamesAndRepeatedKeys) {
             "headcount: given more than once");
 }
 
+TEST(TranscoderTest, RepeatedEnumsAndIntegersFromRepeatedKeys) {
+  Transcoder transcoder = MakeTranscoder(scheduling::v1::Recurrence::descriptor(), "");
+  scheduling::v1::Recurrence r;
+  ASSERT_TRUE(transcoder
+                  .ToRequest("",
+                             "weekly.weekdays=MONDAY&weekly.weekdays=FRIDAY&monthly.days=1&"
+                             "monthly.days=31",
+                             {}, &r)
+                  .ok());
+  EXPECT_THAT(r.weekly().weekdays(),
+              ::testing::ElementsAre(scheduling::v1::MONDAY, scheduling::v1::FRIDAY));
+  EXPECT_THAT(r.monthly().days(), ::testing::ElementsAre(1, 31));
+  // Each value is checked; the zero value is refused as for a single enum.
+  r.Clear();
+  EXPECT_THAT(OnlyViolation(transcoder.ToRequest(
+                  "", "weekly.weekdays=MONDAY&weekly.weekdays=DAY_OF_WEEK_UNSPECIFIED", {}, &r)),
+              HasSubstr("weekly.weekdays: must be one of MONDAY"));
+  r.Clear();
+  EXPECT_THAT(OnlyViolation(transcoder.ToRequest("", "monthly.days=1&monthly.days=x", {}, &r)),
+              HasSubstr("monthly.days: must be an int32"));
+}
+
 TEST(TranscoderTest, WellKnownTypesAndNestedFieldsFromTheQuery) {
   Transcoder transcoder = MakeTranscoder(Case::descriptor(), "");
   Case c;

@@ -12,6 +12,7 @@
 #include "services/scheduling/service/scheduling_service.h"
 #include "services/scheduling/store/calendar_store.h"
 #include "services/scheduling/store/directory_store.h"
+#include "services/scheduling/store/request_log.h"
 
 int main(int argc, char** argv) {
   petition::ServiceSpec spec;
@@ -24,6 +25,9 @@ int main(int argc, char** argv) {
     spec.statements.push_back(st);
   }
   for (const petition::PgStatement& st : petition::scheduling::ReceptionStore::Statements()) {
+    spec.statements.push_back(st);
+  }
+  for (const petition::PgStatement& st : petition::scheduling::RequestLog::Statements()) {
     spec.statements.push_back(st);
   }
   return petition::RunService(

@@ -607,6 +607,142 @@ TEST_F(SchedulingTest, AppointmentsDoNotClashWithSessionsOrEachOther) {
   EXPECT_NE(list.body.find("东村张某家"), std::string::npos);
 }
 
+// Every list pages: pageSize up to 500 (more is 400), nextPageToken until the last page.
+TEST_F(SchedulingTest, EveryListPagesWithTokens) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "王强");
+  const std::string b = NewOfficial(town, "李娜");
+  for (int i = 0; i < 3; ++i) {
+    NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},)",
+                               R"("part":"MORNING","rotation":[")", a, R"(",")", b,
+                               R"("],"startDate":"2026-03-0)", i + 1, R"("})"));
+    Create("/v1/recusals", absl::StrCat(R"({"officialId":")", a, R"(","caseId":"case_pag)", i,
+                                        R"(","reason":"亲属"})"));
+    Create("/v1/appointments",
+           absl::StrCat(R"({"kind":"FIELD_VISIT","officialIds":[")", b, R"("],"at":"2026-05-0)",
+                        i + 4, R"(T07:00:00Z","place":"东村"})"));
+  }
+  struct List {
+    std::string path;  // with its filter
+    std::string items;
+    std::string id;
+  };
+  for (const List& list :
+       {List{absl::StrCat("/v1/units/", town, "/receptionPlans?"), "plans", "planId"},
+        List{absl::StrCat("/v1/recusals?officialId=", a, "&"), "recusals", "recusalId"},
+        List{absl::StrCat("/v1/appointments?officialId=", b, "&"), "appointments", "appointmentId"},
+        List{absl::StrCat("/v1/units/", town, "/receptions?from=2026-03-01&to=2026-03-31&"),
+             "sessions", "sessionId"}}) {
+    HttpResponse whole = Call("GET", list.path + "pageSize=500", "", Clerk());
+    ASSERT_EQ(whole.status, 200) << list.path << whole.body;
+    std::vector<std::string> all = Strings(ParseJson(whole.body).fields().at(list.items), list.id);
+    ASSERT_GE(all.size(), 3u) << whole.body;
+    EXPECT_EQ(JsonString(ParseJson(whole.body), "nextPageToken"), "") << whole.body;
+    std::vector<std::string> paged;
+    std::string token;
+    for (int pages = 0; pages < 100; ++pages) {
+      HttpResponse r =
+          Call("GET", absl::StrCat(list.path, "pageSize=2&pageToken=", token), "", Clerk());
+      ASSERT_EQ(r.status, 200) << list.path << r.body;
+      auto json = ParseJson(r.body);
+      std::vector<std::string> page = Strings(json.fields().at(list.items), list.id);
+      EXPECT_LE(page.size(), 2u);
+      paged.insert(paged.end(), page.begin(), page.end());
+      token = JsonString(json, "nextPageToken");
+      if (token.empty()) break;
+    }
+    EXPECT_EQ(paged, all) << list.path;
+    ExpectError(Call("GET", list.path + "pageSize=501", "", Clerk()), 400, "INVALID_ARGUMENT",
+                "pageSize");
+    ExpectError(Call("GET", list.path + "pageToken=bm90LWEtdG9rZW4", "", Clerk()), 400,
+                "INVALID_ARGUMENT", "pageToken");
+  }
+  ExpectError(Call("GET",
+                   absl::StrCat("/v1/units/", town,
+                                "/receptions.ics?from=2026-03-01&to=2026-03-31&pageSize=1"),
+                   "", Clerk()),
+              400, "INVALID_ARGUMENT", "pageSize");
+}
+
+// requestId (AIP-155) on every mutation: the same id and body answers the first result and
+// changes nothing more; the same id with another body is 409.
+TEST_F(SchedulingTest, MutationsAreIdempotentByRequestId) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "王强");
+  const std::string b = NewOfficial(town, "李娜");
+  const std::string c = NewOfficial(town, "赵敏");
+  NewPlan(town, absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["MONDAY"]}},)",
+                             R"("part":"MORNING","rotation":[")", a, R"(",")", b,
+                             R"("],"startDate":"2026-03-01"})"));
+  const std::string session = Receptions(town, "2026-03-02", "2026-03-02").at(0).session_id;
+  const std::string substitute =
+      absl::StrCat(R"({"requestId":"sub-1","absentOfficialId":")", a,
+                   R"(","substituteOfficialId":")", c, R"(","reason":"出差"})");
+  const std::string path = absl::StrCat("/v1/receptions/", session, ":substitute");
+  HttpResponse first = Call("POST", path, substitute, Clerk());
+  ASSERT_EQ(first.status, 200) << first.body;
+  HttpResponse again = Call("POST", path, substitute, Clerk());
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(ParseJson(again.body).fields().at("substitutions").list_value().values_size(), 1);
+  ExpectError(Call("POST", path,
+                   absl::StrCat(R"({"requestId":"sub-1","absentOfficialId":")", b,
+                                R"(","substituteOfficialId":")", c, R"("})"),
+                   Clerk()),
+              409, "ALREADY_EXISTS");
+
+  const std::string appointment =
+      absl::StrCat(R"({"requestId":"appt-1","kind":"APPOINTMENT","officialIds":[")", b,
+                   R"("],"caseId":"case_idem","at":"2026-05-06T07:00:00Z","place":"镇政府"})");
+  HttpResponse made = Call("POST", "/v1/appointments", appointment, Clerk());
+  ASSERT_EQ(made.status, 200) << made.body;
+  HttpResponse remade = Call("POST", "/v1/appointments", appointment, Clerk());
+  ASSERT_EQ(remade.status, 200) << remade.body;
+  EXPECT_EQ(JsonString(ParseJson(remade.body), "appointmentId"),
+            JsonString(ParseJson(made.body), "appointmentId"));
+  HttpResponse listed = Call("GET", absl::StrCat("/v1/appointments?caseId=case_idem"), "", Clerk());
+  EXPECT_EQ(ParseJson(listed.body).fields().at("appointments").list_value().values_size(), 1)
+      << listed.body;
+  // Another caller's same id is another request (here: a clash with the first appointment).
+  ExpectError(Call("POST", "/v1/appointments", appointment, Admin()), 409, "ALREADY_EXISTS");
+
+  const std::string recusal = absl::StrCat(R"({"requestId":"rec-1","officialId":")", a,
+                                           R"(","caseId":"case_idem","reason":"亲属"})");
+  HttpResponse recused = Call("POST", "/v1/recusals", recusal, Clerk());
+  ASSERT_EQ(recused.status, 200) << recused.body;
+  EXPECT_EQ(Call("POST", "/v1/recusals", recusal, Clerk()).body, recused.body);
+  ExpectError(
+      Call("POST", "/v1/recusals",
+           absl::StrCat(R"({"requestId":"rec-1","officialId":")", b, R"(","caseId":"case_idem"})"),
+           Clerk()),
+      409, "ALREADY_EXISTS");
+
+  const std::string publish_path = absl::StrCat("/v1/units/", town, "/rosters/2026-04:publish");
+  HttpResponse published = Call("POST", publish_path, R"({"requestId":"pub-1"})", Clerk());
+  ASSERT_EQ(published.status, 200) << published.body;
+  EXPECT_EQ(Call("POST", publish_path, R"({"requestId":"pub-1"})", Clerk()).body, published.body);
+  ExpectError(Call("POST", absl::StrCat("/v1/units/", town, "/rosters/2026-05:publish"),
+                   R"({"requestId":"pub-1"})", Clerk()),
+              409, "ALREADY_EXISTS");
+
+  // A retried PUT of a calendar does not undo a later change.
+  const std::string calendar =
+      R"({"requestId":"cal-1","holidays":[{"date":"2031-01-01","name":"元旦"}]})";
+  ASSERT_EQ(Call("PUT", "/v1/calendars/2031", calendar, Admin()).status, 200);
+  ASSERT_EQ(Call("PUT", "/v1/calendars/2031",
+                 R"({"holidays":[{"date":"2031-01-02","name":"元旦"}]})", Admin())
+                .status,
+            200);
+  HttpResponse retried = Call("PUT", "/v1/calendars/2031", calendar, Admin());
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_NE(retried.body.find("2031-01-02"), std::string::npos) << retried.body;
+  EXPECT_EQ(
+      JsonString(ParseJson(Call("GET", "/v1/calendar/days/2031-01-02", "", Clerk()).body), "kind"),
+      "HOLIDAY");
+  ExpectError(Call("PUT", "/v1/calendars/2031", R"({"requestId":"cal-1"})", Admin()), 409,
+              "ALREADY_EXISTS");
+}
+
 // Runs `command`, returning what it printed (empty when it failed).
 std::string RunCommand(const std::string& command) {
   std::string out;

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "pqxx/pqxx"
 #include "services/gateway/jwt.h"
+#include "tests/support/monitoring_config.h"
 
 namespace petition::testing {
 namespace {
@@ -78,6 +80,9 @@ absl::Status TestStack::StartService(const std::string& service) {
     // Every /readyz probes afresh: a test that restarts a service must not
     // read an answer from before.
     args.push_back("--readiness_cache_ms=0");
+    // Swagger UI at /docs when ./dev has installed it (npm ci).
+    const std::string docs = SourceDir() + "/node_modules/swagger-ui-dist";
+    if (std::ifstream(docs + "/swagger-ui-bundle.js").good()) args.push_back("--docs_dir=" + docs);
   } else {
     args.push_back(absl::StrCat("--grpc_port=", grpc_ports_.at(service)));
     args.push_back(absl::StrCat("--metrics_port=", metrics_ports_.at(service)));

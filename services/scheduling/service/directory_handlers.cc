@@ -7,36 +7,11 @@
 #include "common/request_context.h"
 #include "common/status.h"
 #include "services/scheduling/domain/directory.h"
+#include "services/scheduling/service/paging.h"
 #include "services/scheduling/service/request_fingerprint.h"
 #include "services/scheduling/service/scheduling_service.h"
 
 namespace petition::scheduling {
-namespace {
-
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 500;
-
-absl::StatusOr<Page> ParsePage(int32_t page_size, const std::string& token) {
-  Page page;
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return InvalidField("pageSize", "must be between 0 and 500");
-  }
-  page.size = page_size == 0 ? kDefaultPageSize : page_size;
-  if (!token.empty() && !absl::WebSafeBase64Unescape(token, &page.after)) {
-    return InvalidField("pageToken", "is not a page token of this list");
-  }
-  return page;
-}
-
-// Trims the one extra row a store returns and makes the next page's token.
-template <typename T, typename IdOf>
-std::string NextPageToken(std::vector<T>& rows, const Page& page, IdOf id_of) {
-  if (static_cast<int>(rows.size()) <= page.size) return "";
-  rows.resize(page.size);
-  return absl::WebSafeBase64Escape(id_of(rows.back()));
-}
-
-}  // namespace
 
 grpc::Status SchedulingService::CreateUnit(grpc::ServerContext* context,
                                            const v1::CreateUnitRequest* request,

@@ -1,6 +1,7 @@
 // The reception handlers of SchedulingService: plans, the sessions computed
 // from them, substitutions, who is on duty, recusals and who receives a case.
 #include <algorithm>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@
 #include "services/scheduling/domain/reception_plan.h"
 #include "services/scheduling/domain/recusal.h"
 #include "services/scheduling/domain/rotation.h"
+#include "services/scheduling/service/paging.h"
 #include "services/scheduling/service/plan_codec.h"
 #include "services/scheduling/service/request_fingerprint.h"
 #include "services/scheduling/service/scheduling_service.h"
@@ -159,7 +161,7 @@ absl::StatusOr<UnitContext> LoadUnitView(DirectoryStore* directory_, ReceptionSt
     if (static_cast<int>(officials->size()) <= page.size) break;
     page.after = officials->back().official_id();
   }
-  auto plans = receptions_->ListPlans(unit_id, tx);
+  auto plans = receptions_->ListPlans(unit_id, kWholeList, tx);
   if (!plans.ok()) return plans.status();
   ctx.plans = *std::move(plans);
   for (const v1::ReceptionPlan& p : ctx.plans) {
@@ -273,8 +275,12 @@ grpc::Status SchedulingService::ListReceptionPlans(grpc::ServerContext* context,
   if (auto unit = directory_->GetUnit(request->unit_id(), tx); !unit.ok()) {
     return ToGrpcStatus(unit.status());
   }
-  auto plans = receptions_->ListPlans(request->unit_id(), tx);
+  auto page = ParsePage(request->page_size(), request->page_token(), "plan");
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  auto plans = receptions_->ListPlans(request->unit_id(), *page, tx);
   if (!plans.ok()) return ToGrpcStatus(plans.status());
+  response->set_next_page_token(
+      NextPageToken(*plans, *page, [](const v1::ReceptionPlan& p) { return p.plan_id(); }));
   for (v1::ReceptionPlan& p : *plans) *response->add_plans() = std::move(p);
   return grpc::Status::OK;
 }
@@ -292,11 +298,33 @@ grpc::Status SchedulingService::ListReceptions(grpc::ServerContext* context,
   if (*to - *from >= kMaxRangeDays) {
     return ToGrpcStatus(InvalidField("to", "must be less than 366 days after from"));
   }
+  auto page = ParsePage(request->page_size(), request->page_token());
+  if (!page.ok()) return ToGrpcStatus(page.status());
   auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
   if (!view.ok()) return ToGrpcStatus(view.status());
   auto sessions = Sessions(receptions_, *view, *from, *to, tx);
   if (!sessions.ok()) return ToGrpcStatus(sessions.status());
-  for (const ComputedSession& c : *sessions) ShowSession(*view, c, response->add_sessions());
+  // Sessions are computed, in a stable order: a page continues after the
+  // session whose id the token holds.
+  std::vector<v1::ReceptionSession> shown;
+  shown.reserve(sessions->size());
+  for (const ComputedSession& c : *sessions) ShowSession(*view, c, &shown.emplace_back());
+  auto start = shown.begin();
+  if (!page->after.empty()) {
+    start = std::find_if(shown.begin(), shown.end(), [&](const v1::ReceptionSession& s) {
+      return s.session_id() == page->after;
+    });
+    if (start == shown.end()) {
+      return ToGrpcStatus(InvalidField("pageToken", "is not a page token of this list"));
+    }
+    ++start;
+  }
+  std::vector<v1::ReceptionSession> rows(std::make_move_iterator(start),
+                                         std::make_move_iterator(shown.end()));
+  if (static_cast<int>(rows.size()) > page->size) rows.resize(page->size + 1);
+  response->set_next_page_token(
+      NextPageToken(rows, *page, [](const v1::ReceptionSession& s) { return s.session_id(); }));
+  for (v1::ReceptionSession& s : rows) *response->add_sessions() = std::move(s);
   return grpc::Status::OK;
 }
 
@@ -340,7 +368,8 @@ grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
     auto zone = LoadZone(DutyHours{}.time_zone);
     if (!zone.ok()) return ToGrpcStatus(zone.status());
     const auto times = SessionTimes(find_session(*before)->session, DutyHoursOf(ctx.unit), *zone);
-    auto appointments = receptions_->ListAppointments(request->substitute_official_id(), "", tx);
+    auto appointments =
+        receptions_->ListAppointments(request->substitute_official_id(), "", kWholeList, tx);
     if (!appointments.ok()) return ToGrpcStatus(appointments.status());
     for (const v1::Appointment& a : *appointments) {
       const absl::Time starts = ToAbslTime(a.at());
@@ -387,7 +416,7 @@ grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
         }
         return absl::OkStatus();
       },
-      tx);
+      {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
   if (!added.ok()) return ToGrpcStatus(added);
   auto after = Sessions(receptions_, *view, day, day, tx);
   if (!after.ok()) return ToGrpcStatus(after.status());
@@ -445,7 +474,8 @@ grpc::Status SchedulingService::CreateRecusal(grpc::ServerContext* context,
   recusal.set_official_id(request->official_id());
   recusal.set_case_id(request->case_id());
   recusal.set_reason(request->reason());
-  auto created = receptions_->CreateRecusal(recusal, tx);
+  auto created = receptions_->CreateRecusal(
+      recusal, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = *std::move(created);
   return grpc::Status::OK;
@@ -455,9 +485,13 @@ grpc::Status SchedulingService::ListRecusals(grpc::ServerContext* context,
                                              const v1::ListRecusalsRequest* request,
                                              v1::ListRecusalsResponse* response) {
   RequestScope scope(*context);
-  auto recusals =
-      receptions_->ListRecusals(request->case_id(), request->official_id(), TxOptionsFor(*context));
+  auto page = ParsePage(request->page_size(), request->page_token(), "rec");
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  auto recusals = receptions_->ListRecusals(request->case_id(), request->official_id(), *page,
+                                            TxOptionsFor(*context));
   if (!recusals.ok()) return ToGrpcStatus(recusals.status());
+  response->set_next_page_token(
+      NextPageToken(*recusals, *page, [](const v1::Recusal& r) { return r.recusal_id(); }));
   for (v1::Recusal& r : *recusals) *response->add_recusals() = std::move(r);
   return grpc::Status::OK;
 }
@@ -472,7 +506,7 @@ grpc::Status SchedulingService::GetAssignee(grpc::ServerContext* context,
   if (request->case_id().empty()) return ToGrpcStatus(InvalidField("caseId", "is required"));
   auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
   if (!view.ok()) return ToGrpcStatus(view.status());
-  auto recusals = receptions_->ListRecusals(request->case_id(), "", tx);
+  auto recusals = receptions_->ListRecusals(request->case_id(), "", kWholeList, tx);
   if (!recusals.ok()) return ToGrpcStatus(recusals.status());
   absl::flat_hash_set<std::string> recused;
   for (const v1::Recusal& r : *recusals) recused.insert(r.official_id());
@@ -575,14 +609,17 @@ grpc::Status SchedulingService::PublishRoster(grpc::ServerContext* context,
   if (!view.ok()) return ToGrpcStatus(view.status());
   auto roster = BuildRoster(receptions_, *view, *month, tx);
   if (!roster.ok()) return ToGrpcStatus(roster.status());
-  if (!roster->published()) {
+  const CreateCall call{RequestSubject(scope), request->request_id(), RequestFingerprint(*request)};
+  if (!roster->published() || !call.request_id.empty()) {
     auto zone = LoadZone(DutyHours{}.time_zone);
     if (!zone.ok()) return ToGrpcStatus(zone.status());
     const std::string today = FormatDate(absl::ToCivilDay(absl::Now(), *zone));
     const bool late = today > roster->first_working_day();  // YYYY-MM-DD sorts as dates
     v1::Roster snapshot;
     *snapshot.mutable_published_sessions() = roster->sessions();
-    auto published = receptions_->Publish(request->unit_id(), roster->month(), late, snapshot, tx);
+    // Once published, this only checks the request id (a second publish changes nothing).
+    auto published =
+        receptions_->Publish(request->unit_id(), roster->month(), late, snapshot, call, tx);
     if (!published.ok()) return ToGrpcStatus(published.status());
     roster = BuildRoster(receptions_, *view, *month, tx);
     if (!roster.ok()) return ToGrpcStatus(roster.status());
@@ -656,7 +693,9 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
   *appointment.mutable_at() = request->at();
   appointment.set_duration_minutes(minutes);
   appointment.set_place(request->place());
-  auto created = receptions_->CreateAppointment(appointment, tx);
+  auto created = receptions_->CreateAppointment(
+      appointment, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)},
+      tx);
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = *std::move(created);
   return grpc::Status::OK;
@@ -666,9 +705,13 @@ grpc::Status SchedulingService::ListAppointments(grpc::ServerContext* context,
                                                  const v1::ListAppointmentsRequest* request,
                                                  v1::ListAppointmentsResponse* response) {
   RequestScope scope(*context);
+  auto page = ParsePage(request->page_size(), request->page_token(), "appt");
+  if (!page.ok()) return ToGrpcStatus(page.status());
   auto appointments = receptions_->ListAppointments(request->official_id(), request->case_id(),
-                                                    TxOptionsFor(*context));
+                                                    *page, TxOptionsFor(*context));
   if (!appointments.ok()) return ToGrpcStatus(appointments.status());
+  response->set_next_page_token(NextPageToken(
+      *appointments, *page, [](const v1::Appointment& a) { return a.appointment_id(); }));
   for (v1::Appointment& a : *appointments) *response->add_appointments() = std::move(a);
   return grpc::Status::OK;
 }
@@ -676,8 +719,23 @@ grpc::Status SchedulingService::ListAppointments(grpc::ServerContext* context,
 grpc::Status SchedulingService::ExportReceptions(grpc::ServerContext* context,
                                                  const v1::ListReceptionsRequest* request,
                                                  petition::v1::HttpBody* response) {
+  // A calendar is the whole range: no pages.
+  if (request->page_size() != 0 || !request->page_token().empty()) {
+    return ToGrpcStatus(InvalidField(request->page_size() != 0 ? "pageSize" : "pageToken",
+                                     "the calendar export has no pages"));
+  }
+  v1::ListReceptionsRequest whole = *request;
+  whole.set_page_size(kMaxPageSize);
   v1::ListReceptionsResponse sessions;
-  if (grpc::Status s = ListReceptions(context, request, &sessions); !s.ok()) return s;
+  for (;;) {
+    v1::ListReceptionsResponse page;
+    if (grpc::Status s = ListReceptions(context, &whole, &page); !s.ok()) return s;
+    for (v1::ReceptionSession& session : *page.mutable_sessions()) {
+      *sessions.add_sessions() = std::move(session);
+    }
+    if (page.next_page_token().empty()) break;
+    whole.set_page_token(page.next_page_token());
+  }
   auto unit = directory_->GetUnit(request->unit_id(), TxOptionsFor(*context));
   if (!unit.ok()) return ToGrpcStatus(unit.status());
   std::vector<v1::ReceptionSession> list(sessions.sessions().begin(), sessions.sessions().end());

@@ -6,6 +6,7 @@
 #include "common/request_context.h"
 #include "common/status.h"
 #include "services/scheduling/domain/working_day_query.h"
+#include "services/scheduling/service/request_fingerprint.h"
 
 namespace petition::scheduling {
 namespace {
@@ -43,7 +44,10 @@ grpc::Status SchedulingService::PutCalendar(grpc::ServerContext* context,
   RequestScope scope(*context);  // roles: the call guard, from the method's http option
   auto days = ValidateCalendarYear(*request);
   if (!days.ok()) return ToGrpcStatus(days.status());
-  auto record = calendars_->ReplaceYear(request->year(), *days, TxOptionsFor(*context));
+  auto record = calendars_->ReplaceYear(
+      request->year(), *days,
+      {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)},
+      TxOptionsFor(*context));
   if (!record.ok()) return ToGrpcStatus(record.status());
   ToProto(*record, response);
   return grpc::Status::OK;

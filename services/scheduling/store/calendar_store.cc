@@ -1,6 +1,7 @@
 #include "services/scheduling/store/calendar_store.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -60,19 +61,28 @@ const std::vector<PgStatement>& CalendarStore::Statements() {
 
 absl::StatusOr<CalendarYearRecord> CalendarStore::ReplaceYear(int year,
                                                               const std::vector<SpecialDay>& days,
+                                                              const CreateCall& call,
                                                               const TxOptions& tx_options) {
+  constexpr char kMethod[] = "PutCalendar";
+  // nullopt: a retry, which changes nothing.
   auto updated_at = pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<absl::Time> {
+      [&](pqxx::work& tx) -> absl::StatusOr<std::optional<absl::Time>> {
+        auto retried = RequestLog::Claim(tx, call, kMethod);
+        if (!retried.ok()) return retried.status();
+        if (retried->has_value()) return std::optional<absl::Time>();
         auto at = UpdatedAt(tx.exec_prepared1(kUpsertYear, year));
+        if (!at.ok()) return at.status();
         tx.exec_prepared(kDeleteYearDays, year);
         for (const SpecialDay& d : days) {
           tx.exec_prepared(kInsertDay, FormatDate(d.day), year, KindName(d.kind), d.name);
         }
-        return at;
+        RequestLog::Record(tx, call, kMethod, absl::StrCat(year));
+        return std::optional<absl::Time>(*at);
       },
       tx_options);
   if (!updated_at.ok()) return updated_at.status();
-  CalendarYearRecord record{year, days, *updated_at};
+  if (!updated_at->has_value()) return GetYear(year, tx_options);
+  CalendarYearRecord record{year, days, **updated_at};
   std::sort(record.days.begin(), record.days.end(), ByDay);
   absl::MutexLock lock(&mu_);
   ++generation_;  // a read that began before this commit must not be kept

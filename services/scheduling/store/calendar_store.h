@@ -15,6 +15,7 @@
 #include "common/pg_pool.h"
 #include "common/working_calendar.h"
 #include "services/scheduling/domain/calendar_year.h"
+#include "services/scheduling/store/request_log.h"
 
 // The service's migrations, embedded from services/scheduling/migrations/.
 const std::vector<petition::Migration>& SchedulingMigrations();
@@ -47,8 +48,12 @@ class CalendarStore {
   explicit CalendarStore(PgPool* pool, absl::Duration cache_ttl = absl::Seconds(2))
       : pool_(pool), cache_ttl_(cache_ttl) {}
 
-  // Replaces the year's special days in one transaction.
+  // Replaces the year's special days in one transaction. A retry of `call`
+  // (RequestLog: same caller, request id and body) replaces nothing and
+  // answers the year as it is; the id with another body is ALREADY_EXISTS.
+  // The pool needs RequestLog::Statements() when request ids are given.
   absl::StatusOr<CalendarYearRecord> ReplaceYear(int year, const std::vector<SpecialDay>& days,
+                                                 const CreateCall& call = {},
                                                  const TxOptions& tx_options = {});
   // NOT_FOUND when the year was never loaded.
   absl::StatusOr<CalendarYearRecord> GetYear(int year, const TxOptions& tx_options = {});

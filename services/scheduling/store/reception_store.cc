@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/scheduling/store/request_log.h"
 
 namespace petition::scheduling {
 namespace {
@@ -22,6 +23,7 @@ constexpr char kListSubstitutions[] = "reception_list_substitutions";
 constexpr char kInsertSubstitution[] = "reception_insert_substitution";
 constexpr char kInsertRecusal[] = "reception_insert_recusal";
 constexpr char kSelectRecusal[] = "reception_select_recusal";
+constexpr char kSelectRecusalById[] = "reception_select_recusal_by_id";
 constexpr char kListRecusals[] = "reception_list_recusals";
 constexpr char kSelectPublication[] = "reception_select_publication";
 constexpr char kInsertPublication[] = "reception_insert_publication";
@@ -31,6 +33,12 @@ constexpr char kInsertAppointment[] = "reception_insert_appointment";
 constexpr char kInsertAppointmentOfficial[] = "reception_insert_appointment_official";
 constexpr char kSelectAppointment[] = "reception_select_appointment";
 constexpr char kListAppointments[] = "reception_list_appointments";
+
+// The methods whose retries RequestLog keeps.
+constexpr char kSubstituteMethod[] = "Substitute";
+constexpr char kRecusalMethod[] = "CreateRecusal";
+constexpr char kPublishMethod[] = "PublishRoster";
+constexpr char kAppointmentMethod[] = "CreateAppointment";
 
 #define APPOINTMENT_SELECT                                                                \
   "SELECT a.appointment_id, a.kind, a.case_id, a.starts_at, a.ends_at, a.place, "         \
@@ -147,8 +155,12 @@ const std::vector<PgStatement>& ReceptionStore::Statements() {
       {kSelectPlan, "SELECT " PLAN_COLUMNS "FROM reception_plans WHERE plan_id = $1"},
       {kSelectPlanByRequest, "SELECT " PLAN_COLUMNS
                              "FROM reception_plans WHERE request_subject = $1 AND request_id = $2"},
-      {kListPlans, "SELECT " PLAN_COLUMNS
-                   "FROM reception_plans WHERE unit_id = $1 ORDER BY created_at, plan_id"},
+      // Pages continue after the row whose id the token holds (rows are never deleted).
+      {kListPlans,
+       "SELECT " PLAN_COLUMNS
+       "FROM reception_plans WHERE unit_id = $1 AND ($2 = '' OR (created_at, plan_id) > "
+       "(SELECT created_at, plan_id FROM reception_plans WHERE plan_id = $2)) "
+       "ORDER BY created_at, plan_id LIMIT $3"},
       {kListAllPlans, "SELECT " PLAN_COLUMNS "FROM reception_plans ORDER BY created_at, plan_id"},
       {kLockUnitPlans, "SELECT plan_id FROM reception_plans WHERE unit_id = $1 FOR UPDATE"},
       {kListSubstitutions,
@@ -163,8 +175,13 @@ const std::vector<PgStatement>& ReceptionStore::Statements() {
        "ON CONFLICT (official_id, case_id) DO NOTHING RETURNING " RECUSAL_COLUMNS},
       {kSelectRecusal,
        "SELECT " RECUSAL_COLUMNS "FROM recusals WHERE official_id = $1 AND case_id = $2"},
-      {kListRecusals, "SELECT " RECUSAL_COLUMNS "FROM recusals WHERE ($1 = '' OR case_id = $1) AND "
-                      "($2 = '' OR official_id = $2) ORDER BY created_at, recusal_id LIMIT 1000"},
+      {kSelectRecusalById, "SELECT " RECUSAL_COLUMNS "FROM recusals WHERE recusal_id = $1"},
+      {kListRecusals,
+       "SELECT " RECUSAL_COLUMNS
+       "FROM recusals WHERE ($1 = '' OR case_id = $1) AND ($2 = '' OR official_id = $2) "
+       "AND ($3 = '' OR (created_at, recusal_id) > "
+       "(SELECT created_at, recusal_id FROM recusals WHERE recusal_id = $3)) "
+       "ORDER BY created_at, recusal_id LIMIT $4"},
       {kSelectPublication,
        "SELECT published_at, late, snapshot::text AS snapshot FROM roster_publications "
        "WHERE unit_id = $1 AND month = $2"},
@@ -186,7 +203,9 @@ const std::vector<PgStatement>& ReceptionStore::Statements() {
       {kListAppointments, APPOINTMENT_SELECT
        "WHERE ($1 = '' OR a.appointment_id IN (SELECT appointment_id FROM "
        "appointment_officials WHERE official_id = $1)) AND ($2 = '' OR a.case_id = $2) "
-       "ORDER BY a.starts_at, a.appointment_id LIMIT 1000"},
+       "AND ($3 = '' OR (a.starts_at, a.appointment_id) > "
+       "(SELECT starts_at, appointment_id FROM appointments WHERE appointment_id = $3)) "
+       "ORDER BY a.starts_at, a.appointment_id LIMIT $4"},
   };
   return *kStatements;
 }
@@ -239,10 +258,11 @@ absl::StatusOr<v1::ReceptionPlan> ReceptionStore::GetPlan(const std::string& pla
 }
 
 absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListPlans(
-    const std::string& unit_id, const TxOptions& tx_options) {
+    const std::string& unit_id, const Page& page, const TxOptions& tx_options) {
   return pool_->Read(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
-        return AllRows<v1::ReceptionPlan>(tx.exec_prepared(kListPlans, unit_id), PlanFromRow);
+        return AllRows<v1::ReceptionPlan>(
+            tx.exec_prepared(kListPlans, unit_id, page.after, page.size + 1), PlanFromRow);
       },
       tx_options);
 }
@@ -270,11 +290,14 @@ absl::StatusOr<std::vector<StoredSubstitution>> ReceptionStore::ListSubstitution
 
 absl::Status ReceptionStore::AddSubstitution(const std::string& unit_id,
                                              const StoredSubstitution& substitution,
-                                             const SubstitutionCheck& check,
+                                             const SubstitutionCheck& check, const CreateCall& call,
                                              const TxOptions& tx_options) {
   const std::string day = FormatDate(substitution.session_date);
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::Status {
+        auto retried = RequestLog::Claim(tx, call, kSubstituteMethod);
+        if (!retried.ok()) return retried.status();
+        if (retried->has_value()) return absl::OkStatus();  // made by the first request
         tx.exec_prepared(kLockUnitPlans, unit_id);
         auto that_day = AllRows<StoredSubstitution>(
             tx.exec_prepared(kListSubstitutions, unit_id, day, day), SubstitutionFromRow);
@@ -283,31 +306,43 @@ absl::Status ReceptionStore::AddSubstitution(const std::string& unit_id,
         const v1::SessionSubstitution& sub = substitution.substitution;
         tx.exec_prepared(kInsertSubstitution, substitution.plan_id, day, sub.absent_official_id(),
                          sub.substitute_official_id(), sub.reason());
+        RequestLog::Record(tx, call, kSubstituteMethod, substitution.plan_id + "-" + day);
         return absl::OkStatus();
       },
       tx_options);
 }
 
 absl::StatusOr<v1::Recusal> ReceptionStore::CreateRecusal(const v1::Recusal& recusal,
+                                                          const CreateCall& call,
                                                           const TxOptions& tx_options) {
   const std::string recusal_id = NewId("rec");
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Recusal> {
+        auto retried = RequestLog::Claim(tx, call, kRecusalMethod);
+        if (!retried.ok()) return retried.status();
+        if (retried->has_value()) {
+          return RecusalFromRow(tx.exec_prepared1(kSelectRecusalById, **retried));
+        }
         pqxx::result created = tx.exec_prepared(kInsertRecusal, recusal_id, recusal.official_id(),
                                                 recusal.case_id(), recusal.reason());
-        if (!created.empty()) return RecusalFromRow(created[0]);
-        return RecusalFromRow(
-            tx.exec_prepared1(kSelectRecusal, recusal.official_id(), recusal.case_id()));
+        auto result = created.empty()
+                          ? RecusalFromRow(tx.exec_prepared1(kSelectRecusal, recusal.official_id(),
+                                                             recusal.case_id()))
+                          : RecusalFromRow(created[0]);
+        if (result.ok()) RequestLog::Record(tx, call, kRecusalMethod, result->recusal_id());
+        return result;
       },
       tx_options);
 }
 
 absl::StatusOr<std::vector<v1::Recusal>> ReceptionStore::ListRecusals(
-    const std::string& case_id, const std::string& official_id, const TxOptions& tx_options) {
+    const std::string& case_id, const std::string& official_id, const Page& page,
+    const TxOptions& tx_options) {
   return pool_->Read(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::Recusal>> {
-        return AllRows<v1::Recusal>(tx.exec_prepared(kListRecusals, case_id, official_id),
-                                    RecusalFromRow);
+        return AllRows<v1::Recusal>(
+            tx.exec_prepared(kListRecusals, case_id, official_id, page.after, page.size + 1),
+            RecusalFromRow);
       },
       tx_options);
 }
@@ -328,6 +363,7 @@ absl::StatusOr<std::optional<RosterPublication>> ReceptionStore::GetPublication(
 absl::StatusOr<RosterPublication> ReceptionStore::Publish(const std::string& unit_id,
                                                           const std::string& month, bool late,
                                                           const v1::Roster& snapshot,
+                                                          const CreateCall& call,
                                                           const TxOptions& tx_options) {
   std::string json;
   if (!google::protobuf::util::MessageToJsonString(snapshot, &json).ok()) {
@@ -335,14 +371,18 @@ absl::StatusOr<RosterPublication> ReceptionStore::Publish(const std::string& uni
   }
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<RosterPublication> {
+        // A retry finds the publication as the first request left it: once per month.
+        auto retried = RequestLog::Claim(tx, call, kPublishMethod);
+        if (!retried.ok()) return retried.status();
         tx.exec_prepared(kInsertPublication, unit_id, month, late, json);
+        RequestLog::Record(tx, call, kPublishMethod, unit_id + "/" + month);
         return PublicationFromRow(tx.exec_prepared1(kSelectPublication, unit_id, month));
       },
       tx_options);
 }
 
 absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
-    const v1::Appointment& appointment, const TxOptions& tx_options) {
+    const v1::Appointment& appointment, const CreateCall& call, const TxOptions& tx_options) {
   const std::string appointment_id = NewId("appt");
   const absl::Time starts = ToAbslTime(appointment.at());
   const absl::Time ends = starts + absl::Minutes(appointment.duration_minutes());
@@ -352,6 +392,11 @@ absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
   std::sort(lock_order.begin(), lock_order.end());  // one order: no deadlock
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Appointment> {
+        auto retried = RequestLog::Claim(tx, call, kAppointmentMethod);
+        if (!retried.ok()) return retried.status();
+        if (retried->has_value()) {
+          return AppointmentFromRow(tx.exec_prepared1(kSelectAppointment, **retried));
+        }
         for (const std::string& id : lock_order) {
           if (tx.exec_prepared(kLockOfficial, id).empty()) {
             return InvalidField("officialIds", "names someone who is not an official");
@@ -370,17 +415,20 @@ absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
           tx.exec_prepared(kInsertAppointmentOfficial, appointment_id, officials[i],
                            static_cast<int>(i));
         }
+        RequestLog::Record(tx, call, kAppointmentMethod, appointment_id);
         return AppointmentFromRow(tx.exec_prepared1(kSelectAppointment, appointment_id));
       },
       tx_options);
 }
 
 absl::StatusOr<std::vector<v1::Appointment>> ReceptionStore::ListAppointments(
-    const std::string& official_id, const std::string& case_id, const TxOptions& tx_options) {
+    const std::string& official_id, const std::string& case_id, const Page& page,
+    const TxOptions& tx_options) {
   return pool_->Read(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::Appointment>> {
-        return AllRows<v1::Appointment>(tx.exec_prepared(kListAppointments, official_id, case_id),
-                                        AppointmentFromRow);
+        return AllRows<v1::Appointment>(
+            tx.exec_prepared(kListAppointments, official_id, case_id, page.after, page.size + 1),
+            AppointmentFromRow);
       },
       tx_options);
 }

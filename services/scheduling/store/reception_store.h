@@ -30,8 +30,13 @@ struct StoredSubstitution {
   v1::SessionSubstitution substitution;  // created_at set when read
 };
 
+// What the service reads for its own rules (every recusal of a case, every
+// appointment of an official): one page as large as the lists ever were.
+inline const Page kWholeList{1000, ""};
+
 class ReceptionStore {
  public:
+  // The pool also needs RequestLog::Statements().
   static const std::vector<PgStatement>& Statements();
 
   explicit ReceptionStore(PgPool* pool) : pool_(pool) {}
@@ -43,8 +48,10 @@ class ReceptionStore {
                                                const TxOptions& tx_options = {});
   absl::StatusOr<v1::ReceptionPlan> GetPlan(const std::string& plan_id,
                                             const TxOptions& tx_options = {});  // NOT_FOUND
-  // The unit's plans, oldest first.
+  // The unit's plans, oldest first: up to page.size + 1 after the plan
+  // page.after (one more than asked tells that there is a next page).
   absl::StatusOr<std::vector<v1::ReceptionPlan>> ListPlans(const std::string& unit_id,
+                                                           const Page& page = kWholeList,
                                                            const TxOptions& tx_options = {});
   // Every unit's plans (for the reception gauges), oldest first.
   absl::StatusOr<std::vector<v1::ReceptionPlan>> ListAllPlans(const TxOptions& tx_options = {});
@@ -57,18 +64,22 @@ class ReceptionStore {
 
   // Adds a substitution when `check` accepts it, given the unit's
   // substitutions on that day; one substitution of a unit at a time, so the
-  // check sees every earlier one.
+  // check sees every earlier one. A retry of `call` (RequestLog) adds
+  // nothing and checks nothing.
   using SubstitutionCheck =
       std::function<absl::Status(const std::vector<StoredSubstitution>& that_day)>;
   absl::Status AddSubstitution(const std::string& unit_id, const StoredSubstitution& substitution,
-                               const SubstitutionCheck& check, const TxOptions& tx_options = {});
+                               const SubstitutionCheck& check, const CreateCall& call = {},
+                               const TxOptions& tx_options = {});
 
-  // Records a recusal; the same official and case again returns the first.
-  absl::StatusOr<v1::Recusal> CreateRecusal(const v1::Recusal& recusal,
+  // Records a recusal; the same official and case again returns the first,
+  // and so does a retry of `call`.
+  absl::StatusOr<v1::Recusal> CreateRecusal(const v1::Recusal& recusal, const CreateCall& call = {},
                                             const TxOptions& tx_options = {});
-  // Filtered when case_id / official_id are set; oldest first.
+  // Filtered when case_id / official_id are set; oldest first, paged as ListPlans.
   absl::StatusOr<std::vector<v1::Recusal>> ListRecusals(const std::string& case_id,
                                                         const std::string& official_id,
+                                                        const Page& page = kWholeList,
                                                         const TxOptions& tx_options = {});
 
   // The month's publication, or nullopt before it is published.
@@ -76,17 +87,23 @@ class ReceptionStore {
                                                                   const std::string& month,
                                                                   const TxOptions& tx_options = {});
   // Publishes once: a second call returns the first publication unchanged.
+  // `call`'s request id with another body is ALREADY_EXISTS.
   absl::StatusOr<RosterPublication> Publish(const std::string& unit_id, const std::string& month,
                                             bool late, const v1::Roster& snapshot,
+                                            const CreateCall& call = {},
                                             const TxOptions& tx_options = {});
 
   // Stores an appointment (appointment_id and created_at set here) unless
   // one of its officials has another appointment overlapping it
   // (ALREADY_EXISTS); appointments of one official are made one at a time.
+  // A retry of `call` returns the appointment it made.
   absl::StatusOr<v1::Appointment> CreateAppointment(const v1::Appointment& appointment,
+                                                    const CreateCall& call = {},
                                                     const TxOptions& tx_options = {});
+  // By start time, paged as ListPlans.
   absl::StatusOr<std::vector<v1::Appointment>> ListAppointments(const std::string& official_id,
                                                                 const std::string& case_id,
+                                                                const Page& page = kWholeList,
                                                                 const TxOptions& tx_options = {});
 
  private:
