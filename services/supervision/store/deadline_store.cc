@@ -46,6 +46,9 @@ constexpr char kSetHandlingUnits[] = "supervision_set_handling_units";
 constexpr char kSetReportedUnits[] = "supervision_set_reported_units";
 constexpr char kSelectTracks[] = "supervision_select_tracks";
 constexpr char kInsertTracks[] = "supervision_insert_tracks";
+constexpr char kSetConcluded[] = "supervision_set_concluded";
+constexpr char kSetWithdrawn[] = "supervision_set_withdrawn";
+constexpr char kSetRating[] = "supervision_set_rating";
 constexpr char kInsertDeadlines[] = "supervision_insert_deadlines";
 constexpr char kSelectDeadlines[] = "supervision_select_deadlines";
 constexpr char kSelectCaseUnits[] = "supervision_select_case_units";
@@ -62,6 +65,8 @@ std::vector<std::string> TextArray(const pqxx::field& field) {
   }
   return out;
 }
+
+}  // namespace
 
 // The row mapping of kSelectDeadlines, by column name.
 absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row) {
@@ -91,8 +96,6 @@ absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row) {
   return d;
 }
 
-}  // namespace
-
 // order_store.cc
 const std::vector<PgStatement>& OrderStatements();
 void SetLeaderInTx(pqxx::work& tx, const std::string& case_id, const std::string& leader_id);
@@ -104,6 +107,7 @@ const std::vector<PgStatement>& DeadlineStore::Statements() {
   static const auto* kAll = [] {
     auto* all = new std::vector<PgStatement>(DeadlineStatements());
     for (const PgStatement& s : OrderStatements()) all->push_back(s);
+    for (const PgStatement& s : AccountabilityStatements()) all->push_back(s);
     return all;
   }();
   return *kAll;
@@ -122,10 +126,17 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       // $8 and $9 hold one array literal per case (its unit ids).
       {kInsertTracks,
        "INSERT INTO case_tracks (case_id, last_sequence, received_at, channel, category, source, "
-       "urgent, handling_unit_ids, reported_unit_ids) "
-       "SELECT c, s, r, ch, ca, so, u, h::text[], rp::text[] FROM unnest($1::text[], "
+       "urgent, handling_unit_ids, reported_unit_ids, repeat, collective, headcount) "
+       "SELECT c, s, r, ch, ca, so, u, h::text[], rp::text[], re, co, hc FROM unnest($1::text[], "
        "$2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bool[], "
-       "$8::text[], $9::text[]) AS t(c, s, r, ch, ca, so, u, h, rp)"},
+       "$8::text[], $9::text[], $10::bool[], $11::bool[], $12::int[]) "
+       "AS t(c, s, r, ch, ca, so, u, h, rp, re, co, hc)"},
+      // What the unit statistics count (the first conclusion, the rating).
+      {kSetConcluded,
+       "UPDATE case_tracks SET concluded_at = $2 WHERE case_id = $1 AND concluded_at IS NULL"},
+      {kSetWithdrawn,
+       "UPDATE case_tracks SET withdrawn_at = $2 WHERE case_id = $1 AND withdrawn_at IS NULL"},
+      {kSetRating, "UPDATE case_tracks SET rating = $2, rated_at = $3 WHERE case_id = $1"},
       {kInsertDeadlines,
        "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state, "
        "policy_version, limit_days, limit_unit, urgent) "
@@ -330,7 +341,7 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
             known.insert(row["case_id"].as<std::string>());
           }
           PgArrayBuilder t_case, t_seq, t_received, t_channel, t_category, t_source, t_urgent;
-          PgArrayBuilder t_handling, t_reported;
+          PgArrayBuilder t_handling, t_reported, t_repeat, t_collective, t_headcount;
           std::vector<std::pair<std::string, DeadlineRecord>> opened;
           bool any_new = false;
           for (const Application* app : todo) {
@@ -350,13 +361,17 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
             t_urgent.Add(r.urgent() ? "t" : "f");
             t_handling.Add(PgArray(r.handling_unit_ids()));
             t_reported.Add(PgArray(r.reported_unit_ids()));
+            t_repeat.Add(r.repeat() ? "t" : "f");
+            t_collective.Add(r.collective() ? "t" : "f");
+            t_headcount.Add(std::to_string(r.headcount()));
             for (const DeadlineRecord& d : app->open) opened.emplace_back(event.case_id(), d);
             any_new = true;
           }
           if (any_new) {
             tx.exec_prepared(kInsertTracks, t_case.Finish(), t_seq.Finish(), t_received.Finish(),
                              t_channel.Finish(), t_category.Finish(), t_source.Finish(),
-                             t_urgent.Finish(), t_handling.Finish(), t_reported.Finish());
+                             t_urgent.Finish(), t_handling.Finish(), t_reported.Finish(),
+                             t_repeat.Finish(), t_collective.Finish(), t_headcount.Finish());
             InsertDeadlines(tx, opened);
           }
         }
@@ -398,6 +413,16 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
                              FormatDate(d.due_date), d.policy_version, d.urgent);
           }
           if (app->urgent.has_value()) tx.exec_prepared(kSetUrgent, event.case_id(), *app->urgent);
+          if (event.has_concluded()) {
+            tx.exec_prepared(kSetConcluded, event.case_id(), SqlTimestamp(event.occurred_at()));
+          }
+          if (event.has_withdrawn()) {
+            tx.exec_prepared(kSetWithdrawn, event.case_id(), SqlTimestamp(event.occurred_at()));
+          }
+          if (event.has_rated()) {
+            tx.exec_prepared(kSetRating, event.case_id(), event.rated().rating(),
+                             SqlTimestamp(event.occurred_at()));
+          }
           if (app->leader_id.has_value()) SetLeaderInTx(tx, event.case_id(), *app->leader_id);
           if (app->handling_unit_ids.has_value()) {
             tx.exec_prepared(kSetHandlingUnits, event.case_id(), PgArray(*app->handling_unit_ids));
