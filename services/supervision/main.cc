@@ -132,17 +132,19 @@ int main(int argc, char** argv) {
              }});
         ctx.gauges->Add(
             {"petition_screening_reports_missing",
-             "Villages and departments without a screening report (排查) for the current month "
-             "(township time), among the units the directory listed when the reports were last "
-             "read.",
-             {"kind"},
+             "Villages and departments without a screening report (排查) for the current or the "
+             "previous month (township time), among the units scheduling's directory listed "
+             "when the reports were last read.",
+             {"kind", "month"},
              [tz = policy.time_zone](pqxx::read_transaction& tx) {
                return tx.exec_params(
-                   // Both kinds, 0 when none is missing: an alert sees a value.
-                   "SELECT k.kind, count(u.unit_id) FROM (VALUES ('DEPARTMENT'), ('VILLAGE')) "
-                   "AS k (kind) LEFT JOIN known_units u ON u.kind = k.kind AND NOT EXISTS "
-                   "(SELECT 1 FROM screening_reports r WHERE r.unit_id = u.unit_id AND "
-                   "r.month = to_char(now() AT TIME ZONE $1, 'YYYY-MM')) GROUP BY 1",
+                   // Every kind and month, 0 when none is missing: an alert sees a value.
+                   "WITH m (month, yyyymm) AS (VALUES ('current', to_char(now() AT TIME ZONE $1, "
+                   "'YYYY-MM')), ('previous', to_char((now() AT TIME ZONE $1) - interval '1 "
+                   "month', 'YYYY-MM'))) SELECT k.kind, m.month, count(u.unit_id) FROM (VALUES "
+                   "('DEPARTMENT'), ('VILLAGE')) AS k (kind) CROSS JOIN m LEFT JOIN known_units u "
+                   "ON u.kind = k.kind AND NOT EXISTS (SELECT 1 FROM screening_reports r WHERE "
+                   "r.unit_id = u.unit_id AND r.month = m.yyyymm) GROUP BY 1, 2",
                    tz);
              }});
         auto clock = std::make_shared<sup::SystemClock>();
