@@ -30,7 +30,19 @@ constexpr char kLockHandling[] = "supervision_lock_handling";
 constexpr char kInsertExtension[] = "supervision_insert_extension";
 constexpr char kExtendHandling[] = "supervision_extend_handling";
 constexpr char kInsertOutbox[] = "supervision_insert_outbox";
-constexpr char kListDeadlines[] = "supervision_list_deadlines";
+constexpr char kListAll[] = "supervision_list_deadlines";
+constexpr char kListAllForUnit[] = "supervision_list_deadlines_for_unit";
+constexpr char kListOverdue[] = "supervision_list_overdue";
+constexpr char kListOverdueForUnit[] = "supervision_list_overdue_for_unit";
+constexpr char kListState[] = "supervision_list_deadlines_in_state";
+constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_unit";
+
+#define LIST_ORDER "ORDER BY d.due_date, d.case_id, d.kind"
+#define PENDING_BEFORE_1 "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date"
+#define CASES_OF_UNIT_2 \
+  "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$2]::text[])"
+#define CASES_OF_UNIT_8 \
+  "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$8]::text[])"
 constexpr char kScanOverdue[] = "supervision_scan_overdue";
 constexpr char kScanDueSoon[] = "supervision_scan_due_soon";
 constexpr char kTryRelayLock[] = "supervision_try_relay_lock";
@@ -185,17 +197,39 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "UPDATE deadlines SET due_date = $2, extended_by_days = $3, state = 'OPEN', "
        "state_changed_at = $4 WHERE case_id = $1 AND kind = 'HANDLING'"},
       {kInsertOutbox, "INSERT INTO outbox (case_id, payload) VALUES ($1, $2)"},
-      // The list: the unit filter goes through the case's handling units
-      // (GIN index), the rest by state/kind and the keyset.
-      {kListDeadlines,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR "
-       "(CASE WHEN d.state IN ('OPEN', 'DUE_SOON') AND d.due_date < $8::date THEN 'OVERDUE' "
-       "ELSE d.state END) = $1) "
-       "AND ($2 = '' OR d.case_id IN (SELECT t.case_id FROM case_tracks t "
-       "WHERE t.handling_unit_ids @> ARRAY[$2]::text[])) "
-       "AND ($3 = '' OR d.kind = $3) "
-       "AND ($4 = '' OR (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6)) "
-       "ORDER BY d.due_date, d.case_id, d.kind LIMIT $7"},
+      // The lists, one statement per shape so that each plan can use its
+      // index: OVERDUE is every pending row due before today (a pending row
+      // past its due date reads OVERDUE before the scanner's next pass), read
+      // in due-date order from deadlines_pending_due; a unit's rows come from
+      // its cases (the GIN index on handling units) by primary key. The
+      // keyset always applies (from the smallest key on the first page), so
+      // that a later page starts inside the index rather than filtering up to
+      // it.
+      {kListAll,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR d.kind = $1) "
+       "AND (d.due_date, d.case_id, d.kind) > ($2::date, $3, $4) " LIST_ORDER " LIMIT $5"},
+      {kListAllForUnit,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN " CASES_OF_UNIT_2
+       " AND ($3 = '' OR d.kind = $3) "
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+      {kListOverdue,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
+       " AND ($2 = '' OR d.kind = $2) "
+       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) " LIST_ORDER " LIMIT $6"},
+      {kListOverdueForUnit,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
+       " AND d.case_id IN " CASES_OF_UNIT_2 " AND ($3 = '' OR d.kind = $3) "
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+      // OPEN and DUE_SOON rows not yet past due; MET and MISSED rows.
+      {kListState,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
+       "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND ($3 = '' OR d.kind = $3) "
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+      {kListStateForUnit,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
+       "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND d.case_id IN " CASES_OF_UNIT_8
+       " AND ($3 = '' OR d.kind = $3) "
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
       // The scanner: each statement locks the rows it will change, skipping
       // those another scanner holds, re-checks their state under the lock,
       // changes them and records the transition.
@@ -568,17 +602,37 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
     const DeadlineFilter& filter, const TxOptions& tx_options) {
   return pool_->Read(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
-        std::string after_due;
+        // The first page starts before the smallest key.
+        std::string after_due = "0001-01-01";
         std::string after_case, after_kind;
         if (filter.after.has_value()) {
           after_due = FormatDate(std::get<0>(*filter.after));
           after_case = std::get<1>(*filter.after);
           after_kind = std::get<2>(*filter.after);
         }
+        const std::string today = FormatDate(filter.today);
+        const std::string& unit = filter.unit_id;
+        const std::string& kind = filter.kind;
+        const int limit = filter.page_size;
+        pqxx::result rows;
+        if (filter.state.empty()) {
+          rows = unit.empty()
+                     ? tx.exec_prepared(kListAll, kind, after_due, after_case, after_kind, limit)
+                     : tx.exec_prepared(kListAllForUnit, unit, kind, after_due, after_case,
+                                        after_kind, limit);
+        } else if (filter.state == "OVERDUE") {
+          rows = unit.empty() ? tx.exec_prepared(kListOverdue, today, kind, after_due, after_case,
+                                                 after_kind, limit)
+                              : tx.exec_prepared(kListOverdueForUnit, today, unit, kind, after_due,
+                                                 after_case, after_kind, limit);
+        } else {
+          rows = unit.empty() ? tx.exec_prepared(kListState, filter.state, today, kind, after_due,
+                                                 after_case, after_kind, limit)
+                              : tx.exec_prepared(kListStateForUnit, filter.state, today, kind,
+                                                 after_due, after_case, after_kind, limit, unit);
+        }
         std::vector<DeadlineRecord> out;
-        for (const auto& row :
-             tx.exec_prepared(kListDeadlines, filter.state, filter.unit_id, filter.kind, after_due,
-                              after_case, after_kind, filter.page_size, FormatDate(filter.today))) {
+        for (const auto& row : rows) {
           auto d = DeadlineFromRow(row);
           if (!d.ok()) return d.status();
           out.push_back(*std::move(d));
