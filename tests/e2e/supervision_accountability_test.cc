@@ -366,5 +366,65 @@ TEST_F(SupervisionAccountabilityTest, AProvisionalDueDateMovesWhenItsYearIsLoade
   EXPECT_EQ(moved.due_date_changes(0).calendar_year(), 2027);
 }
 
+// AIP-155 on the order steps and the six duties: the same id and body again
+// answers as the first time did, another body with it is 409.
+TEST_F(SupervisionAccountabilityTest, RetriedOrderStepsAndDutiesAnswerTheFirstResult) {
+  const std::string id = NewId("case");
+  petition::v1::CaseEvent e;
+  e.set_event_id(NewId("evt"));
+  e.set_case_id(id);
+  e.set_sequence(1);
+  auto* r = e.mutable_registered();
+  r->set_channel("VISIT");
+  r->set_category("OTHER");
+  r->set_source("TOWNSHIP");
+  *r->mutable_received_at() = ToProtoTimestamp(absl::Now());
+  r->add_handling_unit_ids("unit_retry");
+  sv::ApplyCaseEventsRequest request;
+  *request.add_events() = e;
+  sv::ApplyCaseEventsResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(AsIntake()->ApplyCaseEvents(&context, request, &response).ok());
+
+  HttpResponse order =
+      Call("POST", "/v1/supervisionOrders",
+           absl::StrCat(R"({"caseId":")", id, R"(","unitId":"unit_retry"})"), Supervisor());
+  ASSERT_EQ(order.status, 200) << order.body;
+  const std::string order_id = JsonString(ParseJson(order.body), "orderId");
+  const std::string respond = "/v1/supervisionOrders/" + order_id + ":respond";
+  const std::string body = R"({"response":"已约谈信访人","requestId":"resp-1"})";
+  HttpResponse first = Call("POST", respond, body, Handler("unit_retry"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  HttpResponse again = Call("POST", respond, body, Handler("unit_retry"));
+  EXPECT_EQ(again.status, 200) << again.body;  // not "the order is not OPEN"
+  EXPECT_EQ(JsonString(ParseJson(again.body), "state"), "RESPONDED");
+  ExpectError(Call("POST", respond, R"({"response":"另一答复","requestId":"resp-1"})",
+                   Handler("unit_retry")),
+              409, "ALREADY_EXISTS");
+  ExpectError(Call("POST", respond, R"({"response":"再答复"})", Handler("unit_retry")), 400,
+              "FAILED_PRECONDITION");
+
+  const std::string close = "/v1/supervisionOrders/" + order_id + ":close";
+  ASSERT_EQ(Call("POST", close, R"({"note":"办结","requestId":"close-1"})", Supervisor()).status,
+            200);
+  EXPECT_EQ(Call("POST", close, R"({"note":"办结","requestId":"close-1"})", Supervisor()).status,
+            200);
+  ExpectError(Call("POST", close, R"({"note":"x"})", Supervisor()), 400, "FAILED_PRECONDITION");
+
+  const std::string duties = "/v1/cases/" + id + "/responsibility";
+  const std::string mark =
+      R"({"duties":[{"duty":"RECEPTION","done":true,"note":"已接访"}],"requestId":"duty-1"})";
+  ASSERT_EQ(Call("PUT", duties, mark, Supervisor()).status, 200);
+  EXPECT_EQ(Call("PUT", duties, mark, Supervisor()).status, 200);
+  ExpectError(
+      Call("PUT", duties, R"({"duties":[{"duty":"RECEPTION","done":false}],"requestId":"duty-1"})",
+           Supervisor()),
+      409, "ALREADY_EXISTS");
+  ExpectError(Call("GET", "/v1/supervisionOrders?pageSize=501", "", Supervisor()), 400,
+              "INVALID_ARGUMENT");
+  ExpectError(Call("GET", "/v1/escalations?pageSize=501", "", Supervisor()), 400,
+              "INVALID_ARGUMENT");
+}
+
 }  // namespace
 }  // namespace petition::testing

@@ -11,10 +11,10 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/request_context.h"
-#include "common/request_fingerprint.h"
 #include "common/status.h"
 #include "services/supervision/domain/screening_report.h"
 #include "services/supervision/domain/unit_stats.h"
+#include "services/supervision/service/request_key.h"
 #include "services/supervision/service/supervision_service.h"
 
 namespace petition::supervision {
@@ -41,16 +41,6 @@ absl::StatusOr<std::string> Untoken(const std::string& token) {
 }
 
 bool ValidUnitId(const std::string& id) { return !id.empty() && id.size() <= 64; }
-
-RequestKey KeyFor(const RequestScope& scope, const char* method,
-                  const google::protobuf::Message& request, const std::string& request_id) {
-  RequestKey key;
-  key.subject = scope.principal().subject.empty() ? scope.caller() : scope.principal().subject;
-  key.method = method;
-  key.request_id = request_id;
-  if (!request_id.empty()) key.sha256 = RequestFingerprint(request);
-  return key;
-}
 
 void FillReport(const ScreeningReportRecord& r, absl::TimeZone zone, v1::ScreeningReport* out) {
   out->set_unit_id(r.unit_id);
@@ -144,7 +134,7 @@ grpc::Status SupervisionService::PutScreeningReport(grpc::ServerContext* context
   report.updated_by = principal.subject;
   report.updated_at = now;
   auto stored = store_->PutScreeningReport(
-      report, KeyFor(scope, "PutScreeningReport", *request, request->request_id()), tx);
+      report, RequestKeyFor(scope, "PutScreeningReport", *request, request->request_id()), tx);
   if (!stored.ok()) return ToGrpcStatus(stored.status());
   FillReport(*stored, current->zone, response);
   response->set_request_id(request->request_id());
@@ -248,7 +238,7 @@ grpc::Status SupervisionService::CreateEscalation(grpc::ServerContext* context,
   e.recorded_by = scope.principal().subject;
   e.recorded_at = now;
   auto stored = store_->CreateEscalation(
-      e, KeyFor(scope, "CreateEscalation", *request, request->request_id()),
+      e, RequestKeyFor(scope, "CreateEscalation", *request, request->request_id()),
       current->stored.policy.time_zone, tx);
   if (!stored.ok()) return ToGrpcStatus(stored.status());
   FillEscalation(*stored, response);

@@ -269,16 +269,21 @@ class DeadlineStore {
                                                       const std::string& after_order_id, int limit,
                                                       const TxOptions& tx_options = {});
   // FAILED_PRECONDITION unless the order is OPEN (respond) / not CLOSED (close).
+  // A request id seen before (`key`) answers with the order as it is.
   absl::StatusOr<OrderRecord> RespondOrder(const std::string& order_id, const std::string& response,
-                                           absl::Time now, const TxOptions& tx_options = {});
+                                           absl::Time now, const RequestKey& key = {},
+                                           const TxOptions& tx_options = {});
   absl::StatusOr<OrderRecord> CloseOrder(const std::string& order_id, const std::string& note,
-                                         absl::Time now, const TxOptions& tx_options = {});
+                                         absl::Time now, const RequestKey& key = {},
+                                         const TxOptions& tx_options = {});
 
   // The six duties of a case and its receiving leader.
   absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> GetDuties(
       const std::string& case_id, const TxOptions& tx_options = {});
+  // A request id seen before (`key`) changes nothing.
   absl::Status PutDuties(const std::string& case_id, const std::string& leader_id,
-                         const std::vector<DutyRecord>& marks, const TxOptions& tx_options = {});
+                         const std::vector<DutyRecord>& marks, const RequestKey& key = {},
+                         const TxOptions& tx_options = {});
 
   // Screening reports (每月一次信访排查). Put replaces the unit's report for
   // the month (its first reporter and time stay).
