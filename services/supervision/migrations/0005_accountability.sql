@@ -74,6 +74,73 @@ CREATE INDEX deadlines_handling_due ON deadlines (due_date) WHERE kind = 'HANDLI
 CREATE INDEX deadlines_pending_due ON deadlines (due_date, case_id, kind)
   WHERE state IN ('OPEN', 'DUE_SOON', 'OVERDUE');
 
+-- A unit's overdue list straight from an index: one row per pending deadline
+-- and handling unit of its case, kept by the triggers below whatever changes
+-- the deadline (opened, due date moved, met) or the case's units.
+CREATE TABLE deadline_units (
+  unit_id text NOT NULL,
+  due_date date NOT NULL,
+  case_id text NOT NULL,
+  kind text NOT NULL,
+  PRIMARY KEY (unit_id, due_date, case_id, kind),
+  FOREIGN KEY (case_id, kind) REFERENCES deadlines (case_id, kind) ON DELETE CASCADE
+);
+CREATE INDEX deadline_units_deadline ON deadline_units (case_id, kind);
+
+-- Opened deadlines, a statement at a time (a batch of registrations is one
+-- insert).
+CREATE FUNCTION deadline_units_of_new_deadlines() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO deadline_units (unit_id, due_date, case_id, kind)
+  SELECT DISTINCT u, n.due_date, n.case_id, n.kind
+  FROM new_deadlines n JOIN case_tracks t ON t.case_id = n.case_id, unnest(t.handling_unit_ids) AS u
+  WHERE n.state IN ('OPEN', 'DUE_SOON', 'OVERDUE');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER deadlines_units_insert AFTER INSERT ON deadlines
+  REFERENCING NEW TABLE AS new_deadlines
+  FOR EACH STATEMENT EXECUTE FUNCTION deadline_units_of_new_deadlines();
+
+CREATE FUNCTION deadline_units_of_deadline() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+  IF NEW.due_date = OLD.due_date AND (NEW.state IN ('OPEN', 'DUE_SOON', 'OVERDUE')) =
+      (OLD.state IN ('OPEN', 'DUE_SOON', 'OVERDUE')) THEN
+    RETURN NULL;  -- the scanner moving a pending state: nothing changes here
+  END IF;
+  DELETE FROM deadline_units WHERE case_id = OLD.case_id AND kind = OLD.kind;
+  IF NEW.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') THEN
+    INSERT INTO deadline_units (unit_id, due_date, case_id, kind)
+    SELECT DISTINCT u, NEW.due_date, NEW.case_id, NEW.kind
+    FROM case_tracks t, unnest(t.handling_unit_ids) AS u WHERE t.case_id = NEW.case_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER deadlines_units_update AFTER UPDATE OF due_date, state ON deadlines
+  FOR EACH ROW EXECUTE FUNCTION deadline_units_of_deadline();
+
+CREATE FUNCTION deadline_units_of_case() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+  IF NEW.handling_unit_ids IS NOT DISTINCT FROM OLD.handling_unit_ids THEN
+    RETURN NULL;
+  END IF;
+  DELETE FROM deadline_units WHERE case_id = NEW.case_id;
+  INSERT INTO deadline_units (unit_id, due_date, case_id, kind)
+  SELECT DISTINCT u, d.due_date, d.case_id, d.kind
+  FROM deadlines d, unnest(NEW.handling_unit_ids) AS u
+  WHERE d.case_id = NEW.case_id AND d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER case_tracks_units AFTER UPDATE OF handling_unit_ids ON case_tracks
+  FOR EACH ROW EXECUTE FUNCTION deadline_units_of_case();
+
+INSERT INTO deadline_units (unit_id, due_date, case_id, kind)
+SELECT DISTINCT u, d.due_date, d.case_id, d.kind
+FROM deadlines d JOIN case_tracks t ON t.case_id = d.case_id, unnest(t.handling_unit_ids) AS u
+WHERE d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE');
+
 -- The calendar version (scheduling's updated_at of the year, in
 -- microseconds) the pending deadlines were last recomputed against.
 CREATE TABLE calendar_versions_seen (

@@ -216,10 +216,15 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
        " AND ($2 = '' OR d.kind = $2) "
        "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) " LIST_ORDER " LIMIT $6"},
+      // A unit's overdue rows: its page of pending rows past due, read in
+      // due-date order from deadline_units (kept by triggers, migration
+      // 0005), then the deadlines themselves by primary key.
       {kListOverdueForUnit,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
-       " AND d.case_id IN " CASES_OF_UNIT_2 " AND ($3 = '' OR d.kind = $3) "
-       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE (d.case_id, d.kind) IN ("
+       "SELECT u.case_id, u.kind FROM deadline_units u WHERE u.unit_id = $2 "
+       "AND u.due_date < $1::date AND ($3 = '' OR u.kind = $3) "
+       "AND (u.due_date, u.case_id, u.kind) > ($4::date, $5, $6) "
+       "ORDER BY u.due_date, u.case_id, u.kind LIMIT $7) " LIST_ORDER},
       // OPEN and DUE_SOON rows not yet past due; MET and MISSED rows.
       {kListState,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "

@@ -228,6 +228,23 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   filter.after.reset();
   filter.page_size = 10;
   EXPECT_EQ(store_->ListDeadlines(filter)->size(), 4u);
+  // The case's units change (acceptance): its rows move to the new unit's list.
+  ASSERT_TRUE(pool_
+                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                    tx.exec(
+                        "UPDATE case_tracks SET handling_unit_ids = '{unit_b}' "
+                        "WHERE case_id = 'case_3'");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  filter.unit_id = "unit_b";
+  auto b = store_->ListDeadlines(filter);
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->size(), 2u);
+  EXPECT_EQ((*b)[0].case_id, "case_3");
+  filter.unit_id = "unit_a";
+  EXPECT_EQ(store_->ListDeadlines(filter)->size(), 2u);
+  filter.unit_id.clear();
   // On the due date itself nothing is overdue yet; the rows read OPEN.
   filter.today = absl::CivilDay(2026, 3, 17);
   EXPECT_TRUE(store_->ListDeadlines(filter)->empty());
@@ -261,7 +278,9 @@ TEST_F(DeadlineStoreTest, TheOverdueListsAreIndexServed) {
     });
     ASSERT_TRUE(plan.ok()) << plan.status();
     EXPECT_EQ(plan->find("Seq Scan"), std::string::npos) << name << ":\n" << *plan;
-    EXPECT_NE(plan->find("deadlines_pending_due"), std::string::npos) << name << ":\n" << *plan;
+    const std::string index =
+        name == "supervision_list_overdue" ? "deadlines_pending_due" : "deadline_units_pkey";
+    EXPECT_NE(plan->find(index), std::string::npos) << name << ":\n" << *plan;
   }
 }
 
