@@ -103,10 +103,11 @@ class SupervisionAccountabilityTest : public StackTest<SupervisionAccountability
     HttpResponse r = Call("POST", absl::StrCat("/v1/cases/", id, ":", verb), body, token);
     EXPECT_EQ(r.status, 200) << verb << ": " << r.body;
   }
-  static void Accept(const std::string& id, const std::string& unit) {
+  static void Accept(const std::string& id, const std::string& unit,
+                     const std::string& complexity = "SIMPLE") {
     Step(id, "accept",
-         absl::StrCat(R"({"handlingUnitIds":[")", unit,
-                      R"("],"complexity":"SIMPLE","leaderId":"off_leader1"})"),
+         absl::StrCat(R"({"handlingUnitIds":[")", unit, R"("],"complexity":")", complexity,
+                      R"(","leaderId":"off_leader1"})"),
          Clerk());
   }
 
@@ -231,7 +232,8 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
   const std::string b = Register(body_a);
   const std::string collective = Register(absl::StrReplaceAll(
       kVisit, {{R"("channel": "VISIT",)", R"("channel": "VISIT", "headcount": 6,)"}}));
-  for (const std::string& id : {a, b, collective}) Accept(id, unit);
+  Accept(a, unit, "COMPLEX");  // answered below without a hearing
+  for (const std::string& id : {b, collective}) Accept(id, unit);
 
   // a: answered, concluded, rated basically satisfied.
   HttpResponse o =
@@ -285,6 +287,24 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
   ASSERT_EQ(escalations.escalations_size(), 1);
   EXPECT_EQ(escalations.escalations(0).level(), sv::Escalation::CITY);
 
+  // b goes to a hearing (听证会) before its decision.
+  WaitForDeadline(b, sv::HANDLING, sv::OPEN);
+  ExpectError(Call("POST", "/v1/cases/" + b + "/hearings",
+                   absl::StrCat(R"({"heldOn":")", FormatDate(Today()), R"("})"), Clerk()),
+              400, "INVALID_ARGUMENT", "kind");
+  ExpectError(Call("POST", "/v1/cases/" + b + "/hearings",
+                   R"({"kind":"HEARING","heldOn":"2999-01-01"})", Clerk()),
+              400, "INVALID_ARGUMENT", "heldOn");
+  HttpResponse hearing = Call("POST", "/v1/cases/" + b + "/hearings",
+                              absl::StrCat(R"({"kind":"HEARING","heldOn":")", FormatDate(Today()),
+                                           R"(","note":"邀请村民代表听证","requestId":"hrg-1"})"),
+                              Clerk());
+  ASSERT_EQ(hearing.status, 200) << hearing.body;
+  auto hearings = Parse<sv::ListHearingsResponse>(
+      Call("GET", "/v1/cases/" + b + "/hearings", "", Handler(unit)).body);
+  ASSERT_EQ(hearings.hearings_size(), 1);
+  EXPECT_EQ(hearings.hearings(0).kind(), sv::Hearing::HEARING);
+
   // The statistics once supervision has every event (the rating is a's last).
   const std::string stats_path = absl::StrCat("/v1/stats/units?from=", month_start, "&to=", to);
   sv::UnitStatsRow row;
@@ -309,6 +329,7 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
   ASSERT_TRUE(row.has_on_time_rate());  // a answered today, before its due date
   EXPECT_DOUBLE_EQ(row.on_time_rate(), 1.0);
   EXPECT_EQ(row.overdue(), 0);
+  EXPECT_EQ(row.complex_without_hearing(), 1);  // a: COMPLEX, answered, never heard
 
   ExpectError(Call("GET", "/v1/stats/units?from=2026-03-31&to=2026-03-01", "", Supervisor()), 400,
               "INVALID_ARGUMENT", "to");

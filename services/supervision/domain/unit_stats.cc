@@ -49,7 +49,9 @@ std::vector<UnitStatsRow> ComputeUnitStats(absl::CivilDay from, absl::CivilDay t
         settled = c.handling->due < today;
       }
     }
-    if (!received && !concluded && !rated && !settled) continue;
+    const bool unheard = c.complex && c.answered_on.has_value() && In(*c.answered_on, from, to) &&
+                         (!c.first_hearing_on.has_value() || *c.first_hearing_on > *c.answered_on);
+    if (!received && !concluded && !rated && !settled && !unheard) continue;
     for (const std::string& unit : c.unit_ids) {
       Tally& t = units[unit];
       t.any = true;
@@ -63,6 +65,7 @@ std::vector<UnitStatsRow> ComputeUnitStats(absl::CivilDay from, absl::CivilDay t
         ++t.rated;
         if (satisfied) ++t.satisfied;
       }
+      if (unheard) ++t.row.complex_without_hearing;
       if (settled) {
         ++t.settled;
         if (on_time) ++t.on_time;

@@ -20,7 +20,10 @@
 //   BASICALLY_SATISFIED over all, unset when nobody rated;
 // - veto (一票否决): an over-level escalation in the period that was
 //   collective (headcount at least kCollectiveHeadcount) and not reported
-//   in advance (事先没有预报).
+//   in advance (事先没有预报);
+// - complexWithoutHearing: COMPLEX cases answered in the period with no
+//   hearing or leadership meeting held on or before the answer's day
+//   (complex matters go to one before the decision [S1] [S3]).
 #ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_UNIT_STATS_H_
 #define PETITION_SERVICES_SUPERVISION_DOMAIN_UNIT_STATS_H_
 
@@ -55,6 +58,10 @@ struct CaseFacts {
   std::string rating;  // SATISFIED, BASICALLY_SATISFIED, DISSATISFIED or ""
   std::optional<absl::CivilDay> rated_on;
   std::optional<HandlingFacts> handling;  // accepted cases
+  bool complex = false;                   // accepted as COMPLEX
+  std::optional<absl::CivilDay> answered_on;
+  // The day of the case's first hearing or leadership meeting.
+  std::optional<absl::CivilDay> first_hearing_on;
 };
 
 struct EscalationFacts {
@@ -81,6 +88,7 @@ struct UnitStatsRow {
   int over_level = 0;
   std::optional<double> satisfaction_rate;
   bool veto = false;
+  int complex_without_hearing = 0;
 };
 
 // One row per unit with anything counted in the period, by unit id.

@@ -115,6 +115,25 @@ TEST(UnitStatsTest, ConcludedAndSatisfactionByTheirOwnDays) {
   EXPECT_DOUBLE_EQ(*rows[0].satisfaction_rate, 0.5);
 }
 
+TEST(UnitStatsTest, ComplexCasesAnsweredWithoutAHearingBeforeTheAnswer) {
+  CaseFacts heard = Case("unit_a", D(2026, 1, 1));
+  heard.complex = true;
+  heard.answered_on = D(2026, 3, 10);
+  heard.first_hearing_on = D(2026, 3, 10);  // the same day counts as before
+  CaseFacts late_hearing = heard;
+  late_hearing.first_hearing_on = D(2026, 3, 11);
+  CaseFacts none = heard;
+  none.first_hearing_on.reset();
+  CaseFacts ordinary = none;
+  ordinary.complex = false;
+  CaseFacts answered_before = none;
+  answered_before.answered_on = D(2026, 2, 27);
+  auto rows = ComputeUnitStats(kFrom, kTo, kToday,
+                               {heard, late_hearing, none, ordinary, answered_before}, {});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].complex_without_hearing, 2);
+}
+
 TEST(UnitStatsTest, OverLevelFollowsA19) {
   const HandlingFacts h{D(2026, 3, 1), D(2026, 3, 20), D(2026, 3, 15)};
   EXPECT_FALSE(IsOverLevel(D(2026, 3, 5), std::nullopt));  // not accepted

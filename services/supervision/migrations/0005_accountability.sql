@@ -52,6 +52,19 @@ CREATE INDEX escalations_unit_day ON escalations (unit_id, occurred_on);
 CREATE INDEX escalations_day ON escalations (occurred_on);
 CREATE INDEX escalations_case ON escalations (case_id);
 
+-- Hearings (听证会) and leadership meetings (书记办公会议、党政会议) held on a
+-- case: complex matters go to one before the decision [S1] [S3].
+CREATE TABLE hearings (
+  hearing_id text PRIMARY KEY,
+  case_id text NOT NULL REFERENCES case_tracks (case_id) ON DELETE CASCADE,
+  kind text NOT NULL CHECK (kind IN ('HEARING', 'LEADERSHIP_MEETING')),
+  held_on date NOT NULL,
+  note text NOT NULL DEFAULT '',
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL
+);
+CREATE INDEX hearings_case ON hearings (case_id, held_on);
+
 -- What the statistics count of each case, from intake's events. Cases
 -- applied before this migration have none of it (not repeat, not
 -- collective, never concluded or rated as far as the statistics know).
@@ -62,10 +75,13 @@ ALTER TABLE case_tracks
   ADD COLUMN concluded_at timestamptz,
   ADD COLUMN rating text,
   ADD COLUMN rated_at timestamptz,
-  ADD COLUMN withdrawn_at timestamptz;
+  ADD COLUMN withdrawn_at timestamptz,
+  ADD COLUMN complexity text,
+  ADD COLUMN answered_at timestamptz;
 CREATE INDEX case_tracks_received ON case_tracks (received_at);
 CREATE INDEX case_tracks_concluded ON case_tracks (concluded_at) WHERE concluded_at IS NOT NULL;
 CREATE INDEX case_tracks_rated ON case_tracks (rated_at) WHERE rated_at IS NOT NULL;
+CREATE INDEX case_tracks_answered ON case_tracks (answered_at) WHERE answered_at IS NOT NULL;
 CREATE INDEX deadlines_handling_due ON deadlines (due_date) WHERE kind = 'HANDLING';
 
 -- The overdue list in due-date order straight from an index: pending rows

@@ -291,6 +291,93 @@ grpc::Status SupervisionService::ListEscalations(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+namespace {
+
+void FillHearing(const HearingRecord& h, v1::Hearing* out) {
+  out->set_hearing_id(h.hearing_id);
+  out->set_case_id(h.case_id);
+  v1::Hearing::Kind kind;
+  if (v1::Hearing::Kind_Parse(h.kind, &kind)) out->set_kind(kind);
+  out->set_held_on(FormatDate(h.held_on));
+  out->set_note(h.note);
+  out->set_recorded_by(h.recorded_by);
+  *out->mutable_recorded_at() = ToProtoTimestamp(h.recorded_at);
+}
+
+}  // namespace
+
+grpc::Status SupervisionService::CreateHearing(grpc::ServerContext* context,
+                                               const v1::Hearing* request, v1::Hearing* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  std::vector<std::pair<std::string, std::string>> violations;
+  if (request->kind() == v1::Hearing::KIND_UNSPECIFIED) {
+    violations.emplace_back("kind", "must be HEARING or LEADERSHIP_MEETING");
+  }
+  if (request->note().size() > 4000) violations.emplace_back("note", "is at most 4000 bytes");
+  if (request->request_id().size() > 128) {
+    violations.emplace_back("requestId", "is at most 128 characters");
+  }
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  const absl::Time now = clock_->Now();
+  auto held = ParseDate(request->held_on());
+  if (!held.ok()) {
+    violations.emplace_back("heldOn", "must be a date YYYY-MM-DD");
+  } else if (*held > absl::ToCivilDay(now, current->zone)) {
+    violations.emplace_back("heldOn", "is in the future: record a hearing once held");
+  }
+  if (!violations.empty()) return ToGrpcStatus(InvalidFields(violations));
+  HearingRecord h;
+  h.hearing_id = NewId("hrg");
+  h.case_id = request->case_id();
+  h.kind = v1::Hearing::Kind_Name(request->kind());
+  h.held_on = *held;
+  h.note = request->note();
+  h.recorded_by = scope.principal().subject;
+  h.recorded_at = now;
+  auto stored = store_->CreateHearing(
+      h, RequestKeyFor(scope, "CreateHearing", *request, request->request_id()), tx);
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  FillHearing(*stored, response);
+  response->set_request_id(request->request_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::ListHearings(grpc::ServerContext* context,
+                                              const v1::ListHearingsRequest* request,
+                                              v1::ListHearingsResponse* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  auto size = PageSize(request->page_size());
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  std::optional<std::pair<absl::CivilDay, std::string>> after;
+  if (!request->page_token().empty()) {
+    auto raw = Untoken(request->page_token());
+    if (!raw.ok()) return ToGrpcStatus(raw.status());
+    std::vector<std::string> parts = absl::StrSplit(*raw, absl::MaxSplits('|', 1));
+    auto day = parts.size() == 2 ? ParseDate(parts[0]) : absl::InvalidArgumentError("");
+    if (!day.ok()) return ToGrpcStatus(InvalidField("pageToken", "is not a token from this list"));
+    after = std::make_pair(*day, parts[1]);
+  }
+  auto rows = store_->ListHearings(request->case_id(), after, *size + 1, tx);
+  if (!rows.ok()) return ToGrpcStatus(rows.status());
+  const int n = std::min<int>(*size, static_cast<int>(rows->size()));
+  for (int i = 0; i < n; ++i) FillHearing((*rows)[i], response->add_hearings());
+  if (static_cast<int>(rows->size()) > *size) {
+    const HearingRecord& last = (*rows)[*size - 1];
+    response->set_next_page_token(
+        Token(absl::StrCat(FormatDate(last.held_on), "|", last.hearing_id)));
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status SupervisionService::GetUnitStats(grpc::ServerContext* context,
                                               const v1::GetUnitStatsRequest* request,
                                               v1::GetUnitStatsResponse* response) {
@@ -339,6 +426,7 @@ grpc::Status SupervisionService::GetUnitStats(grpc::ServerContext* context,
     out->set_over_level(row.over_level);
     if (row.satisfaction_rate.has_value()) out->set_satisfaction_rate(*row.satisfaction_rate);
     out->set_veto(row.veto);
+    out->set_complex_without_hearing(row.complex_without_hearing);
     ++written;
   }
   return grpc::Status::OK;

@@ -75,6 +75,10 @@ class SupervisionService final : public v1::Supervision::Service {
   grpc::Status ListEscalations(grpc::ServerContext* context,
                                const v1::ListEscalationsRequest* request,
                                v1::ListEscalationsResponse* response) override;
+  grpc::Status CreateHearing(grpc::ServerContext* context, const v1::Hearing* request,
+                             v1::Hearing* response) override;
+  grpc::Status ListHearings(grpc::ServerContext* context, const v1::ListHearingsRequest* request,
+                            v1::ListHearingsResponse* response) override;
   grpc::Status GetUnitStats(grpc::ServerContext* context, const v1::GetUnitStatsRequest* request,
                             v1::GetUnitStatsResponse* response) override;
 

@@ -26,6 +26,13 @@ constexpr char kListEscalations[] = "supervision_list_escalations";
 constexpr char kStatsCases[] = "supervision_stats_cases";
 constexpr char kStatsEscalations[] = "supervision_stats_escalations";
 constexpr char kSelectSeenVersions[] = "supervision_select_seen_versions";
+constexpr char kInsertHearing[] = "supervision_insert_hearing";
+constexpr char kSelectHearing[] = "supervision_select_hearing";
+constexpr char kListHearings[] = "supervision_list_hearings";
+
+#define HEARING_COLUMNS                                                                       \
+  "hearing_id, case_id, kind, to_char(held_on, 'YYYY-MM-DD') AS held_on, note, recorded_by, " \
+  "recorded_at"
 constexpr char kPendingTouching[] = "supervision_pending_touching";
 constexpr char kMoveSeenVersion[] = "supervision_move_seen_version";
 constexpr char kRecomputeDeadline[] = "supervision_recompute_deadline";
@@ -205,16 +212,28 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "to_char(h.start_date, 'YYYY-MM-DD') AS h_start, "
        "to_char(h.due_date, 'YYYY-MM-DD') AS h_due, "
        "to_char((h.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS h_met, "
-       "coalesce(h.met_at = t.withdrawn_at, false) AS h_withdrawn "
+       "coalesce(h.met_at = t.withdrawn_at, false) AS h_withdrawn, "
+       "coalesce(t.complexity = 'COMPLEX', false) AS complex, "
+       "to_char((t.answered_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS answered_on, "
+       "(SELECT to_char(min(g.held_on), 'YYYY-MM-DD') FROM hearings g "
+       "WHERE g.case_id = t.case_id) AS first_hearing_on "
        "FROM case_tracks t LEFT JOIN deadlines h ON h.case_id = t.case_id AND h.kind = 'HANDLING' "
        "WHERE t.case_id IN ("
        "SELECT case_id FROM case_tracks WHERE received_at >= $2 AND received_at < $3 "
        "UNION SELECT case_id FROM case_tracks WHERE concluded_at >= $2 AND concluded_at < $3 "
        "UNION SELECT case_id FROM case_tracks WHERE rated_at >= $2 AND rated_at < $3 "
+       "UNION SELECT case_id FROM case_tracks WHERE answered_at >= $2 AND answered_at < $3 "
        "UNION SELECT case_id FROM deadlines WHERE kind = 'HANDLING' "
        "AND due_date BETWEEN $4::date AND $5::date)"},
       {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on BETWEEN $2::date AND $3::date"},
       {kSelectSeenVersions, "SELECT year, version FROM calendar_versions_seen"},
+      {kInsertHearing,
+       "INSERT INTO hearings (hearing_id, case_id, kind, held_on, note, recorded_by, recorded_at) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+      {kSelectHearing, "SELECT " HEARING_COLUMNS " FROM hearings WHERE hearing_id = $1"},
+      {kListHearings,
+       "SELECT " HEARING_COLUMNS " FROM hearings WHERE case_id = $1 "
+       "AND (held_on, hearing_id) > ($2::date, $3) ORDER BY held_on, hearing_id LIMIT $4"},
       {kPendingTouching,
        "SELECT case_id, kind, to_char(start_date, 'YYYY-MM-DD') AS start_date, "
        "to_char(due_date, 'YYYY-MM-DD') AS due_date, provisional, state, met_at, "
@@ -407,6 +426,13 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
           auto h = HandlingFromRow(row);
           if (!h.ok()) return h.status();
           c.handling = *h;
+          c.complex = row["complex"].as<bool>();
+          for (const char* column : {"answered_on", "first_hearing_on"}) {
+            if (row[column].is_null()) continue;
+            auto d = Day(row[column]);
+            if (!d.ok()) return d.status();
+            (std::string(column) == "answered_on" ? c.answered_on : c.first_hearing_on) = *d;
+          }
           facts.cases.push_back(std::move(c));
         }
         for (const auto& row : tx.exec_prepared(kStatsEscalations, tz, from_day, to_day)) {
@@ -497,6 +523,67 @@ absl::StatusOr<std::vector<DueDateChangeRecord>> DeadlineStore::DueDateChanges(
           c.calendar_year = row["calendar_year"].as<int>();
           c.at = *at;
           out.push_back(std::move(c));
+        }
+        return out;
+      },
+      tx_options);
+}
+
+namespace {
+
+absl::StatusOr<HearingRecord> HearingFromRow(const pqxx::row& row) {
+  HearingRecord h;
+  h.hearing_id = row["hearing_id"].as<std::string>();
+  h.case_id = row["case_id"].as<std::string>();
+  h.kind = row["kind"].as<std::string>();
+  auto held = Day(row["held_on"]);
+  if (!held.ok()) return held.status();
+  h.held_on = *held;
+  h.note = row["note"].as<std::string>();
+  h.recorded_by = row["recorded_by"].as<std::string>();
+  auto at = Instant(row["recorded_at"]);
+  if (!at.ok()) return at.status();
+  h.recorded_at = *at;
+  return h;
+}
+
+}  // namespace
+
+absl::StatusOr<HearingRecord> DeadlineStore::CreateHearing(const HearingRecord& h,
+                                                           const RequestKey& key,
+                                                           const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<HearingRecord> {
+        if (tx.exec_prepared(kCaseFirstUnit, h.case_id).empty()) {
+          return absl::NotFoundError("no such case");
+        }
+        auto prior = ClaimRequestInTx(tx, key, h.hearing_id);
+        if (!prior.ok()) return prior.status();
+        const std::string id = prior->has_value() ? **prior : h.hearing_id;
+        if (!prior->has_value()) {
+          tx.exec_prepared(kInsertHearing, h.hearing_id, h.case_id, h.kind, FormatDate(h.held_on),
+                           h.note, h.recorded_by, SqlTimestamp(h.recorded_at));
+        }
+        pqxx::result rows = tx.exec_prepared(kSelectHearing, id);
+        if (rows.empty()) return absl::DataLossError("the hearing is gone");
+        return HearingFromRow(rows[0]);
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<HearingRecord>> DeadlineStore::ListHearings(
+    const std::string& case_id, const std::optional<std::pair<absl::CivilDay, std::string>>& after,
+    int limit, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<HearingRecord>> {
+        std::vector<HearingRecord> out;
+        const std::string after_day = after.has_value() ? FormatDate(after->first) : "0001-01-01";
+        const std::string after_id = after.has_value() ? after->second : "";
+        for (const auto& row :
+             tx.exec_prepared(kListHearings, case_id, after_day, after_id, limit)) {
+          auto h = HearingFromRow(row);
+          if (!h.ok()) return h.status();
+          out.push_back(*std::move(h));
         }
         return out;
       },

@@ -61,6 +61,8 @@ constexpr char kInsertTracks[] = "supervision_insert_tracks";
 constexpr char kSetConcluded[] = "supervision_set_concluded";
 constexpr char kSetWithdrawn[] = "supervision_set_withdrawn";
 constexpr char kSetRating[] = "supervision_set_rating";
+constexpr char kSetComplexity[] = "supervision_set_complexity";
+constexpr char kSetAnswered[] = "supervision_set_answered";
 constexpr char kInsertDeadlines[] = "supervision_insert_deadlines";
 constexpr char kSelectDeadlines[] = "supervision_select_deadlines";
 constexpr char kSelectCaseUnits[] = "supervision_select_case_units";
@@ -149,6 +151,9 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       {kSetWithdrawn,
        "UPDATE case_tracks SET withdrawn_at = $2 WHERE case_id = $1 AND withdrawn_at IS NULL"},
       {kSetRating, "UPDATE case_tracks SET rating = $2, rated_at = $3 WHERE case_id = $1"},
+      {kSetComplexity, "UPDATE case_tracks SET complexity = $2 WHERE case_id = $1"},
+      {kSetAnswered,
+       "UPDATE case_tracks SET answered_at = $2 WHERE case_id = $1 AND answered_at IS NULL"},
       {kInsertDeadlines,
        "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state, "
        "policy_version, limit_days, limit_unit, urgent) "
@@ -457,6 +462,14 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
           }
           if (event.has_withdrawn()) {
             tx.exec_prepared(kSetWithdrawn, event.case_id(), SqlTimestamp(event.occurred_at()));
+          }
+          if (event.has_accepted()) {
+            tx.exec_prepared(kSetComplexity, event.case_id(),
+                             event.accepted().complexity().empty() ? std::string("ORDINARY")
+                                                                   : event.accepted().complexity());
+          }
+          if (event.has_answered()) {
+            tx.exec_prepared(kSetAnswered, event.case_id(), SqlTimestamp(event.occurred_at()));
           }
           if (event.has_rated()) {
             tx.exec_prepared(kSetRating, event.case_id(), event.rated().rating(),

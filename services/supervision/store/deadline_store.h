@@ -139,6 +139,17 @@ struct EscalationFilter {
   std::string time_zone = "Asia/Shanghai";  // the township's
 };
 
+// 听证会 / 书记办公会议、党政会议 held on a case.
+struct HearingRecord {
+  std::string hearing_id;
+  std::string case_id;
+  std::string kind;  // HEARING, LEADERSHIP_MEETING
+  absl::CivilDay held_on;
+  std::string note;
+  std::string recorded_by;
+  absl::Time recorded_at;
+};
+
 // AIP-155: a request id of one caller for one method, and what makes two
 // requests the same (common/request_fingerprint.h). Empty request_id: none.
 struct RequestKey {
@@ -310,6 +321,15 @@ class DeadlineStore {
                                                     const TxOptions& tx_options = {});
   absl::StatusOr<std::vector<EscalationRecord>> ListEscalations(const EscalationFilter& filter,
                                                                 const TxOptions& tx_options = {});
+
+  // Hearings and leadership meetings; NOT_FOUND for an unknown case.
+  absl::StatusOr<HearingRecord> CreateHearing(const HearingRecord& hearing, const RequestKey& key,
+                                              const TxOptions& tx_options = {});
+  // A case's, by day held, after the keyset.
+  absl::StatusOr<std::vector<HearingRecord>> ListHearings(
+      const std::string& case_id,
+      const std::optional<std::pair<absl::CivilDay, std::string>>& after, int limit,
+      const TxOptions& tx_options = {});
 
   // What the unit statistics count over [from, to] (days in `zone`): every
   // case with anything on those days, and the escalations of those days.
