@@ -223,6 +223,9 @@ TEST_F(SupervisionAccountabilityTest, ScreeningReportsNameTheUnitsThatHaveNotRep
 
 TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
   const std::string unit = NewId("unit");
+  // Acceptance checks units and leaders against scheduling's directory.
+  absl::Status seeded = stack_->SeedDirectory({unit}, {"off_leader1"});
+  ASSERT_TRUE(seeded.ok()) << seeded;
   const std::string month_start = ThisMonth() + "-01";
   const std::string to = FormatDate(Today() + 90);  // every HANDLING due date of these cases
   // Three cases of one person on one matter (the later two are repeats), one collective visit.
