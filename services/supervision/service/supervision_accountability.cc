@@ -101,11 +101,6 @@ grpc::Status SupervisionService::PutScreeningReport(grpc::ServerContext* context
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }
   const Principal& principal = scope.principal();
-  // The petition office may enter any unit's written report; a unit's own
-  // staff and leaders report for their unit only.
-  if (!principal.HasAnyRole({"admin", "clerk"}) && principal.unit_id != request->unit_id()) {
-    return ToGrpcStatus(absl::PermissionDeniedError("a unit reports for itself only"));
-  }
   const TxOptions tx = TxOptionsFor(*context);
   auto current = LoadPolicy(tx);
   if (!current.ok()) return ToGrpcStatus(current.status());
@@ -117,6 +112,11 @@ grpc::Status SupervisionService::PutScreeningReport(grpc::ServerContext* context
   auto items = ValidateScreeningReport(*month, request->zero_report(), inputs,
                                        absl::CivilMonth(absl::ToCivilDay(now, current->zone)));
   if (!items.ok()) return ToGrpcStatus(items.status());
+  // The petition office may enter any unit's written report; a unit's own
+  // staff and leaders report for their unit only.
+  if (!principal.HasAnyRole({"admin", "clerk"}) && principal.unit_id != request->unit_id()) {
+    return ToGrpcStatus(absl::PermissionDeniedError("a unit reports for itself only"));
+  }
   if (directory_ == nullptr) {
     return ToGrpcStatus(absl::UnavailableError("the unit directory is not configured"));
   }
