@@ -15,6 +15,7 @@
 #include "services/supervision/domain/clock.h"
 #include "services/supervision/service/calendar_client.h"
 #include "services/supervision/service/deadline_scanner.h"
+#include "services/supervision/service/directory_client.h"
 #include "services/supervision/service/outbox_relay.h"
 #include "services/supervision/service/supervision_service.h"
 #include "services/supervision/store/deadline_store.h"
@@ -88,8 +89,9 @@ int main(int argc, char** argv) {
         if (absl::Status s = sup::Validate(policy); !s.ok()) return s;
         auto store = std::make_shared<sup::DeadlineStore>(ctx.pool);
         if (auto stored = store->EnsurePolicy(policy); !stored.ok()) return stored.status();
-        auto calendar = std::make_shared<sup::CalendarClient>(
-            petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer));
+        auto scheduling = petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer);
+        auto calendar = std::make_shared<sup::CalendarClient>(scheduling);
+        auto directory = std::make_shared<sup::DirectoryClient>(scheduling);
         ctx.gauges->Add({"petition_deadlines",
                          "Deadlines by kind and state.",
                          {"kind", "state"},
@@ -128,6 +130,23 @@ int main(int argc, char** argv) {
                    "AND (now() AT TIME ZONE $1)::date + 7 GROUP BY 1",
                    tz);
              }});
+        ctx.gauges->Add(
+            {"petition_screening_reports_missing",
+             "Villages and departments without a screening report (排查) for the current or the "
+             "previous month (township time), among the units scheduling's directory listed "
+             "when the reports were last read.",
+             {"kind", "month"},
+             [tz = policy.time_zone](pqxx::read_transaction& tx) {
+               return tx.exec_params(
+                   // Every kind and month, 0 when none is missing: an alert sees a value.
+                   "WITH m (month, yyyymm) AS (VALUES ('current', to_char(now() AT TIME ZONE $1, "
+                   "'YYYY-MM')), ('previous', to_char((now() AT TIME ZONE $1) - interval '1 "
+                   "month', 'YYYY-MM'))) SELECT k.kind, m.month, count(u.unit_id) FROM (VALUES "
+                   "('DEPARTMENT'), ('VILLAGE')) AS k (kind) CROSS JOIN m LEFT JOIN known_units u "
+                   "ON u.kind = k.kind AND NOT EXISTS (SELECT 1 FROM screening_reports r WHERE "
+                   "r.unit_id = u.unit_id AND r.month = m.yyyymm) GROUP BY 1, 2",
+                   tz);
+             }});
         auto clock = std::make_shared<sup::SystemClock>();
         auto relay = std::make_shared<sup::OutboxRelay>(
             store.get(), petition::MakeChannel(absl::GetFlag(FLAGS_intake_addr), ctx.signer),
@@ -135,11 +154,12 @@ int main(int argc, char** argv) {
         sup::DeadlineScanner::Options scan_options;
         scan_options.interval = absl::GetFlag(FLAGS_scan_interval);
         scan_options.on_pass = ScannerMetrics(ctx.metrics->registry());
+        scan_options.calendar_versions = directory.get();
         auto scanner = std::make_shared<sup::DeadlineScanner>(store.get(), calendar.get(),
                                                               clock.get(), scan_options);
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<sup::SupervisionService>(
-            store.get(), calendar.get(), clock.get(), [relay] { relay->Wake(); }));
+            store.get(), calendar.get(), clock.get(), [relay] { relay->Wake(); }, directory.get()));
         parts.start = [relay, scanner] {
           relay->Start();
           scanner->Start();
@@ -148,7 +168,7 @@ int main(int argc, char** argv) {
           scanner->Stop();
           relay->Stop();
         };
-        parts.keep_alive = {store, calendar, clock, relay, scanner};
+        parts.keep_alive = {store, calendar, directory, clock, relay, scanner};
         return parts;
       });
 }

@@ -63,6 +63,21 @@ grpc::Status SchedulingService::GetCalendar(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status SchedulingService::ListCalendarVersions(
+    grpc::ServerContext* context, const v1::ListCalendarVersionsRequest* /*request*/,
+    v1::ListCalendarVersionsResponse* response) {
+  RequestScope scope(*context);  // the call guard lets only supervision call this
+  auto versions = calendars_->YearVersions(TxOptionsFor(*context));
+  if (!versions.ok()) return ToGrpcStatus(versions.status());
+  for (const auto& [year, updated_at] : *versions) {
+    v1::CalendarVersion* v = response->add_years();
+    v->set_year(year);
+    v->set_version(absl::ToUnixMicros(updated_at));
+    *v->mutable_updated_at() = ToProtoTimestamp(updated_at);
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status SchedulingService::GetCalendarDay(grpc::ServerContext* context,
                                                const v1::GetCalendarDayRequest* request,
                                                v1::CalendarDay* response) {

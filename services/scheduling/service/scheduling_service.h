@@ -22,6 +22,9 @@ class SchedulingService final : public v1::Scheduling::Service {
   grpc::Status GetCalendarDay(grpc::ServerContext* context,
                               const v1::GetCalendarDayRequest* request,
                               v1::CalendarDay* response) override;
+  grpc::Status ListCalendarVersions(grpc::ServerContext* context,
+                                    const v1::ListCalendarVersionsRequest* request,
+                                    v1::ListCalendarVersionsResponse* response) override;
   grpc::Status AddWorkingDays(grpc::ServerContext* context,
                               const v1::AddWorkingDaysRequest* request,
                               v1::AddWorkingDaysResponse* response) override;

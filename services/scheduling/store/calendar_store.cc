@@ -120,6 +120,14 @@ absl::StatusOr<CalendarYearRecord> CalendarStore::GetYear(int year, const TxOpti
   return it->second;
 }
 
+absl::StatusOr<std::map<int, absl::Time>> CalendarStore::YearVersions(const TxOptions& tx_options) {
+  auto snapshot = Snapshot(tx_options);
+  if (!snapshot.ok()) return snapshot.status();
+  std::map<int, absl::Time> out;
+  for (const auto& [year, record] : (*snapshot)->years) out[year] = record.updated_at;
+  return out;
+}
+
 absl::StatusOr<std::shared_ptr<const WorkingCalendar>> CalendarStore::Load(
     const TxOptions& tx_options) {
   auto snapshot = Snapshot(tx_options);

@@ -57,6 +57,8 @@ class CalendarStore {
                                                  const TxOptions& tx_options = {});
   // NOT_FOUND when the year was never loaded.
   absl::StatusOr<CalendarYearRecord> GetYear(int year, const TxOptions& tx_options = {});
+  // Every loaded year with the time it was last loaded or changed.
+  absl::StatusOr<std::map<int, absl::Time>> YearVersions(const TxOptions& tx_options = {});
   // The calendar with every loaded year; shared and immutable.
   absl::StatusOr<std::shared_ptr<const WorkingCalendar>> Load(const TxOptions& tx_options = {});
 

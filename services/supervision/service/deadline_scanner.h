@@ -10,6 +10,11 @@
 // - Touches only the rows that change (the partial index on state and due
 //   date), and catches up after downtime: a pass moves everything due before
 //   today, however long ago.
+// - Recomputes due dates after a calendar change: when scheduling's version
+//   of a year differs from the one supervision recomputed against, every
+//   pending deadline counted over that year (or provisional) is counted
+//   again with its own policy; each moved date is recorded with old and new
+//   (due_date_changes) and the deadline goes back to OPEN for the scanner.
 #ifndef PETITION_SERVICES_SUPERVISION_SERVICE_DEADLINE_SCANNER_H_
 #define PETITION_SERVICES_SUPERVISION_SERVICE_DEADLINE_SCANNER_H_
 
@@ -21,6 +26,7 @@
 #include "absl/time/time.h"
 #include "services/supervision/domain/clock.h"
 #include "services/supervision/domain/deadline_policy.h"
+#include "services/supervision/service/directory_client.h"
 #include "services/supervision/store/deadline_store.h"
 
 namespace petition::supervision {
@@ -33,6 +39,7 @@ class DeadlineScanner {
     int orders_opened = 0;
     int orders_escalated = 0;
     int batches = 0;
+    int recomputed = 0;  // due dates a calendar change moved
   };
   // Called after every pass of the background loop with its outcome and how
   // long it took (main.cc turns it into the scanner's metrics).
@@ -43,6 +50,8 @@ class DeadlineScanner {
     absl::Duration interval = absl::Minutes(1);
     int batch_size = 1000;
     PassHook on_pass;  // optional
+    // Scheduling's calendar versions; none: no recomputation.
+    CalendarVersions* calendar_versions = nullptr;
   };
 
   DeadlineScanner(DeadlineStore* store, WorkingDayOracle* calendar, Clock* clock, Options options,
@@ -54,8 +63,11 @@ class DeadlineScanner {
         on_overdue_(std::move(on_overdue)) {}
   ~DeadlineScanner() { Stop(); }
 
-  // One full pass: batches until nothing more changes today.
+  // One full pass: recomputes due dates after calendar changes, then
+  // batches until nothing more changes today.
   absl::StatusOr<Totals> RunOnce();
+  // The recomputation alone: how many due dates moved.
+  absl::StatusOr<int> RecomputeAfterCalendarChanges(const std::vector<StoredPolicy>& policies);
 
   void Start();
   void Stop();

@@ -244,3 +244,83 @@ TEST_F(DeadlineScannerTest, TwoScannersAtOnceDoNoWorkTwice) {
 
 }  // namespace
 }  // namespace petition::supervision
+
+namespace petition::supervision {
+namespace {
+
+// A calendar that scheduling loads later: the oracle answers with it once
+// loaded, and its version says so.
+class LoadableCalendar : public WorkingDayOracle, public CalendarVersions {
+ public:
+  absl::StatusOr<WorkingDayResult> AddWorkingDays(CivilDay from, int n) override {
+    absl::MutexLock lock(&mu_);
+    return calendar_.AddWorkingDays(from, n);
+  }
+  absl::StatusOr<std::map<int, int64_t>> Versions() override {
+    absl::MutexLock lock(&mu_);
+    return versions_;
+  }
+  void Load2026(int64_t version, CivilDay holiday) {
+    absl::MutexLock lock(&mu_);
+    calendar_ = WorkingCalendar();
+    calendar_.MarkYearLoaded(2026);
+    ASSERT_TRUE(calendar_.AddHoliday(holiday, "假日").ok());
+    versions_[2026] = version;
+  }
+
+ private:
+  absl::Mutex mu_;
+  WorkingCalendar calendar_ ABSL_GUARDED_BY(mu_);
+  std::map<int, int64_t> versions_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(DeadlineScannerTest, DueDatesMoveWhenTheirYearIsLoadedOrChanged) {
+  // Both due 03-17, counted 15 calendar days from 03-02 with the roll; one
+  // was provisional (the year was not loaded when it was counted).
+  Register({"case_prov", "case_firm"}, CivilDay(2026, 3, 17));
+  ASSERT_TRUE(pool_
+                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                    tx.exec("UPDATE deadlines SET provisional = true WHERE case_id = 'case_prov'");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  LoadableCalendar calendar;
+  ManualClock clock(At(CivilDay(2026, 3, 1)));
+  DeadlineScanner::Options options;
+  options.calendar_versions = &calendar;
+  DeadlineScanner scanner(&*store_, &calendar, &clock, options);
+  ASSERT_EQ(scanner.RunOnce()->recomputed, 0);  // nothing loaded yet
+
+  // 2026 loaded with 03-17 a holiday: only the provisional one is counted
+  // again (the other was counted over the loaded year); it rolls to 03-18.
+  calendar.Load2026(100, CivilDay(2026, 3, 17));
+  auto pass = scanner.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->recomputed, 1);
+  auto prov = store_->GetDeadline("case_prov", "ACCEPTANCE");
+  ASSERT_TRUE(prov.ok());
+  EXPECT_EQ(prov->due_date, CivilDay(2026, 3, 18));
+  EXPECT_FALSE(prov->provisional);
+  EXPECT_EQ(store_->GetDeadline("case_firm", "ACCEPTANCE")->due_date, CivilDay(2026, 3, 17));
+  EXPECT_EQ(scanner.RunOnce()->recomputed, 0);  // the same version: nothing again
+
+  // The year changes (03-18 the holiday instead): every pending deadline
+  // over it is counted again, each change recorded with old and new.
+  calendar.Load2026(200, CivilDay(2026, 3, 18));
+  pass = scanner.RunOnce();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->recomputed, 1);  // case_prov back to 03-17; case_firm stays
+  auto changes = store_->DueDateChanges("case_prov");
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].old_due_date, CivilDay(2026, 3, 17));
+  EXPECT_EQ((*changes)[0].new_due_date, CivilDay(2026, 3, 18));
+  EXPECT_TRUE((*changes)[0].old_provisional);
+  EXPECT_EQ((*changes)[1].new_due_date, CivilDay(2026, 3, 17));
+  EXPECT_EQ(store_->DueDateChanges("case_firm")->size(), 0u);
+  // Another replica that saw the old version applies nothing.
+  EXPECT_FALSE(*store_->ApplyRecomputation(2026, 100, 300, {}));
+}
+
+}  // namespace
+}  // namespace petition::supervision

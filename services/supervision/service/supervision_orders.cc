@@ -10,6 +10,7 @@
 #include "common/status.h"
 #include "services/supervision/domain/escalation_ladder.h"
 #include "services/supervision/domain/six_duties.h"
+#include "services/supervision/service/request_key.h"
 #include "services/supervision/service/supervision_service.h"
 
 namespace petition::supervision {
@@ -155,8 +156,12 @@ grpc::Status SupervisionService::RespondSupervisionOrder(
   if (!ReadsEveryCase(principal) && principal.unit_id != order->unit_id) {
     return ToGrpcStatus(absl::NotFoundError("no such supervision order"));
   }
-  auto responded =
-      store_->RespondOrder(request->order_id(), request->response(), clock_->Now(), tx);
+  if (request->request_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
+  }
+  auto responded = store_->RespondOrder(
+      request->order_id(), request->response(), clock_->Now(),
+      RequestKeyFor(scope, "RespondSupervisionOrder", *request, request->request_id()), tx);
   if (!responded.ok()) return ToGrpcStatus(responded.status());
   FillOrder(*responded, response);
   return grpc::Status::OK;
@@ -169,8 +174,13 @@ grpc::Status SupervisionService::CloseSupervisionOrder(
   if (request->note().size() > 2000) {
     return ToGrpcStatus(InvalidField("note", "is at most 2000 bytes"));
   }
-  auto closed = store_->CloseOrder(request->order_id(), request->note(), clock_->Now(),
-                                   TxOptionsFor(*context));
+  if (request->request_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
+  }
+  auto closed = store_->CloseOrder(
+      request->order_id(), request->note(), clock_->Now(),
+      RequestKeyFor(scope, "CloseSupervisionOrder", *request, request->request_id()),
+      TxOptionsFor(*context));
   if (!closed.ok()) return ToGrpcStatus(closed.status());
   FillOrder(*closed, response);
   return grpc::Status::OK;
@@ -222,7 +232,12 @@ grpc::Status SupervisionService::PutResponsibility(grpc::ServerContext* context,
   for (const DutyMark& m : marks) {
     records.push_back({m.duty, m.done, m.note, scope.principal().subject, now});
   }
-  if (absl::Status s = store_->PutDuties(request->case_id(), request->leader_id(), records, tx);
+  if (request->request_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
+  }
+  if (absl::Status s = store_->PutDuties(
+          request->case_id(), request->leader_id(), records,
+          RequestKeyFor(scope, "PutResponsibility", *request, request->request_id()), tx);
       !s.ok()) {
     return ToGrpcStatus(s);
   }

@@ -208,6 +208,16 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         // The case ends: nothing of it can fall overdue any more.
         valid = meet({"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "COUNTY"});
         break;
+      case petition::v1::CaseEvent::kRated: {
+        const std::string& rating = event.rated().rating();
+        if (rating != "SATISFIED" && rating != "BASICALLY_SATISFIED" && rating != "DISSATISFIED") {
+          return ToGrpcStatus(InvalidField(
+              at + ".rated.rating", "must be SATISFIED, BASICALLY_SATISFIED or DISSATISFIED"));
+        }
+        auto day = occurred_day();  // the statistics count it on its day
+        valid = day.status();
+        break;
+      }
       default:
         // Recorded in the case's sequence; no deadline depends on it. An
         // event of a kind this build does not know is recorded the same
@@ -248,10 +258,23 @@ grpc::Status SupervisionService::GetCaseDeadlines(grpc::ServerContext* context,
   if (!current.ok()) return ToGrpcStatus(current.status());
   auto deadlines = store_->ListForCase(request->case_id(), TxOptionsFor(*context));
   if (!deadlines.ok()) return ToGrpcStatus(deadlines.status());
+  auto changes = store_->DueDateChanges(request->case_id(), TxOptionsFor(*context));
+  if (!changes.ok()) return ToGrpcStatus(changes.status());
   const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
   response->set_case_id(request->case_id());
   for (const DeadlineRecord& d : *deadlines) {
-    FillDeadline(d, today, current->zone, response->add_deadlines());
+    v1::Deadline* out = response->add_deadlines();
+    FillDeadline(d, today, current->zone, out);
+    for (const DueDateChangeRecord& c : *changes) {
+      if (c.kind != d.kind) continue;
+      v1::DueDateChange* change = out->add_due_date_changes();
+      change->set_old_due_date(FormatDate(c.old_due_date));
+      change->set_new_due_date(FormatDate(c.new_due_date));
+      change->set_old_provisional(c.old_provisional);
+      change->set_new_provisional(c.new_provisional);
+      change->set_calendar_year(c.calendar_year);
+      *change->mutable_at() = ToProtoTimestamp(c.at);
+    }
   }
   return grpc::Status::OK;
 }

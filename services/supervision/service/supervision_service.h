@@ -8,6 +8,7 @@
 #include "petition/v1/supervision.grpc.pb.h"
 #include "services/supervision/domain/clock.h"
 #include "services/supervision/domain/deadline_policy.h"
+#include "services/supervision/service/directory_client.h"
 #include "services/supervision/store/deadline_store.h"
 
 namespace petition::supervision {
@@ -16,12 +17,15 @@ class SupervisionService final : public v1::Supervision::Service {
  public:
   // `outbox_written` is called after a change wrote to the outbox (the relay
   // delivers it now rather than at its next poll); may be empty.
+  // `directory` (scheduling's units) is needed by the screening reports;
+  // without it they answer UNAVAILABLE.
   SupervisionService(DeadlineStore* store, WorkingDayOracle* calendar, Clock* clock,
-                     std::function<void()> outbox_written = {})
+                     std::function<void()> outbox_written = {}, UnitDirectory* directory = nullptr)
       : store_(store),
         calendar_(calendar),
         clock_(clock),
-        outbox_written_(std::move(outbox_written)) {}
+        outbox_written_(std::move(outbox_written)),
+        directory_(directory) {}
 
   grpc::Status ApplyCaseEvents(grpc::ServerContext* context,
                                const v1::ApplyCaseEventsRequest* request,
@@ -61,6 +65,23 @@ class SupervisionService final : public v1::Supervision::Service {
   grpc::Status PutResponsibility(grpc::ServerContext* context, const v1::Responsibility* request,
                                  v1::Responsibility* response) override;
 
+  grpc::Status PutScreeningReport(grpc::ServerContext* context, const v1::ScreeningReport* request,
+                                  v1::ScreeningReport* response) override;
+  grpc::Status ListScreeningReports(grpc::ServerContext* context,
+                                    const v1::ListScreeningReportsRequest* request,
+                                    v1::ListScreeningReportsResponse* response) override;
+  grpc::Status CreateEscalation(grpc::ServerContext* context, const v1::Escalation* request,
+                                v1::Escalation* response) override;
+  grpc::Status ListEscalations(grpc::ServerContext* context,
+                               const v1::ListEscalationsRequest* request,
+                               v1::ListEscalationsResponse* response) override;
+  grpc::Status CreateHearing(grpc::ServerContext* context, const v1::Hearing* request,
+                             v1::Hearing* response) override;
+  grpc::Status ListHearings(grpc::ServerContext* context, const v1::ListHearingsRequest* request,
+                            v1::ListHearingsResponse* response) override;
+  grpc::Status GetUnitStats(grpc::ServerContext* context, const v1::GetUnitStatsRequest* request,
+                            v1::GetUnitStatsResponse* response) override;
+
  private:
   // NOT_FOUND unless the principal may read the case (common/case_visibility.h).
   absl::Status CheckCaseVisible(const std::string& case_id, const Principal& principal,
@@ -79,6 +100,7 @@ class SupervisionService final : public v1::Supervision::Service {
   WorkingDayOracle* calendar_;
   Clock* clock_;
   std::function<void()> outbox_written_;
+  UnitDirectory* directory_;
 };
 
 }  // namespace petition::supervision

@@ -30,7 +30,19 @@ constexpr char kLockHandling[] = "supervision_lock_handling";
 constexpr char kInsertExtension[] = "supervision_insert_extension";
 constexpr char kExtendHandling[] = "supervision_extend_handling";
 constexpr char kInsertOutbox[] = "supervision_insert_outbox";
-constexpr char kListDeadlines[] = "supervision_list_deadlines";
+constexpr char kListAll[] = "supervision_list_deadlines";
+constexpr char kListAllForUnit[] = "supervision_list_deadlines_for_unit";
+constexpr char kListOverdue[] = "supervision_list_overdue";
+constexpr char kListOverdueForUnit[] = "supervision_list_overdue_for_unit";
+constexpr char kListState[] = "supervision_list_deadlines_in_state";
+constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_unit";
+
+#define LIST_ORDER "ORDER BY d.due_date, d.case_id, d.kind"
+#define PENDING_BEFORE_1 "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date"
+#define CASES_OF_UNIT_2 \
+  "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$2]::text[])"
+#define CASES_OF_UNIT_8 \
+  "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$8]::text[])"
 constexpr char kScanOverdue[] = "supervision_scan_overdue";
 constexpr char kScanDueSoon[] = "supervision_scan_due_soon";
 constexpr char kTryRelayLock[] = "supervision_try_relay_lock";
@@ -46,6 +58,11 @@ constexpr char kSetHandlingUnits[] = "supervision_set_handling_units";
 constexpr char kSetReportedUnits[] = "supervision_set_reported_units";
 constexpr char kSelectTracks[] = "supervision_select_tracks";
 constexpr char kInsertTracks[] = "supervision_insert_tracks";
+constexpr char kSetConcluded[] = "supervision_set_concluded";
+constexpr char kSetWithdrawn[] = "supervision_set_withdrawn";
+constexpr char kSetRating[] = "supervision_set_rating";
+constexpr char kSetComplexity[] = "supervision_set_complexity";
+constexpr char kSetAnswered[] = "supervision_set_answered";
 constexpr char kInsertDeadlines[] = "supervision_insert_deadlines";
 constexpr char kSelectDeadlines[] = "supervision_select_deadlines";
 constexpr char kSelectCaseUnits[] = "supervision_select_case_units";
@@ -62,6 +79,8 @@ std::vector<std::string> TextArray(const pqxx::field& field) {
   }
   return out;
 }
+
+}  // namespace
 
 // The row mapping of kSelectDeadlines, by column name.
 absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row) {
@@ -91,8 +110,6 @@ absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row) {
   return d;
 }
 
-}  // namespace
-
 // order_store.cc
 const std::vector<PgStatement>& OrderStatements();
 void SetLeaderInTx(pqxx::work& tx, const std::string& case_id, const std::string& leader_id);
@@ -104,6 +121,7 @@ const std::vector<PgStatement>& DeadlineStore::Statements() {
   static const auto* kAll = [] {
     auto* all = new std::vector<PgStatement>(DeadlineStatements());
     for (const PgStatement& s : OrderStatements()) all->push_back(s);
+    for (const PgStatement& s : AccountabilityStatements()) all->push_back(s);
     return all;
   }();
   return *kAll;
@@ -122,10 +140,20 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       // $8 and $9 hold one array literal per case (its unit ids).
       {kInsertTracks,
        "INSERT INTO case_tracks (case_id, last_sequence, received_at, channel, category, source, "
-       "urgent, handling_unit_ids, reported_unit_ids) "
-       "SELECT c, s, r, ch, ca, so, u, h::text[], rp::text[] FROM unnest($1::text[], "
+       "urgent, handling_unit_ids, reported_unit_ids, repeat, collective, headcount) "
+       "SELECT c, s, r, ch, ca, so, u, h::text[], rp::text[], re, co, hc FROM unnest($1::text[], "
        "$2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bool[], "
-       "$8::text[], $9::text[]) AS t(c, s, r, ch, ca, so, u, h, rp)"},
+       "$8::text[], $9::text[], $10::bool[], $11::bool[], $12::int[]) "
+       "AS t(c, s, r, ch, ca, so, u, h, rp, re, co, hc)"},
+      // What the unit statistics count (the first conclusion, the rating).
+      {kSetConcluded,
+       "UPDATE case_tracks SET concluded_at = $2 WHERE case_id = $1 AND concluded_at IS NULL"},
+      {kSetWithdrawn,
+       "UPDATE case_tracks SET withdrawn_at = $2 WHERE case_id = $1 AND withdrawn_at IS NULL"},
+      {kSetRating, "UPDATE case_tracks SET rating = $2, rated_at = $3 WHERE case_id = $1"},
+      {kSetComplexity, "UPDATE case_tracks SET complexity = $2 WHERE case_id = $1"},
+      {kSetAnswered,
+       "UPDATE case_tracks SET answered_at = $2 WHERE case_id = $1 AND answered_at IS NULL"},
       {kInsertDeadlines,
        "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state, "
        "policy_version, limit_days, limit_unit, urgent) "
@@ -174,17 +202,44 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "UPDATE deadlines SET due_date = $2, extended_by_days = $3, state = 'OPEN', "
        "state_changed_at = $4 WHERE case_id = $1 AND kind = 'HANDLING'"},
       {kInsertOutbox, "INSERT INTO outbox (case_id, payload) VALUES ($1, $2)"},
-      // The list: the unit filter goes through the case's handling units
-      // (GIN index), the rest by state/kind and the keyset.
-      {kListDeadlines,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR "
-       "(CASE WHEN d.state IN ('OPEN', 'DUE_SOON') AND d.due_date < $8::date THEN 'OVERDUE' "
-       "ELSE d.state END) = $1) "
-       "AND ($2 = '' OR d.case_id IN (SELECT t.case_id FROM case_tracks t "
-       "WHERE t.handling_unit_ids @> ARRAY[$2]::text[])) "
-       "AND ($3 = '' OR d.kind = $3) "
-       "AND ($4 = '' OR (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6)) "
-       "ORDER BY d.due_date, d.case_id, d.kind LIMIT $7"},
+      // The lists, one statement per shape so that each plan can use its
+      // index: OVERDUE is every pending row due before today (a pending row
+      // past its due date reads OVERDUE before the scanner's next pass), read
+      // in due-date order from deadlines_pending_due; a unit's rows come from
+      // its cases (the GIN index on handling units) by primary key. The
+      // keyset always applies (from the smallest key on the first page), so
+      // that a later page starts inside the index rather than filtering up to
+      // it.
+      {kListAll,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR d.kind = $1) "
+       "AND (d.due_date, d.case_id, d.kind) > ($2::date, $3, $4) " LIST_ORDER " LIMIT $5"},
+      {kListAllForUnit,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN " CASES_OF_UNIT_2
+       " AND ($3 = '' OR d.kind = $3) "
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+      {kListOverdue,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
+       " AND ($2 = '' OR d.kind = $2) "
+       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) " LIST_ORDER " LIMIT $6"},
+      // A unit's overdue rows: its page of pending rows past due, read in
+      // due-date order from deadline_units (kept by triggers, migration
+      // 0005), then the deadlines themselves by primary key.
+      {kListOverdueForUnit,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE (d.case_id, d.kind) IN ("
+       "SELECT u.case_id, u.kind FROM deadline_units u WHERE u.unit_id = $2 "
+       "AND u.due_date < $1::date AND ($3 = '' OR u.kind = $3) "
+       "AND (u.due_date, u.case_id, u.kind) > ($4::date, $5, $6) "
+       "ORDER BY u.due_date, u.case_id, u.kind LIMIT $7) " LIST_ORDER},
+      // OPEN and DUE_SOON rows not yet past due; MET and MISSED rows.
+      {kListState,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
+       "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND ($3 = '' OR d.kind = $3) "
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+      {kListStateForUnit,
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
+       "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND d.case_id IN " CASES_OF_UNIT_8
+       " AND ($3 = '' OR d.kind = $3) "
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
       // The scanner: each statement locks the rows it will change, skipping
       // those another scanner holds, re-checks their state under the lock,
       // changes them and records the transition.
@@ -330,7 +385,7 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
             known.insert(row["case_id"].as<std::string>());
           }
           PgArrayBuilder t_case, t_seq, t_received, t_channel, t_category, t_source, t_urgent;
-          PgArrayBuilder t_handling, t_reported;
+          PgArrayBuilder t_handling, t_reported, t_repeat, t_collective, t_headcount;
           std::vector<std::pair<std::string, DeadlineRecord>> opened;
           bool any_new = false;
           for (const Application* app : todo) {
@@ -350,13 +405,17 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
             t_urgent.Add(r.urgent() ? "t" : "f");
             t_handling.Add(PgArray(r.handling_unit_ids()));
             t_reported.Add(PgArray(r.reported_unit_ids()));
+            t_repeat.Add(r.repeat() ? "t" : "f");
+            t_collective.Add(r.collective() ? "t" : "f");
+            t_headcount.Add(std::to_string(r.headcount()));
             for (const DeadlineRecord& d : app->open) opened.emplace_back(event.case_id(), d);
             any_new = true;
           }
           if (any_new) {
             tx.exec_prepared(kInsertTracks, t_case.Finish(), t_seq.Finish(), t_received.Finish(),
                              t_channel.Finish(), t_category.Finish(), t_source.Finish(),
-                             t_urgent.Finish(), t_handling.Finish(), t_reported.Finish());
+                             t_urgent.Finish(), t_handling.Finish(), t_reported.Finish(),
+                             t_repeat.Finish(), t_collective.Finish(), t_headcount.Finish());
             InsertDeadlines(tx, opened);
           }
         }
@@ -398,6 +457,24 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
                              FormatDate(d.due_date), d.policy_version, d.urgent);
           }
           if (app->urgent.has_value()) tx.exec_prepared(kSetUrgent, event.case_id(), *app->urgent);
+          if (event.has_concluded()) {
+            tx.exec_prepared(kSetConcluded, event.case_id(), SqlTimestamp(event.occurred_at()));
+          }
+          if (event.has_withdrawn()) {
+            tx.exec_prepared(kSetWithdrawn, event.case_id(), SqlTimestamp(event.occurred_at()));
+          }
+          if (event.has_accepted()) {
+            tx.exec_prepared(kSetComplexity, event.case_id(),
+                             event.accepted().complexity().empty() ? std::string("ORDINARY")
+                                                                   : event.accepted().complexity());
+          }
+          if (event.has_answered()) {
+            tx.exec_prepared(kSetAnswered, event.case_id(), SqlTimestamp(event.occurred_at()));
+          }
+          if (event.has_rated()) {
+            tx.exec_prepared(kSetRating, event.case_id(), event.rated().rating(),
+                             SqlTimestamp(event.occurred_at()));
+          }
           if (app->leader_id.has_value()) SetLeaderInTx(tx, event.case_id(), *app->leader_id);
           if (app->handling_unit_ids.has_value()) {
             tx.exec_prepared(kSetHandlingUnits, event.case_id(), PgArray(*app->handling_unit_ids));
@@ -543,17 +620,37 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
     const DeadlineFilter& filter, const TxOptions& tx_options) {
   return pool_->Read(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
-        std::string after_due;
+        // The first page starts before the smallest key.
+        std::string after_due = "0001-01-01";
         std::string after_case, after_kind;
         if (filter.after.has_value()) {
           after_due = FormatDate(std::get<0>(*filter.after));
           after_case = std::get<1>(*filter.after);
           after_kind = std::get<2>(*filter.after);
         }
+        const std::string today = FormatDate(filter.today);
+        const std::string& unit = filter.unit_id;
+        const std::string& kind = filter.kind;
+        const int limit = filter.page_size;
+        pqxx::result rows;
+        if (filter.state.empty()) {
+          rows = unit.empty()
+                     ? tx.exec_prepared(kListAll, kind, after_due, after_case, after_kind, limit)
+                     : tx.exec_prepared(kListAllForUnit, unit, kind, after_due, after_case,
+                                        after_kind, limit);
+        } else if (filter.state == "OVERDUE") {
+          rows = unit.empty() ? tx.exec_prepared(kListOverdue, today, kind, after_due, after_case,
+                                                 after_kind, limit)
+                              : tx.exec_prepared(kListOverdueForUnit, today, unit, kind, after_due,
+                                                 after_case, after_kind, limit);
+        } else {
+          rows = unit.empty() ? tx.exec_prepared(kListState, filter.state, today, kind, after_due,
+                                                 after_case, after_kind, limit)
+                              : tx.exec_prepared(kListStateForUnit, filter.state, today, kind,
+                                                 after_due, after_case, after_kind, limit, unit);
+        }
         std::vector<DeadlineRecord> out;
-        for (const auto& row :
-             tx.exec_prepared(kListDeadlines, filter.state, filter.unit_id, filter.kind, after_due,
-                              after_case, after_kind, filter.page_size, FormatDate(filter.today))) {
+        for (const auto& row : rows) {
           auto d = DeadlineFromRow(row);
           if (!d.ok()) return d.status();
           out.push_back(*std::move(d));

@@ -2,6 +2,7 @@
 #ifndef PETITION_SERVICES_SUPERVISION_STORE_DEADLINE_STORE_H_
 #define PETITION_SERVICES_SUPERVISION_STORE_DEADLINE_STORE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "common/session_lock.h"
 #include "petition/v1/events.pb.h"
 #include "services/supervision/domain/deadline_policy.h"
+#include "services/supervision/domain/screening_report.h"
+#include "services/supervision/domain/unit_stats.h"
 
 // The service's migrations, embedded from services/supervision/migrations/.
 const std::vector<petition::Migration>& SupervisionMigrations();
@@ -99,6 +102,73 @@ struct DeadlineFilter {
   int page_size = 50;
   // Keyset: after (due_date, case_id, kind).
   std::optional<std::tuple<absl::CivilDay, std::string, std::string>> after;
+};
+
+struct ScreeningReportRecord {
+  std::string unit_id;
+  std::string month;  // YYYY-MM
+  bool zero_report = false;
+  std::vector<ScreeningItemRecord> items;
+  std::string reported_by;
+  absl::Time reported_at;
+  std::string updated_by;
+  absl::Time updated_at;
+};
+
+struct EscalationRecord {
+  std::string escalation_id;
+  std::string case_id;
+  std::string unit_id;  // "" on create: the case's first handling unit
+  std::string level;    // COUNTY, CITY, PROVINCE, NATIONAL
+  int headcount = 1;
+  bool reported_in_advance = false;
+  absl::CivilDay occurred_on;
+  std::string note;
+  std::string recorded_by;
+  absl::Time recorded_at;
+  std::optional<HandlingFacts> handling;  // read back: the case's HANDLING deadline
+};
+
+struct EscalationFilter {
+  std::string unit_id;
+  std::string case_id;
+  std::optional<absl::CivilDay> from, to;
+  // Keyset: after (occurred_on, escalation_id).
+  std::optional<std::pair<absl::CivilDay, std::string>> after;
+  int limit = 50;
+  std::string time_zone = "Asia/Shanghai";  // the township's
+};
+
+// 听证会 / 书记办公会议、党政会议 held on a case.
+struct HearingRecord {
+  std::string hearing_id;
+  std::string case_id;
+  std::string kind;  // HEARING, LEADERSHIP_MEETING
+  absl::CivilDay held_on;
+  std::string note;
+  std::string recorded_by;
+  absl::Time recorded_at;
+};
+
+// AIP-155: a request id of one caller for one method, and what makes two
+// requests the same (common/request_fingerprint.h). Empty request_id: none.
+struct RequestKey {
+  std::string subject;
+  std::string method;
+  std::string request_id;
+  std::string sha256;
+};
+
+// A due date a calendar change moved.
+struct DueDateChangeRecord {
+  std::string case_id;
+  std::string kind;
+  absl::CivilDay old_due_date;
+  absl::CivilDay new_due_date;
+  bool old_provisional = false;
+  bool new_provisional = false;
+  int calendar_year = 0;
+  absl::Time at;
 };
 
 struct OutboxRow {
@@ -210,16 +280,83 @@ class DeadlineStore {
                                                       const std::string& after_order_id, int limit,
                                                       const TxOptions& tx_options = {});
   // FAILED_PRECONDITION unless the order is OPEN (respond) / not CLOSED (close).
+  // A request id seen before (`key`) answers with the order as it is.
   absl::StatusOr<OrderRecord> RespondOrder(const std::string& order_id, const std::string& response,
-                                           absl::Time now, const TxOptions& tx_options = {});
+                                           absl::Time now, const RequestKey& key = {},
+                                           const TxOptions& tx_options = {});
   absl::StatusOr<OrderRecord> CloseOrder(const std::string& order_id, const std::string& note,
-                                         absl::Time now, const TxOptions& tx_options = {});
+                                         absl::Time now, const RequestKey& key = {},
+                                         const TxOptions& tx_options = {});
 
   // The six duties of a case and its receiving leader.
   absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> GetDuties(
       const std::string& case_id, const TxOptions& tx_options = {});
+  // A request id seen before (`key`) changes nothing.
   absl::Status PutDuties(const std::string& case_id, const std::string& leader_id,
-                         const std::vector<DutyRecord>& marks, const TxOptions& tx_options = {});
+                         const std::vector<DutyRecord>& marks, const RequestKey& key = {},
+                         const TxOptions& tx_options = {});
+
+  // Screening reports (每月一次信访排查). Put replaces the unit's report for
+  // the month (its first reporter and time stay).
+  absl::StatusOr<ScreeningReportRecord> PutScreeningReport(const ScreeningReportRecord& report,
+                                                           const RequestKey& key,
+                                                           const TxOptions& tx_options = {});
+  // The month's reports by unit id, after `after_unit_id`; `unit_id` "" for
+  // every unit.
+  absl::StatusOr<std::vector<ScreeningReportRecord>> ListScreeningReports(
+      const std::string& month, const std::string& unit_id, const std::string& after_unit_id,
+      int limit, const TxOptions& tx_options = {});
+  // The month's reporting units (all of them).
+  absl::StatusOr<std::vector<std::string>> ReportedUnits(const std::string& month,
+                                                         const TxOptions& tx_options = {});
+  // Replaces the table of units that owe reports (unit id, kind).
+  absl::Status RememberUnits(const std::vector<std::pair<std::string, std::string>>& units,
+                             absl::Time now, const TxOptions& tx_options = {});
+
+  // Escalations (越级上访). NOT_FOUND for a case supervision has not heard
+  // of; FAILED_PRECONDITION when no unit is given and the case has none.
+  // `zone`: the township's, for the day the HANDLING deadline was met.
+  absl::StatusOr<EscalationRecord> CreateEscalation(const EscalationRecord& escalation,
+                                                    const RequestKey& key, const std::string& zone,
+                                                    const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<EscalationRecord>> ListEscalations(const EscalationFilter& filter,
+                                                                const TxOptions& tx_options = {});
+
+  // Hearings and leadership meetings; NOT_FOUND for an unknown case.
+  absl::StatusOr<HearingRecord> CreateHearing(const HearingRecord& hearing, const RequestKey& key,
+                                              const TxOptions& tx_options = {});
+  // A case's, by day held, after the keyset.
+  absl::StatusOr<std::vector<HearingRecord>> ListHearings(
+      const std::string& case_id,
+      const std::optional<std::pair<absl::CivilDay, std::string>>& after, int limit,
+      const TxOptions& tx_options = {});
+
+  // What the unit statistics count over [from, to] (days in `zone`): every
+  // case with anything on those days, and the escalations of those days.
+  struct StatsFacts {
+    std::vector<CaseFacts> cases;
+    std::vector<EscalationFacts> escalations;
+  };
+  absl::StatusOr<StatsFacts> StatsFactsFor(absl::CivilDay from, absl::CivilDay to,
+                                           absl::TimeZone zone, const TxOptions& tx_options = {});
+
+  // Calendar recomputation: the calendar versions the pending deadlines were
+  // last recomputed against, by year.
+  absl::StatusOr<std::map<int, int64_t>> SeenCalendarVersions(const TxOptions& tx_options = {});
+  // Pending deadlines with a limit whose counting may touch `year` (start on
+  // or before it, due on or after it): the provisional ones only, or all.
+  absl::StatusOr<std::vector<DeadlineRecord>> PendingDeadlinesTouching(
+      int year, bool only_provisional, const TxOptions& tx_options = {});
+  // In one transaction: the year's seen version moves from `expected` (0:
+  // never seen) to `version` (nothing happens and false is returned when
+  // another replica moved it meanwhile), and each change is applied to its
+  // deadline while it is still pending at its old date (back to OPEN for the
+  // scanner) and recorded. Returns whether this call applied them.
+  absl::StatusOr<bool> ApplyRecomputation(int year, int64_t expected, int64_t version,
+                                          const std::vector<DueDateChangeRecord>& changes,
+                                          const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<DueDateChangeRecord>> DueDateChanges(const std::string& case_id,
+                                                                  const TxOptions& tx_options = {});
 
   // The outbox (SupervisionEvents for intake).
   absl::StatusOr<std::unique_ptr<SessionLock>> TryLockRelay();
@@ -240,6 +377,7 @@ class DeadlineStore {
 
  private:
   static const std::vector<PgStatement>& DeadlineStatements();
+  static const std::vector<PgStatement>& AccountabilityStatements();
   PgPool* pool_;
 };
 

@@ -193,3 +193,96 @@ TEST_F(DeadlineStoreTest, UnknownCaseIsNotFound) {
 
 }  // namespace
 }  // namespace petition::supervision
+
+namespace petition::supervision {
+namespace {
+
+// The overdue list (all units, and per unit) reads pending rows past due in
+// due-date order, page after page, before the scanner has moved any state.
+TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
+  std::vector<petition::v1::CaseEvent> events;
+  for (const char* id : {"case_1", "case_2", "case_3", "case_other"}) {
+    auto e = Registered(id);
+    e.mutable_registered()->add_handling_unit_ids(std::string(id) == "case_other" ? "unit_b"
+                                                                                  : "unit_a");
+    events.push_back(e);
+  }
+  std::vector<const petition::v1::CaseEvent*> pointers;
+  for (const auto& e : events) pointers.push_back(&e);
+  ASSERT_TRUE(Apply(pointers).ok());
+  DeadlineFilter filter;
+  filter.state = "OVERDUE";
+  filter.today = absl::CivilDay(2026, 3, 18);  // the day after ACCEPTANCE's due date
+  filter.unit_id = "unit_a";
+  filter.page_size = 2;
+  auto first = store_->ListDeadlines(filter);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].case_id, "case_1");
+  filter.after = std::make_tuple((*first)[1].due_date, (*first)[1].case_id, (*first)[1].kind);
+  auto second = store_->ListDeadlines(filter);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].case_id, "case_3");
+  filter.unit_id.clear();
+  filter.after.reset();
+  filter.page_size = 10;
+  EXPECT_EQ(store_->ListDeadlines(filter)->size(), 4u);
+  // The case's units change (acceptance): its rows move to the new unit's list.
+  ASSERT_TRUE(pool_
+                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                    tx.exec(
+                        "UPDATE case_tracks SET handling_unit_ids = '{unit_b}' "
+                        "WHERE case_id = 'case_3'");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  filter.unit_id = "unit_b";
+  auto b = store_->ListDeadlines(filter);
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->size(), 2u);
+  EXPECT_EQ((*b)[0].case_id, "case_3");
+  filter.unit_id = "unit_a";
+  EXPECT_EQ(store_->ListDeadlines(filter)->size(), 2u);
+  filter.unit_id.clear();
+  // On the due date itself nothing is overdue yet; the rows read OPEN.
+  filter.today = absl::CivilDay(2026, 3, 17);
+  EXPECT_TRUE(store_->ListDeadlines(filter)->empty());
+  filter.state = "OPEN";
+  EXPECT_EQ(store_->ListDeadlines(filter)->size(), 4u);
+}
+
+// No list of deadlines needs to read the whole table: with sequential scans
+// off, the generic plan of each overdue list uses indexes only.
+TEST_F(DeadlineStoreTest, TheOverdueListsAreIndexServed) {
+  for (const PgStatement& statement : DeadlineStore::Statements()) {
+    const std::string name = statement.name;
+    std::string args;
+    if (name == "supervision_list_overdue") {
+      args = "('2026-03-18', '', '0001-01-01', '', '', 50)";
+    } else if (name == "supervision_list_overdue_for_unit") {
+      args = "('2026-03-18', 'unit_a', '', '0001-01-01', '', '', 50)";
+    } else {
+      continue;
+    }
+    auto plan = pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+      tx.exec("SET LOCAL enable_seqscan = off");
+      tx.exec("SET LOCAL plan_cache_mode = force_generic_plan");
+      tx.exec(std::string("PREPARE plan_check AS ") + statement.sql);
+      std::string text;
+      for (const auto& row : tx.exec("EXPLAIN EXECUTE plan_check" + args)) {
+        text += row[0].as<std::string>() + "\n";
+      }
+      tx.exec("DEALLOCATE plan_check");
+      return text;
+    });
+    ASSERT_TRUE(plan.ok()) << plan.status();
+    EXPECT_EQ(plan->find("Seq Scan"), std::string::npos) << name << ":\n" << *plan;
+    const std::string index =
+        name == "supervision_list_overdue" ? "deadlines_pending_due" : "deadline_units_pkey";
+    EXPECT_NE(plan->find(index), std::string::npos) << name << ":\n" << *plan;
+  }
+}
+
+}  // namespace
+}  // namespace petition::supervision

@@ -55,6 +55,14 @@ absl::StatusOr<OrderRecord> OrderFromRow(const pqxx::row& row) {
   return o;
 }
 
+}  // namespace
+
+// accountability_store.cc
+absl::StatusOr<std::optional<std::string>> ClaimRequestInTx(pqxx::work& tx, const RequestKey& key,
+                                                            const std::string& resource);
+
+namespace {
+
 // The order with its steps, read in `tx`; NOT_FOUND when there is none.
 absl::StatusOr<OrderRecord> ReadOrder(pqxx::transaction_base& tx, const std::string& order_id) {
   pqxx::result rows = tx.exec_prepared(kSelectOrder, order_id);
@@ -221,9 +229,13 @@ absl::StatusOr<std::vector<OrderRecord>> DeadlineStore::ListOrders(
 
 absl::StatusOr<OrderRecord> DeadlineStore::RespondOrder(const std::string& order_id,
                                                         const std::string& response, absl::Time now,
+                                                        const RequestKey& key,
                                                         const TxOptions& tx_options) {
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<OrderRecord> {
+        auto prior = ClaimRequestInTx(tx, key, order_id);
+        if (!prior.ok()) return prior.status();
+        if (prior->has_value()) return ReadOrder(tx, **prior);
         if (tx.exec_prepared(kRespondOrder, order_id, response, SqlTimestamp(now)).empty()) {
           auto o = ReadOrder(tx, order_id);
           if (!o.ok()) return o.status();
@@ -236,9 +248,13 @@ absl::StatusOr<OrderRecord> DeadlineStore::RespondOrder(const std::string& order
 
 absl::StatusOr<OrderRecord> DeadlineStore::CloseOrder(const std::string& order_id,
                                                       const std::string& note, absl::Time now,
+                                                      const RequestKey& key,
                                                       const TxOptions& tx_options) {
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<OrderRecord> {
+        auto prior = ClaimRequestInTx(tx, key, order_id);
+        if (!prior.ok()) return prior.status();
+        if (prior->has_value()) return ReadOrder(tx, **prior);
         if (tx.exec_prepared(kCloseOrder, order_id, note, SqlTimestamp(now)).empty()) {
           auto o = ReadOrder(tx, order_id);
           if (!o.ok()) return o.status();
@@ -272,13 +288,16 @@ absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> DeadlineStore::G
 }
 
 absl::Status DeadlineStore::PutDuties(const std::string& case_id, const std::string& leader_id,
-                                      const std::vector<DutyRecord>& marks,
+                                      const std::vector<DutyRecord>& marks, const RequestKey& key,
                                       const TxOptions& tx_options) {
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::Status {
         if (tx.exec_prepared(kCaseExists, case_id).empty()) {
           return absl::NotFoundError("no such case");
         }
+        auto prior = ClaimRequestInTx(tx, key, case_id);
+        if (!prior.ok()) return prior.status();
+        if (prior->has_value()) return absl::OkStatus();
         if (!leader_id.empty()) tx.exec_prepared(kSetLeader, case_id, leader_id);
         for (const DutyRecord& m : marks) {
           tx.exec_prepared(kUpsertDuty, case_id, m.duty, m.done, m.note, m.marked_by,

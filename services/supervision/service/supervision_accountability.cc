@@ -1,0 +1,435 @@
+// Accountability (责任追究): screening reports (每月一次信访排查), escalations
+// (越级上访) and the units' statistics; handlers of SupervisionService.
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/call_deadline.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/request_context.h"
+#include "common/status.h"
+#include "services/supervision/domain/screening_report.h"
+#include "services/supervision/domain/unit_stats.h"
+#include "services/supervision/service/request_key.h"
+#include "services/supervision/service/supervision_service.h"
+
+namespace petition::supervision {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0 || requested > kMaxPageSize) {
+    return InvalidField("pageSize", "must be 0..500 (0: 50)");
+  }
+  return requested == 0 ? kDefaultPageSize : requested;
+}
+
+std::string Token(const std::string& raw) { return absl::WebSafeBase64Escape(raw); }
+
+absl::StatusOr<std::string> Untoken(const std::string& token) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+    return InvalidField("pageToken", "is not a token from this list");
+  }
+  return raw;
+}
+
+bool ValidUnitId(const std::string& id) { return !id.empty() && id.size() <= 64; }
+
+void FillReport(const ScreeningReportRecord& r, absl::TimeZone zone, v1::ScreeningReport* out) {
+  out->set_unit_id(r.unit_id);
+  out->set_month(r.month);
+  out->set_zero_report(r.zero_report);
+  for (const ScreeningItemRecord& item : r.items) {
+    auto* i = out->add_items();
+    i->set_summary(item.summary);
+    i->set_responsible_person(item.responsible_person);
+    i->set_due_date(FormatDate(item.due_date));
+  }
+  out->set_reported_by(r.reported_by);
+  *out->mutable_reported_at() = ToProtoTimestamp(r.reported_at);
+  out->set_updated_by(r.updated_by);
+  *out->mutable_updated_at() = ToProtoTimestamp(r.updated_at);
+  auto month = ParseMonth(r.month, "month");
+  if (month.ok()) {
+    out->set_late(ScreeningReportLate(*month, absl::ToCivilDay(r.reported_at, zone)));
+  }
+}
+
+void FillEscalation(const EscalationRecord& e, v1::Escalation* out) {
+  out->set_escalation_id(e.escalation_id);
+  out->set_case_id(e.case_id);
+  out->set_unit_id(e.unit_id);
+  v1::Escalation::Level level;
+  if (v1::Escalation::Level_Parse(e.level, &level)) out->set_level(level);
+  out->set_headcount(e.headcount);
+  out->set_reported_in_advance(e.reported_in_advance);
+  out->set_occurred_on(FormatDate(e.occurred_on));
+  out->set_note(e.note);
+  out->set_over_level(IsOverLevel(e.occurred_on, e.handling));
+  out->set_recorded_by(e.recorded_by);
+  *out->mutable_recorded_at() = ToProtoTimestamp(e.recorded_at);
+}
+
+// A date query parameter: unset when empty.
+absl::StatusOr<std::optional<absl::CivilDay>> OptionalDate(const std::string& text,
+                                                           std::string_view field) {
+  if (text.empty()) return std::optional<absl::CivilDay>();
+  auto day = ParseDate(text);
+  if (!day.ok()) return InvalidField(field, "must be a date YYYY-MM-DD");
+  return std::optional<absl::CivilDay>(*day);
+}
+
+}  // namespace
+
+grpc::Status SupervisionService::PutScreeningReport(grpc::ServerContext* context,
+                                                    const v1::ScreeningReport* request,
+                                                    v1::ScreeningReport* response) {
+  RequestScope scope(*context);
+  if (!ValidUnitId(request->unit_id())) {
+    return ToGrpcStatus(InvalidField("unitId", "is required (at most 64 characters)"));
+  }
+  auto month = ParseMonth(request->month(), "month");
+  if (!month.ok()) return ToGrpcStatus(month.status());
+  if (request->request_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
+  }
+  const Principal& principal = scope.principal();
+  const TxOptions tx = TxOptionsFor(*context);
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  const absl::Time now = clock_->Now();
+  std::vector<ScreeningItemInput> inputs;
+  for (const auto& item : request->items()) {
+    inputs.push_back({item.summary(), item.responsible_person(), item.due_date()});
+  }
+  auto items = ValidateScreeningReport(*month, request->zero_report(), inputs,
+                                       absl::CivilMonth(absl::ToCivilDay(now, current->zone)));
+  if (!items.ok()) return ToGrpcStatus(items.status());
+  // The petition office may enter any unit's written report; a unit's own
+  // staff and leaders report for their unit only.
+  if (!principal.HasAnyRole({"admin", "clerk"}) && principal.unit_id != request->unit_id()) {
+    return ToGrpcStatus(absl::PermissionDeniedError("a unit reports for itself only"));
+  }
+  if (directory_ == nullptr) {
+    return ToGrpcStatus(absl::UnavailableError("the unit directory is not configured"));
+  }
+  auto kind = directory_->UnitKind(request->unit_id());
+  if (!kind.ok()) return ToGrpcStatus(kind.status());
+  if (!OwesScreeningReport(*kind)) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        "only villages and departments report their screening (the township receives them)"));
+  }
+  ScreeningReportRecord report;
+  report.unit_id = request->unit_id();
+  report.month = FormatMonth(*month);
+  report.zero_report = request->zero_report();
+  report.items = *std::move(items);
+  report.updated_by = principal.subject;
+  report.updated_at = now;
+  auto stored = store_->PutScreeningReport(
+      report, RequestKeyFor(scope, "PutScreeningReport", *request, request->request_id()), tx);
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  FillReport(*stored, current->zone, response);
+  response->set_request_id(request->request_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::ListScreeningReports(
+    grpc::ServerContext* context, const v1::ListScreeningReportsRequest* request,
+    v1::ListScreeningReportsResponse* response) {
+  RequestScope scope(*context);
+  auto month = ParseMonth(request->month(), "month");
+  if (!month.ok()) return ToGrpcStatus(month.status());
+  auto size = PageSize(request->page_size());
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  std::string after;
+  if (!request->page_token().empty()) {
+    auto raw = Untoken(request->page_token());
+    if (!raw.ok()) return ToGrpcStatus(raw.status());
+    after = *raw;
+  }
+  const Principal& principal = scope.principal();
+  std::string only_unit;  // a unit's staff: their own unit's report
+  if (!principal.HasAnyRole({"admin", "clerk", "leader", "supervisor"})) {
+    if (principal.unit_id.empty()) return grpc::Status::OK;
+    only_unit = principal.unit_id;
+  }
+  const TxOptions tx = TxOptionsFor(*context);
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  if (directory_ == nullptr) {
+    return ToGrpcStatus(absl::UnavailableError("the unit directory is not configured"));
+  }
+  auto units = directory_->ListUnits();
+  if (!units.ok()) return ToGrpcStatus(units.status());
+  std::vector<std::pair<std::string, std::string>> owing;
+  for (const auto& unit : *units) {
+    if (OwesScreeningReport(unit.second)) owing.push_back(unit);
+  }
+  // The gauge of missing reports counts from what the directory said last.
+  if (absl::Status s = store_->RememberUnits(owing, clock_->Now(), tx); !s.ok()) {
+    log::Warn("units owing screening reports not remembered", {{"error", s.ToString()}});
+  }
+  const std::string month_text = FormatMonth(*month);
+  auto reported = store_->ReportedUnits(month_text, tx);
+  if (!reported.ok()) return ToGrpcStatus(reported.status());
+  const absl::flat_hash_set<std::string> done(reported->begin(), reported->end());
+  for (const auto& [unit, kind] : owing) {
+    if (done.contains(unit)) continue;
+    if (!only_unit.empty() && unit != only_unit) continue;
+    response->add_missing_unit_ids(unit);
+  }
+  auto reports = store_->ListScreeningReports(month_text, only_unit, after, *size + 1, tx);
+  if (!reports.ok()) return ToGrpcStatus(reports.status());
+  const int n = std::min<int>(*size, static_cast<int>(reports->size()));
+  for (int i = 0; i < n; ++i) FillReport((*reports)[i], current->zone, response->add_reports());
+  if (static_cast<int>(reports->size()) > *size) {
+    response->set_next_page_token(Token((*reports)[*size - 1].unit_id));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::CreateEscalation(grpc::ServerContext* context,
+                                                  const v1::Escalation* request,
+                                                  v1::Escalation* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  std::vector<std::pair<std::string, std::string>> violations;
+  if (request->unit_id().size() > 64) violations.emplace_back("unitId", "is at most 64 characters");
+  if (request->level() == v1::Escalation::LEVEL_UNSPECIFIED) {
+    violations.emplace_back("level", "must be COUNTY, CITY, PROVINCE or NATIONAL");
+  }
+  if (request->headcount() < 1 || request->headcount() > 100000) {
+    violations.emplace_back("headcount", "must be 1..100000");
+  }
+  if (request->note().size() > 2000) violations.emplace_back("note", "is at most 2000 bytes");
+  if (request->request_id().size() > 128) {
+    violations.emplace_back("requestId", "is at most 128 characters");
+  }
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  const absl::Time now = clock_->Now();
+  auto occurred = ParseDate(request->occurred_on());
+  if (!occurred.ok()) {
+    violations.emplace_back("occurredOn", "must be a date YYYY-MM-DD");
+  } else if (*occurred > absl::ToCivilDay(now, current->zone)) {
+    violations.emplace_back("occurredOn", "is in the future");
+  }
+  if (!violations.empty()) return ToGrpcStatus(InvalidFields(violations));
+  EscalationRecord e;
+  e.escalation_id = NewId("esc");
+  e.case_id = request->case_id();
+  e.unit_id = request->unit_id();
+  e.level = v1::Escalation::Level_Name(request->level());
+  e.headcount = request->headcount();
+  e.reported_in_advance = request->reported_in_advance();
+  e.occurred_on = *occurred;
+  e.note = request->note();
+  e.recorded_by = scope.principal().subject;
+  e.recorded_at = now;
+  auto stored = store_->CreateEscalation(
+      e, RequestKeyFor(scope, "CreateEscalation", *request, request->request_id()),
+      current->stored.policy.time_zone, tx);
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  FillEscalation(*stored, response);
+  response->set_request_id(request->request_id());
+  log::Info("escalation recorded", {{"escalationId", stored->escalation_id},
+                                    {"caseId", stored->case_id},
+                                    {"level", stored->level}});
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::ListEscalations(grpc::ServerContext* context,
+                                                 const v1::ListEscalationsRequest* request,
+                                                 v1::ListEscalationsResponse* response) {
+  RequestScope scope(*context);
+  auto size = PageSize(request->page_size());
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  EscalationFilter filter;
+  if (request->unit_id().size() > 64) return ToGrpcStatus(InvalidField("unitId", "is too long"));
+  if (request->case_id().size() > 64) return ToGrpcStatus(InvalidField("caseId", "is too long"));
+  filter.unit_id = request->unit_id();
+  filter.case_id = request->case_id();
+  auto from = OptionalDate(request->from(), "from");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  auto to = OptionalDate(request->to(), "to");
+  if (!to.ok()) return ToGrpcStatus(to.status());
+  filter.from = *from;
+  filter.to = *to;
+  if (!request->page_token().empty()) {
+    auto raw = Untoken(request->page_token());
+    if (!raw.ok()) return ToGrpcStatus(raw.status());
+    std::vector<std::string> parts = absl::StrSplit(*raw, absl::MaxSplits('|', 1));
+    auto day = parts.size() == 2 ? ParseDate(parts[0]) : absl::InvalidArgumentError("");
+    if (!day.ok()) return ToGrpcStatus(InvalidField("pageToken", "is not a token from this list"));
+    filter.after = std::make_pair(*day, parts[1]);
+  }
+  const TxOptions tx = TxOptionsFor(*context);
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  filter.time_zone = current->stored.policy.time_zone;
+  filter.limit = *size + 1;
+  auto rows = store_->ListEscalations(filter, tx);
+  if (!rows.ok()) return ToGrpcStatus(rows.status());
+  const int n = std::min<int>(*size, static_cast<int>(rows->size()));
+  for (int i = 0; i < n; ++i) FillEscalation((*rows)[i], response->add_escalations());
+  if (static_cast<int>(rows->size()) > *size) {
+    const EscalationRecord& last = (*rows)[*size - 1];
+    response->set_next_page_token(
+        Token(absl::StrCat(FormatDate(last.occurred_on), "|", last.escalation_id)));
+  }
+  return grpc::Status::OK;
+}
+
+namespace {
+
+void FillHearing(const HearingRecord& h, v1::Hearing* out) {
+  out->set_hearing_id(h.hearing_id);
+  out->set_case_id(h.case_id);
+  v1::Hearing::Kind kind;
+  if (v1::Hearing::Kind_Parse(h.kind, &kind)) out->set_kind(kind);
+  out->set_held_on(FormatDate(h.held_on));
+  out->set_note(h.note);
+  out->set_recorded_by(h.recorded_by);
+  *out->mutable_recorded_at() = ToProtoTimestamp(h.recorded_at);
+}
+
+}  // namespace
+
+grpc::Status SupervisionService::CreateHearing(grpc::ServerContext* context,
+                                               const v1::Hearing* request, v1::Hearing* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  std::vector<std::pair<std::string, std::string>> violations;
+  if (request->kind() == v1::Hearing::KIND_UNSPECIFIED) {
+    violations.emplace_back("kind", "must be HEARING or LEADERSHIP_MEETING");
+  }
+  if (request->note().size() > 4000) violations.emplace_back("note", "is at most 4000 bytes");
+  if (request->request_id().size() > 128) {
+    violations.emplace_back("requestId", "is at most 128 characters");
+  }
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  const absl::Time now = clock_->Now();
+  auto held = ParseDate(request->held_on());
+  if (!held.ok()) {
+    violations.emplace_back("heldOn", "must be a date YYYY-MM-DD");
+  } else if (*held > absl::ToCivilDay(now, current->zone)) {
+    violations.emplace_back("heldOn", "is in the future: record a hearing once held");
+  }
+  if (!violations.empty()) return ToGrpcStatus(InvalidFields(violations));
+  HearingRecord h;
+  h.hearing_id = NewId("hrg");
+  h.case_id = request->case_id();
+  h.kind = v1::Hearing::Kind_Name(request->kind());
+  h.held_on = *held;
+  h.note = request->note();
+  h.recorded_by = scope.principal().subject;
+  h.recorded_at = now;
+  auto stored = store_->CreateHearing(
+      h, RequestKeyFor(scope, "CreateHearing", *request, request->request_id()), tx);
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  FillHearing(*stored, response);
+  response->set_request_id(request->request_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::ListHearings(grpc::ServerContext* context,
+                                              const v1::ListHearingsRequest* request,
+                                              v1::ListHearingsResponse* response) {
+  RequestScope scope(*context);
+  const TxOptions tx = TxOptionsFor(*context);
+  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  auto size = PageSize(request->page_size());
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  std::optional<std::pair<absl::CivilDay, std::string>> after;
+  if (!request->page_token().empty()) {
+    auto raw = Untoken(request->page_token());
+    if (!raw.ok()) return ToGrpcStatus(raw.status());
+    std::vector<std::string> parts = absl::StrSplit(*raw, absl::MaxSplits('|', 1));
+    auto day = parts.size() == 2 ? ParseDate(parts[0]) : absl::InvalidArgumentError("");
+    if (!day.ok()) return ToGrpcStatus(InvalidField("pageToken", "is not a token from this list"));
+    after = std::make_pair(*day, parts[1]);
+  }
+  auto rows = store_->ListHearings(request->case_id(), after, *size + 1, tx);
+  if (!rows.ok()) return ToGrpcStatus(rows.status());
+  const int n = std::min<int>(*size, static_cast<int>(rows->size()));
+  for (int i = 0; i < n; ++i) FillHearing((*rows)[i], response->add_hearings());
+  if (static_cast<int>(rows->size()) > *size) {
+    const HearingRecord& last = (*rows)[*size - 1];
+    response->set_next_page_token(
+        Token(absl::StrCat(FormatDate(last.held_on), "|", last.hearing_id)));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::GetUnitStats(grpc::ServerContext* context,
+                                              const v1::GetUnitStatsRequest* request,
+                                              v1::GetUnitStatsResponse* response) {
+  RequestScope scope(*context);
+  auto size = PageSize(request->page_size());
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  auto from = ParseDate(request->from());
+  auto to = ParseDate(request->to());
+  std::vector<std::pair<std::string, std::string>> violations;
+  if (!from.ok()) violations.emplace_back("from", "is required: a date YYYY-MM-DD");
+  if (!to.ok()) violations.emplace_back("to", "is required: a date YYYY-MM-DD");
+  if (violations.empty() && *to < *from) violations.emplace_back("to", "is before from");
+  if (violations.empty() && *to - *from > 3660) {
+    violations.emplace_back("to", "the period is at most ten years");
+  }
+  if (!violations.empty()) return ToGrpcStatus(InvalidFields(violations));
+  std::string after;
+  if (!request->page_token().empty()) {
+    auto raw = Untoken(request->page_token());
+    if (!raw.ok()) return ToGrpcStatus(raw.status());
+    after = *raw;
+  }
+  const TxOptions tx = TxOptionsFor(*context);
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  auto facts = store_->StatsFactsFor(*from, *to, current->zone, tx);
+  if (!facts.ok()) return ToGrpcStatus(facts.status());
+  const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
+  std::vector<UnitStatsRow> rows =
+      ComputeUnitStats(*from, *to, today, facts->cases, facts->escalations);
+  int written = 0;
+  for (const UnitStatsRow& row : rows) {
+    if (!after.empty() && row.unit_id <= after) continue;
+    if (written == *size) {
+      response->set_next_page_token(Token(response->rows(written - 1).unit_id()));
+      break;
+    }
+    v1::UnitStatsRow* out = response->add_rows();
+    out->set_unit_id(row.unit_id);
+    out->set_received(row.received);
+    out->set_concluded(row.concluded);
+    if (row.on_time_rate.has_value()) out->set_on_time_rate(*row.on_time_rate);
+    out->set_overdue(row.overdue);
+    out->set_repeat(row.repeat);
+    out->set_collective(row.collective);
+    out->set_over_level(row.over_level);
+    if (row.satisfaction_rate.has_value()) out->set_satisfaction_rate(*row.satisfaction_rate);
+    out->set_veto(row.veto);
+    out->set_complex_without_hearing(row.complex_without_hearing);
+    ++written;
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace petition::supervision

@@ -1,0 +1,454 @@
+// Accountability end to end, the four real binaries and PostgreSQL:
+// screening reports against scheduling's directory, escalations, the units'
+// statistics after real cases through intake, and a provisional due date
+// counted again once its year's calendar is loaded in scheduling.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "common/call_proof.h"
+#include "common/dates.h"
+#include "common/grpc_server.h"
+#include "common/ids.h"
+#include "common/testing/eventually.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "petition/v1/supervision.grpc.pb.h"
+#include "tests/support/stack_test.h"
+#include "tests/support/test_stack.h"
+
+namespace petition::testing {
+namespace {
+
+namespace sv = supervision::v1;
+
+constexpr char kVisit[] = R"({
+  "channel": "VISIT",
+  "category": "RIGHTS_INFRINGEMENT",
+  "subject": "宅基地纠纷",
+  "content": "邻居占用宅基地，请求镇里协调处理。",
+  "petitioners": [{"name": "张三", "idNumber": "11010519491231002X",
+                   "phone": "13800138000", "address": "长乐镇东村三组12号"}]
+})";
+
+const absl::TimeZone& Shanghai() {
+  static const absl::TimeZone* zone = [] {
+    auto* z = new absl::TimeZone;
+    absl::LoadTimeZone("Asia/Shanghai", z);
+    return z;
+  }();
+  return *zone;
+}
+
+absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), Shanghai()); }
+
+std::string ThisMonth() {
+  const absl::CivilDay d = Today();
+  return absl::StrFormat("%04d-%02d", d.year(), d.month());
+}
+
+template <typename M>
+M Parse(const std::string& body) {
+  M m;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(body, &m, options).ok()) << body;
+  return m;
+}
+
+class SupervisionAccountabilityTest : public StackTest<SupervisionAccountabilityTest> {
+ public:
+  static constexpr char kStackName[] = "account";
+
+ protected:
+  static HttpResponse Call(const std::string& method, const std::string& target,
+                           const std::string& body = "", const std::string& token = "") {
+    auto r = stack_->Call(method, target, body, token);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+  static void ExpectError(const HttpResponse& r, int status, const std::string& code,
+                          const std::string& in_body = "") {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(JsonString(ParseJson(r.body), "error.code"), code) << r.body;
+    if (!in_body.empty()) EXPECT_NE(r.body.find(in_body), std::string::npos) << r.body;
+  }
+  static std::string Admin() { return stack_->Token({"admin"}, "off_admin"); }
+  static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
+  static std::string Supervisor() { return stack_->Token({"supervisor"}, "off_sup"); }
+  static std::string Handler(const std::string& unit) {
+    return stack_->Token({"handler"}, "off_h_" + unit, unit);
+  }
+
+  static std::string NewUnit(const std::string& kind, const std::string& parent = "") {
+    HttpResponse r =
+        Call("POST", "/v1/units",
+             absl::StrCat(R"({"name":"单位","kind":")", kind, R"(","location":"接待室")",
+                          parent.empty() ? "" : R"(,"parentId":")" + parent + "\"", "}"),
+             Admin());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonString(ParseJson(r.body), "unitId");
+  }
+
+  static std::string Register(const std::string& body) {
+    HttpResponse r = Call("POST", "/v1/cases", body, Clerk());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonString(ParseJson(r.body), "caseId");
+  }
+  static void Step(const std::string& id, const std::string& verb, const std::string& body,
+                   const std::string& token) {
+    HttpResponse r = Call("POST", absl::StrCat("/v1/cases/", id, ":", verb), body, token);
+    EXPECT_EQ(r.status, 200) << verb << ": " << r.body;
+  }
+  static void Accept(const std::string& id, const std::string& unit,
+                     const std::string& complexity = "SIMPLE") {
+    Step(id, "accept",
+         absl::StrCat(R"({"handlingUnitIds":[")", unit, R"("],"complexity":")", complexity,
+                      R"(","leaderId":"off_leader1"})"),
+         Clerk());
+  }
+
+  // The case's deadlines once supervision has applied `kind` in `state`.
+  static sv::CaseDeadlines WaitForDeadline(const std::string& id, sv::DeadlineKind kind,
+                                           sv::DeadlineState state) {
+    sv::CaseDeadlines seen;
+    EXPECT_TRUE(Eventually([&] {
+      HttpResponse r = Call("GET", "/v1/cases/" + id + "/deadlines", "", Supervisor());
+      if (r.status != 200) return false;
+      seen = Parse<sv::CaseDeadlines>(r.body);
+      for (const auto& d : seen.deadlines()) {
+        if (d.kind() == kind && d.state() == state) return true;
+      }
+      return false;
+    })) << seen.DebugString();
+    return seen;
+  }
+
+  static std::unique_ptr<sv::Supervision::Stub> AsIntake() {
+    auto key = CallKey::Create(stack_->internal_secret());
+    return sv::Supervision::NewStub(
+        MakeChannel(absl::StrCat("127.0.0.1:", stack_->grpc_port("supervision")),
+                    std::make_shared<const CallSigner>("intake", *key)));
+  }
+};
+
+TEST_F(SupervisionAccountabilityTest, ScreeningReportsNameTheUnitsThatHaveNotReported) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string village = NewUnit("VILLAGE", town);
+  const std::string department = NewUnit("DEPARTMENT", town);
+  const std::string month = ThisMonth();
+  const std::string path = absl::StrCat("/v1/screeningReports/", village, "/", month);
+  const std::string report =
+      R"({"items":[{"summary":"东村三组宅基地界址纠纷","responsiblePerson":"李四",)"
+      R"("dueDate":"2099-01-31"}],"requestId":"scr-1"})";
+
+  // Validation: a zero report with items, an empty report, bad months and dates.
+  ExpectError(Call("PUT", path,
+                   R"({"zeroReport":true,"items":[{"summary":"a","responsiblePerson":"b",)"
+                   R"("dueDate":"2099-01-01"}]})",
+                   Handler(village)),
+              400, "INVALID_ARGUMENT", "zeroReport");
+  ExpectError(Call("PUT", path, "{}", Handler(village)), 400, "INVALID_ARGUMENT", "items");
+  ExpectError(Call("PUT", absl::StrCat("/v1/screeningReports/", village, "/2026-13"),
+                   R"({"zeroReport":true})", Handler(village)),
+              400, "INVALID_ARGUMENT", "month");
+  ExpectError(Call("PUT", path,
+                   R"({"items":[{"summary":"a","responsiblePerson":"b","dueDate":"2000-01-01"}]})",
+                   Handler(village)),
+              400, "INVALID_ARGUMENT", "items[0].dueDate");
+  // A unit reports for itself; the township itself does not report; unknown units do not exist.
+  ExpectError(Call("PUT", path, report, Handler(department)), 403, "PERMISSION_DENIED");
+  ExpectError(Call("PUT", path, report, Supervisor()), 403, "PERMISSION_DENIED");
+  ExpectError(Call("PUT", absl::StrCat("/v1/screeningReports/", town, "/", month),
+                   R"({"zeroReport":true})", Clerk()),
+              400, "FAILED_PRECONDITION");
+  ExpectError(Call("PUT", absl::StrCat("/v1/screeningReports/unit_nowhere/", month),
+                   R"({"zeroReport":true})", Clerk()),
+              404, "NOT_FOUND");
+
+  HttpResponse put = Call("PUT", path, report, Handler(village));
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto stored = Parse<sv::ScreeningReport>(put.body);
+  EXPECT_EQ(stored.unit_id(), village);
+  EXPECT_EQ(stored.month(), month);
+  ASSERT_EQ(stored.items_size(), 1);
+  EXPECT_EQ(stored.items(0).responsible_person(), "李四");
+  EXPECT_FALSE(stored.late());
+  // The same request id again: the first result; with another body: 409.
+  EXPECT_EQ(Call("PUT", path, report, Handler(village)).status, 200);
+  ExpectError(Call("PUT", path, R"({"zeroReport":true,"requestId":"scr-1"})", Handler(village)),
+              409, "ALREADY_EXISTS");
+
+  HttpResponse list = Call("GET", "/v1/screeningReports?month=" + month, "", Supervisor());
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto listed = Parse<sv::ListScreeningReportsResponse>(list.body);
+  ASSERT_EQ(listed.reports_size(), 1);
+  EXPECT_EQ(listed.reports(0).unit_id(), village);
+  std::vector<std::string> missing(listed.missing_unit_ids().begin(),
+                                   listed.missing_unit_ids().end());
+  EXPECT_NE(std::find(missing.begin(), missing.end(), department), missing.end());
+  EXPECT_EQ(std::find(missing.begin(), missing.end(), village), missing.end());
+  EXPECT_EQ(std::find(missing.begin(), missing.end(), town), missing.end());  // receives them
+  ExpectError(Call("GET", "/v1/screeningReports", "", Supervisor()), 400, "INVALID_ARGUMENT");
+  ExpectError(
+      Call("GET", "/v1/screeningReports?month=" + month + "&pageSize=501", "", Supervisor()), 400,
+      "INVALID_ARGUMENT");
+
+  // The department reports nothing found: no longer missing; its staff see their own only.
+  HttpResponse zero = Call("PUT", absl::StrCat("/v1/screeningReports/", department, "/", month),
+                           R"({"zeroReport":true})", Handler(department));
+  ASSERT_EQ(zero.status, 200) << zero.body;
+  auto own = Parse<sv::ListScreeningReportsResponse>(
+      Call("GET", "/v1/screeningReports?month=" + month, "", Handler(department)).body);
+  ASSERT_EQ(own.reports_size(), 1);
+  EXPECT_TRUE(own.reports(0).zero_report());
+  EXPECT_EQ(own.missing_unit_ids_size(), 0);
+  // Paged: one report a page.
+  auto first = Parse<sv::ListScreeningReportsResponse>(
+      Call("GET", "/v1/screeningReports?month=" + month + "&pageSize=1", "", Supervisor()).body);
+  ASSERT_EQ(first.reports_size(), 1);
+  ASSERT_FALSE(first.next_page_token().empty());
+  auto second = Parse<sv::ListScreeningReportsResponse>(
+      Call("GET",
+           "/v1/screeningReports?month=" + month +
+               "&pageSize=1&pageToken=" + first.next_page_token(),
+           "", Supervisor())
+          .body);
+  ASSERT_EQ(second.reports_size(), 1);
+  EXPECT_NE(second.reports(0).unit_id(), first.reports(0).unit_id());
+}
+
+TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
+  const std::string unit = NewId("unit");
+  // Acceptance checks units and leaders against scheduling's directory.
+  absl::Status seeded = stack_->SeedDirectory({unit}, {"off_leader1"});
+  ASSERT_TRUE(seeded.ok()) << seeded;
+  const std::string month_start = ThisMonth() + "-01";
+  const std::string to = FormatDate(Today() + 90);  // every HANDLING due date of these cases
+  // Three cases of one person on one matter (the later two are repeats), one collective visit.
+  const std::string body_a =
+      absl::StrReplaceAll(kVisit, {{"11010519491231002X", "110105198001010032"}});
+  const std::string a = Register(body_a);
+  const std::string b = Register(body_a);
+  const std::string collective = Register(absl::StrReplaceAll(
+      kVisit, {{R"("channel": "VISIT",)", R"("channel": "VISIT", "headcount": 6,)"}}));
+  Accept(a, unit, "COMPLEX");  // answered below without a hearing
+  for (const std::string& id : {b, collective}) Accept(id, unit);
+
+  // a: answered, concluded, rated basically satisfied.
+  HttpResponse o =
+      Call("POST", "/v1/cases/" + a + "/opinions",
+           absl::StrCat(R"({"unitId":")", unit,
+                        R"(","outcome":"EXPLAINED","facts":"经核实。","basis":"有关规定",)"
+                        R"("decision":"解释说明。"})"),
+           Handler(unit));
+  ASSERT_EQ(o.status, 200) << o.body;
+  const std::string opinion = JsonString(ParseJson(o.body), "opinionId");
+  ASSERT_EQ(Call("POST", "/v1/cases/" + a + "/opinions/" + opinion + ":approve", "{}",
+                 stack_->Token({"leader"}, "off_leader1"))
+                .status,
+            200);
+  Step(a, "answer", absl::StrCat(R"({"opinionId":")", opinion, R"("})"), Clerk());
+  Step(a, "conclude", "{}", Clerk());
+  Step(a, "rate", R"({"rating":"BASICALLY_SATISFIED"})", Clerk());
+
+  // The collective visit went to the city while accepted and within its limit, unreported.
+  WaitForDeadline(collective, sv::HANDLING, sv::OPEN);
+  ExpectError(Call("POST", "/v1/escalations",
+                   absl::StrCat(R"({"caseId":")", collective, R"(","level":"CITY","headcount":0,)",
+                                R"("occurredOn":"2999-01-01"})"),
+                   Clerk()),
+              400, "INVALID_ARGUMENT", "headcount");
+  ExpectError(Call("POST", "/v1/escalations",
+                   absl::StrCat(R"({"caseId":")", collective, R"(","headcount":6,"occurredOn":")",
+                                FormatDate(Today()), R"("})"),
+                   Clerk()),
+              400, "INVALID_ARGUMENT", "level");
+  ExpectError(
+      Call("POST", "/v1/escalations",
+           R"({"caseId":"case_nowhere","level":"CITY","headcount":6,"occurredOn":"2026-01-01"})",
+           Clerk()),
+      404, "NOT_FOUND");
+  const std::string escalation =
+      absl::StrCat(R"({"caseId":")", collective, R"(","level":"CITY","headcount":6,)",
+                   R"("reportedInAdvance":false,"occurredOn":")", FormatDate(Today()),
+                   R"(","requestId":"esc-1"})");
+  ExpectError(Call("POST", "/v1/escalations", escalation, Handler(unit)), 403, "PERMISSION_DENIED");
+  HttpResponse e = Call("POST", "/v1/escalations", escalation, Clerk());
+  ASSERT_EQ(e.status, 200) << e.body;
+  auto recorded = Parse<sv::Escalation>(e.body);
+  EXPECT_EQ(recorded.unit_id(), unit);  // the case's handling unit
+  EXPECT_TRUE(recorded.over_level());
+  EXPECT_EQ(Parse<sv::Escalation>(Call("POST", "/v1/escalations", escalation, Clerk()).body)
+                .escalation_id(),
+            recorded.escalation_id());
+  auto escalations = Parse<sv::ListEscalationsResponse>(
+      Call("GET", "/v1/escalations?unitId=" + unit, "", Supervisor()).body);
+  ASSERT_EQ(escalations.escalations_size(), 1);
+  EXPECT_EQ(escalations.escalations(0).level(), sv::Escalation::CITY);
+
+  // b goes to a hearing (听证会) before its decision.
+  WaitForDeadline(b, sv::HANDLING, sv::OPEN);
+  ExpectError(Call("POST", "/v1/cases/" + b + "/hearings",
+                   absl::StrCat(R"({"heldOn":")", FormatDate(Today()), R"("})"), Clerk()),
+              400, "INVALID_ARGUMENT", "kind");
+  ExpectError(Call("POST", "/v1/cases/" + b + "/hearings",
+                   R"({"kind":"HEARING","heldOn":"2999-01-01"})", Clerk()),
+              400, "INVALID_ARGUMENT", "heldOn");
+  HttpResponse hearing = Call("POST", "/v1/cases/" + b + "/hearings",
+                              absl::StrCat(R"({"kind":"HEARING","heldOn":")", FormatDate(Today()),
+                                           R"(","note":"邀请村民代表听证","requestId":"hrg-1"})"),
+                              Clerk());
+  ASSERT_EQ(hearing.status, 200) << hearing.body;
+  auto hearings = Parse<sv::ListHearingsResponse>(
+      Call("GET", "/v1/cases/" + b + "/hearings", "", Handler(unit)).body);
+  ASSERT_EQ(hearings.hearings_size(), 1);
+  EXPECT_EQ(hearings.hearings(0).kind(), sv::Hearing::HEARING);
+
+  // The statistics once supervision has every event (the rating is a's last).
+  const std::string stats_path = absl::StrCat("/v1/stats/units?from=", month_start, "&to=", to);
+  sv::UnitStatsRow row;
+  EXPECT_TRUE(Eventually([&] {
+    HttpResponse r = Call("GET", stats_path, "", Supervisor());
+    if (r.status != 200) return false;
+    const auto stats = Parse<sv::GetUnitStatsResponse>(r.body);
+    for (const auto& candidate : stats.rows()) {
+      if (candidate.unit_id() == unit) row = candidate;
+    }
+    return row.has_satisfaction_rate();
+  })) << row.DebugString();
+  EXPECT_EQ(row.received(), 3);
+  EXPECT_EQ(row.concluded(), 1);
+  // b repeats a (intake's rule); the collective visit is another person's.
+  EXPECT_NE(Call("GET", "/v1/cases/" + b, "", Clerk()).body.find(a), std::string::npos);
+  EXPECT_EQ(row.repeat(), 1);
+  EXPECT_EQ(row.collective(), 1);
+  EXPECT_EQ(row.over_level(), 1);
+  EXPECT_TRUE(row.veto());
+  EXPECT_DOUBLE_EQ(row.satisfaction_rate(), 1.0);
+  ASSERT_TRUE(row.has_on_time_rate());  // a answered today, before its due date
+  EXPECT_DOUBLE_EQ(row.on_time_rate(), 1.0);
+  EXPECT_EQ(row.overdue(), 0);
+  EXPECT_EQ(row.complex_without_hearing(), 1);  // a: COMPLEX, answered, never heard
+
+  ExpectError(Call("GET", "/v1/stats/units?from=2026-03-31&to=2026-03-01", "", Supervisor()), 400,
+              "INVALID_ARGUMENT", "to");
+  ExpectError(Call("GET", "/v1/stats/units?to=2026-03-01", "", Supervisor()), 400,
+              "INVALID_ARGUMENT", "from");
+  ExpectError(Call("GET", stats_path, "", Handler(unit)), 403, "PERMISSION_DENIED");
+}
+
+// Registered on 2026-12-20 before 2027's notice is loaded: 15 calendar days
+// end on 2027-01-04, provisional. The notice makes 01-04 a holiday: the
+// scanner counts it again and records the change.
+TEST_F(SupervisionAccountabilityTest, AProvisionalDueDateMovesWhenItsYearIsLoaded) {
+  const std::string id = NewId("case");
+  petition::v1::CaseEvent e;
+  e.set_event_id(NewId("evt"));
+  e.set_case_id(id);
+  e.set_sequence(1);
+  const absl::Time at = absl::FromCivil(absl::CivilSecond(2026, 12, 20, 10, 0, 0), Shanghai());
+  *e.mutable_occurred_at() = ToProtoTimestamp(at);
+  auto* r = e.mutable_registered();
+  r->set_channel("VISIT");
+  r->set_category("OTHER");
+  r->set_source("TOWNSHIP");
+  *r->mutable_received_at() = ToProtoTimestamp(at);
+  sv::ApplyCaseEventsRequest request;
+  *request.add_events() = e;
+  sv::ApplyCaseEventsResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(AsIntake()->ApplyCaseEvents(&context, request, &response).ok());
+  auto before = WaitForDeadline(id, sv::ACCEPTANCE, sv::OPEN);
+  ASSERT_EQ(before.deadlines(0).due_date(), "2027-01-04");
+  EXPECT_TRUE(before.deadlines(0).provisional());
+
+  HttpResponse put = Call("PUT", "/v1/calendars/2027",
+                          R"({"holidays":[{"date":"2027-01-01","name":"元旦"},)"
+                          R"({"date":"2027-01-04","name":"元旦"}],"makeupWorkdays":[]})",
+                          Admin());
+  ASSERT_EQ(put.status, 200) << put.body;
+  // The scanner's next pass notices the version: the one at start-up.
+  stack_->Stop("supervision");
+  ASSERT_TRUE(stack_->Restart("supervision").ok());
+  sv::Deadline moved;
+  EXPECT_TRUE(Eventually([&] {
+    HttpResponse r = Call("GET", "/v1/cases/" + id + "/deadlines", "", Supervisor());
+    if (r.status != 200) return false;
+    moved = Parse<sv::CaseDeadlines>(r.body).deadlines(0);
+    return moved.due_date() != "2027-01-04";
+  })) << moved.DebugString();
+  EXPECT_EQ(moved.due_date(), "2027-01-05");
+  EXPECT_FALSE(moved.provisional());
+  ASSERT_EQ(moved.due_date_changes_size(), 1);
+  EXPECT_EQ(moved.due_date_changes(0).old_due_date(), "2027-01-04");
+  EXPECT_EQ(moved.due_date_changes(0).new_due_date(), "2027-01-05");
+  EXPECT_TRUE(moved.due_date_changes(0).old_provisional());
+  EXPECT_EQ(moved.due_date_changes(0).calendar_year(), 2027);
+}
+
+// AIP-155 on the order steps and the six duties: the same id and body again
+// answers as the first time did, another body with it is 409.
+TEST_F(SupervisionAccountabilityTest, RetriedOrderStepsAndDutiesAnswerTheFirstResult) {
+  const std::string id = NewId("case");
+  petition::v1::CaseEvent e;
+  e.set_event_id(NewId("evt"));
+  e.set_case_id(id);
+  e.set_sequence(1);
+  auto* r = e.mutable_registered();
+  r->set_channel("VISIT");
+  r->set_category("OTHER");
+  r->set_source("TOWNSHIP");
+  *r->mutable_received_at() = ToProtoTimestamp(absl::Now());
+  r->add_handling_unit_ids("unit_retry");
+  sv::ApplyCaseEventsRequest request;
+  *request.add_events() = e;
+  sv::ApplyCaseEventsResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(AsIntake()->ApplyCaseEvents(&context, request, &response).ok());
+
+  HttpResponse order =
+      Call("POST", "/v1/supervisionOrders",
+           absl::StrCat(R"({"caseId":")", id, R"(","unitId":"unit_retry"})"), Supervisor());
+  ASSERT_EQ(order.status, 200) << order.body;
+  const std::string order_id = JsonString(ParseJson(order.body), "orderId");
+  const std::string respond = "/v1/supervisionOrders/" + order_id + ":respond";
+  const std::string body = R"({"response":"已约谈信访人","requestId":"resp-1"})";
+  HttpResponse first = Call("POST", respond, body, Handler("unit_retry"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  HttpResponse again = Call("POST", respond, body, Handler("unit_retry"));
+  EXPECT_EQ(again.status, 200) << again.body;  // not "the order is not OPEN"
+  EXPECT_EQ(JsonString(ParseJson(again.body), "state"), "RESPONDED");
+  ExpectError(Call("POST", respond, R"({"response":"另一答复","requestId":"resp-1"})",
+                   Handler("unit_retry")),
+              409, "ALREADY_EXISTS");
+  ExpectError(Call("POST", respond, R"({"response":"再答复"})", Handler("unit_retry")), 400,
+              "FAILED_PRECONDITION");
+
+  const std::string close = "/v1/supervisionOrders/" + order_id + ":close";
+  ASSERT_EQ(Call("POST", close, R"({"note":"办结","requestId":"close-1"})", Supervisor()).status,
+            200);
+  EXPECT_EQ(Call("POST", close, R"({"note":"办结","requestId":"close-1"})", Supervisor()).status,
+            200);
+  ExpectError(Call("POST", close, R"({"note":"x"})", Supervisor()), 400, "FAILED_PRECONDITION");
+
+  const std::string duties = "/v1/cases/" + id + "/responsibility";
+  const std::string mark =
+      R"({"duties":[{"duty":"RECEPTION","done":true,"note":"已接访"}],"requestId":"duty-1"})";
+  ASSERT_EQ(Call("PUT", duties, mark, Supervisor()).status, 200);
+  EXPECT_EQ(Call("PUT", duties, mark, Supervisor()).status, 200);
+  ExpectError(
+      Call("PUT", duties, R"({"duties":[{"duty":"RECEPTION","done":false}],"requestId":"duty-1"})",
+           Supervisor()),
+      409, "ALREADY_EXISTS");
+  ExpectError(Call("GET", "/v1/supervisionOrders?pageSize=501", "", Supervisor()), 400,
+              "INVALID_ARGUMENT");
+  ExpectError(Call("GET", "/v1/escalations?pageSize=501", "", Supervisor()), 400,
+              "INVALID_ARGUMENT");
+}
+
+}  // namespace
+}  // namespace petition::testing
