@@ -28,7 +28,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Run {
+struct Outcome {
   int exit_code = -1;
   std::string out;  // standard output
 };
@@ -51,10 +51,10 @@ class RotateKeysTest : public ::testing::Test {
   }
 
   // The intake binary with `args` (the DSN added), to its exit. The keys go by environment.
-  Run Intake(const std::string& args) {
+  Outcome Intake(const std::string& args) {
     const std::string command = absl::StrCat(BinaryDir(), "/services/intake/intake --pg_dsn='",
                                              db_.DsnFor("intake"), "' ", args, " 2>>", log_);
-    Run run;
+    Outcome run;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return run;
     char buffer[1024];
@@ -114,7 +114,7 @@ TEST_F(RotateKeysTest, ReSealsEveryRowUnderTheCurrentKeyAndReportsTheCounts) {
 
   setenv("PETITION_INTAKE_PII_KEYS", absl::StrCat("1:", key1_, ",2:", key2_).c_str(), 1);
   setenv("PETITION_INTAKE_PII_KEY_ID", "2", 1);
-  Run run = Intake("--rotate_keys --rotate_batch_size=2");
+  Outcome run = Intake("--rotate_keys --rotate_batch_size=2");
   EXPECT_EQ(run.exit_code, 0) << run.out;
   EXPECT_EQ(run.out, "{\"resealed\":3,\"batches\":2,\"rows\":3,\"remaining\":0}\n");
   // Again: nothing to do.
@@ -146,7 +146,7 @@ TEST_F(RotateKeysTest, BadKeyFlagsAndUnknownKeysExitNonZeroSayingWhy) {
   const std::string lost = RegisterUnder(**one);
   setenv("PETITION_INTAKE_PII_KEYS", absl::StrCat("2:", key2_).c_str(), 1);
   setenv("PETITION_INTAKE_PII_KEY_ID", "2", 1);
-  Run run = Intake("--rotate_keys");
+  Outcome run = Intake("--rotate_keys");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.out, HasSubstr("\"remaining\":1"));
   EXPECT_THAT(run.out, HasSubstr("key id \\\"1\\\""));
