@@ -4,7 +4,7 @@
 #   2. the image of deploy/Dockerfile with the binaries of <build dir> (BINARIES=prebuilt: the
 #      host is Debian 12 too, so its ./dev build is reused rather than compiled again), and the
 #      test-only PostgreSQL stand-in of deploy/testing/postgres/;
-#   3. the image's promises: under 150 MB, non-root, a health check, no compiler;
+#   3. the image's promises: under 175 MB, non-root, a health check, no compiler;
 #   4. PostgreSQL and the four services started from the images with the environment,
 #      commands and init scripts docker-compose.yml gives them, then a case registered through
 #      the containerised gateway and its deadlines read back;
@@ -75,8 +75,9 @@ build_image "$TAG" deploy/Dockerfile . --ignorefile deploy/Dockerfile.dockerigno
 build_image "$PG_TAG" deploy/testing/postgres/Dockerfile deploy/testing/postgres
 
 size="$(podman image inspect --format '{{.Size}}' "$TAG")"
-say "image size: $((size / 1000000)) MB (goal: at most 150 MB)"
-((size <= 150000000)) || fail "the image is $((size / 1000000)) MB, over 150 MB"
+# 150 MB until the printable documents brought a CJK font (26 MB) and pango/cairo (README, "The image").
+say "image size: $((size / 1000000)) MB (goal: at most 175 MB)"
+((size <= 175000000)) || fail "the image is $((size / 1000000)) MB, over 175 MB"
 user="$(podman image inspect --format '{{.Config.User}}' "$TAG")"
 [[ "$user" == 10001:10001 ]] || fail "the image runs as '$user', not the unprivileged 10001"
 podman image inspect --format '{{json .Config.Healthcheck}}' "$TAG" | grep -q petition-healthcheck ||
