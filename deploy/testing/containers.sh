@@ -7,7 +7,7 @@
 #   3. the image's promises: under 175 MB, non-root, a health check, no compiler;
 #   4. PostgreSQL and the four services started from the images with the environment,
 #      commands and init scripts docker-compose.yml gives them, then a case registered through
-#      the containerised gateway and its deadlines read back;
+#      the containerised gateway, its deadlines read back and its acceptance notice printed;
 #   5. everything it started removed, whatever happened.
 # The containers share the host's network (the only networking podman has on these machines),
 # so the compose service names become 127.0.0.1 and every port is a free one chosen here,
@@ -186,6 +186,20 @@ for path in /docs /docs/swagger-ui-bundle.js /openapi.json; do
   curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$HTTP$path" ||
     fail "the containerised gateway does not serve $path"
 done
+# The image's font: the acceptance notice printed by the containerised intake reads back in Chinese.
+say "printing the case's acceptance notice"
+accepted="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/cases/$case_id:accept" \
+  -H "Authorization: Bearer $token" \
+  -d '{"handlingUnitIds":["unit_land"],"complexity":"SIMPLE","leaderId":"off_leader1"}')"
+grep -qE '"status": *"ACCEPTED"' <<<"$accepted" || fail "accept: $accepted"
+documents="$(curl -sS --max-time 5 "http://127.0.0.1:$HTTP/v1/cases/$case_id/documents" -H "Authorization: Bearer $token")"
+document_id="$(grep -oE '"documentId": *"[^"]+"' <<<"$documents" | head -1 | sed -E 's/.*"([^"]+)"$/\1/')"
+[[ -n "$document_id" ]] || fail "no documents: $documents"
+curl -fsS --max-time 30 -o "$ENV_DIR/notice.pdf" -H "Accept: application/pdf" \
+  -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP/v1/cases/$case_id/documents/$document_id" ||
+  fail "the notice was not printed"
+pdftotext -enc UTF-8 "$ENV_DIR/notice.pdf" - | tr -d ' \n' | grep -q '宅基地纠纷' ||
+  fail "the printed notice does not read back in Chinese (is the font in the image?)"
 metrics="$(curl -fsS --max-time 2 "http://127.0.0.1:${METRICS[intake]}/metrics")"
 grep -q '^petition_build_info' <<<"$metrics" || fail "intake's metrics lack petition_build_info"
-say "PASS: images built, $((size / 1000000)) MB, non-root, health-checked; the containerised system registered a case and computed its deadlines"
+say "PASS: images built, $((size / 1000000)) MB, non-root, health-checked; the containerised system registered a case, computed its deadlines and printed its notice"
