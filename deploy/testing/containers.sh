@@ -188,9 +188,19 @@ for path in /docs /docs/swagger-ui-bundle.js /openapi.json; do
 done
 # The image's font: the acceptance notice printed by the containerised intake reads back in Chinese.
 say "printing the case's acceptance notice"
+admin="$(podman_quiet run --rm "${RUNTIME[@]}" "${RUN_OPTS[@]}" --network=none -e PETITION_GATEWAY_JWT_SECRET="$PETITION_JWT_SECRET" \
+  "$TAG" gateway --mint_token --role admin --sub off_admin)"
+unit="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/units" -H "Authorization: Bearer $admin" \
+  -d '{"name":"国土所","kind":"DEPARTMENT"}')"
+unit_id="$(sed -nE 's/.*"unitId": *"([^"]+)".*/\1/p' <<<"$unit")"
+[[ -n "$unit_id" ]] || fail "unit: $unit"
+leader="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/officials" -H "Authorization: Bearer $admin" \
+  -d '{"name":"王强","unitId":"'"$unit_id"'","position":"副镇长","rank":"DEPUTY_SECTION_CHIEF"}')"
+leader_id="$(sed -nE 's/.*"officialId": *"([^"]+)".*/\1/p' <<<"$leader")"
+[[ -n "$leader_id" ]] || fail "official: $leader"
 accepted="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/cases/$case_id:accept" \
   -H "Authorization: Bearer $token" \
-  -d '{"handlingUnitIds":["unit_land"],"complexity":"SIMPLE","leaderId":"off_leader1"}')"
+  -d '{"handlingUnitIds":["'"$unit_id"'"],"complexity":"SIMPLE","leaderId":"'"$leader_id"'"}')"
 grep -qE '"status": *"ACCEPTED"' <<<"$accepted" || fail "accept: $accepted"
 documents="$(curl -sS --max-time 5 "http://127.0.0.1:$HTTP/v1/cases/$case_id/documents" -H "Authorization: Bearer $token")"
 document_id="$(grep -oE '"documentId": *"[^"]+"' <<<"$documents" | head -1 | sed -E 's/.*"([^"]+)"$/\1/')"

@@ -62,6 +62,13 @@ class DocumentPdfTest : public StackTest<DocumentPdfTest> {
   static constexpr char kStackName[] = "documentpdf";
 
  protected:
+  // Acceptance checks units and leaders against scheduling's directory.
+  void SetUp() override {
+    StackTest::SetUp();
+    absl::Status seeded = stack_->SeedDirectory({"unit_land"}, {"off_leader1"});
+    ASSERT_TRUE(seeded.ok()) << seeded;
+  }
+
   static HttpResponse Get(const std::string& target, const std::string& token,
                           const std::string& accept) {
     std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + token}};
