@@ -191,7 +191,7 @@ say "printing the case's acceptance notice"
 admin="$(podman_quiet run --rm "${RUNTIME[@]}" "${RUN_OPTS[@]}" --network=none -e PETITION_GATEWAY_JWT_SECRET="$PETITION_JWT_SECRET" \
   "$TAG" gateway --mint_token --role admin --sub off_admin)"
 unit="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/units" -H "Authorization: Bearer $admin" \
-  -d '{"name":"国土所","kind":"DEPARTMENT"}')"
+  -d '{"name":"镇政府","kind":"TOWNSHIP"}')"
 unit_id="$(sed -nE 's/.*"unitId": *"([^"]+)".*/\1/p' <<<"$unit")"
 [[ -n "$unit_id" ]] || fail "unit: $unit"
 leader="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/officials" -H "Authorization: Bearer $admin" \
@@ -210,6 +210,10 @@ curl -fsS --max-time 30 -o "$ENV_DIR/notice.pdf" -H "Accept: application/pdf" \
   fail "the notice was not printed"
 pdftotext -enc UTF-8 "$ENV_DIR/notice.pdf" - | tr -d ' \n' | grep -q '宅基地纠纷' ||
   fail "the printed notice does not read back in Chinese (is the font in the image?)"
+# Logs stay one JSON object per line: nothing from fontconfig (a font cache it cannot write).
+if podman logs "$PREFIX-intake" 2>&1 | grep -i fontconfig >&2; then
+  fail "intake's log has fontconfig's complaints"
+fi
 metrics="$(curl -fsS --max-time 2 "http://127.0.0.1:${METRICS[intake]}/metrics")"
 grep -q '^petition_build_info' <<<"$metrics" || fail "intake's metrics lack petition_build_info"
 say "PASS: images built, $((size / 1000000)) MB, non-root, health-checked; the containerised system registered a case, computed its deadlines and printed its notice"
