@@ -117,8 +117,10 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   // check anyone else's: refuse to start rather than run open. A migration job
   // (--migrate_only) serves nothing and needs none.
   const bool migrate_only = absl::GetFlag(FLAGS_migrate_only);
+  // So does a one-shot command (it calls no other process).
+  const bool run_command = spec.command && spec.command_wanted && spec.command_wanted();
   absl::StatusOr<std::shared_ptr<const CallSigner>> signer =
-      migrate_only ? nullptr : SignerFromFlags(spec.name);
+      migrate_only || run_command ? nullptr : SignerFromFlags(spec.name);
   if (!signer.ok()) return Fail(signer.status());
   const std::string host = absl::GetFlag(FLAGS_host);
   int grpc_port = absl::GetFlag(FLAGS_grpc_port);
@@ -152,6 +154,21 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
     }
     log::Info("schema ready", {{"schema", schema}, {"applied", std::to_string(applied)}});
     if (migrate_only) return 0;
+  }
+
+  if (run_command) {
+    PgPool::Options command_pool;
+    command_pool.dsn = dsn;
+    command_pool.schema = schema;
+    command_pool.size = 1;
+    command_pool.statements = spec.statements;
+    auto pool = PgPool::Create(std::move(command_pool));
+    if (!pool.ok()) return Fail(pool.status());
+    if (absl::Status status = spec.command(**pool); !status.ok()) {
+      log::Error("command failed", {{"error", status.ToString()}});
+      return 1;
+    }
+    return 0;
   }
 
   auto metrics = Metrics::Start(host, metrics_port);

@@ -46,6 +46,12 @@ struct ServiceSpec {
   int default_metrics_port = 0;
   const std::vector<Migration>* migrations = nullptr;
   std::vector<PgStatement> statements;
+  // A one-shot command run instead of serving (intake's --rotate_keys): when
+  // `command_wanted` says so once the flags are parsed, `command` runs after
+  // the migrations with a pool (no server, no metrics, no internal secret),
+  // and the process exits 0 when it returns OK, 1 otherwise.
+  std::function<bool()> command_wanted;
+  std::function<absl::Status(PgPool& pool)> command;
 };
 
 // What a service hands back to the runner: its gRPC services and an optional

@@ -4,10 +4,10 @@
 #   2. the image of deploy/Dockerfile with the binaries of <build dir> (BINARIES=prebuilt: the
 #      host is Debian 12 too, so its ./dev build is reused rather than compiled again), and the
 #      test-only PostgreSQL stand-in of deploy/testing/postgres/;
-#   3. the image's promises: under 150 MB, non-root, a health check, no compiler;
+#   3. the image's promises: under 175 MB, non-root, a health check, no compiler;
 #   4. PostgreSQL and the four services started from the images with the environment,
 #      commands and init scripts docker-compose.yml gives them, then a case registered through
-#      the containerised gateway and its deadlines read back;
+#      the containerised gateway, its deadlines read back and its acceptance notice printed;
 #   5. everything it started removed, whatever happened.
 # The containers share the host's network (the only networking podman has on these machines),
 # so the compose service names become 127.0.0.1 and every port is a free one chosen here,
@@ -75,8 +75,9 @@ build_image "$TAG" deploy/Dockerfile . --ignorefile deploy/Dockerfile.dockerigno
 build_image "$PG_TAG" deploy/testing/postgres/Dockerfile deploy/testing/postgres
 
 size="$(podman image inspect --format '{{.Size}}' "$TAG")"
-say "image size: $((size / 1000000)) MB (goal: at most 150 MB)"
-((size <= 150000000)) || fail "the image is $((size / 1000000)) MB, over 150 MB"
+# 150 MB until the printable documents brought a CJK font (26 MB) and pango/cairo (README, "The image").
+say "image size: $((size / 1000000)) MB (goal: at most 175 MB)"
+((size <= 175000000)) || fail "the image is $((size / 1000000)) MB, over 175 MB"
 user="$(podman image inspect --format '{{.Config.User}}' "$TAG")"
 [[ "$user" == 10001:10001 ]] || fail "the image runs as '$user', not the unprivileged 10001"
 podman image inspect --format '{{json .Config.Healthcheck}}' "$TAG" | grep -q petition-healthcheck ||
@@ -185,6 +186,34 @@ for path in /docs /docs/swagger-ui-bundle.js /openapi.json; do
   curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$HTTP$path" ||
     fail "the containerised gateway does not serve $path"
 done
+# The image's font: the acceptance notice printed by the containerised intake reads back in Chinese.
+say "printing the case's acceptance notice"
+admin="$(podman_quiet run --rm "${RUNTIME[@]}" "${RUN_OPTS[@]}" --network=none -e PETITION_GATEWAY_JWT_SECRET="$PETITION_JWT_SECRET" \
+  "$TAG" gateway --mint_token --role admin --sub off_admin)"
+unit="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/units" -H "Authorization: Bearer $admin" \
+  -d '{"name":"镇政府","kind":"TOWNSHIP"}')"
+unit_id="$(sed -nE 's/.*"unitId": *"([^"]+)".*/\1/p' <<<"$unit")"
+[[ -n "$unit_id" ]] || fail "unit: $unit"
+leader="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/officials" -H "Authorization: Bearer $admin" \
+  -d '{"name":"王强","unitId":"'"$unit_id"'","position":"副镇长","rank":"DEPUTY_SECTION_CHIEF"}')"
+leader_id="$(sed -nE 's/.*"officialId": *"([^"]+)".*/\1/p' <<<"$leader")"
+[[ -n "$leader_id" ]] || fail "official: $leader"
+accepted="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/cases/$case_id:accept" \
+  -H "Authorization: Bearer $token" \
+  -d '{"handlingUnitIds":["'"$unit_id"'"],"complexity":"SIMPLE","leaderId":"'"$leader_id"'"}')"
+grep -qE '"status": *"ACCEPTED"' <<<"$accepted" || fail "accept: $accepted"
+documents="$(curl -sS --max-time 5 "http://127.0.0.1:$HTTP/v1/cases/$case_id/documents" -H "Authorization: Bearer $token")"
+document_id="$(grep -oE '"documentId": *"[^"]+"' <<<"$documents" | head -1 | sed -E 's/.*"([^"]+)"$/\1/')"
+[[ -n "$document_id" ]] || fail "no documents: $documents"
+curl -fsS --max-time 30 -o "$ENV_DIR/notice.pdf" -H "Accept: application/pdf" \
+  -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP/v1/cases/$case_id/documents/$document_id" ||
+  fail "the notice was not printed"
+pdftotext -enc UTF-8 "$ENV_DIR/notice.pdf" - | tr -d ' \n' | grep -q '宅基地纠纷' ||
+  fail "the printed notice does not read back in Chinese (is the font in the image?)"
+# Logs stay one JSON object per line: nothing from fontconfig (a font cache it cannot write).
+if podman logs "$PREFIX-intake" 2>&1 | grep -i fontconfig >&2; then
+  fail "intake's log has fontconfig's complaints"
+fi
 metrics="$(curl -fsS --max-time 2 "http://127.0.0.1:${METRICS[intake]}/metrics")"
 grep -q '^petition_build_info' <<<"$metrics" || fail "intake's metrics lack petition_build_info"
-say "PASS: images built, $((size / 1000000)) MB, non-root, health-checked; the containerised system registered a case and computed its deadlines"
+say "PASS: images built, $((size / 1000000)) MB, non-root, health-checked; the containerised system registered a case, computed its deadlines and printed its notice"

@@ -21,11 +21,14 @@
 #include "petition/v1/intake.grpc.pb.h"
 #include "petition/v1/scheduling.grpc.pb.h"
 #include "petition/v1/supervision.grpc.pb.h"
+#include "services/gateway/content_negotiation.h"
 
 namespace petition::gateway {
 namespace {
 
 constexpr char kHealthCheckMethod[] = "/grpc.health.v1.Health/Check";
+constexpr char kHttpBodyMessage[] = "petition.v1.HttpBody";
+constexpr char kJsonMediaType[] = "application/json";
 constexpr char kUnmatchedRoute[] = "unmatched";
 
 // The generated descriptors are only in the pool when their object files are
@@ -72,6 +75,8 @@ struct Gateway::Exchange {
   absl::Time start;
   HttpResponder respond;
   RouteMetrics* metrics = nullptr;
+  // The route answers by the Accept header: the response says so (Vary).
+  bool negotiated = false;
 };
 
 Gateway::RouteMetrics::RouteMetrics(prometheus::Family<prometheus::Counter>* requests,
@@ -146,6 +151,12 @@ absl::Status Gateway::AddRoutes() {
   LinkDescriptors();
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   RouteTable::Builder builder;
+  // "GET /v1/..." -> the endpoint answering JSON there; and the methods that
+  // answer a media type of their own (HttpBody with response_media_type),
+  // routed after the others: on the path of a JSON method they are its other
+  // representation, elsewhere a route of their own.
+  absl::flat_hash_map<std::string, std::size_t> json_endpoints;
+  std::vector<std::size_t> other_media;
   for (const auto& [name, channel] : options_.channels) {
     const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
     if (service == nullptr) {
@@ -165,14 +176,48 @@ absl::Status Gateway::AddRoutes() {
             absl::StrCat(method->full_name(), ": streaming methods cannot be mapped to REST"));
       }
       std::string verb = absl::AsciiStrToUpper(endpoint.rule.method());
+      if (method->output_type()->full_name() == kHttpBodyMessage &&
+          !endpoint.rule.response_media_type().empty()) {
+        other_media.push_back(endpoints_.size());
+        endpoints_.push_back(std::move(endpoint));
+        continue;
+      }
       if (absl::Status status = builder.Add(verb, endpoint.rule.path(), endpoints_.size());
           !status.ok()) {
         return absl::InvalidArgumentError(
             absl::StrCat(method->full_name(), " (petition.v1.http): ", status.message()));
       }
+      json_endpoints[absl::StrCat(verb, " ", endpoint.rule.path())] = endpoints_.size();
       endpoints_.push_back(std::move(endpoint));
     }
     stubs_.emplace(name, std::move(stub));
+  }
+  for (std::size_t index : other_media) {
+    const Endpoint& other = endpoints_[index];
+    const std::string verb = absl::AsciiStrToUpper(other.rule.method());
+    const std::string media_type = absl::AsciiStrToLower(other.rule.response_media_type());
+    auto json = json_endpoints.find(absl::StrCat(verb, " ", other.rule.path()));
+    if (json == json_endpoints.end()) {
+      if (absl::Status status = builder.Add(verb, other.rule.path(), index); !status.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(other.method->full_name(), " (petition.v1.http): ", status.message()));
+      }
+      continue;
+    }
+    Endpoint& base = endpoints_[json->second];
+    if (base.media_types.empty()) {
+      base.media_types.push_back(kJsonMediaType);
+      base.representations.push_back(json->second);
+    }
+    if (media_type.find('/') == std::string::npos ||
+        std::find(base.media_types.begin(), base.media_types.end(), media_type) !=
+            base.media_types.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          other.method->full_name(), " (petition.v1.http): response_media_type \"", media_type,
+          "\" is not a media type or is offered twice on ", verb, " ", other.rule.path()));
+    }
+    base.media_types.push_back(media_type);
+    base.representations.push_back(index);
   }
   for (auto [kind, path] : {std::pair{Kind::kHealthz, "/healthz"},
                             {Kind::kReadyz, "/readyz"},
@@ -204,7 +249,22 @@ absl::Status Gateway::AddRoutes() {
           endpoint.method->full_name(), " (petition.v1.http): ", transcoder.status().message()));
     }
     endpoint.transcoder = std::make_unique<Transcoder>(*std::move(transcoder));
-    operations.push_back({endpoint.method, endpoint.rule});
+    OpenApi::Operation operation;
+    operation.method = endpoint.method;
+    operation.rule = endpoint.rule;
+    for (std::size_t i = 1; i < endpoint.representations.size(); ++i) {
+      Endpoint& other = endpoints_[endpoint.representations[i]];
+      absl::StatusOr<Transcoder> other_transcoder =
+          Transcoder::Create(other.method->input_type(), other.rule.body(), route->variables);
+      if (!other_transcoder.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(other.method->full_name(),
+                         " (petition.v1.http): ", other_transcoder.status().message()));
+      }
+      other.transcoder = std::make_unique<Transcoder>(*std::move(other_transcoder));
+      operation.other_media_types.push_back(endpoint.media_types[i]);
+    }
+    operations.push_back(std::move(operation));
   }
   openapi_json_ = OpenApi(std::move(operations)).Json();
   return LoadDocs();
@@ -326,12 +386,17 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
       break;
   }
   exchange->route = match.route->path_template;
-  const Endpoint& endpoint = endpoints_[match.route->payload];
-  exchange->metrics = endpoint.metrics.get();
+  const Endpoint* endpoint = &endpoints_[match.route->payload];
+  exchange->metrics = endpoint->metrics.get();
+  if (!endpoint->media_types.empty()) {
+    exchange->negotiated = true;
+    endpoint = &endpoints_[endpoint->representations[PreferredMediaType(request.Header("accept"),
+                                                                        endpoint->media_types)]];
+  }
   HttpResponse response;
-  switch (endpoint.kind) {
+  switch (endpoint->kind) {
     case Kind::kUpstream:
-      return CallUpstream(std::move(exchange), endpoint, match, request);
+      return CallUpstream(std::move(exchange), *endpoint, match, request);
     case Kind::kReadyz:
       return CheckReadiness(std::move(exchange));
     case Kind::kHealthz:
@@ -539,6 +604,7 @@ void Gateway::FinishError(Exchange& exchange, const absl::Status& status) {
 
 void Gateway::Finish(Exchange& exchange, HttpResponse response) {
   response.headers.emplace_back("X-Request-Id", exchange.request_id);
+  if (exchange.negotiated) response.headers.emplace_back("Vary", "Accept");
   const absl::Duration elapsed = absl::Now() - exchange.start;
   const std::string code = absl::StrCat(response.status);
   if (exchange.metrics != nullptr) exchange.metrics->Record(response.status, elapsed);

@@ -101,6 +101,11 @@ class Gateway : public HttpHandler {
     std::unique_ptr<Transcoder> transcoder;
     grpc::GenericStub* stub = nullptr;
     std::unique_ptr<RouteMetrics> metrics;  // null without a registry
+    // Content negotiation: the media types this route answers with, JSON
+    // first, and the endpoint of each (indexes into endpoints_; [0] is this
+    // one). Empty when no other method answers on the route.
+    std::vector<std::string> media_types;
+    std::vector<std::size_t> representations;
   };
   struct Exchange;  // one HTTP request on its way through
 

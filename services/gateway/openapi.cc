@@ -493,6 +493,11 @@ std::string OpenApi::Json() const {
     } else {
       Set(ok, "description", output->name());
       builder.MessageRef(output, JsonContent(ok));
+      for (const std::string& media_type : operation.other_media_types) {
+        Struct& schema = Obj(Obj(Obj(ok, "content"), media_type), "schema");
+        Set(schema, "type", "string");
+        Set(schema, "format", "binary");
+      }
     }
     for (const Failure& failure : kFailures) {
       const absl::string_view status = failure.status;

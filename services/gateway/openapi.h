@@ -19,6 +19,9 @@ class OpenApi {
   struct Operation {
     const google::protobuf::MethodDescriptor* method = nullptr;
     v1::HttpRule rule;
+    // Media types the same path also answers with, by the Accept header
+    // (HttpBody methods on the same path), e.g. "application/pdf".
+    std::vector<std::string> other_media_types;
   };
 
   explicit OpenApi(std::vector<Operation> operations) : operations_(std::move(operations)) {}

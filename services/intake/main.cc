@@ -1,15 +1,18 @@
 // intake: cases, petitioners, county transfers; the outbox relay to
 // supervision. Wiring only.
+#include <iostream>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/dates.h"
 #include "common/domain_gauges.h"
 #include "common/grpc_server.h"
 #include "common/service_main.h"
 #include "services/intake/service/intake_service.h"
+#include "services/intake/service/key_rotation.h"
 #include "services/intake/service/outbox_relay.h"
 #include "services/intake/service/peer_clients.h"
 #include "services/intake/store/case_store.h"
@@ -19,7 +22,18 @@ ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision's gRPC 
 ABSL_FLAG(std::string, scheduling_addr, "127.0.0.1:50052",
           "scheduling's gRPC address (its directory: units and officials).");
 ABSL_FLAG(std::string, pii_key, "",
-          "64 hex characters: the key sealing petitioners' identity at rest (required).");
+          "64 hex characters: the key sealing petitioners' identity at rest, with key id 1 "
+          "(this or --pii_keys is required).");
+ABSL_FLAG(std::string, pii_keys, "",
+          "The keyring instead of --pii_key: id:hex,id:hex,... (ids of A-Z a-z 0-9 . _ -); every "
+          "key still sealing a row must be listed. See README, \"Rotating the PII key\".");
+ABSL_FLAG(std::string, pii_key_id, "",
+          "With --pii_keys: the id of the current key, which seals new rows (may be left out "
+          "when only one key is given).");
+ABSL_FLAG(bool, rotate_keys, false,
+          "Re-seal every petitioner under the current PII key (--pii_key_id), in batches, then "
+          "exit, printing the counts as JSON; resumable: run it again after a stop.");
+ABSL_FLAG(int, rotate_batch_size, 500, "Rows re-sealed per transaction by --rotate_keys.");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The township's time zone.");
 ABSL_FLAG(
     std::string, township_abbreviation, "镇",
@@ -32,6 +46,53 @@ ABSL_FLAG(double, repeat_similarity_threshold, 0.4,
 ABSL_FLAG(int, received_at_window_days, 365,
           "How long ago a petition may have been received when it is registered (receivedAt).");
 
+namespace {
+
+// The PII keyring from --pii_key or --pii_keys and --pii_key_id.
+absl::StatusOr<std::unique_ptr<petition::PiiCipher>> CipherFromFlags() {
+  const std::string single = absl::GetFlag(FLAGS_pii_key);
+  const std::string ring = absl::GetFlag(FLAGS_pii_keys);
+  std::string current = absl::GetFlag(FLAGS_pii_key_id);
+  if (!single.empty() && !ring.empty()) {
+    return absl::InvalidArgumentError(
+        "give --pii_key (PETITION_INTAKE_PII_KEY) or --pii_keys (PETITION_INTAKE_PII_KEYS), not "
+        "both");
+  }
+  if (ring.empty()) {
+    if (!current.empty() && current != petition::kDefaultPiiKeyId) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--pii_key is the key with id ", petition::kDefaultPiiKeyId,
+                       "; --pii_key_id names another: give the keys with --pii_keys"));
+    }
+    auto cipher = petition::PiiCipher::Create(single);
+    if (!cipher.ok()) {
+      return absl::InvalidArgumentError("--pii_key (PETITION_INTAKE_PII_KEY): " +
+                                        std::string(cipher.status().message()));
+    }
+    return cipher;
+  }
+  auto keys = petition::PiiCipher::ParseKeys(ring);
+  if (!keys.ok()) {
+    return absl::InvalidArgumentError("--pii_keys (PETITION_INTAKE_PII_KEYS): " +
+                                      std::string(keys.status().message()));
+  }
+  if (current.empty()) {
+    if (keys->size() != 1) {
+      return absl::InvalidArgumentError(
+          "--pii_key_id (PETITION_INTAKE_PII_KEY_ID) must name the current key of --pii_keys");
+    }
+    current = keys->front().id;
+  }
+  auto cipher = petition::PiiCipher::Create(*keys, current);
+  if (!cipher.ok()) {
+    return absl::InvalidArgumentError("--pii_keys / --pii_key_id: " +
+                                      std::string(cipher.status().message()));
+  }
+  return cipher;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   petition::ServiceSpec spec;
   spec.name = "intake";
@@ -42,14 +103,21 @@ int main(int argc, char** argv) {
   for (const petition::PgStatement& s : petition::intake::LookupStore::Statements()) {
     spec.statements.push_back(s);
   }
+  spec.command_wanted = [] { return absl::GetFlag(FLAGS_rotate_keys); };
+  spec.command = [](petition::PgPool& pool) -> absl::Status {
+    auto cipher = CipherFromFlags();
+    if (!cipher.ok()) return cipher.status();
+    petition::intake::CaseStore store(&pool, cipher->get());
+    petition::intake::KeyRotationReport report =
+        petition::intake::RotateKeys(store, absl::GetFlag(FLAGS_rotate_batch_size));
+    std::cout << report.Json() << std::endl;
+    return report.status;
+  };
   return petition::RunService(
       argc, argv, spec,
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
-        auto cipher = petition::PiiCipher::Create(absl::GetFlag(FLAGS_pii_key));
-        if (!cipher.ok()) {
-          return absl::InvalidArgumentError("--pii_key (PETITION_INTAKE_PII_KEY): " +
-                                            std::string(cipher.status().message()));
-        }
+        auto cipher = CipherFromFlags();
+        if (!cipher.ok()) return cipher.status();
         auto zone = petition::LoadZone(absl::GetFlag(FLAGS_time_zone));
         if (!zone.ok()) return zone.status();
         std::shared_ptr<petition::PiiCipher> shared_cipher = *std::move(cipher);

@@ -3,8 +3,9 @@
 # refused connections while they restart) and everything is ready afterwards. Runs a whole
 # local stack of its own: a state directory under /tmp (PETITION_DEV_DIR) and free ports, so it
 # never touches a developer's .dev/ or the fixed ports; the binaries are the tests' build
-# (PETITION_TEST_BIN_DIR, as ./dev test sets it, else the build tree given as $1). Wired as the
-# ctest dev.up_restart.
+# (PETITION_TEST_BIN_DIR, as ./dev test sets it, else the build tree given as $1). On the same
+# stack, `./dev rotate-keys` rolls the PII key under a registered case. Wired as the ctest
+# dev.up_restart.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
@@ -107,6 +108,25 @@ done
 # The restarted process appended to its log: the first run's lines are still there.
 [[ "$(grep -c '"msg":"serving"' "$PETITION_DEV_DIR/logs/intake.log")" -ge 2 ]] ||
   fail "intake.log does not hold both runs"
+
+echo "== rotate-keys: a new current PII key, every petitioner re-sealed, the old key dropped"
+token="$("$DEV" token clerk --sub off_clerk1 2>/dev/null)"
+api="http://127.0.0.1:$PETITION_GATEWAY_HTTP_PORT/v1"
+registered="$(curl -fsS --max-time 10 -X POST "$api/cases" -H "Authorization: Bearer $token" -d \
+  '{"channel":"VISIT","category":"OTHER","subject":"s","content":"c",
+    "petitioners":[{"name":"张三","idNumber":"11010519491231002X"}]}')" || fail "register failed"
+case_id="$(grep -o '"caseId":"[^"]*"' <<<"$registered" | cut -d'"' -f4)"
+[[ -n "$case_id" ]] || fail "no caseId in $registered"
+"$DEV" rotate-keys >"$TMP/rotate.out" 2>&1 || { cat "$TMP/rotate.out" >&2; fail "./dev rotate-keys failed"; }
+grep -q '{"resealed":1,"batches":1,"rows":1,"remaining":0}' "$TMP/rotate.out" ||
+  { cat "$TMP/rotate.out" >&2; fail "no rotation report"; }
+grep -qx 'PETITION_INTAKE_PII_KEYS=2:[0-9a-f]\{64\}' "$PETITION_DEV_DIR/secrets.env" ||
+  fail "the keyring is not the new key alone"
+grep -qx 'PETITION_INTAKE_PII_KEY_ID=2' "$PETITION_DEV_DIR/secrets.env" || fail "key 2 is not current"
+[[ -n "$(pid_of intake "$(pids)")" ]] || fail "intake not running after rotate-keys"
+read_back="$(curl -fsS --max-time 10 "$api/cases/$case_id" -H "Authorization: Bearer $token")" ||
+  fail "the case does not read after the rotation"
+grep -q '"name":"张三"' <<<"$read_back" || fail "the petitioner does not open: $read_back"
 
 echo "== down"
 "$DEV" down >/dev/null

@@ -607,14 +607,36 @@ grpc::Status IntakeService::GetDocument(grpc::ServerContext* context,
                                         const v1::GetDocumentRequest* request,
                                         v1::Document* response) {
   RequestScope scope(*context);
-  if (!IsValidId(request->document_id(), "doc")) {
-    return ToGrpcStatus(InvalidField("documentId", "is not a document id"));
-  }
-  auto docs = ReadDocuments(scope, *context, request->case_id(), request->document_id());
-  if (!docs.ok()) return ToGrpcStatus(docs.status());
-  if (docs->size() != 1) return ToGrpcStatus(absl::NotFoundError("no such document"));
-  *response = std::move(docs->front());
+  auto document = ReadDocument(scope, *context, *request);
+  if (!document.ok()) return ToGrpcStatus(document.status());
+  *response = *std::move(document);
   return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::GetDocumentPdf(grpc::ServerContext* context,
+                                           const v1::GetDocumentRequest* request,
+                                           petition::v1::HttpBody* response) {
+  RequestScope scope(*context);
+  auto document = ReadDocument(scope, *context, *request);
+  if (!document.ok()) return ToGrpcStatus(document.status());
+  // After the transaction: rendering holds no connection and no lock.
+  auto pdf = pdf_renderer_.Render(ToPrintable(*document), absl::FromChrono(context->deadline()));
+  if (!pdf.ok()) return ToGrpcStatus(pdf.status());
+  response->set_content_type("application/pdf");
+  response->set_data(*std::move(pdf));
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<v1::Document> IntakeService::ReadDocument(const RequestScope& scope,
+                                                         grpc::ServerContext& context,
+                                                         const v1::GetDocumentRequest& request) {
+  if (!IsValidId(request.document_id(), "doc")) {
+    return InvalidField("documentId", "is not a document id");
+  }
+  auto docs = ReadDocuments(scope, context, request.case_id(), request.document_id());
+  if (!docs.ok()) return docs.status();
+  if (docs->size() != 1) return absl::NotFoundError("no such document");
+  return std::move(docs->front());
 }
 
 absl::StatusOr<std::vector<v1::Document>> IntakeService::ReadDocuments(

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "common/request_context.h"
 #include "petition/v1/intake.grpc.pb.h"
+#include "services/intake/domain/document_pdf.h"
 #include "services/intake/domain/registration.h"
 #include "services/intake/service/outbox_relay.h"
 #include "services/intake/service/peer_clients.h"
@@ -44,6 +45,10 @@ class IntakeService final : public v1::Intake::Service {
                              v1::ListDocumentsResponse* response) override;
   grpc::Status GetDocument(grpc::ServerContext* context, const v1::GetDocumentRequest* request,
                            v1::Document* response) override;
+  // The same document as an A4 PDF: read (and audited) in the store's
+  // transaction, rendered after it, one at a time (DocumentPdfRenderer).
+  grpc::Status GetDocumentPdf(grpc::ServerContext* context, const v1::GetDocumentRequest* request,
+                              petition::v1::HttpBody* response) override;
   grpc::Status ApplySupervisionEvents(grpc::ServerContext* context,
                                       const v1::ApplySupervisionEventsRequest* request,
                                       v1::ApplySupervisionEventsResponse* response) override;
@@ -117,6 +122,9 @@ class IntakeService final : public v1::Intake::Service {
                                                           grpc::ServerContext& context,
                                                           const std::string& case_id,
                                                           const std::string& document_id);
+  // One document as the caller may see it (GetDocument, GetDocumentPdf).
+  absl::StatusOr<v1::Document> ReadDocument(const RequestScope& scope, grpc::ServerContext& context,
+                                            const v1::GetDocumentRequest& request);
   // The case of a step's result as the caller may see it (identity masked).
   static void Answer(StepResult& result, v1::Case* response);
 
@@ -125,6 +133,7 @@ class IntakeService final : public v1::Intake::Service {
   absl::TimeZone zone_;
   RegistrationLimits limits_;
   IntakePeers peers_;
+  DocumentPdfRenderer pdf_renderer_;
 };
 
 }  // namespace petition::intake

@@ -134,6 +134,20 @@ struct OutboxCounts {
   int64_t parked = 0;
 };
 
+// Petitioner rows by the key that sealed them (key rotation).
+struct SealCounts {
+  int64_t total = 0;
+  int64_t other_keys = 0;  // sealed under another key than the current
+};
+
+// One batch of a key rotation: how many rows were re-sealed, and the last
+// row's key, after which the next batch starts.
+struct ResealBatch {
+  int resealed = 0;
+  std::string last_case_id;
+  int last_ordinal = -1;
+};
+
 // The right to relay this schema's outbox: a session-level advisory lock on a
 // connection of its own, held while this object lives (and released by
 // PostgreSQL when the process or its connection dies).
@@ -218,6 +232,16 @@ class CaseStore {
   // Refused for good: kept aside with the error, out of the relay's way.
   absl::Status Park(int64_t id, const std::string& error, const TxOptions& tx_options = {});
   absl::StatusOr<OutboxCounts> CountOutbox(const TxOptions& tx_options = {});
+
+  // Key rotation (service/key_rotation.h), one transaction per call: locks up
+  // to `limit` petitioner rows after (after_case_id, after_ordinal) in key
+  // order that are sealed under another key than the cipher's current one,
+  // opens each, and re-seals it under the current key (bound to its place,
+  // seal version 2) with its look-up hash under that key. A row that does not
+  // open fails the batch (nothing of it written), naming its case.
+  absl::StatusOr<ResealBatch> ResealPetitioners(const std::string& after_case_id, int after_ordinal,
+                                                int limit);
+  absl::StatusOr<SealCounts> CountSeals();
 
  private:
   PgPool* pool_;
