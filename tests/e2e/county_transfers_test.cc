@@ -144,7 +144,7 @@ TEST_F(CountyTransfersTest, ATransferAndAnAssignmentBecomeCasesWithTheCountysDea
     HttpResponse again = Push(county_id, PushBody(kind, "2026-03-20"));
     ASSERT_EQ(again.status, 200) << again.body;
     EXPECT_EQ(JsonString(ParseJson(again.body), "caseId"), case_id);
-    EXPECT_EQ(JsonString(ParseJson(again.body), "created"), "");  // false: not printed
+    EXPECT_EQ(JsonString(ParseJson(again.body), "created"), "false");
   }
 }
 
@@ -192,7 +192,7 @@ TEST_F(CountyTransfersTest, AChangedPushUpdatesTheCaseUntilItIsAccepted) {
   auto json = ParseJson(changed.body);
   EXPECT_EQ(JsonString(json, "caseId"), case_id);
   EXPECT_EQ(JsonString(json, "updated"), "true");
-  EXPECT_EQ(JsonString(json, "created"), "");
+  EXPECT_EQ(JsonString(json, "created"), "false");
   HttpResponse c = Call("GET", "/v1/cases/" + case_id, "", Clerk());
   EXPECT_EQ(JsonString(ParseJson(c.body), "subject"), "第二版") << c.body;
   EXPECT_NE(c.body.find("COUNTY_UPDATE"), std::string::npos) << c.body;  // in the history
