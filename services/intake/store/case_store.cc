@@ -360,10 +360,17 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kInsertAppliedEvent,
        "INSERT INTO applied_supervision_events (event_id, case_id) VALUES ($1, $2) "
        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"},
+      // The person's cases first (by the hash index), then each looked up by
+      // its key (the LATERAL subquery with OFFSET 0 is never flattened): the
+      // similarity is computed for those cases only. Written as one join,
+      // the generic plan of the prepared statement scanned every case and
+      // computed the similarity of each (O(all cases) per registration).
       {kFindRepeats,
-       "SELECT c.case_id FROM cases c WHERE c.case_id IN "
-       "(SELECT case_id FROM petitioners WHERE id_number_hash = ANY($1::text[])) "
-       "AND public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
+       "SELECT c.case_id FROM (SELECT DISTINCT case_id FROM petitioners "
+       "WHERE id_number_hash = ANY($1::text[])) p CROSS JOIN LATERAL "
+       "(SELECT case_id, received_at, subject, content FROM cases "
+       "WHERE cases.case_id = p.case_id OFFSET 0) c "
+       "WHERE public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
        "ORDER BY c.received_at, c.case_id LIMIT 20"},
       {kSelectIdentityReads,
        "SELECT id, read_at, case_id, subject, roles, request_id, purpose FROM identity_reads "
