@@ -147,7 +147,8 @@ void HttpReceiver::Handle(int fd) {
       "\r\n\r\n", body);
   size_t sent = 0;
   while (sent < response.size()) {
-    const ssize_t w = write(fd, response.data() + sent, response.size() - sent);
+    // MSG_NOSIGNAL: a client that went away must not kill the test with SIGPIPE.
+    const ssize_t w = send(fd, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
     if (w <= 0) return;
     sent += static_cast<size_t>(w);
   }

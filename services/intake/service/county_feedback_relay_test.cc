@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/crypto.h"
 #include "common/dates.h"
@@ -159,6 +160,28 @@ TEST_F(CountyFeedbackRelayTest, APermanentRefusalIsParkedAfterOneAttempt) {
   EXPECT_EQ(t->feedback(0).state(), v1::PARKED);
   ASSERT_EQ(t->feedback(0).attempts_size(), 1);
   EXPECT_EQ(t->feedback(0).attempts(0).http_status(), 422);
+}
+
+TEST_F(CountyFeedbackRelayTest, StopEndsAPostUnderWayAndLeavesTheResultPending) {
+  absl::Notification answering;  // the county holds its answer until the end of the test
+  absl::Notification reached;
+  testing::HttpReceiver county([&](const testing::HttpReceiver::Request&, int) {
+    reached.Notify();
+    answering.WaitForNotification();
+    return 200;
+  });
+  DeclinedCountyCase("XF-R4");
+  CountyFeedbackRelay relay(county_.get(), nullptr, Options(county.url()));
+  relay.Start();
+  ASSERT_TRUE(reached.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  const absl::Time before = absl::Now();
+  relay.Stop();  // libcurl's progress callback sees the loop stopping
+  EXPECT_LT(absl::Now() - before, absl::Seconds(4));
+  answering.Notify();
+  auto t = county_->Get("XF-R4");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->feedback(0).state(), v1::PENDING);  // the next relay POSTs it again
+  EXPECT_EQ(t->feedback(0).attempts_size(), 0);
 }
 
 TEST_F(CountyFeedbackRelayTest, NoAnswerIsRecordedAndRetriedLater) {

@@ -274,6 +274,25 @@ TEST_F(CountyStoreTest, ResultsAreRecordedInTheStepAndRetriedInOrder) {
   EXPECT_EQ(county_->Get("XF-never").status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(CountyStoreTest, AnOperatorReQueuesAParkedResultAsTheReadmeSays) {
+  auto created = county_->Push(Call("XF-5"));
+  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(Step(created->case_id, v1::DECLINE, v1::DECLINED).ok());
+  auto due = county_->Due(10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  ASSERT_TRUE(county_->Park((*due)[0].id, {400, "HTTP 400", absl::Milliseconds(2)}).ok());
+  EXPECT_TRUE(county_->Due(10)->empty());
+  Scalar(
+      "UPDATE county_feedback SET parked_at = NULL, next_attempt_at = now() WHERE delivery_id = '" +
+      (*due)[0].delivery_id + "'");
+  auto again = county_->Due(10);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].delivery_id, (*due)[0].delivery_id);
+  EXPECT_EQ((*again)[0].attempts, 1);  // the parked attempt stays in the record
+}
+
 TEST_F(CountyStoreTest, ATownshipCaseRecordsNoFeedback) {
   TransferPushCall call = Call("XF-4");
   auto created = county_->Push(call);
