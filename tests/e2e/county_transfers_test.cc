@@ -71,6 +71,13 @@ class CountyTransfersTest : public StackTest<CountyTransfersTest> {
   }
 
  protected:
+  // Acceptance checks units and leaders against scheduling's directory.
+  void SetUp() override {
+    StackTest::SetUp();
+    absl::Status seeded = stack_->SeedDirectory({"unit_labour"}, {"off_leader1"});
+    ASSERT_TRUE(seeded.ok()) << seeded;
+  }
+
   static std::string NewCountyId(const std::string& prefix) {
     return prefix + HexEncode(RandomBytes(6));
   }
