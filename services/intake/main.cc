@@ -6,16 +6,20 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "common/crypto.h"
 #include "common/dates.h"
 #include "common/domain_gauges.h"
 #include "common/grpc_server.h"
+#include "common/log.h"
 #include "common/service_main.h"
+#include "services/intake/service/county_feedback_relay.h"
 #include "services/intake/service/intake_service.h"
 #include "services/intake/service/key_rotation.h"
 #include "services/intake/service/outbox_relay.h"
 #include "services/intake/service/peer_clients.h"
 #include "services/intake/store/case_store.h"
+#include "services/intake/store/county_store.h"
 #include "services/intake/store/lookup_store.h"
 
 ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision's gRPC address.");
@@ -45,6 +49,20 @@ ABSL_FLAG(double, repeat_similarity_threshold, 0.4,
           "same person must be for a new case to count as a repeat petition; 0 turns it off.");
 ABSL_FLAG(int, received_at_window_days, 365,
           "How long ago a petition may have been received when it is registered (receivedAt).");
+ABSL_FLAG(std::string, county_feedback_url, "",
+          "Where results of county cases are POSTed (http or https); empty: results are recorded "
+          "in intake.county_feedback but not delivered.");
+ABSL_FLAG(std::string, county_feedback_secret, "",
+          "The secret shared with the county platform that signs each result (X-Signature: "
+          "sha256=<hex HMAC-SHA256 of the body>); at least 16 characters, required with "
+          "--county_feedback_url.");
+ABSL_FLAG(int, county_feedback_min_backoff_ms, 1000,
+          "Wait before the first retry of a result the county did not take; doubles per attempt.");
+ABSL_FLAG(int, county_feedback_max_backoff_ms, 600000,
+          "The longest wait between two attempts of one result.");
+ABSL_FLAG(int, county_feedback_timeout_ms, 10000, "Time limit of one POST to the county.");
+ABSL_FLAG(int, county_feedback_poll_ms, 1000,
+          "How often the feedback relay looks for results due (a new result wakes it at once).");
 
 namespace {
 
@@ -113,6 +131,9 @@ int main(int argc, char** argv) {
     std::cout << report.Json() << std::endl;
     return report.status;
   };
+  for (const petition::PgStatement& s : petition::intake::CountyStore::Statements()) {
+    spec.statements.push_back(s);
+  }
   return petition::RunService(
       argc, argv, spec,
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
@@ -149,10 +170,51 @@ int main(int argc, char** argv) {
             petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer));
         auto supervision = std::make_shared<petition::intake::SupervisionClient>(
             petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), ctx.signer));
+        auto county = std::make_shared<petition::intake::CountyStore>(ctx.pool, store.get());
+        std::shared_ptr<petition::intake::CountyFeedbackRelay> feedback;
+        petition::intake::CountyFeedbackRelay::Options feedback_options;
+        feedback_options.url = absl::GetFlag(FLAGS_county_feedback_url);
+        feedback_options.secret = absl::GetFlag(FLAGS_county_feedback_secret);
+        const int min_backoff = absl::GetFlag(FLAGS_county_feedback_min_backoff_ms);
+        const int max_backoff = absl::GetFlag(FLAGS_county_feedback_max_backoff_ms);
+        const int feedback_timeout = absl::GetFlag(FLAGS_county_feedback_timeout_ms);
+        const int feedback_poll = absl::GetFlag(FLAGS_county_feedback_poll_ms);
+        if (min_backoff < 1 || max_backoff < min_backoff || feedback_timeout < 1 ||
+            feedback_poll < 1) {
+          return absl::InvalidArgumentError(
+              "--county_feedback_min_backoff_ms, _timeout_ms and _poll_ms must be at least 1, "
+              "--county_feedback_max_backoff_ms at least the minimum");
+        }
+        if (!feedback_options.url.empty()) {
+          if (!absl::StartsWith(feedback_options.url, "http://") &&
+              !absl::StartsWith(feedback_options.url, "https://")) {
+            return absl::InvalidArgumentError(
+                "--county_feedback_url (PETITION_INTAKE_COUNTY_FEEDBACK_URL) must be an http:// or "
+                "https:// URL");
+          }
+          if (feedback_options.secret.size() < 16) {
+            return absl::InvalidArgumentError(
+                "--county_feedback_secret (PETITION_INTAKE_COUNTY_FEEDBACK_SECRET) must have at "
+                "least 16 characters when --county_feedback_url is set");
+          }
+          feedback_options.min_backoff = absl::Milliseconds(min_backoff);
+          feedback_options.max_backoff = absl::Milliseconds(max_backoff);
+          feedback_options.timeout = absl::Milliseconds(feedback_timeout);
+          feedback_options.idle_poll = absl::Milliseconds(feedback_poll);
+          feedback = std::make_shared<petition::intake::CountyFeedbackRelay>(
+              county.get(), ctx.metrics, feedback_options);
+        } else {
+          petition::log::Warn(
+              "--county_feedback_url is not set: results of county cases are recorded but not "
+              "delivered",
+              {});
+        }
         petition::ServiceParts parts;
-        parts.services.push_back(std::make_unique<petition::intake::IntakeService>(
+        auto service = std::make_unique<petition::intake::IntakeService>(
             store.get(), relay.get(), *zone, limits,
-            petition::intake::IntakePeers{lookup.get(), directory.get(), supervision.get()}));
+            petition::intake::IntakePeers{lookup.get(), directory.get(), supervision.get()});
+        service->EnableCounty(county.get(), feedback.get());
+        parts.services.push_back(std::move(service));
         // Domain gauges (common/domain_gauges.h): refreshed by the runner on an interval.
         ctx.gauges->Add({"petition_cases",
                          "Cases by status and category.",
@@ -176,9 +238,36 @@ int main(int argc, char** argv) {
              petition::DomainGauges::Sql(
                  "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox "
                  "WHERE delivered_at IS NULL AND parked_at IS NULL")});
-        parts.start = [relay] { relay->Start(); };
-        parts.stop = [relay] { relay->Stop(); };
-        parts.keep_alive = {shared_cipher, store, relay, lookup, directory, supervision};
+        // County feedback: the backlog, what waits for an operator, and how long the oldest waits.
+        ctx.gauges->Add({"petition_county_feedback_pending",
+                         "Results of county cases recorded but not yet delivered to the county.",
+                         {},
+                         petition::DomainGauges::Sql(
+                             "SELECT count(*) FROM county_feedback WHERE delivered_at IS NULL "
+                             "AND parked_at IS NULL")});
+        ctx.gauges->Add({"petition_county_feedback_parked",
+                         "Results the county refused for good (4xx), kept for an operator.",
+                         {},
+                         petition::DomainGauges::Sql(
+                             "SELECT count(*) FROM county_feedback WHERE parked_at IS NOT NULL "
+                             "AND delivered_at IS NULL")});
+        ctx.gauges->Add(
+            {"petition_county_feedback_oldest_pending_age_seconds",
+             "Age of the oldest result not yet delivered to the county (0: none waits).",
+             {},
+             petition::DomainGauges::Sql(
+                 "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+                 "FROM county_feedback WHERE delivered_at IS NULL AND parked_at IS NULL")});
+        parts.start = [relay, feedback] {
+          relay->Start();
+          if (feedback != nullptr) feedback->Start();
+        };
+        parts.stop = [relay, feedback] {
+          if (feedback != nullptr) feedback->Stop();
+          relay->Stop();
+        };
+        parts.keep_alive = {shared_cipher, store,       relay,  lookup,
+                            directory,     supervision, county, feedback};
         return parts;
       });
 }

@@ -5,6 +5,9 @@
 #ifndef PETITION_TESTS_SUPPORT_STACK_TEST_H_
 #define PETITION_TESTS_SUPPORT_STACK_TEST_H_
 
+#include <type_traits>
+#include <utility>
+
 #include "gtest/gtest.h"
 #include "tests/support/test_stack.h"
 
@@ -12,11 +15,19 @@ namespace petition::testing {
 
 // `Suite` names its stack (its schema and log directory): `static constexpr
 // char kStackName[] = "...";`.
+template <typename Suite, typename = void>
+struct HasStackOptions : std::false_type {};
+template <typename Suite>
+struct HasStackOptions<Suite, std::void_t<decltype(Suite::StackOptions())>> : std::true_type {};
+
+// `Suite` may also give its stack options: `static TestStack::Options StackOptions();`.
 template <typename Suite>
 class StackTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto stack = TestStack::Start(Suite::kStackName);
+    TestStack::Options options;
+    if constexpr (HasStackOptions<Suite>::value) options = Suite::StackOptions();
+    auto stack = TestStack::Start(Suite::kStackName, std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = stack->release();
   }

@@ -49,8 +49,10 @@ TestStack::~TestStack() {
   }
 }
 
-absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& name) {
+absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& name,
+                                                            Options options) {
   auto stack = std::unique_ptr<TestStack>(new TestStack(name));
+  stack->options_ = std::move(options);
   for (const std::string& service : DomainServices()) {
     stack->grpc_ports_[service] = 0;
     stack->metrics_ports_[service] = 0;
@@ -97,6 +99,7 @@ absl::Status TestStack::StartService(const std::string& service) {
       args.push_back("--received_at_window_days=36500");
       args.push_back("--supervision_addr=" + addr("supervision"));
       args.push_back("--scheduling_addr=" + addr("scheduling"));
+      for (const std::string& flag : options_.intake_flags) args.push_back(flag);
     }
     if (service == "supervision") {
       args.push_back("--scheduling_addr=" + addr("scheduling"));

@@ -18,8 +18,15 @@ namespace petition::testing {
 
 class TestStack {
  public:
+  struct Options {
+    // Given to intake besides the stack's own flags, e.g. the county platform's feedback URL
+    // (--county_feedback_url of a receiver the test runs) and a backoff short enough for a test.
+    std::vector<std::string> intake_flags;
+  };
+
   // Starts scheduling, supervision, intake and gateway, in that order.
-  static absl::StatusOr<std::unique_ptr<TestStack>> Start(const std::string& name);
+  static absl::StatusOr<std::unique_ptr<TestStack>> Start(const std::string& name,
+                                                          Options options = {});
   ~TestStack();
 
   int http_port() const { return http_port_; }
@@ -68,6 +75,7 @@ class TestStack {
   absl::Status StartService(const std::string& service);
 
   ScratchDatabase db_;
+  Options options_;
   std::string log_dir_;
   std::string jwt_secret_;
   std::string pii_key_;

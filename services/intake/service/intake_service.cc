@@ -20,11 +20,11 @@
 #include "services/intake/domain/case_lifecycle.h"
 #include "services/intake/domain/case_list.h"
 #include "services/intake/domain/confidentiality.h"
+#include "services/intake/domain/county_transfer.h"
 #include "services/intake/domain/documents.h"
 #include "services/intake/domain/registration.h"
 
 namespace petition::intake {
-namespace {
 
 petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& request_id) {
   petition::v1::CaseEvent event;
@@ -46,8 +46,6 @@ petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& re
   r->set_headcount(c.headcount());
   return event;
 }
-
-}  // namespace
 
 grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
                                          const v1::RegisterCaseRequest* request,
@@ -151,10 +149,15 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
         *change.event.mutable_occurred_at() = NowTimestamp();
         change.event.set_request_id(scope.request_id());
         if (absl::Status s = fill(current, change); !s.ok()) return s;
+        AttachCountyFeedback(current, change);
         return change;
       },
       TxOptionsFor(context), retry);
   if (result.ok() && !result->replayed && relay_ != nullptr) relay_->Wake();
+  if (result.ok() && !result->replayed && county_feedback_ != nullptr &&
+      IsCountyCase(result->stored) && FeedsBack(result->stored.status())) {
+    county_feedback_->Wake();
+  }
   return result;
 }
 

@@ -12,9 +12,11 @@
 #include "petition/v1/intake.grpc.pb.h"
 #include "services/intake/domain/document_pdf.h"
 #include "services/intake/domain/registration.h"
+#include "services/intake/service/county_feedback_relay.h"
 #include "services/intake/service/outbox_relay.h"
 #include "services/intake/service/peer_clients.h"
 #include "services/intake/store/case_store.h"
+#include "services/intake/store/county_store.h"
 #include "services/intake/store/lookup_store.h"
 
 namespace petition::intake {
@@ -26,6 +28,9 @@ struct IntakePeers {
   DirectoryClient* directory = nullptr;
   SupervisionClient* supervision = nullptr;
 };
+
+// The CaseRegistered event of a new case (sequence 1).
+petition::v1::CaseEvent RegisteredEvent(const v1::Case& c, const std::string& request_id);
 
 class IntakeService final : public v1::Intake::Service {
  public:
@@ -80,6 +85,18 @@ class IntakeService final : public v1::Intake::Service {
                                const v1::RateByQueryCodeRequest* request,
                                v1::CaseLookup* response) override;
 
+  // County transfers (county_transfers.cc). `county` is required for them;
+  // `feedback` may be null (no --county_feedback_url: results are recorded,
+  // not delivered).
+  void EnableCounty(CountyStore* county, CountyFeedbackRelay* feedback) {
+    county_ = county;
+    county_feedback_ = feedback;
+  }
+  grpc::Status PushTransfer(grpc::ServerContext* context, const v1::PushTransferRequest* request,
+                            v1::PushTransferResponse* response) override;
+  grpc::Status GetTransfer(grpc::ServerContext* context, const v1::GetTransferRequest* request,
+                           v1::Transfer* response) override;
+
  private:
   // Fills the step-specific part of a change (fields of the case, the
   // opinion, the event's kind) from the case as it stands under its lock;
@@ -125,6 +142,9 @@ class IntakeService final : public v1::Intake::Service {
   // One document as the caller may see it (GetDocument, GetDocumentPdf).
   absl::StatusOr<v1::Document> ReadDocument(const RequestScope& scope, grpc::ServerContext& context,
                                             const v1::GetDocumentRequest& request);
+  // A step that moves a county case to a status the county hears about
+  // records the result in its transaction (county_transfers.cc).
+  void AttachCountyFeedback(const v1::Case& current, StepChange& change) const;
   // The case of a step's result as the caller may see it (identity masked).
   static void Answer(StepResult& result, v1::Case* response);
 
@@ -134,6 +154,8 @@ class IntakeService final : public v1::Intake::Service {
   RegistrationLimits limits_;
   IntakePeers peers_;
   DocumentPdfRenderer pdf_renderer_;
+  CountyStore* county_ = nullptr;
+  CountyFeedbackRelay* county_feedback_ = nullptr;
 };
 
 }  // namespace petition::intake

@@ -12,7 +12,17 @@ namespace petition::intake {
 
 OutboxRelay::OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> supervision,
                          Metrics* metrics, Options options)
-    : store_(store), stub_(supervision::v1::Supervision::NewStub(supervision)), options_(options) {
+    : store_(store),
+      stub_(supervision::v1::Supervision::NewStub(supervision)),
+      options_(options),
+      loop_(
+          "outbox relay", [this] { return store_->TryLockRelay(); }, [this] { return RunBatch(); },
+          RelayLoop::Options{options.idle_poll, options.min_backoff, options.max_backoff}) {
+  // A delivery under way ends at Stop(); its events stay pending (at least once).
+  loop_.set_on_stop([this] {
+    absl::MutexLock lock(&mu_);
+    if (in_flight_ != nullptr) in_flight_->TryCancel();
+  });
   if (metrics != nullptr) {
     pending_ = &prometheus::BuildGauge()
                     .Name("petition_outbox_pending")
@@ -36,33 +46,9 @@ OutboxRelay::OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> superv
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
-void OutboxRelay::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
-
-void OutboxRelay::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    // A delivery under way ends now; its events stay pending (at least once).
-    if (in_flight_ != nullptr) in_flight_->TryCancel();
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-void OutboxRelay::Wake() {
-  absl::MutexLock lock(&mu_);
-  wake_ = true;
-}
-
-bool OutboxRelay::Wait(absl::Duration timeout, bool wakeable) {
-  absl::MutexLock lock(&mu_);
-  auto ready = [this, wakeable]()
-                   ABSL_SHARED_LOCKS_REQUIRED(mu_) { return (wakeable && wake_) || stopping_; };
-  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
-  wake_ = false;
-  return !stopping_;
-}
+void OutboxRelay::Start() { loop_.Start(); }
+void OutboxRelay::Stop() { loop_.Stop(); }
+void OutboxRelay::Wake() { loop_.Wake(); }
 
 bool OutboxRelay::IsPermanentDeliveryError(const absl::Status& status) {
   switch (status.code()) {
@@ -92,7 +78,8 @@ absl::Status OutboxRelay::Deliver(const std::vector<OutboxEvent>& events, size_t
   supervision::v1::ApplyCaseEventsResponse response;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) return absl::CancelledError("the relay is stopping");
+    // Checked under the lock Stop()'s cancel takes: a call begun after it is never made.
+    if (loop_.stopping()) return absl::CancelledError("the relay is stopping");
     in_flight_ = &context;
   }
   absl::Status s = FromGrpcStatus(stub_->ApplyCaseEvents(&context, request, &response));
@@ -165,57 +152,26 @@ absl::StatusOr<OutboxRelay::BatchResult> OutboxRelay::RelayBatch() {
   return result;
 }
 
-void OutboxRelay::Run() {
-  absl::Duration backoff = options_.min_backoff;
-  auto back_off = [&]() {
-    if (!Wait(backoff, /*wakeable=*/false)) return false;  // new writes do not cut it short
-    backoff = std::min(backoff * 2, options_.max_backoff);
-    return true;
-  };
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) break;
+absl::StatusOr<RelayLoop::Batch> OutboxRelay::RunBatch() {
+  auto batch = RelayBatch();
+  // The backlog gauge costs a count: at most once a second.
+  if (pending_ != nullptr && absl::Now() - gauge_updated_ >= absl::Seconds(1)) {
+    gauge_updated_ = absl::Now();
+    if (auto n = store_->CountOutbox(); n.ok()) {
+      pending_->Set(static_cast<double>(n->pending));
+      parked_->Set(static_cast<double>(n->parked));
     }
-    if (lock_ == nullptr || !lock_->Alive()) {
-      auto lock = store_->TryLockRelay();
-      if (!lock.ok()) {
-        log::Warn("outbox relay cannot take its lock", {{"error", lock.status().ToString()}});
-        if (!back_off()) break;
-        continue;
-      }
-      lock_ = *std::move(lock);
-      if (lock_ == nullptr) {  // another replica relays
-        if (!Wait(options_.idle_poll, /*wakeable=*/false)) break;
-        continue;
-      }
-    }
-    auto batch = RelayBatch();
-    // The backlog gauge costs a count: at most once a second.
-    if (pending_ != nullptr && absl::Now() - gauge_updated_ >= absl::Seconds(1)) {
-      gauge_updated_ = absl::Now();
-      if (auto n = store_->CountOutbox(); n.ok()) {
-        pending_->Set(static_cast<double>(n->pending));
-        parked_->Set(static_cast<double>(n->parked));
-      }
-    }
-    if (!batch.ok() || batch->failed) {
-      if (!batch.ok()) {
-        log::Warn("outbox relay batch failed", {{"error", batch.status().ToString()}});
-      }
-      if (!back_off()) break;
-      continue;
-    }
-    if (batch->parked > 0) {
-      if (parked_events_ != nullptr) parked_events_->Increment(batch->parked);
-      log::Error("case events parked: supervision refused them for good",
-                 {{"parked", std::to_string(batch->parked)}});
-    }
-    backoff = options_.min_backoff;
-    if (batch->delivered + batch->parked == options_.batch_size) continue;  // more may wait
-    if (!Wait(options_.idle_poll, /*wakeable=*/true)) break;
   }
-  lock_.reset();  // another replica may relay now
+  if (!batch.ok()) return batch.status();
+  if (batch->parked > 0) {
+    if (parked_events_ != nullptr) parked_events_->Increment(batch->parked);
+    log::Error("case events parked: supervision refused them for good",
+               {{"parked", std::to_string(batch->parked)}});
+  }
+  RelayLoop::Batch next;
+  next.failed = batch->failed;
+  next.more = !batch->failed && batch->delivered + batch->parked == options_.batch_size;
+  return next;
 }
 
 }  // namespace petition::intake

@@ -1,5 +1,6 @@
 // Delivers intake's outbox to supervision: at least once, in order, retried
-// with exponential backoff while supervision is down.
+// with exponential backoff while supervision is down (the loop is
+// common/relay_loop.h).
 //
 // One relay per schema across replicas: the relay that holds the store's
 // SessionLock (a session-level advisory lock on a connection of its own, which
@@ -21,13 +22,13 @@
 #define PETITION_SERVICES_INTAKE_SERVICE_OUTBOX_RELAY_H_
 
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/metrics.h"
+#include "common/relay_loop.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "petition/v1/supervision.grpc.pb.h"
@@ -66,14 +67,13 @@ class OutboxRelay {
     bool failed = false;  // the rest waits for the next try, after a backoff
   };
 
-  void Run();
+  // One batch and its bookkeeping (metrics, the log), for the loop.
+  absl::StatusOr<RelayLoop::Batch> RunBatch();
   // Delivers the oldest pending events. An error means the database could
   // not be read or written (the events stay pending).
   absl::StatusOr<BatchResult> RelayBatch();
   // Calls supervision with events[from, to).
   absl::Status Deliver(const std::vector<OutboxEvent>& events, size_t from, size_t to);
-  // Waits for Stop(), `timeout`, or (when `wakeable`) Wake(). False when stopping.
-  bool Wait(absl::Duration timeout, bool wakeable);
 
   CaseStore* store_;
   std::unique_ptr<supervision::v1::Supervision::Stub> stub_;
@@ -84,13 +84,10 @@ class OutboxRelay {
   prometheus::Counter* parked_events_ = nullptr;
   prometheus::Gauge* parked_ = nullptr;
   absl::Time gauge_updated_ = absl::InfinitePast();  // relay thread only
-  std::unique_ptr<SessionLock> lock_;                // relay thread only
 
   absl::Mutex mu_;
-  bool wake_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   grpc::ClientContext* in_flight_ ABSL_GUARDED_BY(mu_) = nullptr;  // Stop() cancels it
-  std::thread thread_;
+  RelayLoop loop_;
 };
 
 }  // namespace petition::intake

@@ -19,6 +19,8 @@ namespace {
 
 constexpr char kInsertCase[] = "intake_insert_case";
 constexpr char kInsertPetitioner[] = "intake_insert_petitioner";
+constexpr char kDeletePetitioners[] = "intake_delete_petitioners";
+constexpr char kUpdateRegistration[] = "intake_update_registration";
 constexpr char kInsertOutbox[] = "intake_insert_outbox";
 constexpr char kSelectByRequestId[] = "intake_select_by_request_id";
 constexpr char kSelectCase[] = "intake_select_case";
@@ -317,6 +319,12 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kInsertPetitioner,
        "INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash) "
        "VALUES ($1, $2, $3, $4, $5)"},
+      {kDeletePetitioners, "DELETE FROM petitioners WHERE case_id = $1"},
+      // A changed county push, while the case is REGISTERED (county_store.h).
+      {kUpdateRegistration,
+       "UPDATE cases SET source = $2, channel = $3, received_at = $4::timestamptz, "
+       "headcount = $5, collective = $6, category = $7, reported_unit_ids = $8::text[], "
+       "subject = $9, content = $10, urgent = $11, updated_at = now() WHERE case_id = $1"},
       {kInsertOutbox,
        "INSERT INTO outbox (event_id, case_id, sequence, payload) VALUES ($1, $2, $3, $4)"},
       {kSelectByRequestId,
@@ -362,10 +370,17 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kInsertAppliedEvent,
        "INSERT INTO applied_supervision_events (event_id, case_id) VALUES ($1, $2) "
        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"},
+      // The person's cases first (by the hash index), then each looked up by
+      // its key (the LATERAL subquery with OFFSET 0 is never flattened): the
+      // similarity is computed for those cases only. Written as one join,
+      // the generic plan of the prepared statement scanned every case and
+      // computed the similarity of each (O(all cases) per registration).
       {kFindRepeats,
-       "SELECT c.case_id FROM cases c WHERE c.case_id IN "
-       "(SELECT case_id FROM petitioners WHERE id_number_hash = ANY($1::text[])) "
-       "AND public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
+       "SELECT c.case_id FROM (SELECT DISTINCT case_id FROM petitioners "
+       "WHERE id_number_hash = ANY($1::text[])) p CROSS JOIN LATERAL "
+       "(SELECT case_id, received_at, subject, content FROM cases "
+       "WHERE cases.case_id = p.case_id OFFSET 0) c "
+       "WHERE public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
        "ORDER BY c.received_at, c.case_id LIMIT 20"},
       {kSelectIdentityReads,
        "SELECT id, read_at, case_id, subject, roles, request_id, purpose FROM identity_reads "
@@ -420,6 +435,106 @@ const std::vector<PgStatement>& CaseStore::Statements() {
   return *kStatements;
 }
 
+CaseStore::SealedPetitioners CaseStore::Seal(const v1::Case& c) const {
+  SealedPetitioners sealed;
+  sealed.reserve(c.petitioners_size());
+  for (int i = 0; i < c.petitioners_size(); ++i) {
+    const v1::Petitioner& p = c.petitioners(i);
+    sealed.emplace_back(
+        pqxx::binarystring(cipher_->Encrypt(p.SerializeAsString(), PetitionerAad(c.case_id(), i))),
+        cipher_->KeyedHash(p.id_number()));
+  }
+  return sealed;
+}
+
+absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
+    pqxx::transaction_base& tx, const v1::Case& original, const SealedPetitioners& sealed,
+    const Principal& caller, const petition::v1::CaseEvent& original_event,
+    double repeat_similarity, const std::string& request_subject, const std::string& request_id,
+    const std::string& request_sha256) const {
+  // Repeat petitions: earlier cases of the same person on the same matter, whichever key
+  // their rows were sealed under.
+  std::vector<std::string> hashes;
+  for (const v1::Petitioner& p : original.petitioners()) {
+    for (std::string& hash : cipher_->KeyedHashes(p.id_number())) hashes.push_back(std::move(hash));
+  }
+  v1::Case c = original;
+  petition::v1::CaseEvent event = original_event;
+  if (repeat_similarity > 0 && !hashes.empty()) {
+    std::set<std::string> repeats(c.repeat_of_case_ids().begin(), c.repeat_of_case_ids().end());
+    for (const auto& row : tx.exec_prepared(kFindRepeats, PgArray(hashes),
+                                            absl::StrCat(c.subject(), " ", c.content()),
+                                            std::to_string(repeat_similarity))) {
+      const std::string id = row["case_id"].as<std::string>();
+      if (repeats.insert(id).second) c.add_repeat_of_case_ids(id);
+    }
+  }
+  if (event.has_registered()) {
+    event.mutable_registered()->set_repeat(c.repeat_of_case_ids_size() > 0);
+  }
+  const pqxx::binarystring payload(event.SerializeAsString());
+  pqxx::result created = tx.exec_prepared(
+      kInsertCase, c.case_id(), c.query_code(), v1::CaseStatus_Name(c.status()),
+      v1::CaseSource_Name(c.source()), c.county_case_id(), v1::Channel_Name(c.channel()),
+      SqlTimestamp(c.received_at()), c.received_by(), c.reception_session_id(), c.headcount(),
+      c.collective(), v1::Category_Name(c.category()), PgArray(c.reported_unit_ids()), c.subject(),
+      c.content(), c.urgent(), PgArray(c.repeat_of_case_ids()), request_subject, request_id,
+      request_sha256);
+  if (created.empty()) return std::optional<v1::Case>();  // the request id was used before
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    tx.exec_prepared(kInsertPetitioner, c.case_id(), static_cast<int>(i), sealed[i].first,
+                     kSealVersion, sealed[i].second);
+  }
+  tx.exec_prepared(kInsertOutbox, event.event_id(), event.case_id(), event.sequence(), payload);
+  tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(v1::REGISTER),
+                   v1::CaseStatus_Name(c.status()), caller.subject, RolesText(caller), "");
+  for (auto [column, out] : {std::pair{"created_at", c.mutable_created_at()},
+                             std::pair{"updated_at", c.mutable_updated_at()}}) {
+    auto t = TimestampField(created[0][column]);
+    if (!t.ok()) return t.status();
+    *out = *t;
+  }
+  return std::optional<v1::Case>(std::move(c));
+}
+
+absl::StatusOr<v1::Case> CaseStore::InsertInTransaction(pqxx::transaction_base& tx,
+                                                        const v1::Case& c, const Principal& caller,
+                                                        const petition::v1::CaseEvent& event,
+                                                        double repeat_similarity) const {
+  auto inserted = InsertCase(tx, c, Seal(c), caller, event, repeat_similarity, "", "", "");
+  if (!inserted.ok()) return inserted.status();
+  if (!inserted->has_value()) return absl::InternalError("a case without a request id conflicted");
+  return **std::move(inserted);
+}
+
+absl::StatusOr<v1::Case> CaseStore::LoadInTransaction(pqxx::transaction_base& tx,
+                                                      const std::string& case_id) const {
+  return LoadCase(tx, *cipher_, case_id);
+}
+
+absl::Status CaseStore::UpdateRegistrationInTransaction(pqxx::transaction_base& tx,
+                                                        const v1::Case& c, const v1::CaseStep& step,
+                                                        petition::v1::CaseEvent event) const {
+  const SealedPetitioners sealed = Seal(c);
+  tx.exec_prepared(kUpdateRegistration, c.case_id(), v1::CaseSource_Name(c.source()),
+                   v1::Channel_Name(c.channel()), SqlTimestamp(c.received_at()), c.headcount(),
+                   c.collective(), v1::Category_Name(c.category()), PgArray(c.reported_unit_ids()),
+                   c.subject(), c.content(), c.urgent());
+  tx.exec_prepared(kDeletePetitioners, c.case_id());
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    tx.exec_prepared(kInsertPetitioner, c.case_id(), static_cast<int>(i), sealed[i].first,
+                     kSealVersion, sealed[i].second);
+  }
+  tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(step.step()),
+                   v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),
+                   step.note());
+  event.set_case_id(c.case_id());
+  event.set_sequence(tx.exec_prepared1(kNextSequence, c.case_id())["next"].as<int64_t>());
+  tx.exec_prepared(kInsertOutbox, event.event_id(), c.case_id(), event.sequence(),
+                   pqxx::binarystring(event.SerializeAsString()));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& original,
                                                    const RegisterCall& call,
                                                    const petition::v1::CaseEvent& original_event,
@@ -427,47 +542,15 @@ absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& original,
   if (call.caller == nullptr) return absl::InternalError("Register without a caller");
   const std::string subject = call.request_id.empty() ? "" : call.caller->subject;
   // Seal outside the transaction: no CPU work while holding a connection.
-  std::vector<std::pair<pqxx::binarystring, std::string>> sealed;  // sealed, hash
-  sealed.reserve(original.petitioners_size());
-  for (int i = 0; i < original.petitioners_size(); ++i) {
-    const v1::Petitioner& p = original.petitioners(i);
-    sealed.emplace_back(pqxx::binarystring(cipher_->Encrypt(p.SerializeAsString(),
-                                                            PetitionerAad(original.case_id(), i))),
-                        cipher_->KeyedHash(p.id_number()));
-  }
-  // Earlier cases of the same people, whichever key their rows were sealed under.
-  std::vector<std::string> hashes;
-  for (const v1::Petitioner& p : original.petitioners()) {
-    for (std::string& hash : cipher_->KeyedHashes(p.id_number())) hashes.push_back(std::move(hash));
-  }
+  const SealedPetitioners sealed = Seal(original);
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<RegisterResult> {
         RegisterResult result;
-        // Repeat petitions: earlier cases of the same person on the same matter.
-        v1::Case c = original;
-        petition::v1::CaseEvent event = original_event;
-        if (call.repeat_similarity > 0 && !hashes.empty()) {
-          std::set<std::string> repeats(c.repeat_of_case_ids().begin(),
-                                        c.repeat_of_case_ids().end());
-          for (const auto& row : tx.exec_prepared(kFindRepeats, PgArray(hashes),
-                                                  absl::StrCat(c.subject(), " ", c.content()),
-                                                  std::to_string(call.repeat_similarity))) {
-            const std::string id = row["case_id"].as<std::string>();
-            if (repeats.insert(id).second) c.add_repeat_of_case_ids(id);
-          }
-        }
-        if (event.has_registered()) {
-          event.mutable_registered()->set_repeat(c.repeat_of_case_ids_size() > 0);
-        }
-        const pqxx::binarystring payload(event.SerializeAsString());
-        pqxx::result created = tx.exec_prepared(
-            kInsertCase, c.case_id(), c.query_code(), v1::CaseStatus_Name(c.status()),
-            v1::CaseSource_Name(c.source()), c.county_case_id(), v1::Channel_Name(c.channel()),
-            SqlTimestamp(c.received_at()), c.received_by(), c.reception_session_id(), c.headcount(),
-            c.collective(), v1::Category_Name(c.category()), PgArray(c.reported_unit_ids()),
-            c.subject(), c.content(), c.urgent(), PgArray(c.repeat_of_case_ids()), subject,
-            call.request_id, call.request_sha256);
-        if (created.empty()) {
+        auto inserted =
+            InsertCase(tx, original, sealed, *call.caller, original_event, call.repeat_similarity,
+                       subject, call.request_id, call.request_sha256);
+        if (!inserted.ok()) return inserted.status();
+        if (!inserted->has_value()) {
           // This caller sent this request id before: a retry.
           pqxx::row prior = tx.exec_prepared1(kSelectByRequestId, subject, call.request_id);
           if (prior["request_sha256"].as<std::string>() != call.request_sha256) {
@@ -483,22 +566,7 @@ absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& original,
           }
           return result;
         }
-        for (size_t i = 0; i < sealed.size(); ++i) {
-          tx.exec_prepared(kInsertPetitioner, c.case_id(), static_cast<int>(i), sealed[i].first,
-                           kSealVersion, sealed[i].second);
-        }
-        tx.exec_prepared(kInsertOutbox, event.event_id(), event.case_id(), event.sequence(),
-                         payload);
-        tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(v1::REGISTER),
-                         v1::CaseStatus_Name(c.status()), call.caller->subject,
-                         RolesText(*call.caller), "");
-        result.stored = c;
-        for (auto [column, out] : {std::pair{"created_at", result.stored.mutable_created_at()},
-                                   std::pair{"updated_at", result.stored.mutable_updated_at()}}) {
-          auto t = TimestampField(created[0][column]);
-          if (!t.ok()) return t.status();
-          *out = *t;
-        }
+        result.stored = **std::move(inserted);
         result.created = true;
         return result;
       },
@@ -640,6 +708,9 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
         auto stored = LoadCase(tx, *cipher_, case_id);
         if (!stored.ok()) return stored.status();
         result.stored = *std::move(stored);
+        if (change->also) {
+          if (absl::Status s = change->also(tx, result.stored); !s.ok()) return s;
+        }
         if (change->opinion.has_value()) {
           for (const v1::Opinion& o : result.stored.opinions()) {
             if (o.opinion_id() == change->opinion->opinion_id()) result.opinion = o;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -81,6 +82,9 @@ struct StepChange {
   petition::v1::CaseEvent event;
   // Documents the step issues (numbered, dated and stored with it).
   std::vector<DocumentDraft> documents;
+  // Written in the same transaction after the change, from the case as
+  // stored (e.g. the result fed back to the county: county_store.h).
+  std::function<absl::Status(pqxx::transaction_base& tx, const v1::Case& stored)> also;
 };
 
 // Who issues documents: the township's abbreviation for numbers, the
@@ -242,8 +246,35 @@ class CaseStore {
   absl::StatusOr<ResealBatch> ResealPetitioners(const std::string& after_case_id, int after_ordinal,
                                                 int limit);
   absl::StatusOr<SealCounts> CountSeals();
+  // Building blocks for a store that writes cases inside a transaction of its
+  // own (county transfers, county_store.h), with the same rules as above.
+  // The case with petitioners opened, history and opinions.
+  absl::StatusOr<v1::Case> LoadInTransaction(pqxx::transaction_base& tx,
+                                             const std::string& case_id) const;
+  // A new case as Register stores it, without a request id: sealed
+  // petitioners, repeat detection, the history entry and `event` (sequence 1).
+  absl::StatusOr<v1::Case> InsertInTransaction(pqxx::transaction_base& tx, const v1::Case& c,
+                                               const Principal& caller,
+                                               const petition::v1::CaseEvent& event,
+                                               double repeat_similarity) const;
+  // A case's registration fields (source, channel, received_at, headcount,
+  // collective, category, reported units, subject, content, urgent) and its
+  // petitioners replaced by `c`'s; `step` and `event` (next sequence) appended.
+  absl::Status UpdateRegistrationInTransaction(pqxx::transaction_base& tx, const v1::Case& c,
+                                               const v1::CaseStep& step,
+                                               petition::v1::CaseEvent event) const;
 
  private:
+  using SealedPetitioners = std::vector<std::pair<pqxx::binarystring, std::string>>;  // + hash
+  SealedPetitioners Seal(const v1::Case& c) const;
+  // Inserts the case (nothing when request_subject/request_id were used
+  // before: nullopt), its petitioners, history entry and event.
+  absl::StatusOr<std::optional<v1::Case>> InsertCase(
+      pqxx::transaction_base& tx, const v1::Case& c, const SealedPetitioners& sealed,
+      const Principal& caller, const petition::v1::CaseEvent& event, double repeat_similarity,
+      const std::string& request_subject, const std::string& request_id,
+      const std::string& request_sha256) const;
+
   PgPool* pool_;
   const PiiCipher* cipher_;
   const DocumentOffice office_;

@@ -11,36 +11,31 @@ namespace petition::supervision {
 
 OutboxRelay::OutboxRelay(DeadlineStore* store, std::shared_ptr<grpc::Channel> intake,
                          Options options)
-    : store_(store), stub_(intake::v1::Intake::NewStub(intake)), options_(options) {}
+    : store_(store),
+      stub_(intake::v1::Intake::NewStub(intake)),
+      options_(options),
+      loop_(
+          "supervision outbox relay", [this] { return store_->TryLockRelay(); },
+          [this]() -> absl::StatusOr<RelayLoop::Batch> {
+            auto delivered = RelayBatch();
+            if (!delivered.ok()) return delivered.status();
+            RelayLoop::Batch batch;
+            batch.failed = failed_;
+            batch.more = !failed_ && *delivered == options_.batch_size;
+            return batch;
+          },
+          RelayLoop::Options{options.idle_poll, options.min_backoff, options.max_backoff}) {
+  loop_.set_on_stop([this] {
+    absl::MutexLock lock(&mu_);
+    if (in_flight_ != nullptr) in_flight_->TryCancel();
+  });
+}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
-void OutboxRelay::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
-
-void OutboxRelay::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    if (in_flight_ != nullptr) in_flight_->TryCancel();
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-void OutboxRelay::Wake() {
-  absl::MutexLock lock(&mu_);
-  wake_ = true;
-}
-
-bool OutboxRelay::Wait(absl::Duration timeout, bool wakeable) {
-  absl::MutexLock lock(&mu_);
-  auto ready = [this, wakeable]()
-                   ABSL_SHARED_LOCKS_REQUIRED(mu_) { return (wakeable && wake_) || stopping_; };
-  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
-  wake_ = false;
-  return !stopping_;
-}
+void OutboxRelay::Start() { loop_.Start(); }
+void OutboxRelay::Stop() { loop_.Stop(); }
+void OutboxRelay::Wake() { loop_.Wake(); }
 
 bool OutboxRelay::IsPermanentDeliveryError(const absl::Status& status) {
   switch (status.code()) {
@@ -67,7 +62,7 @@ absl::Status OutboxRelay::Deliver(const std::vector<OutboxRow>& rows, size_t fro
   intake::v1::ApplySupervisionEventsResponse response;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) return absl::CancelledError("the relay is stopping");
+    if (loop_.stopping()) return absl::CancelledError("the relay is stopping");
     in_flight_ = &context;
   }
   absl::Status s = FromGrpcStatus(stub_->ApplySupervisionEvents(&context, request, &response));
@@ -129,36 +124,6 @@ absl::StatusOr<int> OutboxRelay::RelayBatch() {
     if (failed_) break;
   }
   return count;
-}
-
-void OutboxRelay::Run() {
-  absl::Duration backoff = options_.min_backoff;
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) break;
-    }
-    if (lock_ == nullptr || !lock_->Alive()) {
-      auto lock = store_->TryLockRelay();
-      if (!lock.ok() || *lock == nullptr) {  // no database, or another replica relays
-        if (!Wait(lock.ok() ? options_.idle_poll : backoff, /*wakeable=*/false)) break;
-        continue;
-      }
-      lock_ = *std::move(lock);
-    }
-    auto batch = RelayBatch();
-    if (!batch.ok() || failed_) {
-      if (!batch.ok())
-        log::Warn("outbox relay batch failed", {{"error", batch.status().ToString()}});
-      if (!Wait(backoff, /*wakeable=*/false)) break;
-      backoff = std::min(backoff * 2, options_.max_backoff);
-      continue;
-    }
-    backoff = options_.min_backoff;
-    if (*batch == options_.batch_size) continue;  // more may wait
-    if (!Wait(options_.idle_poll, /*wakeable=*/true)) break;
-  }
-  lock_.reset();
 }
 
 }  // namespace petition::supervision

@@ -3,18 +3,19 @@
 // backoff while intake is down. The same pattern as intake's relay of case
 // events: one relay per schema across replicas (a session-level advisory
 // lock on a connection of its own), and under it each batch is a short read,
-// one call with no connection held, and a short write; intake applies each
+// one call with no connection held, and a short write (the loop is
+// common/relay_loop.h, shared with intake's relays); intake applies each
 // event once by event id. An event refused for good (INVALID_ARGUMENT,
 // FAILED_PRECONDITION, ...) is parked for an operator.
 #ifndef PETITION_SERVICES_SUPERVISION_SERVICE_OUTBOX_RELAY_H_
 #define PETITION_SERVICES_SUPERVISION_SERVICE_OUTBOX_RELAY_H_
 
 #include <memory>
-#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/relay_loop.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "petition/v1/intake.grpc.pb.h"
@@ -46,21 +47,16 @@ class OutboxRelay {
   absl::StatusOr<int> RelayBatch();
 
  private:
-  void Run();
   absl::Status Deliver(const std::vector<OutboxRow>& rows, size_t from, size_t to);
-  bool Wait(absl::Duration timeout, bool wakeable);
 
   DeadlineStore* store_;
   std::unique_ptr<intake::v1::Intake::Stub> stub_;
   Options options_;
-  std::unique_ptr<SessionLock> lock_;  // relay thread only
-  bool failed_ = false;                // relay thread only: the last batch must wait
+  bool failed_ = false;  // relay thread only: the last batch must wait
 
   absl::Mutex mu_;
-  bool wake_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::ClientContext* in_flight_ ABSL_GUARDED_BY(mu_) = nullptr;
-  std::thread thread_;
+  grpc::ClientContext* in_flight_ ABSL_GUARDED_BY(mu_) = nullptr;  // Stop() cancels it
+  RelayLoop loop_;
 };
 
 }  // namespace petition::supervision

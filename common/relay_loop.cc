@@ -1,0 +1,94 @@
+#include "common/relay_loop.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/random/distributions.h"
+#include "common/log.h"
+
+namespace petition {
+
+absl::Duration BackoffWithJitter(int attempt, absl::Duration min, absl::Duration max,
+                                 absl::BitGen& random) {
+  if (min <= absl::ZeroDuration()) return absl::ZeroDuration();
+  if (max < min) max = min;
+  absl::Duration d = min;
+  for (int i = 1; i < attempt && d < max; ++i) d *= 2;
+  d = std::min(d, max);
+  const int64_t half_us = absl::ToInt64Microseconds(d) / 2;
+  if (half_us <= 0) return d;
+  return d - absl::Microseconds(absl::Uniform<int64_t>(random, 0, half_us + 1));
+}
+
+RelayLoop::RelayLoop(std::string name, TryLock try_lock, RunBatch run_batch, Options options)
+    : name_(std::move(name)),
+      try_lock_(std::move(try_lock)),
+      run_batch_(std::move(run_batch)),
+      options_(options) {}
+
+RelayLoop::~RelayLoop() { Stop(); }
+
+void RelayLoop::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void RelayLoop::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    stopping_flag_.store(true, std::memory_order_relaxed);
+  }
+  if (on_stop_) on_stop_();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RelayLoop::Wake() {
+  absl::MutexLock lock(&mu_);
+  wake_ = true;
+}
+
+bool RelayLoop::Wait(absl::Duration timeout, bool wakeable) {
+  absl::MutexLock lock(&mu_);
+  auto ready = [this, wakeable]()
+                   ABSL_SHARED_LOCKS_REQUIRED(mu_) { return (wakeable && wake_) || stopping_; };
+  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  wake_ = false;
+  return !stopping_;
+}
+
+void RelayLoop::Run() {
+  int failures = 0;
+  auto back_off = [&] {
+    ++failures;
+    // New writes do not cut a backoff short.
+    return Wait(BackoffWithJitter(failures, options_.min_backoff, options_.max_backoff, random_),
+                /*wakeable=*/false);
+  };
+  while (!stopping()) {
+    if (try_lock_ && (lock_ == nullptr || !lock_->Alive())) {
+      auto lock = try_lock_();
+      if (!lock.ok()) {
+        log::Warn(name_ + " cannot take its lock", {{"error", lock.status().ToString()}});
+        if (!back_off()) break;
+        continue;
+      }
+      lock_ = *std::move(lock);
+      if (lock_ == nullptr) {  // another replica relays
+        if (!Wait(options_.idle_poll, /*wakeable=*/false)) break;
+        continue;
+      }
+    }
+    auto batch = run_batch_();
+    if (!batch.ok() || batch->failed) {
+      if (!batch.ok()) log::Warn(name_ + " batch failed", {{"error", batch.status().ToString()}});
+      if (!back_off()) break;
+      continue;
+    }
+    failures = 0;
+    if (batch->more) continue;
+    if (!Wait(options_.idle_poll, /*wakeable=*/true)) break;
+  }
+  lock_.reset();  // another replica may relay now
+}
+
+}  // namespace petition

@@ -1,0 +1,92 @@
+// The loop behind every outbox relay: one relay per schema across replicas
+// (the holder of a SessionLock, common/session_lock.h), batches one after
+// another while work remains, a wait for the next poll or a Wake() when it is
+// drained, exponential backoff with jitter while a batch fails, and a prompt
+// Stop(). What a batch does (read pending rows, deliver them with no pooled
+// connection held, mark them) is the relay's own; the loop only decides when
+// the next one runs.
+#ifndef PETITION_COMMON_RELAY_LOOP_H_
+#define PETITION_COMMON_RELAY_LOOP_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/random/random.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/session_lock.h"
+
+namespace petition {
+
+// The delay before retry number `attempt` (1 for the first retry): min * 2^(attempt-1), at most
+// max, of which a random half is taken off ("equal jitter"), so that many clients failing
+// together do not retry together, and no retry comes sooner than half the exponential delay.
+absl::Duration BackoffWithJitter(int attempt, absl::Duration min, absl::Duration max,
+                                 absl::BitGen& random);
+
+class RelayLoop {
+ public:
+  struct Options {
+    // Between batches when nothing waits (Wake() cuts it short).
+    absl::Duration idle_poll = absl::Seconds(1);
+    // After a failed batch (or no database for the lock): doubling from min to max, jittered.
+    absl::Duration min_backoff = absl::Milliseconds(200);
+    absl::Duration max_backoff = absl::Seconds(10);
+  };
+
+  // What one batch found.
+  struct Batch {
+    bool more = false;    // a full batch: run the next one at once
+    bool failed = false;  // back off before the next one (the rows stay pending)
+  };
+
+  using TryLock = std::function<absl::StatusOr<std::unique_ptr<SessionLock>>()>;
+  using RunBatch = std::function<absl::StatusOr<Batch>()>;
+
+  // `name` names the relay in the log. `try_lock` returns nullptr while another replica
+  // relays (an empty `try_lock`: no lock, for a relay alone in its schema, as in tests);
+  // `run_batch` runs on the loop's thread only, while the lock is held. An error from it (the
+  // database) is logged and backed off like a failed batch.
+  RelayLoop(std::string name, TryLock try_lock, RunBatch run_batch, Options options);
+  ~RelayLoop();  // stops
+  RelayLoop(const RelayLoop&) = delete;
+  RelayLoop& operator=(const RelayLoop&) = delete;
+
+  void Start();
+  // Sets stopping(), runs `on_stop` (e.g. cancels a delivery under way) and joins the thread.
+  void Stop();
+  // Something was just written: run a batch now rather than at the next poll.
+  void Wake();
+  // True once Stop() began: a long delivery polls it to give up early.
+  bool stopping() const { return stopping_flag_.load(std::memory_order_relaxed); }
+  // Called by Stop() before joining; set before Start().
+  void set_on_stop(std::function<void()> on_stop) { on_stop_ = std::move(on_stop); }
+
+ private:
+  void Run();
+  // Waits for Stop(), `timeout`, or (when `wakeable`) Wake(). False when stopping.
+  bool Wait(absl::Duration timeout, bool wakeable);
+
+  const std::string name_;
+  TryLock try_lock_;
+  RunBatch run_batch_;
+  const Options options_;
+  std::function<void()> on_stop_;
+  std::unique_ptr<SessionLock> lock_;  // loop thread only
+  absl::BitGen random_;                // loop thread only
+  std::atomic<bool> stopping_flag_{false};
+
+  absl::Mutex mu_;
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace petition
+
+#endif  // PETITION_COMMON_RELAY_LOOP_H_

@@ -1,0 +1,59 @@
+// Cases the county passes down (上级转送/交办) and the result fed back to it
+// (办结后反馈): what a push must hold, which results go back, what the county
+// receives, how it is signed, and which answers of the county end the retries.
+#ifndef PETITION_SERVICES_INTAKE_DOMAIN_COUNTY_TRANSFER_H_
+#define PETITION_SERVICES_INTAKE_DOMAIN_COUNTY_TRANSFER_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "petition/v1/intake.pb.h"
+#include "services/intake/domain/registration.h"
+
+namespace petition::intake {
+
+// A push validated and turned into the case it registers: the case fields
+// checked as a registration's (registration.h: every violation by JSON field
+// path), `kind` and `dueDate` checked, source COUNTY_TRANSFER or
+// COUNTY_ASSIGNMENT, county_case_id set, received by the calling machine
+// (`registrar`). Ids and the query code are left to the caller.
+struct TransferCase {
+  v1::Case c;
+  std::string due_date;  // "YYYY-MM-DD" or ""
+};
+absl::StatusOr<TransferCase> BuildTransferCase(const v1::PushTransferRequest& push,
+                                               const std::string& registrar, absl::Time now,
+                                               absl::TimeZone zone,
+                                               const RegistrationLimits& limits = {});
+
+// The county's id: 1-128 of A-Z a-z 0-9 _ . : @ - (it is a path segment).
+bool IsValidCountyCaseId(std::string_view id);
+
+bool IsCountyCase(const v1::Case& c);
+v1::TransferKind KindOfSource(v1::CaseSource source);
+
+// The statuses the county hears about: a decision it must know of
+// (DECLINED, ANSWERED, CONCLUDED, WITHDRAWN).
+bool FeedsBack(v1::CaseStatus status);
+
+// The result of `stored` (a county case just moved to a status that feeds
+// back, its last history entry the step that did it) as the county receives it.
+v1::CountyFeedback BuildFeedback(const v1::Case& stored, const std::string& due_date,
+                                 const std::string& delivery_id);
+
+// The value of the X-Signature header: "sha256=" and the lower-case hex
+// HMAC-SHA256 of the body under the shared secret.
+std::string FeedbackSignature(std::string_view secret, std::string_view body);
+
+// What an attempt's HTTP answer means: 2xx delivered; a 4xx other than 408
+// (timeout) and 429 (too many requests) is a refusal that retrying cannot
+// cure (parked for an operator); anything else, or no answer at all (0), is
+// tried again later.
+enum class FeedbackVerdict { kDelivered, kRetry, kPark };
+FeedbackVerdict VerdictOf(int http_status);
+
+}  // namespace petition::intake
+
+#endif  // PETITION_SERVICES_INTAKE_DOMAIN_COUNTY_TRANSFER_H_

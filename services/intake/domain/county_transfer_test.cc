@@ -1,0 +1,148 @@
+#include "services/intake/domain/county_transfer.h"
+
+#include <string>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/dates.h"
+#include "common/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace petition::intake {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+const absl::TimeZone kZone = absl::FixedTimeZone(8 * 3600);
+const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 3, 2, 10, 0, 0), kZone);
+
+v1::PushTransferRequest Push() {
+  v1::PushTransferRequest r;
+  r.set_county_case_id("XF-2026-000123");
+  r.set_kind(v1::ASSIGNMENT);
+  r.set_due_date("2026-03-20");
+  r.set_channel(v1::ONLINE);
+  r.set_category(v1::SUPERIOR_ASSIGNED);
+  r.set_subject("拖欠工程款");
+  r.set_content("县平台交办：某工程拖欠农民工工资。");
+  auto* p = r.add_petitioners();
+  p->set_name("李四");
+  p->set_id_number("11010519491231002x");
+  return r;
+}
+
+std::vector<std::string> Fields(const absl::Status& s) {
+  std::vector<std::string> out;
+  const petition::v1::ErrorDetails details = GetErrorDetails(s);
+  for (const auto& v : details.violations()) out.push_back(v.field());
+  return out;
+}
+
+TEST(CountyTransferTest, APushRegistersACountyCase) {
+  auto t = BuildTransferCase(Push(), "county_platform", kNow, kZone);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->c.status(), v1::REGISTERED);
+  EXPECT_EQ(t->c.source(), v1::COUNTY_ASSIGNMENT);
+  EXPECT_EQ(t->c.county_case_id(), "XF-2026-000123");
+  EXPECT_EQ(t->c.received_by(), "county_platform");
+  EXPECT_EQ(t->c.petitioners(0).id_number(), "11010519491231002X");  // normalised
+  EXPECT_EQ(t->due_date, "2026-03-20");
+  auto push = Push();
+  push.set_kind(v1::TRANSFER);
+  push.clear_due_date();
+  auto transfer = BuildTransferCase(push, "county_platform", kNow, kZone);
+  ASSERT_TRUE(transfer.ok());
+  EXPECT_EQ(transfer->c.source(), v1::COUNTY_TRANSFER);
+  EXPECT_EQ(transfer->due_date, "");
+}
+
+TEST(CountyTransferTest, EveryViolationIsNamedWithTheRegistrationRules) {
+  v1::PushTransferRequest push = Push();
+  push.set_county_case_id("bad id/with slash");
+  push.clear_kind();
+  push.set_due_date("2026-02-30");
+  push.mutable_petitioners(0)->set_id_number("110105194912310021");  // wrong check digit
+  push.clear_subject();
+  auto t = BuildTransferCase(push, "county_platform", kNow, kZone);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(t.status()), UnorderedElementsAre("countyCaseId", "kind", "dueDate",
+                                                       "petitioners[0].idNumber", "subject"));
+}
+
+TEST(CountyTransferTest, TheCountyHearsOfDecisionsOnly) {
+  for (auto s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED, v1::WITHDRAWN}) {
+    EXPECT_TRUE(FeedsBack(s)) << v1::CaseStatus_Name(s);
+  }
+  for (auto s : {v1::REGISTERED, v1::ACCEPTED, v1::REVIEW_REQUESTED}) {
+    EXPECT_FALSE(FeedsBack(s)) << v1::CaseStatus_Name(s);
+  }
+}
+
+TEST(CountyTransferTest, FeedbackOfAnAnswerCarriesTheApprovedOpinion) {
+  v1::Case c;
+  c.set_case_id("case_1");
+  c.set_county_case_id("XF-1");
+  c.set_source(v1::COUNTY_TRANSFER);
+  c.set_status(v1::ANSWERED);
+  c.set_answer_opinion_id("op_2");
+  *c.mutable_answered_at() = ToProtoTimestamp(kNow);
+  *c.mutable_received_at() = ToProtoTimestamp(kNow - absl::Hours(48));
+  for (const char* id : {"op_1", "op_2"}) {
+    v1::Opinion* o = c.add_opinions();
+    o->set_opinion_id(id);
+    o->set_unit_id(std::string("unit_") + id);
+    o->set_outcome(v1::UPHELD);
+    o->set_decision(std::string("decision ") + id);
+  }
+  v1::CaseStep* step = c.add_history();
+  step->set_step(v1::ANSWER);
+  *step->mutable_at() = ToProtoTimestamp(kNow);
+  v1::CountyFeedback f = BuildFeedback(c, "2026-03-20", "dlv_1");
+  EXPECT_EQ(f.delivery_id(), "dlv_1");
+  EXPECT_EQ(f.kind(), v1::TRANSFER);
+  EXPECT_EQ(f.status(), v1::ANSWERED);
+  EXPECT_EQ(f.decision(), "decision op_2");
+  EXPECT_EQ(f.handling_unit_id(), "unit_op_2");
+  EXPECT_EQ(f.outcome(), v1::UPHELD);
+  EXPECT_EQ(ToAbslTime(f.occurred_at()), kNow);
+  EXPECT_EQ(f.due_date(), "2026-03-20");
+  EXPECT_EQ(f.decline_route(), v1::DECLINE_ROUTE_UNSPECIFIED);
+}
+
+TEST(CountyTransferTest, FeedbackOfADeclineSaysWhereAndWhy) {
+  v1::Case c;
+  c.set_source(v1::COUNTY_ASSIGNMENT);
+  c.set_status(v1::DECLINED);
+  c.set_decline_route(v1::LITIGATION);
+  c.set_decline_authority("县人民法院");
+  c.add_history()->set_note("LITIGATION 县人民法院: 属于民事纠纷");
+  v1::CountyFeedback f = BuildFeedback(c, "", "dlv_2");
+  EXPECT_EQ(f.kind(), v1::ASSIGNMENT);
+  EXPECT_EQ(f.decline_route(), v1::LITIGATION);
+  EXPECT_EQ(f.decline_authority(), "县人民法院");
+  EXPECT_EQ(f.note(), "LITIGATION 县人民法院: 属于民事纠纷");
+  EXPECT_FALSE(f.has_answered_at());
+}
+
+TEST(CountyTransferTest, SignatureIsHexHmacSha256OfTheBody) {
+  // RFC 4231 test case 2.
+  EXPECT_EQ(FeedbackSignature("Jefe", "what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(CountyTransferTest, OnlyAPermanentRefusalParks) {
+  EXPECT_EQ(VerdictOf(200), FeedbackVerdict::kDelivered);
+  EXPECT_EQ(VerdictOf(204), FeedbackVerdict::kDelivered);
+  for (int s : {400, 401, 403, 404, 409, 410, 422}) {
+    EXPECT_EQ(VerdictOf(s), FeedbackVerdict::kPark) << s;
+  }
+  for (int s : {0, 301, 408, 429, 500, 502, 503, 504}) {
+    EXPECT_EQ(VerdictOf(s), FeedbackVerdict::kRetry) << s;
+  }
+}
+
+}  // namespace
+}  // namespace petition::intake

@@ -1,0 +1,86 @@
+// County transfers (上级转送/交办): the county platform's push and its read of
+// the case and of the feedback deliveries; the result recorded for the county
+// when a lifecycle step decides one.
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/call_deadline.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/request_context.h"
+#include "common/request_fingerprint.h"
+#include "common/status.h"
+#include "services/intake/domain/county_transfer.h"
+#include "services/intake/service/intake_service.h"
+
+namespace petition::intake {
+
+grpc::Status IntakeService::PushTransfer(grpc::ServerContext* context,
+                                         const v1::PushTransferRequest* request,
+                                         v1::PushTransferResponse* response) {
+  RequestScope scope(*context);  // roles: the call guard (county)
+  if (county_ == nullptr) {
+    return ToGrpcStatus(absl::UnimplementedError("county transfers are not enabled"));
+  }
+  const Principal& principal = scope.principal();
+  auto transfer = BuildTransferCase(*request, principal.subject, absl::Now(), zone_, limits_);
+  if (!transfer.ok()) return ToGrpcStatus(transfer.status());
+  TransferPushCall call;
+  call.c = std::move(transfer->c);
+  call.c.set_case_id(NewId("case"));
+  call.c.set_query_code(NewQueryCode());
+  call.due_date = transfer->due_date;
+  call.push_sha256 = RequestFingerprint(*request);
+  call.caller = &principal;
+  call.repeat_similarity = limits_.repeat_similarity;
+  call.registered = RegisteredEvent(call.c, scope.request_id());
+  call.registered.mutable_registered()->set_county_due_date(call.due_date);
+  call.registered.mutable_registered()->set_county_case_id(call.c.county_case_id());
+  call.updated.set_event_id(NewId("evt"));
+  *call.updated.mutable_occurred_at() = NowTimestamp();
+  call.updated.set_request_id(scope.request_id());
+  call.update_step.set_step(v1::COUNTY_UPDATE);
+  call.update_step.set_status(v1::REGISTERED);
+  call.update_step.set_actor(principal.subject);
+  call.update_step.set_actor_roles(absl::StrJoin(principal.roles, ","));
+  call.update_step.set_note(absl::StrCat(v1::TransferKind_Name(request->kind()), " ",
+                                         call.due_date.empty() ? "no due date" : call.due_date));
+  auto result = county_->Push(call, TxOptionsFor(*context));
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  if ((result->created || result->updated) && relay_ != nullptr) relay_->Wake();
+  response->set_case_id(result->case_id);
+  response->set_created(result->created);
+  response->set_updated(result->updated);
+  response->set_status(result->status);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::GetTransfer(grpc::ServerContext* context,
+                                        const v1::GetTransferRequest* request,
+                                        v1::Transfer* response) {
+  RequestScope scope(*context);  // roles: the call guard
+  if (county_ == nullptr) {
+    return ToGrpcStatus(absl::UnimplementedError("county transfers are not enabled"));
+  }
+  if (!IsValidCountyCaseId(request->county_case_id())) {
+    return ToGrpcStatus(InvalidField("countyCaseId", "must be 1-128 of A-Z a-z 0-9 _ . : @ -"));
+  }
+  // No identity in a transfer: whoever may call it reads it.
+  auto transfer = county_->Get(request->county_case_id(), TxOptionsFor(*context));
+  if (!transfer.ok()) return ToGrpcStatus(transfer.status());
+  *response = *std::move(transfer);
+  return grpc::Status::OK;
+}
+
+void IntakeService::AttachCountyFeedback(const v1::Case& current, StepChange& change) const {
+  if (county_ == nullptr || !IsCountyCase(current) || !FeedsBack(change.updated.status())) return;
+  const CountyStore* county = county_;
+  change.also = [county](pqxx::transaction_base& tx, const v1::Case& stored) {
+    return county->RecordFeedback(tx, stored);
+  };
+}
+
+}  // namespace petition::intake

@@ -1,0 +1,342 @@
+// County transfers end to end, through the gateway with the county's API key:
+// pushes of a transfer and an assignment, fifty identical pushes at once
+// (one case), a changed push before and after acceptance, and the results
+// fed back to a real HTTP receiver in this process standing in for the county
+// platform (it refuses the first two attempts of a result; the third is
+// signed as the README says), shown with their attempts by GET /v1/transfers.
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/synchronization/mutex.h"
+#include "common/crypto.h"
+#include "common/ids.h"
+#include "common/testing/eventually.h"
+#include "common/testing/http_receiver.h"
+#include "gtest/gtest.h"
+#include "tests/support/stack_test.h"
+#include "tests/support/test_stack.h"
+
+namespace petition::testing {
+namespace {
+
+constexpr char kFeedbackSecret[] = "county-feedback-secret-for-tests";
+constexpr char kApiKey[] = "county-test-key";  // the stack's gateway maps it to role county
+
+// The county platform: refuses the first two attempts of results of cases whose county id
+// starts with "RETRY-" (503), takes every other attempt.
+HttpReceiver& County() {
+  static HttpReceiver* county = new HttpReceiver([](const HttpReceiver::Request& r, int) {
+    const bool retry_case = r.body.find("\"countyCaseId\":\"RETRY-") != std::string::npos;
+    const auto attempt = r.headers.find("x-delivery-attempt");
+    if (retry_case && attempt != r.headers.end() &&
+        (attempt->second == "1" || attempt->second == "2")) {
+      return 503;
+    }
+    return 200;
+  });
+  return *county;
+}
+
+// A push body; `subject` varies it.
+std::string PushBody(const std::string& kind, const std::string& due_date,
+                     const std::string& subject = "拖欠农民工工资") {
+  return absl::StrReplaceAll(R"({
+  "kind": "$KIND", "dueDate": "$DUE", "channel": "ONLINE", "category": "SUPERIOR_ASSIGNED",
+  "receivedAt": "2026-03-02T02:00:00Z",
+  "subject": "$SUBJECT", "content": "县信访平台转来：某工地拖欠工资三个月。",
+  "petitioners": [{"name": "李四", "idNumber": "11010519491231002X", "phone": "13800138000"}]
+})",
+                             {{"$KIND", kind}, {"$DUE", due_date}, {"$SUBJECT", subject}});
+}
+
+class CountyTransfersTest : public StackTest<CountyTransfersTest> {
+ public:
+  static constexpr char kStackName[] = "county";
+
+  static TestStack::Options StackOptions() {
+    TestStack::Options options;
+    options.intake_flags = {"--county_feedback_url=" + County().url("/petition/feedback"),
+                            std::string("--county_feedback_secret=") + kFeedbackSecret,
+                            // Short waits: the retries of a refused result come within the test.
+                            "--county_feedback_min_backoff_ms=20",
+                            "--county_feedback_max_backoff_ms=100", "--county_feedback_poll_ms=20"};
+    return options;
+  }
+
+ protected:
+  // Acceptance checks units and leaders against scheduling's directory.
+  void SetUp() override {
+    StackTest::SetUp();
+    absl::Status seeded = stack_->SeedDirectory({"unit_labour"}, {"off_leader1"});
+    ASSERT_TRUE(seeded.ok()) << seeded;
+  }
+
+  static std::string NewCountyId(const std::string& prefix) {
+    return prefix + HexEncode(RandomBytes(6));
+  }
+
+  static HttpResponse Push(const std::string& county_id, const std::string& body) {
+    auto r = HttpRequest(stack_->http_port(), "PUT", "/v1/transfers/" + county_id, body,
+                         {{"X-Api-Key", kApiKey}});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
+  static HttpResponse GetTransfer(const std::string& county_id) {
+    auto r = HttpRequest(stack_->http_port(), "GET", "/v1/transfers/" + county_id, "",
+                         {{"X-Api-Key", kApiKey}});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
+  static HttpResponse Call(const std::string& method, const std::string& target,
+                           const std::string& body, const std::string& token) {
+    auto r = stack_->Call(method, target, body, token);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
+  static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
+  static std::string Leader() { return stack_->Token({"leader"}, "off_leader1"); }
+
+  static std::string Q(const std::string& sql) {
+    auto v = stack_->Query(sql);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : "";
+  }
+
+  static void Accept(const std::string& case_id) {
+    HttpResponse r = Call(
+        "POST", "/v1/cases/" + case_id + ":accept",
+        R"({"handlingUnitIds":["unit_labour"],"complexity":"SIMPLE","leaderId":"off_leader1"})",
+        Clerk());
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+};
+
+TEST_F(CountyTransfersTest, ATransferAndAnAssignmentBecomeCasesWithTheCountysDeadline) {
+  for (const std::string kind : {"TRANSFER", "ASSIGNMENT"}) {
+    const std::string county_id = NewCountyId("XF-");
+    HttpResponse pushed = Push(county_id, PushBody(kind, "2026-03-20"));
+    ASSERT_EQ(pushed.status, 200) << pushed.body;
+    auto json = ParseJson(pushed.body);
+    const std::string case_id = JsonString(json, "caseId");
+    ASSERT_FALSE(case_id.empty()) << pushed.body;
+    EXPECT_EQ(JsonString(json, "created"), "true");
+    EXPECT_EQ(JsonString(json, "status"), "REGISTERED");
+
+    HttpResponse c = Call("GET", "/v1/cases/" + case_id, "", Clerk());
+    ASSERT_EQ(c.status, 200) << c.body;
+    auto case_json = ParseJson(c.body);
+    EXPECT_EQ(JsonString(case_json, "source"),
+              kind == "TRANSFER" ? "COUNTY_TRANSFER" : "COUNTY_ASSIGNMENT");
+    EXPECT_EQ(JsonString(case_json, "countyCaseId"), county_id);
+    EXPECT_EQ(JsonString(case_json, "receivedBy"), "county_platform");
+
+    // The county's due date reached supervision as the COUNTY deadline.
+    HttpResponse deadlines;
+    EXPECT_TRUE(Eventually([&] {
+      deadlines = Call("GET", "/v1/cases/" + case_id + "/deadlines", "", Clerk());
+      return deadlines.status == 200 && deadlines.body.find("\"COUNTY\"") != std::string::npos;
+    })) << deadlines.body;
+    EXPECT_NE(deadlines.body.find("\"2026-03-20\""), std::string::npos) << deadlines.body;
+
+    HttpResponse again = Push(county_id, PushBody(kind, "2026-03-20"));
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(JsonString(ParseJson(again.body), "caseId"), case_id);
+    EXPECT_EQ(JsonString(ParseJson(again.body), "created"), "false");
+  }
+}
+
+TEST_F(CountyTransfersTest, FiftyIdenticalPushesAtOnceMakeOneCase) {
+  const std::string county_id = NewCountyId("XF-RACE-");
+  const std::string body = PushBody("ASSIGNMENT", "2026-04-01");
+  constexpr int kPushes = 50;
+  absl::Mutex mu;
+  std::vector<HttpResponse> answers;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kPushes; ++i) {
+    threads.emplace_back([&] {
+      auto r = HttpRequest(stack_->http_port(), "PUT", "/v1/transfers/" + county_id, body,
+                           {{"X-Api-Key", kApiKey}});
+      absl::MutexLock lock(&mu);
+      answers.push_back(r.ok() ? *r : HttpResponse{0, {}, std::string(r.status().message())});
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<std::string> case_ids;
+  int created = 0;
+  for (const HttpResponse& a : answers) {
+    EXPECT_EQ(a.status, 200) << a.body;
+    auto json = ParseJson(a.body);
+    case_ids.insert(JsonString(json, "caseId"));
+    created += JsonString(json, "created") == "true" ? 1 : 0;
+  }
+  EXPECT_EQ(case_ids.size(), 1u);
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.cases WHERE county_case_id = '" + county_id + "'"), "1");
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.outbox o JOIN intake.cases c USING (case_id) "
+              "WHERE c.county_case_id = '" +
+              county_id + "'"),
+            "1");
+}
+
+TEST_F(CountyTransfersTest, AChangedPushUpdatesTheCaseUntilItIsAccepted) {
+  const std::string county_id = NewCountyId("XF-CHG-");
+  HttpResponse first = Push(county_id, PushBody("TRANSFER", "2026-03-20", "第一版"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string case_id = JsonString(ParseJson(first.body), "caseId");
+
+  HttpResponse changed = Push(county_id, PushBody("TRANSFER", "2026-03-27", "第二版"));
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  auto json = ParseJson(changed.body);
+  EXPECT_EQ(JsonString(json, "caseId"), case_id);
+  EXPECT_EQ(JsonString(json, "updated"), "true");
+  EXPECT_EQ(JsonString(json, "created"), "false");
+  HttpResponse c = Call("GET", "/v1/cases/" + case_id, "", Clerk());
+  EXPECT_EQ(JsonString(ParseJson(c.body), "subject"), "第二版") << c.body;
+  EXPECT_NE(c.body.find("COUNTY_UPDATE"), std::string::npos) << c.body;  // in the history
+  // The moved due date reached supervision.
+  HttpResponse deadlines;
+  EXPECT_TRUE(Eventually([&] {
+    deadlines = Call("GET", "/v1/cases/" + case_id + "/deadlines", "", Clerk());
+    return deadlines.body.find("\"2026-03-27\"") != std::string::npos;
+  })) << deadlines.body;
+
+  Accept(case_id);
+  HttpResponse late = Push(county_id, PushBody("TRANSFER", "2026-03-27", "第三版"));
+  EXPECT_EQ(late.status, 409) << late.body;
+  auto error = ParseJson(late.body);
+  EXPECT_EQ(JsonString(error, "error.code"), "ABORTED") << late.body;
+  EXPECT_NE(JsonString(error, "error.message").find("ACCEPTED"), std::string::npos) << late.body;
+  // The push the case already has is still answered as before.
+  HttpResponse same = Push(county_id, PushBody("TRANSFER", "2026-03-27", "第二版"));
+  EXPECT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(JsonString(ParseJson(same.body), "caseId"), case_id);
+  EXPECT_EQ(JsonString(ParseJson(same.body), "status"), "ACCEPTED");
+}
+
+TEST_F(CountyTransfersTest, TheResultReachesTheCountySignedAfterTwoRefusals) {
+  const std::string county_id = NewCountyId("RETRY-");
+  HttpResponse pushed = Push(county_id, PushBody("ASSIGNMENT", "2026-03-20"));
+  ASSERT_EQ(pushed.status, 200) << pushed.body;
+  const std::string case_id = JsonString(ParseJson(pushed.body), "caseId");
+  HttpResponse declined =
+      Call("POST", "/v1/cases/" + case_id + ":decline",
+           R"({"route":"LITIGATION","authority":"县人民法院","reason":"属于民事纠纷"})", Clerk());
+  ASSERT_EQ(declined.status, 200) << declined.body;
+
+  HttpResponse transfer;
+  ASSERT_TRUE(Eventually([&] {
+    transfer = GetTransfer(county_id);
+    return transfer.body.find("\"DELIVERED\"") != std::string::npos;
+  })) << transfer.body;
+
+  std::vector<HttpReceiver::Request> seen;
+  for (const HttpReceiver::Request& r : County().requests()) {
+    if (r.body.find(county_id) != std::string::npos) seen.push_back(r);
+  }
+  ASSERT_EQ(seen.size(), 3u);
+  const HttpReceiver::Request& third = seen[2];
+  EXPECT_EQ(third.method, "POST");
+  EXPECT_EQ(third.target, "/petition/feedback");
+  EXPECT_EQ(third.headers.at("x-signature"),
+            "sha256=" + HexEncode(HmacSha256(kFeedbackSecret, third.body)));
+  EXPECT_EQ(third.headers.at("x-delivery-id"), seen[0].headers.at("x-delivery-id"));
+  auto body = ParseJson(third.body);
+  EXPECT_EQ(JsonString(body, "status"), "DECLINED");
+  EXPECT_EQ(JsonString(body, "declineRoute"), "LITIGATION");
+  EXPECT_EQ(JsonString(body, "declineAuthority"), "县人民法院");
+  EXPECT_EQ(JsonString(body, "caseId"), case_id);
+  EXPECT_EQ(JsonString(body, "deliveryId"), third.headers.at("x-delivery-id"));
+
+  auto t = ParseJson(transfer.body);
+  EXPECT_EQ(JsonString(t, "status"), "DECLINED");
+  EXPECT_EQ(JsonString(t, "caseId"), case_id);
+  const auto& feedback = t.fields().at("feedback").list_value();
+  ASSERT_EQ(feedback.values_size(), 1) << transfer.body;
+  const auto& delivery = feedback.values(0).struct_value();
+  EXPECT_EQ(JsonString(delivery, "state"), "DELIVERED");
+  const auto& attempts = delivery.fields().at("attempts").list_value();
+  ASSERT_EQ(attempts.values_size(), 3) << transfer.body;
+  EXPECT_EQ(JsonString(attempts.values(0).struct_value(), "httpStatus"), "503");
+  EXPECT_EQ(JsonString(attempts.values(1).struct_value(), "httpStatus"), "503");
+  EXPECT_EQ(JsonString(attempts.values(2).struct_value(), "httpStatus"), "200");
+}
+
+TEST_F(CountyTransfersTest, AnAnswerAndTheConclusionReachTheCountyInOrder) {
+  const std::string county_id = NewCountyId("XF-ANS-");
+  HttpResponse pushed = Push(county_id, PushBody("TRANSFER", "2026-03-20"));
+  ASSERT_EQ(pushed.status, 200) << pushed.body;
+  const std::string case_id = JsonString(ParseJson(pushed.body), "caseId");
+  Accept(case_id);
+  HttpResponse o = Call("POST", "/v1/cases/" + case_id + "/opinions",
+                        R"({"unitId":"unit_labour","outcome":"UPHELD","facts":"经核实属实。",
+                            "basis":"《保障农民工工资支付条例》","decision":"责令限期支付。"})",
+                        Clerk());
+  ASSERT_EQ(o.status, 200) << o.body;
+  const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
+  ASSERT_EQ(
+      Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":approve", "{}", Leader())
+          .status,
+      200);
+  HttpResponse answered = Call("POST", "/v1/cases/" + case_id + ":answer",
+                               absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Clerk());
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  ASSERT_EQ(Call("POST", "/v1/cases/" + case_id + ":conclude", "{}", Clerk()).status, 200);
+
+  HttpResponse transfer;
+  ASSERT_TRUE(Eventually([&] {
+    transfer = GetTransfer(county_id);
+    auto t = ParseJson(transfer.body);
+    auto it = t.fields().find("feedback");
+    if (it == t.fields().end() || it->second.list_value().values_size() != 2) return false;
+    for (const auto& d : it->second.list_value().values()) {
+      if (JsonString(d.struct_value(), "state") != "DELIVERED") return false;
+    }
+    return true;
+  })) << transfer.body;
+  auto t = ParseJson(transfer.body);
+  EXPECT_EQ(JsonString(t, "status"), "CONCLUDED");
+  EXPECT_EQ(JsonString(t, "outcome"), "UPHELD");
+  EXPECT_EQ(JsonString(t, "decision"), "责令限期支付。");
+  std::vector<std::string> statuses;
+  for (const HttpReceiver::Request& r : County().requests()) {
+    if (r.body.find(county_id) != std::string::npos) {
+      statuses.push_back(JsonString(ParseJson(r.body), "status"));
+    }
+  }
+  EXPECT_EQ(statuses, (std::vector<std::string>{"ANSWERED", "CONCLUDED"}));
+}
+
+TEST_F(CountyTransfersTest, BadPushesAndOtherCallersAreRefused) {
+  HttpResponse bad = Push("XF-BAD-1", R"({"kind":"TRANSFER","dueDate":"2026-13-01"})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("dueDate"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("petitioners"), std::string::npos) << bad.body;
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.county_transfers WHERE county_case_id = 'XF-BAD-1'"),
+            "0");
+  // Only the county pushes; officials read.
+  HttpResponse clerk_push =
+      Call("PUT", "/v1/transfers/XF-CLERK-1", PushBody("TRANSFER", "2026-03-20"), Clerk());
+  EXPECT_EQ(clerk_push.status, 403) << clerk_push.body;
+  EXPECT_EQ(GetTransfer("XF-NEVER-PUSHED").status, 404);
+  const std::string county_id = NewCountyId("XF-READ-");
+  ASSERT_EQ(Push(county_id, PushBody("TRANSFER", "2026-03-20")).status, 200);
+  HttpResponse read = Call("GET", "/v1/transfers/" + county_id, "", Clerk());
+  EXPECT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.body.find("11010519491231002X"), std::string::npos);  // no identity in it
+  HttpResponse handler =
+      Call("GET", "/v1/transfers/" + county_id, "", stack_->Token({"handler"}, "off_h", "unit_a"));
+  EXPECT_EQ(handler.status, 403) << handler.body;
+}
+
+}  // namespace
+}  // namespace petition::testing
