@@ -157,12 +157,10 @@ int MintToken(const std::string& secret, std::vector<std::string> roles) {
   } else if (!secret.empty()) {
     key = petition::gateway::JwtKey::Hs256(kid, secret);
   }
-  absl::StatusOr<std::string> token = key.status();
-  if (key.ok()) {
-    absl::StatusOr<petition::gateway::Jwt> jwt =
-        petition::gateway::Jwt::Create({*std::move(key)}, {});
-    token = jwt.ok() ? jwt->Mint(claims, kid) : jwt.status();
-  }
+  absl::StatusOr<petition::gateway::Jwt> jwt =
+      key.ok() ? petition::gateway::Jwt::Create({*std::move(key)}, {})
+               : absl::StatusOr<petition::gateway::Jwt>(key.status());
+  absl::StatusOr<std::string> token = jwt.ok() ? jwt->Mint(claims, kid) : jwt.status();
   if (!token.ok()) {
     std::cerr << "gateway --mint_token: " << token.status().message() << std::endl;
     return 2;
