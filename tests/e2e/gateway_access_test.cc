@@ -338,5 +338,47 @@ TEST_F(GatewayAccessTest, OneAccessLineWithThePrincipalAndTheRouteTemplate) {
   EXPECT_FALSE(absl::StrContains(line, "case_doesnotexist00")) << line;
 }
 
+// Roles are checked again in the services, and a unit's staff act for their
+// own unit only: a handler books appointments for its own unit's officials.
+TEST_F(GatewayAccessTest, AHandlerBooksOnlyItsOwnUnitsOfficials) {
+  int calls = 0;
+  // A principal per call: this suite's rate limit is three calls each.
+  auto as = [&](const std::string& role, const std::string& unit = "") {
+    return stack_->Token({role}, absl::StrCat("off_scope_", role, "_", ++calls), unit);
+  };
+  auto post = [&](const std::string& target, const std::string& body, const std::string& token) {
+    return HttpRequest(stack_->http_port(), "POST", target, body,
+                       {{"Authorization", "Bearer " + token}});
+  };
+  auto unit =
+      post("/v1/units", R"({"name":"东镇","kind":"TOWNSHIP","location":"接待室"})", as("admin"));
+  ASSERT_TRUE(unit.ok());
+  ASSERT_EQ(unit->status, 200) << unit->body;
+  const std::string unit_id = JsonString(ParseJson(unit->body), "unitId");
+  auto official = post("/v1/officials",
+                       absl::StrCat(R"({"name":"甲","unitId":")", unit_id,
+                                    R"(","position":"副镇长","rank":"DEPUTY_SECTION_CHIEF"})"),
+                       as("admin"));
+  ASSERT_TRUE(official.ok());
+  ASSERT_EQ(official->status, 200) << official->body;
+  const std::string official_id = JsonString(ParseJson(official->body), "officialId");
+  const std::string booking =
+      absl::StrCat(R"({"kind":"APPOINTMENT","officialIds":[")", official_id,
+                   R"("],"caseId":"case_scope","at":"2026-03-04T06:00:00Z","durationMinutes":30})");
+
+  auto other = post("/v1/appointments", booking, as("handler", "unit_someone_else"));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->status, 403) << other->body;
+  auto unitless = post("/v1/appointments", booking, as("handler"));
+  ASSERT_TRUE(unitless.ok());
+  EXPECT_EQ(unitless->status, 403) << unitless->body;
+  auto own = post("/v1/appointments", booking, as("handler", unit_id));
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->status, 200) << own->body;
+  auto clerk = post("/v1/appointments", booking, as("clerk"));
+  ASSERT_TRUE(clerk.ok());
+  EXPECT_NE(clerk->status, 403) << clerk->body;
+}
+
 }  // namespace
 }  // namespace petition::testing
