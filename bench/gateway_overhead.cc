@@ -233,5 +233,6 @@ int Main() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows as it happens
   return petition::bench::Main();
 }
