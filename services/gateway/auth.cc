@@ -180,7 +180,7 @@ absl::StatusOr<Principal> Auth::Authenticate(absl::string_view authorization,
   if (!api_key.empty()) {
     std::shared_ptr<const KeyTable> keys;
     {
-      absl::MutexLock lock(&keys_mu_);
+      absl::ReaderMutexLock lock(&keys_mu_);
       keys = keys_;
     }
     auto it = keys->find(ApiKeyHash(absl::StripAsciiWhitespace(api_key)));
