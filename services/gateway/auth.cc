@@ -133,6 +133,17 @@ absl::StatusOr<std::unique_ptr<Auth>> Auth::Create(Jwt jwt, absl::string_view ap
   return auth;
 }
 
+const Jwt& Auth::jwt() const {
+  absl::ReaderMutexLock lock(&keys_mu_);
+  return verifier_->jwt;
+}
+
+void Auth::ReplaceJwt(Jwt jwt) {
+  auto verifier = std::make_shared<Verifier>(std::move(jwt));
+  absl::MutexLock lock(&keys_mu_);
+  verifier_ = std::move(verifier);
+}
+
 absl::StatusOr<std::size_t> Auth::ReloadApiKeys() {
   auto table = std::make_shared<KeyTable>(flag_keys_);
   if (!api_keys_file_.empty()) {
@@ -164,8 +175,13 @@ absl::StatusOr<Principal> Auth::Authenticate(absl::string_view authorization,
     if (!absl::StartsWithIgnoreCase(authorization, kBearer)) {
       return absl::UnauthenticatedError("Authorization must be \"Bearer <token>\"");
     }
-    absl::StatusOr<Jwt::Claims> claims =
-        tokens_.Verify(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())), now);
+    std::shared_ptr<Verifier> verifier;
+    {
+      absl::ReaderMutexLock lock(&keys_mu_);
+      verifier = verifier_;
+    }
+    absl::StatusOr<Jwt::Claims> claims = verifier->tokens.Verify(
+        absl::StripAsciiWhitespace(authorization.substr(kBearer.size())), now);
     if (!claims.ok()) return claims.status();
     Principal principal;
     principal.subject = std::move(claims->subject);

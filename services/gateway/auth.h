@@ -55,7 +55,12 @@ class Auth {
   // keys in use.
   absl::StatusOr<std::size_t> ReloadApiKeys();
 
-  const Jwt& jwt() const { return jwt_; }
+  // The bearer-token keys in use (valid until the next ReplaceJwt).
+  const Jwt& jwt() const;
+
+  // Verifies bearer tokens with `jwt` from now on (rolled keys, SIGHUP);
+  // tokens verified before are verified again.
+  void ReplaceJwt(Jwt jwt);
 
   static absl::StatusOr<absl::flat_hash_map<std::string, Principal>> ParseApiKeys(
       absl::string_view spec);
@@ -64,22 +69,28 @@ class Auth {
   static absl::StatusOr<KeyTable> ParseApiKeyFile(absl::string_view text, absl::string_view name);
 
  private:
+  // The keys and the tokens verified with them, replaced together.
+  struct Verifier {
+    explicit Verifier(Jwt keys) : jwt(std::move(keys)) {}
+    const Jwt jwt;
+    TokenCache tokens{&jwt};
+  };
+
   Auth(Jwt jwt, KeyTable flag_keys, std::string api_keys_file)
-      : jwt_(std::move(jwt)),
-        flag_keys_(std::move(flag_keys)),
-        api_keys_file_(std::move(api_keys_file)) {}
+      : flag_keys_(std::move(flag_keys)),
+        api_keys_file_(std::move(api_keys_file)),
+        verifier_(std::make_shared<Verifier>(std::move(jwt))) {}
 
   absl::StatusOr<Principal> Authenticate(absl::string_view authorization, absl::string_view api_key,
                                          absl::Time now) const;
 
-  const Jwt jwt_;
   const KeyTable flag_keys_;
   const std::string api_keys_file_;
   mutable absl::Mutex keys_mu_;
   // The flag's keys and the file's, as last read.
   std::shared_ptr<const KeyTable> keys_ ABSL_GUARDED_BY(keys_mu_);
-  // Verified bearer tokens (thread-safe; a cache, hence mutable).
-  mutable TokenCache tokens_{&jwt_};
+  // Its cache of verified tokens is thread-safe.
+  std::shared_ptr<Verifier> verifier_ ABSL_GUARDED_BY(keys_mu_);
 };
 
 }  // namespace petition::gateway

@@ -201,5 +201,17 @@ TEST(AuthTest, TheApiKeyFileIsReloadedAndABadOneKeepsTheKeys) {
   EXPECT_FALSE(Auth::Create(Jwt("secret"), "", path).ok());
 }
 
+TEST(AuthTest, ReplacedJwtKeysApplyAtOnceEvenToCachedTokens) {
+  auto auth = MakeAuth();
+  const std::string old_token = Bearer(*auth, {"clerk"});
+  ASSERT_TRUE(auth->Authorize(Rule({}), old_token, "", kNow).ok());  // now cached
+  auth->ReplaceJwt(Jwt("rolled secret"));
+  EXPECT_EQ(auth->Authorize(Rule({}), old_token, "", kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(auth->Authorize(Rule({}), Bearer(*auth, {"clerk"}), "", kNow).ok());
+  // API keys are untouched.
+  EXPECT_TRUE(auth->Authorize(Rule({}), "", "k1", kNow).ok());
+}
+
 }  // namespace
 }  // namespace petition::gateway

@@ -6,7 +6,7 @@
 //   gateway --mint_token --jwt_private_key PEM --kid K --role clerk ...
 //                                            an RS256 token (tests, development)
 //
-// SIGHUP re-reads --api_keys_file; SIGINT and SIGTERM stop.
+// SIGHUP re-reads --jwt_keys and --api_keys_file; SIGINT and SIGTERM stop.
 #include <pthread.h>
 #include <signal.h>
 
@@ -63,7 +63,7 @@ ABSL_FLAG(std::string, jwt_secret, "",
           "HS256 secret of bearer tokens without a kid (required unless --jwt_keys is given)");
 ABSL_FLAG(std::string, jwt_keys, "",
           "File of named JWT keys, lines '<kid> HS256|RS256 <file>' (secret file or PEM); a "
-          "token's kid picks its key, the key's alg decides");
+          "token's kid picks its key, the key's alg decides; re-read on SIGHUP");
 ABSL_FLAG(std::string, jwt_issuer, "", "When set, bearer tokens must have this iss");
 ABSL_FLAG(std::string, jwt_audience, "", "When set, bearer tokens' aud must contain this");
 ABSL_FLAG(int, jwt_leeway_s, 30, "Clock skew allowed on a token's exp, nbf and iat (seconds)");
@@ -326,6 +326,16 @@ int main(int argc, char** argv) {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&wait_for, sig);
   int signal = 0;
   while (sigwait(&wait_for, &signal) == 0 && signal == SIGHUP) {
+    if (!absl::GetFlag(FLAGS_jwt_keys).empty()) {
+      absl::StatusOr<petition::gateway::Jwt> keys = JwtFromFlags(secret);
+      if (keys.ok()) {
+        auth_ptr->ReplaceJwt(*std::move(keys));
+        petition::log::Info("JWT keys reloaded");
+      } else {
+        petition::log::Error("JWT keys not reloaded: keeping the keys in use",
+                             {{"error", std::string(keys.status().message())}});
+      }
+    }
     absl::StatusOr<std::size_t> keys = auth_ptr->ReloadApiKeys();
     if (keys.ok()) {
       petition::log::Info("API keys reloaded", {{"keys", absl::StrCat(*keys)}});

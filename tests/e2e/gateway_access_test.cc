@@ -42,18 +42,22 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
-// An RSA key pair in `dir` (rsa.pem, rsa.pub.pem) and a --jwt_keys file
-// naming the public half.
-std::string WriteRsaKeys(const std::string& dir) {
+// An RSA key pair in `dir`: <name>.pem and <name>.pub.pem.
+void WriteRsaPair(const std::string& dir, const std::string& name) {
   std::filesystem::create_directories(dir);
   EVP_PKEY* key = EVP_RSA_gen(2048);
-  FILE* out = std::fopen((dir + "/rsa.pem").c_str(), "w");
+  FILE* out = std::fopen((dir + "/" + name + ".pem").c_str(), "w");
   PEM_write_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr);
   std::fclose(out);
-  out = std::fopen((dir + "/rsa.pub.pem").c_str(), "w");
+  out = std::fopen((dir + "/" + name + ".pub.pem").c_str(), "w");
   PEM_write_PUBKEY(out, key);
   std::fclose(out);
   EVP_PKEY_free(key);
+}
+
+// The key pair "rsa" and a --jwt_keys file naming its public half.
+std::string WriteRsaKeys(const std::string& dir) {
+  WriteRsaPair(dir, "rsa");
   std::ofstream(dir + "/jwt_keys") << kRsaKid << " RS256 rsa.pub.pem\n";
   return dir + "/jwt_keys";
 }
@@ -378,6 +382,28 @@ TEST_F(GatewayAccessTest, AHandlerBooksOnlyItsOwnUnitsOfficials) {
   auto clerk = post("/v1/appointments", booking, as("clerk"));
   ASSERT_TRUE(clerk.ok());
   EXPECT_NE(clerk->status, 403) << clerk->body;
+}
+
+TEST_F(GatewayAccessTest, JwtKeysRollOnSighup) {
+  const std::string keys_file = key_dir_ + "/jwt_keys";
+  const std::string original = ReadAll(keys_file);
+  WriteRsaPair(key_dir_, "rsa2");
+  const std::string token = RunCommand(absl::StrCat(
+      BinaryDir(), "/services/gateway/gateway --mint_token --jwt_private_key=", key_dir_,
+      "/rsa2.pem --kid=e2e-rsa2 --role=clerk --sub=off_roll"));
+  auto status_with = [&] {
+    auto r = Get("/v1/units", Bearer(token));
+    return r.ok() ? r->status : 0;
+  };
+  EXPECT_EQ(status_with(), 401);
+  // The new key beside the old one: accepted once the gateway has re-read the file.
+  std::ofstream(keys_file, std::ios::app) << "e2e-rsa2 RS256 rsa2.pub.pem\n";
+  stack_->Signal("gateway", SIGHUP);
+  EXPECT_TRUE(Eventually([&] { return status_with() == 200; }));
+  // Dropped again: refused, though the gateway had verified (and cached) it.
+  std::ofstream(keys_file, std::ios::trunc) << original;
+  stack_->Signal("gateway", SIGHUP);
+  EXPECT_TRUE(Eventually([&] { return status_with() == 401; }));
 }
 
 }  // namespace
