@@ -12,10 +12,7 @@
 
 #include <cstring>
 #include <fstream>
-<<<<<<< HEAD
 #include <functional>
-=======
->>>>>>> c2eb476 (gateway: RS256 and named JWT keys, API key file reloaded on SIGHUP, rate limits, CORS, 408)
 #include <iostream>
 #include <map>
 #include <memory>
@@ -88,20 +85,17 @@ ABSL_FLAG(std::vector<std::string>, role, {}, "--mint_token: a role (repeatable)
 ABSL_FLAG(std::string, sub, "dev", "--mint_token: the subject (official id)");
 ABSL_FLAG(std::string, unit, "", "--mint_token: the unitId claim");
 ABSL_FLAG(int, ttl_hours, 12, "--mint_token: hours until the token expires");
-<<<<<<< HEAD
 ABSL_FLAG(std::string, docs_dir, "",
           "Swagger UI's files (npm swagger-ui-dist) served at /docs; empty: /docs is 404");
 ABSL_FLAG(std::string, dump_openapi, "",
           "Write the OpenAPI document it would serve at /openapi.json to this file ('-': "
           "stdout) and exit (needs no secret and no service)");
-=======
 ABSL_FLAG(
     std::string, jwt_private_key, "",
     "--mint_token: sign RS256 with this PEM private key (with --kid) instead of --jwt_secret");
 ABSL_FLAG(std::string, kid, "", "--mint_token: the key id put in the token's header");
 ABSL_FLAG(std::string, iss, "", "--mint_token: the iss claim");
 ABSL_FLAG(std::string, aud, "", "--mint_token: the aud claim");
->>>>>>> c2eb476 (gateway: RS256 and named JWT keys, API key file reloaded on SIGHUP, rate limits, CORS, 408)
 
 namespace {
 
@@ -169,7 +163,6 @@ int MintToken(const std::string& secret, std::vector<std::string> roles) {
   return 0;
 }
 
-<<<<<<< HEAD
 // The services the gateway routes to, each with its channel.
 std::map<std::string, std::shared_ptr<grpc::ChannelInterface>> Channels(
     const std::function<std::shared_ptr<grpc::ChannelInterface>(const std::string&)>& channel) {
@@ -208,7 +201,8 @@ int DumpOpenApi(const std::string& target) {
     return 1;
   }
   return 0;
-=======
+}
+
 // The bearer-token keys: --jwt_secret (no kid) and the keys of --jwt_keys.
 absl::StatusOr<petition::gateway::Jwt> JwtFromFlags(const std::string& secret) {
   std::vector<petition::gateway::JwtKey> keys;
@@ -228,7 +222,6 @@ absl::StatusOr<petition::gateway::Jwt> JwtFromFlags(const std::string& secret) {
   options.issuer = absl::GetFlag(FLAGS_jwt_issuer);
   options.audience = absl::GetFlag(FLAGS_jwt_audience);
   return petition::gateway::Jwt::Create(std::move(keys), std::move(options));
->>>>>>> c2eb476 (gateway: RS256 and named JWT keys, API key file reloaded on SIGHUP, rate limits, CORS, 408)
 }
 
 int Fail(const std::string& what, const absl::Status& status) {
