@@ -53,7 +53,9 @@ start_stack() {
     --scheduling_addr="127.0.0.1:$(port scheduling grpc)"
   start intake --grpc_port=0 --metrics_port=0 --pg_dsn="$(dsn intake)" --log_level=warn \
     --pii_key="$KEY" --supervision_addr="127.0.0.1:$(port supervision grpc)"
+  # One token drives the whole load: no per-principal rate limit here.
   start gateway --http_port=0 --metrics_port=0 --jwt_secret="$SECRET" --log_level=warn \
+    --rate_limit_rps=0 \
     --intake_addr="127.0.0.1:$(port intake grpc)" \
     --scheduling_addr="127.0.0.1:$(port scheduling grpc)" \
     --supervision_addr="127.0.0.1:$(port supervision grpc)"

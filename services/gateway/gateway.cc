@@ -55,8 +55,6 @@ std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-}  // namespace
-
 constexpr const char* kStandardMethods[] = {"GET",   "HEAD",   "POST",    "PUT",
                                             "PATCH", "DELETE", "OPTIONS", "OTHER"};
 
@@ -66,12 +64,44 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   return *kBuckets;
 }
 
+// RFC 6750 section 3: the challenge of a request refused for its
+// credentials. error_description holds only printable ASCII without quotes
+// and backslashes.
+std::string BearerChallenge(const absl::Status& status, bool had_credentials) {
+  std::string challenge = R"(Bearer realm="petition")";
+  if (status.code() == absl::StatusCode::kPermissionDenied) {
+    return absl::StrCat(challenge, R"(, error="insufficient_scope")");
+  }
+  if (!had_credentials) return challenge;
+  std::string description;
+  for (char c : status.message()) {
+    if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') description += c;
+  }
+  return absl::StrCat(challenge, R"(, error="invalid_token", error_description=")", description,
+                      "\"");
+}
+
+// Retry-After in whole seconds, at least 1.
+std::string RetryAfterSeconds(absl::Duration wait) {
+  return absl::StrCat(
+      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
+}
+
+constexpr char kCorsAllowHeaders[] = "Authorization, Content-Type, X-Api-Key, X-Request-Id";
+constexpr char kCorsExposeHeaders[] = "X-Request-Id, Retry-After, WWW-Authenticate";
+
+}  // namespace
+
 struct Gateway::Exchange {
   std::string method;
-  std::string path;
   // The route template, owned by the route table (the gateway outlives it).
   absl::string_view route = kUnmatchedRoute;
   std::string request_id;
+  // The authenticated subject ("" before or without authentication).
+  std::string principal;
+  // The request's Origin when it is an allowed one: the response gets CORS
+  // headers.
+  std::string cors_origin;
   absl::Time start;
   HttpResponder respond;
   RouteMetrics* metrics = nullptr;
@@ -107,7 +137,12 @@ void Gateway::RouteMetrics::Record(int status, absl::Duration elapsed) {
 }
 
 Gateway::Gateway(GatewayOptions options, std::unique_ptr<Auth> auth)
-    : options_(std::move(options)), auth_(std::move(auth)) {}
+    : options_(std::move(options)),
+      auth_(std::move(auth)),
+      principal_limiter_(
+          std::make_unique<RateLimiter>(options_.principal_rate, options_.principal_burst)),
+      public_limiter_(std::make_unique<RateLimiter>(options_.public_rate, options_.public_burst)),
+      cors_origins_(options_.cors_origins.begin(), options_.cors_origins.end()) {}
 
 Gateway::~Gateway() { Shutdown(); }
 
@@ -134,6 +169,12 @@ void Gateway::AddMetrics(prometheus::Registry& registry) {
     endpoint.metrics = std::make_unique<RouteMetrics>(
         requests, seconds, absl::AsciiStrToUpper(endpoint.rule.method()), route->path_template);
   }
+  rate_limited_ = &prometheus::BuildCounter()
+                       .Name("http_requests_rate_limited_total")
+                       .Help("HTTP requests answered 429 by a rate limit (principal or address)")
+                       .Register(registry);
+  rate_limited_principal_ = &rate_limited_->Add({{"limit", "principal"}});
+  rate_limited_address_ = &rate_limited_->Add({{"limit", "address"}});
   for (const char* method : kStandardMethods) {
     unmatched_metrics_.emplace(
         method, std::make_unique<RouteMetrics>(requests, seconds, method, kUnmatchedRoute));
@@ -357,7 +398,6 @@ HttpResponse Gateway::DocsAsset(absl::string_view path) const {
 void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   auto exchange = std::make_shared<Exchange>();
   exchange->method = request.method;
-  exchange->path = request.path;
   exchange->start = absl::Now();
   absl::string_view request_id = request.Header(kRequestIdHeader);
   exchange->request_id =
@@ -366,6 +406,13 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
           : petition::NewRequestId();
   exchange->respond = std::move(respond);
   exchange->metrics = UnmatchedMetrics(request.method);
+  if (absl::string_view origin = request.Header("origin");
+      !origin.empty() && cors_origins_.contains(origin)) {
+    exchange->cors_origin = std::string(origin);
+    if (request.method == "OPTIONS" && !request.Header("access-control-request-method").empty()) {
+      return AnswerPreflight(*exchange, request);
+    }
+  }
 
   RouteTable::MatchResult match = routes_->Match(request.method, request.path);
   switch (match.outcome) {
@@ -394,6 +441,10 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
                                                                         endpoint->media_types)]];
   }
   HttpResponse response;
+  if ((endpoint->kind == Kind::kOpenApi || endpoint->kind == Kind::kDocs) &&
+      RateLimited(*exchange, *public_limiter_, request.remote_address)) {
+    return;
+  }
   switch (endpoint->kind) {
     case Kind::kUpstream:
       return CallUpstream(std::move(exchange), *endpoint, match, request);
@@ -422,9 +473,27 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
 
 void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& endpoint,
                            const RouteTable::MatchResult& match, const HttpRequest& request) {
-  absl::StatusOr<Principal> principal = auth_->Authorize(
-      endpoint.rule, request.Header("authorization"), request.Header("x-api-key"), absl::Now());
-  if (!principal.ok()) return FinishError(*exchange, principal.status());
+  const absl::string_view authorization = request.Header("authorization");
+  const absl::string_view api_key = request.Header("x-api-key");
+  absl::StatusOr<Principal> principal =
+      auth_->Authorize(endpoint.rule, authorization, api_key, absl::Now());
+  if (!principal.ok()) {
+    HttpResponse response;
+    response.status = petition::HttpStatusForCode(principal.status().code());
+    response.headers.emplace_back(
+        "WWW-Authenticate",
+        BearerChallenge(principal.status(), !authorization.empty() || !api_key.empty()));
+    response.body =
+        petition::ErrorJson(petition::ForClient(principal.status(), exchange->request_id));
+    return Finish(*exchange, std::move(response));
+  }
+  exchange->principal = principal->subject;
+  // Anonymous callers of public routes share their address's bucket; every
+  // authenticated caller has one of its own.
+  if (endpoint.rule.public_() ? RateLimited(*exchange, *public_limiter_, request.remote_address)
+                              : RateLimited(*exchange, *principal_limiter_, principal->subject)) {
+    return;
+  }
 
   google::protobuf::MessageFactory* factory = google::protobuf::MessageFactory::generated_factory();
   std::unique_ptr<google::protobuf::Message> message(
@@ -602,17 +671,62 @@ void Gateway::FinishError(Exchange& exchange, const absl::Status& status) {
   Finish(exchange, std::move(response));
 }
 
+bool Gateway::RateLimited(Exchange& exchange, RateLimiter& limiter, absl::string_view key) {
+  std::optional<absl::Duration> wait = limiter.Take(key, absl::Now());
+  if (!wait.has_value()) return false;
+  if (prometheus::Counter* counter =
+          &limiter == public_limiter_.get() ? rate_limited_address_ : rate_limited_principal_) {
+    counter->Increment();
+  }
+  HttpResponse response;
+  response.status = 429;
+  response.headers.emplace_back("Retry-After", RetryAfterSeconds(*wait));
+  response.body = petition::ErrorJson(absl::ResourceExhaustedError(
+      &limiter == public_limiter_.get() ? "too many requests from this address; retry later"
+                                        : "too many requests; retry later"));
+  Finish(exchange, std::move(response));
+  return true;
+}
+
+void Gateway::AnswerPreflight(Exchange& exchange, const HttpRequest& request) {
+  RouteTable::MatchResult match = routes_->Match("OPTIONS", request.path);
+  if (match.outcome == RouteTable::Outcome::kNotFound) {
+    return FinishError(exchange, absl::NotFoundError("no route for this path"));
+  }
+  // The allowed methods are those of the path's routes (an OPTIONS request
+  // matches none of them: kMethodNotAllowed lists them).
+  exchange.route = "preflight";
+  HttpResponse response;
+  response.status = 204;
+  response.content_type.clear();
+  response.headers.emplace_back("Access-Control-Allow-Methods", absl::StrJoin(match.allowed, ", "));
+  response.headers.emplace_back("Access-Control-Allow-Headers", kCorsAllowHeaders);
+  response.headers.emplace_back("Access-Control-Max-Age", "600");
+  Finish(exchange, std::move(response));
+}
+
 void Gateway::Finish(Exchange& exchange, HttpResponse response) {
   response.headers.emplace_back("X-Request-Id", exchange.request_id);
-  if (exchange.negotiated) response.headers.emplace_back("Vary", "Accept");
+  // The answer depends on the Accept header where a path has two representations, and on
+  // the Origin where CORS applies: caches must key on them.
+  const bool cors = !exchange.cors_origin.empty();
+  if (exchange.negotiated || cors) {
+    response.headers.emplace_back(
+        "Vary", exchange.negotiated && cors ? "Accept, Origin" : (cors ? "Origin" : "Accept"));
+  }
+  if (cors) {
+    response.headers.emplace_back("Access-Control-Allow-Origin", exchange.cors_origin);
+    response.headers.emplace_back("Access-Control-Expose-Headers", kCorsExposeHeaders);
+  }
   const absl::Duration elapsed = absl::Now() - exchange.start;
   const std::string code = absl::StrCat(response.status);
   if (exchange.metrics != nullptr) exchange.metrics->Record(response.status, elapsed);
   std::string previous = log::CurrentRequestId();
   log::SetCurrentRequestId(exchange.request_id);
+  // The access log: the route template, never the raw path (ids, query codes).
   log::Info("http request", {{"method", exchange.method},
-                             {"path", exchange.path},
                              {"route", std::string(exchange.route)},
+                             {"principal", exchange.principal},
                              {"status", code},
                              {"ms", absl::StrCat(absl::ToDoubleMilliseconds(elapsed))}});
   log::SetCurrentRequestId(std::move(previous));

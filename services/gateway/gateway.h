@@ -3,8 +3,10 @@
 // it to the request message, calls the service by method name over a
 // grpc::GenericStub (asynchronously) and transcodes the answer back. Also
 // serves /healthz, /readyz, /openapi.json and /docs, records
-// http_requests_total / http_request_duration_seconds and logs one line per
-// request.
+// http_requests_total / http_request_duration_seconds and logs one access
+// line per request (request id, principal's subject, route template, status,
+// duration; never the raw path, which may hold ids or query codes). Applies
+// the rate limits and answers CORS for the configured origins.
 #ifndef PETITION_SERVICES_GATEWAY_GATEWAY_H_
 #define PETITION_SERVICES_GATEWAY_GATEWAY_H_
 
@@ -30,6 +32,7 @@
 #include "services/gateway/auth.h"
 #include "services/gateway/http_handler.h"
 #include "services/gateway/openapi.h"
+#include "services/gateway/rate_limiter.h"
 #include "services/gateway/route_table.h"
 #include "services/gateway/transcoder.h"
 
@@ -53,6 +56,16 @@ struct GatewayOptions {
   // /docs/. Empty: /docs answers 404 (the API description stays at
   // /openapi.json). A directory without those files fails Create().
   std::string docs_dir;
+  // Token buckets (requests a second, burst; a rate <= 0 is no limit): one
+  // per principal (subject) on the routes that need credentials; one per
+  // client address on public routes (/healthz and /readyz excepted: probes).
+  double principal_rate = 0;
+  double principal_burst = 0;
+  double public_rate = 0;
+  double public_burst = 0;
+  // Origins (scheme://host[:port]) of browser apps allowed to call across
+  // origins (CORS). Others get no CORS headers.
+  std::vector<std::string> cors_origins;
 };
 
 class Gateway : public HttpHandler {
@@ -125,6 +138,12 @@ class Gateway : public HttpHandler {
   void FinishReadiness(const std::map<std::string, bool>& serving);
   void Finish(Exchange& exchange, HttpResponse response);
   void FinishError(Exchange& exchange, const absl::Status& status);
+  // A 429 with Retry-After when `limiter` has no token for `key`; true when
+  // the request was answered so.
+  bool RateLimited(Exchange& exchange, RateLimiter& limiter, absl::string_view key);
+  // A CORS preflight (OPTIONS with Access-Control-Request-Method) from an
+  // allowed origin, answered 204.
+  void AnswerPreflight(Exchange& exchange, const HttpRequest& request);
 
   // Registers a call in flight; false once shut down.
   bool Track(grpc::ClientContext* context);
@@ -140,6 +159,12 @@ class Gateway : public HttpHandler {
   std::map<std::string, HttpResponse, std::less<>> docs_assets_;
 
   std::map<std::string, std::unique_ptr<RouteMetrics>, std::less<>> unmatched_metrics_;
+  std::unique_ptr<RateLimiter> principal_limiter_;
+  std::unique_ptr<RateLimiter> public_limiter_;
+  absl::flat_hash_set<std::string> cors_origins_;
+  prometheus::Family<prometheus::Counter>* rate_limited_ = nullptr;
+  prometheus::Counter* rate_limited_principal_ = nullptr;
+  prometheus::Counter* rate_limited_address_ = nullptr;
 
   // /readyz: one probe at a time; requests meanwhile wait for its answer,
   // which is then reused for readiness_cache.

@@ -228,6 +228,7 @@ class GatewayTest : public ::testing::Test {
         grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
     options.optional_services.insert("petition.supervision.v1.Supervision");
     options.upstream_timeout = absl::Seconds(10);
+    Configure(options);
     absl::StatusOr<std::unique_ptr<Auth>> auth = Auth::Create("secret", "k1=county:county");
     ASSERT_TRUE(auth.ok());
     registry_ = std::make_shared<prometheus::Registry>();
@@ -254,9 +255,12 @@ class GatewayTest : public ::testing::Test {
     if (grpc_server_ != nullptr) grpc_server_->Shutdown();
   }
 
-  std::string Token(std::vector<std::string> roles) {
+  // What a suite changes in the gateway's options.
+  virtual void Configure(GatewayOptions& options) {}
+
+  std::string Token(std::vector<std::string> roles, const std::string& subject = "official_9") {
     Jwt::Claims claims;
-    claims.subject = "official_9";
+    claims.subject = subject;
     claims.roles = std::move(roles);
     claims.unit_id = "unit_2";
     claims.expires_at = absl::Now() + absl::Hours(1);
@@ -411,6 +415,21 @@ TEST_F(GatewayTest, AuthErrors) {
   EXPECT_EQ(Get("/v1/cases/case_1", {"X-Api-Key: k2"}).status, 401);
 }
 
+TEST_F(GatewayTest, A401SaysHowToAuthenticate) {
+  Reply reply = Get("/v1/cases/case_1");
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.headers["www-authenticate"], R"(Bearer realm="petition")");
+  reply = Get("/v1/cases/case_1", {"Authorization: Bearer x.y.z"});
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_THAT(reply.headers["www-authenticate"],
+              HasSubstr(R"(Bearer realm="petition", error="invalid_token", error_description=")"));
+  reply = Get("/v1/cases/case_1", {"X-Api-Key: k2"});
+  EXPECT_THAT(reply.headers["www-authenticate"], HasSubstr(R"(error="invalid_token")"));
+  reply = Get("/v1/cases/case_1", {Token({"county"})});
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_THAT(reply.headers["www-authenticate"], HasSubstr(R"(error="insufficient_scope")"));
+}
+
 TEST_F(GatewayTest, BadInputIs400) {
   Client client(server_->port());
   Reply reply = client.Send("PUT", "/v1/calendars/2026", "{not json", {Token({"admin"})});
@@ -492,13 +511,38 @@ class HttpServerLimitsTest : public GatewayTest {
   std::unique_ptr<HttpServer> second_;
 };
 
-TEST_F(HttpServerLimitsTest, AHeaderThatDoesNotArriveInTimeClosesTheConnection) {
+TEST_F(HttpServerLimitsTest, AHeaderThatDoesNotArriveInTimeIs408) {
   HttpServerOptions options;
   options.header_timeout = absl::Milliseconds(200);
   StartSecond(options);
   Client slow(second_->port());
   slow.SendRaw("GET /healthz HTTP/1.1\r\nHost: t\r\n");  // and never the blank line
+  Reply reply = slow.Read();
+  EXPECT_EQ(reply.status, 408);
+  EXPECT_THAT(reply.body, HasSubstr("DEADLINE_EXCEEDED"));
+  EXPECT_EQ(reply.headers["connection"], "close");
   EXPECT_TRUE(slow.ClosedWithin(absl::Seconds(10)));
+}
+
+TEST_F(HttpServerLimitsTest, ABodyThatDoesNotArriveInTimeIs408) {
+  HttpServerOptions options;
+  options.read_timeout = absl::Milliseconds(200);
+  StartSecond(options);
+  Client slow(second_->port());
+  slow.SendRaw("PUT /v1/calendars/2026 HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{");
+  Reply reply = slow.Read();
+  EXPECT_EQ(reply.status, 408);
+  EXPECT_TRUE(slow.ClosedWithin(absl::Seconds(10)));
+}
+
+TEST_F(HttpServerLimitsTest, AnIdleKeepAliveConnectionClosesWithoutAnAnswer) {
+  HttpServerOptions options;
+  options.header_timeout = absl::Milliseconds(200);
+  StartSecond(options);
+  Client idle(second_->port());
+  ASSERT_EQ(idle.Send("GET", "/healthz").status, 200);
+  // Nothing of a next request: closed, no 408.
+  EXPECT_TRUE(idle.ClosedWithin(absl::Seconds(10)));
 }
 
 TEST_F(HttpServerLimitsTest, OverTheCapAWaitingConnectionMakesRoom) {
@@ -603,6 +647,83 @@ TEST_F(GatewayTest, StopClosesIdleConnectionsWithoutWaitingForTheGrace) {
   server_->Stop(absl::Seconds(30));
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
   EXPECT_TRUE(client.Closed());
+}
+
+class GatewayLimitsTest : public GatewayTest {
+ protected:
+  void Configure(GatewayOptions& options) override {
+    options.principal_rate = 0.001;  // a token every 1000 s: the burst is all there is
+    options.principal_burst = 3;
+    options.public_rate = 0.001;
+    options.public_burst = 2;
+    options.cors_origins = {"https://app.example"};
+  }
+
+  double RateLimited(const std::string& limit) {
+    for (const auto& family : registry_->Collect()) {
+      if (family.name != "http_requests_rate_limited_total") continue;
+      for (const auto& metric : family.metric) {
+        if (metric.label[0].value == limit) return metric.counter.value;
+      }
+    }
+    return -1;
+  }
+};
+
+TEST_F(GatewayLimitsTest, EachPrincipalHasABucket) {
+  const std::string target = "/v1/calendar:addWorkingDays?from=2026-01-01&days=1";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Get(target, {Token({"clerk"}, "alice")}).status, 200) << i;
+  Reply reply = Get(target, {Token({"clerk"}, "alice")});
+  EXPECT_EQ(reply.status, 429);
+  EXPECT_THAT(reply.body, HasSubstr("RESOURCE_EXHAUSTED"));
+  int retry_after = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(reply.headers["retry-after"], &retry_after));
+  EXPECT_GE(retry_after, 1);
+  // Another principal is not held back by alice.
+  EXPECT_EQ(Get(target, {Token({"clerk"}, "bob")}).status, 200);
+  EXPECT_EQ(RateLimited("principal"), 1);
+  EXPECT_EQ(Count("/v1/calendar:addWorkingDays", "429"), 1);
+  // Probes are never limited.
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(Get("/healthz").status, 200);
+}
+
+TEST_F(GatewayLimitsTest, PublicRoutesHaveABucketPerAddress) {
+  EXPECT_EQ(Get("/openapi.json").status, 200);
+  EXPECT_EQ(Get("/openapi.json").status, 200);
+  Reply reply = Get("/openapi.json");
+  EXPECT_EQ(reply.status, 429);
+  EXPECT_FALSE(reply.headers["retry-after"].empty());
+  EXPECT_EQ(RateLimited("address"), 1);
+}
+
+TEST_F(GatewayLimitsTest, CorsForTheConfiguredOriginsOnly) {
+  Client client(server_->port());
+  Reply preflight =
+      client.Send("OPTIONS", "/v1/calendars/2026", "",
+                  {"Origin: https://app.example", "Access-Control-Request-Method: PUT",
+                   "Access-Control-Request-Headers: authorization, content-type"});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.headers["access-control-allow-origin"], "https://app.example");
+  EXPECT_EQ(preflight.headers["access-control-allow-methods"], "GET, PUT");
+  EXPECT_THAT(preflight.headers["access-control-allow-headers"], HasSubstr("Authorization"));
+  EXPECT_THAT(preflight.headers["access-control-allow-headers"], HasSubstr("Content-Type"));
+  EXPECT_EQ(preflight.headers["vary"], "Origin");
+
+  Reply reply = Get("/healthz", {"Origin: https://app.example"});
+  EXPECT_EQ(reply.headers["access-control-allow-origin"], "https://app.example");
+  EXPECT_THAT(reply.headers["access-control-expose-headers"], HasSubstr("X-Request-Id"));
+
+  // Another origin: no CORS headers at all, and no preflight answer.
+  Client other(server_->port());
+  Reply refused =
+      other.Send("OPTIONS", "/v1/calendars/2026", "",
+                 {"Origin: https://evil.example", "Access-Control-Request-Method: PUT"});
+  EXPECT_NE(refused.status, 204);
+  EXPECT_EQ(refused.headers.count("access-control-allow-origin"), 0u);
+  EXPECT_EQ(refused.headers.count("access-control-allow-methods"), 0u);
+  reply = Get("/healthz", {"Origin: https://evil.example"});
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.headers.count("access-control-allow-origin"), 0u);
 }
 
 }  // namespace

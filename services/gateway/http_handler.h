@@ -13,9 +13,10 @@
 namespace petition::gateway {
 
 struct HttpRequest {
-  std::string method;  // "GET"
-  std::string path;    // the target up to '?', still percent-encoded
-  std::string query;   // after '?', still percent-encoded
+  std::string remote_address;  // the client's IP address ("127.0.0.1")
+  std::string method;          // "GET"
+  std::string path;            // the target up to '?', still percent-encoded
+  std::string query;           // after '?', still percent-encoded
   // Names lower-cased.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;

@@ -87,7 +87,10 @@ struct ServerState {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<ServerState> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {
+      : stream_(std::move(socket)), deadline_(stream_.get_executor()), state_(std::move(state)) {
+    beast::error_code ec;
+    tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_address_ = remote.address().to_string();
     absl::MutexLock lock(&state_->mu);
     ++state_->live_sessions;
   }
@@ -130,7 +133,10 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kHeaderLimit);
     reading_body_ = false;
     waiting_since_.store(SteadyNanos(), std::memory_order_relaxed);
-    stream_.expires_after(ToChrono(state_->options.header_timeout));
+    // The whole header within header_timeout however slowly it trickles in
+    // (slow-loris), then the body within read_timeout.
+    stream_.expires_never();
+    ArmDeadline(state_->options.header_timeout);
     // The header block is read whole first, so that its raw bytes can be
     // checked for what the parser would silently accept (folded lines).
     ReadHeader();
@@ -157,6 +163,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec, std::size_t header_bytes) {
     waiting_since_.store(0, std::memory_order_relaxed);
+    if (timed_out_) {
+      // Part of a request arrived, not all of it: say so. An idle keep-alive
+      // connection (nothing of a next request) just closes.
+      if (buffer_.size() == 0) return Close();
+      return Reject(408, absl::DeadlineExceededError(
+                             "request header not received within the header timeout"));
+    }
     if (ec == asio::error::not_found) {
       return Reject(431, absl::ResourceExhaustedError("request header too large"));
     }
@@ -173,13 +186,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnRead(ec, 0);
     if (parser_->is_done()) return OnRead({}, 0);
     reading_body_ = true;
-    stream_.expires_after(ToChrono(state_->options.read_timeout));
+    ArmDeadline(state_->options.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
     reading_body_ = false;
+    if (timed_out_) {
+      return Reject(
+          408, absl::DeadlineExceededError("request body not received within the read timeout"));
+    }
+    DisarmDeadline();
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted) {
       return Close();
@@ -216,6 +234,7 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     HttpRequest request;
+    request.remote_address = remote_address_;
     request.method = std::string(message.method_string());
     absl::string_view target(message.target().data(), message.target().size());
     std::size_t question = target.find('?');
@@ -230,7 +249,6 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(message.body());
 
     busy_ = true;
-    stream_.expires_never();
     state_->handler->Handle(
         std::move(request), [self = shared_from_this()](HttpResponse response) mutable {
           auto executor = self->stream_.get_executor();
@@ -240,8 +258,29 @@ class Session : public std::enable_shared_from_this<Session> {
         });
   }
 
+  // Closes the connection's reads after `timeout` (their handlers then see
+  // timed_out_). Each arming supersedes the one before.
+  void ArmDeadline(absl::Duration timeout) {
+    timed_out_ = false;
+    const uint64_t generation = ++deadline_generation_;
+    deadline_.expires_after(ToChrono(timeout));
+    deadline_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+      if (ec || generation != self->deadline_generation_ || self->busy_) return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
+  void DisarmDeadline() {
+    ++deadline_generation_;
+    deadline_.cancel();
+  }
+
   // An error the server answers itself; the connection closes after it.
   void Reject(int status, const absl::Status& error) {
+    DisarmDeadline();
+    timed_out_ = false;
     keep_alive_ = false;
     HttpResponse response;
     response.status = status;
@@ -257,7 +296,9 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.version(version_);
     response_.result(static_cast<unsigned>(response.status));
     response_.set(http::field::server, "petition-gateway");
-    response_.set(http::field::content_type, response.content_type);
+    if (!response.content_type.empty()) {
+      response_.set(http::field::content_type, response.content_type);
+    }
     for (auto& [name, value] : response.headers) response_.set(name, value);
     response_.body() = std::move(response.body);
     response_.keep_alive(keep_alive_ && !state_->stopping.load());
@@ -274,12 +315,19 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    DisarmDeadline();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.socket().close(ignored);
   }
 
   beast::tcp_stream stream_;
+  // Bounds reading a request (header, then body); the stream's own timer
+  // bounds writing a response, and would close the socket before a 408.
+  asio::steady_timer deadline_;
+  uint64_t deadline_generation_ = 0;
+  bool timed_out_ = false;
+  std::string remote_address_;
   std::shared_ptr<ServerState> state_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

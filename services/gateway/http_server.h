@@ -10,7 +10,10 @@
 // When accept fails for want of file descriptors the server closes the
 // longest-waiting connection and stops accepting for `accept_backoff`
 // instead of retrying in a loop. A request's header must arrive within
-// `header_timeout` (slow-loris); its body within `read_timeout`.
+// `header_timeout` however slowly it trickles (slow-loris); its body within
+// `read_timeout`. A request cut short by either is answered 408 and the
+// connection closed; a keep-alive connection idle for `header_timeout`
+// (nothing of a next request) is closed without an answer.
 //
 // Refused at the parser: folded header lines (obs-fold), a repeated
 // Authorization header (400) and any Content-Encoding but identity (415).

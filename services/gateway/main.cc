@@ -1,14 +1,22 @@
 // gateway: REST/JSON front of the petition services. Wiring only.
 //
-//   gateway --jwt_secret S [--http_port 8080] [--intake_addr ...] ...
+//   gateway --jwt_secret S [--jwt_keys FILE] [--api_keys_file FILE] [--http_port 8080] ...
 //   gateway --jwt_secret S --mint_token --role clerk [--role leader] [--sub S]
 //           [--unit U] [--ttl_hours 12]      prints a JWT and exits
+//   gateway --mint_token --jwt_private_key PEM --kid K --role clerk ...
+//                                            an RS256 token (tests, development)
+//
+// SIGHUP re-reads --jwt_keys and --api_keys_file; SIGINT and SIGTERM stop.
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -48,9 +56,29 @@ ABSL_FLAG(std::string, supervision_addr, "127.0.0.1:50053", "supervision gRPC ad
 ABSL_FLAG(int, upstream_timeout_ms, 10000, "Deadline of each upstream gRPC call");
 ABSL_FLAG(int, readiness_timeout_ms, 1000, "/readyz: deadline of each service's health probe");
 ABSL_FLAG(int, readiness_cache_ms, 1000, "/readyz: how long a probe's answer is reused");
-ABSL_FLAG(std::string, jwt_secret, "", "HS256 secret of bearer tokens (required)");
+ABSL_FLAG(std::string, jwt_secret, "",
+          "HS256 secret of bearer tokens without a kid (required unless --jwt_keys is given)");
+ABSL_FLAG(std::string, jwt_keys, "",
+          "File of named JWT keys, lines '<kid> HS256|RS256 <file>' (secret file or PEM); a "
+          "token's kid picks its key, the key's alg decides; re-read on SIGHUP");
+ABSL_FLAG(std::string, jwt_issuer, "", "When set, bearer tokens must have this iss");
+ABSL_FLAG(std::string, jwt_audience, "", "When set, bearer tokens' aud must contain this");
+ABSL_FLAG(int, jwt_leeway_s, 30, "Clock skew allowed on a token's exp, nbf and iat (seconds)");
 ABSL_FLAG(std::string, api_keys, "",
-          "Machine credentials: key=subject:role1+role2[:unitId], comma-separated");
+          "Machine credentials: key=subject:role1+role2[:unitId], comma-separated (prefer "
+          "--api_keys_file, which holds only the keys' SHA-256)");
+ABSL_FLAG(std::string, api_keys_file, "",
+          "File of API keys, lines '<sha256-hex> <subject> <role1+role2> [unitId]'; re-read on "
+          "SIGHUP (a bad file keeps the keys in use)");
+ABSL_FLAG(double, rate_limit_rps, 50,
+          "Requests a second per principal on authenticated routes (0: no limit)");
+ABSL_FLAG(double, rate_limit_burst, 100, "Burst per principal");
+ABSL_FLAG(double, public_rate_limit_rps, 5,
+          "Requests a second per client address on public routes (0: no limit)");
+ABSL_FLAG(double, public_rate_limit_burst, 20, "Burst per client address on public routes");
+ABSL_FLAG(std::vector<std::string>, cors_origins, {},
+          "Origins of browser apps allowed cross-origin calls (CORS), comma-separated, e.g. "
+          "https://app.example.gov.cn");
 ABSL_FLAG(std::string, port_file, "", "Write http=N and metrics=M here once listening");
 ABSL_FLAG(bool, mint_token, false, "Print a JWT signed with --jwt_secret and exit");
 ABSL_FLAG(std::vector<std::string>, role, {}, "--mint_token: a role (repeatable)");
@@ -62,6 +90,12 @@ ABSL_FLAG(std::string, docs_dir, "",
 ABSL_FLAG(std::string, dump_openapi, "",
           "Write the OpenAPI document it would serve at /openapi.json to this file ('-': "
           "stdout) and exit (needs no secret and no service)");
+ABSL_FLAG(
+    std::string, jwt_private_key, "",
+    "--mint_token: sign RS256 with this PEM private key (with --kid) instead of --jwt_secret");
+ABSL_FLAG(std::string, kid, "", "--mint_token: the key id put in the token's header");
+ABSL_FLAG(std::string, iss, "", "--mint_token: the iss claim");
+ABSL_FLAG(std::string, aud, "", "--mint_token: the aud claim");
 
 namespace {
 
@@ -86,6 +120,14 @@ std::vector<std::string> CollectRoles(int argc, char** argv) {
   return roles;
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 int MintToken(const std::string& secret, std::vector<std::string> roles) {
   if (roles.empty()) roles = absl::GetFlag(FLAGS_role);
   if (roles.empty()) {
@@ -96,9 +138,28 @@ int MintToken(const std::string& secret, std::vector<std::string> roles) {
   claims.subject = absl::GetFlag(FLAGS_sub);
   claims.roles = std::move(roles);
   claims.unit_id = absl::GetFlag(FLAGS_unit);
+  claims.issuer = absl::GetFlag(FLAGS_iss);
+  claims.audience = absl::GetFlag(FLAGS_aud);
   claims.issued_at = absl::Now();
   claims.expires_at = claims.issued_at + absl::Hours(absl::GetFlag(FLAGS_ttl_hours));
-  std::cout << petition::gateway::Jwt(secret).Mint(claims) << std::endl;
+  const std::string kid = absl::GetFlag(FLAGS_kid);
+  absl::StatusOr<petition::gateway::JwtKey> key = absl::InvalidArgumentError(
+      "--mint_token needs --jwt_secret (HS256) or --jwt_private_key (RS256)");
+  if (const std::string pem_path = absl::GetFlag(FLAGS_jwt_private_key); !pem_path.empty()) {
+    absl::StatusOr<std::string> pem = ReadFile(pem_path);
+    key = pem.ok() ? petition::gateway::JwtKey::Rs256(kid, *pem) : pem.status();
+  } else if (!secret.empty()) {
+    key = petition::gateway::JwtKey::Hs256(kid, secret);
+  }
+  absl::StatusOr<petition::gateway::Jwt> jwt =
+      key.ok() ? petition::gateway::Jwt::Create({*std::move(key)}, {})
+               : absl::StatusOr<petition::gateway::Jwt>(key.status());
+  absl::StatusOr<std::string> token = jwt.ok() ? jwt->Mint(claims, kid) : jwt.status();
+  if (!token.ok()) {
+    std::cerr << "gateway --mint_token: " << token.status().message() << std::endl;
+    return 2;
+  }
+  std::cout << *token << std::endl;
   return 0;
 }
 
@@ -142,6 +203,27 @@ int DumpOpenApi(const std::string& target) {
   return 0;
 }
 
+// The bearer-token keys: --jwt_secret (no kid) and the keys of --jwt_keys.
+absl::StatusOr<petition::gateway::Jwt> JwtFromFlags(const std::string& secret) {
+  std::vector<petition::gateway::JwtKey> keys;
+  if (!secret.empty()) {
+    absl::StatusOr<petition::gateway::JwtKey> key = petition::gateway::JwtKey::Hs256("", secret);
+    if (!key.ok()) return key.status();
+    keys.push_back(*std::move(key));
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_jwt_keys); !path.empty()) {
+    absl::StatusOr<std::vector<petition::gateway::JwtKey>> more =
+        petition::gateway::ReadJwtKeyFile(path);
+    if (!more.ok()) return more.status();
+    for (auto& key : *more) keys.push_back(std::move(key));
+  }
+  petition::gateway::JwtOptions options;
+  options.leeway = absl::Seconds(absl::GetFlag(FLAGS_jwt_leeway_s));
+  options.issuer = absl::GetFlag(FLAGS_jwt_issuer);
+  options.audience = absl::GetFlag(FLAGS_jwt_audience);
+  return petition::gateway::Jwt::Create(std::move(keys), std::move(options));
+}
+
 int Fail(const std::string& what, const absl::Status& status) {
   petition::log::Error(what, {{"error", status.ToString()}});
   std::cerr << "gateway: " << what << ": " << status.message() << std::endl;
@@ -153,23 +235,32 @@ int Fail(const std::string& what, const absl::Status& status) {
 int main(int argc, char** argv) {
   std::vector<std::string> roles = CollectRoles(argc, argv);
   petition::BlockShutdownSignals();
+  // SIGHUP too, before any thread starts: main waits for it (reload).
+  sigset_t hup;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &hup, nullptr);
   petition::InitConfig("gateway", argc, argv);
   if (const std::string dump = absl::GetFlag(FLAGS_dump_openapi); !dump.empty()) {
     return DumpOpenApi(dump);
   }
 
   const std::string secret = absl::GetFlag(FLAGS_jwt_secret);
-  if (secret.empty()) {
+  if (absl::GetFlag(FLAGS_mint_token)) return MintToken(secret, std::move(roles));
+  if (secret.empty() && absl::GetFlag(FLAGS_jwt_keys).empty()) {
     std::cerr << "gateway: --jwt_secret (or PETITION_GATEWAY_JWT_SECRET / PETITION_JWT_SECRET) "
-                 "must be set to a non-empty secret; refusing to start"
+                 "must be set to a non-empty secret, or --jwt_keys to a key file; refusing to "
+                 "start"
               << std::endl;
     return 2;
   }
-  if (absl::GetFlag(FLAGS_mint_token)) return MintToken(secret, std::move(roles));
 
-  absl::StatusOr<std::unique_ptr<petition::gateway::Auth>> auth =
-      petition::gateway::Auth::Create(secret, absl::GetFlag(FLAGS_api_keys));
+  absl::StatusOr<petition::gateway::Jwt> jwt = JwtFromFlags(secret);
+  if (!jwt.ok()) return Fail("bad JWT configuration", jwt.status());
+  absl::StatusOr<std::unique_ptr<petition::gateway::Auth>> auth = petition::gateway::Auth::Create(
+      *std::move(jwt), absl::GetFlag(FLAGS_api_keys), absl::GetFlag(FLAGS_api_keys_file));
   if (!auth.ok()) return Fail("bad credentials configuration", auth.status());
+  petition::gateway::Auth* const auth_ptr = auth->get();
   // The gateway proves every upstream call it makes (and the principal it
   // authenticated) with the secret the services share.
   auto signer = petition::SignerFromFlags(petition::kGatewayCaller);
@@ -190,6 +281,11 @@ int main(int argc, char** argv) {
   options.upstream_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_upstream_timeout_ms));
   options.readiness_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_readiness_timeout_ms));
   options.readiness_cache = absl::Milliseconds(absl::GetFlag(FLAGS_readiness_cache_ms));
+  options.principal_rate = absl::GetFlag(FLAGS_rate_limit_rps);
+  options.principal_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  options.public_rate = absl::GetFlag(FLAGS_public_rate_limit_rps);
+  options.public_burst = absl::GetFlag(FLAGS_public_rate_limit_burst);
+  options.cors_origins = absl::GetFlag(FLAGS_cors_origins);
   absl::StatusOr<std::unique_ptr<petition::gateway::Gateway>> gateway =
       petition::gateway::Gateway::Create(std::move(options), *std::move(auth),
                                          &(*metrics)->registry());
@@ -218,7 +314,29 @@ int main(int argc, char** argv) {
                        {"max_connections", absl::StrCat((*server)->max_connections())},
                        {"routes", absl::StrCat((*gateway)->routes().routes().size())}});
 
-  int signal = petition::WaitForShutdownSignal();
+  sigset_t wait_for;
+  sigemptyset(&wait_for);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&wait_for, sig);
+  int signal = 0;
+  while (sigwait(&wait_for, &signal) == 0 && signal == SIGHUP) {
+    if (!absl::GetFlag(FLAGS_jwt_keys).empty()) {
+      absl::StatusOr<petition::gateway::Jwt> keys = JwtFromFlags(secret);
+      if (keys.ok()) {
+        auth_ptr->ReplaceJwt(*std::move(keys));
+        petition::log::Info("JWT keys reloaded");
+      } else {
+        petition::log::Error("JWT keys not reloaded: keeping the keys in use",
+                             {{"error", std::string(keys.status().message())}});
+      }
+    }
+    absl::StatusOr<std::size_t> keys = auth_ptr->ReloadApiKeys();
+    if (keys.ok()) {
+      petition::log::Info("API keys reloaded", {{"keys", absl::StrCat(*keys)}});
+    } else {
+      petition::log::Error("API keys not reloaded: keeping the keys in use",
+                           {{"error", std::string(keys.status().message())}});
+    }
+  }
   petition::log::Info("shutting down", {{"signal", absl::StrCat(signal)}});
   (*server)->Stop(absl::Seconds(5));
   (*gateway)->Shutdown();

@@ -12,11 +12,7 @@ absl::StatusOr<Jwt::Claims> TokenCache::Verify(absl::string_view token, absl::Ti
     if (it != entries_.end()) entry = it->second;
   }
   if (entry != nullptr) {
-    // The same checks, in the same order, as the end of Jwt::Verify.
-    if (now >= entry->expires_at) return absl::UnauthenticatedError("token expired");
-    if (now < entry->not_before) {
-      return absl::UnauthenticatedError("invalid token: token not yet valid");
-    }
+    if (absl::Status times = jwt_->CheckTimes(*entry, now); !times.ok()) return times;
     return *entry;
   }
   absl::StatusOr<Jwt::Claims> claims = jwt_->Verify(token, now);

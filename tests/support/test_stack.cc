@@ -13,6 +13,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "pqxx/pqxx"
+#include "services/gateway/auth.h"
 #include "services/gateway/jwt.h"
 #include "tests/support/monitoring_config.h"
 
@@ -27,13 +28,19 @@ const std::vector<std::string>& DomainServices() {
 
 }  // namespace
 
-TestStack::TestStack(const std::string& name)
+TestStack::TestStack(const std::string& name, TestStackOptions options)
     : db_(name),
+      options_(std::move(options)),
       jwt_secret_(HexEncode(RandomBytes(32))),
       pii_key_(HexEncode(RandomBytes(32))),
       internal_secret_(HexEncode(RandomBytes(32))) {
   log_dir_ = (std::filesystem::temp_directory_path() / db_.name()).string();
   std::filesystem::create_directories(log_dir_);
+  // Only the key's SHA-256 is stored, as in production.
+  api_keys_file_ = log_dir_ + "/api_keys";
+  std::ofstream(api_keys_file_, std::ios::trunc)
+      << "# sha256(key) subject roles\n"
+      << gateway::ApiKeyHash(kCountyApiKey) << " county_platform county\n";
 }
 
 TestStack::~TestStack() {
@@ -50,9 +57,8 @@ TestStack::~TestStack() {
 }
 
 absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& name,
-                                                            Options options) {
-  auto stack = std::unique_ptr<TestStack>(new TestStack(name));
-  stack->options_ = std::move(options);
+                                                            TestStackOptions options) {
+  auto stack = std::unique_ptr<TestStack>(new TestStack(name, std::move(options)));
   for (const std::string& service : DomainServices()) {
     stack->grpc_ports_[service] = 0;
     stack->metrics_ports_[service] = 0;
@@ -68,7 +74,7 @@ absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& n
 }
 
 absl::Status TestStack::StartService(const std::string& service) {
-  std::vector<std::string> args = {"--host=127.0.0.1", "--log_level=debug",
+  std::vector<std::string> args = {"--host=127.0.0.1", "--log_level=" + options_.log_level,
                                    "--internal_secret=" + internal_secret_};
   auto addr = [&](const std::string& s) { return absl::StrCat("127.0.0.1:", grpc_ports_.at(s)); };
   if (service == "gateway") {
@@ -78,13 +84,17 @@ absl::Status TestStack::StartService(const std::string& service) {
     args.push_back("--scheduling_addr=" + addr("scheduling"));
     args.push_back("--supervision_addr=" + addr("supervision"));
     args.push_back("--jwt_secret=" + jwt_secret_);
-    args.push_back("--api_keys=county-test-key=county_platform:county");
+    args.push_back("--api_keys_file=" + api_keys_file_);
     // Every /readyz probes afresh: a test that restarts a service must not
     // read an answer from before.
     args.push_back("--readiness_cache_ms=0");
     // Swagger UI at /docs when ./dev has installed it (npm ci).
     const std::string docs = SourceDir() + "/node_modules/swagger-ui-dist";
     if (std::ifstream(docs + "/swagger-ui-bundle.js").good()) args.push_back("--docs_dir=" + docs);
+    // Suites call quickly as one principal: no limits unless a suite sets them.
+    args.push_back("--rate_limit_rps=0");
+    args.push_back("--public_rate_limit_rps=0");
+    for (const std::string& arg : options_.gateway_args) args.push_back(arg);
   } else {
     args.push_back(absl::StrCat("--grpc_port=", grpc_ports_.at(service)));
     args.push_back(absl::StrCat("--metrics_port=", metrics_ports_.at(service)));
@@ -126,6 +136,11 @@ absl::Status TestStack::StartService(const std::string& service) {
 }
 
 void TestStack::Stop(const std::string& service) { processes_.erase(service); }
+
+void TestStack::Signal(const std::string& process, int sig) {
+  auto it = processes_.find(process);
+  if (it != processes_.end()) it->second->Signal(sig);
+}
 
 absl::Status TestStack::Restart(const std::string& service) {
   processes_.erase(service);

@@ -16,17 +16,27 @@
 
 namespace petition::testing {
 
+struct TestStackOptions {
+  // Appended to the gateway's flags (a later flag wins over an earlier one).
+  // The stack turns the gateway's rate limits off unless these turn them on.
+  std::vector<std::string> gateway_args;
+  // Given to intake besides the stack's own flags, e.g. the county platform's feedback URL
+  // (--county_feedback_url of a receiver the test runs) and a backoff short enough for a test.
+  std::vector<std::string> intake_flags;
+  std::string log_level = "debug";
+};
+
 class TestStack {
  public:
-  struct Options {
-    // Given to intake besides the stack's own flags, e.g. the county platform's feedback URL
-    // (--county_feedback_url of a receiver the test runs) and a backoff short enough for a test.
-    std::vector<std::string> intake_flags;
-  };
+  using Options = TestStackOptions;
+
+  // The API key the gateway accepts (file --api_keys_file), for
+  // county_platform with the role county.
+  static constexpr char kCountyApiKey[] = "county-test-key";
 
   // Starts scheduling, supervision, intake and gateway, in that order.
   static absl::StatusOr<std::unique_ptr<TestStack>> Start(const std::string& name,
-                                                          Options options = {});
+                                                          TestStackOptions options = {});
   ~TestStack();
 
   int http_port() const { return http_port_; }
@@ -45,6 +55,11 @@ class TestStack {
   absl::StatusOr<HttpResponse> Call(const std::string& method, const std::string& target,
                                     const std::string& body = "",
                                     const std::string& token = "") const;
+
+  // The gateway's --api_keys_file (tests may rewrite it, then SIGHUP).
+  const std::string& api_keys_file() const { return api_keys_file_; }
+  // Sends `sig` to a running process ("gateway", ...).
+  void Signal(const std::string& process, int sig);
 
   // Stops a domain service, or starts it again on the same ports.
   void Stop(const std::string& service);
@@ -71,12 +86,13 @@ class TestStack {
                              const std::vector<std::string>& official_ids = {}) const;
 
  private:
-  TestStack(const std::string& name);
+  TestStack(const std::string& name, TestStackOptions options);
   absl::Status StartService(const std::string& service);
 
   ScratchDatabase db_;
-  Options options_;
+  TestStackOptions options_;
   std::string log_dir_;
+  std::string api_keys_file_;
   std::string jwt_secret_;
   std::string pii_key_;
   std::string internal_secret_;

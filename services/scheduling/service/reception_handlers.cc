@@ -668,6 +668,14 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
       }
       return ToGrpcStatus(official.status());
     }
+    // A unit's staff (handler) book only their own unit's officials; the
+    // petition office, leaders and administrators book anyone.
+    if (const Principal& principal = scope.principal();
+        !principal.HasAnyRole({"admin", "clerk", "leader"}) &&
+        (principal.unit_id.empty() || official->unit_id() != principal.unit_id)) {
+      return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+          "officialIds[", i, "] is not of your unit: a handler books its own unit's officials")));
+    }
     auto it = units.find(official->unit_id());
     if (it == units.end()) {
       auto view = LoadUnitView(directory_, receptions_, calendars_, official->unit_id(), tx);
