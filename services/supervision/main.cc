@@ -97,6 +97,12 @@ int main(int argc, char** argv) {
                          {"kind", "state"},
                          petition::DomainGauges::Sql(
                              "SELECT kind, state, count(*) FROM deadlines GROUP BY 1, 2")});
+        // 急事急办: urgent cases' deadlines, watched on their own.
+        ctx.gauges->Add({"petition_deadlines_urgent",
+                         "Deadlines of urgent cases (急事急办) by kind and state.",
+                         {"kind", "state"},
+                         petition::DomainGauges::Sql("SELECT kind, state, count(*) FROM deadlines "
+                                                     "WHERE urgent GROUP BY 1, 2")});
         ctx.gauges->Add({"petition_supervision_orders",
                          "Supervision orders (督办) that are not closed, by level and state.",
                          {"level", "state"},

@@ -5,12 +5,14 @@
 // 04-04..06, National Day 10-01..07 with makeup day 10-10).
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/call_proof.h"
 #include "common/dates.h"
 #include "common/grpc_server.h"
 #include "common/ids.h"
+#include "common/testing/eventually.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -272,6 +274,13 @@ TEST_F(SupervisionDeadlinesTest, CountyUrgentRedeliveryAndOrder) {
   EXPECT_TRUE(d["HANDLING"].urgent());
   // SIMPLE: the fast track, 10 working days from 09-02 is 09-16.
   EXPECT_EQ(d["HANDLING"].due_date(), "2026-09-16");
+  // Urgent deadlines are counted on their own for the dashboards.
+  std::string text;
+  EXPECT_TRUE(Eventually([&] {
+    auto r = HttpRequest(stack_->metrics_port("supervision"), "GET", "/metrics");
+    text = r.ok() ? r->body : "";
+    return absl::StrContains(text, R"(petition_deadlines_urgent{kind="COUNTY",state="MET"} )");
+  })) << text;
 }
 
 TEST_F(SupervisionDeadlinesTest, OverdueListPerUnitWithVisibilityAndPages) {
