@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/dates.h"
 #include "common/domain_gauges.h"
