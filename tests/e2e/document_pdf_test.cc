@@ -5,13 +5,17 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
@@ -158,6 +162,80 @@ TEST_F(DocumentPdfTest, AcceptPdfGivesThePrintableNoticeUnderTheSameRules) {
       HttpRequest(stack_->http_port(), "GET", path, "", {{"Accept", "application/pdf"}});
   ASSERT_TRUE(anonymous.ok());
   EXPECT_EQ(anonymous->status, 401);
+}
+
+// Every kind of notice a case gets, printed: each PDF carries its title and number, and page one
+// is kept as a PNG (pdftoppm) beside the other test output, for a person to look at.
+TEST_F(DocumentPdfTest, EveryKindOfNoticePrintsWithItsTitleAndNumber) {
+  std::string case_id, document_id, number;
+  ASSERT_NO_FATAL_FAILURE(AcceptedCase(case_id, document_id, number));
+  HttpResponse o =
+      Post("/v1/cases/" + case_id + "/opinions",
+           R"({"unitId":"unit_land","outcome":"EXPLAINED","facts":"经现场核实，界址清楚。",
+                            "basis":"《土地管理法》第十四条","decision":"向信访人解释说明。"})",
+           stack_->Token({"handler"}, "off_h1", "unit_land"));
+  ASSERT_EQ(o.status, 200) << o.body;
+  const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
+  ASSERT_EQ(Post("/v1/cases/" + case_id + "/opinions/" + opinion_id + ":approve", "{}",
+                 stack_->Token({"leader"}, "off_leader1"))
+                .status,
+            200);
+  ASSERT_EQ(
+      Post("/v1/cases/" + case_id + ":answer", R"({"opinionId":")" + opinion_id + R"("})", Clerk())
+          .status,
+      200);
+  HttpResponse declined = Post("/v1/cases", kVisit, Clerk());
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  const std::string declined_id = JsonString(ParseJson(declined.body), "caseId");
+  ASSERT_EQ(Post("/v1/cases/" + declined_id + ":decline",
+                 R"({"route":"LITIGATION","authority":"县人民法院","reason":"民事纠纷"})", Clerk())
+                .status,
+            200);
+
+  const char* dir = std::getenv("PETITION_TEST_OUTPUT_DIR");
+  const std::string out = dir != nullptr && *dir != '\0' ? dir : BinaryDir() + "/test-output";
+  std::filesystem::create_directories(out);
+  std::set<std::string> kinds;
+  for (const std::string& id : {case_id, declined_id}) {
+    HttpResponse docs = Get("/v1/cases/" + id + "/documents", Clerk(), "");
+    ASSERT_EQ(docs.status, 200) << docs.body;
+    const google::protobuf::Struct listed = ParseJson(docs.body);
+    ASSERT_EQ(listed.fields().count("documents"), 1u) << docs.body;
+    for (const auto& v : listed.fields().at("documents").list_value().values()) {
+      const auto& f = v.struct_value().fields();
+      const std::string kind = f.at("kind").string_value();
+      HttpResponse pdf = Get("/v1/cases/" + id + "/documents/" + f.at("documentId").string_value(),
+                             Clerk(), "application/pdf");
+      ASSERT_EQ(pdf.status, 200) << kind << ": " << pdf.body;
+      const std::string text = Poppler("pdftotext", pdf.body);
+      std::string title;
+      for (char c : f.at("title").string_value()) {
+        if (!absl::ascii_isspace(static_cast<unsigned char>(c))) title += c;
+      }
+      EXPECT_NE(text.find(title), std::string::npos) << kind << "\n" << text;
+      EXPECT_NE(text.find(f.at("number").string_value()), std::string::npos) << kind << "\n"
+                                                                             << text;
+      if (!kinds.insert(kind).second) continue;
+      // Page one as a picture: pdftoppm reads the PDF and writes <out>/<kind>-1.png.
+      const std::string pdf_path = absl::StrCat(out, "/", kind, ".pdf");
+      std::ofstream(pdf_path, std::ios::binary) << pdf.body;
+      const std::string png_prefix = absl::StrCat(out, "/", kind);
+      ASSERT_EQ(
+          std::system(
+              absl::StrCat("pdftoppm -png -r 60 -singlefile ", pdf_path, " ", png_prefix).c_str()),
+          0)
+          << kind;
+      std::ifstream png(png_prefix + ".png", std::ios::binary);
+      char magic[4] = {};
+      png.read(magic, 4);
+      EXPECT_EQ(std::string(magic + 1, 3), "PNG") << kind;
+    }
+  }
+  // Accepted, assigned, answered; declined.
+  for (const char* kind :
+       {"ACCEPTANCE_NOTICE", "ASSIGNMENT_NOTICE", "HANDLING_OPINION", "NON_ACCEPTANCE_NOTICE"}) {
+    EXPECT_EQ(kinds.count(kind), 1u) << kind;
+  }
 }
 
 }  // namespace
