@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 ABSL_FLAG(std::string, log_level, "info",
@@ -60,6 +61,10 @@ std::vector<char*> InitConfig(std::string_view service, int argc, char** argv) {
     std::exit(2);
   }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = InitClockFromFlags(); !s.ok()) {
+    std::cerr << service << ": " << s.message() << std::endl;
+    std::exit(2);
+  }
   // Debian's Abseil is built with mutex deadlock detection on: a global graph
   // of lock orders updated on every contended lock. A diagnostic for
   // development, not production; off here.

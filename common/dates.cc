@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/clock.h"
 
 namespace petition {
 
@@ -60,7 +61,7 @@ google::protobuf::Timestamp ToProtoTimestamp(absl::Time t) {
   return ts;
 }
 
-google::protobuf::Timestamp NowTimestamp() { return ToProtoTimestamp(absl::Now()); }
+google::protobuf::Timestamp NowTimestamp() { return ToProtoTimestamp(petition::Now()); }
 
 std::string SqlTimestamp(const google::protobuf::Timestamp& ts) {
   return SqlTimestamp(ToAbslTime(ts));

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "common/clock.h"
 #include "common/dates.h"
 #include "common/domain_gauges.h"
 #include "common/service_main.h"
@@ -46,14 +47,14 @@ int main(int argc, char** argv) {
                return tx.exec_params(
                    "SELECT m.which, count(DISTINCT p.unit_id) FROM (VALUES ('current', 0), "
                    "('next', 1)) AS v (which, ahead), LATERAL (SELECT v.which, "
-                   "(date_trunc('month', now() AT TIME ZONE $1) + make_interval(months => "
+                   "(date_trunc('month', $2::timestamptz AT TIME ZONE $1) + make_interval(months => "
                    "v.ahead))::date AS first) AS m LEFT JOIN reception_plans p ON "
                    "coalesce(nullif(p.spec->>'startDate', '')::date, '-infinity') < "
                    "(m.first + interval '1 month')::date AND "
                    "coalesce(nullif(p.spec->>'endDate', '')::date, 'infinity') >= m.first AND "
                    "NOT EXISTS (SELECT 1 FROM roster_publications r WHERE r.unit_id = p.unit_id "
                    "AND r.month = to_char(m.first, 'YYYY-MM')) GROUP BY 1",
-                   tz);
+                   tz, petition::SqlTimestamp(petition::Now()));
              }});
         // ... and those already late: today is past the month's first working day (by the
         // loaded calendar; Monday-Friday for a year without one).
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
              {},
              [tz = petition::scheduling::DutyHours{}.time_zone](pqxx::read_transaction& tx) {
                return tx.exec_params(
-                   "WITH t AS (SELECT (now() AT TIME ZONE $1)::date AS today), "
+                   "WITH t AS (SELECT ($2::timestamptz AT TIME ZONE $1)::date AS today), "
                    "m AS (SELECT date_trunc('month', today)::date AS first, today FROM t), "
                    "w AS (SELECT min(g.d)::date AS first_working FROM m, "
                    "generate_series(m.first, m.first + 20, interval '1 day') AS g (d) "
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
                    "coalesce(nullif(p.spec->>'endDate', '')::date, 'infinity') >= m.first AND "
                    "NOT EXISTS (SELECT 1 FROM roster_publications r WHERE r.unit_id = p.unit_id "
                    "AND r.month = to_char(m.first, 'YYYY-MM'))",
-                   tz);
+                   tz, petition::SqlTimestamp(petition::Now()));
              }});
         // This week's reception sessions (Monday to Sunday in the township's time zone), by
         // unit: computed from the plans and the calendar, as the sessions themselves are.
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
               auto calendar = store->Load(options);
               if (!calendar.ok()) return calendar.status();
               const auto [monday, sunday] =
-                  petition::scheduling::WeekOf(absl::ToCivilDay(absl::Now(), *zone));
+                  petition::scheduling::WeekOf(absl::ToCivilDay(petition::Now(), *zone));
               auto counts =
                   petition::scheduling::SessionsByUnit(*plans, **calendar, monday, sunday);
               if (!counts.ok()) return counts.status();

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
+#include "common/clock.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/request_context.h"
@@ -26,7 +27,7 @@ grpc::Status IntakeService::PushTransfer(grpc::ServerContext* context,
     return ToGrpcStatus(absl::UnimplementedError("county transfers are not enabled"));
   }
   const Principal& principal = scope.principal();
-  auto transfer = BuildTransferCase(*request, principal.subject, absl::Now(), zone_, limits_);
+  auto transfer = BuildTransferCase(*request, principal.subject, petition::Now(), zone_, limits_);
   if (!transfer.ok()) return ToGrpcStatus(transfer.status());
   TransferPushCall call;
   call.c = std::move(transfer->c);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
+#include "common/clock.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/request_context.h"
@@ -56,7 +57,7 @@ grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
   }
   const Principal& principal = scope.principal();
   auto c = BuildRegisteredCase(*request, Registrar{principal.subject, principal.HasRole("clerk")},
-                               absl::Now(), zone_, limits_);
+                               petition::Now(), zone_, limits_);
   if (!c.ok()) return ToGrpcStatus(c.status());
   c->set_case_id(NewId("case"));
   c->set_query_code(NewQueryCode());
@@ -194,7 +195,7 @@ grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
                                       v1::ListCasesResponse* response) {
   RequestScope scope(*context);  // roles: the call guard, from the method's http option
   const Principal& principal = scope.principal();
-  auto query = ParseCaseListRequest(*request, zone_, absl::Now());
+  auto query = ParseCaseListRequest(*request, zone_, petition::Now());
   if (!query.ok()) return ToGrpcStatus(query.status());
   // Looking a person up by id number links them to their cases: only for
   // those who may see identity at all.
@@ -470,7 +471,7 @@ grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
   absl::StatusOr<supervision::v1::CheckReviewWindowResponse> window =
       absl::UnavailableError("supervision is not configured");
   if (peers_.supervision != nullptr) {
-    window = peers_.supervision->CheckReviewWindow(request->case_id(), absl::Now(),
+    window = peers_.supervision->CheckReviewWindow(request->case_id(), petition::Now(),
                                                    DeadlineOf(*context));
   }
   auto result = RunStep(

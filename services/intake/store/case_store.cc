@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -242,7 +243,7 @@ std::string ErrorText(const std::string& error) { return error.substr(0, 1000); 
 // Numbers, renders and stores `drafts` for case `case_id` inside `tx`.
 absl::Status IssueDocuments(pqxx::transaction_base& tx, const DocumentOffice& office,
                             const std::string& case_id, const std::vector<DocumentDraft>& drafts) {
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), office.zone);
+  const absl::CivilDay today = absl::ToCivilDay(petition::Now(), office.zone);
   const int year = static_cast<int>(today.year());
   for (const DocumentDraft& draft : drafts) {
     pqxx::result t = tx.exec_prepared(kSelectTemplate, draft.template_id);

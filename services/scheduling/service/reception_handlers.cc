@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "common/call_deadline.h"
+#include "common/clock.h"
 #include "common/dates.h"
 #include "common/request_context.h"
 #include "common/status.h"
@@ -613,7 +614,7 @@ grpc::Status SchedulingService::PublishRoster(grpc::ServerContext* context,
   if (!roster->published() || !call.request_id.empty()) {
     auto zone = LoadZone(DutyHours{}.time_zone);
     if (!zone.ok()) return ToGrpcStatus(zone.status());
-    const std::string today = FormatDate(absl::ToCivilDay(absl::Now(), *zone));
+    const std::string today = FormatDate(absl::ToCivilDay(petition::Now(), *zone));
     const bool late = today > roster->first_working_day();  // YYYY-MM-DD sorts as dates
     v1::Roster snapshot;
     *snapshot.mutable_published_sessions() = roster->sessions();
@@ -749,7 +750,7 @@ grpc::Status SchedulingService::ExportReceptions(grpc::ServerContext* context,
   std::vector<v1::ReceptionSession> list(sessions.sessions().begin(), sessions.sessions().end());
   response->set_content_type("text/calendar; charset=utf-8");
   response->set_data(ReceptionsCalendar(absl::StrCat(unit->name(), " 信访接待"), list,
-                                        DutyHoursOf(*unit), absl::Now()));
+                                        DutyHoursOf(*unit), petition::Now()));
   return grpc::Status::OK;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 
 namespace petition::supervision {
 
@@ -18,7 +19,7 @@ class Clock {
 
 class SystemClock final : public Clock {
  public:
-  absl::Time Now() override { return absl::Now(); }
+  absl::Time Now() override { return petition::Now(); }
 };
 
 class ManualClock final : public Clock {

@@ -2,6 +2,7 @@
 // escalations (越级上访), the facts the unit statistics count, due dates
 // recomputed after calendar changes, and AIP-155 request ids.
 #include "absl/strings/str_cat.h"
+#include "common/clock.h"
 #include "common/dates.h"
 #include "common/pg_array.h"
 #include "services/supervision/store/deadline_store.h"
@@ -479,7 +480,7 @@ absl::StatusOr<bool> DeadlineStore::ApplyRecomputation(
     const TxOptions& tx_options) {
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<bool> {
-        const std::string now = SqlTimestamp(absl::Now());
+        const std::string now = SqlTimestamp(petition::Now());
         if (tx.exec_prepared(kMoveSeenVersion, year, expected, version, now).empty()) {
           return false;  // another replica recomputed meanwhile
         }
