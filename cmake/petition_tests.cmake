@@ -9,9 +9,11 @@
 #   bench        a benchmark run once, briefly (it must not crash; timings are not checked)
 #   containers   the image built and the system run from it with podman (deploy/testing/)
 #   docs         the API description linted, Swagger UI in a browser, the roles matrix
+#   clock        an end-to-end suite again on a clock years ahead (tests/clock/run_at.sh): no
+#                test may depend on today's date
 # The ctest config.test_labels (cmake/check_test_labels.cmake) fails when any test has no label,
 # which catches an add_test or gtest_discover_tests that bypasses these functions.
-set(PETITION_TEST_LABELS unit integration e2e fuzz config dev bench containers docs)
+set(PETITION_TEST_LABELS unit integration e2e fuzz config dev bench containers docs clock)
 
 function(_petition_check_labels what labels)
   if(NOT labels)

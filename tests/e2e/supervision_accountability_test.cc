@@ -1,7 +1,7 @@
 // Accountability end to end, the four real binaries and PostgreSQL:
 // screening reports against scheduling's directory, escalations, the units'
-// statistics after real cases through intake, and a provisional due date
-// counted again once its year's calendar is loaded in scheduling.
+// statistics after real cases through intake. (A provisional due date counted
+// again once its year is loaded: tests/e2e/stack_clock_test.cc, at its date.)
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -344,52 +344,6 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
 // Registered on 2026-12-20 before 2027's notice is loaded: 15 calendar days
 // end on 2027-01-04, provisional. The notice makes 01-04 a holiday: the
 // scanner counts it again and records the change.
-TEST_F(SupervisionAccountabilityTest, AProvisionalDueDateMovesWhenItsYearIsLoaded) {
-  const std::string id = NewId("case");
-  petition::v1::CaseEvent e;
-  e.set_event_id(NewId("evt"));
-  e.set_case_id(id);
-  e.set_sequence(1);
-  const absl::Time at = absl::FromCivil(absl::CivilSecond(2026, 12, 20, 10, 0, 0), Shanghai());
-  *e.mutable_occurred_at() = ToProtoTimestamp(at);
-  auto* r = e.mutable_registered();
-  r->set_channel("VISIT");
-  r->set_category("OTHER");
-  r->set_source("TOWNSHIP");
-  *r->mutable_received_at() = ToProtoTimestamp(at);
-  sv::ApplyCaseEventsRequest request;
-  *request.add_events() = e;
-  sv::ApplyCaseEventsResponse response;
-  grpc::ClientContext context;
-  ASSERT_TRUE(AsIntake()->ApplyCaseEvents(&context, request, &response).ok());
-  auto before = WaitForDeadline(id, sv::ACCEPTANCE, sv::OPEN);
-  ASSERT_EQ(before.deadlines(0).due_date(), "2027-01-04");
-  EXPECT_TRUE(before.deadlines(0).provisional());
-
-  HttpResponse put = Call("PUT", "/v1/calendars/2027",
-                          R"({"holidays":[{"date":"2027-01-01","name":"元旦"},)"
-                          R"({"date":"2027-01-04","name":"元旦"}],"makeupWorkdays":[]})",
-                          Admin());
-  ASSERT_EQ(put.status, 200) << put.body;
-  // The scanner's next pass notices the version: the one at start-up.
-  stack_->Stop("supervision");
-  ASSERT_TRUE(stack_->Restart("supervision").ok());
-  sv::Deadline moved;
-  EXPECT_TRUE(Eventually([&] {
-    HttpResponse r = Call("GET", "/v1/cases/" + id + "/deadlines", "", Supervisor());
-    if (r.status != 200) return false;
-    moved = Parse<sv::CaseDeadlines>(r.body).deadlines(0);
-    return moved.due_date() != "2027-01-04";
-  })) << moved.DebugString();
-  EXPECT_EQ(moved.due_date(), "2027-01-05");
-  EXPECT_FALSE(moved.provisional());
-  ASSERT_EQ(moved.due_date_changes_size(), 1);
-  EXPECT_EQ(moved.due_date_changes(0).old_due_date(), "2027-01-04");
-  EXPECT_EQ(moved.due_date_changes(0).new_due_date(), "2027-01-05");
-  EXPECT_TRUE(moved.due_date_changes(0).old_provisional());
-  EXPECT_EQ(moved.due_date_changes(0).calendar_year(), 2027);
-}
-
 // AIP-155 on the order steps and the six duties: the same id and body again
 // answers as the first time did, another body with it is 409.
 TEST_F(SupervisionAccountabilityTest, RetriedOrderStepsAndDutiesAnswerTheFirstResult) {

@@ -28,6 +28,22 @@ const std::vector<std::string>& DomainServices() {
 
 }  // namespace
 
+absl::StatusOr<std::optional<absl::Time>> ClockFromEnvironment() {
+  const char* value = std::getenv("PETITION_TEST_CLOCK");
+  if (value == nullptr || *value == '\0') return std::optional<absl::Time>();
+  absl::TimeZone shanghai;
+  if (!absl::LoadTimeZone("Asia/Shanghai", &shanghai)) {
+    return absl::InternalError("no Asia/Shanghai time zone (tzdata)");
+  }
+  absl::Time at;
+  std::string error;
+  for (const char* format : {"%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"}) {
+    if (absl::ParseTime(format, value, shanghai, &at, &error)) return std::optional<absl::Time>(at);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("PETITION_TEST_CLOCK=\"", value, "\" is not YYYY-MM-DD [HH:MM[:SS]]"));
+}
+
 TestStack::TestStack(const std::string& name, TestStackOptions options)
     : db_(name),
       options_(std::move(options)),
@@ -59,6 +75,15 @@ TestStack::~TestStack() {
 absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& name,
                                                             TestStackOptions options) {
   auto stack = std::unique_ptr<TestStack>(new TestStack(name, std::move(options)));
+  std::optional<absl::Time> at = stack->options_.clock_at;
+  if (!at.has_value()) {
+    auto from_env = ClockFromEnvironment();
+    if (!from_env.ok()) return from_env.status();
+    at = *from_env;
+  }
+  if (at.has_value()) {
+    if (absl::Status s = stack->UseClock(*at); !s.ok()) return s;
+  }
   for (const std::string& service : DomainServices()) {
     stack->grpc_ports_[service] = 0;
     stack->metrics_ports_[service] = 0;
@@ -102,6 +127,10 @@ absl::Status TestStack::StartService(const std::string& service) {
     args.push_back("--pg_pool_size=4");
     // Domain gauges refreshed every second, so a test sees its change promptly.
     args.push_back("--domain_gauges_interval_s=1");
+    // The rules' clock (common/clock.h): the same offset for the three services.
+    if (clock_offset_ != absl::ZeroDuration()) {
+      args.push_back(absl::StrCat("--clock_offset=", absl::ToInt64Seconds(clock_offset_), "s"));
+    }
     if (service == "intake") {
       args.push_back("--pii_key=" + pii_key_);
       // The cases these tests register are dated in 2026 (their deadlines
@@ -160,6 +189,10 @@ absl::Status TestStack::EnsureRunning() {
     restarted = true;
   }
   if (!restarted) return absl::OkStatus();
+  return WaitUntilReady();
+}
+
+absl::Status TestStack::WaitUntilReady() {
   // Serving is not enough: the gateway's channels reconnect with a backoff. Until /readyz
   // says 200 with every dependency up (supervision down is 200 too, "degraded"), a call could
   // still find the restarted service unreachable.
@@ -182,9 +215,25 @@ std::string TestStack::Token(const std::vector<std::string>& roles, const std::s
   claims.subject = subject;
   claims.roles = roles;
   claims.unit_id = unit;
-  claims.issued_at = absl::Now();
+  claims.issued_at = absl::Now();  // a token's lifetime is real time, not the rules' clock
   claims.expires_at = absl::Now() + absl::Hours(1);
   return gateway::Jwt(jwt_secret_).Mint(claims);
+}
+
+absl::Status TestStack::UseClock(absl::Time at) {
+  // Whole seconds: the flag's text is exact, and every process gets the same offset.
+  clock_offset_ = absl::Seconds(absl::ToInt64Seconds(at - absl::Now()));
+  std::cerr << "test stack clock: " << absl::FormatTime(at) << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status TestStack::SetClock(absl::Time at) {
+  if (absl::Status s = UseClock(at); !s.ok()) return s;
+  for (const char* name : {"intake", "supervision", "scheduling"}) processes_.erase(name);
+  for (const char* name : {"scheduling", "supervision", "intake"}) {
+    if (absl::Status s = StartService(name); !s.ok()) return s;
+  }
+  return WaitUntilReady();
 }
 
 absl::StatusOr<HttpResponse> TestStack::Call(const std::string& method, const std::string& target,

@@ -5,10 +5,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/testing/pg_test_env.h"
 #include "google/protobuf/struct.pb.h"
 #include "tests/support/child_process.h"
@@ -24,6 +26,10 @@ struct TestStackOptions {
   // (--county_feedback_url of a receiver the test runs) and a backoff short enough for a test.
   std::vector<std::string> intake_flags;
   std::string log_level = "debug";
+  // The rules' clock of the stack (common/clock.h): the three services read this time when the
+  // stack starts, and it runs on from there. Unset: PETITION_TEST_CLOCK when set (see
+  // ClockFromEnvironment), else the system's clock.
+  std::optional<absl::Time> clock_at;
 };
 
 class TestStack {
@@ -46,6 +52,16 @@ class TestStack {
   const std::string& internal_secret() const { return internal_secret_; }
   // Metrics port of "intake", "scheduling", "supervision" or "gateway".
   int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
+
+  // The rules' time of the stack now (Options::clock_at, run on): what a test sends or expects
+  // as "now" or "today" (receivedAt, an escalation's day, this month) comes from here. Tokens
+  // and call proofs live in real time (absl::Now()).
+  absl::Time Now() const { return absl::Now() + clock_offset_; }
+
+  // Moves the stack's rules' clock to `at` (it runs on from there): every process starts again
+  // on its ports, in dependency order, reading the new time. What a year-end, a due date passing or
+  // a month turning does to the stack is then seen at once, without waiting for it.
+  absl::Status SetClock(absl::Time at);
 
   // A bearer token the gateway accepts.
   std::string Token(const std::vector<std::string>& roles, const std::string& subject = "off_test",
@@ -88,6 +104,10 @@ class TestStack {
  private:
   TestStack(const std::string& name, TestStackOptions options);
   absl::Status StartService(const std::string& service);
+  // Sets the clock the processes started from now on read.
+  absl::Status UseClock(absl::Time at);
+  // Until the gateway's /readyz says every dependency is up.
+  absl::Status WaitUntilReady();
 
   ScratchDatabase db_;
   TestStackOptions options_;
@@ -99,8 +119,15 @@ class TestStack {
   std::map<std::string, int> grpc_ports_;
   std::map<std::string, int> metrics_ports_;
   int http_port_ = 0;
+  // The stack's rules' clock ahead of the system's (--clock_offset of the services).
+  absl::Duration clock_offset_;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
 };
+
+// PETITION_TEST_CLOCK ("2030-06-14 10:00", Asia/Shanghai; "YYYY-MM-DD [HH:MM[:SS]]"): the
+// date every stack without Options::clock_at runs at, so that the whole suite runs at a date
+// (./dev test, the ctest label `clock`). Unset or empty: none.
+absl::StatusOr<std::optional<absl::Time>> ClockFromEnvironment();
 
 // Parses a JSON body (object) into a Struct; an empty Struct when it does not parse.
 google::protobuf::Struct ParseJson(const std::string& body);
