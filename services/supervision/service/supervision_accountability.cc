@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/request_context.h"
 #include "common/status.h"
+#include "services/supervision/domain/over_level_fault.h"
 #include "services/supervision/domain/screening_report.h"
 #include "services/supervision/domain/unit_stats.h"
 #include "services/supervision/service/request_key.h"
@@ -72,9 +73,27 @@ void FillEscalation(const EscalationRecord& e, v1::Escalation* out) {
   out->set_reported_in_advance(e.reported_in_advance);
   out->set_occurred_on(FormatDate(e.occurred_on));
   out->set_note(e.note);
-  out->set_over_level(IsOverLevel(e.occurred_on, e.handling));
+  const std::vector<OverLevelFault> faults = OverLevelFaults(e.occurred_on, e.case_facts);
+  out->set_over_level(!faults.empty());
+  for (OverLevelFault fault : faults) {
+    v1::Escalation::Fault name;
+    if (v1::Escalation::Fault_Parse(std::string(OverLevelFaultName(fault)), &name)) {
+      out->add_faults(name);
+    }
+  }
+  out->set_decline_overturned(e.decline_overturned);
   out->set_recorded_by(e.recorded_by);
   *out->mutable_recorded_at() = ToProtoTimestamp(e.recorded_at);
+}
+
+void FillCriticism(const Criticism& c, v1::Criticism* out) {
+  v1::Criticism::Reason reason;
+  if (v1::Criticism::Reason_Parse(std::string(CriticismReasonName(c.reason)), &reason)) {
+    out->set_reason(reason);
+  }
+  out->set_case_id(c.case_id);
+  out->set_occurred_on(FormatDate(c.occurred_on));
+  out->set_escalation_id(c.escalation_id);
 }
 
 // A date query parameter: unset when empty.
@@ -237,6 +256,7 @@ grpc::Status SupervisionService::CreateEscalation(grpc::ServerContext* context,
   e.note = request->note();
   e.recorded_by = scope.principal().subject;
   e.recorded_at = now;
+  e.decline_overturned = request->decline_overturned();
   auto stored = store_->CreateEscalation(
       e, RequestKeyFor(scope, "CreateEscalation", *request, request->request_id()),
       current->stored.policy.time_zone, tx);
@@ -425,8 +445,10 @@ grpc::Status SupervisionService::GetUnitStats(grpc::ServerContext* context,
     out->set_collective(row.collective);
     out->set_over_level(row.over_level);
     if (row.satisfaction_rate.has_value()) out->set_satisfaction_rate(*row.satisfaction_rate);
-    out->set_veto(row.veto);
+    // veto stays unset: it is the annual assessment's (GetAssessment).
     out->set_complex_without_hearing(row.complex_without_hearing);
+    out->set_over_level_not_at_fault(row.over_level_not_at_fault);
+    for (const Criticism& c : row.criticisms) FillCriticism(c, out->add_criticisms());
     ++written;
   }
   return grpc::Status::OK;

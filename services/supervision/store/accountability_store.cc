@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "common/pg_array.h"
+#include "common/status.h"
 #include "services/supervision/store/deadline_store.h"
 
 namespace petition::supervision {
@@ -20,6 +21,7 @@ constexpr char kSelectReportedUnits[] = "supervision_select_reported_units";
 constexpr char kForgetUnits[] = "supervision_forget_units";
 constexpr char kUpsertUnits[] = "supervision_upsert_units";
 constexpr char kCaseFirstUnit[] = "supervision_case_first_unit";
+constexpr char kCaseDeclinedOn[] = "supervision_case_declined_on";
 constexpr char kInsertEscalation[] = "supervision_insert_escalation";
 constexpr char kSelectEscalation[] = "supervision_select_escalation";
 constexpr char kListEscalations[] = "supervision_list_escalations";
@@ -42,15 +44,24 @@ constexpr char kSelectDueDateChanges[] = "supervision_select_due_date_changes";
 #define REPORT_COLUMNS \
   "unit_id, month, zero_report, reported_by, reported_at, updated_by, updated_at"
 
-// The HANDLING deadline of the escalated case ($tz: the township's zone).
+// What the fault rule reads of the escalated case: its ACCEPTANCE, HANDLING
+// and COUNTY deadlines and the day it was declined ($1: the township's zone).
 #define ESCALATION_SELECT                                                                        \
   "SELECT e.escalation_id, e.case_id, e.unit_id, e.level, e.headcount, e.reported_in_advance, "  \
   "to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.note, e.recorded_by, e.recorded_at, "  \
+  "e.decline_overturned, "                                                                       \
   "to_char(h.start_date, 'YYYY-MM-DD') AS h_start, to_char(h.due_date, 'YYYY-MM-DD') AS h_due, " \
   "to_char((h.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS h_met, "                           \
-  "coalesce(h.met_at = t.withdrawn_at, false) AS h_withdrawn "                                   \
+  "coalesce(h.met_at = t.withdrawn_at, false) AS h_withdrawn, "                                  \
+  "to_char(a.due_date, 'YYYY-MM-DD') AS a_due, "                                                 \
+  "to_char((a.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS a_met, "                           \
+  "to_char(c.due_date, 'YYYY-MM-DD') AS c_due, "                                                 \
+  "to_char((c.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS c_met, "                           \
+  "to_char((t.declined_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS declined_on "                 \
   "FROM escalations e JOIN case_tracks t ON t.case_id = e.case_id "                              \
-  "LEFT JOIN deadlines h ON h.case_id = e.case_id AND h.kind = 'HANDLING' "
+  "LEFT JOIN deadlines h ON h.case_id = e.case_id AND h.kind = 'HANDLING' "                      \
+  "LEFT JOIN deadlines a ON a.case_id = e.case_id AND a.kind = 'ACCEPTANCE' "                    \
+  "LEFT JOIN deadlines c ON c.case_id = e.case_id AND c.kind = 'COUNTY' "
 
 absl::StatusOr<absl::CivilDay> Day(const pqxx::field& f) {
   auto d = ParseDate(f.as<std::string>());
@@ -62,6 +73,17 @@ absl::StatusOr<absl::Time> Instant(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
   if (!t.ok()) return absl::DataLossError("bad timestamp in supervision's tables");
   return *t;
+}
+
+// A FAILED_PRECONDITION naming the request's field.
+absl::Status FailedPreconditionField(const std::string& field, const std::string& reason) {
+  absl::Status status = absl::FailedPreconditionError(absl::StrCat(field, ": ", reason));
+  v1::ErrorDetails details;
+  auto* v = details.add_violations();
+  v->set_field(field);
+  v->set_reason(reason);
+  SetErrorDetails(status, details);
+  return status;
 }
 
 // The HANDLING facts of a row with h_start, h_due, h_met, h_withdrawn.
@@ -83,6 +105,24 @@ absl::StatusOr<std::optional<HandlingFacts>> HandlingFromRow(const pqxx::row& ro
   return std::optional<HandlingFacts>(h);
 }
 
+// The deadline `prefix`_due / `prefix`_met of a row, if the case has it.
+absl::StatusOr<std::optional<DeadlineFacts>> DeadlineFromColumns(const pqxx::row& row,
+                                                                 const std::string& prefix) {
+  const pqxx::field due = row[prefix + "_due"];
+  if (due.is_null()) return std::optional<DeadlineFacts>();
+  DeadlineFacts d;
+  auto day = Day(due);
+  if (!day.ok()) return day.status();
+  d.due = *day;
+  const pqxx::field met = row[prefix + "_met"];
+  if (!met.is_null()) {
+    auto met_day = Day(met);
+    if (!met_day.ok()) return met_day.status();
+    d.met_on = *met_day;
+  }
+  return std::optional<DeadlineFacts>(d);
+}
+
 absl::StatusOr<EscalationRecord> EscalationFromRow(const pqxx::row& row) {
   EscalationRecord e;
   e.escalation_id = row["escalation_id"].as<std::string>();
@@ -99,9 +139,22 @@ absl::StatusOr<EscalationRecord> EscalationFromRow(const pqxx::row& row) {
   auto at = Instant(row["recorded_at"]);
   if (!at.ok()) return at.status();
   e.recorded_at = *at;
-  auto h = HandlingFromRow(row);
-  if (!h.ok()) return h.status();
-  e.handling = *h;
+  e.decline_overturned = row["decline_overturned"].as<bool>();
+  OverLevelFacts& f = e.case_facts;
+  for (auto [prefix, slot] :
+       {std::pair{"a", &f.acceptance}, std::pair{"h", &f.handling}, std::pair{"c", &f.county}}) {
+    auto d = DeadlineFromColumns(row, prefix);
+    if (!d.ok()) return d.status();
+    *slot = *d;
+  }
+  if (!row["declined_on"].is_null()) {
+    auto declined = Day(row["declined_on"]);
+    if (!declined.ok()) return declined.status();
+    f.declined_on = *declined;
+  }
+  f.decline_overturned = e.decline_overturned;
+  // Review decisions are not recorded yet: f.answer_changed_on_review stays
+  // false until they are.
   return e;
 }
 
@@ -190,10 +243,13 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "ON CONFLICT (unit_id) DO UPDATE SET kind = EXCLUDED.kind, seen_at = EXCLUDED.seen_at"},
       {kCaseFirstUnit,
        "SELECT coalesce(handling_unit_ids[1], '') AS unit_id FROM case_tracks WHERE case_id = $1"},
+      {kCaseDeclinedOn,
+       "SELECT to_char((declined_at AT TIME ZONE $2)::date, 'YYYY-MM-DD') AS declined_on "
+       "FROM case_tracks WHERE case_id = $1"},
       {kInsertEscalation,
        "INSERT INTO escalations (escalation_id, case_id, unit_id, level, headcount, "
-       "reported_in_advance, occurred_on, note, recorded_by, recorded_at) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"},
+       "reported_in_advance, occurred_on, note, recorded_by, recorded_at, decline_overturned) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
       {kSelectEscalation, ESCALATION_SELECT "WHERE e.escalation_id = $2"},
       {kListEscalations, ESCALATION_SELECT
        "WHERE ($2 = '' OR e.unit_id = $2) AND ($3 = '' OR e.case_id = $3) "
@@ -224,8 +280,11 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "UNION SELECT case_id FROM case_tracks WHERE rated_at >= $2 AND rated_at < $3 "
        "UNION SELECT case_id FROM case_tracks WHERE answered_at >= $2 AND answered_at < $3 "
        "UNION SELECT case_id FROM deadlines WHERE kind = 'HANDLING' "
-       "AND due_date BETWEEN $4::date AND $5::date)"},
-      {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on BETWEEN $2::date AND $3::date"},
+       "AND due_date BETWEEN $4::date - 1 AND $5::date)"},
+      // The period's escalations and the earlier ones of their cases.
+      {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on <= $3::date AND e.case_id IN ("
+                                            "SELECT case_id FROM escalations "
+                                            "WHERE occurred_on BETWEEN $2::date AND $3::date)"},
       {kSelectSeenVersions, "SELECT year, version FROM calendar_versions_seen"},
       {kInsertHearing,
        "INSERT INTO hearings (hearing_id, case_id, kind, held_on, note, recorded_by, recorded_at) "
@@ -354,9 +413,17 @@ absl::StatusOr<EscalationRecord> DeadlineStore::CreateEscalation(const Escalatio
             return absl::FailedPreconditionError(
                 "the case has no handling unit: name the unit held to account (unitId)");
           }
+          if (e.decline_overturned) {
+            const pqxx::row declined = tx.exec_prepared1(kCaseDeclinedOn, e.case_id, zone);
+            if (declined[0].is_null() ||
+                declined[0].as<std::string>() > FormatDate(e.occurred_on)) {
+              return FailedPreconditionField("declineOverturned",
+                                             "the case was not declined on or before occurredOn");
+            }
+          }
           tx.exec_prepared(kInsertEscalation, e.escalation_id, e.case_id, unit, e.level,
                            e.headcount, e.reported_in_advance, FormatDate(e.occurred_on), e.note,
-                           e.recorded_by, SqlTimestamp(e.recorded_at));
+                           e.recorded_by, SqlTimestamp(e.recorded_at), e.decline_overturned);
         }
         pqxx::result rows = tx.exec_prepared(kSelectEscalation, zone, id);
         if (rows.empty()) return absl::DataLossError("the escalation is gone");
@@ -438,8 +505,17 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
         for (const auto& row : tx.exec_prepared(kStatsEscalations, tz, from_day, to_day)) {
           auto e = EscalationFromRow(row);
           if (!e.ok()) return e.status();
-          facts.escalations.push_back(
-              {e->unit_id, e->occurred_on, e->headcount, e->reported_in_advance, e->handling});
+          EscalationFacts f;
+          f.escalation_id = e->escalation_id;
+          f.case_id = e->case_id;
+          f.unit_id = e->unit_id;
+          f.level = e->level;
+          f.occurred_on = e->occurred_on;
+          f.recorded_at = e->recorded_at;
+          f.headcount = e->headcount;
+          f.reported_in_advance = e->reported_in_advance;
+          f.case_facts = e->case_facts;
+          facts.escalations.push_back(std::move(f));
         }
         return facts;
       },

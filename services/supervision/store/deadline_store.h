@@ -126,7 +126,11 @@ struct EscalationRecord {
   std::string note;
   std::string recorded_by;
   absl::Time recorded_at;
-  std::optional<HandlingFacts> handling;  // read back: the case's HANDLING deadline
+  // The higher body found the declined case within the township's remit.
+  bool decline_overturned = false;
+  // Read back: the case's deadlines and decline as they stand, with
+  // decline_overturned (what the fault rule looks at).
+  OverLevelFacts case_facts;
 };
 
 struct EscalationFilter {
@@ -314,8 +318,10 @@ class DeadlineStore {
                              absl::Time now, const TxOptions& tx_options = {});
 
   // Escalations (越级上访). NOT_FOUND for a case supervision has not heard
-  // of; FAILED_PRECONDITION when no unit is given and the case has none.
-  // `zone`: the township's, for the day the HANDLING deadline was met.
+  // of; FAILED_PRECONDITION when no unit is given and the case has none, or
+  // when decline_overturned is set and the case was not declined on or
+  // before the escalation's day (naming declineOverturned).
+  // `zone`: the township's, for the days the deadlines were met.
   absl::StatusOr<EscalationRecord> CreateEscalation(const EscalationRecord& escalation,
                                                     const RequestKey& key, const std::string& zone,
                                                     const TxOptions& tx_options = {});
@@ -332,7 +338,9 @@ class DeadlineStore {
       const TxOptions& tx_options = {});
 
   // What the unit statistics count over [from, to] (days in `zone`): every
-  // case with anything on those days, and the escalations of those days.
+  // case with anything on those days (a HANDLING due date from the day
+  // before `from`: it goes overdue the day after), the escalations of those
+  // days and the earlier ones of the same cases.
   struct StatsFacts {
     std::vector<CaseFacts> cases;
     std::vector<EscalationFacts> escalations;

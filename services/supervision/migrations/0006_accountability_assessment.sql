@@ -1,0 +1,14 @@
+-- Accountability as the rule books mean it: the day a case was declined (an
+-- escalation of a declined case the higher body sent back is the unit's
+-- fault) and whether the higher body overturned the decline.
+
+ALTER TABLE case_tracks ADD COLUMN declined_at timestamptz;
+-- Cases declined before this migration: the ACCEPTANCE deadline was met
+-- without opening HANDLING, and not by a withdrawal.
+UPDATE case_tracks t SET declined_at = a.met_at
+FROM deadlines a
+WHERE a.case_id = t.case_id AND a.kind = 'ACCEPTANCE' AND a.met_at IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM deadlines h WHERE h.case_id = t.case_id AND h.kind = 'HANDLING')
+  AND t.withdrawn_at IS DISTINCT FROM a.met_at;
+
+ALTER TABLE escalations ADD COLUMN decline_overturned boolean NOT NULL DEFAULT false;
