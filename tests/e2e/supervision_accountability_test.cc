@@ -1,8 +1,9 @@
 // Accountability end to end, the four real binaries and PostgreSQL:
 // screening reports against scheduling's directory, escalations, the units'
-// statistics after real cases through intake, escalations at fault or not
-// and public criticisms over cases with explicit dates, and a provisional
-// due date counted again once its year's calendar is loaded in scheduling.
+// statistics after real cases through intake, escalations at fault or not,
+// public criticisms and the annual assessment over cases with explicit
+// dates, and a provisional due date counted again once its year's calendar
+// is loaded in scheduling.
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -587,6 +588,82 @@ TEST_F(SupervisionAccountabilityTest, EveryReasonForPublicCriticismIsListedWithI
       Call("GET", "/v1/stats/units?from=2026-03-01&to=2026-04-30&pageSize=500", "", Supervisor());
   EXPECT_NE(json.body.find(R"("reason":"REPEATED_ESCALATION")"), std::string::npos) << json.body;
   EXPECT_NE(json.body.find(R"("overLevelNotAtFault":3)"), std::string::npos) << json.body;
+}
+
+// 年度信访工作目标考核 and 一票否决: the year's targets, each unit measured.
+TEST_F(SupervisionAccountabilityTest, TheAnnualAssessmentVetoesAUnitThatFailsATarget) {
+  // Targets: admin only, validated, per year.
+  const std::string path = "/v1/assessments/2026/targets";
+  const std::string targets =
+      R"({"maxOverLevel":0,"minOnTimeRate":0.5,"noUnreportedCollective":true,"requestId":"tgt-1"})";
+  ExpectError(Call("PUT", path, targets, Clerk()), 403, "PERMISSION_DENIED");
+  ExpectError(Call("PUT", path, "{}", Admin()), 400, "INVALID_ARGUMENT", "targets");
+  ExpectError(Call("PUT", path, R"({"minOnTimeRate":1.5})", Admin()), 400, "INVALID_ARGUMENT",
+              "minOnTimeRate");
+  ExpectError(Call("PUT", path, R"({"maxOverLevel":-1})", Admin()), 400, "INVALID_ARGUMENT",
+              "maxOverLevel");
+  ExpectError(Call("PUT", "/v1/assessments/1999/targets", R"({"maxOverLevel":1})", Admin()), 400,
+              "INVALID_ARGUMENT", "year");
+  ExpectError(Call("GET", "/v1/assessments/2031/targets", "", Supervisor()), 404, "NOT_FOUND",
+              "2031");
+  ExpectError(Call("GET", "/v1/assessments/2031", "", Supervisor()), 404, "NOT_FOUND");
+
+  HttpResponse put = Call("PUT", path, targets, Admin());
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto stored = Parse<sv::AssessmentTargets>(put.body);
+  EXPECT_EQ(stored.year(), 2026);
+  EXPECT_EQ(stored.max_over_level(), 0);
+  EXPECT_TRUE(stored.has_max_over_level());
+  EXPECT_DOUBLE_EQ(stored.min_on_time_rate(), 0.5);
+  EXPECT_FALSE(stored.has_min_satisfaction_rate());
+  EXPECT_TRUE(stored.no_unreported_collective());
+  EXPECT_EQ(stored.updated_by(), "off_admin");
+  EXPECT_EQ(Call("PUT", path, targets, Admin()).status, 200);
+  ExpectError(Call("PUT", path, R"({"maxOverLevel":3,"requestId":"tgt-1"})", Admin()), 409,
+              "ALREADY_EXISTS");
+  HttpResponse got = Call("GET", path, "", stack_->Token({"leader"}, "off_leader1"));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(Parse<sv::AssessmentTargets>(got.body).min_on_time_rate(), 0.5);
+  EXPECT_NE(got.body.find(R"("maxOverLevel":0)"), std::string::npos) << got.body;
+
+  // good: answered on time; the petitioner went up within the limit. bad: never answered,
+  // went up the day after its due date.
+  const std::string good = NewId("unit");
+  const std::string bad = NewId("unit");
+  DatedCase g = AcceptedCase(absl::CivilDay(2026, 3, 2), good, "SIMPLE");
+  Answered(g, absl::CivilDay(2026, 3, 10));
+  Escalate(g, "COUNTY", absl::CivilDay(2026, 3, 10));
+  DatedCase b = AcceptedCase(absl::CivilDay(2026, 3, 2), bad, "SIMPLE");
+  Escalate(b, "COUNTY", DueDate(b, sv::HANDLING) + 1);
+
+  ExpectError(Call("GET", "/v1/assessments/2026", "", Handler(bad)), 403, "PERMISSION_DENIED");
+  HttpResponse assessed = Call("GET", "/v1/assessments/2026?pageSize=500", "", Supervisor());
+  ASSERT_EQ(assessed.status, 200) << assessed.body;
+  const auto assessment = Parse<sv::Assessment>(assessed.body);
+  EXPECT_EQ(assessment.year(), 2026);
+  sv::UnitAssessment passed, failed;
+  for (const auto& u : assessment.units()) {
+    if (u.unit_id() == good) passed = u;
+    if (u.unit_id() == bad) failed = u;
+  }
+  ASSERT_EQ(passed.targets_size(), 3) << assessed.body;
+  ASSERT_EQ(failed.targets_size(), 3) << assessed.body;
+  EXPECT_FALSE(passed.veto());
+  for (const auto& t : passed.targets()) EXPECT_TRUE(t.passed()) << t.DebugString();
+  EXPECT_TRUE(failed.veto());
+  EXPECT_EQ(failed.targets(0).target(), sv::AssessedTarget::MAX_OVER_LEVEL);
+  EXPECT_EQ(failed.targets(0).limit(), 0);
+  EXPECT_EQ(failed.targets(0).measured(), 1);
+  EXPECT_FALSE(failed.targets(0).passed());
+  EXPECT_EQ(failed.targets(1).target(), sv::AssessedTarget::MIN_ON_TIME_RATE);
+  EXPECT_EQ(failed.targets(1).measured(), 0);
+  EXPECT_FALSE(failed.targets(1).passed());
+  EXPECT_EQ(failed.targets(2).target(), sv::AssessedTarget::NO_UNREPORTED_COLLECTIVE);
+  EXPECT_TRUE(failed.targets(2).passed());
+  EXPECT_NE(assessed.body.find(R"("target":"MAX_OVER_LEVEL")"), std::string::npos);
+  // The veto is the year's: the period statistics never set it.
+  EXPECT_FALSE(StatsRow(bad, "2026-01-01", "2026-12-31").veto());
+  EXPECT_EQ(StatsRow(bad, "2026-01-01", "2026-12-31").over_level(), 1);
 }
 
 // Registered on 2026-12-20 before 2027's notice is loaded: 15 calendar days

@@ -2,6 +2,7 @@
 // escalations (越级上访), the facts the unit statistics count, due dates
 // recomputed after calendar changes, and AIP-155 request ids.
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/dates.h"
 #include "common/pg_array.h"
 #include "common/status.h"
@@ -22,6 +23,8 @@ constexpr char kForgetUnits[] = "supervision_forget_units";
 constexpr char kUpsertUnits[] = "supervision_upsert_units";
 constexpr char kCaseFirstUnit[] = "supervision_case_first_unit";
 constexpr char kCaseDeclinedOn[] = "supervision_case_declined_on";
+constexpr char kUpsertAssessmentTargets[] = "supervision_upsert_assessment_targets";
+constexpr char kSelectAssessmentTargets[] = "supervision_select_assessment_targets";
 constexpr char kInsertEscalation[] = "supervision_insert_escalation";
 constexpr char kSelectEscalation[] = "supervision_select_escalation";
 constexpr char kListEscalations[] = "supervision_list_escalations";
@@ -285,6 +288,18 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
       {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on <= $3::date AND e.case_id IN ("
                                             "SELECT case_id FROM escalations "
                                             "WHERE occurred_on BETWEEN $2::date AND $3::date)"},
+      {kUpsertAssessmentTargets,
+       "INSERT INTO assessment_targets (year, max_over_level, min_on_time_rate, "
+       "min_satisfaction_rate, no_unreported_collective, updated_by, updated_at) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (year) DO UPDATE SET "
+       "max_over_level = EXCLUDED.max_over_level, min_on_time_rate = EXCLUDED.min_on_time_rate, "
+       "min_satisfaction_rate = EXCLUDED.min_satisfaction_rate, "
+       "no_unreported_collective = EXCLUDED.no_unreported_collective, "
+       "updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at"},
+      {kSelectAssessmentTargets,
+       "SELECT year, max_over_level, min_on_time_rate, min_satisfaction_rate, "
+       "no_unreported_collective, updated_by, updated_at FROM assessment_targets "
+       "WHERE year = $1"},
       {kSelectSeenVersions, "SELECT year, version FROM calendar_versions_seen"},
       {kInsertHearing,
        "INSERT INTO hearings (hearing_id, case_id, kind, held_on, note, recorded_by, recorded_at) "
@@ -662,6 +677,76 @@ absl::StatusOr<std::vector<HearingRecord>> DeadlineStore::ListHearings(
           out.push_back(*std::move(h));
         }
         return out;
+      },
+      tx_options);
+}
+
+namespace {
+
+absl::StatusOr<AssessmentTargetsRecord> TargetsFromRow(const pqxx::row& row) {
+  AssessmentTargetsRecord r;
+  r.year = row["year"].as<int>();
+  if (!row["max_over_level"].is_null()) r.targets.max_over_level = row["max_over_level"].as<int>();
+  if (!row["min_on_time_rate"].is_null()) {
+    r.targets.min_on_time_rate = row["min_on_time_rate"].as<double>();
+  }
+  if (!row["min_satisfaction_rate"].is_null()) {
+    r.targets.min_satisfaction_rate = row["min_satisfaction_rate"].as<double>();
+  }
+  r.targets.no_unreported_collective = row["no_unreported_collective"].as<bool>();
+  r.updated_by = row["updated_by"].as<std::string>();
+  auto at = Instant(row["updated_at"]);
+  if (!at.ok()) return at.status();
+  r.updated_at = *at;
+  return r;
+}
+
+// A nullable parameter: the text of the value, or null.
+std::optional<std::string> Param(const std::optional<int>& v) {
+  if (!v.has_value()) return std::nullopt;
+  return std::to_string(*v);
+}
+std::optional<std::string> Param(const std::optional<double>& v) {
+  if (!v.has_value()) return std::nullopt;
+  return absl::StrFormat("%.17g", *v);  // reads back as the same double
+}
+const char* OrNull(const std::optional<std::string>& v) {
+  return v.has_value() ? v->c_str() : nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::PutAssessmentTargets(
+    const AssessmentTargetsRecord& t, const RequestKey& key, const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
+        auto prior = ClaimRequestInTx(tx, key, std::to_string(t.year));
+        if (!prior.ok()) return prior.status();
+        if (!prior->has_value()) {
+          const auto max_over_level = Param(t.targets.max_over_level);
+          const auto min_on_time_rate = Param(t.targets.min_on_time_rate);
+          const auto min_satisfaction_rate = Param(t.targets.min_satisfaction_rate);
+          tx.exec_prepared(kUpsertAssessmentTargets, t.year, OrNull(max_over_level),
+                           OrNull(min_on_time_rate), OrNull(min_satisfaction_rate),
+                           t.targets.no_unreported_collective, t.updated_by,
+                           SqlTimestamp(t.updated_at));
+        }
+        pqxx::result rows = tx.exec_prepared(kSelectAssessmentTargets, t.year);
+        if (rows.empty()) return absl::DataLossError("the targets are gone");
+        return TargetsFromRow(rows[0]);
+      },
+      tx_options);
+}
+
+absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::GetAssessmentTargets(
+    int year, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
+        pqxx::result rows = tx.exec_prepared(kSelectAssessmentTargets, year);
+        if (rows.empty()) {
+          return absl::NotFoundError(absl::StrCat("no assessment targets for ", year));
+        }
+        return TargetsFromRow(rows[0]);
       },
       tx_options);
 }

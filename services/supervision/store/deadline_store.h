@@ -17,6 +17,7 @@
 #include "common/pg_pool.h"
 #include "common/session_lock.h"
 #include "petition/v1/events.pb.h"
+#include "services/supervision/domain/annual_assessment.h"
 #include "services/supervision/domain/deadline_policy.h"
 #include "services/supervision/domain/screening_report.h"
 #include "services/supervision/domain/unit_stats.h"
@@ -141,6 +142,14 @@ struct EscalationFilter {
   std::optional<std::pair<absl::CivilDay, std::string>> after;
   int limit = 50;
   std::string time_zone = "Asia/Shanghai";  // the township's
+};
+
+// The annual assessment's targets of one year.
+struct AssessmentTargetsRecord {
+  int year = 0;
+  AssessmentTargets targets;
+  std::string updated_by;
+  absl::Time updated_at;
 };
 
 // 听证会 / 书记办公会议、党政会议 held on a case.
@@ -347,6 +356,15 @@ class DeadlineStore {
   };
   absl::StatusOr<StatsFacts> StatsFactsFor(absl::CivilDay from, absl::CivilDay to,
                                            absl::TimeZone zone, const TxOptions& tx_options = {});
+
+  // The annual assessment's targets: Put replaces the year's (a request id
+  // seen before changes nothing and answers the targets as they are); Get is
+  // NOT_FOUND for a year without targets.
+  absl::StatusOr<AssessmentTargetsRecord> PutAssessmentTargets(
+      const AssessmentTargetsRecord& targets, const RequestKey& key,
+      const TxOptions& tx_options = {});
+  absl::StatusOr<AssessmentTargetsRecord> GetAssessmentTargets(int year,
+                                                               const TxOptions& tx_options = {});
 
   // Calendar recomputation: the calendar versions the pending deadlines were
   // last recomputed against, by year.
