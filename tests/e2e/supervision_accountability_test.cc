@@ -203,7 +203,8 @@ class SupervisionAccountabilityTest : public StackTest<SupervisionAccountability
   static absl::CivilDay DueDate(const DatedCase& c, sv::DeadlineKind kind) {
     HttpResponse r = Call("GET", "/v1/cases/" + c.id + "/deadlines", "", Supervisor());
     EXPECT_EQ(r.status, 200) << r.body;
-    for (const auto& d : Parse<sv::CaseDeadlines>(r.body).deadlines()) {
+    const auto deadlines = Parse<sv::CaseDeadlines>(r.body);
+    for (const auto& d : deadlines.deadlines()) {
       if (d.kind() != kind) continue;
       auto due = ParseDate(d.due_date());
       EXPECT_TRUE(due.ok()) << d.DebugString();
@@ -240,7 +241,8 @@ class SupervisionAccountabilityTest : public StackTest<SupervisionAccountability
         Call("GET", absl::StrCat("/v1/stats/units?from=", from, "&to=", to, "&pageSize=500"), "",
              Supervisor());
     EXPECT_EQ(r.status, 200) << r.body;
-    for (const auto& row : Parse<sv::GetUnitStatsResponse>(r.body).rows()) {
+    const auto stats = Parse<sv::GetUnitStatsResponse>(r.body);
+    for (const auto& row : stats.rows()) {
       if (row.unit_id() == unit) return row;
     }
     return sv::UnitStatsRow();

@@ -81,7 +81,7 @@ absl::StatusOr<absl::Time> Instant(const pqxx::field& f) {
 // A FAILED_PRECONDITION naming the request's field.
 absl::Status FailedPreconditionField(const std::string& field, const std::string& reason) {
   absl::Status status = absl::FailedPreconditionError(absl::StrCat(field, ": ", reason));
-  v1::ErrorDetails details;
+  petition::v1::ErrorDetails details;
   auto* v = details.add_violations();
   v->set_field(field);
   v->set_reason(reason);
