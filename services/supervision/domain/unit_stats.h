@@ -14,24 +14,41 @@
 //   withdrawn before its due date counts for neither; withdrawn after it,
 //   it was overdue.
 //   onTimeRate = on time / settled, unset when none is settled;
-// - overLevel: escalations (越级上访) that occurred in the period and count
-//   as 越级 by A19 (IsOverLevel);
+// - overLevel: escalations (越级上访) in the period that the unit caused
+//   (domain/over_level_fault.h); overLevelNotAtFault: the other escalations
+//   in the period (A19: recorded, not the unit's fault). An escalation
+//   counts for the unit it names;
 // - satisfactionRate: ratings given in the period, SATISFIED or
 //   BASICALLY_SATISFIED over all, unset when nobody rated;
-// - veto (一票否决): an over-level escalation in the period that was
-//   collective (headcount at least kCollectiveHeadcount) and not reported
-//   in advance (事先没有预报);
+// - criticisms (通报批评) [S2], each with its reason, case and day, by day:
+//   OVER_LEVEL_TO_PROVINCE_OR_BEIJING: an escalation in the period to the
+//     province or Beijing (NATIONAL) that the unit caused;
+//   REPEATED_ESCALATION: an escalation in the period of a case escalated
+//     before (earlier day, or earlier the same day), whether or not either
+//     was the unit's fault;
+//   UNREPORTED_COLLECTIVE_ESCALATION: an escalation in the period of at
+//     least kCollectiveHeadcount people not reported in advance (事先没有预报),
+//     whether or not it was the unit's fault;
+//   OVERDUE_HANDLING_OPINION: a HANDLING deadline that went past due unmet:
+//     on the day after its due date, when that day is in the period and not
+//     after today (answered late, still pending, or withdrawn after it), for
+//     each handling unit;
 // - complexWithoutHearing: COMPLEX cases answered in the period with no
 //   hearing or leadership meeting held on or before the answer's day
 //   (complex matters go to one before the decision [S1] [S3]).
+// The veto (一票否决) is not a period's: it is the annual assessment's
+// (domain/annual_assessment.h).
 #ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_UNIT_STATS_H_
 #define PETITION_SERVICES_SUPERVISION_DOMAIN_UNIT_STATS_H_
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "services/supervision/domain/over_level_fault.h"
 
 namespace petition::supervision {
 
@@ -65,17 +82,34 @@ struct CaseFacts {
 };
 
 struct EscalationFacts {
-  std::string unit_id;
+  std::string escalation_id;
+  std::string case_id;
+  std::string unit_id;  // the unit it counts for
+  std::string level;    // COUNTY, CITY, PROVINCE or NATIONAL
   absl::CivilDay occurred_on;
+  absl::Time recorded_at;  // orders the escalations of one day
   int headcount = 1;
   bool reported_in_advance = false;
-  std::optional<HandlingFacts> handling;  // of the escalated case
+  OverLevelFacts case_facts;  // of the escalated case
 };
 
-// 越级 for the statistics (信访工作条例 A19): the petitioner went to a higher
-// body while the matter was accepted and within its limit: accepted on or
-// before that day, not answered before it, and not past its due date.
-bool IsOverLevel(absl::CivilDay occurred_on, const std::optional<HandlingFacts>& handling);
+enum class CriticismReason {
+  kOverLevelToProvinceOrBeijing,
+  kRepeatedEscalation,
+  kUnreportedCollectiveEscalation,
+  kOverdueHandlingOpinion,
+};
+
+// The stable name of a reason (the proto enum's).
+std::string_view CriticismReasonName(CriticismReason reason);
+
+// 通报批评: one public criticism of a unit.
+struct Criticism {
+  CriticismReason reason;
+  std::string case_id;
+  absl::CivilDay occurred_on;
+  std::string escalation_id;  // for the reasons that come from an escalation
+};
 
 struct UnitStatsRow {
   std::string unit_id;
@@ -86,14 +120,18 @@ struct UnitStatsRow {
   int repeat = 0;
   int collective = 0;
   int over_level = 0;
+  int over_level_not_at_fault = 0;
   std::optional<double> satisfaction_rate;
-  bool veto = false;
   int complex_without_hearing = 0;
+  // By day, then case, then reason.
+  std::vector<Criticism> criticisms;
 };
 
 // One row per unit with anything counted in the period, by unit id.
 // `today` is the township's day now (a pending deadline is settled as
-// overdue only once its due date is before it).
+// overdue only once its due date is before it). `escalations`: those of the
+// period and the earlier ones of the same cases (the repeat rule reads
+// them); the others are ignored.
 std::vector<UnitStatsRow> ComputeUnitStats(absl::CivilDay from, absl::CivilDay to,
                                            absl::CivilDay today,
                                            const std::vector<CaseFacts>& cases,

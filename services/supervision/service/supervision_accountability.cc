@@ -1,5 +1,6 @@
 // Accountability (责任追究): screening reports (每月一次信访排查), escalations
-// (越级上访) and the units' statistics; handlers of SupervisionService.
+// (越级上访), the units' statistics and the annual target assessment
+// (年度信访工作目标考核); handlers of SupervisionService.
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
@@ -12,6 +13,8 @@
 #include "common/log.h"
 #include "common/request_context.h"
 #include "common/status.h"
+#include "services/supervision/domain/annual_assessment.h"
+#include "services/supervision/domain/over_level_fault.h"
 #include "services/supervision/domain/screening_report.h"
 #include "services/supervision/domain/unit_stats.h"
 #include "services/supervision/service/request_key.h"
@@ -72,9 +75,27 @@ void FillEscalation(const EscalationRecord& e, v1::Escalation* out) {
   out->set_reported_in_advance(e.reported_in_advance);
   out->set_occurred_on(FormatDate(e.occurred_on));
   out->set_note(e.note);
-  out->set_over_level(IsOverLevel(e.occurred_on, e.handling));
+  const std::vector<OverLevelFault> faults = OverLevelFaults(e.occurred_on, e.case_facts);
+  out->set_over_level(!faults.empty());
+  for (OverLevelFault fault : faults) {
+    v1::Escalation::Fault name;
+    if (v1::Escalation::Fault_Parse(std::string(OverLevelFaultName(fault)), &name)) {
+      out->add_faults(name);
+    }
+  }
+  out->set_decline_overturned(e.decline_overturned);
   out->set_recorded_by(e.recorded_by);
   *out->mutable_recorded_at() = ToProtoTimestamp(e.recorded_at);
+}
+
+void FillCriticism(const Criticism& c, v1::Criticism* out) {
+  v1::Criticism::Reason reason;
+  if (v1::Criticism::Reason_Parse(std::string(CriticismReasonName(c.reason)), &reason)) {
+    out->set_reason(reason);
+  }
+  out->set_case_id(c.case_id);
+  out->set_occurred_on(FormatDate(c.occurred_on));
+  out->set_escalation_id(c.escalation_id);
 }
 
 // A date query parameter: unset when empty.
@@ -237,6 +258,7 @@ grpc::Status SupervisionService::CreateEscalation(grpc::ServerContext* context,
   e.note = request->note();
   e.recorded_by = scope.principal().subject;
   e.recorded_at = now;
+  e.decline_overturned = request->decline_overturned();
   auto stored = store_->CreateEscalation(
       e, RequestKeyFor(scope, "CreateEscalation", *request, request->request_id()),
       current->stored.policy.time_zone, tx);
@@ -425,8 +447,140 @@ grpc::Status SupervisionService::GetUnitStats(grpc::ServerContext* context,
     out->set_collective(row.collective);
     out->set_over_level(row.over_level);
     if (row.satisfaction_rate.has_value()) out->set_satisfaction_rate(*row.satisfaction_rate);
-    out->set_veto(row.veto);
+    // veto stays unset: it is the annual assessment's (GetAssessment).
     out->set_complex_without_hearing(row.complex_without_hearing);
+    out->set_over_level_not_at_fault(row.over_level_not_at_fault);
+    for (const Criticism& c : row.criticisms) FillCriticism(c, out->add_criticisms());
+    ++written;
+  }
+  return grpc::Status::OK;
+}
+
+namespace {
+
+constexpr int kFirstAssessmentYear = 2000;
+constexpr int kLastAssessmentYear = 2100;
+
+absl::Status ValidYear(int year) {
+  if (year < kFirstAssessmentYear || year > kLastAssessmentYear) {
+    return InvalidField("year", "must be 2000..2100");
+  }
+  return absl::OkStatus();
+}
+
+void FillTargets(const AssessmentTargetsRecord& r, v1::AssessmentTargets* out) {
+  out->set_year(r.year);
+  if (r.targets.max_over_level.has_value()) out->set_max_over_level(*r.targets.max_over_level);
+  if (r.targets.min_on_time_rate.has_value()) {
+    out->set_min_on_time_rate(*r.targets.min_on_time_rate);
+  }
+  if (r.targets.min_satisfaction_rate.has_value()) {
+    out->set_min_satisfaction_rate(*r.targets.min_satisfaction_rate);
+  }
+  out->set_no_unreported_collective(r.targets.no_unreported_collective);
+  out->set_updated_by(r.updated_by);
+  *out->mutable_updated_at() = ToProtoTimestamp(r.updated_at);
+}
+
+// NOT_FOUND naming the year, for a year without targets.
+absl::Status NoTargets(const absl::Status& status, int year) {
+  if (!absl::IsNotFound(status)) return status;
+  return absl::NotFoundError(absl::StrCat("no assessment targets for ", year,
+                                          ": PUT /v1/assessments/", year, "/targets first"));
+}
+
+}  // namespace
+
+grpc::Status SupervisionService::PutAssessmentTargets(grpc::ServerContext* context,
+                                                      const v1::AssessmentTargets* request,
+                                                      v1::AssessmentTargets* response) {
+  RequestScope scope(*context);
+  if (absl::Status s = ValidYear(request->year()); !s.ok()) return ToGrpcStatus(s);
+  if (request->request_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
+  }
+  AssessmentTargetsRecord record;
+  record.year = request->year();
+  if (request->has_max_over_level()) record.targets.max_over_level = request->max_over_level();
+  if (request->has_min_on_time_rate()) {
+    record.targets.min_on_time_rate = request->min_on_time_rate();
+  }
+  if (request->has_min_satisfaction_rate()) {
+    record.targets.min_satisfaction_rate = request->min_satisfaction_rate();
+  }
+  record.targets.no_unreported_collective = request->no_unreported_collective();
+  if (absl::Status s = ValidateAssessmentTargets(record.targets); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  record.updated_by = scope.principal().subject;
+  record.updated_at = clock_->Now();
+  auto stored = store_->PutAssessmentTargets(
+      record, RequestKeyFor(scope, "PutAssessmentTargets", *request, request->request_id()),
+      TxOptionsFor(*context));
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  FillTargets(*stored, response);
+  response->set_request_id(request->request_id());
+  log::Info("assessment targets set", {{"year", absl::StrCat(stored->year)}});
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::GetAssessmentTargets(
+    grpc::ServerContext* context, const v1::GetAssessmentTargetsRequest* request,
+    v1::AssessmentTargets* response) {
+  RequestScope scope(*context);
+  if (absl::Status s = ValidYear(request->year()); !s.ok()) return ToGrpcStatus(s);
+  auto stored = store_->GetAssessmentTargets(request->year(), TxOptionsFor(*context));
+  if (!stored.ok()) return ToGrpcStatus(NoTargets(stored.status(), request->year()));
+  FillTargets(*stored, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status SupervisionService::GetAssessment(grpc::ServerContext* context,
+                                               const v1::GetAssessmentRequest* request,
+                                               v1::Assessment* response) {
+  RequestScope scope(*context);
+  if (absl::Status s = ValidYear(request->year()); !s.ok()) return ToGrpcStatus(s);
+  auto size = PageSize(request->page_size());
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  std::string after;
+  if (!request->page_token().empty()) {
+    auto raw = Untoken(request->page_token());
+    if (!raw.ok()) return ToGrpcStatus(raw.status());
+    after = *raw;
+  }
+  const TxOptions tx = TxOptionsFor(*context);
+  auto targets = store_->GetAssessmentTargets(request->year(), tx);
+  if (!targets.ok()) return ToGrpcStatus(NoTargets(targets.status(), request->year()));
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  const int year = request->year();
+  auto facts = store_->StatsFactsFor(FirstDayOf(year), LastDayOf(year), current->zone, tx);
+  if (!facts.ok()) return ToGrpcStatus(facts.status());
+  const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
+  const std::vector<UnitAssessment> units =
+      AssessYear(year, today, targets->targets, facts->cases, facts->escalations);
+  response->set_year(year);
+  response->set_as_of(FormatDate(std::min(today, LastDayOf(year))));
+  int written = 0;
+  for (const UnitAssessment& unit : units) {
+    if (!after.empty() && unit.unit_id <= after) continue;
+    if (written == *size) {
+      response->set_next_page_token(Token(response->units(written - 1).unit_id()));
+      break;
+    }
+    v1::UnitAssessment* out = response->add_units();
+    out->set_unit_id(unit.unit_id);
+    for (const TargetResult& t : unit.targets) {
+      v1::AssessedTarget* target = out->add_targets();
+      v1::AssessedTarget::Target name;
+      if (v1::AssessedTarget::Target_Parse(std::string(AssessmentTargetName(t.target)), &name)) {
+        target->set_target(name);
+      }
+      target->set_limit(t.limit);
+      if (t.measured.has_value()) target->set_measured(*t.measured);
+      target->set_passed(t.passed);
+    }
+    out->set_veto(unit.veto);
     ++written;
   }
   return grpc::Status::OK;

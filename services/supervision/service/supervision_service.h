@@ -81,6 +81,14 @@ class SupervisionService final : public v1::Supervision::Service {
                             v1::ListHearingsResponse* response) override;
   grpc::Status GetUnitStats(grpc::ServerContext* context, const v1::GetUnitStatsRequest* request,
                             v1::GetUnitStatsResponse* response) override;
+  grpc::Status PutAssessmentTargets(grpc::ServerContext* context,
+                                    const v1::AssessmentTargets* request,
+                                    v1::AssessmentTargets* response) override;
+  grpc::Status GetAssessmentTargets(grpc::ServerContext* context,
+                                    const v1::GetAssessmentTargetsRequest* request,
+                                    v1::AssessmentTargets* response) override;
+  grpc::Status GetAssessment(grpc::ServerContext* context, const v1::GetAssessmentRequest* request,
+                             v1::Assessment* response) override;
 
  private:
   // NOT_FOUND unless the principal may read the case (common/case_visibility.h).

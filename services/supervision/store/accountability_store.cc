@@ -2,9 +2,11 @@
 // escalations (越级上访), the facts the unit statistics count, due dates
 // recomputed after calendar changes, and AIP-155 request ids.
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/clock.h"
 #include "common/dates.h"
 #include "common/pg_array.h"
+#include "common/status.h"
 #include "services/supervision/store/deadline_store.h"
 
 namespace petition::supervision {
@@ -21,6 +23,9 @@ constexpr char kSelectReportedUnits[] = "supervision_select_reported_units";
 constexpr char kForgetUnits[] = "supervision_forget_units";
 constexpr char kUpsertUnits[] = "supervision_upsert_units";
 constexpr char kCaseFirstUnit[] = "supervision_case_first_unit";
+constexpr char kCaseDeclinedOn[] = "supervision_case_declined_on";
+constexpr char kUpsertAssessmentTargets[] = "supervision_upsert_assessment_targets";
+constexpr char kSelectAssessmentTargets[] = "supervision_select_assessment_targets";
 constexpr char kInsertEscalation[] = "supervision_insert_escalation";
 constexpr char kSelectEscalation[] = "supervision_select_escalation";
 constexpr char kListEscalations[] = "supervision_list_escalations";
@@ -43,15 +48,24 @@ constexpr char kSelectDueDateChanges[] = "supervision_select_due_date_changes";
 #define REPORT_COLUMNS \
   "unit_id, month, zero_report, reported_by, reported_at, updated_by, updated_at"
 
-// The HANDLING deadline of the escalated case ($tz: the township's zone).
+// What the fault rule reads of the escalated case: its ACCEPTANCE, HANDLING
+// and COUNTY deadlines and the day it was declined ($1: the township's zone).
 #define ESCALATION_SELECT                                                                        \
   "SELECT e.escalation_id, e.case_id, e.unit_id, e.level, e.headcount, e.reported_in_advance, "  \
   "to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.note, e.recorded_by, e.recorded_at, "  \
+  "e.decline_overturned, "                                                                       \
   "to_char(h.start_date, 'YYYY-MM-DD') AS h_start, to_char(h.due_date, 'YYYY-MM-DD') AS h_due, " \
   "to_char((h.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS h_met, "                           \
-  "coalesce(h.met_at = t.withdrawn_at, false) AS h_withdrawn "                                   \
+  "coalesce(h.met_at = t.withdrawn_at, false) AS h_withdrawn, "                                  \
+  "to_char(a.due_date, 'YYYY-MM-DD') AS a_due, "                                                 \
+  "to_char((a.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS a_met, "                           \
+  "to_char(c.due_date, 'YYYY-MM-DD') AS c_due, "                                                 \
+  "to_char((c.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS c_met, "                           \
+  "to_char((t.declined_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS declined_on "                 \
   "FROM escalations e JOIN case_tracks t ON t.case_id = e.case_id "                              \
-  "LEFT JOIN deadlines h ON h.case_id = e.case_id AND h.kind = 'HANDLING' "
+  "LEFT JOIN deadlines h ON h.case_id = e.case_id AND h.kind = 'HANDLING' "                      \
+  "LEFT JOIN deadlines a ON a.case_id = e.case_id AND a.kind = 'ACCEPTANCE' "                    \
+  "LEFT JOIN deadlines c ON c.case_id = e.case_id AND c.kind = 'COUNTY' "
 
 absl::StatusOr<absl::CivilDay> Day(const pqxx::field& f) {
   auto d = ParseDate(f.as<std::string>());
@@ -63,6 +77,17 @@ absl::StatusOr<absl::Time> Instant(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
   if (!t.ok()) return absl::DataLossError("bad timestamp in supervision's tables");
   return *t;
+}
+
+// A FAILED_PRECONDITION naming the request's field.
+absl::Status FailedPreconditionField(const std::string& field, const std::string& reason) {
+  absl::Status status = absl::FailedPreconditionError(absl::StrCat(field, ": ", reason));
+  petition::v1::ErrorDetails details;
+  auto* v = details.add_violations();
+  v->set_field(field);
+  v->set_reason(reason);
+  SetErrorDetails(status, details);
+  return status;
 }
 
 // The HANDLING facts of a row with h_start, h_due, h_met, h_withdrawn.
@@ -84,6 +109,24 @@ absl::StatusOr<std::optional<HandlingFacts>> HandlingFromRow(const pqxx::row& ro
   return std::optional<HandlingFacts>(h);
 }
 
+// The deadline `prefix`_due / `prefix`_met of a row, if the case has it.
+absl::StatusOr<std::optional<DeadlineFacts>> DeadlineFromColumns(const pqxx::row& row,
+                                                                 const std::string& prefix) {
+  const pqxx::field due = row[prefix + "_due"];
+  if (due.is_null()) return std::optional<DeadlineFacts>();
+  DeadlineFacts d;
+  auto day = Day(due);
+  if (!day.ok()) return day.status();
+  d.due = *day;
+  const pqxx::field met = row[prefix + "_met"];
+  if (!met.is_null()) {
+    auto met_day = Day(met);
+    if (!met_day.ok()) return met_day.status();
+    d.met_on = *met_day;
+  }
+  return std::optional<DeadlineFacts>(d);
+}
+
 absl::StatusOr<EscalationRecord> EscalationFromRow(const pqxx::row& row) {
   EscalationRecord e;
   e.escalation_id = row["escalation_id"].as<std::string>();
@@ -100,9 +143,22 @@ absl::StatusOr<EscalationRecord> EscalationFromRow(const pqxx::row& row) {
   auto at = Instant(row["recorded_at"]);
   if (!at.ok()) return at.status();
   e.recorded_at = *at;
-  auto h = HandlingFromRow(row);
-  if (!h.ok()) return h.status();
-  e.handling = *h;
+  e.decline_overturned = row["decline_overturned"].as<bool>();
+  OverLevelFacts& f = e.case_facts;
+  for (auto [prefix, slot] :
+       {std::pair{"a", &f.acceptance}, std::pair{"h", &f.handling}, std::pair{"c", &f.county}}) {
+    auto d = DeadlineFromColumns(row, prefix);
+    if (!d.ok()) return d.status();
+    *slot = *d;
+  }
+  if (!row["declined_on"].is_null()) {
+    auto declined = Day(row["declined_on"]);
+    if (!declined.ok()) return declined.status();
+    f.declined_on = *declined;
+  }
+  f.decline_overturned = e.decline_overturned;
+  // Review decisions are not recorded yet: f.answer_changed_on_review stays
+  // false until they are.
   return e;
 }
 
@@ -191,10 +247,13 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "ON CONFLICT (unit_id) DO UPDATE SET kind = EXCLUDED.kind, seen_at = EXCLUDED.seen_at"},
       {kCaseFirstUnit,
        "SELECT coalesce(handling_unit_ids[1], '') AS unit_id FROM case_tracks WHERE case_id = $1"},
+      {kCaseDeclinedOn,
+       "SELECT to_char((declined_at AT TIME ZONE $2)::date, 'YYYY-MM-DD') AS declined_on "
+       "FROM case_tracks WHERE case_id = $1"},
       {kInsertEscalation,
        "INSERT INTO escalations (escalation_id, case_id, unit_id, level, headcount, "
-       "reported_in_advance, occurred_on, note, recorded_by, recorded_at) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"},
+       "reported_in_advance, occurred_on, note, recorded_by, recorded_at, decline_overturned) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
       {kSelectEscalation, ESCALATION_SELECT "WHERE e.escalation_id = $2"},
       {kListEscalations, ESCALATION_SELECT
        "WHERE ($2 = '' OR e.unit_id = $2) AND ($3 = '' OR e.case_id = $3) "
@@ -225,8 +284,23 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "UNION SELECT case_id FROM case_tracks WHERE rated_at >= $2 AND rated_at < $3 "
        "UNION SELECT case_id FROM case_tracks WHERE answered_at >= $2 AND answered_at < $3 "
        "UNION SELECT case_id FROM deadlines WHERE kind = 'HANDLING' "
-       "AND due_date BETWEEN $4::date AND $5::date)"},
-      {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on BETWEEN $2::date AND $3::date"},
+       "AND due_date BETWEEN $4::date - 1 AND $5::date)"},
+      // The period's escalations and the earlier ones of their cases.
+      {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on <= $3::date AND e.case_id IN ("
+                                            "SELECT case_id FROM escalations "
+                                            "WHERE occurred_on BETWEEN $2::date AND $3::date)"},
+      {kUpsertAssessmentTargets,
+       "INSERT INTO assessment_targets (year, max_over_level, min_on_time_rate, "
+       "min_satisfaction_rate, no_unreported_collective, updated_by, updated_at) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (year) DO UPDATE SET "
+       "max_over_level = EXCLUDED.max_over_level, min_on_time_rate = EXCLUDED.min_on_time_rate, "
+       "min_satisfaction_rate = EXCLUDED.min_satisfaction_rate, "
+       "no_unreported_collective = EXCLUDED.no_unreported_collective, "
+       "updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at"},
+      {kSelectAssessmentTargets,
+       "SELECT year, max_over_level, min_on_time_rate, min_satisfaction_rate, "
+       "no_unreported_collective, updated_by, updated_at FROM assessment_targets "
+       "WHERE year = $1"},
       {kSelectSeenVersions, "SELECT year, version FROM calendar_versions_seen"},
       {kInsertHearing,
        "INSERT INTO hearings (hearing_id, case_id, kind, held_on, note, recorded_by, recorded_at) "
@@ -355,9 +429,17 @@ absl::StatusOr<EscalationRecord> DeadlineStore::CreateEscalation(const Escalatio
             return absl::FailedPreconditionError(
                 "the case has no handling unit: name the unit held to account (unitId)");
           }
+          if (e.decline_overturned) {
+            const pqxx::row declined = tx.exec_prepared1(kCaseDeclinedOn, e.case_id, zone);
+            if (declined[0].is_null() ||
+                declined[0].as<std::string>() > FormatDate(e.occurred_on)) {
+              return FailedPreconditionField("declineOverturned",
+                                             "the case was not declined on or before occurredOn");
+            }
+          }
           tx.exec_prepared(kInsertEscalation, e.escalation_id, e.case_id, unit, e.level,
                            e.headcount, e.reported_in_advance, FormatDate(e.occurred_on), e.note,
-                           e.recorded_by, SqlTimestamp(e.recorded_at));
+                           e.recorded_by, SqlTimestamp(e.recorded_at), e.decline_overturned);
         }
         pqxx::result rows = tx.exec_prepared(kSelectEscalation, zone, id);
         if (rows.empty()) return absl::DataLossError("the escalation is gone");
@@ -439,8 +521,17 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
         for (const auto& row : tx.exec_prepared(kStatsEscalations, tz, from_day, to_day)) {
           auto e = EscalationFromRow(row);
           if (!e.ok()) return e.status();
-          facts.escalations.push_back(
-              {e->unit_id, e->occurred_on, e->headcount, e->reported_in_advance, e->handling});
+          EscalationFacts f;
+          f.escalation_id = e->escalation_id;
+          f.case_id = e->case_id;
+          f.unit_id = e->unit_id;
+          f.level = e->level;
+          f.occurred_on = e->occurred_on;
+          f.recorded_at = e->recorded_at;
+          f.headcount = e->headcount;
+          f.reported_in_advance = e->reported_in_advance;
+          f.case_facts = e->case_facts;
+          facts.escalations.push_back(std::move(f));
         }
         return facts;
       },
@@ -587,6 +678,76 @@ absl::StatusOr<std::vector<HearingRecord>> DeadlineStore::ListHearings(
           out.push_back(*std::move(h));
         }
         return out;
+      },
+      tx_options);
+}
+
+namespace {
+
+absl::StatusOr<AssessmentTargetsRecord> TargetsFromRow(const pqxx::row& row) {
+  AssessmentTargetsRecord r;
+  r.year = row["year"].as<int>();
+  if (!row["max_over_level"].is_null()) r.targets.max_over_level = row["max_over_level"].as<int>();
+  if (!row["min_on_time_rate"].is_null()) {
+    r.targets.min_on_time_rate = row["min_on_time_rate"].as<double>();
+  }
+  if (!row["min_satisfaction_rate"].is_null()) {
+    r.targets.min_satisfaction_rate = row["min_satisfaction_rate"].as<double>();
+  }
+  r.targets.no_unreported_collective = row["no_unreported_collective"].as<bool>();
+  r.updated_by = row["updated_by"].as<std::string>();
+  auto at = Instant(row["updated_at"]);
+  if (!at.ok()) return at.status();
+  r.updated_at = *at;
+  return r;
+}
+
+// A nullable parameter: the text of the value, or null.
+std::optional<std::string> Param(const std::optional<int>& v) {
+  if (!v.has_value()) return std::nullopt;
+  return std::to_string(*v);
+}
+std::optional<std::string> Param(const std::optional<double>& v) {
+  if (!v.has_value()) return std::nullopt;
+  return absl::StrFormat("%.17g", *v);  // reads back as the same double
+}
+const char* OrNull(const std::optional<std::string>& v) {
+  return v.has_value() ? v->c_str() : nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::PutAssessmentTargets(
+    const AssessmentTargetsRecord& t, const RequestKey& key, const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
+        auto prior = ClaimRequestInTx(tx, key, std::to_string(t.year));
+        if (!prior.ok()) return prior.status();
+        if (!prior->has_value()) {
+          const auto max_over_level = Param(t.targets.max_over_level);
+          const auto min_on_time_rate = Param(t.targets.min_on_time_rate);
+          const auto min_satisfaction_rate = Param(t.targets.min_satisfaction_rate);
+          tx.exec_prepared(kUpsertAssessmentTargets, t.year, OrNull(max_over_level),
+                           OrNull(min_on_time_rate), OrNull(min_satisfaction_rate),
+                           t.targets.no_unreported_collective, t.updated_by,
+                           SqlTimestamp(t.updated_at));
+        }
+        pqxx::result rows = tx.exec_prepared(kSelectAssessmentTargets, t.year);
+        if (rows.empty()) return absl::DataLossError("the targets are gone");
+        return TargetsFromRow(rows[0]);
+      },
+      tx_options);
+}
+
+absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::GetAssessmentTargets(
+    int year, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
+        pqxx::result rows = tx.exec_prepared(kSelectAssessmentTargets, year);
+        if (rows.empty()) {
+          return absl::NotFoundError(absl::StrCat("no assessment targets for ", year));
+        }
+        return TargetsFromRow(rows[0]);
       },
       tx_options);
 }

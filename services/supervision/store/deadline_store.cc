@@ -63,6 +63,7 @@ constexpr char kSetWithdrawn[] = "supervision_set_withdrawn";
 constexpr char kSetRating[] = "supervision_set_rating";
 constexpr char kSetComplexity[] = "supervision_set_complexity";
 constexpr char kSetAnswered[] = "supervision_set_answered";
+constexpr char kSetDeclined[] = "supervision_set_declined";
 constexpr char kInsertDeadlines[] = "supervision_insert_deadlines";
 constexpr char kSelectDeadlines[] = "supervision_select_deadlines";
 constexpr char kSelectCaseUnits[] = "supervision_select_case_units";
@@ -154,6 +155,9 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       {kSetComplexity, "UPDATE case_tracks SET complexity = $2 WHERE case_id = $1"},
       {kSetAnswered,
        "UPDATE case_tracks SET answered_at = $2 WHERE case_id = $1 AND answered_at IS NULL"},
+      // The day of the decline (不予受理): the escalation fault rule reads it.
+      {kSetDeclined,
+       "UPDATE case_tracks SET declined_at = $2 WHERE case_id = $1 AND declined_at IS NULL"},
       {kInsertDeadlines,
        "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state, "
        "policy_version, limit_days, limit_unit, urgent) "
@@ -470,6 +474,9 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
           }
           if (event.has_answered()) {
             tx.exec_prepared(kSetAnswered, event.case_id(), SqlTimestamp(event.occurred_at()));
+          }
+          if (event.has_declined()) {
+            tx.exec_prepared(kSetDeclined, event.case_id(), SqlTimestamp(event.occurred_at()));
           }
           if (event.has_rated()) {
             tx.exec_prepared(kSetRating, event.case_id(), event.rated().rating(),

@@ -17,6 +17,7 @@
 #include "common/pg_pool.h"
 #include "common/session_lock.h"
 #include "petition/v1/events.pb.h"
+#include "services/supervision/domain/annual_assessment.h"
 #include "services/supervision/domain/deadline_policy.h"
 #include "services/supervision/domain/screening_report.h"
 #include "services/supervision/domain/unit_stats.h"
@@ -126,7 +127,11 @@ struct EscalationRecord {
   std::string note;
   std::string recorded_by;
   absl::Time recorded_at;
-  std::optional<HandlingFacts> handling;  // read back: the case's HANDLING deadline
+  // The higher body found the declined case within the township's remit.
+  bool decline_overturned = false;
+  // Read back: the case's deadlines and decline as they stand, with
+  // decline_overturned (what the fault rule looks at).
+  OverLevelFacts case_facts;
 };
 
 struct EscalationFilter {
@@ -137,6 +142,14 @@ struct EscalationFilter {
   std::optional<std::pair<absl::CivilDay, std::string>> after;
   int limit = 50;
   std::string time_zone = "Asia/Shanghai";  // the township's
+};
+
+// The annual assessment's targets of one year.
+struct AssessmentTargetsRecord {
+  int year = 0;
+  AssessmentTargets targets;
+  std::string updated_by;
+  absl::Time updated_at;
 };
 
 // 听证会 / 书记办公会议、党政会议 held on a case.
@@ -314,8 +327,10 @@ class DeadlineStore {
                              absl::Time now, const TxOptions& tx_options = {});
 
   // Escalations (越级上访). NOT_FOUND for a case supervision has not heard
-  // of; FAILED_PRECONDITION when no unit is given and the case has none.
-  // `zone`: the township's, for the day the HANDLING deadline was met.
+  // of; FAILED_PRECONDITION when no unit is given and the case has none, or
+  // when decline_overturned is set and the case was not declined on or
+  // before the escalation's day (naming declineOverturned).
+  // `zone`: the township's, for the days the deadlines were met.
   absl::StatusOr<EscalationRecord> CreateEscalation(const EscalationRecord& escalation,
                                                     const RequestKey& key, const std::string& zone,
                                                     const TxOptions& tx_options = {});
@@ -332,13 +347,24 @@ class DeadlineStore {
       const TxOptions& tx_options = {});
 
   // What the unit statistics count over [from, to] (days in `zone`): every
-  // case with anything on those days, and the escalations of those days.
+  // case with anything on those days (a HANDLING due date from the day
+  // before `from`: it goes overdue the day after), the escalations of those
+  // days and the earlier ones of the same cases.
   struct StatsFacts {
     std::vector<CaseFacts> cases;
     std::vector<EscalationFacts> escalations;
   };
   absl::StatusOr<StatsFacts> StatsFactsFor(absl::CivilDay from, absl::CivilDay to,
                                            absl::TimeZone zone, const TxOptions& tx_options = {});
+
+  // The annual assessment's targets: Put replaces the year's (a request id
+  // seen before changes nothing and answers the targets as they are); Get is
+  // NOT_FOUND for a year without targets.
+  absl::StatusOr<AssessmentTargetsRecord> PutAssessmentTargets(
+      const AssessmentTargetsRecord& targets, const RequestKey& key,
+      const TxOptions& tx_options = {});
+  absl::StatusOr<AssessmentTargetsRecord> GetAssessmentTargets(int year,
+                                                               const TxOptions& tx_options = {});
 
   // Calendar recomputation: the calendar versions the pending deadlines were
   // last recomputed against, by year.
