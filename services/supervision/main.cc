@@ -13,6 +13,7 @@
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "services/supervision/domain/clock.h"
+#include "services/supervision/domain/policy_validation.h"
 #include "services/supervision/service/calendar_client.h"
 #include "services/supervision/service/deadline_scanner.h"
 #include "services/supervision/service/directory_client.h"
@@ -86,7 +87,7 @@ int main(int argc, char** argv) {
         namespace sup = petition::supervision;
         auto policy = sup::DeadlinePolicy::Regulation();
         policy.time_zone = absl::GetFlag(FLAGS_time_zone);
-        if (absl::Status s = sup::Validate(policy); !s.ok()) return s;
+        if (absl::Status s = sup::ValidatePolicy(policy); !s.ok()) return s;
         auto store = std::make_shared<sup::DeadlineStore>(ctx.pool);
         if (auto stored = store->EnsurePolicy(policy); !stored.ok()) return stored.status();
         auto scheduling = petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer);

@@ -625,10 +625,13 @@ TEST_F(CaseLifecycleTest, ListFiltersPagesStablyAndMasksAsASingleRead) {
 
 // The whole way round: supervision grants the extension (REST), its outbox
 // relay delivers ExtensionGranted to intake, and the notice is in the case's
-// documents; the deadline moved to N + E from the same start.
+// documents; the deadline moved to N + E from the same start. Only a
+// complex matter is extended (A34), before its due date: accepted now.
 TEST_F(CaseLifecycleTest, AnExtensionGrantedInSupervisionReachesTheCaseDocuments) {
   const std::string id = Register();
-  ASSERT_EQ(Step(id, "accept", kAccept, Clerk()).status, 200);
+  const std::string complex_accept =
+      R"({"handlingUnitIds":["unit_land"],"complexity":"COMPLEX","leaderId":"off_leader1"})";
+  ASSERT_EQ(Step(id, "accept", complex_accept, Clerk()).status, 200);
   // Supervision learns of the acceptance through intake's relay.
   ASSERT_TRUE(Eventually(
       [&] {

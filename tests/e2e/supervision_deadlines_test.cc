@@ -108,16 +108,40 @@ class SupervisionDeadlinesTest : public StackTest<SupervisionDeadlinesTest> {
     return out;
   }
 
-  void PutPolicy(const std::string& ordinary) {
-    const std::string body = absl::StrCat(
+  // A policy body: the regulation's values but for ORDINARY, SIMPLE and
+  // what `extra` adds (",\"field\":..."), or `replace` a part of it.
+  static std::string PolicyBody(const std::string& ordinary,
+                                const std::string& simple = R"({"days":10,"unit":"WORKING_DAYS"})",
+                                const std::string& extra = "") {
+    return absl::StrCat(
         R"({"timeZone":"Asia/Shanghai","acceptance":{"days":15,"unit":"CALENDAR_DAYS"},)",
-        R"("handling":{"SIMPLE":{"days":10,"unit":"WORKING_DAYS"},"ORDINARY":)", ordinary,
+        R"("handling":{"SIMPLE":)", simple, R"(,"ORDINARY":)", ordinary,
         R"(,"COMPLEX":{"days":60,"unit":"CALENDAR_DAYS"}},)",
         R"("extensionMax":{"days":30,"unit":"CALENDAR_DAYS"},)",
         R"("reviewWindow":{"days":30,"unit":"CALENDAR_DAYS"},)",
-        R"("dueSoon":{"days":2,"unit":"WORKING_DAYS"},"rollToWorkingDay":true})");
-    HttpResponse r = Call("PUT", "/v1/policies/deadlines", body, Admin());
+        R"("dueSoon":{"days":2,"unit":"WORKING_DAYS"},"rollToWorkingDay":true)", extra, "}");
+  }
+  void PutPolicy(const std::string& ordinary,
+                 const std::string& simple = R"({"days":10,"unit":"WORKING_DAYS"})",
+                 const std::string& extra = "") {
+    HttpResponse r = Call("PUT", "/v1/policies/deadlines", PolicyBody(ordinary, simple, extra),
+                          Admin());
     ASSERT_EQ(r.status, 200) << r.body;
+  }
+  // The regulation's policy again (what each test that needs it starts from).
+  void PutRegulationPolicy() { PutPolicy(R"({"days":60,"unit":"CALENDAR_DAYS"})"); }
+
+  // The error's status, code and the field its one detail names.
+  void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
+                     const std::string& field) {
+    ExpectError(r, status, code);
+    auto body = ParseJson(r.body);
+    ASSERT_TRUE(body.fields().count("error")) << r.body;
+    const auto& error = body.fields().at("error").struct_value().fields();
+    ASSERT_TRUE(error.count("details")) << r.body;
+    const auto& list = error.at("details").list_value();
+    ASSERT_EQ(list.values_size(), 1) << r.body;
+    EXPECT_EQ(list.values(0).struct_value().fields().at("field").string_value(), field) << r.body;
   }
 
   int64_t Count(const std::string& sql) {
@@ -160,10 +184,11 @@ TEST_F(SupervisionDeadlinesTest, PolicyDefaultsRolesAndValidation) {
 }
 
 // 团堡镇's ORDINARY 7 working days, accepted on the Friday before the Spring
-// Festival; a later policy change leaves it alone; one extension; the answer
-// meets HANDLING and opens the review window.
+// Festival; a later policy change leaves it alone; an ORDINARY case is not
+// extended; the late answer misses HANDLING and opens the review window.
 TEST_F(SupervisionDeadlinesTest, LifecycleOnThe2026Calendar) {
-  PutPolicy(R"({"days":7,"unit":"WORKING_DAYS"})");
+  const std::string fast_track = R"({"days":5,"unit":"WORKING_DAYS"})";
+  PutPolicy(R"({"days":7,"unit":"WORKING_DAYS"})", fast_track);
   const std::string id = NewId("case");
   const absl::Time friday = Beijing(2026, 2, 13);
   ASSERT_TRUE(Apply({Registered(id, friday), Accepted(id, 2, friday, "ORDINARY")}).ok());
@@ -177,43 +202,31 @@ TEST_F(SupervisionDeadlinesTest, LifecycleOnThe2026Calendar) {
   EXPECT_GT(version, 0);
 
   // A stricter policy now: the running deadline keeps its own.
-  PutPolicy(R"({"days":3,"unit":"WORKING_DAYS"})");
+  PutPolicy(R"({"days":3,"unit":"WORKING_DAYS"})", R"({"days":3,"unit":"WORKING_DAYS"})");
   EXPECT_EQ(Deadlines(id)["HANDLING"].due_date(), "2026-03-02");
   EXPECT_EQ(Deadlines(id)["HANDLING"].policy_version(), version);
 
-  // One extension of 10 calendar days on top of 7 working days: 03-12.
-  ExpectError(
-      Call("POST", "/v1/cases/" + id + "/extensions", R"({"days":31,"reason":"x"})", Leader()), 400,
-      "INVALID_ARGUMENT");
+  // Only a complex matter is extended (A34; the policy's extendable).
   ExpectError(Call("POST", "/v1/cases/" + id + "/extensions", R"({"days":10})", Leader()), 400,
               "INVALID_ARGUMENT");
   ExpectError(Call("POST", "/v1/cases/" + id + "/extensions",
                    R"({"days":10,"reason":"需现场勘查"})", stack_->Token({"clerk"})),
               403, "PERMISSION_DENIED");
-  HttpResponse granted = Call("POST", "/v1/cases/" + id + "/extensions",
-                              R"({"days":10,"reason":"需现场勘查","requestId":"ext-1"})", Leader());
-  ASSERT_EQ(granted.status, 200) << granted.body;
-  EXPECT_EQ(JsonString(ParseJson(granted.body), "newDueDate"), "2026-03-12");
-  // The same request again: its first result; another: 409.
-  HttpResponse again = Call("POST", "/v1/cases/" + id + "/extensions",
-                            R"({"days":10,"reason":"需现场勘查","requestId":"ext-1"})", Leader());
-  EXPECT_EQ(again.status, 200) << again.body;
-  ExpectError(
-      Call("POST", "/v1/cases/" + id + "/extensions", R"({"days":5,"reason":"再延"})", Leader()),
-      409, "ALREADY_EXISTS");
+  ExpectRefused(Call("POST", "/v1/cases/" + id + "/extensions",
+                     R"({"days":10,"reason":"需现场勘查"})", Leader()),
+                400, "FAILED_PRECONDITION", "complexity");
   d = Deadlines(id);
-  EXPECT_EQ(d["HANDLING"].due_date(), "2026-03-12");
-  EXPECT_EQ(d["HANDLING"].extended_by_days(), 10);
-  // The notice event waits in supervision's outbox for intake.
-  EXPECT_EQ(Count("SELECT count(*) FROM supervision.outbox WHERE case_id = '" + id + "'"), 1);
+  EXPECT_EQ(d["HANDLING"].due_date(), "2026-03-02");
+  EXPECT_EQ(d["HANDLING"].extended_by_days(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM supervision.outbox WHERE case_id = '" + id + "'"), 0);
 
-  // Answered on 03-05: HANDLING met; the review window is 30 days, 04-04
-  // falls in Qingming (04-04..06): 04-07.
+  // Answered on 03-05, after its due date: HANDLING missed; the review
+  // window is 30 days, 04-04 falls in Qingming (04-04..06): 04-07.
   auto answered = Event(id, 3, Beijing(2026, 3, 5));
   answered.mutable_answered()->set_outcome("UPHELD");
   ASSERT_TRUE(Apply({answered}).ok());
   d = Deadlines(id);
-  EXPECT_EQ(d["HANDLING"].state(), sv::MET);
+  EXPECT_EQ(d["HANDLING"].state(), sv::MISSED);
   EXPECT_EQ(d["REVIEW_WINDOW"].due_date(), "2026-04-07");
   auto check = [&](absl::Time at) {
     sv::CheckReviewWindowRequest request;
@@ -229,6 +242,167 @@ TEST_F(SupervisionDeadlinesTest, LifecycleOnThe2026Calendar) {
   // Not for the gateway: CheckReviewWindow has no REST mapping.
   HttpResponse none = Call("GET", "/v1/cases/" + id + "/deadlines:checkReviewWindow", "", Admin());
   EXPECT_NE(none.status, 200);
+  PutRegulationPolicy();
+}
+
+// A34 through the gateway: a COMPLEX case, once, by at most extensionMax,
+// only before its HANDLING due date. The granted extension is on a case
+// accepted in 2058 (its due date is ahead of any day this suite runs on
+// before then, whatever the stack's clock); the refused one fell due in
+// 2026 (behind every such day).
+TEST_F(SupervisionDeadlinesTest, ExtensionOfAComplexCaseOnceWithinTheMaximumBeforeItsDueDate) {
+  PutRegulationPolicy();
+  // Fell due on Friday 2026-03-06 (60 calendar days from 01-05): refused,
+  // naming the due date.
+  const std::string past = NewId("case");
+  ASSERT_TRUE(Apply({Registered(past, Beijing(2026, 1, 2)),
+                     Accepted(past, 2, Beijing(2026, 1, 5), "COMPLEX")})
+                  .ok());
+  ASSERT_EQ(Deadlines(past)["HANDLING"].due_date(), "2026-03-06");
+  HttpResponse late = Call("POST", "/v1/cases/" + past + "/extensions",
+                           R"({"days":10,"reason":"需现场勘查"})", Leader());
+  ExpectRefused(late, 400, "FAILED_PRECONDITION", "dueDate");
+  EXPECT_NE(late.body.find("2026-03-06"), std::string::npos) << late.body;
+  EXPECT_EQ(Deadlines(past)["HANDLING"].due_date(), "2026-03-06");
+  EXPECT_EQ(Deadlines(past)["HANDLING"].state(), sv::OVERDUE);  // and stays so
+
+  // Accepted Monday 2058-07-08: 60 calendar days end Friday 09-06.
+  const std::string id = NewId("case");
+  ASSERT_TRUE(Apply({Registered(id, Beijing(2058, 7, 1)),
+                     Accepted(id, 2, Beijing(2058, 7, 8), "COMPLEX")})
+                  .ok());
+  ASSERT_EQ(Deadlines(id)["HANDLING"].due_date(), "2058-09-06");
+  const std::string path = "/v1/cases/" + id + "/extensions";
+  ExpectRefused(Call("POST", path, R"({"days":31,"reason":"需现场勘查"})", Leader()), 400,
+                "INVALID_ARGUMENT", "days");
+  ExpectRefused(Call("POST", path, R"({"days":0,"reason":"需现场勘查"})", Leader()), 400,
+                "INVALID_ARGUMENT", "days");
+  const std::string body = R"({"days":10,"reason":"需会同自然资源所现场勘查","requestId":"ext-1"})";
+  HttpResponse granted = Call("POST", path, body, Leader());
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  // N + E = 70 calendar days from the same start: Monday 09-16.
+  EXPECT_EQ(JsonString(ParseJson(granted.body), "newDueDate"), "2058-09-16");
+  EXPECT_EQ(JsonString(ParseJson(granted.body), "reason"), "需会同自然资源所现场勘查");
+  auto d = Deadlines(id);
+  EXPECT_EQ(d["HANDLING"].due_date(), "2058-09-16");
+  EXPECT_EQ(d["HANDLING"].extended_by_days(), 10);
+  // The event for intake's notice carries the reason given.
+  EXPECT_EQ(Count("SELECT count(*) FROM supervision.outbox WHERE case_id = '" + id +
+                  "' AND position(convert_to('需会同自然资源所现场勘查', 'UTF8') in payload) > 0"),
+            1);
+  // Once: a second one (another body) is refused.
+  ExpectError(Call("POST", path, R"({"days":5,"reason":"再延"})", Leader()), 409,
+              "ALREADY_EXISTS");
+  EXPECT_EQ(Deadlines(id)["HANDLING"].due_date(), "2058-09-16");
+
+  // A retry (same caller, same requestId and body) gets its first answer,
+  // even when the checks before it could not run now: scheduling down...
+  stack_->Stop("scheduling");
+  HttpResponse again = Call("POST", path, body, Leader());
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(JsonString(ParseJson(again.body), "newDueDate"), "2058-09-16");
+  EXPECT_EQ(JsonString(ParseJson(again.body), "grantedAt"),
+            JsonString(ParseJson(granted.body), "grantedAt"));
+  ASSERT_TRUE(stack_->Restart("scheduling").ok());
+  // ...or the case answered since (HANDLING met: no extension could start now).
+  auto answered = Event(id, 3, Beijing(2058, 9, 10));
+  answered.mutable_answered()->set_outcome("UPHELD");
+  // (Supervision's channel to the restarted scheduling may take a moment.)
+  ASSERT_TRUE(Eventually([&] { return Apply({answered}).ok(); }, absl::Seconds(30)));
+  ASSERT_EQ(Deadlines(id)["HANDLING"].state(), sv::MET);
+  again = Call("POST", path, body, Leader());
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(JsonString(ParseJson(again.body), "newDueDate"), "2058-09-16");
+  // The same id with another body: 409; the same id from another caller is
+  // another request, and gets nothing of the first.
+  ExpectError(Call("POST", path, R"({"days":9,"reason":"需现场勘查","requestId":"ext-1"})", Leader()),
+              409, "ALREADY_EXISTS");
+  HttpResponse other = Call("POST", path, body, stack_->Token({"leader"}, "off_leader2"));
+  EXPECT_NE(other.status, 200) << other.body;
+  EXPECT_EQ(other.body.find("2058-09-16"), std::string::npos) << other.body;
+  EXPECT_EQ(Count("SELECT count(*) FROM supervision.extensions WHERE case_id = '" + id + "'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM supervision.outbox WHERE case_id = '" + id + "'"), 1);
+}
+
+// PUT /v1/policies/deadlines refuses, naming the field, and stores nothing.
+TEST_F(SupervisionDeadlinesTest, PolicyRefusalsNameTheField) {
+  PutRegulationPolicy();
+  HttpResponse before = Call("GET", "/v1/policies/deadlines", "", Admin());
+  ASSERT_EQ(before.status, 200) << before.body;
+  const std::string version = JsonString(ParseJson(before.body), "version");
+  const std::string wd7 = R"({"days":7,"unit":"WORKING_DAYS"})";
+  auto put = [&](const std::string& body) {
+    return Call("PUT", "/v1/policies/deadlines", body, Admin());
+  };
+  // The fast track longer than ordinary handling (10 > 7 working days).
+  ExpectRefused(put(PolicyBody(wd7)), 400, "INVALID_ARGUMENT", "handling.SIMPLE");
+  // ORDINARY 60 calendar days over COMPLEX's (replaced) 40 working days,
+  // which last at most 56 calendar days.
+  std::string body = PolicyBody(R"({"days":60,"unit":"CALENDAR_DAYS"})");
+  std::string complex_40 = body;
+  complex_40.replace(complex_40.find(R"("COMPLEX":{"days":60,"unit":"CALENDAR_DAYS"})"),
+                     std::string(R"("COMPLEX":{"days":60,"unit":"CALENDAR_DAYS"})").size(),
+                     R"("COMPLEX":{"days":40,"unit":"WORKING_DAYS"})");
+  ExpectRefused(put(complex_40), 400, "INVALID_ARGUMENT", "handling.ORDINARY");
+  // Zero and negative values.
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string b = PolicyBody(R"({"days":60,"unit":"CALENDAR_DAYS"})");
+    const size_t at = b.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) b.replace(at, from.size(), to);
+    return b;
+  };
+  ExpectRefused(put(with(R"("dueSoon":{"days":2)", R"("dueSoon":{"days":0)")), 400,
+                "INVALID_ARGUMENT", "dueSoon.days");
+  ExpectRefused(put(with(R"("extensionMax":{"days":30)", R"("extensionMax":{"days":-30)")), 400,
+                "INVALID_ARGUMENT", "extensionMax.days");
+  ExpectRefused(put(with(R"("reviewWindow":{"days":30)", R"("reviewWindow":{"days":0)")), 400,
+                "INVALID_ARGUMENT", "reviewWindow.days");
+  ExpectRefused(put(with(R"("acceptance":{"days":15)", R"("acceptance":{"days":-1)")), 400,
+                "INVALID_ARGUMENT", "acceptance.days");
+  ExpectRefused(put(PolicyBody(R"({"days":60,"unit":"CALENDAR_DAYS"})",
+                               R"({"days":10,"unit":"WORKING_DAYS"})",
+                               R"(,"orderResponse":{"REMINDER":{"days":0,"unit":"WORKING_DAYS"}})")),
+                400, "INVALID_ARGUMENT", "orderResponse.REMINDER.days");
+  // Units: unknown, or none.
+  HttpResponse unknown = put(with(R"("unit":"CALENDAR_DAYS"},"reviewWindow")",
+                                  R"("unit":"FORTNIGHTS"},"reviewWindow")"));
+  ExpectError(unknown, 400, "INVALID_ARGUMENT");
+  EXPECT_NE(unknown.body.find("extensionMax"), std::string::npos) << unknown.body;
+  ExpectRefused(put(with(R"("reviewWindow":{"days":30,"unit":"CALENDAR_DAYS"})",
+                         R"("reviewWindow":{"days":30})")),
+                400, "INVALID_ARGUMENT", "reviewWindow.unit");
+  ExpectRefused(put(PolicyBody(R"({"days":60,"unit":"CALENDAR_DAYS"})",
+                               R"({"days":10,"unit":"WORKING_DAYS"})",
+                               R"(,"orderResponse":{"LISTED":{"days":2}})")),
+                400, "INVALID_ARGUMENT", "orderResponse.LISTED.unit");
+  ExpectRefused(put(PolicyBody(R"({"days":60,"unit":"CALENDAR_DAYS"})",
+                               R"({"days":10,"unit":"WORKING_DAYS"})",
+                               R"(,"extendable":["COMPLEX","URGENT"])")),
+                400, "INVALID_ARGUMENT", "extendable[1]");
+  // Nothing was stored.
+  HttpResponse after = Call("GET", "/v1/policies/deadlines", "", Admin());
+  EXPECT_EQ(JsonString(ParseJson(after.body), "version"), version);
+
+  // 团堡镇, with its own extendable complexities and order windows: stored,
+  // and read back.
+  HttpResponse stored = put(PolicyBody(
+      wd7, R"({"days":5,"unit":"WORKING_DAYS"})",
+      R"(,"extendable":["ORDINARY","COMPLEX"],"orderResponse":{"REMINDER":{"days":7,"unit":"CALENDAR_DAYS"}})"));
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  sv::DeadlinePolicy policy;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(stored.body, &policy).ok());
+  EXPECT_EQ(std::vector<std::string>(policy.extendable().begin(), policy.extendable().end()),
+            (std::vector<std::string>{"ORDINARY", "COMPLEX"}));
+  EXPECT_EQ(policy.order_response().at("REMINDER").days(), 7);
+  EXPECT_EQ(policy.order_response().at("REMINDER").unit(), sv::CALENDAR_DAYS);
+  EXPECT_EQ(policy.order_response().at("ORDER").days(), 3);  // the default
+  EXPECT_EQ(policy.order_response().at("ORDER").unit(), sv::WORKING_DAYS);
+  PutRegulationPolicy();
+  HttpResponse get = Call("GET", "/v1/policies/deadlines", "", Admin());
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(get.body, &policy).ok());
+  EXPECT_EQ(std::vector<std::string>(policy.extendable().begin(), policy.extendable().end()),
+            std::vector<std::string>{"COMPLEX"});
 }
 
 TEST_F(SupervisionDeadlinesTest, CalendarDaysRollOverNationalDay) {
@@ -247,6 +421,7 @@ TEST_F(SupervisionDeadlinesTest, CalendarDaysRollOverNationalDay) {
 }
 
 TEST_F(SupervisionDeadlinesTest, CountyUrgentRedeliveryAndOrder) {
+  PutRegulationPolicy();
   const std::string id = NewId("case");
   auto reg = Registered(id, Beijing(2026, 9, 1));
   reg.mutable_registered()->set_county_due_date("2026-09-20");
@@ -396,6 +571,78 @@ TEST_F(SupervisionDeadlinesTest, OrdersAndSixDuties) {
                    R"({"duties":[{"duty":"LUNCH","done":true}]})", Leader()),
               400, "INVALID_ARGUMENT");
   ExpectError(Call("GET", "/v1/cases/" + id + "/responsibility", "", other), 404, "NOT_FOUND");
+}
+
+// An order's due date is the policy's window for its level, counted from
+// the day it is opened (the stack's own day, read back from createdAt), and
+// never a day off. No assertion depends on which day that is: the window
+// is chosen to end on the first day off after it.
+TEST_F(SupervisionDeadlinesTest, AnOrdersDueDateFromThePolicyRolledOffADayOff) {
+  PutRegulationPolicy();
+  const std::string id = NewId("case");
+  ASSERT_TRUE(Apply({Registered(id, Beijing(2026, 9, 1), "unit_win"),
+                     Accepted(id, 2, Beijing(2026, 9, 2), "ORDINARY", "unit_win")})
+                  .ok());
+  auto open_order = [&](const std::string& level) {
+    HttpResponse r = Call("POST", "/v1/supervisionOrders",
+                          absl::StrCat(R"({"caseId":")", id, R"(","unitId":"unit_win","level":")",
+                                       level, R"(","note":"请按期报告"})"),
+                          Supervisor());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r;
+  };
+  auto day_of = [](const HttpResponse& order) {
+    absl::Time at;
+    std::string error;
+    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, JsonString(ParseJson(order.body), "createdAt"),
+                                &at, &error))
+        << error;
+    return absl::ToCivilDay(at, absl::FixedTimeZone(8 * 3600));
+  };
+  auto add_working_days = [&](absl::CivilDay from, int n) {
+    HttpResponse r = Call("GET",
+                          absl::StrCat("/v1/calendar:addWorkingDays?from=", FormatDate(from),
+                                       "&days=", n),
+                          "", Admin());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonString(ParseJson(r.body), "date");
+  };
+  auto working = [&](absl::CivilDay day) {
+    HttpResponse r = Call("GET", "/v1/calendar/days/" + FormatDate(day), "", Admin());
+    EXPECT_EQ(r.status, 200) << r.body;
+    // proto3 JSON leaves `working: false` out.
+    const auto body = ParseJson(r.body);
+    auto it = body.fields().find("working");
+    return it != body.fields().end() && it->second.bool_value();
+  };
+
+  // By default, working days: ORDER's 3 from the day it is opened.
+  HttpResponse order = open_order("ORDER");
+  EXPECT_EQ(JsonString(ParseJson(order.body), "dueDate"), add_working_days(day_of(order), 3));
+
+  // REMINDER in calendar days, as many as reach the first day off after
+  // today: the window ends on it and rolls to the next working day. (Tried
+  // again should the day turn between the two calls.)
+  bool checked = false;
+  for (int attempt = 0; attempt < 3 && !checked; ++attempt) {
+    const absl::CivilDay today = day_of(open_order("LISTED"));
+    absl::CivilDay off = today + 1;
+    while (working(off) && off - today < 30) ++off;
+    ASSERT_FALSE(working(off)) << FormatDate(off);
+    const int n = static_cast<int>(off - today);
+    PutPolicy(R"({"days":60,"unit":"CALENDAR_DAYS"})", R"({"days":10,"unit":"WORKING_DAYS"})",
+              absl::StrCat(R"(,"orderResponse":{"REMINDER":{"days":)", n,
+                           R"(,"unit":"CALENDAR_DAYS"}})"));
+    HttpResponse reminder = open_order("REMINDER");
+    if (day_of(reminder) != today) continue;
+    const std::string due = JsonString(ParseJson(reminder.body), "dueDate");
+    EXPECT_NE(due, FormatDate(off));
+    // The first working day after the day off (on or after `off`).
+    EXPECT_EQ(due, add_working_days(off, 1));
+    checked = true;
+  }
+  EXPECT_TRUE(checked);
+  PutRegulationPolicy();
 }
 
 }  // namespace

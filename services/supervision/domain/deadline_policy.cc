@@ -2,7 +2,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "common/status.h"
 
 namespace petition::supervision {
@@ -20,52 +19,34 @@ absl::StatusOr<WorkingDayResult> ComputeDueDate(absl::CivilDay start, Limit limi
   return oracle.AddWorkingDays(end - 1, 1);
 }
 
-namespace {
-
-absl::Status CheckLimit(const char* field, const Limit& limit, int min_days, int max_days) {
-  if (limit.days < min_days || limit.days > max_days) {
-    return InvalidField(absl::StrCat(field, ".days"),
-                        absl::StrCat("must be ", min_days, "..", max_days));
-  }
-  if (limit.unit != DayUnit::kCalendarDays && limit.unit != DayUnit::kWorkingDays) {
-    return InvalidField(absl::StrCat(field, ".unit"), "must be CALENDAR_DAYS or WORKING_DAYS");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::Status Validate(const DeadlinePolicy& policy) {
-  absl::TimeZone zone;
-  if (policy.time_zone.empty() || !absl::LoadTimeZone(policy.time_zone, &zone)) {
-    return InvalidField("timeZone", "is not a known IANA time zone");
-  }
-  struct Check {
-    const char* field;
-    const Limit* limit;
-    int min_days;
-    int max_days;
-  };
-  const Check checks[] = {
-      {"acceptance", &policy.acceptance, 1, 366},
-      {"handling.SIMPLE", &policy.handling_simple, 1, 366},
-      {"handling.ORDINARY", &policy.handling_ordinary, 1, 366},
-      {"handling.COMPLEX", &policy.handling_complex, 1, 366},
-      {"extensionMax", &policy.extension_max, 0, 366},
-      {"reviewWindow", &policy.review_window, 1, 366},
-      {"dueSoon", &policy.due_soon, 0, 30},
-  };
-  for (const Check& c : checks) {
-    if (absl::Status s = CheckLimit(c.field, *c.limit, c.min_days, c.max_days); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<Limit> HandlingLimit(const DeadlinePolicy& policy, std::string_view complexity) {
   if (complexity == "SIMPLE") return policy.handling_simple;
   if (complexity == "ORDINARY") return policy.handling_ordinary;
   if (complexity == "COMPLEX") return policy.handling_complex;
   return InvalidField("complexity", "must be SIMPLE, ORDINARY or COMPLEX");
+}
+
+bool IsExtendable(const DeadlinePolicy& policy, std::string_view complexity) {
+  for (const std::string& c : policy.extendable) {
+    if (c == complexity) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<Limit> OrderResponseLimit(const DeadlinePolicy& policy, std::string_view level) {
+  if (level == "REMINDER") return policy.order_response.reminder;
+  if (level == "ORDER") return policy.order_response.order;
+  if (level == "LISTED") return policy.order_response.listed;
+  if (level == "SUMMONS") return policy.order_response.summons;
+  return InvalidField("level", "must be REMINDER, ORDER, LISTED or SUMMONS");
+}
+
+absl::StatusOr<WorkingDayResult> OrderDueDate(absl::CivilDay day, std::string_view level,
+                                              const DeadlinePolicy& policy,
+                                              WorkingDayOracle& oracle) {
+  auto limit = OrderResponseLimit(policy, level);
+  if (!limit.ok()) return limit.status();
+  return ComputeDueDate(day, *limit, 0, /*roll_to_working_day=*/true, oracle);
 }
 
 absl::StatusOr<WorkingDayResult> ExtendedDueDate(absl::CivilDay start, Limit limit, int days,

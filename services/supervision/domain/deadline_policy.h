@@ -14,6 +14,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -28,6 +30,15 @@ struct Limit {
   DayUnit unit = DayUnit::kCalendarDays;
 };
 
+// How long a unit has to respond to a supervision order (督办), by level;
+// working days by default, and a window never ends on a holiday.
+struct OrderResponse {
+  Limit reminder{5, DayUnit::kWorkingDays};
+  Limit order{3, DayUnit::kWorkingDays};
+  Limit listed{2, DayUnit::kWorkingDays};
+  Limit summons{2, DayUnit::kWorkingDays};
+};
+
 struct DeadlinePolicy {
   std::string time_zone = "Asia/Shanghai";
   Limit acceptance{15, DayUnit::kCalendarDays};
@@ -38,19 +49,25 @@ struct DeadlinePolicy {
   Limit review_window{30, DayUnit::kCalendarDays};
   Limit due_soon{2, DayUnit::kWorkingDays};
   bool roll_to_working_day = true;
+  // The complexities whose HANDLING deadline may be extended (A34: a
+  // complex matter): SIMPLE, ORDINARY, COMPLEX.
+  std::vector<std::string> extendable = {"COMPLEX"};
+  OrderResponse order_response;
 
   // The national regulation's values.
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }
 };
 
-// INVALID_ARGUMENT naming the field (API.md's JSON names) and the rule:
-// every limit 1..366 days (dueSoon 0..30, extensionMax 0..366), a known
-// time zone.
-absl::Status Validate(const DeadlinePolicy& policy);
-
 // The HANDLING limit for a complexity: SIMPLE (the fast track), ORDINARY,
 // COMPLEX; INVALID_ARGUMENT for anything else.
 absl::StatusOr<Limit> HandlingLimit(const DeadlinePolicy& policy, std::string_view complexity);
+
+// Whether the policy lets a case of `complexity` be extended.
+bool IsExtendable(const DeadlinePolicy& policy, std::string_view complexity);
+
+// The response window of a supervision order at `level` (REMINDER, ORDER,
+// LISTED, SUMMONS); INVALID_ARGUMENT for another level.
+absl::StatusOr<Limit> OrderResponseLimit(const DeadlinePolicy& policy, std::string_view level);
 
 // Working-day arithmetic as the calendar owner (scheduling) answers it.
 class WorkingDayOracle {
@@ -72,6 +89,14 @@ absl::StatusOr<WorkingDayResult> ComputeDueDate(absl::CivilDay start, Limit limi
 absl::StatusOr<WorkingDayResult> ExtendedDueDate(absl::CivilDay start, Limit limit, int days,
                                                  Limit extension_max, bool roll_to_working_day,
                                                  WorkingDayOracle& oracle);
+
+// The due date of a supervision order at `level` opened (or escalated) on
+// `day`: the policy's window counted from it; a window in calendar days
+// that ends on a day off moves to the next working day whatever
+// rollToWorkingDay says (a unit is never asked to answer on a holiday).
+absl::StatusOr<WorkingDayResult> OrderDueDate(absl::CivilDay day, std::string_view level,
+                                              const DeadlinePolicy& policy,
+                                              WorkingDayOracle& oracle);
 
 // The last day a pending deadline due on it counts as DUE_SOON on `today`:
 // `today` + dueSoon, in dueSoon's unit.

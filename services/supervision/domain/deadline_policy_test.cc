@@ -97,19 +97,52 @@ TEST(DeadlinePolicyTest, States) {
   EXPECT_EQ(StateOn(CivilDay(2026, 3, 30), due, CivilDay(2026, 3, 18)), DeadlineState::kMissed);
 }
 
-TEST(DeadlinePolicyTest, ValidateNamesTheFieldAndTheRule) {
-  EXPECT_TRUE(Validate(DeadlinePolicy::Regulation()).ok());
+// Supervision orders' response windows: the policy's, working days by
+// default, and never ending on a day off.
+TEST(DeadlinePolicyTest, OrderWindowsByLevelInWorkingDaysByDefault) {
+  CalendarOracle cal;
   DeadlinePolicy p = DeadlinePolicy::Regulation();
-  p.handling_ordinary = {0, DayUnit::kWorkingDays};
-  absl::Status s = Validate(p);
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("handling.ORDINARY.days"), std::string::npos) << s;
-  p = DeadlinePolicy::Regulation();
-  p.time_zone = "Mars/Olympus";
-  EXPECT_NE(Validate(p).message().find("timeZone"), std::string::npos);
-  p = DeadlinePolicy::Regulation();
-  p.due_soon = {31, DayUnit::kWorkingDays};
-  EXPECT_FALSE(Validate(p).ok());
+  // Monday 2026-03-02: REMINDER 5 working days is Monday 03-09; ORDER 3 is
+  // Thursday 03-05; LISTED and SUMMONS 2, Wednesday 03-04.
+  const CivilDay monday(2026, 3, 2);
+  EXPECT_EQ(OrderDueDate(monday, "REMINDER", p, cal)->date, CivilDay(2026, 3, 9));
+  EXPECT_EQ(OrderDueDate(monday, "ORDER", p, cal)->date, CivilDay(2026, 3, 5));
+  EXPECT_EQ(OrderDueDate(monday, "LISTED", p, cal)->date, CivilDay(2026, 3, 4));
+  EXPECT_EQ(OrderDueDate(monday, "SUMMONS", p, cal)->date, CivilDay(2026, 3, 4));
+  // Opened on Friday 02-13: 02-14 is a makeup workday, 02-15..23 the Spring
+  // Festival: REMINDER's 5 working days are 02-14, 02-24..27.
+  EXPECT_EQ(OrderDueDate(CivilDay(2026, 2, 13), "REMINDER", p, cal)->date, CivilDay(2026, 2, 27));
+  EXPECT_EQ(OrderDueDate(monday, "WHATEVER", p, cal).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DeadlinePolicyTest, CalendarDayOrderWindowsRollOffHolidaysWhateverTheFlag) {
+  CalendarOracle cal;
+  DeadlinePolicy p = DeadlinePolicy::Regulation();
+  p.roll_to_working_day = false;  // the deadlines' flag: orders roll anyway
+  p.order_response.reminder = {5, DayUnit::kCalendarDays};
+  p.order_response.summons = {1, DayUnit::kCalendarDays};
+  // 09-26 + 5 = 10-01, National Day (10-01..07): the next working day 10-08.
+  EXPECT_EQ(OrderDueDate(CivilDay(2026, 9, 26), "REMINDER", p, cal)->date, CivilDay(2026, 10, 8));
+  // 09-30 + 1 = 10-01: 10-08 too; 10-09 + 1 = 10-10, a makeup workday: kept.
+  EXPECT_EQ(OrderDueDate(CivilDay(2026, 9, 30), "SUMMONS", p, cal)->date, CivilDay(2026, 10, 8));
+  EXPECT_EQ(OrderDueDate(CivilDay(2026, 10, 9), "SUMMONS", p, cal)->date, CivilDay(2026, 10, 10));
+  // A weekend too: Friday 03-06 + 1 = Saturday 03-07, rolled to Monday 03-09;
+  // on a working day it stays.
+  EXPECT_EQ(OrderDueDate(CivilDay(2026, 3, 6), "SUMMONS", p, cal)->date, CivilDay(2026, 3, 9));
+  EXPECT_EQ(OrderDueDate(CivilDay(2026, 3, 5), "SUMMONS", p, cal)->date, CivilDay(2026, 3, 6));
+}
+
+TEST(DeadlinePolicyTest, OnlyTheListedComplexitiesAreExtendable) {
+  DeadlinePolicy p = DeadlinePolicy::Regulation();
+  EXPECT_TRUE(IsExtendable(p, "COMPLEX"));
+  EXPECT_FALSE(IsExtendable(p, "ORDINARY"));
+  EXPECT_FALSE(IsExtendable(p, "SIMPLE"));
+  EXPECT_FALSE(IsExtendable(p, ""));
+  p.extendable = {"ORDINARY", "COMPLEX"};
+  EXPECT_TRUE(IsExtendable(p, "ORDINARY"));
+  p.extendable.clear();
+  EXPECT_FALSE(IsExtendable(p, "COMPLEX"));
 }
 
 TEST(DeadlinePolicyTest, HandlingLimitByComplexity) {

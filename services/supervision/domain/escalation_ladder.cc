@@ -23,14 +23,4 @@ bool IsOrderLevel(std::string_view level) {
   return false;
 }
 
-int ResponseDays(std::string_view level) {
-  if (level == "REMINDER") return 5;
-  if (level == "ORDER") return 3;
-  return 2;  // LISTED, SUMMONS
-}
-
-absl::CivilDay OrderDueDate(absl::CivilDay day, std::string_view level) {
-  return day + ResponseDays(level);
-}
-
 }  // namespace petition::supervision

@@ -15,12 +15,5 @@ TEST(EscalationLadderTest, ClimbsOneLevelAtATimeAndStopsAtSummons) {
   EXPECT_FALSE(IsOrderLevel("listed"));
 }
 
-TEST(EscalationLadderTest, HigherLevelsGiveLessTime) {
-  const absl::CivilDay day(2026, 3, 2);
-  EXPECT_EQ(OrderDueDate(day, "REMINDER"), absl::CivilDay(2026, 3, 7));
-  EXPECT_EQ(OrderDueDate(day, "ORDER"), absl::CivilDay(2026, 3, 5));
-  EXPECT_EQ(OrderDueDate(day, "SUMMONS"), absl::CivilDay(2026, 3, 4));
-}
-
 }  // namespace
 }  // namespace petition::supervision

@@ -113,10 +113,18 @@ absl::StatusOr<DeadlineScanner::Totals> DeadlineScanner::RunOnce() {
   for (const StoredPolicy& p : *policies) {
     if (absl::Status s = add(p.version, p.policy.due_soon); !s.ok()) return s;
   }
+  // The due date of an order opened or escalated today, by level, under
+  // the current policy's response windows.
+  OrderDueDates order_due;
+  for (const char* level : {"REMINDER", "ORDER", "LISTED", "SUMMONS"}) {
+    auto due = OrderDueDate(today, level, current, *calendar_);
+    if (!due.ok()) return due.status();
+    order_due[level] = due->date;
+  }
   Totals totals;
   totals.recomputed = recomputed.value_or(0);
   while (true) {
-    auto batch = store_->ScanBatch(today, horizons, now, options_.batch_size);
+    auto batch = store_->ScanBatch(today, horizons, order_due, now, options_.batch_size);
     if (!batch.ok()) return batch.status();
     ++totals.batches;
     totals.overdue += batch->overdue;

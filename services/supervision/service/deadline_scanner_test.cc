@@ -177,12 +177,13 @@ TEST_F(DeadlineScannerTest, OverdueHandlingOpensAReminderThatClimbsTheLadder) {
   EXPECT_EQ(first.level, "REMINDER");
   EXPECT_EQ(first.unit_id, "unit_w");
   EXPECT_EQ(first.deadline_kind, "HANDLING");
-  EXPECT_EQ(first.due_date, CivilDay(2026, 3, 26));
+  // The policy's REMINDER window, 5 working days from Saturday 03-21.
+  EXPECT_EQ(first.due_date, CivilDay(2026, 3, 27));
   // The same day again: nothing new.
   EXPECT_EQ(scanner.RunOnce()->orders_opened + scanner.RunOnce()->orders_escalated, 0);
   // Not responded to: one level per missed due date, up to SUMMONS.
   std::vector<std::string> levels;
-  absl::CivilDay day(2026, 3, 27);
+  absl::CivilDay day = first.due_date + 1;
   for (int i = 0; i < 4; ++i) {
     clock.Set(At(day));
     ASSERT_TRUE(scanner.RunOnce().ok());

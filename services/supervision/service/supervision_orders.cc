@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/request_context.h"
 #include "common/status.h"
+#include "services/supervision/domain/deadline_policy.h"
 #include "services/supervision/domain/escalation_ladder.h"
 #include "services/supervision/domain/six_duties.h"
 #include "services/supervision/service/request_key.h"
@@ -90,7 +91,10 @@ grpc::Status SupervisionService::CreateSupervisionOrder(grpc::ServerContext* con
   const absl::Time now = clock_->Now();
   const absl::CivilDay today = absl::ToCivilDay(now, current->zone);
   if (request->due_date().empty()) {
-    order.due_date = OrderDueDate(today, order.level);
+    // The policy's window for the level, never ending on a day off.
+    auto due = OrderDueDate(today, order.level, current->stored.policy, *calendar_);
+    if (!due.ok()) return ToGrpcStatus(due.status());
+    order.due_date = due->date;
   } else {
     auto due = ParseDate(request->due_date());
     if (!due.ok()) return ToGrpcStatus(InvalidField("dueDate", "is not a date YYYY-MM-DD"));

@@ -12,6 +12,9 @@
 #include "common/log.h"
 #include "common/request_context.h"
 #include "common/status.h"
+#include "services/supervision/domain/extension_rule.h"
+#include "services/supervision/domain/policy_validation.h"
+#include "services/supervision/service/request_key.h"
 #include "services/supervision/store/policy_codec.h"
 
 namespace petition::supervision {
@@ -300,6 +303,7 @@ grpc::Status SupervisionService::PutDeadlinePolicy(grpc::ServerContext* context,
   }
   auto policy = PolicyFromProto(*request);
   if (!policy.ok()) return ToGrpcStatus(policy.status());
+  if (absl::Status s = ValidatePolicy(*policy); !s.ok()) return ToGrpcStatus(s);
   auto stored = store_->PutPolicy(*policy, request->request_id(), TxOptionsFor(*context));
   if (!stored.ok()) return ToGrpcStatus(stored.status());
   *response = PolicyToProto(stored->policy);
@@ -382,6 +386,19 @@ grpc::Status SupervisionService::ListDeadlines(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+namespace {
+
+void FillExtension(const DeadlineStore::ExtensionRecord& e, v1::Extension* out) {
+  out->set_case_id(e.case_id);
+  out->set_days(e.days);
+  out->set_reason(e.reason);
+  out->set_new_due_date(FormatDate(e.new_due_date));
+  out->set_granted_by(e.granted_by);
+  *out->mutable_granted_at() = ToProtoTimestamp(e.granted_at);
+}
+
+}  // namespace
+
 grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
                                                  const v1::CreateExtensionRequest* request,
                                                  v1::Extension* response) {
@@ -397,6 +414,16 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }
   const TxOptions tx = TxOptionsFor(*context);
+  // A retry (this caller's request id) gets its first answer before
+  // anything that may have changed since is looked at: the case, the
+  // calendar, the date.
+  const RequestKey key = RequestKeyFor(scope, "CreateExtension", *request, request->request_id());
+  auto replay = store_->ExtensionOfRequest(key, tx);
+  if (!replay.ok()) return ToGrpcStatus(replay.status());
+  if (replay->has_value()) {
+    FillExtension(**replay, response);
+    return grpc::Status::OK;
+  }
   auto units = store_->UnitsOfCase(request->case_id(), tx);
   if (!units.ok() && !absl::IsNotFound(units.status())) return ToGrpcStatus(units.status());
   if (!units.ok() || !MayReadCase(scope.principal(), *units)) {
@@ -408,13 +435,26 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
         absl::FailedPreconditionError("the case is not accepted: no HANDLING deadline"));
   }
   if (!handling.ok()) return ToGrpcStatus(handling.status());
+  if (handling->met_at.has_value()) {
+    return ToGrpcStatus(absl::FailedPreconditionError("the HANDLING deadline is met already"));
+  }
   auto policy = PolicyOf(handling->policy_version, tx);
   if (!policy.ok()) return ToGrpcStatus(policy.status());
+  auto complexity = store_->CaseComplexity(request->case_id(), tx);
+  if (!complexity.ok()) return ToGrpcStatus(complexity.status());
+  auto current = LoadPolicy(tx);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  const absl::Time now = clock_->Now();
+  const absl::CivilDay today = absl::ToCivilDay(now, current->zone);
+  if (absl::Status s = CheckExtension(*policy, *complexity, handling->due_date, today,
+                                      request->days());
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   const Limit limit = handling->limit.value_or(policy->handling_ordinary);
   auto extended = ExtendedDueDate(handling->start_date, limit, request->days(),
                                   policy->extension_max, policy->roll_to_working_day, *calendar_);
   if (!extended.ok()) return ToGrpcStatus(extended.status());
-  const absl::Time now = clock_->Now();
   DeadlineStore::ExtensionRecord ext;
   ext.case_id = request->case_id();
   ext.days = request->days();
@@ -424,6 +464,7 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
   ext.granted_by = scope.principal().subject;
   ext.request_id = request->request_id();
   ext.granted_at = now;
+  // The notice intake issues (延长办理期限告知书) carries the reason given.
   petition::v1::SupervisionEvent event;
   event.set_event_id(NewId("sev"));
   event.set_case_id(ext.case_id);
@@ -432,15 +473,11 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
   event.mutable_extension_granted()->set_days(ext.days);
   event.mutable_extension_granted()->set_reason(ext.reason);
   event.mutable_extension_granted()->set_new_due_date(FormatDate(ext.new_due_date));
-  auto granted = store_->GrantExtension(ext, handling->due_date, event.SerializeAsString(), tx);
+  auto granted = store_->GrantExtension(ext, handling->due_date, today, key,
+                                        event.SerializeAsString(), tx);
   if (!granted.ok()) return ToGrpcStatus(granted.status());
   if (outbox_written_) outbox_written_();
-  response->set_case_id(granted->case_id);
-  response->set_days(granted->days);
-  response->set_reason(granted->reason);
-  response->set_new_due_date(FormatDate(granted->new_due_date));
-  response->set_granted_by(granted->granted_by);
-  *response->mutable_granted_at() = ToProtoTimestamp(granted->granted_at);
+  FillExtension(*granted, response);
   return grpc::Status::OK;
 }
 

@@ -5,6 +5,7 @@
 #include "common/dates.h"
 #include "common/log.h"
 #include "common/pg_array.h"
+#include "services/supervision/domain/extension_rule.h"
 #include "services/supervision/store/policy_codec.h"
 
 namespace petition::supervision {
@@ -30,6 +31,8 @@ constexpr char kLockHandling[] = "supervision_lock_handling";
 constexpr char kInsertExtension[] = "supervision_insert_extension";
 constexpr char kExtendHandling[] = "supervision_extend_handling";
 constexpr char kInsertOutbox[] = "supervision_insert_outbox";
+constexpr char kSelectRequestResource[] = "supervision_select_request_resource";
+constexpr char kSelectComplexity[] = "supervision_select_complexity";
 constexpr char kListAll[] = "supervision_list_deadlines";
 constexpr char kListAllForUnit[] = "supervision_list_deadlines_for_unit";
 constexpr char kListOverdue[] = "supervision_list_overdue";
@@ -116,7 +119,12 @@ const std::vector<PgStatement>& OrderStatements();
 void SetLeaderInTx(pqxx::work& tx, const std::string& case_id, const std::string& leader_id);
 absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::work& tx,
                                                    const std::vector<DeadlineRecord>& overdue,
-                                                   absl::CivilDay today, absl::Time now, int limit);
+                                                   absl::CivilDay today,
+                                                   const OrderDueDates& order_due, absl::Time now,
+                                                   int limit);
+// accountability_store.cc
+absl::StatusOr<std::optional<std::string>> ClaimRequestInTx(pqxx::work& tx, const RequestKey& key,
+                                                            const std::string& resource);
 
 const std::vector<PgStatement>& DeadlineStore::Statements() {
   static const auto* kAll = [] {
@@ -196,8 +204,14 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "to_char(new_due_date, 'YYYY-MM-DD') AS new_due_date, granted_by, "
        "coalesce(request_id, '') AS request_id, granted_at FROM extensions WHERE case_id = $1"},
       {kLockHandling,
-       "SELECT to_char(due_date, 'YYYY-MM-DD') AS due_date, met_at IS NULL AS pending "
+       "SELECT to_char(due_date, 'YYYY-MM-DD') AS due_date, met_at IS NULL AS pending, state "
        "FROM deadlines WHERE case_id = $1 AND kind = 'HANDLING' FOR UPDATE"},
+      // A caller's request id and what it made (request_ids, migration 0005).
+      {kSelectRequestResource,
+       "SELECT request_sha256, resource FROM request_ids "
+       "WHERE subject = $1 AND method = $2 AND request_id = $3"},
+      {kSelectComplexity,
+       "SELECT coalesce(complexity, '') AS complexity FROM case_tracks WHERE case_id = $1"},
       {kInsertExtension,
        "INSERT INTO extensions (case_id, days, reason, old_due_date, new_due_date, granted_by, "
        "request_id, granted_at) VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8) "
@@ -587,20 +601,26 @@ absl::StatusOr<DeadlineStore::ExtensionRecord> ExtensionFromRow(const pqxx::row&
 }  // namespace
 
 absl::StatusOr<DeadlineStore::ExtensionRecord> DeadlineStore::GrantExtension(
-    const ExtensionRecord& ext, absl::CivilDay expected_due, const std::string& event_payload,
-    const TxOptions& tx_options) {
+    const ExtensionRecord& ext, absl::CivilDay expected_due, absl::CivilDay today,
+    const RequestKey& key, const std::string& event_payload, const TxOptions& tx_options) {
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<ExtensionRecord> {
         pqxx::result handling = tx.exec_prepared(kLockHandling, ext.case_id);
+        auto prior = ClaimRequestInTx(tx, key, ext.case_id);
+        if (!prior.ok()) return prior.status();
+        if (prior->has_value()) {
+          // The same caller's same request again: its first result.
+          pqxx::result first = tx.exec_prepared(kSelectExtension, **prior);
+          if (first.empty()) return absl::AbortedError("the request id is being used; try again");
+          return ExtensionFromRow(first[0]);
+        }
         pqxx::result existing = tx.exec_prepared(kSelectExtension, ext.case_id);
         if (!existing.empty()) {
           auto e = ExtensionFromRow(existing[0]);
           if (!e.ok()) return e.status();
-          if (!ext.request_id.empty() && e->request_id == ext.request_id && e->days == ext.days &&
-              e->reason == ext.reason) {
-            return e;  // the same request again: its first result
-          }
-          return absl::AlreadyExistsError("the case has had its one extension");
+          return absl::AlreadyExistsError(
+              absl::StrCat("the case has had its one extension (", e->days, " days, to ",
+                           FormatDate(e->new_due_date), ")"));
         }
         if (handling.empty()) {
           return absl::FailedPreconditionError("the case has no HANDLING deadline (not accepted)");
@@ -608,7 +628,13 @@ absl::StatusOr<DeadlineStore::ExtensionRecord> DeadlineStore::GrantExtension(
         if (!handling[0]["pending"].as<bool>()) {
           return absl::FailedPreconditionError("the HANDLING deadline is met already");
         }
-        if (handling[0]["due_date"].as<std::string>() != FormatDate(expected_due)) {
+        auto due = ParseDate(handling[0]["due_date"].as<std::string>());
+        if (!due.ok()) return absl::DataLossError("bad date in deadlines");
+        // Decided again under the lock: a deadline that went OVERDUE stays
+        // overdue, whatever clock the caller read.
+        const bool overdue = handling[0]["state"].as<std::string>() == "OVERDUE";
+        if (absl::Status s = CheckNotPastDue(*due, overdue ? *due + 1 : today); !s.ok()) return s;
+        if (*due != expected_due) {
           return absl::AbortedError("the HANDLING deadline changed meanwhile; try again");
         }
         const std::string granted_at = SqlTimestamp(ext.granted_at);
@@ -619,6 +645,39 @@ absl::StatusOr<DeadlineStore::ExtensionRecord> DeadlineStore::GrantExtension(
                          granted_at);
         tx.exec_prepared(kInsertOutbox, ext.case_id, pqxx::binarystring(event_payload));
         return ext;
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::optional<DeadlineStore::ExtensionRecord>> DeadlineStore::ExtensionOfRequest(
+    const RequestKey& key, const TxOptions& tx_options) {
+  using Result = std::optional<ExtensionRecord>;
+  if (key.request_id.empty()) return Result();
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<Result> {
+        pqxx::result prior =
+            tx.exec_prepared(kSelectRequestResource, key.subject, key.method, key.request_id);
+        if (prior.empty()) return Result();
+        if (prior[0]["request_sha256"].as<std::string>() != key.sha256) {
+          return absl::AlreadyExistsError("requestId was used for another request");
+        }
+        pqxx::result first =
+            tx.exec_prepared(kSelectExtension, prior[0]["resource"].as<std::string>());
+        if (first.empty()) return Result();
+        auto e = ExtensionFromRow(first[0]);
+        if (!e.ok()) return e.status();
+        return Result(*std::move(e));
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::string> DeadlineStore::CaseComplexity(const std::string& case_id,
+                                                          const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+        pqxx::result rows = tx.exec_prepared(kSelectComplexity, case_id);
+        if (rows.empty()) return absl::NotFoundError("supervision has not heard of the case");
+        return rows[0]["complexity"].as<std::string>();
       },
       tx_options);
 }
@@ -669,7 +728,7 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
 
 absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
     absl::CivilDay today, const std::vector<std::pair<int64_t, absl::CivilDay>>& horizons,
-    absl::Time now, int limit) {
+    const OrderDueDates& order_due, absl::Time now, int limit) {
   const std::string today_text = FormatDate(today);
   const std::string now_text = SqlTimestamp(now);
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ScanResult> {
@@ -680,7 +739,7 @@ absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
       result.became_overdue.push_back(*std::move(d));
     }
     result.overdue = static_cast<int>(result.became_overdue.size());
-    auto orders = OrdersInScanTx(tx, result.became_overdue, today, now, limit);
+    auto orders = OrdersInScanTx(tx, result.became_overdue, today, order_due, now, limit);
     if (!orders.ok()) return orders.status();
     result.orders_opened = orders->first;
     result.orders_escalated = orders->second;

@@ -93,6 +93,11 @@ struct ScanResult {
   std::vector<DeadlineRecord> became_overdue;
 };
 
+// The due date of a supervision order opened or escalated on the scanner's
+// day, by level (REMINDER, ORDER, LISTED, SUMMONS): the policy's windows,
+// counted by the service before the scanner's transaction.
+using OrderDueDates = std::map<std::string, absl::CivilDay>;
+
 struct DeadlineFilter {
   // "" for every state; a pending deadline due before `today` counts as
   // OVERDUE whether or not the scanner has passed since.
@@ -258,14 +263,28 @@ class DeadlineStore {
   };
   // Moves the pending HANDLING deadline from `expected_due` to the
   // extension's new date (back to OPEN: the scanner re-evaluates it),
-  // records the extension and writes `event` (a SupervisionEvent) to the
-  // outbox, in one transaction. ALREADY_EXISTS when the case has an
-  // extension (unless it has this request id: then that one is returned);
-  // FAILED_PRECONDITION when HANDLING is met or moved meanwhile.
+  // records the extension, claims `key` (the caller's request id) and writes
+  // `event` (a SupervisionEvent) to the outbox, in one transaction. A `key`
+  // claimed before by the same caller: that request's extension (its first
+  // answer), whatever changed since. Otherwise, under the deadline's lock:
+  // ALREADY_EXISTS when the case has had its extension; FAILED_PRECONDITION
+  // when HANDLING is met, or OVERDUE, or due before `today` (naming the due
+  // date: an overdue deadline stays overdue); ABORTED when its due date
+  // moved meanwhile.
   absl::StatusOr<ExtensionRecord> GrantExtension(const ExtensionRecord& extension,
-                                                 absl::CivilDay expected_due,
+                                                 absl::CivilDay expected_due, absl::CivilDay today,
+                                                 const RequestKey& key,
                                                  const std::string& event_payload,
                                                  const TxOptions& tx_options = {});
+  // The extension a request id of this caller made, read before anything
+  // else is checked: std::nullopt when the id is new (or empty);
+  // ALREADY_EXISTS when it came with another request.
+  absl::StatusOr<std::optional<ExtensionRecord>> ExtensionOfRequest(
+      const RequestKey& key, const TxOptions& tx_options = {});
+  // The complexity the case was accepted with (SIMPLE, ORDINARY, COMPLEX;
+  // "" when unknown); NOT_FOUND for a case supervision has not heard of.
+  absl::StatusOr<std::string> CaseComplexity(const std::string& case_id,
+                                             const TxOptions& tx_options = {});
 
   // Deadlines across cases, by due date (then case, kind).
   absl::StatusOr<std::vector<DeadlineRecord>> ListDeadlines(const DeadlineFilter& filter,
@@ -277,9 +296,11 @@ class DeadlineStore {
   // another scanner holds are skipped (FOR UPDATE SKIP LOCKED), so that two
   // scanners never move the same row. Each change is recorded in
   // deadline_transitions at `now`.
+  // Orders opened or escalated in the batch are due on `order_due` of
+  // their level.
   absl::StatusOr<ScanResult> ScanBatch(
       absl::CivilDay today, const std::vector<std::pair<int64_t, absl::CivilDay>>& horizons,
-      absl::Time now, int limit);
+      const OrderDueDates& order_due, absl::Time now, int limit);
 
   // Supervision orders. CreateOrder: NOT_FOUND for an unknown case; the
   // same request id again returns the order it made.

@@ -284,5 +284,102 @@ TEST_F(DeadlineStoreTest, TheOverdueListsAreIndexServed) {
   }
 }
 
+// A case accepted with a HANDLING deadline due 2026-03-17.
+class ExtensionStoreTest : public DeadlineStoreTest {
+ protected:
+  void Accept(const std::string& case_id) {
+    auto reg = Registered(case_id);
+    auto acc = Next(case_id, 2);
+    acc.mutable_accepted()->set_complexity("COMPLEX");
+    DeadlineStore::Application app = For(&acc);
+    DeadlineRecord handling;
+    handling.kind = "HANDLING";
+    handling.start_date = absl::CivilDay(2026, 1, 16);
+    handling.due_date = kDue;
+    handling.limit = Limit{60, DayUnit::kCalendarDays};
+    app.open.push_back(handling);
+    ASSERT_TRUE(store_->ApplyEvents({For(&reg), app}).ok());
+  }
+  DeadlineStore::ExtensionRecord Ext(const std::string& case_id, const std::string& request_id) {
+    DeadlineStore::ExtensionRecord e;
+    e.case_id = case_id;
+    e.days = 10;
+    e.reason = "需会同多个部门核实";
+    e.old_due_date = kDue;
+    e.new_due_date = kDue + 10;
+    e.granted_by = "off_leader";
+    e.request_id = request_id;
+    e.granted_at = absl::FromUnixSeconds(1773000000);
+    return e;
+  }
+  static RequestKey Key(const std::string& subject, const std::string& id) {
+    return RequestKey{subject, "CreateExtension", id, "sha-of-the-body"};
+  }
+  static constexpr absl::CivilDay kDue = absl::CivilDay(2026, 3, 17);
+};
+
+TEST_F(ExtensionStoreTest, OnTheDueDateGrantedTheDayAfterRefusedNamingIt) {
+  Accept("case_late");
+  auto late = store_->GrantExtension(Ext("case_late", ""), kDue, kDue + 1, Key("off_leader", ""),
+                                     "payload");
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(late.status().message().find("2026-03-17"), std::string::npos) << late.status();
+  EXPECT_EQ(store_->GetDeadline("case_late", "HANDLING")->due_date, kDue);  // nothing written
+  Accept("case_on_time");
+  auto granted = store_->GrantExtension(Ext("case_on_time", ""), kDue, kDue,
+                                        Key("off_leader", ""), "payload");
+  ASSERT_TRUE(granted.ok()) << granted.status();
+  EXPECT_EQ(store_->GetDeadline("case_on_time", "HANDLING")->due_date, kDue + 10);
+}
+
+// The scanner saw it overdue: it stays overdue, whatever day the caller read.
+TEST_F(ExtensionStoreTest, ADeadlineThatWentOverdueIsNeverExtended) {
+  Accept("case_o");
+  ASSERT_TRUE(pool_
+                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                    tx.exec0("UPDATE deadlines SET state = 'OVERDUE' WHERE case_id = 'case_o' "
+                             "AND kind = 'HANDLING'");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  auto refused = store_->GrantExtension(Ext("case_o", ""), kDue, kDue - 3, Key("off_leader", ""),
+                                        "payload");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_EQ(store_->GetDeadline("case_o", "HANDLING")->state, "OVERDUE");
+}
+
+TEST_F(ExtensionStoreTest, ARequestIdAnswersItsOwnCallerOnly) {
+  Accept("case_r");
+  ASSERT_TRUE(store_->GrantExtension(Ext("case_r", "ext-1"), kDue, kDue - 3,
+                                     Key("off_leader", "ext-1"), "payload")
+                  .ok());
+  // Looked up first: the same caller's id gives the first extension...
+  auto replay = store_->ExtensionOfRequest(Key("off_leader", "ext-1"));
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  ASSERT_TRUE(replay->has_value());
+  EXPECT_EQ((*replay)->new_due_date, kDue + 10);
+  // ...even once the date has passed (a retry is not a new extension).
+  auto again = store_->GrantExtension(Ext("case_r", "ext-1"), kDue + 10, kDue + 30,
+                                      Key("off_leader", "ext-1"), "payload");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->new_due_date, kDue + 10);
+  // Another caller with the same id: nothing of the first; a new request,
+  // refused because the case had its one extension.
+  auto other = store_->ExtensionOfRequest(Key("off_other", "ext-1"));
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->has_value());
+  EXPECT_EQ(store_->GrantExtension(Ext("case_r", "ext-1"), kDue + 10, kDue - 3,
+                                   Key("off_other", "ext-1"), "payload")
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  // The same caller's id with another body: 409.
+  RequestKey changed = Key("off_leader", "ext-1");
+  changed.sha256 = "another-body";
+  EXPECT_EQ(store_->ExtensionOfRequest(changed).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_FALSE(store_->ExtensionOfRequest(Key("off_leader", ""))->has_value());
+}
+
 }  // namespace
 }  // namespace petition::supervision

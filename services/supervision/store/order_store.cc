@@ -142,8 +142,16 @@ void SetLeaderInTx(pqxx::work& tx, const std::string& case_id, const std::string
 
 absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::work& tx,
                                                    const std::vector<DeadlineRecord>& overdue,
-                                                   absl::CivilDay today, absl::Time now,
+                                                   absl::CivilDay today,
+                                                   const OrderDueDates& order_due, absl::Time now,
                                                    int limit) {
+  auto due_of = [&](const std::string& level) -> absl::StatusOr<std::string> {
+    auto it = order_due.find(level);
+    if (it == order_due.end()) {
+      return absl::InternalError(absl::StrCat("no order due date for level ", level));
+    }
+    return FormatDate(it->second);
+  };
   const std::string now_text = SqlTimestamp(now);
   int opened = 0;
   PgArrayBuilder cases, kinds;
@@ -155,17 +163,19 @@ absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::work& tx,
     any = true;
   }
   if (any) {
-    opened =
-        static_cast<int>(tx.exec_prepared(kAutoOrders, cases.Finish(), kinds.Finish(),
-                                          FormatDate(OrderDueDate(today, "REMINDER")), now_text)
-                             .size());
+    auto due = due_of("REMINDER");
+    if (!due.ok()) return due.status();
+    opened = static_cast<int>(
+        tx.exec_prepared(kAutoOrders, cases.Finish(), kinds.Finish(), *due, now_text).size());
   }
   int escalated = 0;
   for (const auto& row : tx.exec_prepared(kPickOverdueOrders, FormatDate(today), limit)) {
     const std::string id = row["order_id"].as<std::string>();
     auto next = NextLevel(row["level"].as<std::string>());
     if (!next.has_value()) continue;
-    tx.exec_prepared(kEscalateOrder, id, *next, FormatDate(OrderDueDate(today, *next)));
+    auto due = due_of(*next);
+    if (!due.ok()) return due.status();
+    tx.exec_prepared(kEscalateOrder, id, *next, *due);
     tx.exec_prepared(kInsertStep, id, *next, now_text, "not responded to by its due date");
     ++escalated;
   }

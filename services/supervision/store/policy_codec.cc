@@ -55,6 +55,12 @@ v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy) {
   *out.mutable_review_window() = LimitToProto(policy.review_window);
   *out.mutable_due_soon() = LimitToProto(policy.due_soon);
   out.set_roll_to_working_day(policy.roll_to_working_day);
+  for (const std::string& c : policy.extendable) out.add_extendable(c);
+  auto& orders = *out.mutable_order_response();
+  orders["REMINDER"] = LimitToProto(policy.order_response.reminder);
+  orders["ORDER"] = LimitToProto(policy.order_response.order);
+  orders["LISTED"] = LimitToProto(policy.order_response.listed);
+  orders["SUMMONS"] = LimitToProto(policy.order_response.summons);
   return out;
 }
 
@@ -94,7 +100,27 @@ absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
     *f.out = *limit;
   }
   p.roll_to_working_day = m.roll_to_working_day();
-  if (absl::Status s = Validate(p); !s.ok()) return s;
+  // Absent (a client or a stored policy from before these fields): the
+  // defaults.
+  if (!m.extendable().empty()) p.extendable.assign(m.extendable().begin(), m.extendable().end());
+  for (const auto& [key, unused] : m.order_response()) {
+    if (key != "REMINDER" && key != "ORDER" && key != "LISTED" && key != "SUMMONS") {
+      return InvalidField("orderResponse", "keys must be REMINDER, ORDER, LISTED and SUMMONS");
+    }
+  }
+  const std::pair<const char*, Limit*> windows[] = {
+      {"REMINDER", &p.order_response.reminder},
+      {"ORDER", &p.order_response.order},
+      {"LISTED", &p.order_response.listed},
+      {"SUMMONS", &p.order_response.summons},
+  };
+  for (const auto& [key, out] : windows) {
+    auto it = m.order_response().find(key);
+    if (it == m.order_response().end()) continue;
+    auto limit = LimitFromProto(true, it->second, absl::StrCat("orderResponse.", key));
+    if (!limit.ok()) return limit.status();
+    *out = *limit;
+  }
   return p;
 }
 
@@ -111,6 +137,8 @@ absl::StatusOr<DeadlinePolicy> PolicyFromJson(const std::string& json) {
   if (!google::protobuf::util::JsonStringToMessage(json, &m).ok()) {
     return absl::DataLossError("a stored deadline policy does not parse");
   }
+  // Decoded, not judged again: a policy stored under older rules keeps
+  // counting the deadlines opened under it.
   auto p = PolicyFromProto(m);
   if (!p.ok()) return absl::DataLossError("a stored deadline policy is not valid");
   return p;

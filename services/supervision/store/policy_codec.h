@@ -14,7 +14,10 @@ namespace petition::supervision {
 v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy);
 
 // INVALID_ARGUMENT naming the field for a missing limit, an unknown
-// complexity or an unspecified unit; then the domain's Validate().
+// complexity or level key, or an unspecified unit. The values are judged by
+// ValidatePolicy (domain/policy_validation.h) when a policy is set, not
+// here: a stored policy decodes as it was stored. Absent `extendable` and
+// `orderResponse` levels take their defaults.
 absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& message);
 
 std::string PolicyToJson(const DeadlinePolicy& policy);
