@@ -13,6 +13,7 @@
 #include "common/grpc_server.h"
 #include "common/log.h"
 #include "common/service_main.h"
+#include "common/township_time_zone.h"
 #include "services/intake/service/county_feedback_relay.h"
 #include "services/intake/service/intake_service.h"
 #include "services/intake/service/key_rotation.h"
@@ -38,7 +39,9 @@ ABSL_FLAG(bool, rotate_keys, false,
           "Re-seal every petitioner under the current PII key (--pii_key_id), in batches, then "
           "exit, printing the counts as JSON; resumable: run it again after a stop.");
 ABSL_FLAG(int, rotate_batch_size, 500, "Rows re-sealed per transaction by --rotate_keys.");
-ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The township's time zone.");
+ABSL_FLAG(std::string, time_zone, "",
+          "The township's time zone is scheduling's (read at start-up); when set, this must "
+          "agree with it, or intake does not start.");
 ABSL_FLAG(
     std::string, township_abbreviation, "镇",
     "The township's abbreviation that starts document numbers (<abbreviation>信〔2026〕N号).");
@@ -139,7 +142,14 @@ int main(int argc, char** argv) {
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
         auto cipher = CipherFromFlags();
         if (!cipher.ok()) return cipher.status();
-        auto zone = petition::LoadZone(absl::GetFlag(FLAGS_time_zone));
+        // The township's time zone is scheduling's: read once, kept.
+        auto scheduling = petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer);
+        auto owner_zone = petition::FetchTownshipTimeZone(scheduling, absl::Seconds(30));
+        if (!owner_zone.ok()) return owner_zone.status();
+        auto time_zone =
+            petition::AgreeTimeZone("intake", absl::GetFlag(FLAGS_time_zone), *owner_zone);
+        if (!time_zone.ok()) return time_zone.status();
+        auto zone = petition::LoadZone(*time_zone);
         if (!zone.ok()) return zone.status();
         std::shared_ptr<petition::PiiCipher> shared_cipher = *std::move(cipher);
         petition::intake::DocumentOffice office;
@@ -166,8 +176,7 @@ int main(int argc, char** argv) {
           return absl::InvalidArgumentError("--repeat_similarity_threshold must be within 0..1");
         }
         auto lookup = std::make_shared<petition::intake::LookupStore>(ctx.pool);
-        auto directory = std::make_shared<petition::intake::DirectoryClient>(
-            petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer));
+        auto directory = std::make_shared<petition::intake::DirectoryClient>(scheduling);
         auto supervision = std::make_shared<petition::intake::SupervisionClient>(
             petition::MakeChannel(absl::GetFlag(FLAGS_supervision_addr), ctx.signer));
         auto county = std::make_shared<petition::intake::CountyStore>(ctx.pool, store.get());
@@ -225,7 +234,7 @@ int main(int argc, char** argv) {
             {"petition_cases_received_today",
              "Cases received since midnight in the township's time zone, by channel.",
              {"channel"},
-             [tz = absl::GetFlag(FLAGS_time_zone)](pqxx::read_transaction& tx) {
+             [tz = *time_zone](pqxx::read_transaction& tx) {
                return tx.exec_params(
                    "SELECT channel, count(*) FROM cases WHERE received_at >= "
                    "date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1 GROUP BY 1",

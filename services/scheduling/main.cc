@@ -1,8 +1,10 @@
 // scheduling: the working-day calendar (and, later, reception plans, rosters,
 // substitutions and recusal). Wiring only.
 #include <memory>
+#include <string>
 #include <utility>
 
+#include "absl/flags/flag.h"
 #include "absl/time/clock.h"
 #include "common/clock.h"
 #include "common/dates.h"
@@ -14,6 +16,10 @@
 #include "services/scheduling/store/calendar_store.h"
 #include "services/scheduling/store/directory_store.h"
 #include "services/scheduling/store/request_log.h"
+
+ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
+          "The township's time zone (IANA). Scheduling owns it: intake and supervision read it "
+          "at start-up.");
 
 int main(int argc, char** argv) {
   petition::ServiceSpec spec;
@@ -34,6 +40,9 @@ int main(int argc, char** argv) {
   return petition::RunService(
       argc, argv, spec,
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
+        const std::string time_zone = absl::GetFlag(FLAGS_time_zone);
+        auto township_zone = petition::LoadZone(time_zone);
+        if (!township_zone.ok()) return township_zone.status();
         auto store = std::make_shared<petition::scheduling::CalendarStore>(ctx.pool);
         auto directory = std::make_shared<petition::scheduling::DirectoryStore>(ctx.pool);
         auto receptions = std::make_shared<petition::scheduling::ReceptionStore>(ctx.pool);
@@ -43,7 +52,7 @@ int main(int argc, char** argv) {
             {"petition_rosters_unpublished",
              "Units with a reception plan in the month and no published roster for it.",
              {"month"},
-             [tz = petition::scheduling::DutyHours{}.time_zone](pqxx::read_transaction& tx) {
+             [tz = time_zone](pqxx::read_transaction& tx) {
                return tx.exec_params(
                    "SELECT m.which, count(DISTINCT p.unit_id) FROM (VALUES ('current', 0), "
                    "('next', 1)) AS v (which, ahead), LATERAL (SELECT v.which, "
@@ -63,7 +72,7 @@ int main(int argc, char** argv) {
              "Units whose roster for this month is still unpublished after its first working "
              "day.",
              {},
-             [tz = petition::scheduling::DutyHours{}.time_zone](pqxx::read_transaction& tx) {
+             [tz = time_zone](pqxx::read_transaction& tx) {
                return tx.exec_params(
                    "WITH t AS (SELECT ($2::timestamptz AT TIME ZONE $1)::date AS today), "
                    "m AS (SELECT date_trunc('month', today)::date AS first, today FROM t), "
@@ -88,9 +97,8 @@ int main(int argc, char** argv) {
              "Reception sessions of the current week (Monday to Sunday) by unit.",
              {"unit"},
              nullptr},
-            [store, receptions]() -> absl::StatusOr<petition::DomainGauges::Values> {
-              auto zone = petition::LoadZone(petition::scheduling::DutyHours{}.time_zone);
-              if (!zone.ok()) return zone.status();
+            [store, receptions,
+             zone = *township_zone]() -> absl::StatusOr<petition::DomainGauges::Values> {
               petition::TxOptions options;
               options.deadline = absl::Now() + absl::Seconds(10);
               options.max_attempts = 1;
@@ -99,7 +107,7 @@ int main(int argc, char** argv) {
               auto calendar = store->Load(options);
               if (!calendar.ok()) return calendar.status();
               const auto [monday, sunday] =
-                  petition::scheduling::WeekOf(absl::ToCivilDay(petition::Now(), *zone));
+                  petition::scheduling::WeekOf(absl::ToCivilDay(petition::Now(), zone));
               auto counts =
                   petition::scheduling::SessionsByUnit(*plans, **calendar, monday, sunday);
               if (!counts.ok()) return counts.status();
@@ -109,7 +117,7 @@ int main(int argc, char** argv) {
             });
         petition::ServiceParts parts;
         parts.services.push_back(std::make_unique<petition::scheduling::SchedulingService>(
-            store.get(), directory.get(), receptions.get()));
+            store.get(), directory.get(), receptions.get(), time_zone));
         parts.keep_alive.push_back(store);
         parts.keep_alive.push_back(directory);
         parts.keep_alive.push_back(receptions);

@@ -2,13 +2,16 @@
 // Wiring only.
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "common/dates.h"
 #include "common/domain_gauges.h"
 #include "common/grpc_server.h"
+#include "common/log.h"
 #include "common/metrics.h"
 #include "common/service_main.h"
+#include "common/township_time_zone.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
@@ -25,9 +28,10 @@ ABSL_FLAG(std::string, scheduling_addr, "127.0.0.1:50052",
           "scheduling's gRPC address (the working-day calendar).");
 ABSL_FLAG(std::string, intake_addr, "127.0.0.1:50051",
           "intake's gRPC address (supervision's outbox relay delivers there).");
-ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
-          "The township's time zone in the initial deadline policy (the stored policy's "
-          "timeZone governs once it exists).");
+ABSL_FLAG(std::string, time_zone, "",
+          "The township's time zone is scheduling's (read at start-up; the deadline policy's "
+          "timeZone follows it); when set, this must agree with it, or supervision does not "
+          "start.");
 ABSL_FLAG(absl::Duration, scan_interval, absl::Minutes(1),
           "How often the deadline scanner moves states (OPEN, DUE_SOON, OVERDUE).");
 
@@ -85,12 +89,29 @@ int main(int argc, char** argv) {
       argc, argv, spec,
       [](petition::ServiceContext& ctx) -> absl::StatusOr<petition::ServiceParts> {
         namespace sup = petition::supervision;
+        // The township's time zone is scheduling's: read once, kept.
+        auto scheduling = petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer);
+        auto owner_zone = petition::FetchTownshipTimeZone(scheduling, absl::Seconds(30));
+        if (!owner_zone.ok()) return owner_zone.status();
+        auto time_zone =
+            petition::AgreeTimeZone("supervision", absl::GetFlag(FLAGS_time_zone), *owner_zone);
+        if (!time_zone.ok()) return time_zone.status();
         auto policy = sup::DeadlinePolicy::Regulation();
-        policy.time_zone = absl::GetFlag(FLAGS_time_zone);
+        policy.time_zone = *time_zone;
         if (absl::Status s = sup::ValidatePolicy(policy); !s.ok()) return s;
         auto store = std::make_shared<sup::DeadlineStore>(ctx.pool);
-        if (auto stored = store->EnsurePolicy(policy); !stored.ok()) return stored.status();
-        auto scheduling = petition::MakeChannel(absl::GetFlag(FLAGS_scheduling_addr), ctx.signer);
+        auto stored = store->EnsurePolicy(policy);
+        if (!stored.ok()) return stored.status();
+        if (stored->policy.time_zone != *time_zone) {
+          // Stored before scheduling owned the zone, or scheduling's changed: the policy
+          // follows it (a new version), as its PUT is refused any other.
+          sup::DeadlinePolicy follows = stored->policy;
+          follows.time_zone = *time_zone;
+          auto updated = store->PutPolicy(follows, "");
+          if (!updated.ok()) return updated.status();
+          petition::log::Warn("the deadline policy's timeZone now follows scheduling's",
+                              {{"was", stored->policy.time_zone}, {"timeZone", *time_zone}});
+        }
         auto calendar = std::make_shared<sup::CalendarClient>(scheduling);
         auto directory = std::make_shared<sup::DirectoryClient>(scheduling);
         ctx.gauges->Add({"petition_deadlines",
@@ -165,8 +186,10 @@ int main(int argc, char** argv) {
         auto scanner = std::make_shared<sup::DeadlineScanner>(store.get(), calendar.get(),
                                                               clock.get(), scan_options);
         petition::ServiceParts parts;
-        parts.services.push_back(std::make_unique<sup::SupervisionService>(
-            store.get(), calendar.get(), clock.get(), [relay] { relay->Wake(); }, directory.get()));
+        auto service = std::make_unique<sup::SupervisionService>(
+            store.get(), calendar.get(), clock.get(), [relay] { relay->Wake(); }, directory.get());
+        service->set_township_time_zone(*time_zone);
+        parts.services.push_back(std::move(service));
         parts.start = [relay, scanner] {
           relay->Start();
           scanner->Start();

@@ -653,5 +653,103 @@ TEST_F(CaseLifecycleTest, AnExtensionGrantedInSupervisionReachesTheCaseDocuments
   EXPECT_NE(docs.body.find("需会同多个部门核实"), std::string::npos) << docs.body;
 }
 
+// AIP-155: a retried :accept is answered from the first answer before
+// scheduling is asked anything, so it is the same 200 while scheduling is
+// down; a new acceptance then cannot check its leader and is 503.
+TEST_F(CaseLifecycleTest, ARetriedAcceptGetsItsFirstAnswerWhileSchedulingIsDown) {
+  const std::string id = Register();
+  const std::string other = Register();
+  const std::string body = absl::StrCat(
+      R"({"requestId":"accept-once-)", id,
+      R"(","handlingUnitIds":["unit_land"],"complexity":"ORDINARY","leaderId":"off_leader1"})");
+  HttpResponse first = Step(id, "accept", body, Clerk());
+  ASSERT_EQ(first.status, 200) << first.body;
+  stack_->Stop("scheduling");
+  HttpResponse again = Step(id, "accept", body, Clerk());
+  EXPECT_EQ(again.status, 200) << again.body;
+  auto a = ParseJson(first.body);
+  auto b = ParseJson(again.body);
+  EXPECT_EQ(JsonString(b, "status"), "ACCEPTED");
+  EXPECT_EQ(JsonString(b, "updatedAt"), JsonString(a, "updatedAt"));
+  EXPECT_EQ(JsonString(b, "leaderId"), "off_leader1");
+  // The same id with another body is still another request.
+  ExpectRefused(Step(id, "accept", absl::StrReplaceAll(body, {{"ORDINARY", "COMPLEX"}}), Clerk()),
+                409, "ALREADY_EXISTS", "requestId");
+  // A first request cannot be checked against the directory now.
+  EXPECT_EQ(Step(other, "accept", kAccept, Clerk()).status, 503);
+  ASSERT_TRUE(stack_->Restart("scheduling").ok());
+  // Once intake's channel has reconnected, the first request goes through.
+  EXPECT_TRUE(Eventually([&] { return Step(other, "accept", kAccept, Clerk()).status == 200; }));
+  EXPECT_EQ(
+      Q("SELECT count(*) FROM intake.case_steps WHERE case_id = '" + id + "' AND step = 'ACCEPT'"),
+      "1");
+}
+
+// Recusal (回避) and rank wherever a person decides: a leader recused from the
+// case is neither its receiving leader nor an approver of its opinion; the
+// township's receiving leader is DEPUTY_SECTION_CHIEF or above ([S1]).
+TEST_F(CaseLifecycleTest, ARecusedOrJuniorLeaderNeitherReceivesNorApproves) {
+  const std::string admin = stack_->Token({"admin"}, "off_admin");
+  HttpResponse town = Call("POST", "/v1/units", R"({"name":"镇政府","kind":"TOWNSHIP"})", admin);
+  ASSERT_EQ(town.status, 200) << town.body;
+  const std::string town_id = JsonString(ParseJson(town.body), "unitId");
+  auto official = [&](const std::string& name, const std::string& rank) {
+    HttpResponse r = Call("POST", "/v1/officials",
+                          absl::StrCat(R"({"name":")", name, R"(","unitId":")", town_id,
+                                       R"(","position":"副镇长","rank":")", rank, R"("})"),
+                          admin);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return JsonString(ParseJson(r.body), "officialId");
+  };
+  const std::string deputy = official("王副镇长", "DEPUTY_SECTION_CHIEF");
+  const std::string staff = official("李科员", "STAFF");
+  const std::string id = Register();
+  HttpResponse recused = Call("POST", "/v1/recusals",
+                              absl::StrCat(R"({"officialId":")", deputy, R"(","caseId":")", id,
+                                           R"(","reason":"信访人系其亲属"})"),
+                              Clerk());
+  ASSERT_EQ(recused.status, 200) << recused.body;
+  auto accept = [&](const std::string& leader) {
+    return Step(id, "accept",
+                absl::StrCat(R"({"handlingUnitIds":["unit_land"],"complexity":"SIMPLE",)",
+                             R"("leaderId":")", leader, R"("})"),
+                Clerk());
+  };
+  HttpResponse by_recused = accept(deputy);
+  ExpectRefused(by_recused, 400, "INVALID_ARGUMENT", "recused");
+  EXPECT_NE(by_recused.body.find(R"("field":"leaderId")"), std::string::npos) << by_recused.body;
+  EXPECT_NE(by_recused.body.find("信访人系其亲属"), std::string::npos) << by_recused.body;
+  HttpResponse by_staff = accept(staff);
+  ExpectRefused(by_staff, 400, "INVALID_ARGUMENT", "DEPUTY_SECTION_CHIEF");
+  EXPECT_NE(by_staff.body.find(R"("field":"leaderId")"), std::string::npos) << by_staff.body;
+  EXPECT_EQ(Q("SELECT status FROM intake.cases WHERE case_id = '" + id + "'"), "REGISTERED");
+  // The same deputy receives another case, from which it is not recused.
+  const std::string unrelated = Register();
+  EXPECT_EQ(Step(unrelated, "accept",
+                 absl::StrCat(R"({"handlingUnitIds":["unit_land"],"complexity":"SIMPLE",)",
+                              R"("leaderId":")", deputy, R"("})"),
+                 Clerk())
+                .status,
+            200);
+
+  ASSERT_EQ(accept("off_leader1").status, 200);
+  HttpResponse o = Call(
+      "POST", "/v1/cases/" + id + "/opinions",
+      R"({"unitId":"unit_land","outcome":"EXPLAINED","facts":"经现场核实。","basis":"《土地管理法》",
+               "decision":"解释说明。"})",
+      Handler("unit_land"));
+  ASSERT_EQ(o.status, 200) << o.body;
+  const std::string approve =
+      "/v1/cases/" + id + "/opinions/" + JsonString(ParseJson(o.body), "opinionId") + ":approve";
+  HttpResponse refused = Call("POST", approve, "{}", stack_->Token({"leader"}, deputy));
+  ExpectRefused(refused, 400, "FAILED_PRECONDITION", "recused");
+  EXPECT_NE(refused.body.find(R"("field":"approvedBy")"), std::string::npos) << refused.body;
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.case_steps WHERE case_id = '" + id +
+              "' AND step = 'APPROVE_OPINION'"),
+            "0");
+  // A leader who is not recused approves; so may one the directory does not know.
+  EXPECT_EQ(Call("POST", approve, "{}", Leader()).status, 200);
+}
+
 }  // namespace
 }  // namespace petition::testing

@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -605,6 +607,89 @@ TEST_F(SchedulingTest, AppointmentsDoNotClashWithSessionsOrEachOther) {
   auto json = ParseJson(list.body);
   ASSERT_EQ(json.fields().at("appointments").list_value().values_size(), 1) << list.body;
   EXPECT_NE(list.body.find("东村张某家"), std::string::npos);
+}
+
+// Two bookings of one official at one time, sent at once: a substitution
+// that puts 丙 into a morning session and an appointment of 丙 that morning,
+// or two appointments of 丙. The clash is checked under a lock on 丙 in the
+// transaction that books, so exactly one passes and the other is 409, in
+// every round.
+TEST_F(SchedulingTest, ConcurrentBookingsOfOneOfficialNeverBothPass) {
+  const std::string town = NewUnit("TOWNSHIP");
+  const std::string a = NewOfficial(town, "甲");
+  const std::string c = NewOfficial(town, "丙");
+  NewPlan(town,
+          absl::StrCat(R"("recurrence":{"weekly":{"weekdays":["WEDNESDAY"]}},)",
+                       R"("part":"MORNING","rotation":[")", a, R"("],"startDate":"2026-03-04"})"));
+  const std::vector<Shown> sessions = Receptions(town, "2026-03-11", "2026-04-29");
+  ASSERT_EQ(sessions.size(), 8u);
+  auto race = [&](const std::string& first_path, const std::string& first_body,
+                  const std::string& second_path, const std::string& second_body) {
+    absl::Notification go;
+    HttpResponse results[2];
+    std::thread one([&] {
+      go.WaitForNotification();
+      auto r = stack_->Call("POST", first_path, first_body, Clerk());
+      if (r.ok()) results[0] = *r;
+    });
+    std::thread two([&] {
+      go.WaitForNotification();
+      auto r = stack_->Call("POST", second_path, second_body, Clerk());
+      if (r.ok()) results[1] = *r;
+    });
+    go.Notify();
+    one.join();
+    two.join();
+    return std::pair<HttpResponse, HttpResponse>(results[0], results[1]);
+  };
+  auto appointment = [&](const std::string& date, const std::string& place) {
+    // 10:00 in the township, within the morning session.
+    return absl::StrCat(R"({"kind":"APPOINTMENT","officialIds":[")", c, R"("],"at":")", date,
+                        R"(T02:00:00Z","durationMinutes":60,"place":")", place, R"("})");
+  };
+  int substitutions_won = 0;
+  int appointments_won = 0;
+  for (size_t round = 0; round < 4; ++round) {
+    const Shown& session = sessions[round];
+    auto [sub, appt] =
+        race(absl::StrCat("/v1/receptions/", session.session_id, ":substitute"),
+             absl::StrCat(R"({"absentOfficialId":")", a, R"(","substituteOfficialId":")", c,
+                          R"(","reason":"出差"})"),
+             "/v1/appointments", appointment(session.date, "东村"));
+    SCOPED_TRACE(absl::StrCat("round ", round, ": ", sub.body, " / ", appt.body));
+    ASSERT_TRUE((sub.status == 200) != (appt.status == 200));
+    if (sub.status == 200) {
+      ++substitutions_won;
+      ExpectError(appt, 409, "ALREADY_EXISTS");
+      EXPECT_NE(appt.body.find("reception session"), std::string::npos);
+    } else {
+      ++appointments_won;
+      ExpectError(sub, 409, "ALREADY_EXISTS");
+      EXPECT_NE(sub.body.find("appointment"), std::string::npos);
+    }
+    // What is stored agrees: 丙 either receives that morning or has the appointment.
+    const bool receives =
+        Receptions(town, session.date, session.date).at(0).officials == std::vector<std::string>{c};
+    HttpResponse listed =
+        Call("GET", "/v1/appointments?officialId=" + c + "&pageSize=500", "", Clerk());
+    const bool booked = listed.body.find(session.date) != std::string::npos;
+    EXPECT_NE(receives, booked) << listed.body;
+  }
+  EXPECT_EQ(substitutions_won + appointments_won, 4);
+  for (size_t round = 4; round < 8; ++round) {
+    const Shown& session = sessions[round];
+    // Afternoon: no session; two appointments of 丙 at once.
+    const std::string at = absl::StrCat(R"(T07:00:00Z","durationMinutes":60,"place":")");
+    auto [one, two] = race("/v1/appointments",
+                           absl::StrCat(R"({"kind":"APPOINTMENT","officialIds":[")", c,
+                                        R"("],"at":")", session.date, at, R"(西村"})"),
+                           "/v1/appointments",
+                           absl::StrCat(R"({"kind":"FIELD_VISIT","officialIds":[")", c,
+                                        R"("],"at":")", session.date, at, R"(北村"})"));
+    SCOPED_TRACE(absl::StrCat("round ", round, ": ", one.body, " / ", two.body));
+    ASSERT_TRUE((one.status == 200) != (two.status == 200));
+    ExpectError(one.status == 200 ? two : one, 409, "ALREADY_EXISTS");
+  }
 }
 
 // Every list pages: pageSize up to 500 (more is 400), nextPageToken until the last page.

@@ -183,6 +183,32 @@ TEST_F(SupervisionDeadlinesTest, PolicyDefaultsRolesAndValidation) {
   EXPECT_EQ(unchanged.handling().at("ORDINARY").days(), 60);
 }
 
+// One township time zone, owned by scheduling: the policy's timeZone is
+// scheduling's, absent in a PUT it is filled in, and another is refused.
+TEST_F(SupervisionDeadlinesTest, ThePolicysTimeZoneIsSchedulings) {
+  HttpResponse get = Call("GET", "/v1/policies/deadlines", "", Admin());
+  ASSERT_EQ(get.status, 200) << get.body;
+  sv::DeadlinePolicy policy;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(get.body, &policy).ok()) << get.body;
+  EXPECT_EQ(policy.time_zone(), "Asia/Shanghai");
+  policy.set_time_zone("Asia/Urumqi");
+  std::string other;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(policy, &other).ok());
+  HttpResponse refused = Call("PUT", "/v1/policies/deadlines", other, Admin());
+  ExpectError(refused, 400, "FAILED_PRECONDITION");
+  EXPECT_NE(refused.body.find(R"("field":"timeZone")"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("scheduling"), std::string::npos) << refused.body;
+  policy.clear_time_zone();
+  std::string absent;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(policy, &absent).ok());
+  HttpResponse put = Call("PUT", "/v1/policies/deadlines", absent, Admin());
+  ASSERT_EQ(put.status, 200) << put.body;
+  sv::DeadlinePolicy stored;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(put.body, &stored).ok()) << put.body;
+  EXPECT_EQ(stored.time_zone(), "Asia/Shanghai");
+  EXPECT_EQ(stored.version(), policy.version() + 1);  // the refused PUT stored nothing
+}
+
 // 团堡镇's ORDINARY 7 working days, accepted on the Friday before the Spring
 // Festival; a later policy change leaves it alone; an ORDINARY case is not
 // extended; the late answer misses HANDLING and opens the review window.

@@ -252,9 +252,21 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
   if (absl::Status s = ValidateAccept(*request); !s.ok()) return ToGrpcStatus(s);
   auto retry = RetryOf(scope, *request, request->request_id(), "AcceptCase");
   if (!retry.ok()) return ToGrpcStatus(retry.status());
+  // A retry gets its first answer, whatever scheduling would say now.
+  auto replay = ReplayFirst(*context, request->case_id(), *retry);
+  if (!replay.ok()) return ToGrpcStatus(replay.status());
+  if (replay->has_value()) {
+    Answer(**replay, response);
+    return grpc::Status::OK;
+  }
   // Asked before the case is locked: no row lock is held across a call.
   auto names = CheckDirectory(*request, DeadlineOf(*context));
   if (!names.ok()) return ToGrpcStatus(names.status());
+  if (absl::Status s =
+          CheckReceivingLeader(request->case_id(), request->leader_id(), DeadlineOf(*context));
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   auto result = RunStep(
       scope, *context, request->case_id(), v1::ACCEPT,
       absl::StrCat(v1::Complexity_Name(request->complexity()), " ",
@@ -388,6 +400,16 @@ grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
                        /*answers_opinion=*/true);
   if (!retry.ok()) return ToGrpcStatus(retry.status());
   const Principal& principal = scope.principal();
+  auto replay = ReplayFirst(*context, request->case_id(), *retry);
+  if (!replay.ok()) return ToGrpcStatus(replay.status());
+  if (replay->has_value()) {
+    *response = std::move((*replay)->opinion);
+    return grpc::Status::OK;
+  }
+  if (absl::Status s = CheckApprover(request->case_id(), principal.subject, DeadlineOf(*context));
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   auto result = RunStep(
       scope, *context, request->case_id(), v1::APPROVE_OPINION, request->opinion_id(),
       [&](const v1::Case& current, StepChange& change) -> absl::Status {
@@ -460,6 +482,12 @@ grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
   }
   auto retry = RetryOf(scope, *request, request->request_id(), "RequestReview");
   if (!retry.ok()) return ToGrpcStatus(retry.status());
+  auto replay = ReplayFirst(*context, request->case_id(), *retry);
+  if (!replay.ok()) return ToGrpcStatus(replay.status());
+  if (replay->has_value()) {
+    Answer(**replay, response);
+    return grpc::Status::OK;
+  }
   // The review window is supervision's deadline: it is asked, before the
   // case is locked, whether the window is open now. Its answer (or that it
   // could not give one) is used only for a case that is ANSWERED under the

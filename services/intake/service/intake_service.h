@@ -4,6 +4,7 @@
 #define PETITION_SERVICES_INTAKE_SERVICE_INTAKE_SERVICE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,24 @@ class IntakeService final : public v1::Intake::Service {
   };
   absl::StatusOr<DirectoryNames> CheckDirectory(const v1::AcceptCaseRequest& request,
                                                 absl::Time deadline);
+  // Who decides on a case, asked of scheduling (which owns recusal and the
+  // rank rule) before the case is locked (decider_checks.cc):
+  // - the receiving leader named at :accept: INVALID_ARGUMENT naming
+  //   leaderId with the reason (recused; below the rank a township-level
+  //   reception requires);
+  // - the approver of an opinion (the caller): FAILED_PRECONDITION naming
+  //   approvedBy when recused from the case. A caller who is not in the
+  //   directory cannot be recused.
+  // UNAVAILABLE when scheduling cannot answer.
+  absl::Status CheckReceivingLeader(const std::string& case_id, const std::string& leader_id,
+                                    absl::Time deadline);
+  absl::Status CheckApprover(const std::string& case_id, const std::string& approver,
+                             absl::Time deadline);
+  // A step's retry answered before any other service is asked (AIP-155): the
+  // first answer when `retry` names a request already made, nullopt when not.
+  absl::StatusOr<std::optional<StepResult>> ReplayFirst(grpc::ServerContext& context,
+                                                        const std::string& case_id,
+                                                        const StepRetry& retry);
   // The public view of a found case, with unit names and the running
   // deadline asked of their owners (a part they cannot give now is listed
   // in `unavailable`).

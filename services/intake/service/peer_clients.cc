@@ -62,6 +62,24 @@ absl::StatusOr<scheduling::v1::Official> DirectoryClient::GetOfficial(
   return official;
 }
 
+absl::StatusOr<scheduling::v1::CheckDeciderResponse> DirectoryClient::CheckDecider(
+    const std::string& case_id, const std::string& official_id,
+    scheduling::v1::CaseDecision decision, absl::Time deadline) {
+  grpc::ClientContext context;
+  Prepare(context, deadline, timeout_);
+  scheduling::v1::CheckDeciderRequest request;
+  request.set_case_id(case_id);
+  request.set_official_id(official_id);
+  request.set_decision(decision);
+  scheduling::v1::CheckDeciderResponse response;
+  if (absl::Status s =
+          Outcome(stub_->CheckDecider(&context, request, &response), "scheduling (directory)");
+      !s.ok()) {
+    return s;
+  }
+  return response;
+}
+
 SupervisionClient::SupervisionClient(std::shared_ptr<grpc::Channel> supervision,
                                      absl::Duration timeout)
     : stub_(supervision::v1::Supervision::NewStub(supervision)), timeout_(timeout) {}

@@ -27,6 +27,11 @@ class DirectoryClient {
   absl::StatusOr<scheduling::v1::Unit> GetUnit(const std::string& unit_id, absl::Time deadline);
   absl::StatusOr<scheduling::v1::Official> GetOfficial(const std::string& official_id,
                                                        absl::Time deadline);
+  // Whether the official may take `decision` on the case (recusal; the rank
+  // of a township's receiving leader): scheduling owns both rules.
+  absl::StatusOr<scheduling::v1::CheckDeciderResponse> CheckDecider(
+      const std::string& case_id, const std::string& official_id,
+      scheduling::v1::CaseDecision decision, absl::Time deadline);
 
  private:
   std::unique_ptr<scheduling::v1::Scheduling::Stub> stub_;

@@ -281,6 +281,38 @@ absl::StatusOr<v1::Document> DocumentFromRow(const pqxx::row& r) {
   return d;
 }
 
+// The first answer of a step's request id when this subject already used
+// it: replayed (the case with its petitioners as they are now) when method,
+// case and body are the same, ALREADY_EXISTS when not; nullopt when the id
+// is new.
+absl::StatusOr<std::optional<StepResult>> PriorStep(pqxx::transaction_base& tx,
+                                                    const PiiCipher& cipher,
+                                                    const std::string& case_id,
+                                                    const StepRetry& retry) {
+  pqxx::result prior = tx.exec_prepared(kSelectStepRequest, retry.subject, retry.request_id);
+  if (prior.empty()) return std::optional<StepResult>();
+  if (prior[0]["method"].as<std::string>() != retry.method ||
+      prior[0]["case_id"].as<std::string>() != case_id ||
+      prior[0]["request_sha256"].as<std::string>() != retry.request_sha256) {
+    return absl::AlreadyExistsError("requestId was already used with a different request");
+  }
+  const pqxx::binarystring bytes(prior[0]["response"]);
+  StepResult replay;
+  replay.replayed = true;
+  const std::string_view view(bytes.get(), bytes.size());
+  const bool parsed =
+      retry.answers_opinion
+          ? replay.opinion.ParseFromArray(view.data(), static_cast<int>(view.size()))
+          : replay.stored.ParseFromArray(view.data(), static_cast<int>(view.size()));
+  if (!parsed) return absl::DataLossError("a stored step answer does not parse");
+  if (!retry.answers_opinion) {
+    auto current = LoadCase(tx, cipher, case_id);
+    if (!current.ok()) return current.status();
+    *replay.stored.mutable_petitioners() = current->petitioners();
+  }
+  return std::optional<StepResult>(std::move(replay));
+}
+
 }  // namespace
 
 const std::vector<PgStatement>& CaseStore::Statements() {
@@ -654,29 +686,9 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
         auto current = LoadCase(tx, *cipher_, case_id);
         if (!current.ok()) return current.status();
         if (retry != nullptr) {
-          pqxx::result prior =
-              tx.exec_prepared(kSelectStepRequest, retry->subject, retry->request_id);
-          if (!prior.empty()) {
-            if (prior[0]["method"].as<std::string>() != retry->method ||
-                prior[0]["case_id"].as<std::string>() != case_id ||
-                prior[0]["request_sha256"].as<std::string>() != retry->request_sha256) {
-              return absl::AlreadyExistsError(
-                  "requestId was already used with a different request");
-            }
-            const pqxx::binarystring bytes(prior[0]["response"]);
-            StepResult replay;
-            replay.replayed = true;
-            const std::string_view view(bytes.get(), bytes.size());
-            const bool parsed =
-                retry->answers_opinion
-                    ? replay.opinion.ParseFromArray(view.data(), static_cast<int>(view.size()))
-                    : replay.stored.ParseFromArray(view.data(), static_cast<int>(view.size()));
-            if (!parsed) return absl::DataLossError("a stored step answer does not parse");
-            if (!retry->answers_opinion) {
-              *replay.stored.mutable_petitioners() = current->petitioners();
-            }
-            return replay;
-          }
+          auto prior = PriorStep(tx, *cipher_, case_id, *retry);
+          if (!prior.ok()) return prior.status();
+          if (prior->has_value()) return **std::move(prior);
         }
         auto change = decide(*current);
         if (!change.ok()) return change.status();
@@ -733,6 +745,17 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
           }
         }
         return result;
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::optional<StepResult>> CaseStore::FindStepReplay(const std::string& case_id,
+                                                                    const StepRetry* retry,
+                                                                    const TxOptions& tx_options) {
+  if (retry == nullptr || retry->request_id.empty()) return std::optional<StepResult>();
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::optional<StepResult>> {
+        return PriorStep(tx, *cipher_, case_id, *retry);
       },
       tx_options);
 }

@@ -222,6 +222,17 @@ class CaseStore {
                                        const TxOptions& tx_options = {},
                                        const StepRetry* retry = nullptr);
 
+  // A step's retry looked up before anything else is asked (AIP-155: a
+  // retry gets its first answer even when a check made before the step
+  // would now fail, e.g. a peer service that is down): the first answer
+  // (replayed) when `retry` names a request this subject already made on
+  // this case with the same method and body; nullopt when the id is new or
+  // empty; ALREADY_EXISTS when it came with another request. Reads only:
+  // ApplyStep decides again under the case's lock.
+  absl::StatusOr<std::optional<StepResult>> FindStepReplay(const std::string& case_id,
+                                                           const StepRetry* retry,
+                                                           const TxOptions& tx_options = {});
+
   // The outbox relay's steps, each a short transaction of its own; delivery
   // happens between them with no connection held.
   // The lock that makes one relay per schema; nullptr when another holds it.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 
 namespace petition::scheduling {
 namespace {
@@ -94,17 +95,31 @@ std::string ReceptionsCalendar(const std::string& calendar_name,
   line("CALSCALE:GREGORIAN");
   line("METHOD:PUBLISH");
   line(absl::StrCat("X-WR-CALNAME:", EscapeText(calendar_name)));
-  line("X-WR-TIMEZONE:Asia/Shanghai");
-  // China Standard Time, without daylight saving since 1991.
-  line("BEGIN:VTIMEZONE");
-  line("TZID:Asia/Shanghai");
-  line("BEGIN:STANDARD");
-  line("DTSTART:19910915T000000");
-  line("TZOFFSETFROM:+0800");
-  line("TZOFFSETTO:+0800");
-  line("TZNAME:CST");
-  line("END:STANDARD");
-  line("END:VTIMEZONE");
+  // Another township's zone: times in UTC (FORM #2), which needs no VTIMEZONE.
+  absl::TimeZone zone;
+  const bool shanghai = hours.time_zone == "Asia/Shanghai";
+  if (!shanghai && !absl::LoadTimeZone(hours.time_zone, &zone)) zone = absl::UTCTimeZone();
+  auto time_property = [&](const char* name, const std::string& date, absl::Duration offset) {
+    if (shanghai) return absl::StrCat(name, ";TZID=Asia/Shanghai:", LocalTime(date, offset));
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(date, &day)) day = absl::CivilDay();
+    return absl::StrCat(name, ":",
+                        absl::FormatTime("%Y%m%dT%H%M%SZ", absl::FromCivil(day, zone) + offset,
+                                         absl::UTCTimeZone()));
+  };
+  line(absl::StrCat("X-WR-TIMEZONE:", hours.time_zone));
+  if (shanghai) {
+    // China Standard Time, without daylight saving since 1991.
+    line("BEGIN:VTIMEZONE");
+    line("TZID:Asia/Shanghai");
+    line("BEGIN:STANDARD");
+    line("DTSTART:19910915T000000");
+    line("TZOFFSETFROM:+0800");
+    line("TZOFFSETTO:+0800");
+    line("TZNAME:CST");
+    line("END:STANDARD");
+    line("END:VTIMEZONE");
+  }
   const std::string dtstamp = absl::FormatTime("%Y%m%dT%H%M%SZ", stamp, absl::UTCTimeZone());
   for (const v1::ReceptionSession& s : sessions) {
     absl::Duration start = hours.morning_start;
@@ -116,8 +131,8 @@ std::string ReceptionsCalendar(const std::string& calendar_name,
     line("BEGIN:VEVENT");
     line(absl::StrCat("UID:", s.session_id(), "@receptions.petition"));
     line(absl::StrCat("DTSTAMP:", dtstamp));
-    line(absl::StrCat("DTSTART;TZID=Asia/Shanghai:", LocalTime(s.date(), start)));
-    line(absl::StrCat("DTEND;TZID=Asia/Shanghai:", LocalTime(s.date(), end)));
+    line(time_property("DTSTART", s.date(), start));
+    line(time_property("DTEND", s.date(), end));
     line(absl::StrCat("SUMMARY:",
                       EscapeText(absl::StrCat("信访接待：", absl::StrJoin(names, "、")))));
     if (!s.location().empty()) line(absl::StrCat("LOCATION:", EscapeText(s.location())));

@@ -1,6 +1,7 @@
 // The reception sessions as an RFC 5545 calendar a phone can subscribe to:
 // one VEVENT per session (UID from the session id, so the same session keeps
-// its event), times in Asia/Shanghai with its VTIMEZONE, the officials as
+// its event), times in Asia/Shanghai with its VTIMEZONE (in UTC for a
+// township in another time zone), the officials as
 // attendees and in the summary, the location; CRLF line ends, long lines
 // folded at 75 octets without splitting a UTF-8 character.
 #ifndef PETITION_SERVICES_SCHEDULING_DOMAIN_ICAL_H_
@@ -15,7 +16,7 @@
 
 namespace petition::scheduling {
 
-// `hours` gives the sessions' times (its time zone must be Asia/Shanghai);
+// `hours` gives the sessions' times and the township's time zone;
 // `stamp` is every event's DTSTAMP.
 std::string ReceptionsCalendar(const std::string& calendar_name,
                                const std::vector<v1::ReceptionSession>& sessions,

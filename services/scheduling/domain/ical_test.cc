@@ -47,5 +47,22 @@ TEST(IcalTest, OneEventPerSessionWithAStableUidAndLocalTimes) {
   EXPECT_EQ(ics.substr(ics.size() - 15), "END:VCALENDAR\r\n");
 }
 
+// A township outside Asia/Shanghai's offset (the zone scheduling owns):
+// its duty hours in its own zone, written in UTC, with no VTIMEZONE.
+TEST(IcalTest, AnotherTimeZoneWritesUtcTimes) {
+  v1::ReceptionSession s;
+  s.set_session_id("plan_x-20260224");
+  s.set_date("2026-02-24");
+  s.set_part(v1::MORNING);
+  DutyHours hours;
+  hours.time_zone = "Asia/Urumqi";  // UTC+6
+  const std::string ics = ReceptionsCalendar("乡", {s}, hours, absl::FromUnixSeconds(1764385200));
+  EXPECT_NE(ics.find("DTSTART:20260224T023000Z\r\n"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("DTEND:20260224T060000Z\r\n"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("X-WR-TIMEZONE:Asia/Urumqi\r\n"), std::string::npos) << ics;
+  EXPECT_EQ(ics.find("VTIMEZONE"), std::string::npos) << ics;
+  EXPECT_EQ(ics.find("TZID="), std::string::npos) << ics;
+}
+
 }  // namespace
 }  // namespace petition::scheduling

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "common/status.h"
 
 namespace petition::scheduling {
@@ -84,6 +85,21 @@ absl::StatusOr<std::string> Assignee(const std::optional<DaySession>& session,
   }
   return absl::FailedPreconditionError(
       "every official of the unit's rotation is recused from this case or absent that day");
+}
+
+std::optional<std::string> DeciderIneligibleReason(
+    const Official& official, UnitKind unit_kind, CaseDecision decision,
+    const std::optional<std::string>& recusal_reason) {
+  if (recusal_reason.has_value()) {
+    return recusal_reason->empty()
+               ? std::string("is recused from this case (回避)")
+               : absl::StrCat("is recused from this case (回避): ", *recusal_reason);
+  }
+  if (decision == CaseDecision::kReceive) {
+    // The rule of who may be planned, for the unit the official serves in.
+    return IneligibleReason(official, official.unit_id, unit_kind);
+  }
+  return std::nullopt;
 }
 
 }  // namespace petition::scheduling

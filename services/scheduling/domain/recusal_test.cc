@@ -1,5 +1,8 @@
 #include "services/scheduling/domain/recusal.h"
 
+#include <optional>
+#include <string>
+
 #include "common/status.h"
 #include "gtest/gtest.h"
 
@@ -107,6 +110,54 @@ TEST(RecusalTest, NoSessionThatDay) {
   auto r = Assignee(std::nullopt, {"a"}, 1, {});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("no reception session"), std::string::npos);
+}
+
+Official Leader(Rank rank, const std::string& unit = "unit_town") {
+  Official o;
+  o.official_id = "off_a";
+  o.unit_id = unit;
+  o.name = "甲";
+  o.rank = rank;
+  return o;
+}
+
+TEST(DeciderTest, ARecusedOfficialNeverDecides) {
+  for (CaseDecision d : {CaseDecision::kReceive, CaseDecision::kApprove}) {
+    auto why = DeciderIneligibleReason(Leader(Rank::kSectionChief), UnitKind::kTownship, d,
+                                       std::string("亲属"));
+    ASSERT_TRUE(why.has_value());
+    EXPECT_NE(why->find("recused"), std::string::npos) << *why;
+    EXPECT_NE(why->find("亲属"), std::string::npos) << *why;
+    // A recusal without a reason still recuses.
+    EXPECT_TRUE(
+        DeciderIneligibleReason(Leader(Rank::kSectionChief), UnitKind::kTownship, d, std::string())
+            .has_value());
+  }
+}
+
+TEST(DeciderTest, TheTownshipsReceivingLeaderIsDeputySectionChiefOrAbove) {
+  const std::optional<std::string> none;
+  EXPECT_FALSE(DeciderIneligibleReason(Leader(Rank::kSectionChief), UnitKind::kTownship,
+                                       CaseDecision::kReceive, none)
+                   .has_value());
+  EXPECT_FALSE(DeciderIneligibleReason(Leader(Rank::kDeputySectionChief), UnitKind::kTownship,
+                                       CaseDecision::kReceive, none)
+                   .has_value());
+  auto staff = DeciderIneligibleReason(Leader(Rank::kStaff), UnitKind::kTownship,
+                                       CaseDecision::kReceive, none);
+  ASSERT_TRUE(staff.has_value());
+  EXPECT_NE(staff->find("DEPUTY_SECTION_CHIEF"), std::string::npos) << *staff;
+  // Below the rank, a department's or a village's own reception is theirs to hold.
+  EXPECT_FALSE(DeciderIneligibleReason(Leader(Rank::kStaff), UnitKind::kDepartment,
+                                       CaseDecision::kReceive, none)
+                   .has_value());
+  EXPECT_FALSE(DeciderIneligibleReason(Leader(Rank::kVillageLeader), UnitKind::kVillage,
+                                       CaseDecision::kReceive, none)
+                   .has_value());
+  // Approving is not receiving: rank is not its rule.
+  EXPECT_FALSE(DeciderIneligibleReason(Leader(Rank::kStaff), UnitKind::kTownship,
+                                       CaseDecision::kApprove, none)
+                   .has_value());
 }
 
 }  // namespace

@@ -179,11 +179,10 @@ absl::StatusOr<UnitContext> LoadUnitView(DirectoryStore* directory_, ReceptionSt
 
 // The unit's sessions dated in [from, to] with their substitutions, by date
 // and part of the day.
-absl::StatusOr<std::vector<ComputedSession>> Sessions(ReceptionStore* receptions_,
-                                                      const UnitContext& ctx, absl::CivilDay from,
-                                                      absl::CivilDay to, const TxOptions& tx) {
-  auto subs = receptions_->ListSubstitutions(ctx.unit.unit_id(), from, to, tx);
-  if (!subs.ok()) return subs.status();
+// `subs`: the unit's substitutions of those days.
+absl::StatusOr<std::vector<ComputedSession>> SessionsWith(
+    const UnitContext& ctx, absl::CivilDay from, absl::CivilDay to,
+    const std::vector<StoredSubstitution>& subs) {
   std::vector<ComputedSession> out;
   for (size_t i = 0; i < ctx.plans.size(); ++i) {
     const ReceptionPlan& plan = ctx.domain_plans[i];
@@ -194,7 +193,7 @@ absl::StatusOr<std::vector<ComputedSession>> Sessions(ReceptionStore* receptions
       c.plan = i;
       c.planned = PlannedOfficials(plan.rotation, plan.leaders_per_session, s.index);
       std::vector<Substitution> applied;
-      for (const StoredSubstitution& stored : *subs) {
+      for (const StoredSubstitution& stored : subs) {
         if (stored.plan_id != ctx.plans[i].plan_id() || stored.session_date != s.date) continue;
         c.substitutions.push_back(stored.substitution);
         applied.push_back(Substitution{stored.substitution.absent_official_id(),
@@ -210,6 +209,15 @@ absl::StatusOr<std::vector<ComputedSession>> Sessions(ReceptionStore* receptions
     return static_cast<int>(a.session.part) < static_cast<int>(b.session.part);
   });
   return out;
+}
+
+// The same, reading the substitutions.
+absl::StatusOr<std::vector<ComputedSession>> Sessions(ReceptionStore* receptions_,
+                                                      const UnitContext& ctx, absl::CivilDay from,
+                                                      absl::CivilDay to, const TxOptions& tx) {
+  auto subs = receptions_->ListSubstitutions(ctx.unit.unit_id(), from, to, tx);
+  if (!subs.ok()) return subs.status();
+  return SessionsWith(ctx, from, to, *subs);
 }
 
 void ShowSession(const UnitContext& ctx, const ComputedSession& c, v1::ReceptionSession* out) {
@@ -364,22 +372,11 @@ grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
   if (find_session(*before) == nullptr) {
     return ToGrpcStatus(absl::NotFoundError("no such reception session"));
   }
-  {
-    // The substitute's appointments (约访, 下访) during the session.
-    auto zone = LoadZone(DutyHours{}.time_zone);
-    if (!zone.ok()) return ToGrpcStatus(zone.status());
-    const auto times = SessionTimes(find_session(*before)->session, DutyHoursOf(ctx.unit), *zone);
-    auto appointments =
-        receptions_->ListAppointments(request->substitute_official_id(), "", kWholeList, tx);
-    if (!appointments.ok()) return ToGrpcStatus(appointments.status());
-    for (const v1::Appointment& a : *appointments) {
-      const absl::Time starts = ToAbslTime(a.at());
-      if (Overlaps(times, starts, starts + absl::Minutes(a.duration_minutes()))) {
-        return ToGrpcStatus(absl::AlreadyExistsError(
-            "the substitute has an appointment or field visit during the session"));
-      }
-    }
-  }
+  // The substitute's appointments (约访, 下访) during the session are read
+  // under the substitute's lock, inside the transaction that adds it.
+  auto zone = LoadZone(time_zone_);
+  if (!zone.ok()) return ToGrpcStatus(zone.status());
+  const auto times = SessionTimes(find_session(*before)->session, HoursOf(ctx.unit), *zone);
   StoredSubstitution stored;
   stored.plan_id = id->first;
   stored.session_date = day;
@@ -387,8 +384,9 @@ grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
   stored.substitution.set_substitute_official_id(request->substitute_official_id());
   stored.substitution.set_reason(request->reason());
   absl::Status added = receptions_->AddSubstitution(
-      ctx.unit.unit_id(), stored,
-      [&](const std::vector<StoredSubstitution>& that_day) -> absl::Status {
+      ctx.unit.unit_id(), stored, times.front().first, times.back().second,
+      [&](const ReceptionStore::SubstitutionView& seen) -> absl::Status {
+        const std::vector<StoredSubstitution>& that_day = seen.that_day;
         // The day's sessions with every substitution made so far.
         std::vector<ComputedSession> sessions = *before;
         for (ComputedSession& c : sessions) {
@@ -415,6 +413,13 @@ grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
                 "the substitute already receives another session at that time");
           }
         }
+        for (const v1::Appointment& a : seen.substitute_appointments) {
+          const absl::Time starts = ToAbslTime(a.at());
+          if (Overlaps(times, starts, starts + absl::Minutes(a.duration_minutes()))) {
+            return absl::AlreadyExistsError(
+                "the substitute has an appointment or field visit during the session");
+          }
+        }
         return absl::OkStatus();
       },
       {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
@@ -439,7 +444,7 @@ grpc::Status SchedulingService::GetOnDuty(grpc::ServerContext* context,
   }
   auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
   if (!view.ok()) return ToGrpcStatus(view.status());
-  auto duty = DutyTimeAt(at, DutyHoursOf(view->unit));
+  auto duty = DutyTimeAt(at, HoursOf(view->unit));
   if (!duty.ok()) return ToGrpcStatus(duty.status());
   if (!duty->has_value()) {
     return ToGrpcStatus(absl::NotFoundError("nobody receives at that time: outside duty hours"));
@@ -535,6 +540,48 @@ grpc::Status SchedulingService::GetAssignee(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status SchedulingService::GetTimeZone(grpc::ServerContext* context,
+                                            const v1::GetTimeZoneRequest* /*request*/,
+                                            v1::TimeZoneSetting* response) {
+  RequestScope scope(*context);  // the call guard lets only intake and supervision call this
+  response->set_time_zone(time_zone_);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::CheckDecider(grpc::ServerContext* context,
+                                             const v1::CheckDeciderRequest* request,
+                                             v1::CheckDeciderResponse* response) {
+  RequestScope scope(*context);  // the call guard lets only intake call this
+  const TxOptions tx = TxOptionsFor(*context);
+  std::vector<std::pair<std::string, std::string>> v;
+  if (request->case_id().empty()) v.emplace_back("caseId", "is required");
+  if (request->official_id().empty()) v.emplace_back("officialId", "is required");
+  if (request->decision() != v1::RECEIVE && request->decision() != v1::APPROVE) {
+    v.emplace_back("decision", "must be RECEIVE or APPROVE");
+  }
+  if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
+  auto official = directory_->GetOfficial(request->official_id(), tx);
+  if (!official.ok()) return ToGrpcStatus(official.status());
+  auto unit = directory_->GetUnit(official->unit_id(), tx);
+  if (!unit.ok()) return ToGrpcStatus(unit.status());
+  auto recusals =
+      receptions_->ListRecusals(request->case_id(), request->official_id(), kWholeList, tx);
+  if (!recusals.ok()) return ToGrpcStatus(recusals.status());
+  std::optional<std::string> recusal_reason;
+  if (!recusals->empty()) recusal_reason = recusals->front().reason();
+  const UnitKind kind = FromProto(unit->kind());
+  auto why = DeciderIneligibleReason(
+      ToDomain(*official), kind,
+      request->decision() == v1::RECEIVE ? CaseDecision::kReceive : CaseDecision::kApprove,
+      recusal_reason);
+  response->set_eligible(!why.has_value());
+  if (why.has_value()) response->set_reason(*why);
+  response->set_recused(recusal_reason.has_value());
+  response->set_rank(official->rank());
+  response->set_unit_kind(unit->kind());
+  return grpc::Status::OK;
+}
+
 }  // namespace petition::scheduling
 
 namespace petition::scheduling {
@@ -612,7 +659,7 @@ grpc::Status SchedulingService::PublishRoster(grpc::ServerContext* context,
   if (!roster.ok()) return ToGrpcStatus(roster.status());
   const CreateCall call{RequestSubject(scope), request->request_id(), RequestFingerprint(*request)};
   if (!roster->published() || !call.request_id.empty()) {
-    auto zone = LoadZone(DutyHours{}.time_zone);
+    auto zone = LoadZone(time_zone_);
     if (!zone.ok()) return ToGrpcStatus(zone.status());
     const std::string today = FormatDate(absl::ToCivilDay(petition::Now(), *zone));
     const bool late = today > roster->first_working_day();  // YYYY-MM-DD sorts as dates
@@ -655,10 +702,13 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
   if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
   const absl::Time starts = ToAbslTime(request->at());
   const absl::Time ends = starts + absl::Minutes(minutes);
-  auto zone = LoadZone(DutyHours{}.time_zone);
+  auto zone = LoadZone(time_zone_);
   if (!zone.ok()) return ToGrpcStatus(zone.status());
-  // Officials receiving a session that overlaps the appointment.
+  const absl::CivilDay first = absl::ToCivilDay(starts, *zone);
+  const absl::CivilDay last = absl::ToCivilDay(ends, *zone);
   absl::flat_hash_map<std::string, UnitContext> units;
+  std::vector<std::string> unit_ids;  // the officials' units, in the order first met
+  std::vector<std::string> unit_of;   // each official's unit, parallel to official_ids
   for (int i = 0; i < request->official_ids_size(); ++i) {
     const std::string& id = request->official_ids(i);
     auto official = directory_->GetOfficial(id, tx);
@@ -677,24 +727,36 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
       return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
           "officialIds[", i, "] is not of your unit: a handler books its own unit's officials")));
     }
-    auto it = units.find(official->unit_id());
-    if (it == units.end()) {
+    unit_of.push_back(official->unit_id());
+    if (!units.contains(official->unit_id())) {
       auto view = LoadUnitView(directory_, receptions_, calendars_, official->unit_id(), tx);
       if (!view.ok()) return ToGrpcStatus(view.status());
-      it = units.emplace(official->unit_id(), *std::move(view)).first;
-    }
-    const absl::CivilDay first = absl::ToCivilDay(starts, *zone);
-    const absl::CivilDay last = absl::ToCivilDay(ends, *zone);
-    auto sessions = Sessions(receptions_, it->second, first, last, tx);
-    if (!sessions.ok()) return ToGrpcStatus(sessions.status());
-    for (const ComputedSession& c : *sessions) {
-      if (std::find(c.receiving.begin(), c.receiving.end(), id) == c.receiving.end()) continue;
-      if (Overlaps(SessionTimes(c.session, DutyHoursOf(it->second.unit), *zone), starts, ends)) {
-        return ToGrpcStatus(absl::AlreadyExistsError(
-            absl::StrCat("officialIds[", i, "] receives a reception session at that time")));
-      }
+      units.emplace(official->unit_id(), *std::move(view));
+      unit_ids.push_back(official->unit_id());
     }
   }
+  // Officials receiving a session that overlaps the appointment, with the
+  // substitutions the store reads under the officials' locks.
+  auto session_clash =
+      [&](const ReceptionStore::SubstitutionsByUnit& substitutions) -> absl::Status {
+    for (int i = 0; i < request->official_ids_size(); ++i) {
+      const std::string& id = request->official_ids(i);
+      const UnitContext& unit = units.at(unit_of[i]);
+      auto subs = substitutions.find(unit_of[i]);
+      auto sessions = SessionsWith(
+          unit, first, last,
+          subs == substitutions.end() ? std::vector<StoredSubstitution>{} : subs->second);
+      if (!sessions.ok()) return sessions.status();
+      for (const ComputedSession& c : *sessions) {
+        if (std::find(c.receiving.begin(), c.receiving.end(), id) == c.receiving.end()) continue;
+        if (Overlaps(SessionTimes(c.session, HoursOf(unit.unit), *zone), starts, ends)) {
+          return absl::AlreadyExistsError(
+              absl::StrCat("officialIds[", i, "] receives a reception session at that time"));
+        }
+      }
+    }
+    return absl::OkStatus();
+  };
   v1::Appointment appointment;
   appointment.set_kind(request->kind());
   *appointment.mutable_official_ids() = request->official_ids();
@@ -703,8 +765,8 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
   appointment.set_duration_minutes(minutes);
   appointment.set_place(request->place());
   auto created = receptions_->CreateAppointment(
-      appointment, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)},
-      tx);
+      appointment, unit_ids, first, last, session_clash,
+      {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = *std::move(created);
   return grpc::Status::OK;
@@ -750,7 +812,7 @@ grpc::Status SchedulingService::ExportReceptions(grpc::ServerContext* context,
   std::vector<v1::ReceptionSession> list(sessions.sessions().begin(), sessions.sessions().end());
   response->set_content_type("text/calendar; charset=utf-8");
   response->set_data(ReceptionsCalendar(absl::StrCat(unit->name(), " 信访接待"), list,
-                                        DutyHoursOf(*unit), petition::Now()));
+                                        HoursOf(*unit), petition::Now()));
   return grpc::Status::OK;
 }
 

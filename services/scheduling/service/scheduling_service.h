@@ -3,7 +3,12 @@
 #ifndef PETITION_SERVICES_SCHEDULING_SERVICE_SCHEDULING_SERVICE_H_
 #define PETITION_SERVICES_SCHEDULING_SERVICE_SCHEDULING_SERVICE_H_
 
+#include <string>
+#include <utility>
+
 #include "petition/v1/scheduling.grpc.pb.h"
+#include "services/scheduling/domain/directory.h"
+#include "services/scheduling/domain/recusal.h"
 #include "services/scheduling/store/calendar_store.h"
 #include "services/scheduling/store/directory_store.h"
 #include "services/scheduling/store/reception_store.h"
@@ -12,8 +17,14 @@ namespace petition::scheduling {
 
 class SchedulingService final : public v1::Scheduling::Service {
  public:
-  SchedulingService(CalendarStore* calendars, DirectoryStore* directory, ReceptionStore* receptions)
-      : calendars_(calendars), directory_(directory), receptions_(receptions) {}
+  // `time_zone`: the township's (IANA, valid), which this service owns and
+  // the others read (GetTimeZone).
+  SchedulingService(CalendarStore* calendars, DirectoryStore* directory, ReceptionStore* receptions,
+                    std::string time_zone = DutyHours{}.time_zone)
+      : calendars_(calendars),
+        directory_(directory),
+        receptions_(receptions),
+        time_zone_(std::move(time_zone)) {}
 
   grpc::Status PutCalendar(grpc::ServerContext* context, const v1::PutCalendarRequest* request,
                            v1::Calendar* response) override;
@@ -65,6 +76,12 @@ class SchedulingService final : public v1::Scheduling::Service {
                             v1::ListRecusalsResponse* response) override;
   grpc::Status GetAssignee(grpc::ServerContext* context, const v1::GetAssigneeRequest* request,
                            v1::Assignee* response) override;
+  // Internal (intake, supervision): the township's time zone.
+  grpc::Status GetTimeZone(grpc::ServerContext* context, const v1::GetTimeZoneRequest* request,
+                           v1::TimeZoneSetting* response) override;
+  // Internal (intake): whether an official may decide on a case (recusal, rank).
+  grpc::Status CheckDecider(grpc::ServerContext* context, const v1::CheckDeciderRequest* request,
+                            v1::CheckDeciderResponse* response) override;
 
   // Rosters and appointments (reception_handlers.cc).
   grpc::Status GetRoster(grpc::ServerContext* context, const v1::GetRosterRequest* request,
@@ -83,9 +100,17 @@ class SchedulingService final : public v1::Scheduling::Service {
                                 petition::v1::HttpBody* response) override;
 
  private:
+  // A unit's duty hours in the township's time zone.
+  DutyHours HoursOf(const v1::Unit& unit) const {
+    DutyHours hours = DutyHoursOf(unit);
+    hours.time_zone = time_zone_;
+    return hours;
+  }
+
   CalendarStore* calendars_;
   DirectoryStore* directory_;
   ReceptionStore* receptions_;
+  std::string time_zone_;
 };
 
 }  // namespace petition::scheduling

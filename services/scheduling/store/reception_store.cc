@@ -29,6 +29,7 @@ constexpr char kSelectPublication[] = "reception_select_publication";
 constexpr char kInsertPublication[] = "reception_insert_publication";
 constexpr char kLockOfficial[] = "reception_lock_official";
 constexpr char kOverlappingAppointment[] = "reception_overlapping_appointment";
+constexpr char kListOverlappingAppointments[] = "reception_list_overlapping_appointments";
 constexpr char kInsertAppointment[] = "reception_insert_appointment";
 constexpr char kInsertAppointmentOfficial[] = "reception_insert_appointment_official";
 constexpr char kSelectAppointment[] = "reception_select_appointment";
@@ -193,6 +194,10 @@ const std::vector<PgStatement>& ReceptionStore::Statements() {
        "SELECT a.appointment_id FROM appointments a JOIN appointment_officials o "
        "USING (appointment_id) WHERE o.official_id = $1 AND a.starts_at < $3::timestamptz "
        "AND a.ends_at > $2::timestamptz LIMIT 1"},
+      {kListOverlappingAppointments, APPOINTMENT_SELECT
+       "WHERE a.appointment_id IN (SELECT appointment_id FROM appointment_officials "
+       "WHERE official_id = $1) AND a.starts_at < $3::timestamptz "
+       "AND a.ends_at > $2::timestamptz ORDER BY a.starts_at, a.appointment_id"},
       {kInsertAppointment,
        "INSERT INTO appointments (appointment_id, kind, case_id, starts_at, ends_at, place) "
        "VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz, $6)"},
@@ -290,20 +295,33 @@ absl::StatusOr<std::vector<StoredSubstitution>> ReceptionStore::ListSubstitution
 
 absl::Status ReceptionStore::AddSubstitution(const std::string& unit_id,
                                              const StoredSubstitution& substitution,
+                                             absl::Time busy_from, absl::Time busy_to,
                                              const SubstitutionCheck& check, const CreateCall& call,
                                              const TxOptions& tx_options) {
   const std::string day = FormatDate(substitution.session_date);
+  const v1::SessionSubstitution& sub = substitution.substitution;
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::Status {
         auto retried = RequestLog::Claim(tx, call, kSubstituteMethod);
         if (!retried.ok()) return retried.status();
         if (retried->has_value()) return absl::OkStatus();  // made by the first request
+        // The unit's plans, then the substitute: an appointment locks only
+        // officials, so the order never crosses.
         tx.exec_prepared(kLockUnitPlans, unit_id);
+        tx.exec_prepared(kLockOfficial, sub.substitute_official_id());
+        // Read after the locks: what committed while this waited is seen.
+        SubstitutionView view;
         auto that_day = AllRows<StoredSubstitution>(
             tx.exec_prepared(kListSubstitutions, unit_id, day, day), SubstitutionFromRow);
         if (!that_day.ok()) return that_day.status();
-        if (absl::Status s = check(*that_day); !s.ok()) return s;
-        const v1::SessionSubstitution& sub = substitution.substitution;
+        view.that_day = *std::move(that_day);
+        auto appointments = AllRows<v1::Appointment>(
+            tx.exec_prepared(kListOverlappingAppointments, sub.substitute_official_id(),
+                             SqlTimestamp(busy_from), SqlTimestamp(busy_to)),
+            AppointmentFromRow);
+        if (!appointments.ok()) return appointments.status();
+        view.substitute_appointments = *std::move(appointments);
+        if (absl::Status s = check(view); !s.ok()) return s;
         tx.exec_prepared(kInsertSubstitution, substitution.plan_id, day, sub.absent_official_id(),
                          sub.substitute_official_id(), sub.reason());
         RequestLog::Record(tx, call, kSubstituteMethod, substitution.plan_id + "-" + day);
@@ -382,7 +400,9 @@ absl::StatusOr<RosterPublication> ReceptionStore::Publish(const std::string& uni
 }
 
 absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
-    const v1::Appointment& appointment, const CreateCall& call, const TxOptions& tx_options) {
+    const v1::Appointment& appointment, const std::vector<std::string>& unit_ids,
+    absl::CivilDay first, absl::CivilDay last, const AppointmentCheck& check,
+    const CreateCall& call, const TxOptions& tx_options) {
   const std::string appointment_id = NewId("appt");
   const absl::Time starts = ToAbslTime(appointment.at());
   const absl::Time ends = starts + absl::Minutes(appointment.duration_minutes());
@@ -401,6 +421,19 @@ absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
           if (tx.exec_prepared(kLockOfficial, id).empty()) {
             return InvalidField("officialIds", "names someone who is not an official");
           }
+        }
+        // Read after the locks: a substitution or appointment of these
+        // officials that committed while this waited is seen.
+        SubstitutionsByUnit substitutions;
+        for (const std::string& unit_id : unit_ids) {
+          auto rows = AllRows<StoredSubstitution>(
+              tx.exec_prepared(kListSubstitutions, unit_id, FormatDate(first), FormatDate(last)),
+              SubstitutionFromRow);
+          if (!rows.ok()) return rows.status();
+          substitutions[unit_id] = *std::move(rows);
+        }
+        if (absl::Status s = check(substitutions); !s.ok()) return s;
+        for (const std::string& id : lock_order) {
           if (!tx.exec_prepared(kOverlappingAppointment, id, SqlTimestamp(starts),
                                 SqlTimestamp(ends))
                    .empty()) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -62,13 +63,20 @@ class ReceptionStore {
       const std::string& unit_id, absl::CivilDay from, absl::CivilDay to,
       const TxOptions& tx_options = {});
 
-  // Adds a substitution when `check` accepts it, given the unit's
-  // substitutions on that day; one substitution of a unit at a time, so the
-  // check sees every earlier one. A retry of `call` (RequestLog) adds
-  // nothing and checks nothing.
-  using SubstitutionCheck =
-      std::function<absl::Status(const std::vector<StoredSubstitution>& that_day)>;
+  // Adds a substitution when `check` accepts it, given what it sees under
+  // two locks: the unit's plans (one substitution of a unit at a time, so the
+  // check sees every earlier one) and the substitute's directory row (the
+  // lock CreateAppointment takes too, so a booking of the substitute made
+  // meanwhile is seen, or waits for this one). A retry of `call`
+  // (RequestLog) adds nothing and checks nothing.
+  struct SubstitutionView {
+    std::vector<StoredSubstitution> that_day;  // the unit's substitutions that day
+    // The substitute's appointments overlapping [busy_from, busy_to).
+    std::vector<v1::Appointment> substitute_appointments;
+  };
+  using SubstitutionCheck = std::function<absl::Status(const SubstitutionView& view)>;
   absl::Status AddSubstitution(const std::string& unit_id, const StoredSubstitution& substitution,
+                               absl::Time busy_from, absl::Time busy_to,
                                const SubstitutionCheck& check, const CreateCall& call = {},
                                const TxOptions& tx_options = {});
 
@@ -93,11 +101,20 @@ class ReceptionStore {
                                             const CreateCall& call = {},
                                             const TxOptions& tx_options = {});
 
-  // Stores an appointment (appointment_id and created_at set here) unless
-  // one of its officials has another appointment overlapping it
-  // (ALREADY_EXISTS); appointments of one official are made one at a time.
-  // A retry of `call` returns the appointment it made.
+  // Stores an appointment (appointment_id and created_at set here) when
+  // `check` accepts it and none of its officials has another appointment
+  // overlapping it (ALREADY_EXISTS). Both are decided under a lock on each
+  // official's directory row (taken in id order: no deadlock), the lock
+  // AddSubstitution takes on a substitute: two bookings of one official
+  // never both pass. `check` is given the substitutions of `unit_ids`'
+  // sessions dated in [first, last], by unit, read under those locks.
+  // A retry of `call` returns the appointment it made and checks nothing.
+  using SubstitutionsByUnit = absl::flat_hash_map<std::string, std::vector<StoredSubstitution>>;
+  using AppointmentCheck = std::function<absl::Status(const SubstitutionsByUnit& substitutions)>;
   absl::StatusOr<v1::Appointment> CreateAppointment(const v1::Appointment& appointment,
+                                                    const std::vector<std::string>& unit_ids,
+                                                    absl::CivilDay first, absl::CivilDay last,
+                                                    const AppointmentCheck& check,
                                                     const CreateCall& call = {},
                                                     const TxOptions& tx_options = {});
   // By start time, paged as ListPlans.

@@ -301,7 +301,24 @@ grpc::Status SupervisionService::PutDeadlinePolicy(grpc::ServerContext* context,
   if (request->request_id().size() > 128) {
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }
-  auto policy = PolicyFromProto(*request);
+  v1::DeadlinePolicy given = *request;
+  if (!township_time_zone_.empty()) {
+    // One township time zone, one owner (scheduling): absent means the township's.
+    if (given.time_zone().empty()) given.set_time_zone(township_time_zone_);
+    if (given.time_zone() != township_time_zone_) {
+      absl::Status refused = absl::FailedPreconditionError(absl::StrCat(
+          "timeZone: the township's time zone is ", township_time_zone_,
+          ", which scheduling owns (its --time_zone); a deadline policy cannot set another"));
+      petition::v1::ErrorDetails details;
+      petition::v1::FieldViolation* violation = details.add_violations();
+      violation->set_field("timeZone");
+      violation->set_reason(absl::StrCat("must be the township's time zone ", township_time_zone_,
+                                         " (scheduling owns it)"));
+      SetErrorDetails(refused, details);
+      return ToGrpcStatus(refused);
+    }
+  }
+  auto policy = PolicyFromProto(given);
   if (!policy.ok()) return ToGrpcStatus(policy.status());
   if (absl::Status s = ValidatePolicy(*policy); !s.ok()) return ToGrpcStatus(s);
   auto stored = store_->PutPolicy(*policy, request->request_id(), TxOptionsFor(*context));

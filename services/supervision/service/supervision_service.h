@@ -3,6 +3,8 @@
 #define PETITION_SERVICES_SUPERVISION_SERVICE_SUPERVISION_SERVICE_H_
 
 #include <functional>
+#include <string>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "petition/v1/supervision.grpc.pb.h"
@@ -26,6 +28,10 @@ class SupervisionService final : public v1::Supervision::Service {
         clock_(clock),
         outbox_written_(std::move(outbox_written)),
         directory_(directory) {}
+
+  // The township's time zone, which scheduling owns (common/township_time_zone.h):
+  // a deadline policy may not set another. Empty (the default): not checked.
+  void set_township_time_zone(std::string time_zone) { township_time_zone_ = std::move(time_zone); }
 
   grpc::Status ApplyCaseEvents(grpc::ServerContext* context,
                                const v1::ApplyCaseEventsRequest* request,
@@ -109,6 +115,7 @@ class SupervisionService final : public v1::Supervision::Service {
   Clock* clock_;
   std::function<void()> outbox_written_;
   UnitDirectory* directory_;
+  std::string township_time_zone_;
 };
 
 }  // namespace petition::supervision
