@@ -58,7 +58,7 @@ absl::Status Validate(const DeadlinePolicy& policy) {
   for (const Check& c : checks) {
     if (absl::Status s = CheckLimit(c.field, *c.limit, c.min_days, c.max_days); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return ValidateApprovalPolicy(policy.approval);
 }
 
 absl::StatusOr<Limit> HandlingLimit(const DeadlinePolicy& policy, std::string_view complexity) {

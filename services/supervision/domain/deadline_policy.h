@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/working_calendar.h"
+#include "services/supervision/domain/approval_policy.h"
 
 namespace petition::supervision {
 
@@ -38,6 +39,8 @@ struct DeadlinePolicy {
   Limit review_window{30, DayUnit::kCalendarDays};
   Limit due_soon{2, DayUnit::kWorkingDays};
   bool roll_to_working_day = true;
+  // Leader approval of a submitted opinion (approval_policy.h).
+  ApprovalPolicy approval;
 
   // The national regulation's values.
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }
