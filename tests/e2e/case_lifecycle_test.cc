@@ -74,7 +74,9 @@ class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
     return Call("POST", absl::StrCat("/v1/cases/", case_id, ":", verb), body, token);
   }
 
-  // Submits and approves an opinion of unit_land; returns its id.
+  // Writes, submits and approves an opinion of unit_land; returns its id.
+  // off_leader1 is the receiving leader of kAccept and the seeded leader in
+  // charge of unit_land: one approval fills both roles.
   static std::string ApprovedOpinion(const std::string& case_id) {
     HttpResponse o =
         Call("POST", "/v1/cases/" + case_id + "/opinions",
@@ -83,6 +85,10 @@ class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
              Handler("unit_land"));
     EXPECT_EQ(o.status, 200) << o.body;
     const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
+    HttpResponse submitted = Call(
+        "POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":submit", "{}",
+        Handler("unit_land"));
+    EXPECT_EQ(submitted.status, 200) << submitted.body;
     HttpResponse a = Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":approve",
                           "{}", Leader());
     EXPECT_EQ(a.status, 200) << a.body;
@@ -152,7 +158,28 @@ TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
   ASSERT_EQ(o.status, 200) << o.body;
   const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
   ASSERT_FALSE(opinion_id.empty()) << o.body;
-  // Not approved yet: no answer with it.
+  // A draft: neither answered nor approved; both name the missing step.
+  ExpectRefused(Step(id, "answer", absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Clerk()),
+                400, "FAILED_PRECONDITION", ":submit");
+  ExpectRefused(
+      Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":approve", "{}", Leader()), 400,
+      "FAILED_PRECONDITION", ":submit");
+  // Only the unit's own handler submits for it.
+  ExpectRefused(Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":submit", "{}",
+                     Handler("unit_village")),
+                403, "PERMISSION_DENIED", "own unit");
+  HttpResponse submitted = Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":submit",
+                                "{}", Handler("unit_land"));
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  EXPECT_EQ(JsonString(ParseJson(submitted.body), "submittedForApprovalBy"),
+            "off_handler_unit_land");
+  EXPECT_NE(submitted.body.find(R"("requiredApprovals":["RECEIVING_LEADER","LEADER_IN_CHARGE"])"),
+            std::string::npos)
+      << submitted.body;
+  ExpectRefused(Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":submit", "{}",
+                     Handler("unit_land")),
+                400, "FAILED_PRECONDITION", "submitted already");
+  // Submitted, not approved yet: no answer with it.
   ExpectRefused(Step(id, "answer", absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Clerk()),
                 400, "FAILED_PRECONDITION", "not approved");
   // A clerk is not a leader: the call guard refuses by role.
@@ -188,11 +215,12 @@ TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
   // The history: who did each step, in order.
   HttpResponse got = Call("GET", "/v1/cases/" + id, "", Clerk());
   ASSERT_EQ(got.status, 200) << got.body;
-  const std::vector<std::string> steps = {"REGISTER", "ACCEPT", "SUBMIT_OPINION", "APPROVE_OPINION",
-                                          "ANSWER",   "RATE",   "CONCLUDE"};
-  const std::vector<std::string> actors = {"off_clerk1",  "off_clerk1", "off_handler_unit_land",
-                                           "off_leader1", "off_clerk1", "off_clerk1",
-                                           "off_leader1"};
+  const std::vector<std::string> steps = {
+      "REGISTER", "ACCEPT", "SUBMIT_OPINION", "SUBMIT_FOR_APPROVAL", "APPROVE_OPINION",
+      "ANSWER",   "RATE",   "CONCLUDE"};
+  const std::vector<std::string> actors = {
+      "off_clerk1",  "off_clerk1", "off_handler_unit_land", "off_handler_unit_land",
+      "off_leader1", "off_clerk1", "off_clerk1",            "off_leader1"};
   auto g = ParseJson(got.body);
   const auto& history = g.fields().at("history").list_value();
   ASSERT_EQ(history.values_size(), static_cast<int>(steps.size())) << got.body;
@@ -204,11 +232,11 @@ TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
   }
   EXPECT_EQ(g.fields().at("opinions").list_value().values_size(), 1);
 
-  // One event per committed change, sequence 1..7 with the kinds in order.
+  // One event per committed change, sequence 1..8 with the kinds in order.
   EXPECT_EQ(Q("SELECT string_agg(sequence::text, ',' ORDER BY sequence) FROM intake.outbox "
               "WHERE case_id = '" +
               id + "'"),
-            "1,2,3,4,5,6,7");
+            "1,2,3,4,5,6,7,8");
 
   // The documents of each step, their facts in the text, numbered without gaps.
   HttpResponse docs = Call("GET", "/v1/cases/" + id + "/documents", "", Clerk());

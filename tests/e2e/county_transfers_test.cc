@@ -284,6 +284,10 @@ TEST_F(CountyTransfersTest, AnAnswerAndTheConclusionReachTheCountyInOrder) {
   ASSERT_EQ(o.status, 200) << o.body;
   const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
   ASSERT_EQ(
+      Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":submit", "{}", Clerk())
+          .status,
+      200);
+  ASSERT_EQ(
       Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":approve", "{}", Leader())
           .status,
       200);

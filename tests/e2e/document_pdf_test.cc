@@ -176,6 +176,10 @@ TEST_F(DocumentPdfTest, EveryKindOfNoticePrintsWithItsTitleAndNumber) {
            stack_->Token({"handler"}, "off_h1", "unit_land"));
   ASSERT_EQ(o.status, 200) << o.body;
   const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
+  ASSERT_EQ(Post("/v1/cases/" + case_id + "/opinions/" + opinion_id + ":submit", "{}",
+                 stack_->Token({"handler"}, "off_h1", "unit_land"))
+                .status,
+            200);
   ASSERT_EQ(Post("/v1/cases/" + case_id + "/opinions/" + opinion_id + ":approve", "{}",
                  stack_->Token({"leader"}, "off_leader1"))
                 .status,

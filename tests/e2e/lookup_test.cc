@@ -82,6 +82,10 @@ class LookupTest : public StackTest<LookupTest> {
              stack_->Token({"handler"}, "off_h", "unit_lkland"));
     ASSERT_EQ(o.status, 200) << o.body;
     const std::string opinion = JsonString(ParseJson(o.body), "opinionId");
+    ASSERT_EQ(Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion + ":submit", "{}",
+                   stack_->Token({"handler"}, "off_h", "unit_lkland"))
+                  .status,
+              200);
     ASSERT_EQ(
         Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion + ":approve", "{}", Leader())
             .status,
@@ -312,6 +316,9 @@ TEST_F(LookupTest, EveryStepIsIdempotentOnItsRequestId) {
   ASSERT_EQ(o2.status, 200) << o2.body;
   const std::string opinion = JsonString(ParseJson(o1.body), "opinionId");
   EXPECT_EQ(JsonString(ParseJson(o2.body), "opinionId"), opinion);
+  const std::string submit = "/v1/cases/" + c.case_id + "/opinions/" + opinion + ":submit";
+  ASSERT_EQ(Call("POST", submit, R"({"requestId":"su-1"})", handler).status, 200);
+  ASSERT_EQ(Call("POST", submit, R"({"requestId":"su-1"})", handler).status, 200);
   const std::string approve = "/v1/cases/" + c.case_id + "/opinions/" + opinion + ":approve";
   ASSERT_EQ(Call("POST", approve, R"({"requestId":"ap-1"})", Leader()).status, 200);
   ASSERT_EQ(Call("POST", approve, R"({"requestId":"ap-1"})", Leader()).status, 200);
@@ -330,15 +337,16 @@ TEST_F(LookupTest, EveryStepIsIdempotentOnItsRequestId) {
   ExpectError(Step(c.case_id, "withdraw", R"({"requestId":"co-1","reason":"r"})", Clerk()), 409,
               "ALREADY_EXISTS");
 
-  // Register, accept, opinion, approval, answer, rating, conclusion: once each.
+  // Register, accept, opinion, submission, approval, answer, rating,
+  // conclusion: once each.
   auto steps =
       stack_->Query("SELECT count(*) FROM intake.case_steps WHERE case_id = '" + c.case_id + "'");
   ASSERT_TRUE(steps.ok()) << steps.status();
-  EXPECT_EQ(*steps, "7");
+  EXPECT_EQ(*steps, "8");
   auto events =
       stack_->Query("SELECT count(*) FROM intake.outbox WHERE case_id = '" + c.case_id + "'");
   ASSERT_TRUE(events.ok()) << events.status();
-  EXPECT_EQ(*events, "7");
+  EXPECT_EQ(*events, "8");
 
   // Declines and withdrawals too; a requestId too long is refused by name.
   const Registered other = Register();

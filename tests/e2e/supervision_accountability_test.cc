@@ -361,6 +361,9 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
            Handler(unit));
   ASSERT_EQ(o.status, 200) << o.body;
   const std::string opinion = JsonString(ParseJson(o.body), "opinionId");
+  ASSERT_EQ(Call("POST", "/v1/cases/" + a + "/opinions/" + opinion + ":submit", "{}", Handler(unit))
+                .status,
+            200);
   ASSERT_EQ(Call("POST", "/v1/cases/" + a + "/opinions/" + opinion + ":approve", "{}",
                  stack_->Token({"leader"}, "off_leader1"))
                 .status,

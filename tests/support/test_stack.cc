@@ -277,6 +277,14 @@ absl::Status TestStack::SeedDirectory(const std::vector<std::string>& unit_ids,
           "ON CONFLICT DO NOTHING",
           id);
     }
+    if (!official_ids.empty()) {
+      for (const std::string& id : unit_ids) {
+        tx.exec_params(
+            "UPDATE scheduling.units SET leader_in_charge_id = $2 "
+            "WHERE unit_id = $1 AND leader_in_charge_id IS NULL",
+            id, official_ids.front());
+      }
+    }
     tx.commit();
     return absl::OkStatus();
   } catch (const std::exception& e) {

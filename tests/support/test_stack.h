@@ -97,7 +97,10 @@ class TestStack {
   // chiefs of a seeded township) with these fixed ids, written straight into
   // scheduling's directory tables (its API mints ids of its own): what tests
   // that accept cases name as handling units and receiving leaders. Ids
-  // already there are left as they are.
+  // already there are left as they are. The first official is the leader in
+  // charge (分管领导) of every seeded unit that has none yet, so that a test
+  // whose receiving leader is that official approves an opinion in both
+  // roles with one call.
   absl::Status SeedDirectory(const std::vector<std::string>& unit_ids,
                              const std::vector<std::string>& official_ids = {}) const;
 

@@ -58,6 +58,7 @@ absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step,
       if (current == v1::REGISTERED) return v1::DECLINED;
       break;
     case v1::SUBMIT_OPINION:
+    case v1::SUBMIT_FOR_APPROVAL:
     case v1::APPROVE_OPINION:
       if (current == v1::ACCEPTED) return v1::ACCEPTED;
       break;

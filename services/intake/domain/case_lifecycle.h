@@ -1,7 +1,8 @@
 // The case lifecycle as a pure function: which step may happen in which
 // status, and the status it leads to (the transitions of the REST contract):
 //   REGISTERED -> ACCEPTED | DECLINED
-//   ACCEPTED -> ANSWERED (opinions are submitted and approved while ACCEPTED)
+//   ACCEPTED -> ANSWERED (opinions are written, submitted and approved while
+//   ACCEPTED)
 //   ANSWERED -> REVIEW_REQUESTED | CONCLUDED
 //   REVIEW_REQUESTED -> CONCLUDED
 //   any non-final status -> WITHDRAWN

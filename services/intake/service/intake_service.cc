@@ -18,6 +18,7 @@
 #include "common/request_context.h"
 #include "common/request_fingerprint.h"
 #include "common/status.h"
+#include "services/intake/domain/approvals.h"
 #include "services/intake/domain/case_lifecycle.h"
 #include "services/intake/domain/case_list.h"
 #include "services/intake/domain/confidentiality.h"
@@ -363,7 +364,7 @@ grpc::Status IntakeService::SubmitOpinion(grpc::ServerContext* context,
         o.set_basis(request->basis());
         o.set_decision(request->decision());
         o.set_submitted_by(principal.subject);
-        petition::v1::OpinionSubmitted* e = change.event.mutable_opinion_submitted();
+        petition::v1::OpinionDrafted* e = change.event.mutable_opinion_drafted();
         e->set_opinion_id(opinion_id);
         e->set_unit_id(request->unit_id());
         e->set_outcome(v1::Outcome_Name(request->outcome()));
@@ -386,6 +387,81 @@ const v1::Opinion* FindOpinion(const v1::Case& c, const std::string& opinion_id)
 
 }  // namespace
 
+grpc::Status IntakeService::SubmitOpinionForApproval(
+    grpc::ServerContext* context, const v1::SubmitOpinionForApprovalRequest* request,
+    v1::Opinion* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (!IsValidId(request->opinion_id(), "op")) {
+    return ToGrpcStatus(InvalidField("opinionId", "is not an opinion id"));
+  }
+  auto retry = RetryOf(scope, *request, request->request_id(), "SubmitOpinionForApproval",
+                       /*answers_opinion=*/true);
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  // The approvals it will need are the township's policy, supervision's to
+  // say; asked before the case is locked, used only if the step may happen.
+  auto required = RequiredApprovalsNow(DeadlineOf(*context));
+  const Principal& principal = scope.principal();
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::SUBMIT_FOR_APPROVAL, request->opinion_id(),
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        const v1::Opinion* o = FindOpinion(current, request->opinion_id());
+        if (o == nullptr) return absl::NotFoundError("no such opinion");
+        // A handler submits only for the unit it belongs to.
+        if (!MayReadCase(principal, CaseUnits{{o->unit_id()}, {}})) {
+          return absl::PermissionDeniedError("a handler submits opinions only for its own unit");
+        }
+        if (absl::Status s = CheckSubmittable(*o); !s.ok()) return s;
+        if (!required.ok()) {
+          return absl::UnavailableError(absl::StrCat(
+              "cannot tell which approvals the opinion needs: ", required.status().message()));
+        }
+        v1::Opinion& submitted = change.opinion.emplace(*o);
+        change.opinion_write = OpinionWrite::kSubmit;
+        submitted.set_submitted_for_approval_by(principal.subject);
+        petition::v1::OpinionSubmitted* e = change.event.mutable_opinion_submitted();
+        e->set_opinion_id(o->opinion_id());
+        e->set_unit_id(o->unit_id());
+        e->set_outcome(v1::Outcome_Name(o->outcome()));
+        for (petition::v1::ApprovalRole r : *required) {
+          submitted.add_required_approvals(r);
+          e->add_required_approvals(petition::v1::ApprovalRole_Name(r));
+        }
+        return absl::OkStatus();
+      },
+      &*retry);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(result->opinion);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<ApprovalRoles> IntakeService::RequiredApprovalsNow(absl::Time deadline) {
+  if (peers_.supervision == nullptr) {
+    return absl::UnavailableError("supervision is not configured");
+  }
+  auto policy = peers_.supervision->GetDeadlinePolicy(deadline);
+  if (!policy.ok()) return policy.status();
+  std::vector<petition::v1::ApprovalRole> listed;
+  for (int r : policy->approvals()) listed.push_back(static_cast<petition::v1::ApprovalRole>(r));
+  return RequiredApprovals(listed);
+}
+
+absl::StatusOr<std::string> IntakeService::LeaderInChargeOf(const std::string& case_id,
+                                                            const std::string& opinion_id,
+                                                            absl::Time deadline) {
+  auto unit_id = store_->OpinionUnit(case_id, opinion_id);
+  // No such opinion: the step says so, under the lock, after the read rules.
+  if (absl::IsNotFound(unit_id.status())) return std::string();
+  if (!unit_id.ok()) return unit_id.status();
+  if (peers_.directory == nullptr) return absl::UnavailableError("the directory is not configured");
+  auto unit = peers_.directory->GetUnit(*unit_id, deadline);
+  if (absl::IsNotFound(unit.status())) return std::string();  // no unit: nobody in charge
+  if (!unit.ok()) return unit.status();
+  return unit->leader_in_charge_id();
+}
+
 grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
                                            const v1::ApproveOpinionRequest* request,
                                            v1::Opinion* response) {
@@ -399,6 +475,10 @@ grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
   auto retry = RetryOf(scope, *request, request->request_id(), "ApproveOpinion",
                        /*answers_opinion=*/true);
   if (!retry.ok()) return ToGrpcStatus(retry.status());
+  // Who is in charge of the opinion's unit is the directory's to say: asked
+  // before the case is locked, used only if the step may happen.
+  auto in_charge =
+      LeaderInChargeOf(request->case_id(), request->opinion_id(), DeadlineOf(*context));
   const Principal& principal = scope.principal();
   auto replay = ReplayFirst(*context, request->case_id(), *retry);
   if (!replay.ok()) return ToGrpcStatus(replay.status());
@@ -415,20 +495,45 @@ grpc::Status IntakeService::ApproveOpinion(grpc::ServerContext* context,
       [&](const v1::Case& current, StepChange& change) -> absl::Status {
         const v1::Opinion* o = FindOpinion(current, request->opinion_id());
         if (o == nullptr) return absl::NotFoundError("no such opinion");
-        if (!o->approved_by().empty()) {
-          return absl::FailedPreconditionError("the opinion is already approved");
-        }
-        change.opinion = *o;
-        change.opinion->set_approved_by(principal.subject);
+        auto roles = ApprovalFill(*o, current, principal.subject, in_charge);
+        if (!roles.ok()) return roles.status();
+        v1::Opinion& approved = change.opinion.emplace(*o);
+        change.opinion_write = OpinionWrite::kApprove;
         petition::v1::OpinionApproved* e = change.event.mutable_opinion_approved();
         e->set_opinion_id(o->opinion_id());
         e->set_leader_id(principal.subject);
+        for (petition::v1::ApprovalRole r : *roles) {
+          v1::OpinionApproval* a = approved.add_approvals();
+          a->set_role(r);
+          a->set_leader_id(principal.subject);
+          e->add_roles(petition::v1::ApprovalRole_Name(r));
+        }
+        if (MissingApprovals(approved).empty()) {
+          approved.set_approved_by(principal.subject);
+          e->set_complete(true);
+        }
         return absl::OkStatus();
       },
       &*retry);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(result->opinion);
   return grpc::Status::OK;
+}
+
+absl::StatusOr<ApprovalRoles> IntakeService::ApprovalFill(
+    const v1::Opinion& opinion, const v1::Case& current, const std::string& approver,
+    const absl::StatusOr<std::string>& leader_in_charge) {
+  const ApprovalRoles missing = MissingApprovals(opinion);
+  const bool needs_directory =
+      std::find(missing.begin(), missing.end(), petition::v1::LEADER_IN_CHARGE) != missing.end();
+  if (IsSubmitted(opinion) && needs_directory && !leader_in_charge.ok()) {
+    return absl::UnavailableError(absl::StrCat("cannot tell who is in charge of unit ",
+                                               opinion.unit_id(), ": ",
+                                               leader_in_charge.status().message()));
+  }
+  return RolesFilledBy(
+      opinion, approver,
+      ApprovalHolders{current.leader_id(), leader_in_charge.ok() ? *leader_in_charge : ""});
 }
 
 grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
@@ -447,9 +552,7 @@ grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
       [&](const v1::Case& current, StepChange& change) -> absl::Status {
         const v1::Opinion* o = FindOpinion(current, request->opinion_id());
         if (o == nullptr) return InvalidField("opinionId", "is not an opinion of this case");
-        if (o->approved_by().empty()) {
-          return absl::FailedPreconditionError("the opinion is not approved by a leader yet");
-        }
+        if (absl::Status s = CheckAnswerable(*o); !s.ok()) return s;
         change.updated.set_answer_opinion_id(o->opinion_id());
         change.set_answered_at = true;
         petition::v1::CaseAnswered* e = change.event.mutable_answered();

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "common/request_context.h"
 #include "petition/v1/intake.grpc.pb.h"
+#include "services/intake/domain/approvals.h"
 #include "services/intake/domain/document_pdf.h"
 #include "services/intake/domain/registration.h"
 #include "services/intake/service/county_feedback_relay.h"
@@ -66,6 +67,11 @@ class IntakeService final : public v1::Intake::Service {
                            v1::Case* response) override;
   grpc::Status SubmitOpinion(grpc::ServerContext* context, const v1::SubmitOpinionRequest* request,
                              v1::Opinion* response) override;
+  // :submit: the unit hands its opinion in (HANDLING is met); records the
+  // approvals the township's policy requires now.
+  grpc::Status SubmitOpinionForApproval(grpc::ServerContext* context,
+                                        const v1::SubmitOpinionForApprovalRequest* request,
+                                        v1::Opinion* response) override;
   grpc::Status ApproveOpinion(grpc::ServerContext* context,
                               const v1::ApproveOpinionRequest* request,
                               v1::Opinion* response) override;
@@ -149,6 +155,20 @@ class IntakeService final : public v1::Intake::Service {
   absl::StatusOr<std::optional<StepResult>> ReplayFirst(grpc::ServerContext& context,
                                                         const std::string& case_id,
                                                         const StepRetry& retry);
+  // The approvals an opinion submitted now needs: the policy's, asked of
+  // supervision (UNAVAILABLE when it cannot say).
+  absl::StatusOr<ApprovalRoles> RequiredApprovalsNow(absl::Time deadline);
+  // The leader in charge of the unit of the case's opinion, as the
+  // directory names him now ("" for none, or no such opinion or unit).
+  absl::StatusOr<std::string> LeaderInChargeOf(const std::string& case_id,
+                                               const std::string& opinion_id,
+                                               absl::Time deadline);
+  // The roles `approver` fills on `opinion` of `current` (approvals.h);
+  // UNAVAILABLE when the leader in charge is needed and the directory could
+  // not say who he is.
+  static absl::StatusOr<ApprovalRoles> ApprovalFill(
+      const v1::Opinion& opinion, const v1::Case& current, const std::string& approver,
+      const absl::StatusOr<std::string>& leader_in_charge);
   // The public view of a found case, with unit names and the running
   // deadline asked of their owners (a part they cannot give now is listed
   // in `unavailable`).

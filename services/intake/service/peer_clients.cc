@@ -116,4 +116,19 @@ absl::StatusOr<supervision::v1::CaseDeadlines> SupervisionClient::GetCaseDeadlin
   return response;
 }
 
+absl::StatusOr<supervision::v1::DeadlinePolicy> SupervisionClient::GetDeadlinePolicy(
+    absl::Time deadline) {
+  grpc::ClientContext context;
+  Prepare(context, deadline, timeout_);
+  supervision::v1::GetDeadlinePolicyRequest request;
+  supervision::v1::DeadlinePolicy response;
+  if (absl::Status s =
+          Outcome(stub_->GetDeadlinePolicy(&context, request, &response), "supervision");
+      !s.ok()) {
+    // The policy is supervision's to say; no default stands in for it.
+    return absl::IsUnavailable(s) ? s : absl::UnavailableError(s.message());
+  }
+  return response;
+}
+
 }  // namespace petition::intake

@@ -50,6 +50,8 @@ class SupervisionClient {
   // The case's deadlines (NOT_FOUND: supervision has not heard of the case yet).
   absl::StatusOr<supervision::v1::CaseDeadlines> GetCaseDeadlines(const std::string& case_id,
                                                                   absl::Time deadline);
+  // The township's deadline policy now (the approvals an opinion needs).
+  absl::StatusOr<supervision::v1::DeadlinePolicy> GetDeadlinePolicy(absl::Time deadline);
 
  private:
   std::unique_ptr<supervision::v1::Supervision::Stub> stub_;

@@ -47,7 +47,12 @@ constexpr char kUpdateCaseStep[] = "intake_update_case_step";
 constexpr char kInsertStep[] = "intake_insert_step";
 constexpr char kSelectSteps[] = "intake_select_steps";
 constexpr char kSelectOpinions[] = "intake_select_opinions";
-constexpr char kUpsertOpinion[] = "intake_upsert_opinion";
+constexpr char kInsertOpinion[] = "intake_insert_opinion";
+constexpr char kSubmitOpinion[] = "intake_submit_opinion";
+constexpr char kSelectApprovals[] = "intake_select_approvals";
+constexpr char kInsertApproval[] = "intake_insert_approval";
+constexpr char kSetApproved[] = "intake_set_approved";
+constexpr char kSelectOpinionUnit[] = "intake_select_opinion_unit";
 constexpr char kNextSequence[] = "intake_next_sequence";
 constexpr char kSelectStepRequest[] = "intake_select_step_request";
 constexpr char kInsertStepRequest[] = "intake_insert_step_request";
@@ -167,7 +172,34 @@ absl::StatusOr<v1::Opinion> OpinionFromRow(const pqxx::row& r) {
     if (!a.ok()) return a.status();
     *o.mutable_approved_at() = *a;
   }
+  o.set_submitted_for_approval_by(r["submitted_for_approval_by"].as<std::string>());
+  if (!r["submitted_for_approval_at"].is_null()) {
+    auto s = TimestampField(r["submitted_for_approval_at"]);
+    if (!s.ok()) return s.status();
+    *o.mutable_submitted_for_approval_at() = *s;
+  }
+  google::protobuf::RepeatedPtrField<std::string> required;
+  ParseArray(r["required_approvals"], &required);
+  for (const std::string& name : required) {
+    petition::v1::ApprovalRole role;
+    if (petition::v1::ApprovalRole_Parse(name, &role)) o.add_required_approvals(role);
+  }
   return o;
+}
+
+absl::Status AddApprovalFromRow(const pqxx::row& r, v1::Case& c) {
+  const std::string opinion_id = r["opinion_id"].as<std::string>();
+  for (v1::Opinion& o : *c.mutable_opinions()) {
+    if (o.opinion_id() != opinion_id) continue;
+    v1::OpinionApproval* a = o.add_approvals();
+    ParseEnum<petition::v1::ApprovalRole>(r["role"], petition::v1::ApprovalRole_Parse,
+                                          [&](petition::v1::ApprovalRole v) { a->set_role(v); });
+    a->set_leader_id(r["leader_id"].as<std::string>());
+    auto t = TimestampField(r["approved_at"]);
+    if (!t.ok()) return t.status();
+    *a->mutable_approved_at() = *t;
+  }
+  return absl::OkStatus();
 }
 
 // --- petitioners: sealed, bound to their case and ordinal -----------------
@@ -221,6 +253,9 @@ absl::StatusOr<v1::Case> LoadCase(pqxx::transaction_base& tx, const PiiCipher& c
     auto o = OpinionFromRow(row);
     if (!o.ok()) return o.status();
     *c->add_opinions() = *std::move(o);
+  }
+  for (const auto& row : tx.exec_prepared(kSelectApprovals, case_id)) {
+    if (absl::Status s = AddApprovalFromRow(row, *c); !s.ok()) return s;
   }
   return c;
 }
@@ -432,13 +467,26 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "ORDER BY id"},
       {kSelectOpinions,
        "SELECT opinion_id, unit_id, outcome, facts, basis, decision, submitted_by, submitted_at, "
-       "approved_by, approved_at FROM opinions WHERE case_id = $1 ORDER BY submitted_at, "
-       "opinion_id"},
-      {kUpsertOpinion,
+       "approved_by, approved_at, submitted_for_approval_by, submitted_for_approval_at, "
+       "required_approvals FROM opinions WHERE case_id = $1 ORDER BY submitted_at, opinion_id"},
+      {kInsertOpinion,
        "INSERT INTO opinions (opinion_id, case_id, unit_id, outcome, facts, basis, decision, "
-       "submitted_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (opinion_id) DO "
-       "UPDATE SET approved_by = EXCLUDED.submitted_by, approved_at = now() "
-       "WHERE opinions.case_id = EXCLUDED.case_id"},
+       "submitted_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+      {kSubmitOpinion,
+       "UPDATE opinions SET submitted_for_approval_by = $3, submitted_for_approval_at = now(), "
+       "required_approvals = $4::text[] WHERE opinion_id = $1 AND case_id = $2 "
+       "AND submitted_for_approval_at IS NULL"},
+      {kSelectApprovals,
+       "SELECT a.opinion_id, a.role, a.leader_id, a.approved_at FROM opinion_approvals a "
+       "JOIN opinions o USING (opinion_id) WHERE o.case_id = $1 ORDER BY a.approved_at, a.role"},
+      {kInsertApproval,
+       "INSERT INTO opinion_approvals (opinion_id, role, leader_id) "
+       "SELECT opinion_id, $3, $4 FROM opinions WHERE opinion_id = $1 AND case_id = $2"},
+      {kSetApproved,
+       "UPDATE opinions SET approved_by = $3, approved_at = now() "
+       "WHERE opinion_id = $1 AND case_id = $2 AND approved_by = ''"},
+      {kSelectOpinionUnit,
+       "SELECT unit_id FROM opinions WHERE opinion_id = $1 AND case_id = $2"},
       {kNextSequence,
        "SELECT coalesce(max(sequence), 0) + 1 AS next FROM outbox WHERE case_id = $1"},
       {kSelectStepRequest,
@@ -673,6 +721,55 @@ absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
       tx_options);
 }
 
+namespace {
+
+// What a step does to its opinion (StepChange::opinion_write).
+void WriteOpinion(pqxx::transaction_base& tx, const std::string& case_id,
+                  const StepChange& change) {
+  const v1::Opinion& o = *change.opinion;
+  switch (change.opinion_write) {
+    case OpinionWrite::kDraft:
+      tx.exec_prepared(kInsertOpinion, o.opinion_id(), case_id, o.unit_id(),
+                       v1::Outcome_Name(o.outcome()), o.facts(), o.basis(), o.decision(),
+                       o.submitted_by());
+      break;
+    case OpinionWrite::kSubmit: {
+      std::vector<std::string> roles;
+      for (int r : o.required_approvals()) {
+        roles.push_back(petition::v1::ApprovalRole_Name(static_cast<petition::v1::ApprovalRole>(r)));
+      }
+      tx.exec_prepared(kSubmitOpinion, o.opinion_id(), case_id, o.submitted_for_approval_by(),
+                       PgArray(roles));
+      break;
+    }
+    case OpinionWrite::kApprove:
+      // The approvals without a time are the step's own.
+      for (const v1::OpinionApproval& a : o.approvals()) {
+        if (a.has_approved_at()) continue;
+        tx.exec_prepared(kInsertApproval, o.opinion_id(), case_id,
+                         petition::v1::ApprovalRole_Name(a.role()), a.leader_id());
+      }
+      if (!o.approved_by().empty()) {
+        tx.exec_prepared(kSetApproved, o.opinion_id(), case_id, o.approved_by());
+      }
+      break;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CaseStore::OpinionUnit(const std::string& case_id,
+                                                   const std::string& opinion_id,
+                                                   const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+        pqxx::result rows = tx.exec_prepared(kSelectOpinionUnit, opinion_id, case_id);
+        if (rows.empty()) return absl::NotFoundError("no such opinion");
+        return rows[0]["unit_id"].as<std::string>();
+      },
+      tx_options);
+}
+
 absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, const StepFn& decide,
                                                 const TxOptions& tx_options,
                                                 const StepRetry* retry) {
@@ -702,13 +799,7 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
         tx.exec_prepared(kInsertStep, case_id, v1::Step_Name(step.step()),
                          v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),
                          step.note());
-        if (change->opinion.has_value()) {
-          const v1::Opinion& o = *change->opinion;
-          // An approval passes the approver where a submission passes its author.
-          const std::string& who = o.approved_by().empty() ? o.submitted_by() : o.approved_by();
-          tx.exec_prepared(kUpsertOpinion, o.opinion_id(), case_id, o.unit_id(),
-                           v1::Outcome_Name(o.outcome()), o.facts(), o.basis(), o.decision(), who);
-        }
+        if (change->opinion.has_value()) WriteOpinion(tx, case_id, *change);
         petition::v1::CaseEvent event = change->event;
         event.set_case_id(case_id);
         event.set_sequence(tx.exec_prepared1(kNextSequence, case_id)["next"].as<int64_t>());

@@ -66,6 +66,12 @@ struct OutboxEvent {
   std::string_view bytes() const { return {payload.get(), payload.size()}; }
 };
 
+// What a step does to the opinion it carries: writes a new one (a draft),
+// submits it (:submit: who, when, the approvals it needs), or approves it
+// (the approvals without approved_at are added; approved_by set when the
+// last required one is given).
+enum class OpinionWrite { kDraft, kSubmit, kApprove };
+
 // What one lifecycle step writes, decided by the caller from the case as it
 // stands under the row lock.
 struct StepChange {
@@ -76,8 +82,9 @@ struct StepChange {
   bool set_answered_at = false;  // the step answers the case: answered_at = now()
   // The history entry (its `at` is the transaction's time).
   v1::CaseStep step;
-  // An opinion submitted (inserted) or approved (its approval stored).
+  // The opinion the step writes, and how.
   std::optional<v1::Opinion> opinion;
+  OpinionWrite opinion_write = OpinionWrite::kDraft;
   // The event: its case_id and sequence are set by the store.
   petition::v1::CaseEvent event;
   // Documents the step issues (numbered, dated and stored with it).
@@ -232,6 +239,12 @@ class CaseStore {
   absl::StatusOr<std::optional<StepResult>> FindStepReplay(const std::string& case_id,
                                                            const StepRetry* retry,
                                                            const TxOptions& tx_options = {});
+  // The unit of a case's opinion, read without a lock (a step asks the
+  // directory about it before it locks the case). NOT_FOUND when the case
+  // has no such opinion.
+  absl::StatusOr<std::string> OpinionUnit(const std::string& case_id,
+                                          const std::string& opinion_id,
+                                          const TxOptions& tx_options = {});
 
   // The outbox relay's steps, each a short transaction of its own; delivery
   // happens between them with no connection held.

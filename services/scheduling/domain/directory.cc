@@ -120,6 +120,7 @@ absl::Status ValidateCreateUnit(const v1::CreateUnitRequest& request) {
     v.emplace_back("parentId", "is required: the township the unit belongs to");
   }
   if (request.has_duty_hours()) CheckDutyHours(request.duty_hours(), v);
+  CheckText(request.leader_in_charge_id(), "leaderInChargeId", kMaxName, false, v);
   if (!v.empty()) return InvalidFields(v);
   return absl::OkStatus();
 }

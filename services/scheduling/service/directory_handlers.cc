@@ -24,11 +24,26 @@ grpc::Status SchedulingService::CreateUnit(grpc::ServerContext* context,
   unit.set_parent_id(request->parent_id());
   unit.set_location(request->location());
   if (request->has_duty_hours()) *unit.mutable_duty_hours() = request->duty_hours();
+  unit.set_leader_in_charge_id(request->leader_in_charge_id());
   auto created = directory_->CreateUnit(
       unit, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)},
       TxOptionsFor(*context));
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = std::move(*created);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingService::SetLeaderInCharge(grpc::ServerContext* context,
+                                                  const v1::SetLeaderInChargeRequest* request,
+                                                  v1::Unit* response) {
+  RequestScope scope(*context);  // roles: the call guard, from the method's http option
+  if (request->leader_in_charge_id().size() > 128) {
+    return ToGrpcStatus(InvalidField("leaderInChargeId", "must be at most 128 characters"));
+  }
+  auto unit = directory_->SetLeaderInCharge(request->unit_id(), request->leader_in_charge_id(),
+                                            TxOptionsFor(*context));
+  if (!unit.ok()) return ToGrpcStatus(unit.status());
+  *response = std::move(*unit);
   return grpc::Status::OK;
 }
 

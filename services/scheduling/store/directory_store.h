@@ -36,6 +36,12 @@ class DirectoryStore {
   // (parentId) when the parent is not a township unit.
   absl::StatusOr<v1::Unit> CreateUnit(const v1::Unit& unit, const CreateCall& call,
                                       const TxOptions& tx_options = {});
+  // Names the unit's leader in charge (分管领导); an empty id clears it.
+  // INVALID_ARGUMENT (leaderInChargeId) when no such official, NOT_FOUND
+  // when no such unit. Also checked at CreateUnit.
+  absl::StatusOr<v1::Unit> SetLeaderInCharge(const std::string& unit_id,
+                                             const std::string& official_id,
+                                             const TxOptions& tx_options = {});
   absl::StatusOr<v1::Unit> GetUnit(const std::string& unit_id,
                                    const TxOptions& tx_options = {});  // NOT_FOUND
   // In id order after `page.after`, filtered when kind / parent_id are set;

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/working_calendar.h"
+#include "services/supervision/domain/approval_policy.h"
 
 namespace petition::supervision {
 
@@ -53,6 +54,8 @@ struct DeadlinePolicy {
   // complex matter): SIMPLE, ORDINARY, COMPLEX.
   std::vector<std::string> extendable = {"COMPLEX"};
   OrderResponse order_response;
+  // Leader approval of a submitted opinion (approval_policy.h).
+  ApprovalPolicy approval;
 
   // The national regulation's values.
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }

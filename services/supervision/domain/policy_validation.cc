@@ -102,7 +102,7 @@ absl::Status ValidatePolicy(const DeadlinePolicy& policy) {
       if (policy.extendable[j] == c) return InvalidField(field, "is listed twice");
     }
   }
-  return absl::OkStatus();
+  return ValidateApprovalPolicy(policy.approval);
 }
 
 }  // namespace petition::supervision

@@ -18,6 +18,15 @@
 #include "services/supervision/store/policy_codec.h"
 
 namespace petition::supervision {
+namespace {
+
+// The APPROVAL deadline's limit under `policy`.
+Limit ApprovalLimit(const DeadlinePolicy& policy) {
+  return Limit{policy.approval.days,
+               policy.approval.working_days ? DayUnit::kWorkingDays : DayUnit::kCalendarDays};
+}
+
+}  // namespace
 
 absl::StatusOr<SupervisionService::CurrentPolicy> SupervisionService::LoadPolicy(
     const TxOptions& tx_options) {
@@ -195,8 +204,21 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
       case petition::v1::CaseEvent::kDeclined:
         valid = meet({"ACCEPTANCE", "COUNTY"});
         break;
+      case petition::v1::CaseEvent::kOpinionSubmitted: {
+        // The unit's part is done: HANDLING is met; the leaders' APPROVAL opens.
+        valid = meet({"HANDLING"});
+        if (!valid.ok()) break;
+        auto approval = open("APPROVAL", app.met_day, ApprovalLimit(policy), false);
+        if (!approval.ok()) return ToGrpcStatus(approval.status());
+        app.open.push_back(*approval);
+        break;
+      }
+      case petition::v1::CaseEvent::kOpinionApproved:
+        if (event.opinion_approved().complete()) valid = meet({"APPROVAL"});
+        break;
       case petition::v1::CaseEvent::kAnswered: {
-        valid = meet({"HANDLING", "COUNTY"});
+        // An answer needs every approval: APPROVAL too is met by then.
+        valid = meet({"HANDLING", "COUNTY", "APPROVAL"});
         if (!valid.ok()) break;
         auto window = open("REVIEW_WINDOW", app.met_day, policy.review_window, false);
         if (!window.ok()) return ToGrpcStatus(window.status());
@@ -209,7 +231,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
       case petition::v1::CaseEvent::kConcluded:
       case petition::v1::CaseEvent::kWithdrawn:
         // The case ends: nothing of it can fall overdue any more.
-        valid = meet({"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "COUNTY"});
+        valid = meet({"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "COUNTY", "APPROVAL"});
         break;
       case petition::v1::CaseEvent::kRated: {
         const std::string& rating = event.rated().rating();

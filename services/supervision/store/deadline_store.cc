@@ -42,8 +42,6 @@ constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_un
 
 #define LIST_ORDER "ORDER BY d.due_date, d.case_id, d.kind"
 #define PENDING_BEFORE_1 "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date"
-#define CASES_OF_UNIT_2 \
-  "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$2]::text[])"
 #define CASES_OF_UNIT_8 \
   "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$8]::text[])"
 constexpr char kScanOverdue[] = "supervision_scan_overdue";
@@ -231,17 +229,21 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       {kListAll,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR d.kind = $1) "
        "AND (d.due_date, d.case_id, d.kind) > ($2::date, $3, $4) " LIST_ORDER " LIMIT $5"},
+      // (Called with the unit first: $1, which it once left unnamed and so
+      // could not be prepared.)
       {kListAllForUnit,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN " CASES_OF_UNIT_2
-       " AND ($3 = '' OR d.kind = $3) "
-       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN "
+       "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$1]::text[])"
+       " AND d.kind <> 'APPROVAL' AND ($2 = '' OR d.kind = $2) "
+       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) " LIST_ORDER " LIMIT $6"},
       {kListOverdue,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
        " AND ($2 = '' OR d.kind = $2) "
        "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) " LIST_ORDER " LIMIT $6"},
       // A unit's overdue rows: its page of pending rows past due, read in
       // due-date order from deadline_units (kept by triggers, migration
-      // 0005), then the deadlines themselves by primary key.
+      // 0005), then the deadlines themselves by primary key. A unit's lists
+      // leave APPROVAL out: that deadline is the approving leaders'.
       {kListOverdueForUnit,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE (d.case_id, d.kind) IN ("
        "SELECT u.case_id, u.kind FROM deadline_units u WHERE u.unit_id = $2 "
@@ -256,7 +258,7 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       {kListStateForUnit,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
        "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND d.case_id IN " CASES_OF_UNIT_8
-       " AND ($3 = '' OR d.kind = $3) "
+       " AND d.kind <> 'APPROVAL' AND ($3 = '' OR d.kind = $3) "
        "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
       // The scanner: each statement locks the rows it will change, skipping
       // those another scanner holds, re-checks their state under the lock,
@@ -313,7 +315,7 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "UPDATE case_tracks SET reported_unit_ids = $2::text[] WHERE case_id = $1"},
       {kSelectDeadlines,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE case_id = $1 "
-       "ORDER BY array_position(ARRAY['ACCEPTANCE','HANDLING','REVIEW_WINDOW','COUNTY'], kind)"},
+       "ORDER BY array_position(ARRAY['ACCEPTANCE','HANDLING','APPROVAL','REVIEW_WINDOW','COUNTY'], kind)"},
       {kSelectCaseUnits,
        "SELECT handling_unit_ids, reported_unit_ids FROM case_tracks WHERE case_id = $1"},
   };

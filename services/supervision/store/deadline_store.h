@@ -29,7 +29,7 @@ namespace petition::supervision {
 
 struct DeadlineRecord {
   std::string case_id;  // set when read in lists across cases
-  std::string kind;     // ACCEPTANCE, HANDLING, REVIEW_WINDOW, COUNTY
+  std::string kind;     // ACCEPTANCE, HANDLING, APPROVAL, REVIEW_WINDOW, COUNTY
   absl::CivilDay start_date;
   absl::CivilDay due_date;
   bool provisional = false;

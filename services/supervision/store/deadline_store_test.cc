@@ -250,6 +250,30 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   EXPECT_TRUE(store_->ListDeadlines(filter)->empty());
   filter.state = "OPEN";
   EXPECT_EQ(store_->ListDeadlines(filter)->size(), 4u);
+  // Every state of one unit: its cases' deadlines, but never the leaders'
+  // APPROVAL.
+  ASSERT_TRUE(pool_
+                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                    tx.exec(
+                        "INSERT INTO deadlines (case_id, kind, start_date, due_date, state) "
+                        "VALUES ('case_1', 'APPROVAL', '2026-03-10', '2026-03-17', 'OPEN')");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  filter.state.clear();
+  filter.unit_id = "unit_a";
+  auto every = store_->ListDeadlines(filter);
+  ASSERT_TRUE(every.ok()) << every.status();
+  ASSERT_EQ(every->size(), 2u);
+  for (const DeadlineRecord& d : *every) EXPECT_EQ(d.kind, "ACCEPTANCE");
+  filter.unit_id.clear();
+  EXPECT_EQ(store_->ListDeadlines(filter)->size(), 5u);  // the leaders' one among all
+  auto in_units = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+    return tx.exec1("SELECT count(*) FROM deadline_units WHERE kind = 'APPROVAL'")[0]
+        .as<int64_t>();
+  });
+  ASSERT_TRUE(in_units.ok()) << in_units.status();
+  EXPECT_EQ(*in_units, 0);
 }
 
 // No list of deadlines needs to read the whole table: with sequential scans

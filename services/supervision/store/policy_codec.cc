@@ -32,6 +32,39 @@ absl::StatusOr<Limit> LimitFromProto(bool present, const v1::Limit& limit,
   return out;
 }
 
+// Leader approval (approval_policy.h): optional in the message, so that a
+// policy stored or sent before it existed reads with the defaults.
+void ApprovalToProto(const ApprovalPolicy& approval, v1::DeadlinePolicy& out) {
+  out.mutable_approval()->set_days(approval.days);
+  out.mutable_approval()->set_unit(approval.working_days ? v1::WORKING_DAYS : v1::CALENDAR_DAYS);
+  for (const std::string& role : approval.roles) {
+    petition::v1::ApprovalRole r;
+    if (petition::v1::ApprovalRole_Parse(role, &r)) out.add_approvals(r);
+  }
+}
+
+absl::StatusOr<ApprovalPolicy> ApprovalFromProto(const v1::DeadlinePolicy& m) {
+  ApprovalPolicy out;
+  if (m.has_approval()) {
+    auto limit = LimitFromProto(true, m.approval(), "approval");
+    if (!limit.ok()) return limit.status();
+    out.days = limit->days;
+    out.working_days = limit->unit == DayUnit::kWorkingDays;
+  }
+  if (!m.approvals().empty()) {
+    out.roles.clear();
+    for (int i = 0; i < m.approvals_size(); ++i) {
+      const auto role = static_cast<petition::v1::ApprovalRole>(m.approvals(i));
+      if (role != petition::v1::RECEIVING_LEADER && role != petition::v1::LEADER_IN_CHARGE) {
+        return InvalidField(absl::StrCat("approvals[", i, "]"),
+                            "must be RECEIVING_LEADER or LEADER_IN_CHARGE");
+      }
+      out.roles.push_back(petition::v1::ApprovalRole_Name(role));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* DayUnitName(DayUnit unit) {
@@ -61,6 +94,7 @@ v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy) {
   orders["ORDER"] = LimitToProto(policy.order_response.order);
   orders["LISTED"] = LimitToProto(policy.order_response.listed);
   orders["SUMMONS"] = LimitToProto(policy.order_response.summons);
+  ApprovalToProto(policy.approval, out);
   return out;
 }
 
@@ -121,6 +155,9 @@ absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
     if (!limit.ok()) return limit.status();
     *out = *limit;
   }
+  auto approval = ApprovalFromProto(m);
+  if (!approval.ok()) return approval.status();
+  p.approval = *std::move(approval);
   return p;
 }
 
