@@ -5,6 +5,7 @@
 #include "common/dates.h"
 #include "common/pg_array.h"
 #include "services/supervision/store/deadline_store.h"
+#include "services/supervision/store/hidden_reports_sql.h"
 
 namespace petition::supervision {
 namespace {
@@ -199,6 +200,7 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "WHERE ($2 = '' OR e.unit_id = $2) AND ($3 = '' OR e.case_id = $3) "
        "AND ($4 = '' OR e.occurred_on >= $4::date) AND ($5 = '' OR e.occurred_on <= $5::date) "
        "AND ($6 = '' OR (e.occurred_on, e.escalation_id) > ($6::date, $7)) "
+       "AND " NOT_REPORTING_UNIT("e.case_id", "$9") " "
        "ORDER BY e.occurred_on, e.escalation_id LIMIT $8"},
       // Every case with something on [$2, $3) (instants) or a HANDLING due
       // date in [$4, $5] (days); $1 the township's zone.
@@ -224,8 +226,10 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "UNION SELECT case_id FROM case_tracks WHERE rated_at >= $2 AND rated_at < $3 "
        "UNION SELECT case_id FROM case_tracks WHERE answered_at >= $2 AND answered_at < $3 "
        "UNION SELECT case_id FROM deadlines WHERE kind = 'HANDLING' "
-       "AND due_date BETWEEN $4::date AND $5::date)"},
-      {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on BETWEEN $2::date AND $3::date"},
+       "AND due_date BETWEEN $4::date AND $5::date) "
+       "AND " NOT_REPORTING_UNIT("t.case_id", "$6")},
+      {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on BETWEEN $2::date AND $3::date "
+                                            "AND " NOT_REPORTING_UNIT("e.case_id", "$4")},
       {kSelectSeenVersions, "SELECT year, version FROM calendar_versions_seen"},
       {kInsertHearing,
        "INSERT INTO hearings (hearing_id, case_id, kind, held_on, note, recorded_by, recorded_at) "
@@ -375,7 +379,8 @@ absl::StatusOr<std::vector<EscalationRecord>> DeadlineStore::ListEscalations(
         const std::string after_day = f.after.has_value() ? FormatDate(f.after->first) : "";
         const std::string after_id = f.after.has_value() ? f.after->second : "";
         for (const auto& row : tx.exec_prepared(kListEscalations, f.time_zone, f.unit_id, f.case_id,
-                                                from, to, after_day, after_id, f.limit)) {
+                                                from, to, after_day, after_id, f.limit,
+                                                f.hidden_unit)) {
           auto e = EscalationFromRow(row);
           if (!e.ok()) return e.status();
           out.push_back(*std::move(e));
@@ -386,7 +391,8 @@ absl::StatusOr<std::vector<EscalationRecord>> DeadlineStore::ListEscalations(
 }
 
 absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
-    absl::CivilDay from, absl::CivilDay to, absl::TimeZone zone, const TxOptions& tx_options) {
+    absl::CivilDay from, absl::CivilDay to, absl::TimeZone zone, const std::string& hidden_unit,
+    const TxOptions& tx_options) {
   const std::string from_at = SqlTimestamp(absl::FromCivil(from, zone));
   const std::string to_at = SqlTimestamp(absl::FromCivil(to + 1, zone));
   const std::string from_day = FormatDate(from);
@@ -396,7 +402,7 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<StatsFacts> {
         StatsFacts facts;
         for (const auto& row :
-             tx.exec_prepared(kStatsCases, tz, from_at, to_at, from_day, to_day)) {
+             tx.exec_prepared(kStatsCases, tz, from_at, to_at, from_day, to_day, hidden_unit)) {
           CaseFacts c;
           c.case_id = row["case_id"].as<std::string>();
           pqxx::array_parser units = row["handling_unit_ids"].as_array();
@@ -435,7 +441,7 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
           }
           facts.cases.push_back(std::move(c));
         }
-        for (const auto& row : tx.exec_prepared(kStatsEscalations, tz, from_day, to_day)) {
+        for (const auto& row : tx.exec_prepared(kStatsEscalations, tz, from_day, to_day, hidden_unit)) {
           auto e = EscalationFromRow(row);
           if (!e.ok()) return e.status();
           facts.escalations.push_back(
