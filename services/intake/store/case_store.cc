@@ -53,6 +53,7 @@ constexpr char kInsertStepRequest[] = "intake_insert_step_request";
 constexpr char kSelectToReseal[] = "intake_select_to_reseal";
 constexpr char kReseal[] = "intake_reseal";
 constexpr char kCountSeals[] = "intake_count_seals";
+constexpr char kSelectCasesReporting[] = "intake_select_cases_reporting";
 
 // Petitioners sealed with their place as associated data (migration 0003);
 // version 1 rows were sealed without.
@@ -299,6 +300,7 @@ const std::vector<PgStatement>& CaseStore::Statements() {
                    "AND ($7 = '' OR $7 = ANY(handling_unit_ids)) "
                    "AND (NULLIF($8, '') IS NULL OR (received_at, case_id) < "
                    "(NULLIF($8, '')::timestamptz, $9)) "
+                   "AND ($11 = '' OR NOT $11 = ANY(reported_unit_ids)) "
                    "ORDER BY received_at DESC, case_id DESC LIMIT $10"));
   static const auto* kStatements = new std::vector<PgStatement>{
       {kListCases, kListCasesSql->c_str()},
@@ -427,6 +429,9 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kReseal,
        "UPDATE petitioners SET sealed = $3, seal_version = $4, id_number_hash = $5 "
        "WHERE case_id = $1 AND ordinal = $2"},
+      {kSelectCasesReporting,
+       "SELECT case_id FROM cases WHERE case_id = ANY($1::text[]) "
+       "AND $2 = ANY(reported_unit_ids)"},
       {kCountSeals,
        "SELECT count(*) AS total, count(*) FILTER (WHERE "
        "substring(sealed FROM 1 FOR length($1::bytea)) <> $1::bytea) AS other_keys "
@@ -591,8 +596,8 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
 }
 
 absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
-    const CaseListQuery& query, const std::string& scope_unit, const Principal& reader,
-    const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
+    const CaseListQuery& query, const std::string& scope_unit, const std::string& hidden_unit,
+    const Principal& reader, const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
     const TxOptions& tx_options) {
   // The person's rows carry the hash under the key that sealed them: match any key's.
   const std::vector<std::string> id_hashes =
@@ -607,7 +612,7 @@ absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
             kListCases, query.status, query.unit_id, query.category, sql_time(query.received_from),
             sql_time(query.received_before), PgArray(id_hashes), scope_unit,
             query.after ? SqlTimestamp(query.after->received_at) : std::string(),
-            query.after ? query.after->case_id : std::string(), query.page_size + 1);
+            query.after ? query.after->case_id : std::string(), query.page_size + 1, hidden_unit);
         cases.reserve(rows.size());
         std::vector<std::string> ids;
         for (const auto& row : rows) {
@@ -636,6 +641,20 @@ absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
           }
         }
         return cases;
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<std::string>> CaseStore::CasesReporting(
+    const std::vector<std::string>& case_ids, const std::string& unit,
+    const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+        std::vector<std::string> ids;
+        for (const auto& row : tx.exec_prepared(kSelectCasesReporting, PgArray(case_ids), unit)) {
+          ids.push_back(row["case_id"].as<std::string>());
+        }
+        return ids;
       },
       tx_options);
 }
