@@ -40,8 +40,8 @@ constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_un
 
 #define LIST_ORDER "ORDER BY d.due_date, d.case_id, d.kind"
 #define PENDING_BEFORE_1 "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date"
-#define CASES_OF_UNIT_2 \
-  "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$2]::text[])"
+#define CASES_OF_UNIT_1 \
+  "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$1]::text[])"
 #define CASES_OF_UNIT_8 \
   "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$8]::text[])"
 constexpr char kScanOverdue[] = "supervision_scan_overdue";
@@ -216,10 +216,10 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "AND (d.due_date, d.case_id, d.kind) > ($2::date, $3, $4) "
        "AND " NOT_REPORTING_UNIT("d.case_id", "$6") " " LIST_ORDER " LIMIT $5"},
       {kListAllForUnit,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN " CASES_OF_UNIT_2
-       " AND ($3 = '' OR d.kind = $3) "
-       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
-       "AND " NOT_REPORTING_UNIT("d.case_id", "$8") " " LIST_ORDER " LIMIT $7"},
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN " CASES_OF_UNIT_1
+       " AND ($2 = '' OR d.kind = $2) "
+       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) "
+       "AND " NOT_REPORTING_UNIT("d.case_id", "$7") " " LIST_ORDER " LIMIT $6"},
       {kListOverdue,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
        " AND ($2 = '' OR d.kind = $2) "
