@@ -62,7 +62,8 @@ google::protobuf::RepeatedPtrField<std::string> Ids(std::vector<std::string> ids
 
 std::vector<std::string> Fields(const absl::Status& s) {
   std::vector<std::string> out;
-  for (const auto& v : GetErrorDetails(s).violations()) out.push_back(v.field());
+  const petition::v1::ErrorDetails details = GetErrorDetails(s);
+  for (const auto& v : details.violations()) out.push_back(v.field());
   return out;
 }
 
