@@ -30,7 +30,8 @@ namespace {
 constexpr char kAccused[] = "unit_accused";
 // Officials of the accused unit, one per role that has a unit.
 const std::vector<std::string>& AccusedRoles() {
-  static const auto* roles = new std::vector<std::string>{"clerk", "leader", "handler", "supervisor"};
+  static const auto* roles =
+      new std::vector<std::string>{"clerk", "leader", "handler", "supervisor"};
   return *roles;
 }
 
@@ -62,7 +63,8 @@ class ConfidentialityTest : public StackTest<ConfidentialityTest> {
   void SetUp() override {
     StackTest::SetUp();
     absl::Status seeded = stack_->SeedDirectory(
-        {kAccused, "unit_conf_village", "unit_conf_other", "unit_conf_county"}, {"off_conf_leader"});
+        {kAccused, "unit_conf_village", "unit_conf_other", "unit_conf_county"},
+        {"off_conf_leader"});
     ASSERT_TRUE(seeded.ok()) << seeded;
     // The head of the accused unit, in the directory (a receiving leader's
     // unit comes from there).
@@ -158,7 +160,8 @@ class ConfidentialityTest : public StackTest<ConfidentialityTest> {
     HttpResponse hidden = Call(method, hidden_target, hidden_body, token);
     HttpResponse unknown = Call(method, unknown_target, unknown_body, token);
     EXPECT_TRUE(hidden.status == 404 || hidden.status == 403) << what << ": " << hidden.body;
-    EXPECT_EQ(hidden.status, unknown.status) << what << ": " << hidden.body << " vs " << unknown.body;
+    EXPECT_EQ(hidden.status, unknown.status)
+        << what << ": " << hidden.body << " vs " << unknown.body;
     auto h = ParseJson(hidden.body);
     auto u = ParseJson(unknown.body);
     EXPECT_EQ(JsonString(h, "error.code"), JsonString(u, "error.code")) << what;
@@ -181,10 +184,12 @@ class ConfidentialityTest : public StackTest<ConfidentialityTest> {
 
   static void WaitForDeadline(const std::string& case_id, const std::string& kind) {
     ASSERT_TRUE(Eventually([&] {
-      auto n = stack_->Query(absl::StrCat("SELECT count(*) FROM supervision.deadlines WHERE kind = '",
-                                          kind, "' AND case_id = '", case_id, "'"));
+      auto n =
+          stack_->Query(absl::StrCat("SELECT count(*) FROM supervision.deadlines WHERE kind = '",
+                                     kind, "' AND case_id = '", case_id, "'"));
       return n.ok() && *n == "1";
-    })) << "supervision never opened " << kind << " of " << case_id;
+    })) << "supervision never opened "
+        << kind << " of " << case_id;
   }
 };
 
@@ -224,21 +229,20 @@ TEST_F(ConfidentialityTest, TheReportDoesNotExistForAnyOfficialOfTheReportedUnit
   const std::string day = ReceivedDay(report);
 
   // What the office sees, so that each absence below is a real difference.
-  auto listed_for_office = Column(Call("GET", "/v1/cases?pageSize=500", "", Clerk()).body,
-                                  "cases", "caseId");
+  auto listed_for_office =
+      Column(Call("GET", "/v1/cases?pageSize=500", "", Clerk()).body, "cases", "caseId");
   ASSERT_TRUE(Contains(listed_for_office, report));
   ASSERT_TRUE(Contains(Column(Call("GET", "/v1/deadlines?pageSize=500", "", Supervisor()).body,
                               "deadlines", "caseId"),
                        report));
-  ASSERT_TRUE(Contains(Column(Call("GET", "/v1/supervisionOrders?pageSize=500", "", Supervisor())
-                                  .body,
-                              "orders", "caseId"),
-                       report));
-  ASSERT_TRUE(Contains(Column(Call("GET", "/v1/stats/units?from=" + day + "&to=" + day, "",
-                                   Supervisor())
-                                  .body,
-                              "rows", "unitId"),
-                       "unit_conf_village"));
+  ASSERT_TRUE(
+      Contains(Column(Call("GET", "/v1/supervisionOrders?pageSize=500", "", Supervisor()).body,
+                      "orders", "caseId"),
+               report));
+  ASSERT_TRUE(Contains(
+      Column(Call("GET", "/v1/stats/units?from=" + day + "&to=" + day, "", Supervisor()).body,
+             "rows", "unitId"),
+      "unit_conf_village"));
 
   const std::string unknown = NewId("case");
   const std::string unknown_order = NewId("ord");
@@ -258,7 +262,8 @@ TEST_F(ConfidentialityTest, TheReportDoesNotExistForAnyOfficialOfTheReportedUnit
         {"GET", "/v1/cases/{id}/documents/" + doc_ids[0], ""},
         {"GET", "/v1/cases/{id}/deadlines", ""},
         {"GET", "/v1/cases/{id}/responsibility", ""},
-        {"PUT", "/v1/cases/{id}/responsibility", R"({"duties":[{"duty":"RECEPTION","done":true}]})"},
+        {"PUT", "/v1/cases/{id}/responsibility",
+         R"({"duties":[{"duty":"RECEPTION","done":true}]})"},
         {"POST", "/v1/cases/{id}/extensions", R"({"days":10,"reason":"案情复杂"})"},
         {"POST", "/v1/cases/{id}/opinions/" + opinion_id + ":approve", "{}"},
         {"POST", "/v1/cases/{id}/opinions",
@@ -268,8 +273,8 @@ TEST_F(ConfidentialityTest, TheReportDoesNotExistForAnyOfficialOfTheReportedUnit
         {"POST", "/v1/cases/{id}:conclude", "{}"},
         {"POST", "/v1/cases/{id}:withdraw", R"({"reason":"撤回"})"},
         {"GET", "/v1/cases/{id}/hearings", ""},
-        {"POST", "/v1/cases/{id}/hearings", absl::StrCat(R"({"kind":"HEARING","heldOn":")", day,
-                                                          R"("})")},
+        {"POST", "/v1/cases/{id}/hearings",
+         absl::StrCat(R"({"kind":"HEARING","heldOn":")", day, R"("})")},
         {"POST", "/v1/supervisionOrders",
          R"({"caseId":"{id}","unitId":"unit_conf_village","level":"ORDER"})"},
         {"POST", "/v1/escalations",
@@ -327,7 +332,8 @@ TEST_F(ConfidentialityTest, TheReportDoesNotExistForAnyOfficialOfTheReportedUnit
     ASSERT_EQ(later_case.status, 200) << later_case.body;
     EXPECT_FALSE(Contains(Strings(later_case.body, "repeatOfCaseIds"), report));
     EXPECT_EQ(later_case.body.find(report), std::string::npos) << later_case.body;
-    HttpResponse later_listed = Call("GET", "/v1/cases?unitId=unit_accused&pageSize=500", "", token);
+    HttpResponse later_listed =
+        Call("GET", "/v1/cases?unitId=unit_accused&pageSize=500", "", token);
     ASSERT_EQ(later_listed.status, 200) << later_listed.body;
     EXPECT_TRUE(Contains(Column(later_listed.body, "cases", "caseId"), later)) << later_listed.body;
     EXPECT_EQ(later_listed.body.find(report), std::string::npos) << later_listed.body;
@@ -340,22 +346,21 @@ TEST_F(ConfidentialityTest, TheReportDoesNotExistForAnyOfficialOfTheReportedUnit
   HttpResponse audit_unknown = Call("GET", "/v1/audit?caseId=" + unknown, "", admin);
   EXPECT_EQ(audit.status, 200) << audit.body;
   EXPECT_EQ(audit.body, audit_unknown.body);
-  EXPECT_NE(Call("GET", "/v1/audit?caseId=" + report, "", stack_->Token({"admin"}, "off_admin"))
-                .body,
-            audit_unknown.body);  // the office's administrator sees the reads
+  EXPECT_NE(
+      Call("GET", "/v1/audit?caseId=" + report, "", stack_->Token({"admin"}, "off_admin")).body,
+      audit_unknown.body);  // the office's administrator sees the reads
 
   // Where a role may act on the case at all, the answer is 404, not 403.
   const std::string leader = Accused("leader");
-  for (const char* target :
-       {"/v1/cases/{id}", "/v1/cases/{id}/documents", "/v1/cases/{id}/deadlines",
-        "/v1/cases/{id}/responsibility"}) {
+  for (const char* target : {"/v1/cases/{id}", "/v1/cases/{id}/documents",
+                             "/v1/cases/{id}/deadlines", "/v1/cases/{id}/responsibility"}) {
     EXPECT_EQ(Call("GET", absl::StrReplaceAll(target, {{"{id}", report}}), "", leader).status, 404)
         << target;
   }
-  EXPECT_EQ(Call("POST", "/v1/cases/" + report + "/opinions/" + opinion_id + ":approve", "{}",
-                 leader)
-                .status,
-            404);
+  EXPECT_EQ(
+      Call("POST", "/v1/cases/" + report + "/opinions/" + opinion_id + ":approve", "{}", leader)
+          .status,
+      404);
   EXPECT_EQ(Call("POST", "/v1/cases/" + report + "/extensions",
                  R"({"days":10,"reason":"案情复杂"})", leader)
                 .status,
@@ -367,7 +372,8 @@ TEST_F(ConfidentialityTest, TheReportDoesNotExistForAnyOfficialOfTheReportedUnit
   // Nothing they tried was written: the opinion is still unapproved, no
   // extension, no duty marked.
   EXPECT_EQ(*stack_->Query("SELECT count(*) FROM intake.opinions WHERE approved_by <> ''"
-                           " AND case_id = '" + report + "'"),
+                           " AND case_id = '" +
+                           report + "'"),
             "0");
   EXPECT_EQ(*stack_->Query("SELECT count(*) FROM supervision.extensions WHERE case_id = '" +
                            report + "'"),
@@ -395,11 +401,11 @@ TEST_F(ConfidentialityTest, TheIdNumberProbeAnswersAsForSomeoneWhoFiledNothing) 
     EXPECT_EQ(probe.body, none.body);
     EXPECT_EQ(probe.body.find(report), std::string::npos);
     HttpResponse filtered =
-        Call("GET", "/v1/cases?petitionerIdNumber=" + person + "&category=REPORT_OF_WRONGDOING",
-             "", token);
+        Call("GET", "/v1/cases?petitionerIdNumber=" + person + "&category=REPORT_OF_WRONGDOING", "",
+             token);
     HttpResponse filtered_none =
-        Call("GET", "/v1/cases?petitionerIdNumber=" + nobody + "&category=REPORT_OF_WRONGDOING",
-             "", token);
+        Call("GET", "/v1/cases?petitionerIdNumber=" + nobody + "&category=REPORT_OF_WRONGDOING", "",
+             token);
     EXPECT_EQ(filtered.status, filtered_none.status);
     EXPECT_EQ(filtered.body, filtered_none.body);
   }
@@ -446,16 +452,14 @@ TEST_F(ConfidentialityTest, TheAccusedUnitNeitherHandlesNorReceivesNorTakesCharg
   // hands of the accused unit's head either.
   ASSERT_EQ(Accept(report, "unit_conf_other", "off_conf_leader").status, 200);
   WaitForDeadline(report, "HANDLING");
-  HttpResponse duties =
-      Call("PUT", "/v1/cases/" + report + "/responsibility",
-           R"({"leaderId":"off_accused_chief","duties":[{"duty":"RECEPTION","done":true}]})",
-           Leader());
+  HttpResponse duties = Call(
+      "PUT", "/v1/cases/" + report + "/responsibility",
+      R"({"leaderId":"off_accused_chief","duties":[{"duty":"RECEPTION","done":true}]})", Leader());
   EXPECT_EQ(duties.status, 400) << duties.body;
   EXPECT_EQ(ErrorFields(duties.body), std::vector<std::string>{"leaderId"}) << duties.body;
-  HttpResponse fine =
-      Call("PUT", "/v1/cases/" + report + "/responsibility",
-           R"({"leaderId":"off_conf_leader","duties":[{"duty":"RECEPTION","done":true}]})",
-           Leader());
+  HttpResponse fine = Call(
+      "PUT", "/v1/cases/" + report + "/responsibility",
+      R"({"leaderId":"off_conf_leader","duties":[{"duty":"RECEPTION","done":true}]})", Leader());
   EXPECT_EQ(fine.status, 200) << fine.body;
 }
 
@@ -469,9 +473,9 @@ TEST_F(ConfidentialityTest, ACountyReportIsKeptFromTheAccusedUnitToo) {
   "reportedUnitIds": ["unit_accused"], "subject": "举报某所违规收费", "content": "县平台转来。",
   "petitioners": [{"name": "钱七", "idNumber": "110105198001010059"}]$EXTRA})";
   const std::map<std::string, std::string> key = {{"X-Api-Key", TestStack::kCountyApiKey}};
-  auto naming = HttpRequest(stack_->http_port(), "PUT", "/v1/transfers/" + county_id,
-                            absl::StrReplaceAll(push, {{"$EXTRA", R"(, "handlingUnitIds": ["unit_accused"])"}}),
-                            key);
+  auto naming = HttpRequest(
+      stack_->http_port(), "PUT", "/v1/transfers/" + county_id,
+      absl::StrReplaceAll(push, {{"$EXTRA", R"(, "handlingUnitIds": ["unit_accused"])"}}), key);
   ASSERT_TRUE(naming.ok()) << naming.status();
   EXPECT_EQ(naming->status, 400) << naming->body;
   EXPECT_EQ(JsonString(ParseJson(naming->body), "error.code"), "INVALID_ARGUMENT") << naming->body;

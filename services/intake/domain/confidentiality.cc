@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/status.h"
 #include "common/utf8.h"
 
@@ -65,8 +65,7 @@ void OmitRepeatLinks(v1::Case& c, const std::vector<std::string>& hidden) {
   auto* links = c.mutable_repeat_of_case_ids();
   links->erase(std::remove_if(links->begin(), links->end(),
                               [&](const std::string& id) {
-                                return std::find(hidden.begin(), hidden.end(), id) !=
-                                       hidden.end();
+                                return std::find(hidden.begin(), hidden.end(), id) != hidden.end();
                               }),
                links->end());
 }

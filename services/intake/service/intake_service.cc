@@ -273,8 +273,8 @@ void IntakeService::Answer(StepResult& result, v1::Case* response) {
 }
 
 absl::Status IntakeService::KeepReportFromAccused(const v1::Case& current,
-                                                 const v1::AcceptCaseRequest& request,
-                                                 const DirectoryNames& names) {
+                                                  const v1::AcceptCaseRequest& request,
+                                                  const DirectoryNames& names) {
   return CheckAccusedNotAssigned(current.reported_unit_ids(), request.handling_unit_ids(),
                                  "handlingUnitIds", names.leader_unit_id);
 }

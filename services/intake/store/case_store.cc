@@ -597,8 +597,8 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
 
 absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
     const CaseListQuery& query, const std::string& scope_unit, const std::string& hidden_unit,
-    const Principal& reader, const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
-    const TxOptions& tx_options) {
+    const Principal& reader, const std::string& request_id,
+    const std::function<bool(const v1::Case&)>& reveal, const TxOptions& tx_options) {
   // The person's rows carry the hash under the key that sealed them: match any key's.
   const std::vector<std::string> id_hashes =
       query.id_number.empty() ? std::vector<std::string>() : cipher_->KeyedHashes(query.id_number);

@@ -208,8 +208,8 @@ class CaseStore {
   // hidden entirely from its officials).
   absl::StatusOr<std::vector<v1::Case>> List(const CaseListQuery& query,
                                              const std::string& scope_unit,
-                                             const std::string& hidden_unit, const Principal& reader,
-                                             const std::string& request_id,
+                                             const std::string& hidden_unit,
+                                             const Principal& reader, const std::string& request_id,
                                              const std::function<bool(const v1::Case&)>& reveal,
                                              const TxOptions& tx_options = {});
 

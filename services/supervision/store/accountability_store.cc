@@ -378,9 +378,9 @@ absl::StatusOr<std::vector<EscalationRecord>> DeadlineStore::ListEscalations(
         const std::string to = f.to.has_value() ? FormatDate(*f.to) : "";
         const std::string after_day = f.after.has_value() ? FormatDate(f.after->first) : "";
         const std::string after_id = f.after.has_value() ? f.after->second : "";
-        for (const auto& row : tx.exec_prepared(kListEscalations, f.time_zone, f.unit_id, f.case_id,
-                                                from, to, after_day, after_id, f.limit,
-                                                f.hidden_unit)) {
+        for (const auto& row :
+             tx.exec_prepared(kListEscalations, f.time_zone, f.unit_id, f.case_id, from, to,
+                              after_day, after_id, f.limit, f.hidden_unit)) {
           auto e = EscalationFromRow(row);
           if (!e.ok()) return e.status();
           out.push_back(*std::move(e));
@@ -441,7 +441,8 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
           }
           facts.cases.push_back(std::move(c));
         }
-        for (const auto& row : tx.exec_prepared(kStatsEscalations, tz, from_day, to_day, hidden_unit)) {
+        for (const auto& row :
+             tx.exec_prepared(kStatsEscalations, tz, from_day, to_day, hidden_unit)) {
           auto e = EscalationFromRow(row);
           if (!e.ok()) return e.status();
           facts.escalations.push_back(

@@ -288,8 +288,8 @@ TEST_F(DeadlineStoreTest, ListsLeaveOutTheReportsOfTheReadersUnit) {
       DeadlineFilter filter;
       filter.state = state;
       // OVERDUE the day after ACCEPTANCE's due date, OPEN before it.
-      filter.today = std::string(state) == "OPEN" ? absl::CivilDay(2026, 3, 10)
-                                                 : absl::CivilDay(2026, 3, 18);
+      filter.today =
+          std::string(state) == "OPEN" ? absl::CivilDay(2026, 3, 10) : absl::CivilDay(2026, 3, 18);
       filter.unit_id = unit;
       filter.page_size = 10;
       SCOPED_TRACE(absl::StrCat("state '", state, "' unit '", unit, "'"));

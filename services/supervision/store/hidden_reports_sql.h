@@ -8,8 +8,9 @@
 // True unless the case in column `case_column` reports the unit in parameter
 // `param` ('' for a reader without a unit: nothing is hidden). Reads
 // case_tracks by primary key.
-#define NOT_REPORTING_UNIT(case_column, param)                                             \
-  "(" param " = '' OR NOT EXISTS (SELECT 1 FROM case_tracks hidden WHERE hidden.case_id = " \
-  case_column " AND " param " = ANY(hidden.reported_unit_ids)))"
+#define NOT_REPORTING_UNIT(case_column, param)                                                \
+  "(" param                                                                                   \
+  " = '' OR NOT EXISTS (SELECT 1 FROM case_tracks hidden WHERE hidden.case_id = " case_column \
+  " AND " param " = ANY(hidden.reported_unit_ids)))"
 
 #endif  // PETITION_SERVICES_SUPERVISION_STORE_HIDDEN_REPORTS_SQL_H_
