@@ -16,6 +16,7 @@ TEST(CaseVisibilityTest, WhoReadsACase) {
     EXPECT_TRUE(MayReadCase(As({role}), kUnits)) << role;
   }
   EXPECT_TRUE(MayReadCase(As({"handler"}, "unit_village1"), kUnits));
+  EXPECT_TRUE(MayReadCase(As({"leader"}, "unit_village1"), kUnits));
   EXPECT_FALSE(MayReadCase(As({"handler"}, "unit_landoffice"), kUnits));
   EXPECT_FALSE(MayReadCase(As({"handler"}, "unit_other"), kUnits));
   EXPECT_FALSE(MayReadCase(As({"handler"}), kUnits));
@@ -33,6 +34,38 @@ TEST(CaseVisibilityTest, NoOfficialOfAReportedUnitSeesIdentity) {
   EXPECT_TRUE(MaySeeIdentity(As({"admin"}), kUnits));
   EXPECT_FALSE(MaySeeIdentity(As({"handler"}, "unit_village1"), kUnits));
   EXPECT_FALSE(MaySeeIdentity(As({"supervisor"}), kUnits));
+}
+
+TEST(CaseVisibilityTest, AReportIsHiddenEntirelyFromEveryOfficialOfTheReportedUnit) {
+  for (const char* role : {"admin", "clerk", "leader", "handler", "supervisor", "county"}) {
+    EXPECT_TRUE(HiddenFrom(As({role}, "unit_landoffice"), kUnits)) << role;
+    EXPECT_FALSE(MayReadCase(As({role}, "unit_landoffice"), kUnits)) << role;
+  }
+  // Several roles, one of which would read every case: still hidden.
+  EXPECT_FALSE(MayReadCase(As({"leader", "supervisor"}, "unit_landoffice"), kUnits));
+  // Even a unit that (wrongly) also handles it does not see it.
+  const CaseUnits both{{"unit_landoffice"}, {"unit_landoffice"}};
+  EXPECT_FALSE(MayReadCase(As({"handler"}, "unit_landoffice"), both));
+}
+
+TEST(CaseVisibilityTest, OnlyTheReportedUnitsOfficialsAreHiddenFrom) {
+  EXPECT_FALSE(HiddenFrom(As({"leader"}), kUnits));  // no unit claim
+  EXPECT_FALSE(HiddenFrom(As({"leader"}, "unit_village1"), kUnits));
+  EXPECT_FALSE(HiddenFrom(As({"leader"}, "unit_land"), kUnits));  // a prefix is another unit
+  EXPECT_FALSE(HiddenFrom(As({"leader"}, "unit_landoffice"), CaseUnits{{"unit_village1"}, {}}));
+  EXPECT_FALSE(HiddenFrom(Principal{}, kUnits));
+}
+
+TEST(CaseVisibilityTest, ReportsUnit) {
+  EXPECT_TRUE(ReportsUnit(kUnits, "unit_landoffice"));
+  EXPECT_FALSE(ReportsUnit(kUnits, "unit_village1"));
+  EXPECT_FALSE(ReportsUnit(kUnits, ""));
+  EXPECT_FALSE(ReportsUnit(CaseUnits{{}, {""}}, ""));
+}
+
+TEST(CaseVisibilityTest, ListsLeaveOutTheReportsOfTheCallersUnit) {
+  EXPECT_EQ(HiddenReportsUnit(As({"leader"}, "unit_landoffice")), "unit_landoffice");
+  EXPECT_EQ(HiddenReportsUnit(As({"clerk"})), "");
 }
 
 }  // namespace

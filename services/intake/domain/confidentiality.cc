@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/status.h"
 #include "common/utf8.h"
 
 namespace petition::intake {
@@ -29,6 +33,41 @@ bool MayReadCase(const Principal& principal, const v1::Case& c) {
 
 bool MaySeeIdentity(const Principal& principal, const v1::Case& c) {
   return petition::MaySeeIdentity(principal, UnitsOf(c));
+}
+
+bool HiddenFrom(const Principal& principal, const v1::Case& c) {
+  return petition::HiddenFrom(principal, UnitsOf(c));
+}
+
+absl::Status CheckAccusedNotAssigned(
+    const google::protobuf::RepeatedPtrField<std::string>& reported_unit_ids,
+    const google::protobuf::RepeatedPtrField<std::string>& handling_unit_ids,
+    const std::string& handling_field, const std::string& leader_unit_id) {
+  const CaseUnits units{{}, {reported_unit_ids.begin(), reported_unit_ids.end()}};
+  std::vector<std::pair<std::string, std::string>> violations;
+  for (int i = 0; i < handling_unit_ids.size(); ++i) {
+    if (ReportsUnit(units, handling_unit_ids[i])) {
+      violations.emplace_back(absl::StrCat(handling_field, "[", i, "]"),
+                              "is a unit this case reports: it cannot handle it (A30)");
+    }
+  }
+  if (ReportsUnit(units, leader_unit_id)) {
+    violations.emplace_back("leaderId",
+                            "is an official of a unit this case reports: they cannot receive it "
+                            "(A30)");
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return InvalidFields(violations);
+}
+
+void OmitRepeatLinks(v1::Case& c, const std::vector<std::string>& hidden) {
+  if (hidden.empty()) return;
+  auto* links = c.mutable_repeat_of_case_ids();
+  links->erase(std::remove_if(links->begin(), links->end(),
+                              [&](const std::string& id) {
+                                return std::find(hidden.begin(), hidden.end(), id) != hidden.end();
+                              }),
+               links->end());
 }
 
 std::string MaskName(std::string_view name) {

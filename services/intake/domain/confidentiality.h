@@ -7,7 +7,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "common/case_visibility.h"
 #include "common/request_context.h"
 #include "petition/v1/intake.pb.h"
@@ -22,6 +24,23 @@ CaseUnits UnitsOf(const v1::Case& c);
 // unit the case reports, whatever their role).
 bool MayReadCase(const Principal& principal, const v1::Case& c);
 bool MaySeeIdentity(const Principal& principal, const v1::Case& c);
+// The case reports the principal's unit: for them it does not exist.
+bool HiddenFrom(const Principal& principal, const v1::Case& c);
+
+// A30 when a case is assigned: no unit the case reports handles it
+// (`handling_unit_ids`, reported as `<field>[i]`), and no official of such a
+// unit is its receiving leader (`leader_unit_id`: the leader's unit in the
+// directory, "" when unknown; reported as `leaderId`). INVALID_ARGUMENT
+// naming every offending field, OK otherwise.
+absl::Status CheckAccusedNotAssigned(
+    const google::protobuf::RepeatedPtrField<std::string>& reported_unit_ids,
+    const google::protobuf::RepeatedPtrField<std::string>& handling_unit_ids,
+    const std::string& handling_field, const std::string& leader_unit_id);
+
+// Drops from `c.repeat_of_case_ids` the cases in `hidden` (those hidden from
+// the reader): a link to a report must not tell the reported unit that the
+// report exists.
+void OmitRepeatLinks(v1::Case& c, const std::vector<std::string>& hidden);
 
 // Replaces identity fields with masked forms (张** / 110105********002X /
 // 138****5678 / the first 6 characters of the address), clears the query

@@ -1,5 +1,6 @@
 #include "services/intake/domain/confidentiality.h"
 
+#include "common/status.h"
 #include "gtest/gtest.h"
 
 namespace petition::intake {
@@ -41,8 +42,68 @@ TEST(ConfidentialityTest, NoRoleOfAReportedUnitSeesIdentity) {
     EXPECT_FALSE(MaySeeIdentity(As({role}, "unit_landoffice"), c)) << role;
   }
   EXPECT_TRUE(MaySeeIdentity(As({"clerk"}, "unit_village1"), c));
-  // They may still read the case (masked) when their role lets them.
-  EXPECT_TRUE(MayReadCase(As({"clerk"}, "unit_landoffice"), c));
+}
+
+// A30: for the reported unit's officials the case does not exist at all.
+TEST(ConfidentialityTest, AReportIsHiddenEntirelyFromTheReportedUnit) {
+  v1::Case c = Sample();
+  for (const char* role : {"clerk", "leader", "admin", "handler", "supervisor"}) {
+    EXPECT_TRUE(HiddenFrom(As({role}, "unit_landoffice"), c)) << role;
+    EXPECT_FALSE(MayReadCase(As({role}, "unit_landoffice"), c)) << role;
+  }
+  EXPECT_FALSE(HiddenFrom(As({"leader"}, "unit_village1"), c));
+  EXPECT_FALSE(HiddenFrom(As({"leader"}), c));
+  EXPECT_TRUE(MayReadCase(As({"clerk"}, "unit_village1"), c));
+}
+
+google::protobuf::RepeatedPtrField<std::string> Ids(std::vector<std::string> ids) {
+  return {ids.begin(), ids.end()};
+}
+
+std::vector<std::string> Fields(const absl::Status& s) {
+  std::vector<std::string> out;
+  const petition::v1::ErrorDetails details = GetErrorDetails(s);
+  for (const auto& v : details.violations()) out.push_back(v.field());
+  return out;
+}
+
+TEST(ConfidentialityTest, TheAccusedUnitNeverHandlesNorReceivesItsReport) {
+  const auto reported = Ids({"unit_landoffice", "unit_police"});
+  absl::Status s = CheckAccusedNotAssigned(reported, Ids({"unit_village1", "unit_police"}),
+                                           "handlingUnitIds", "unit_village1");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fields(s), std::vector<std::string>{"handlingUnitIds[1]"});
+
+  s = CheckAccusedNotAssigned(reported, Ids({"unit_village1"}), "handlingUnitIds",
+                              "unit_landoffice");
+  EXPECT_EQ(Fields(s), std::vector<std::string>{"leaderId"});
+
+  s = CheckAccusedNotAssigned(reported, Ids({"unit_landoffice"}), "handlingUnitIds",
+                              "unit_landoffice");
+  EXPECT_EQ(Fields(s), (std::vector<std::string>{"handlingUnitIds[0]", "leaderId"}));
+}
+
+TEST(ConfidentialityTest, AssignmentsAwayFromTheAccusedPass) {
+  EXPECT_TRUE(CheckAccusedNotAssigned(Ids({"unit_landoffice"}), Ids({"unit_village1"}),
+                                      "handlingUnitIds", "unit_township")
+                  .ok());
+  // A leader whose unit is unknown (""), a case reporting nobody.
+  EXPECT_TRUE(
+      CheckAccusedNotAssigned(Ids({"unit_landoffice"}), Ids({"unit_village1"}), "h", "").ok());
+  EXPECT_TRUE(
+      CheckAccusedNotAssigned(Ids({}), Ids({"unit_landoffice"}), "h", "unit_landoffice").ok());
+}
+
+TEST(ConfidentialityTest, RepeatLinksToHiddenCasesAreOmitted) {
+  v1::Case c;
+  c.add_repeat_of_case_ids("case_a");
+  c.add_repeat_of_case_ids("case_report");
+  c.add_repeat_of_case_ids("case_b");
+  OmitRepeatLinks(c, {"case_report"});
+  EXPECT_EQ(std::vector<std::string>(c.repeat_of_case_ids().begin(), c.repeat_of_case_ids().end()),
+            (std::vector<std::string>{"case_a", "case_b"}));
+  OmitRepeatLinks(c, {});
+  EXPECT_EQ(c.repeat_of_case_ids_size(), 2);
 }
 
 TEST(ConfidentialityTest, HandlersReadOnlyTheirUnitsCases) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
+#include "common/case_visibility.h"
 #include "common/clock.h"
 #include "common/dates.h"
 #include "common/ids.h"
@@ -72,6 +73,12 @@ grpc::Status IntakeService::GetTransfer(grpc::ServerContext* context,
   // No identity in a transfer: whoever may call it reads it.
   auto transfer = county_->Get(request->county_case_id(), TxOptionsFor(*context));
   if (!transfer.ok()) return ToGrpcStatus(transfer.status());
+  // A30: a county case that reports the caller's unit does not exist for them.
+  if (const std::string& unit = HiddenReportsUnit(scope.principal()); !unit.empty()) {
+    auto hidden = store_->CasesReporting({transfer->case_id()}, unit, TxOptionsFor(*context));
+    if (!hidden.ok()) return ToGrpcStatus(hidden.status());
+    if (!hidden->empty()) return ToGrpcStatus(absl::NotFoundError("no such transfer"));
+  }
   *response = *std::move(transfer);
   return grpc::Status::OK;
 }

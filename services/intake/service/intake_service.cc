@@ -77,6 +77,7 @@ grpc::Status IntakeService::RegisterCase(grpc::ServerContext* context,
   if (!result.ok()) return ToGrpcStatus(result.status());
   if (result->created && relay_ != nullptr) relay_->Wake();
   if (!result->created && !result->identity_revealed) MaskIdentity(result->stored);
+  OmitHiddenRepeatLinks(principal, {&result->stored}, TxOptionsFor(*context));
   *response = std::move(result->stored);
   return grpc::Status::OK;
 }
@@ -98,8 +99,29 @@ grpc::Status IntakeService::GetCase(grpc::ServerContext* context, const v1::GetC
     return ToGrpcStatus(absl::NotFoundError("no such case"));
   }
   if (!MaySeeIdentity(principal, *c)) MaskIdentity(*c);
+  OmitHiddenRepeatLinks(principal, {&*c}, TxOptionsFor(*context));
   *response = *std::move(c);
   return grpc::Status::OK;
+}
+
+void IntakeService::OmitHiddenRepeatLinks(const Principal& reader,
+                                          const std::vector<v1::Case*>& cases,
+                                          const TxOptions& tx_options) {
+  const std::string& unit = HiddenReportsUnit(reader);
+  if (unit.empty()) return;
+  std::vector<std::string> linked;
+  for (const v1::Case* c : cases) {
+    linked.insert(linked.end(), c->repeat_of_case_ids().begin(), c->repeat_of_case_ids().end());
+  }
+  if (linked.empty()) return;
+  auto hidden = store_->CasesReporting(linked, unit, tx_options);
+  for (v1::Case* c : cases) {
+    if (hidden.ok()) {
+      OmitRepeatLinks(*c, *hidden);
+    } else {
+      c->clear_repeat_of_case_ids();
+    }
+  }
 }
 
 }  // namespace petition::intake
@@ -156,6 +178,9 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
       },
       TxOptionsFor(context), retry);
   if (result.ok() && !result->replayed && relay_ != nullptr) relay_->Wake();
+  if (result.ok() && !petitioner) {
+    OmitHiddenRepeatLinks(principal, {&result->stored}, TxOptionsFor(context));
+  }
   if (result.ok() && !result->replayed && county_feedback_ != nullptr &&
       IsCountyCase(result->stored) && FeedsBack(result->stored.status())) {
     county_feedback_->Wake();
@@ -215,8 +240,10 @@ grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
   auto visible = [&](const v1::Case& c) {
     return MayReadCase(principal, c) && MaySeeIdentity(principal, c);
   };
-  auto cases = store_->List(*query, scope_unit, principal, scope.request_id(), visible,
-                            TxOptionsFor(*context));
+  // A30: the reports of the caller's own unit are not listed, in SQL, so
+  // that neither the page nor its token shows that one exists.
+  auto cases = store_->List(*query, scope_unit, HiddenReportsUnit(principal), principal,
+                            scope.request_id(), visible, TxOptionsFor(*context));
   if (!cases.ok()) return ToGrpcStatus(cases.status());
   const size_t shown = std::min(cases->size(), static_cast<size_t>(query->page_size));
   if (cases->size() > shown) {
@@ -230,6 +257,9 @@ grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
     if (!visible(c)) MaskIdentity(c);
     *response->add_cases() = std::move(c);
   }
+  std::vector<v1::Case*> listed;
+  for (v1::Case& c : *response->mutable_cases()) listed.push_back(&c);
+  OmitHiddenRepeatLinks(principal, listed, TxOptionsFor(*context));
   return grpc::Status::OK;
 }
 
@@ -242,6 +272,13 @@ void IntakeService::Answer(StepResult& result, v1::Case* response) {
   MaskIdentity(result.stored);
   result.stored.set_query_code(code);
   *response = std::move(result.stored);
+}
+
+absl::Status IntakeService::KeepReportFromAccused(const v1::Case& current,
+                                                  const v1::AcceptCaseRequest& request,
+                                                  const DirectoryNames& names) {
+  return CheckAccusedNotAssigned(current.reported_unit_ids(), request.handling_unit_ids(),
+                                 "handlingUnitIds", names.leader_unit_id);
 }
 
 grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
@@ -272,7 +309,8 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
       scope, *context, request->case_id(), v1::ACCEPT,
       absl::StrCat(v1::Complexity_Name(request->complexity()), " ",
                    absl::StrJoin(request->handling_unit_ids(), ",")),
-      [&](const v1::Case& current, StepChange& change) {
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        if (absl::Status s = KeepReportFromAccused(current, *request, *names); !s.ok()) return s;
         *change.updated.mutable_handling_unit_ids() = request->handling_unit_ids();
         change.updated.set_complexity(request->complexity());
         change.updated.set_leader_id(request->leader_id());
@@ -861,6 +899,13 @@ grpc::Status IntakeService::ListAudit(grpc::ServerContext* context,
         !absl::StartsWith(raw, "a1|") || !absl::SimpleAtoi(raw.substr(3), &after) || after < 0) {
       return ToGrpcStatus(InvalidField("pageToken", "is not a page token of this list"));
     }
+  }
+  // A30: the reads of a case that reports the caller's unit are listed as
+  // those of an unknown case: none.
+  if (const std::string& unit = HiddenReportsUnit(scope.principal()); !unit.empty()) {
+    auto hidden = store_->CasesReporting({request->case_id()}, unit, TxOptionsFor(*context));
+    if (!hidden.ok()) return ToGrpcStatus(hidden.status());
+    if (!hidden->empty()) return grpc::Status::OK;
   }
   auto reads = store_->IdentityReads(request->case_id(), after, limit + 1, TxOptionsFor(*context));
   if (!reads.ok()) return ToGrpcStatus(reads.status());

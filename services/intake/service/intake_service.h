@@ -134,6 +134,7 @@ class IntakeService final : public v1::Intake::Service {
   struct DirectoryNames {
     std::vector<std::string> units;  // in the request's order
     std::string leader;
+    std::string leader_unit_id;  // the leader's unit in the directory
   };
   absl::StatusOr<DirectoryNames> CheckDirectory(const v1::AcceptCaseRequest& request,
                                                 absl::Time deadline);
@@ -169,6 +170,12 @@ class IntakeService final : public v1::Intake::Service {
   static absl::StatusOr<ApprovalRoles> ApprovalFill(
       const v1::Opinion& opinion, const v1::Case& current, const std::string& approver,
       const absl::StatusOr<std::string>& leader_in_charge);
+  // A30 at :accept: no unit the case reports handles it, none of its
+  // officials receives it (INVALID_ARGUMENT naming handlingUnitIds[i],
+  // leaderId).
+  static absl::Status KeepReportFromAccused(const v1::Case& current,
+                                            const v1::AcceptCaseRequest& request,
+                                            const DirectoryNames& names);
   // The public view of a found case, with unit names and the running
   // deadline asked of their owners (a part they cannot give now is listed
   // in `unavailable`).
@@ -186,6 +193,10 @@ class IntakeService final : public v1::Intake::Service {
   void AttachCountyFeedback(const v1::Case& current, StepChange& change) const;
   // The case of a step's result as the caller may see it (identity masked).
   static void Answer(StepResult& result, v1::Case* response);
+  // A30: the links of `cases` to earlier cases hidden from `reader` are
+  // dropped (all of them when that cannot be told now: never a leak).
+  void OmitHiddenRepeatLinks(const Principal& reader, const std::vector<v1::Case*>& cases,
+                             const TxOptions& tx_options);
 
   CaseStore* store_;
   OutboxRelay* relay_;

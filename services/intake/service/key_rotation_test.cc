@@ -97,7 +97,7 @@ class KeyRotationTest : public ::testing::Test {
   std::vector<std::string> CasesOf(CaseStore& store, const std::string& id_number) {
     CaseListQuery query;
     query.id_number = id_number;
-    auto cases = store.List(query, "", clerk_, "r", [](const v1::Case&) { return false; });
+    auto cases = store.List(query, "", "", clerk_, "r", [](const v1::Case&) { return false; });
     EXPECT_TRUE(cases.ok()) << cases.status();
     std::vector<std::string> ids;
     if (cases.ok()) {

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
+#include "common/case_visibility.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/request_context.h"
@@ -142,6 +143,11 @@ grpc::Status IntakeService::LookupCase(grpc::ServerContext* context,
   if (!IsQueryCodeShaped(code)) return ToGrpcStatus(NoSuchCode());
   auto row = peers_.lookup->Find(code, TxOptionsFor(*context));
   if (!row.ok()) return ToGrpcStatus(row.status());
+  // An official of the unit a report names, asking with their credentials,
+  // learns nothing from a code they should never have held (A30).
+  if (HiddenFrom(scope.principal(), CaseUnits{{}, row->reported_unit_ids})) {
+    return ToGrpcStatus(NoSuchCode());
+  }
   *response = BuildLookup(*row, DeadlineOf(*context));
   return grpc::Status::OK;
 }
@@ -165,6 +171,9 @@ grpc::Status IntakeService::RateByQueryCode(grpc::ServerContext* context,
   }
   auto row = peers_.lookup->Find(code, TxOptionsFor(*context));
   if (!row.ok()) return ToGrpcStatus(row.status());
+  if (HiddenFrom(scope.principal(), CaseUnits{{}, row->reported_unit_ids})) {
+    return ToGrpcStatus(NoSuchCode());
+  }
   // Request ids belong to the holder of the code: one petitioner's id never
   // meets another's.
   StepRetry retry;
@@ -210,6 +219,7 @@ absl::StatusOr<IntakeService::DirectoryNames> IntakeService::CheckDirectory(
   } else {
     names.leader = leader->position().empty() ? leader->name()
                                               : absl::StrCat(leader->position(), leader->name());
+    names.leader_unit_id = leader->unit_id();
   }
   if (!violations.empty()) return InvalidFields(violations);
   return names;

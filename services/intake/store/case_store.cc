@@ -59,6 +59,7 @@ constexpr char kInsertStepRequest[] = "intake_insert_step_request";
 constexpr char kSelectToReseal[] = "intake_select_to_reseal";
 constexpr char kReseal[] = "intake_reseal";
 constexpr char kCountSeals[] = "intake_count_seals";
+constexpr char kSelectCasesReporting[] = "intake_select_cases_reporting";
 
 // Petitioners sealed with their place as associated data (migration 0003);
 // version 1 rows were sealed without.
@@ -367,6 +368,7 @@ const std::vector<PgStatement>& CaseStore::Statements() {
                    "AND ($7 = '' OR $7 = ANY(handling_unit_ids)) "
                    "AND (NULLIF($8, '') IS NULL OR (received_at, case_id) < "
                    "(NULLIF($8, '')::timestamptz, $9)) "
+                   "AND ($11 = '' OR NOT $11 = ANY(reported_unit_ids)) "
                    "ORDER BY received_at DESC, case_id DESC LIMIT $10"));
   static const auto* kStatements = new std::vector<PgStatement>{
       {kListCases, kListCasesSql->c_str()},
@@ -508,6 +510,9 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kReseal,
        "UPDATE petitioners SET sealed = $3, seal_version = $4, id_number_hash = $5 "
        "WHERE case_id = $1 AND ordinal = $2"},
+      {kSelectCasesReporting,
+       "SELECT case_id FROM cases WHERE case_id = ANY($1::text[]) "
+       "AND $2 = ANY(reported_unit_ids)"},
       {kCountSeals,
        "SELECT count(*) AS total, count(*) FILTER (WHERE "
        "substring(sealed FROM 1 FOR length($1::bytea)) <> $1::bytea) AS other_keys "
@@ -672,9 +677,9 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
 }
 
 absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
-    const CaseListQuery& query, const std::string& scope_unit, const Principal& reader,
-    const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
-    const TxOptions& tx_options) {
+    const CaseListQuery& query, const std::string& scope_unit, const std::string& hidden_unit,
+    const Principal& reader, const std::string& request_id,
+    const std::function<bool(const v1::Case&)>& reveal, const TxOptions& tx_options) {
   // The person's rows carry the hash under the key that sealed them: match any key's.
   const std::vector<std::string> id_hashes =
       query.id_number.empty() ? std::vector<std::string>() : cipher_->KeyedHashes(query.id_number);
@@ -688,7 +693,7 @@ absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
             kListCases, query.status, query.unit_id, query.category, sql_time(query.received_from),
             sql_time(query.received_before), PgArray(id_hashes), scope_unit,
             query.after ? SqlTimestamp(query.after->received_at) : std::string(),
-            query.after ? query.after->case_id : std::string(), query.page_size + 1);
+            query.after ? query.after->case_id : std::string(), query.page_size + 1, hidden_unit);
         cases.reserve(rows.size());
         std::vector<std::string> ids;
         for (const auto& row : rows) {
@@ -766,6 +771,20 @@ absl::StatusOr<std::string> CaseStore::OpinionUnit(const std::string& case_id,
         pqxx::result rows = tx.exec_prepared(kSelectOpinionUnit, opinion_id, case_id);
         if (rows.empty()) return absl::NotFoundError("no such opinion");
         return rows[0]["unit_id"].as<std::string>();
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<std::string>> CaseStore::CasesReporting(
+    const std::vector<std::string>& case_ids, const std::string& unit,
+    const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+        std::vector<std::string> ids;
+        for (const auto& row : tx.exec_prepared(kSelectCasesReporting, PgArray(case_ids), unit)) {
+          ids.push_back(row["case_id"].as<std::string>());
+        }
+        return ids;
       },
       tx_options);
 }

@@ -211,11 +211,20 @@ class CaseStore {
   // unit handles (a handler's view). For each case `reveal(case)` says whether
   // the reader sees identity: those reads are recorded in the same
   // transaction; the caller masks the others.
+  // `hidden_unit` non-empty leaves out the cases that report that unit (A30:
+  // hidden entirely from its officials).
   absl::StatusOr<std::vector<v1::Case>> List(const CaseListQuery& query,
-                                             const std::string& scope_unit, const Principal& reader,
-                                             const std::string& request_id,
+                                             const std::string& scope_unit,
+                                             const std::string& hidden_unit,
+                                             const Principal& reader, const std::string& request_id,
                                              const std::function<bool(const v1::Case&)>& reveal,
                                              const TxOptions& tx_options = {});
+
+  // Those of `case_ids` that report `unit` (the links a reader of that unit
+  // must not see).
+  absl::StatusOr<std::vector<std::string>> CasesReporting(const std::vector<std::string>& case_ids,
+                                                          const std::string& unit,
+                                                          const TxOptions& tx_options = {});
 
   // One lifecycle step on a case: locks its row (SELECT ... FOR UPDATE, so
   // that concurrent steps on one case serialise and each sees the other's

@@ -105,6 +105,45 @@ TEST_F(CaseStoreTest, RegisterThenGetRoundTrips) {
   EXPECT_TRUE(back->has_created_at());
 }
 
+// A30: a reader of a reported unit does not get the report in a list, by
+// any filter (the person's id number included), and its page is filled with
+// the next rows, so that no page or token betrays it.
+TEST_F(CaseStoreTest, ListsLeaveOutTheReportsOfTheReadersUnit) {
+  v1::Case report = NewCase();  // reports unit_b
+  v1::Case other = NewCase();
+  other.clear_reported_unit_ids();
+  other.set_category(v1::OTHER);
+  *other.mutable_received_at() = ToProtoTimestamp(absl::FromUnixMicros(1772416700000000));
+  ASSERT_TRUE(store_->Register(report, Call(), EventFor(report)).ok());
+  ASSERT_TRUE(store_->Register(other, Call(), EventFor(other)).ok());
+  auto ids = [&](const CaseListQuery& query, const std::string& hidden_unit) {
+    std::vector<std::string> out;
+    auto cases =
+        store_->List(query, "", hidden_unit, clerk_, "r", [](const v1::Case&) { return false; });
+    EXPECT_TRUE(cases.ok()) << cases.status();
+    if (cases.ok()) {
+      for (const v1::Case& c : *cases) out.push_back(c.case_id());
+    }
+    return out;
+  };
+  CaseListQuery query;
+  query.page_size = 1;
+  // The newest first: the report, then (the extra row) the other case.
+  EXPECT_EQ(ids(query, ""), (std::vector<std::string>{report.case_id(), other.case_id()}));
+  EXPECT_EQ(ids(query, "unit_b"), std::vector<std::string>{other.case_id()});
+  EXPECT_EQ(ids(query, "unit_c").size(), 2u);  // another unit's reader
+  query.id_number = "11010519491231002X";
+  query.page_size = 50;
+  EXPECT_EQ(ids(query, "").size(), 2u);
+  EXPECT_EQ(ids(query, "unit_b"), std::vector<std::string>{other.case_id()});
+
+  auto reporting =
+      store_->CasesReporting({report.case_id(), other.case_id(), "case_unknown"}, "unit_b");
+  ASSERT_TRUE(reporting.ok()) << reporting.status();
+  EXPECT_EQ(*reporting, std::vector<std::string>{report.case_id()});
+  EXPECT_TRUE(store_->CasesReporting({report.case_id()}, "unit_c")->empty());
+}
+
 TEST_F(CaseStoreTest, IdentityIsSealedAtRestAndEveryReadIsAudited) {
   v1::Case c = NewCase();
   ASSERT_TRUE(store_->Register(c, Call(), EventFor(c)).ok());

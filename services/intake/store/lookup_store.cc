@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
@@ -31,7 +32,8 @@ bool SameCode(const std::string& a, const std::string& b) {
 const std::vector<PgStatement>& LookupStore::Statements() {
   static const auto* kStatements = new std::vector<PgStatement>{
       {kLookupCase,
-       "SELECT case_id, query_code, status, received_at, handling_unit_ids, rating FROM cases "
+       "SELECT case_id, query_code, status, received_at, handling_unit_ids, reported_unit_ids, "
+       "rating FROM cases "
        "WHERE query_code_key = query_code_key($1)"},
       {kLookupSteps, "SELECT step, at FROM case_steps WHERE case_id = $1 ORDER BY id"},
       {kLookupDocuments,
@@ -55,10 +57,13 @@ absl::StatusOr<LookupRow> LookupStore::Find(const std::string& code, const TxOpt
         auto received = TimeField(r["received_at"]);
         if (!received.ok()) return received.status();
         row.received_at = *received;
-        pqxx::array_parser units = r["handling_unit_ids"].as_array();
-        for (auto [kind, value] = units.get_next(); kind != pqxx::array_parser::done;
-             std::tie(kind, value) = units.get_next()) {
-          if (kind == pqxx::array_parser::string_value) row.handling_unit_ids.push_back(value);
+        for (auto [column, out] : {std::pair{"handling_unit_ids", &row.handling_unit_ids},
+                                   std::pair{"reported_unit_ids", &row.reported_unit_ids}}) {
+          pqxx::array_parser units = r[column].as_array();
+          for (auto [kind, value] = units.get_next(); kind != pqxx::array_parser::done;
+               std::tie(kind, value) = units.get_next()) {
+            if (kind == pqxx::array_parser::string_value) out->push_back(value);
+          }
         }
         v1::Rating_Parse(r["rating"].as<std::string>(), &row.rating);
         for (const auto& s : tx.exec_prepared(kLookupSteps, row.case_id)) {

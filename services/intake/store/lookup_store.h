@@ -27,6 +27,7 @@ struct LookupRow {
   v1::CaseStatus status = v1::CASE_STATUS_UNSPECIFIED;
   absl::Time received_at;
   std::vector<std::string> handling_unit_ids;
+  std::vector<std::string> reported_unit_ids;  // who must not learn of it (A30)
   v1::Rating rating = v1::RATING_UNSPECIFIED;
   // The steps of the case, oldest first, and when each happened.
   std::vector<std::pair<v1::Step, absl::Time>> steps;

@@ -60,6 +60,20 @@ absl::StatusOr<std::string> DirectoryClient::UnitKind(const std::string& unit_id
   return scheduling::v1::UnitKind_Name(response.kind());
 }
 
+absl::StatusOr<std::string> DirectoryClient::OfficialUnit(const std::string& official_id) {
+  grpc::ClientContext context;
+  Prepare(context, timeout_);
+  scheduling::v1::GetOfficialRequest request;
+  request.set_official_id(official_id);
+  scheduling::v1::Official response;
+  absl::Status s = FromGrpcStatus(stub_->GetOfficial(&context, request, &response));
+  if (absl::IsNotFound(s) || absl::IsInvalidArgument(s)) {
+    return absl::NotFoundError("no such official in the directory");
+  }
+  if (!s.ok()) return Unavailable(s);
+  return response.unit_id();
+}
+
 absl::StatusOr<std::map<int, int64_t>> DirectoryClient::Versions() {
   grpc::ClientContext context;
   Prepare(context, timeout_);

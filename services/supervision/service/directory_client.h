@@ -24,6 +24,11 @@ class UnitDirectory {
   virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListUnits() = 0;
   // The unit's kind name; NOT_FOUND for an unknown unit.
   virtual absl::StatusOr<std::string> UnitKind(const std::string& unit_id) = 0;
+  // The unit of an official; NOT_FOUND for an unknown official. A directory
+  // that cannot tell answers UNIMPLEMENTED.
+  virtual absl::StatusOr<std::string> OfficialUnit(const std::string& official_id) {
+    return absl::UnimplementedError("this directory does not know officials");
+  }
 };
 
 // Calendar versions: a year's version changes whenever its calendar is
@@ -40,6 +45,7 @@ class DirectoryClient final : public UnitDirectory, public CalendarVersions {
                            absl::Duration timeout = absl::Seconds(5));
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListUnits() override;
   absl::StatusOr<std::string> UnitKind(const std::string& unit_id) override;
+  absl::StatusOr<std::string> OfficialUnit(const std::string& official_id) override;
   absl::StatusOr<std::map<int, int64_t>> Versions() override;
 
  private:

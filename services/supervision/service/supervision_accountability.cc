@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/call_deadline.h"
+#include "common/case_visibility.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -282,6 +283,7 @@ grpc::Status SupervisionService::ListEscalations(grpc::ServerContext* context,
   if (request->case_id().size() > 64) return ToGrpcStatus(InvalidField("caseId", "is too long"));
   filter.unit_id = request->unit_id();
   filter.case_id = request->case_id();
+  filter.hidden_unit = HiddenReportsUnit(scope.principal());  // A30
   auto from = OptionalDate(request->from(), "from");
   if (!from.ok()) return ToGrpcStatus(from.status());
   auto to = OptionalDate(request->to(), "to");
@@ -425,7 +427,10 @@ grpc::Status SupervisionService::GetUnitStats(grpc::ServerContext* context,
   const TxOptions tx = TxOptionsFor(*context);
   auto current = LoadPolicy(tx);
   if (!current.ok()) return ToGrpcStatus(current.status());
-  auto facts = store_->StatsFactsFor(*from, *to, current->zone, tx);
+  // A30: a unit's officials read the statistics as if the cases reporting
+  // their unit did not exist (every row, their own and the others').
+  auto facts =
+      store_->StatsFactsFor(*from, *to, current->zone, HiddenReportsUnit(scope.principal()), tx);
   if (!facts.ok()) return ToGrpcStatus(facts.status());
   const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
   std::vector<UnitStatsRow> rows =

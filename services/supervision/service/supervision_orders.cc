@@ -59,6 +59,18 @@ absl::Status SupervisionService::CheckCaseVisible(const std::string& case_id,
   return absl::OkStatus();
 }
 
+absl::Status SupervisionService::CheckOrderVisible(const OrderRecord& order,
+                                                   const Principal& principal,
+                                                   const TxOptions& tx_options) {
+  auto units = store_->UnitsOfCase(order.case_id, tx_options);
+  if (!units.ok() && !absl::IsNotFound(units.status())) return units.status();
+  // An order on a case that reports the caller's unit: as an unknown order.
+  if (units.ok() && HiddenFrom(principal, *units)) {
+    return absl::NotFoundError("no such supervision order");
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status SupervisionService::CreateSupervisionOrder(grpc::ServerContext* context,
                                                         const v1::SupervisionOrder* request,
                                                         v1::SupervisionOrder* response) {
@@ -133,8 +145,10 @@ grpc::Status SupervisionService::ListSupervisionOrders(
   if (request->state() != v1::SupervisionOrder::STATE_UNSPECIFIED) {
     state = v1::SupervisionOrder::State_Name(request->state());
   }
-  auto orders = store_->ListOrders(request->case_id(), unit, state, request->page_token(),
-                                   wanted + 1, TxOptionsFor(*context));
+  // A30: no order on a case that reports the caller's unit is listed.
+  auto orders =
+      store_->ListOrders(request->case_id(), unit, state, request->page_token(), wanted + 1,
+                         HiddenReportsUnit(principal), TxOptionsFor(*context));
   if (!orders.ok()) return ToGrpcStatus(orders.status());
   const int n = std::min<int>(wanted, static_cast<int>(orders->size()));
   for (int i = 0; i < n; ++i) FillOrder((*orders)[i], response->add_orders());
@@ -160,6 +174,7 @@ grpc::Status SupervisionService::RespondSupervisionOrder(
   if (!ReadsEveryCase(principal) && principal.unit_id != order->unit_id) {
     return ToGrpcStatus(absl::NotFoundError("no such supervision order"));
   }
+  if (absl::Status s = CheckOrderVisible(*order, principal, tx); !s.ok()) return ToGrpcStatus(s);
   if (request->request_id().size() > 128) {
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }
@@ -181,13 +196,39 @@ grpc::Status SupervisionService::CloseSupervisionOrder(
   if (request->request_id().size() > 128) {
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }
+  const TxOptions tx = TxOptionsFor(*context);
+  auto order = store_->GetOrder(request->order_id(), tx);
+  if (!order.ok()) return ToGrpcStatus(order.status());
+  if (absl::Status s = CheckOrderVisible(*order, scope.principal(), tx); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   auto closed = store_->CloseOrder(
       request->order_id(), request->note(), clock_->Now(),
-      RequestKeyFor(scope, "CloseSupervisionOrder", *request, request->request_id()),
-      TxOptionsFor(*context));
+      RequestKeyFor(scope, "CloseSupervisionOrder", *request, request->request_id()), tx);
   if (!closed.ok()) return ToGrpcStatus(closed.status());
   FillOrder(*closed, response);
   return grpc::Status::OK;
+}
+
+absl::Status SupervisionService::LeaderNotAccused(const std::string& case_id,
+                                                  const std::string& leader_id,
+                                                  const TxOptions& tx_options) {
+  if (leader_id.empty()) return absl::OkStatus();
+  auto units = store_->UnitsOfCase(case_id, tx_options);
+  if (!units.ok()) return units.status();
+  if (units->reported.empty()) return absl::OkStatus();
+  if (directory_ == nullptr) {
+    return absl::UnavailableError("scheduling's directory is not configured");
+  }
+  auto unit = directory_->OfficialUnit(leader_id);
+  if (absl::IsNotFound(unit.status())) return absl::OkStatus();  // no unit, nothing reported
+  if (!unit.ok()) return unit.status();
+  if (ReportsUnit(*units, *unit)) {
+    return InvalidField("leaderId",
+                        "is an official of a unit this case reports: they cannot take charge of "
+                        "it (A30)");
+  }
+  return absl::OkStatus();
 }
 
 grpc::Status SupervisionService::GetResponsibility(grpc::ServerContext* context,
@@ -227,6 +268,9 @@ grpc::Status SupervisionService::PutResponsibility(grpc::ServerContext* context,
   }
   if (request->leader_id().size() > 64) {
     return ToGrpcStatus(InvalidField("leaderId", "is at most 64 characters"));
+  }
+  if (absl::Status s = LeaderNotAccused(request->case_id(), request->leader_id(), tx); !s.ok()) {
+    return ToGrpcStatus(s);
   }
   std::vector<DutyMark> marks;
   for (const auto& d : request->duties()) marks.push_back({d.duty(), d.done(), d.note()});

@@ -391,8 +391,10 @@ grpc::Status SupervisionService::ListDeadlines(grpc::ServerContext* context,
   if (request->unit_id().size() > 64) return ToGrpcStatus(InvalidField("unitId", "is too long"));
   filter.unit_id = request->unit_id();
   // The visibility rule of common/case_visibility.h, as a filter: a unit's
-  // staff see only the deadlines of cases assigned to their unit.
+  // staff see only the deadlines of cases assigned to their unit, and no
+  // one those of a case that reports their unit.
   const Principal& principal = scope.principal();
+  filter.hidden_unit = HiddenReportsUnit(principal);
   if (!principal.HasAnyRole({"admin", "clerk", "leader", "supervisor"})) {
     if (!principal.HasRole("handler") || principal.unit_id.empty() ||
         (!filter.unit_id.empty() && filter.unit_id != principal.unit_id)) {

@@ -100,6 +100,14 @@ class SupervisionService final : public v1::Supervision::Service {
   // NOT_FOUND unless the principal may read the case (common/case_visibility.h).
   absl::Status CheckCaseVisible(const std::string& case_id, const Principal& principal,
                                 const TxOptions& tx_options);
+  // NOT_FOUND ("no such supervision order") when the order's case is hidden
+  // from the principal (it reports their unit, A30).
+  absl::Status CheckOrderVisible(const OrderRecord& order, const Principal& principal,
+                                 const TxOptions& tx_options);
+  // A30: INVALID_ARGUMENT (leaderId) when `leader_id` is an official (in
+  // scheduling's directory) of a unit the case reports.
+  absl::Status LeaderNotAccused(const std::string& case_id, const std::string& leader_id,
+                                const TxOptions& tx_options);
   struct CurrentPolicy {
     StoredPolicy stored;
     absl::TimeZone zone;

@@ -8,6 +8,7 @@
 #include "common/pg_array.h"
 #include "common/status.h"
 #include "services/supervision/store/deadline_store.h"
+#include "services/supervision/store/hidden_reports_sql.h"
 
 namespace petition::supervision {
 namespace {
@@ -259,6 +260,7 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "WHERE ($2 = '' OR e.unit_id = $2) AND ($3 = '' OR e.case_id = $3) "
        "AND ($4 = '' OR e.occurred_on >= $4::date) AND ($5 = '' OR e.occurred_on <= $5::date) "
        "AND ($6 = '' OR (e.occurred_on, e.escalation_id) > ($6::date, $7)) "
+       "AND " NOT_REPORTING_UNIT("e.case_id", "$9") " "
        "ORDER BY e.occurred_on, e.escalation_id LIMIT $8"},
       // Every case with something on [$2, $3) (instants) or a HANDLING due
       // date in [$4, $5] (days); $1 the township's zone.
@@ -284,11 +286,13 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "UNION SELECT case_id FROM case_tracks WHERE rated_at >= $2 AND rated_at < $3 "
        "UNION SELECT case_id FROM case_tracks WHERE answered_at >= $2 AND answered_at < $3 "
        "UNION SELECT case_id FROM deadlines WHERE kind = 'HANDLING' "
-       "AND due_date BETWEEN $4::date - 1 AND $5::date)"},
+       "AND due_date BETWEEN $4::date - 1 AND $5::date) "
+       "AND " NOT_REPORTING_UNIT("t.case_id", "$6")},
       // The period's escalations and the earlier ones of their cases.
       {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on <= $3::date AND e.case_id IN ("
                                             "SELECT case_id FROM escalations "
-                                            "WHERE occurred_on BETWEEN $2::date AND $3::date)"},
+                                            "WHERE occurred_on BETWEEN $2::date AND $3::date) "
+                                            "AND " NOT_REPORTING_UNIT("e.case_id", "$4")},
       {kUpsertAssessmentTargets,
        "INSERT INTO assessment_targets (year, max_over_level, min_on_time_rate, "
        "min_satisfaction_rate, no_unreported_collective, updated_by, updated_at) "
@@ -457,8 +461,9 @@ absl::StatusOr<std::vector<EscalationRecord>> DeadlineStore::ListEscalations(
         const std::string to = f.to.has_value() ? FormatDate(*f.to) : "";
         const std::string after_day = f.after.has_value() ? FormatDate(f.after->first) : "";
         const std::string after_id = f.after.has_value() ? f.after->second : "";
-        for (const auto& row : tx.exec_prepared(kListEscalations, f.time_zone, f.unit_id, f.case_id,
-                                                from, to, after_day, after_id, f.limit)) {
+        for (const auto& row :
+             tx.exec_prepared(kListEscalations, f.time_zone, f.unit_id, f.case_id, from, to,
+                              after_day, after_id, f.limit, f.hidden_unit)) {
           auto e = EscalationFromRow(row);
           if (!e.ok()) return e.status();
           out.push_back(*std::move(e));
@@ -469,7 +474,8 @@ absl::StatusOr<std::vector<EscalationRecord>> DeadlineStore::ListEscalations(
 }
 
 absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
-    absl::CivilDay from, absl::CivilDay to, absl::TimeZone zone, const TxOptions& tx_options) {
+    absl::CivilDay from, absl::CivilDay to, absl::TimeZone zone, const std::string& hidden_unit,
+    const TxOptions& tx_options) {
   const std::string from_at = SqlTimestamp(absl::FromCivil(from, zone));
   const std::string to_at = SqlTimestamp(absl::FromCivil(to + 1, zone));
   const std::string from_day = FormatDate(from);
@@ -479,7 +485,7 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<StatsFacts> {
         StatsFacts facts;
         for (const auto& row :
-             tx.exec_prepared(kStatsCases, tz, from_at, to_at, from_day, to_day)) {
+             tx.exec_prepared(kStatsCases, tz, from_at, to_at, from_day, to_day, hidden_unit)) {
           CaseFacts c;
           c.case_id = row["case_id"].as<std::string>();
           pqxx::array_parser units = row["handling_unit_ids"].as_array();
@@ -518,7 +524,8 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
           }
           facts.cases.push_back(std::move(c));
         }
-        for (const auto& row : tx.exec_prepared(kStatsEscalations, tz, from_day, to_day)) {
+        for (const auto& row :
+             tx.exec_prepared(kStatsEscalations, tz, from_day, to_day, hidden_unit)) {
           auto e = EscalationFromRow(row);
           if (!e.ok()) return e.status();
           EscalationFacts f;

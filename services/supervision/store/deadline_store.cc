@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/pg_array.h"
 #include "services/supervision/domain/extension_rule.h"
+#include "services/supervision/store/hidden_reports_sql.h"
 #include "services/supervision/store/policy_codec.h"
 
 namespace petition::supervision {
@@ -42,6 +43,8 @@ constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_un
 
 #define LIST_ORDER "ORDER BY d.due_date, d.case_id, d.kind"
 #define PENDING_BEFORE_1 "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date"
+#define CASES_OF_UNIT_1 \
+  "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$1]::text[])"
 #define CASES_OF_UNIT_8 \
   "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$8]::text[])"
 constexpr char kScanOverdue[] = "supervision_scan_overdue";
@@ -228,18 +231,18 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       // it.
       {kListAll,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR d.kind = $1) "
-       "AND (d.due_date, d.case_id, d.kind) > ($2::date, $3, $4) " LIST_ORDER " LIMIT $5"},
-      // (Called with the unit first: $1, which it once left unnamed and so
-      // could not be prepared.)
+       "AND (d.due_date, d.case_id, d.kind) > ($2::date, $3, $4) "
+       "AND " NOT_REPORTING_UNIT("d.case_id", "$6") " " LIST_ORDER " LIMIT $5"},
       {kListAllForUnit,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN "
-       "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$1]::text[])"
+       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN " CASES_OF_UNIT_1
        " AND d.kind <> 'APPROVAL' AND ($2 = '' OR d.kind = $2) "
-       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) " LIST_ORDER " LIMIT $6"},
+       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) "
+       "AND " NOT_REPORTING_UNIT("d.case_id", "$7") " " LIST_ORDER " LIMIT $6"},
       {kListOverdue,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
        " AND ($2 = '' OR d.kind = $2) "
-       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) " LIST_ORDER " LIMIT $6"},
+       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) "
+       "AND " NOT_REPORTING_UNIT("d.case_id", "$7") " " LIST_ORDER " LIMIT $6"},
       // A unit's overdue rows: its page of pending rows past due, read in
       // due-date order from deadline_units (kept by triggers, migration
       // 0005), then the deadlines themselves by primary key. A unit's lists
@@ -249,17 +252,20 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "SELECT u.case_id, u.kind FROM deadline_units u WHERE u.unit_id = $2 "
        "AND u.due_date < $1::date AND ($3 = '' OR u.kind = $3) "
        "AND (u.due_date, u.case_id, u.kind) > ($4::date, $5, $6) "
+       "AND " NOT_REPORTING_UNIT("u.case_id", "$8") " "
        "ORDER BY u.due_date, u.case_id, u.kind LIMIT $7) " LIST_ORDER},
       // OPEN and DUE_SOON rows not yet past due; MET and MISSED rows.
       {kListState,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
        "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND ($3 = '' OR d.kind = $3) "
-       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
+       "AND " NOT_REPORTING_UNIT("d.case_id", "$8") " " LIST_ORDER " LIMIT $7"},
       {kListStateForUnit,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
        "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND d.case_id IN " CASES_OF_UNIT_8
        " AND d.kind <> 'APPROVAL' AND ($3 = '' OR d.kind = $3) "
-       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) " LIST_ORDER " LIMIT $7"},
+       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
+       "AND " NOT_REPORTING_UNIT("d.case_id", "$9") " " LIST_ORDER " LIMIT $7"},
       // The scanner: each statement locks the rows it will change, skipping
       // those another scanner holds, re-checks their state under the lock,
       // changes them and records the transition.
@@ -699,23 +705,26 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
         const std::string today = FormatDate(filter.today);
         const std::string& unit = filter.unit_id;
         const std::string& kind = filter.kind;
+        const std::string& hidden = filter.hidden_unit;
         const int limit = filter.page_size;
         pqxx::result rows;
         if (filter.state.empty()) {
           rows = unit.empty()
-                     ? tx.exec_prepared(kListAll, kind, after_due, after_case, after_kind, limit)
+                     ? tx.exec_prepared(kListAll, kind, after_due, after_case, after_kind, limit,
+                                        hidden)
                      : tx.exec_prepared(kListAllForUnit, unit, kind, after_due, after_case,
-                                        after_kind, limit);
+                                        after_kind, limit, hidden);
         } else if (filter.state == "OVERDUE") {
           rows = unit.empty() ? tx.exec_prepared(kListOverdue, today, kind, after_due, after_case,
-                                                 after_kind, limit)
+                                                 after_kind, limit, hidden)
                               : tx.exec_prepared(kListOverdueForUnit, today, unit, kind, after_due,
-                                                 after_case, after_kind, limit);
+                                                 after_case, after_kind, limit, hidden);
         } else {
           rows = unit.empty() ? tx.exec_prepared(kListState, filter.state, today, kind, after_due,
-                                                 after_case, after_kind, limit)
+                                                 after_case, after_kind, limit, hidden)
                               : tx.exec_prepared(kListStateForUnit, filter.state, today, kind,
-                                                 after_due, after_case, after_kind, limit, unit);
+                                                 after_due, after_case, after_kind, limit, unit,
+                                                 hidden);
         }
         std::vector<DeadlineRecord> out;
         for (const auto& row : rows) {

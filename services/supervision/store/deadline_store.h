@@ -105,6 +105,8 @@ struct DeadlineFilter {
   absl::CivilDay today;
   std::string unit_id;  // "" for every unit
   std::string kind;     // "" for every kind
+  // The reader's unit: the cases that report it are left out (A30); "" none.
+  std::string hidden_unit;
   int page_size = 50;
   // Keyset: after (due_date, case_id, kind).
   std::optional<std::tuple<absl::CivilDay, std::string, std::string>> after;
@@ -147,6 +149,9 @@ struct EscalationFilter {
   std::optional<std::pair<absl::CivilDay, std::string>> after;
   int limit = 50;
   std::string time_zone = "Asia/Shanghai";  // the township's
+  // The reader's unit: escalations of cases that report it are left out
+  // (A30); "" none.
+  std::string hidden_unit;
 };
 
 // The annual assessment's targets of one year.
@@ -308,10 +313,12 @@ class DeadlineStore {
                                           const TxOptions& tx_options = {});
   absl::StatusOr<OrderRecord> GetOrder(const std::string& order_id,
                                        const TxOptions& tx_options = {});
+  // `hidden_unit`: the reader's unit, whose reports are left out (A30).
   absl::StatusOr<std::vector<OrderRecord>> ListOrders(const std::string& case_id,
                                                       const std::string& unit_id,
                                                       const std::string& state,
                                                       const std::string& after_order_id, int limit,
+                                                      const std::string& hidden_unit = "",
                                                       const TxOptions& tx_options = {});
   // FAILED_PRECONDITION unless the order is OPEN (respond) / not CLOSED (close).
   // A request id seen before (`key`) answers with the order as it is.
@@ -370,13 +377,16 @@ class DeadlineStore {
   // What the unit statistics count over [from, to] (days in `zone`): every
   // case with anything on those days (a HANDLING due date from the day
   // before `from`: it goes overdue the day after), the escalations of those
-  // days and the earlier ones of the same cases.
+  // days and the earlier ones of the same cases, leaving out the cases that
+  // report `hidden_unit` (the reader's unit, A30: its statistics read as if
+  // those cases did not exist; "" for none).
   struct StatsFacts {
     std::vector<CaseFacts> cases;
     std::vector<EscalationFacts> escalations;
   };
   absl::StatusOr<StatsFacts> StatsFactsFor(absl::CivilDay from, absl::CivilDay to,
-                                           absl::TimeZone zone, const TxOptions& tx_options = {});
+                                           absl::TimeZone zone, const std::string& hidden_unit,
+                                           const TxOptions& tx_options = {});
 
   // The annual assessment's targets: Put replaces the year's (a request id
   // seen before changes nothing and answers the targets as they are); Get is

@@ -1,5 +1,8 @@
 #include "services/supervision/store/deadline_store.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/testing/pg_test_env.h"
@@ -276,6 +279,62 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   EXPECT_EQ(*in_units, 0);
 }
 
+// A30: whichever list shape a reader of the reported unit asks for, the
+// deadlines of a case that reports their unit are not in it, and the page is
+// filled with the next rows instead (its size says nothing of what was left
+// out).
+TEST_F(DeadlineStoreTest, ListsLeaveOutTheReportsOfTheReadersUnit) {
+  std::vector<petition::v1::CaseEvent> events;
+  for (const char* id : {"case_1", "case_report", "case_3"}) {
+    auto e = Registered(id);
+    e.mutable_registered()->add_handling_unit_ids("unit_a");
+    if (std::string(id) == "case_report") {
+      e.mutable_registered()->add_reported_unit_ids("unit_accused");
+    }
+    events.push_back(e);
+  }
+  std::vector<const petition::v1::CaseEvent*> pointers;
+  for (const auto& e : events) pointers.push_back(&e);
+  ASSERT_TRUE(Apply(pointers).ok());
+  auto ids = [&](const DeadlineFilter& filter) {
+    std::vector<std::string> out;
+    auto rows = store_->ListDeadlines(filter);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    if (rows.ok()) {
+      for (const DeadlineRecord& d : *rows) out.push_back(d.case_id);
+    }
+    return out;
+  };
+  const std::vector<std::string> all = {"case_1", "case_3", "case_report"};
+  const std::vector<std::string> without = {"case_1", "case_3"};
+  for (const char* state : {"", "OVERDUE", "OPEN"}) {
+    for (const char* unit : {"", "unit_a"}) {
+      DeadlineFilter filter;
+      filter.state = state;
+      // OVERDUE the day after ACCEPTANCE's due date, OPEN before it.
+      filter.today =
+          std::string(state) == "OPEN" ? absl::CivilDay(2026, 3, 10) : absl::CivilDay(2026, 3, 18);
+      filter.unit_id = unit;
+      filter.page_size = 10;
+      SCOPED_TRACE(absl::StrCat("state '", state, "' unit '", unit, "'"));
+      std::vector<std::string> seen = ids(filter);
+      std::sort(seen.begin(), seen.end());
+      EXPECT_EQ(seen, all);
+      filter.hidden_unit = "unit_accused";
+      seen = ids(filter);
+      std::sort(seen.begin(), seen.end());
+      EXPECT_EQ(seen, without);
+      filter.page_size = 2;  // a full page of what may be seen
+      seen = ids(filter);
+      std::sort(seen.begin(), seen.end());
+      EXPECT_EQ(seen, without);
+      filter.hidden_unit = "unit_a";  // another unit's reader: nothing hidden
+      filter.page_size = 10;
+      EXPECT_EQ(ids(filter).size(), 3u);
+    }
+  }
+}
+
 // No list of deadlines needs to read the whole table: with sequential scans
 // off, the generic plan of each overdue list uses indexes only.
 TEST_F(DeadlineStoreTest, TheOverdueListsAreIndexServed) {
@@ -283,9 +342,9 @@ TEST_F(DeadlineStoreTest, TheOverdueListsAreIndexServed) {
     const std::string name = statement.name;
     std::string args;
     if (name == "supervision_list_overdue") {
-      args = "('2026-03-18', '', '0001-01-01', '', '', 50)";
+      args = "('2026-03-18', '', '0001-01-01', '', '', 50, 'unit_reported')";
     } else if (name == "supervision_list_overdue_for_unit") {
-      args = "('2026-03-18', 'unit_a', '', '0001-01-01', '', '', 50)";
+      args = "('2026-03-18', 'unit_a', '', '0001-01-01', '', '', 50, 'unit_reported')";
     } else {
       continue;
     }

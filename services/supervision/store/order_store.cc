@@ -4,6 +4,7 @@
 #include "common/pg_array.h"
 #include "services/supervision/domain/escalation_ladder.h"
 #include "services/supervision/store/deadline_store.h"
+#include "services/supervision/store/hidden_reports_sql.h"
 
 namespace petition::supervision {
 namespace {
@@ -95,6 +96,7 @@ const std::vector<PgStatement>& OrderStatements() {
       {kListOrders,
        "SELECT " ORDER_COLUMNS " FROM supervision_orders WHERE ($1 = '' OR case_id = $1) "
        "AND ($2 = '' OR unit_id = $2) AND ($3 = '' OR state = $3) AND order_id > $4 "
+       "AND " NOT_REPORTING_UNIT("supervision_orders.case_id", "$6") " "
        "ORDER BY order_id LIMIT $5"},
       {kRespondOrder,
        "UPDATE supervision_orders SET state = 'RESPONDED', response = $2, responded_at = $3 "
@@ -222,12 +224,14 @@ absl::StatusOr<OrderRecord> DeadlineStore::GetOrder(const std::string& order_id,
 
 absl::StatusOr<std::vector<OrderRecord>> DeadlineStore::ListOrders(
     const std::string& case_id, const std::string& unit_id, const std::string& state,
-    const std::string& after_order_id, int limit, const TxOptions& tx_options) {
+    const std::string& after_order_id, int limit, const std::string& hidden_unit,
+    const TxOptions& tx_options) {
   return pool_->Read(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<OrderRecord>> {
         std::vector<OrderRecord> out;
         for (const auto& row :
-             tx.exec_prepared(kListOrders, case_id, unit_id, state, after_order_id, limit)) {
+             tx.exec_prepared(kListOrders, case_id, unit_id, state, after_order_id, limit,
+                              hidden_unit)) {
           auto o = ReadOrder(tx, row["order_id"].as<std::string>());
           if (!o.ok()) return o.status();
           out.push_back(*std::move(o));
