@@ -901,7 +901,7 @@ TEST_F(SchedulingTest, ThisWeeksSessionsGaugeCountsWhatTheApiServes) {
       "rotation":[")",
                              a, R"("],"startDate":"2026-01-01"})"));
   const absl::TimeZone beijing = absl::FixedTimeZone(8 * 3600);
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), beijing);
+  const absl::CivilDay today = absl::ToCivilDay(stack_->Now(), beijing);
   const absl::CivilDay monday = absl::PrevWeekday(today + 1, absl::Weekday::monday);
   const size_t served =
       Receptions(town, absl::FormatCivilTime(monday), absl::FormatCivilTime(monday + 6)).size();

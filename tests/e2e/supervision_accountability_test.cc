@@ -45,10 +45,11 @@ const absl::TimeZone& Shanghai() {
   return *zone;
 }
 
-absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), Shanghai()); }
+// Today by the stack's rules' clock (a run may put it at another date).
+absl::CivilDay Today(const TestStack& stack) { return absl::ToCivilDay(stack.Now(), Shanghai()); }
 
-std::string ThisMonth() {
-  const absl::CivilDay d = Today();
+std::string ThisMonth(const TestStack& stack) {
+  const absl::CivilDay d = Today(stack);
   return absl::StrFormat("%04d-%02d", d.year(), d.month());
 }
 
@@ -253,7 +254,7 @@ TEST_F(SupervisionAccountabilityTest, ScreeningReportsNameTheUnitsThatHaveNotRep
   const std::string town = NewUnit("TOWNSHIP");
   const std::string village = NewUnit("VILLAGE", town);
   const std::string department = NewUnit("DEPARTMENT", town);
-  const std::string month = ThisMonth();
+  const std::string month = ThisMonth(*stack_);
   const std::string path = absl::StrCat("/v1/screeningReports/", village, "/", month);
   const std::string report =
       R"({"items":[{"summary":"东村三组宅基地界址纠纷","responsiblePerson":"李四",)"
@@ -340,8 +341,8 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
   // Acceptance checks units and leaders against scheduling's directory.
   absl::Status seeded = stack_->SeedDirectory({unit}, {"off_leader1"});
   ASSERT_TRUE(seeded.ok()) << seeded;
-  const std::string month_start = ThisMonth() + "-01";
-  const std::string to = FormatDate(Today() + 90);  // every HANDLING due date of these cases
+  const std::string month_start = ThisMonth(*stack_) + "-01";
+  const std::string to = FormatDate(Today(*stack_) + 90);  // every HANDLING due date of these cases
   // Three cases of one person on one matter (the later two are repeats), one collective visit.
   const std::string body_a =
       absl::StrReplaceAll(kVisit, {{"11010519491231002X", "110105198001010032"}});
@@ -381,7 +382,7 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
               400, "INVALID_ARGUMENT", "headcount");
   ExpectError(Call("POST", "/v1/escalations",
                    absl::StrCat(R"({"caseId":")", collective, R"(","headcount":6,"occurredOn":")",
-                                FormatDate(Today()), R"("})"),
+                                FormatDate(Today(*stack_)), R"("})"),
                    Clerk()),
               400, "INVALID_ARGUMENT", "level");
   ExpectError(
@@ -391,7 +392,7 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
       404, "NOT_FOUND");
   const std::string escalation =
       absl::StrCat(R"({"caseId":")", collective, R"(","level":"CITY","headcount":6,)",
-                   R"("reportedInAdvance":false,"occurredOn":")", FormatDate(Today()),
+                   R"("reportedInAdvance":false,"occurredOn":")", FormatDate(Today(*stack_)),
                    R"(","requestId":"esc-1"})");
   ExpectError(Call("POST", "/v1/escalations", escalation, Handler(unit)), 403, "PERMISSION_DENIED");
   HttpResponse e = Call("POST", "/v1/escalations", escalation, Clerk());
@@ -412,13 +413,13 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
   // b goes to a hearing (听证会) before its decision.
   WaitForDeadline(b, sv::HANDLING, sv::OPEN);
   ExpectError(Call("POST", "/v1/cases/" + b + "/hearings",
-                   absl::StrCat(R"({"heldOn":")", FormatDate(Today()), R"("})"), Clerk()),
+                   absl::StrCat(R"({"heldOn":")", FormatDate(Today(*stack_)), R"("})"), Clerk()),
               400, "INVALID_ARGUMENT", "kind");
   ExpectError(Call("POST", "/v1/cases/" + b + "/hearings",
                    R"({"kind":"HEARING","heldOn":"2999-01-01"})", Clerk()),
               400, "INVALID_ARGUMENT", "heldOn");
   HttpResponse hearing = Call("POST", "/v1/cases/" + b + "/hearings",
-                              absl::StrCat(R"({"kind":"HEARING","heldOn":")", FormatDate(Today()),
+                              absl::StrCat(R"({"kind":"HEARING","heldOn":")", FormatDate(Today(*stack_)),
                                            R"(","note":"邀请村民代表听证","requestId":"hrg-1"})"),
                               Clerk());
   ASSERT_EQ(hearing.status, 200) << hearing.body;
@@ -686,7 +687,7 @@ TEST_F(SupervisionAccountabilityTest, RetriedOrderStepsAndDutiesAnswerTheFirstRe
   r->set_channel("VISIT");
   r->set_category("OTHER");
   r->set_source("TOWNSHIP");
-  *r->mutable_received_at() = ToProtoTimestamp(absl::Now());
+  *r->mutable_received_at() = ToProtoTimestamp(stack_->Now());
   r->add_handling_unit_ids("unit_retry");
   sv::ApplyCaseEventsRequest request;
   *request.add_events() = e;

@@ -559,7 +559,10 @@ grpc::Status SupervisionService::GetAssessment(grpc::ServerContext* context,
   auto current = LoadPolicy(tx);
   if (!current.ok()) return ToGrpcStatus(current.status());
   const int year = request->year();
-  auto facts = store_->StatsFactsFor(FirstDayOf(year), LastDayOf(year), current->zone, tx);
+  // A30, as for the statistics: a unit's officials are assessed, in every row, as if the cases
+  // reporting their unit did not exist.
+  auto facts = store_->StatsFactsFor(FirstDayOf(year), LastDayOf(year), current->zone,
+                                     HiddenReportsUnit(scope.principal()), tx);
   if (!facts.ok()) return ToGrpcStatus(facts.status());
   const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
   const std::vector<UnitAssessment> units =
