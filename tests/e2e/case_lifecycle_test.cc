@@ -767,8 +767,11 @@ TEST_F(CaseLifecycleTest, ARecusedOrJuniorLeaderNeitherReceivesNorApproves) {
                "decision":"解释说明。"})",
       Handler("unit_land"));
   ASSERT_EQ(o.status, 200) << o.body;
-  const std::string approve =
-      "/v1/cases/" + id + "/opinions/" + JsonString(ParseJson(o.body), "opinionId") + ":approve";
+  const std::string opinion =
+      "/v1/cases/" + id + "/opinions/" + JsonString(ParseJson(o.body), "opinionId");
+  HttpResponse submitted = Call("POST", opinion + ":submit", "{}", Handler("unit_land"));
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  const std::string approve = opinion + ":approve";
   HttpResponse refused = Call("POST", approve, "{}", stack_->Token({"leader"}, deputy));
   ExpectRefused(refused, 400, "FAILED_PRECONDITION", "recused");
   EXPECT_NE(refused.body.find(R"("field":"approvedBy")"), std::string::npos) << refused.body;
