@@ -117,6 +117,17 @@ absl::Status InvalidField(std::string_view field, std::string_view reason) {
   return InvalidFields({{std::string(field), std::string(reason)}});
 }
 
+absl::Status FailedPreconditionField(std::string_view field, std::string_view reason) {
+  absl::Status status =
+      absl::FailedPreconditionError(std::string(field) + ": " + std::string(reason));
+  v1::ErrorDetails details;
+  auto* v = details.add_violations();
+  v->set_field(std::string(field));
+  v->set_reason(std::string(reason));
+  SetErrorDetails(status, details);
+  return status;
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   v1::ErrorDetails details = GetErrorDetails(status);

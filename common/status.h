@@ -24,6 +24,9 @@ int HttpStatusForCode(absl::StatusCode code);
 // An INVALID_ARGUMENT carrying field violations ("petitioners[0].idNumber").
 absl::Status InvalidField(std::string_view field, std::string_view reason);
 absl::Status InvalidFields(const std::vector<std::pair<std::string, std::string>>& violations);
+// A FAILED_PRECONDITION naming the field whose value the case's state forbids ("field: reason",
+// the field in the details as for InvalidField): a well-formed request refused by the state.
+absl::Status FailedPreconditionField(std::string_view field, std::string_view reason);
 
 // Attaches/reads structured details on an absl::Status.
 void SetErrorDetails(absl::Status& status, const v1::ErrorDetails& details);

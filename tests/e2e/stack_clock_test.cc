@@ -127,7 +127,8 @@ TEST_F(StackClockTest, TheStackReadsTheClockItWasGiven) {
   HttpResponse r = Call("POST", "/v1/cases",
                         absl::StrCat(R"({"channel":"CALL","category":"OTHER","subject":"咨询",)"
                                      R"("content":"来电咨询低保政策。","receivedAt":")",
-                                     now, R"(","petitioners":[{"name":"张三",)"
+                                     now,
+                                     R"(","petitioners":[{"name":"张三",)"
                                      R"("idNumber":"11010519491231002X"}]})"),
                         stack_->Token({"clerk"}, "off_clerk1"));
   ASSERT_EQ(r.status, 200) << r.body;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -84,18 +85,32 @@ absl::StatusOr<std::unique_ptr<TestStack>> TestStack::Start(const std::string& n
   if (at.has_value()) {
     if (absl::Status s = stack->UseClock(*at); !s.ok()) return s;
   }
-  for (const std::string& service : DomainServices()) {
-    stack->grpc_ports_[service] = 0;
-    stack->metrics_ports_[service] = 0;
-    if (absl::Status s = stack->StartService(service); !s.ok()) return s;
+  // Supervision and intake call each other (case events one way, supervision's events the
+  // other): supervision starts before intake's port is known, then again on its port with
+  // intake's address. Between the two another test's process may take that port (it was free
+  // once, port 0): then the whole start is tried again on new ports.
+  absl::Status started;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    started = stack->StartProcesses();
+    if (started.ok() || !absl::StrContains(started.message(), "cannot listen")) break;
+    std::cerr << "a port was taken during start-up; starting the stack again\n";
   }
-  // Supervision and intake call each other (case events one way, supervision's
-  // events the other): supervision started before intake's port was known, so it
-  // starts again now, on its port, with intake's address.
-  if (absl::Status s = stack->Restart("supervision"); !s.ok()) return s;
-  if (absl::Status s = stack->StartService("gateway"); !s.ok()) return s;
+  if (!started.ok()) return started;
   std::cerr << "test stack up; process logs in " << stack->log_dir_ << " (kept if a test fails)\n";
   return stack;
+}
+
+absl::Status TestStack::StartProcesses() {
+  for (const char* name : {"gateway", "intake", "supervision", "scheduling"}) {
+    processes_.erase(name);
+  }
+  for (const std::string& service : DomainServices()) {
+    grpc_ports_[service] = 0;
+    metrics_ports_[service] = 0;
+    if (absl::Status s = StartService(service); !s.ok()) return s;
+  }
+  if (absl::Status s = Restart("supervision"); !s.ok()) return s;
+  return StartService("gateway");
 }
 
 absl::Status TestStack::StartService(const std::string& service) {

@@ -107,6 +107,8 @@ class TestStack {
  private:
   TestStack(const std::string& name, TestStackOptions options);
   absl::Status StartService(const std::string& service);
+  // Every process from scratch on new ports (port 0), in dependency order.
+  absl::Status StartProcesses();
   // Sets the clock the processes started from now on read.
   absl::Status UseClock(absl::Time at);
   // Until the gateway's /readyz says every dependency is up.

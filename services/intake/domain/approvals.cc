@@ -13,13 +13,7 @@ using petition::v1::ApprovalRole;
 
 // FAILED_PRECONDITION with the field named in the details.
 absl::Status Precondition(const std::string& message) {
-  absl::Status status = absl::FailedPreconditionError(message);
-  petition::v1::ErrorDetails details;
-  petition::v1::FieldViolation* v = details.add_violations();
-  v->set_field("opinionId");
-  v->set_reason(message);
-  SetErrorDetails(status, details);
-  return status;
+  return FailedPreconditionField("opinionId", message);
 }
 
 bool Contains(const ApprovalRoles& roles, ApprovalRole role) {
@@ -66,8 +60,7 @@ absl::Status CheckSubmittable(const v1::Opinion& opinion) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<ApprovalRoles> RolesFilledBy(const v1::Opinion& opinion,
-                                            const std::string& approver,
+absl::StatusOr<ApprovalRoles> RolesFilledBy(const v1::Opinion& opinion, const std::string& approver,
                                             const ApprovalHolders& holders) {
   if (!IsSubmitted(opinion)) return Precondition(kNotSubmitted);
   const ApprovalRoles missing = MissingApprovals(opinion);

@@ -43,13 +43,7 @@ absl::Status IntakeService::CheckApprover(const std::string& case_id, const std:
   // The caller is who they are: not a bad argument, but a state of the case
   // that forbids this approver (400 all the same).
   const std::string reason = absl::StrCat("the approving leader ", answer->reason());
-  absl::Status refused = absl::FailedPreconditionError(absl::StrCat("approvedBy: ", reason));
-  petition::v1::ErrorDetails details;
-  petition::v1::FieldViolation* violation = details.add_violations();
-  violation->set_field("approvedBy");
-  violation->set_reason(reason);
-  SetErrorDetails(refused, details);
-  return refused;
+  return FailedPreconditionField("approvedBy", reason);
 }
 
 absl::StatusOr<std::optional<StepResult>> IntakeService::ReplayFirst(grpc::ServerContext& context,

@@ -8,41 +8,29 @@
 #include "common/status.h"
 
 namespace petition::supervision {
-namespace {
-
-absl::Status Precondition(const std::string& field, const std::string& reason) {
-  absl::Status status = absl::FailedPreconditionError(absl::StrCat(field, ": ", reason));
-  petition::v1::ErrorDetails details;
-  auto* v = details.add_violations();
-  v->set_field(field);
-  v->set_reason(reason);
-  SetErrorDetails(status, details);
-  return status;
-}
-
-}  // namespace
 
 absl::Status CheckNotPastDue(absl::CivilDay handling_due, absl::CivilDay today) {
   if (today <= handling_due) return absl::OkStatus();
-  return Precondition("dueDate",
-                      absl::StrCat("the HANDLING deadline passed on ", FormatDate(handling_due),
-                                   ": an extension is granted on or before its due date"));
+  return FailedPreconditionField(
+      "dueDate", absl::StrCat("the HANDLING deadline passed on ", FormatDate(handling_due),
+                              ": an extension is granted on or before its due date"));
 }
 
 absl::Status CheckExtension(const DeadlinePolicy& policy, std::string_view complexity,
                             absl::CivilDay handling_due, absl::CivilDay today, int days) {
   if (!IsExtendable(policy, complexity)) {
-    return Precondition(
+    return FailedPreconditionField(
         "complexity",
-        absl::StrCat("a case of complexity ", complexity.empty() ? std::string("unknown") : std::string(complexity),
+        absl::StrCat("a case of complexity ",
+                     complexity.empty() ? std::string("unknown") : std::string(complexity),
                      " may not be extended (the policy's extendable: ",
                      policy.extendable.empty() ? "none" : absl::StrJoin(policy.extendable, ", "),
                      ")"));
   }
   if (absl::Status s = CheckNotPastDue(handling_due, today); !s.ok()) return s;
   if (days < 1 || days > policy.extension_max.days) {
-    return InvalidField(
-        "days", absl::StrCat("must be 1..", policy.extension_max.days, " (the policy's extensionMax)"));
+    return InvalidField("days", absl::StrCat("must be 1..", policy.extension_max.days,
+                                             " (the policy's extensionMax)"));
   }
   return absl::OkStatus();
 }

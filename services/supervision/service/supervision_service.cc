@@ -328,16 +328,10 @@ grpc::Status SupervisionService::PutDeadlinePolicy(grpc::ServerContext* context,
     // One township time zone, one owner (scheduling): absent means the township's.
     if (given.time_zone().empty()) given.set_time_zone(township_time_zone_);
     if (given.time_zone() != township_time_zone_) {
-      absl::Status refused = absl::FailedPreconditionError(absl::StrCat(
-          "timeZone: the township's time zone is ", township_time_zone_,
-          ", which scheduling owns (its --time_zone); a deadline policy cannot set another"));
-      petition::v1::ErrorDetails details;
-      petition::v1::FieldViolation* violation = details.add_violations();
-      violation->set_field("timeZone");
-      violation->set_reason(absl::StrCat("must be the township's time zone ", township_time_zone_,
-                                         " (scheduling owns it)"));
-      SetErrorDetails(refused, details);
-      return ToGrpcStatus(refused);
+      return ToGrpcStatus(FailedPreconditionField(
+          "timeZone", absl::StrCat("the township's time zone is ", township_time_zone_,
+                                   ", which scheduling owns (its --time_zone); a deadline policy "
+                                   "cannot set another")));
     }
   }
   auto policy = PolicyFromProto(given);
@@ -487,8 +481,8 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
   if (!current.ok()) return ToGrpcStatus(current.status());
   const absl::Time now = clock_->Now();
   const absl::CivilDay today = absl::ToCivilDay(now, current->zone);
-  if (absl::Status s = CheckExtension(*policy, *complexity, handling->due_date, today,
-                                      request->days());
+  if (absl::Status s =
+          CheckExtension(*policy, *complexity, handling->due_date, today, request->days());
       !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -514,8 +508,8 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
   event.mutable_extension_granted()->set_days(ext.days);
   event.mutable_extension_granted()->set_reason(ext.reason);
   event.mutable_extension_granted()->set_new_due_date(FormatDate(ext.new_due_date));
-  auto granted = store_->GrantExtension(ext, handling->due_date, today, key,
-                                        event.SerializeAsString(), tx);
+  auto granted =
+      store_->GrantExtension(ext, handling->due_date, today, key, event.SerializeAsString(), tx);
   if (!granted.ok()) return ToGrpcStatus(granted.status());
   if (outbox_written_) outbox_written_();
   FillExtension(*granted, response);

@@ -80,17 +80,6 @@ absl::StatusOr<absl::Time> Instant(const pqxx::field& f) {
   return *t;
 }
 
-// A FAILED_PRECONDITION naming the request's field.
-absl::Status FailedPreconditionField(const std::string& field, const std::string& reason) {
-  absl::Status status = absl::FailedPreconditionError(absl::StrCat(field, ": ", reason));
-  petition::v1::ErrorDetails details;
-  auto* v = details.add_violations();
-  v->set_field(field);
-  v->set_reason(reason);
-  SetErrorDetails(status, details);
-  return status;
-}
-
 // The HANDLING facts of a row with h_start, h_due, h_met, h_withdrawn.
 absl::StatusOr<std::optional<HandlingFacts>> HandlingFromRow(const pqxx::row& row) {
   if (row["h_start"].is_null()) return std::optional<HandlingFacts>();
