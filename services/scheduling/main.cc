@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
                return tx.exec_params(
                    "SELECT m.which, count(DISTINCT p.unit_id) FROM (VALUES ('current', 0), "
                    "('next', 1)) AS v (which, ahead), LATERAL (SELECT v.which, "
-                   "(date_trunc('month', $2::timestamptz AT TIME ZONE $1) + make_interval(months => "
+                   "(date_trunc('month', $2::timestamptz AT TIME ZONE $1) + make_interval(months "
+                   "=> "
                    "v.ahead))::date AS first) AS m LEFT JOIN reception_plans p ON "
                    "coalesce(nullif(p.spec->>'startDate', '')::date, '-infinity') < "
                    "(m.first + interval '1 month')::date AND "

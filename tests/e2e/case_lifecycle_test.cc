@@ -85,9 +85,9 @@ class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
              Handler("unit_land"));
     EXPECT_EQ(o.status, 200) << o.body;
     const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
-    HttpResponse submitted = Call(
-        "POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":submit", "{}",
-        Handler("unit_land"));
+    HttpResponse submitted =
+        Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":submit", "{}",
+             Handler("unit_land"));
     EXPECT_EQ(submitted.status, 200) << submitted.body;
     HttpResponse a = Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":approve",
                           "{}", Leader());
@@ -216,11 +216,16 @@ TEST_F(CaseLifecycleTest, FromRegistrationToConclusionWithHistoryAndEvents) {
   HttpResponse got = Call("GET", "/v1/cases/" + id, "", Clerk());
   ASSERT_EQ(got.status, 200) << got.body;
   const std::vector<std::string> steps = {
-      "REGISTER", "ACCEPT", "SUBMIT_OPINION", "SUBMIT_FOR_APPROVAL", "APPROVE_OPINION",
-      "ANSWER",   "RATE",   "CONCLUDE"};
-  const std::vector<std::string> actors = {
-      "off_clerk1",  "off_clerk1", "off_handler_unit_land", "off_handler_unit_land",
-      "off_leader1", "off_clerk1", "off_clerk1",            "off_leader1"};
+      "REGISTER",        "ACCEPT", "SUBMIT_OPINION", "SUBMIT_FOR_APPROVAL",
+      "APPROVE_OPINION", "ANSWER", "RATE",           "CONCLUDE"};
+  const std::vector<std::string> actors = {"off_clerk1",
+                                           "off_clerk1",
+                                           "off_handler_unit_land",
+                                           "off_handler_unit_land",
+                                           "off_leader1",
+                                           "off_clerk1",
+                                           "off_clerk1",
+                                           "off_leader1"};
   auto g = ParseJson(got.body);
   const auto& history = g.fields().at("history").list_value();
   ASSERT_EQ(history.values_size(), static_cast<int>(steps.size())) << got.body;

@@ -163,8 +163,7 @@ TEST_F(OpinionApprovalsTest, TheDirectoryNamesTheLeaderInChargeOfAUnit) {
   HttpResponse unknown = Call("POST", "/v1/units/unit_apr:setLeaderInCharge",
                               R"({"leaderInChargeId":"off_nosuch"})", Admin());
   ExpectRefused(unknown, 400, "INVALID_ARGUMENT", "not an official");
-  EXPECT_NE(unknown.body.find(R"("field":"leaderInChargeId")"), std::string::npos)
-      << unknown.body;
+  EXPECT_NE(unknown.body.find(R"("field":"leaderInChargeId")"), std::string::npos) << unknown.body;
   EXPECT_EQ(Call("POST", "/v1/units/unit_nosuch:setLeaderInCharge",
                  R"({"leaderInChargeId":"off_apr_incharge"})", Admin())
                 .status,
@@ -239,15 +238,17 @@ TEST_F(OpinionApprovalsTest, ATownshipMayRequireOneApproval) {
   EXPECT_NE(policy.body.find(R"("approvals":["RECEIVING_LEADER","LEADER_IN_CHARGE"])"),
             std::string::npos)
       << policy.body;
-  HttpResponse zero = Call("PUT", "/v1/policies/deadlines",
-                           absl::StrReplaceAll(Policy(R"(["LEADER_IN_CHARGE"])"),
-                                               {{R"("approval":{"days":5)", R"("approval":{"days":0)"}}),
-                           Admin());
+  HttpResponse zero =
+      Call("PUT", "/v1/policies/deadlines",
+           absl::StrReplaceAll(Policy(R"(["LEADER_IN_CHARGE"])"),
+                               {{R"("approval":{"days":5)", R"("approval":{"days":0)"}}),
+           Admin());
   ExpectRefused(zero, 400, "INVALID_ARGUMENT", "1..366");
   EXPECT_NE(zero.body.find(R"("field":"approval.days")"), std::string::npos) << zero.body;
 
-  ASSERT_EQ(Call("PUT", "/v1/policies/deadlines", Policy(R"(["LEADER_IN_CHARGE"])"), Admin()).status,
-            200);
+  ASSERT_EQ(
+      Call("PUT", "/v1/policies/deadlines", Policy(R"(["LEADER_IN_CHARGE"])"), Admin()).status,
+      200);
   const auto [id, opinion] = CaseWithDraft();
   HttpResponse submitted = OpinionStep(id, opinion, "submit", Handler());
   // Back to S1 for the other tests, whatever happens below.

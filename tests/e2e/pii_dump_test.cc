@@ -61,8 +61,9 @@ TEST(PiiDumpTest, NoPlaintextIdentityInTheDatabaseDumpOrTheLogs) {
       stack->Token({"handler"}, "off_h", "unit_labor"));
   ASSERT_EQ(opinion->status, 200) << opinion->body;
   const std::string opinion_id = JsonString(ParseJson(opinion->body), "opinionId");
-  ASSERT_EQ(stack->Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":submit", "{}",
-                        stack->Token({"handler"}, "off_h", "unit_labor"))
+  ASSERT_EQ(stack
+                ->Call("POST", "/v1/cases/" + id + "/opinions/" + opinion_id + ":submit", "{}",
+                       stack->Token({"handler"}, "off_h", "unit_labor"))
                 ->status,
             200);
   ASSERT_EQ(

@@ -418,10 +418,11 @@ TEST_F(SupervisionAccountabilityTest, StatsCountRealCasesAndEscalations) {
   ExpectError(Call("POST", "/v1/cases/" + b + "/hearings",
                    R"({"kind":"HEARING","heldOn":"2999-01-01"})", Clerk()),
               400, "INVALID_ARGUMENT", "heldOn");
-  HttpResponse hearing = Call("POST", "/v1/cases/" + b + "/hearings",
-                              absl::StrCat(R"({"kind":"HEARING","heldOn":")", FormatDate(Today(*stack_)),
-                                           R"(","note":"邀请村民代表听证","requestId":"hrg-1"})"),
-                              Clerk());
+  HttpResponse hearing =
+      Call("POST", "/v1/cases/" + b + "/hearings",
+           absl::StrCat(R"({"kind":"HEARING","heldOn":")", FormatDate(Today(*stack_)),
+                        R"(","note":"邀请村民代表听证","requestId":"hrg-1"})"),
+           Clerk());
   ASSERT_EQ(hearing.status, 200) << hearing.body;
   auto hearings = Parse<sv::ListHearingsResponse>(
       Call("GET", "/v1/cases/" + b + "/hearings", "", Handler(unit)).body);

@@ -124,8 +124,8 @@ class SupervisionDeadlinesTest : public StackTest<SupervisionDeadlinesTest> {
   void PutPolicy(const std::string& ordinary,
                  const std::string& simple = R"({"days":10,"unit":"WORKING_DAYS"})",
                  const std::string& extra = "") {
-    HttpResponse r = Call("PUT", "/v1/policies/deadlines", PolicyBody(ordinary, simple, extra),
-                          Admin());
+    HttpResponse r =
+        Call("PUT", "/v1/policies/deadlines", PolicyBody(ordinary, simple, extra), Admin());
     ASSERT_EQ(r.status, 200) << r.body;
   }
   // The regulation's policy again (what each test that needs it starts from).
@@ -294,9 +294,9 @@ TEST_F(SupervisionDeadlinesTest, ExtensionOfAComplexCaseOnceWithinTheMaximumBefo
 
   // Accepted Monday 2058-07-08: 60 calendar days end Friday 09-06.
   const std::string id = NewId("case");
-  ASSERT_TRUE(Apply({Registered(id, Beijing(2058, 7, 1)),
-                     Accepted(id, 2, Beijing(2058, 7, 8), "COMPLEX")})
-                  .ok());
+  ASSERT_TRUE(
+      Apply({Registered(id, Beijing(2058, 7, 1)), Accepted(id, 2, Beijing(2058, 7, 8), "COMPLEX")})
+          .ok());
   ASSERT_EQ(Deadlines(id)["HANDLING"].due_date(), "2058-09-06");
   const std::string path = "/v1/cases/" + id + "/extensions";
   ExpectRefused(Call("POST", path, R"({"days":31,"reason":"需现场勘查"})", Leader()), 400,
@@ -317,8 +317,7 @@ TEST_F(SupervisionDeadlinesTest, ExtensionOfAComplexCaseOnceWithinTheMaximumBefo
                   "' AND position(convert_to('需会同自然资源所现场勘查', 'UTF8') in payload) > 0"),
             1);
   // Once: a second one (another body) is refused.
-  ExpectError(Call("POST", path, R"({"days":5,"reason":"再延"})", Leader()), 409,
-              "ALREADY_EXISTS");
+  ExpectError(Call("POST", path, R"({"days":5,"reason":"再延"})", Leader()), 409, "ALREADY_EXISTS");
   EXPECT_EQ(Deadlines(id)["HANDLING"].due_date(), "2058-09-16");
 
   // A retry (same caller, same requestId and body) gets its first answer,
@@ -341,8 +340,9 @@ TEST_F(SupervisionDeadlinesTest, ExtensionOfAComplexCaseOnceWithinTheMaximumBefo
   EXPECT_EQ(JsonString(ParseJson(again.body), "newDueDate"), "2058-09-16");
   // The same id with another body: 409; the same id from another caller is
   // another request, and gets nothing of the first.
-  ExpectError(Call("POST", path, R"({"days":9,"reason":"需现场勘查","requestId":"ext-1"})", Leader()),
-              409, "ALREADY_EXISTS");
+  ExpectError(
+      Call("POST", path, R"({"days":9,"reason":"需现场勘查","requestId":"ext-1"})", Leader()), 409,
+      "ALREADY_EXISTS");
   HttpResponse other = Call("POST", path, body, stack_->Token({"leader"}, "off_leader2"));
   EXPECT_NE(other.status, 200) << other.body;
   EXPECT_EQ(other.body.find("2058-09-16"), std::string::npos) << other.body;
@@ -386,13 +386,13 @@ TEST_F(SupervisionDeadlinesTest, PolicyRefusalsNameTheField) {
                 "INVALID_ARGUMENT", "reviewWindow.days");
   ExpectRefused(put(with(R"("acceptance":{"days":15)", R"("acceptance":{"days":-1)")), 400,
                 "INVALID_ARGUMENT", "acceptance.days");
-  ExpectRefused(put(PolicyBody(R"({"days":60,"unit":"CALENDAR_DAYS"})",
-                               R"({"days":10,"unit":"WORKING_DAYS"})",
-                               R"(,"orderResponse":{"REMINDER":{"days":0,"unit":"WORKING_DAYS"}})")),
+  ExpectRefused(put(PolicyBody(
+                    R"({"days":60,"unit":"CALENDAR_DAYS"})", R"({"days":10,"unit":"WORKING_DAYS"})",
+                    R"(,"orderResponse":{"REMINDER":{"days":0,"unit":"WORKING_DAYS"}})")),
                 400, "INVALID_ARGUMENT", "orderResponse.REMINDER.days");
   // Units: unknown, or none.
-  HttpResponse unknown = put(with(R"("unit":"CALENDAR_DAYS"},"reviewWindow")",
-                                  R"("unit":"FORTNIGHTS"},"reviewWindow")"));
+  HttpResponse unknown = put(
+      with(R"("unit":"CALENDAR_DAYS"},"reviewWindow")", R"("unit":"FORTNIGHTS"},"reviewWindow")"));
   ExpectError(unknown, 400, "INVALID_ARGUMENT");
   EXPECT_NE(unknown.body.find("extensionMax"), std::string::npos) << unknown.body;
   ExpectRefused(put(with(R"("reviewWindow":{"days":30,"unit":"CALENDAR_DAYS"})",
@@ -626,10 +626,9 @@ TEST_F(SupervisionDeadlinesTest, AnOrdersDueDateFromThePolicyRolledOffADayOff) {
     return absl::ToCivilDay(at, absl::FixedTimeZone(8 * 3600));
   };
   auto add_working_days = [&](absl::CivilDay from, int n) {
-    HttpResponse r = Call("GET",
-                          absl::StrCat("/v1/calendar:addWorkingDays?from=", FormatDate(from),
-                                       "&days=", n),
-                          "", Admin());
+    HttpResponse r = Call(
+        "GET", absl::StrCat("/v1/calendar:addWorkingDays?from=", FormatDate(from), "&days=", n), "",
+        Admin());
     EXPECT_EQ(r.status, 200) << r.body;
     return JsonString(ParseJson(r.body), "date");
   };

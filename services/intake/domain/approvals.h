@@ -49,8 +49,7 @@ absl::Status CheckSubmittable(const v1::Opinion& opinion);
 // and for a role no one holds (no leader in charge named in the directory)
 // when the approver holds no other; PERMISSION_DENIED naming who may approve
 // when the approver holds none of the missing roles.
-absl::StatusOr<ApprovalRoles> RolesFilledBy(const v1::Opinion& opinion,
-                                            const std::string& approver,
+absl::StatusOr<ApprovalRoles> RolesFilledBy(const v1::Opinion& opinion, const std::string& approver,
                                             const ApprovalHolders& holders);
 
 // The opinion may be answered with: FAILED_PRECONDITION (opinionId) naming

@@ -129,8 +129,7 @@ TEST(ApprovalsTest, ATownshipRequiringOneApprovalAnswersAfterIt) {
 TEST(ApprovalsTest, AMissingLeaderInChargeIsNamedAsTheDirectorysGap) {
   v1::Opinion o = Submitted({RECEIVING_LEADER, LEADER_IN_CHARGE});
   Give(o, RECEIVING_LEADER, "off_receiving");
-  absl::Status s =
-      RolesFilledBy(o, "off_other", ApprovalHolders{"off_receiving", ""}).status();
+  absl::Status s = RolesFilledBy(o, "off_other", ApprovalHolders{"off_receiving", ""}).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_NE(s.message().find("leaderInChargeId"), std::string::npos) << s;
   EXPECT_NE(s.message().find("unit_land"), std::string::npos) << s;

@@ -14,9 +14,10 @@ using v1::Step;
 
 const CaseStatus kStatuses[] = {v1::REGISTERED,       v1::ACCEPTED,  v1::DECLINED, v1::ANSWERED,
                                 v1::REVIEW_REQUESTED, v1::CONCLUDED, v1::WITHDRAWN};
-const Step kSteps[] = {v1::ACCEPT,         v1::DECLINE,        v1::SUBMIT_OPINION,
-                       v1::SUBMIT_FOR_APPROVAL, v1::APPROVE_OPINION, v1::ANSWER,
-                       v1::REQUEST_REVIEW, v1::CONCLUDE,       v1::WITHDRAW};
+const Step kSteps[] = {
+    v1::ACCEPT,          v1::DECLINE, v1::SUBMIT_OPINION, v1::SUBMIT_FOR_APPROVAL,
+    v1::APPROVE_OPINION, v1::ANSWER,  v1::REQUEST_REVIEW, v1::CONCLUDE,
+    v1::WITHDRAW};
 
 // Exactly the transitions of the contract; every other pair is refused.
 TEST(CaseLifecycleTest, AllowsExactlyTheContractsTransitions) {

@@ -162,8 +162,7 @@ class IntakeService final : public v1::Intake::Service {
   // The leader in charge of the unit of the case's opinion, as the
   // directory names him now ("" for none, or no such opinion or unit).
   absl::StatusOr<std::string> LeaderInChargeOf(const std::string& case_id,
-                                               const std::string& opinion_id,
-                                               absl::Time deadline);
+                                               const std::string& opinion_id, absl::Time deadline);
   // The roles `approver` fills on `opinion` of `current` (approvals.h);
   // UNAVAILABLE when the leader in charge is needed and the directory could
   // not say who he is.

@@ -487,8 +487,7 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kSetApproved,
        "UPDATE opinions SET approved_by = $3, approved_at = now() "
        "WHERE opinion_id = $1 AND case_id = $2 AND approved_by = ''"},
-      {kSelectOpinionUnit,
-       "SELECT unit_id FROM opinions WHERE opinion_id = $1 AND case_id = $2"},
+      {kSelectOpinionUnit, "SELECT unit_id FROM opinions WHERE opinion_id = $1 AND case_id = $2"},
       {kNextSequence,
        "SELECT coalesce(max(sequence), 0) + 1 AS next FROM outbox WHERE case_id = $1"},
       {kSelectStepRequest,
@@ -741,7 +740,8 @@ void WriteOpinion(pqxx::transaction_base& tx, const std::string& case_id,
     case OpinionWrite::kSubmit: {
       std::vector<std::string> roles;
       for (int r : o.required_approvals()) {
-        roles.push_back(petition::v1::ApprovalRole_Name(static_cast<petition::v1::ApprovalRole>(r)));
+        roles.push_back(
+            petition::v1::ApprovalRole_Name(static_cast<petition::v1::ApprovalRole>(r)));
       }
       tx.exec_prepared(kSubmitOpinion, o.opinion_id(), case_id, o.submitted_for_approval_by(),
                        PgArray(roles));

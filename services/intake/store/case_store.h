@@ -251,8 +251,7 @@ class CaseStore {
   // The unit of a case's opinion, read without a lock (a step asks the
   // directory about it before it locks the case). NOT_FOUND when the case
   // has no such opinion.
-  absl::StatusOr<std::string> OpinionUnit(const std::string& case_id,
-                                          const std::string& opinion_id,
+  absl::StatusOr<std::string> OpinionUnit(const std::string& case_id, const std::string& opinion_id,
                                           const TxOptions& tx_options = {});
 
   // The outbox relay's steps, each a short transaction of its own; delivery

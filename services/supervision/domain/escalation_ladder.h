@@ -10,7 +10,6 @@
 #include <string>
 #include <string_view>
 
-
 namespace petition::supervision {
 
 // The level above `level`; nullopt at the top or for an unknown level.

@@ -24,8 +24,8 @@ absl::Status CheckLimit(const std::string& field, const Limit& limit, int max_da
 }
 
 std::string Describe(const Limit& limit) {
-  return absl::StrCat(limit.days, limit.unit == DayUnit::kWorkingDays ? " WORKING_DAYS"
-                                                                       : " CALENDAR_DAYS");
+  return absl::StrCat(limit.days,
+                      limit.unit == DayUnit::kWorkingDays ? " WORKING_DAYS" : " CALENDAR_DAYS");
 }
 
 }  // namespace
@@ -82,15 +82,16 @@ absl::Status ValidatePolicy(const DeadlinePolicy& policy) {
                                      Describe(ordinary), ")"));
   }
   if (LongerThan(ordinary, complex)) {
-    return InvalidField("handling.ORDINARY",
-                        absl::StrCat(Describe(ordinary),
-                                     " must not be longer than handling.COMPLEX (",
-                                     Describe(complex), "): SIMPLE <= ORDINARY <= COMPLEX"));
+    return InvalidField(
+        "handling.ORDINARY",
+        absl::StrCat(Describe(ordinary), " must not be longer than handling.COMPLEX (",
+                     Describe(complex), "): SIMPLE <= ORDINARY <= COMPLEX"));
   }
   if (LongerThan(simple, complex)) {
-    return InvalidField("handling.SIMPLE",
-                        absl::StrCat(Describe(simple), " must not be longer than handling.COMPLEX (",
-                                     Describe(complex), "): SIMPLE <= ORDINARY <= COMPLEX"));
+    return InvalidField(
+        "handling.SIMPLE",
+        absl::StrCat(Describe(simple), " must not be longer than handling.COMPLEX (",
+                     Describe(complex), "): SIMPLE <= ORDINARY <= COMPLEX"));
   }
   for (size_t i = 0; i < policy.extendable.size(); ++i) {
     const std::string field = absl::StrCat("extendable[", i, "]");

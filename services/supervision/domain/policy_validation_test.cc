@@ -135,9 +135,9 @@ TEST(PolicyValidationTest, AcrossUnitsOnlyWhatIsCertainlyLonger) {
   EXPECT_FALSE(LongerThan({10, kWd}, {10, kCd}));
   // 10 working days last at most 14 calendar days (two weekends).
   EXPECT_EQ(LongestCalendarSpan({10, kWd}), 14);
-  EXPECT_EQ(LongestCalendarSpan({1, kWd}), 3);    // Friday to Monday
-  EXPECT_EQ(LongestCalendarSpan({5, kWd}), 7);    // Friday to Friday
-  EXPECT_EQ(LongestCalendarSpan({6, kWd}), 10);   // Friday to the next Monday
+  EXPECT_EQ(LongestCalendarSpan({1, kWd}), 3);   // Friday to Monday
+  EXPECT_EQ(LongestCalendarSpan({5, kWd}), 7);   // Friday to Friday
+  EXPECT_EQ(LongestCalendarSpan({6, kWd}), 10);  // Friday to the next Monday
   EXPECT_EQ(LongestCalendarSpan({10, kCd}), 10);
   EXPECT_EQ(ShortestCalendarSpan({10, kWd}), 10);  // makeup workdays
   EXPECT_FALSE(LongerThan({14, kCd}, {10, kWd}));

@@ -249,8 +249,9 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "WHERE ($2 = '' OR e.unit_id = $2) AND ($3 = '' OR e.case_id = $3) "
        "AND ($4 = '' OR e.occurred_on >= $4::date) AND ($5 = '' OR e.occurred_on <= $5::date) "
        "AND ($6 = '' OR (e.occurred_on, e.escalation_id) > ($6::date, $7)) "
-       "AND " NOT_REPORTING_UNIT("e.case_id", "$9") " "
-       "ORDER BY e.occurred_on, e.escalation_id LIMIT $8"},
+       "AND " NOT_REPORTING_UNIT("e.case_id",
+                                 "$9") " "
+                                       "ORDER BY e.occurred_on, e.escalation_id LIMIT $8"},
       // Every case with something on [$2, $3) (instants) or a HANDLING due
       // date in [$4, $5] (days); $1 the township's zone.
       {kStatsCases,

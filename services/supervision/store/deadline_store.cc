@@ -229,20 +229,18 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       // keyset always applies (from the smallest key on the first page), so
       // that a later page starts inside the index rather than filtering up to
       // it.
-      {kListAll,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR d.kind = $1) "
-       "AND (d.due_date, d.case_id, d.kind) > ($2::date, $3, $4) "
-       "AND " NOT_REPORTING_UNIT("d.case_id", "$6") " " LIST_ORDER " LIMIT $5"},
+      {kListAll, "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE ($1 = '' OR d.kind = $1) "
+                 "AND (d.due_date, d.case_id, d.kind) > ($2::date, $3, $4) "
+                 "AND " NOT_REPORTING_UNIT("d.case_id", "$6") " " LIST_ORDER " LIMIT $5"},
       {kListAllForUnit,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN " CASES_OF_UNIT_1
        " AND d.kind <> 'APPROVAL' AND ($2 = '' OR d.kind = $2) "
        "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) "
        "AND " NOT_REPORTING_UNIT("d.case_id", "$7") " " LIST_ORDER " LIMIT $6"},
-      {kListOverdue,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
-       " AND ($2 = '' OR d.kind = $2) "
-       "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) "
-       "AND " NOT_REPORTING_UNIT("d.case_id", "$7") " " LIST_ORDER " LIMIT $6"},
+      {kListOverdue, "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
+                     " AND ($2 = '' OR d.kind = $2) "
+                     "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) "
+                     "AND " NOT_REPORTING_UNIT("d.case_id", "$7") " " LIST_ORDER " LIMIT $6"},
       // A unit's overdue rows: its page of pending rows past due, read in
       // due-date order from deadline_units (kept by triggers, migration
       // 0005), then the deadlines themselves by primary key. A unit's lists
@@ -252,8 +250,9 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "SELECT u.case_id, u.kind FROM deadline_units u WHERE u.unit_id = $2 "
        "AND u.due_date < $1::date AND ($3 = '' OR u.kind = $3) "
        "AND (u.due_date, u.case_id, u.kind) > ($4::date, $5, $6) "
-       "AND " NOT_REPORTING_UNIT("u.case_id", "$8") " "
-       "ORDER BY u.due_date, u.case_id, u.kind LIMIT $7) " LIST_ORDER},
+       "AND " NOT_REPORTING_UNIT(
+           "u.case_id", "$8") " "
+                              "ORDER BY u.due_date, u.case_id, u.kind LIMIT $7) " LIST_ORDER},
       // OPEN and DUE_SOON rows not yet past due; MET and MISSED rows.
       {kListState,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
@@ -321,7 +320,8 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "UPDATE case_tracks SET reported_unit_ids = $2::text[] WHERE case_id = $1"},
       {kSelectDeadlines,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE case_id = $1 "
-       "ORDER BY array_position(ARRAY['ACCEPTANCE','HANDLING','APPROVAL','REVIEW_WINDOW','COUNTY'], kind)"},
+       "ORDER BY "
+       "array_position(ARRAY['ACCEPTANCE','HANDLING','APPROVAL','REVIEW_WINDOW','COUNTY'], kind)"},
       {kSelectCaseUnits,
        "SELECT handling_unit_ids, reported_unit_ids FROM case_tracks WHERE case_id = $1"},
   };
@@ -626,9 +626,9 @@ absl::StatusOr<DeadlineStore::ExtensionRecord> DeadlineStore::GrantExtension(
         if (!existing.empty()) {
           auto e = ExtensionFromRow(existing[0]);
           if (!e.ok()) return e.status();
-          return absl::AlreadyExistsError(
-              absl::StrCat("the case has had its one extension (", e->days, " days, to ",
-                           FormatDate(e->new_due_date), ")"));
+          return absl::AlreadyExistsError(absl::StrCat("the case has had its one extension (",
+                                                       e->days, " days, to ",
+                                                       FormatDate(e->new_due_date), ")"));
         }
         if (handling.empty()) {
           return absl::FailedPreconditionError("the case has no HANDLING deadline (not accepted)");
@@ -709,22 +709,21 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
         const int limit = filter.page_size;
         pqxx::result rows;
         if (filter.state.empty()) {
-          rows = unit.empty()
-                     ? tx.exec_prepared(kListAll, kind, after_due, after_case, after_kind, limit,
-                                        hidden)
-                     : tx.exec_prepared(kListAllForUnit, unit, kind, after_due, after_case,
-                                        after_kind, limit, hidden);
+          rows = unit.empty() ? tx.exec_prepared(kListAll, kind, after_due, after_case, after_kind,
+                                                 limit, hidden)
+                              : tx.exec_prepared(kListAllForUnit, unit, kind, after_due, after_case,
+                                                 after_kind, limit, hidden);
         } else if (filter.state == "OVERDUE") {
           rows = unit.empty() ? tx.exec_prepared(kListOverdue, today, kind, after_due, after_case,
                                                  after_kind, limit, hidden)
                               : tx.exec_prepared(kListOverdueForUnit, today, unit, kind, after_due,
                                                  after_case, after_kind, limit, hidden);
         } else {
-          rows = unit.empty() ? tx.exec_prepared(kListState, filter.state, today, kind, after_due,
-                                                 after_case, after_kind, limit, hidden)
-                              : tx.exec_prepared(kListStateForUnit, filter.state, today, kind,
-                                                 after_due, after_case, after_kind, limit, unit,
-                                                 hidden);
+          rows = unit.empty()
+                     ? tx.exec_prepared(kListState, filter.state, today, kind, after_due,
+                                        after_case, after_kind, limit, hidden)
+                     : tx.exec_prepared(kListStateForUnit, filter.state, today, kind, after_due,
+                                        after_case, after_kind, limit, unit, hidden);
         }
         std::vector<DeadlineRecord> out;
         for (const auto& row : rows) {

@@ -272,8 +272,7 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   filter.unit_id.clear();
   EXPECT_EQ(store_->ListDeadlines(filter)->size(), 5u);  // the leaders' one among all
   auto in_units = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
-    return tx.exec1("SELECT count(*) FROM deadline_units WHERE kind = 'APPROVAL'")[0]
-        .as<int64_t>();
+    return tx.exec1("SELECT count(*) FROM deadline_units WHERE kind = 'APPROVAL'")[0].as<int64_t>();
   });
   ASSERT_TRUE(in_units.ok()) << in_units.status();
   EXPECT_EQ(*in_units, 0);
@@ -409,8 +408,8 @@ TEST_F(ExtensionStoreTest, OnTheDueDateGrantedTheDayAfterRefusedNamingIt) {
   EXPECT_NE(late.status().message().find("2026-03-17"), std::string::npos) << late.status();
   EXPECT_EQ(store_->GetDeadline("case_late", "HANDLING")->due_date, kDue);  // nothing written
   Accept("case_on_time");
-  auto granted = store_->GrantExtension(Ext("case_on_time", ""), kDue, kDue,
-                                        Key("off_leader", ""), "payload");
+  auto granted =
+      store_->GrantExtension(Ext("case_on_time", ""), kDue, kDue, Key("off_leader", ""), "payload");
   ASSERT_TRUE(granted.ok()) << granted.status();
   EXPECT_EQ(store_->GetDeadline("case_on_time", "HANDLING")->due_date, kDue + 10);
 }
@@ -420,21 +419,23 @@ TEST_F(ExtensionStoreTest, ADeadlineThatWentOverdueIsNeverExtended) {
   Accept("case_o");
   ASSERT_TRUE(pool_
                   ->Transact([](pqxx::work& tx) -> absl::Status {
-                    tx.exec0("UPDATE deadlines SET state = 'OVERDUE' WHERE case_id = 'case_o' "
-                             "AND kind = 'HANDLING'");
+                    tx.exec0(
+                        "UPDATE deadlines SET state = 'OVERDUE' WHERE case_id = 'case_o' "
+                        "AND kind = 'HANDLING'");
                     return absl::OkStatus();
                   })
                   .ok());
-  auto refused = store_->GrantExtension(Ext("case_o", ""), kDue, kDue - 3, Key("off_leader", ""),
-                                        "payload");
+  auto refused =
+      store_->GrantExtension(Ext("case_o", ""), kDue, kDue - 3, Key("off_leader", ""), "payload");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
   EXPECT_EQ(store_->GetDeadline("case_o", "HANDLING")->state, "OVERDUE");
 }
 
 TEST_F(ExtensionStoreTest, ARequestIdAnswersItsOwnCallerOnly) {
   Accept("case_r");
-  ASSERT_TRUE(store_->GrantExtension(Ext("case_r", "ext-1"), kDue, kDue - 3,
-                                     Key("off_leader", "ext-1"), "payload")
+  ASSERT_TRUE(store_
+                  ->GrantExtension(Ext("case_r", "ext-1"), kDue, kDue - 3,
+                                   Key("off_leader", "ext-1"), "payload")
                   .ok());
   // Looked up first: the same caller's id gives the first extension...
   auto replay = store_->ExtensionOfRequest(Key("off_leader", "ext-1"));
@@ -451,16 +452,16 @@ TEST_F(ExtensionStoreTest, ARequestIdAnswersItsOwnCallerOnly) {
   auto other = store_->ExtensionOfRequest(Key("off_other", "ext-1"));
   ASSERT_TRUE(other.ok());
   EXPECT_FALSE(other->has_value());
-  EXPECT_EQ(store_->GrantExtension(Ext("case_r", "ext-1"), kDue + 10, kDue - 3,
-                                   Key("off_other", "ext-1"), "payload")
+  EXPECT_EQ(store_
+                ->GrantExtension(Ext("case_r", "ext-1"), kDue + 10, kDue - 3,
+                                 Key("off_other", "ext-1"), "payload")
                 .status()
                 .code(),
             absl::StatusCode::kAlreadyExists);
   // The same caller's id with another body: 409.
   RequestKey changed = Key("off_leader", "ext-1");
   changed.sha256 = "another-body";
-  EXPECT_EQ(store_->ExtensionOfRequest(changed).status().code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->ExtensionOfRequest(changed).status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_FALSE(store_->ExtensionOfRequest(Key("off_leader", ""))->has_value());
 }
 

@@ -97,7 +97,7 @@ const std::vector<PgStatement>& OrderStatements() {
        "SELECT " ORDER_COLUMNS " FROM supervision_orders WHERE ($1 = '' OR case_id = $1) "
        "AND ($2 = '' OR unit_id = $2) AND ($3 = '' OR state = $3) AND order_id > $4 "
        "AND " NOT_REPORTING_UNIT("supervision_orders.case_id", "$6") " "
-       "ORDER BY order_id LIMIT $5"},
+                                                                     "ORDER BY order_id LIMIT $5"},
       {kRespondOrder,
        "UPDATE supervision_orders SET state = 'RESPONDED', response = $2, responded_at = $3 "
        "WHERE order_id = $1 AND state = 'OPEN' RETURNING order_id"},
@@ -229,9 +229,8 @@ absl::StatusOr<std::vector<OrderRecord>> DeadlineStore::ListOrders(
   return pool_->Read(
       [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<OrderRecord>> {
         std::vector<OrderRecord> out;
-        for (const auto& row :
-             tx.exec_prepared(kListOrders, case_id, unit_id, state, after_order_id, limit,
-                              hidden_unit)) {
+        for (const auto& row : tx.exec_prepared(kListOrders, case_id, unit_id, state,
+                                                after_order_id, limit, hidden_unit)) {
           auto o = ReadOrder(tx, row["order_id"].as<std::string>());
           if (!o.ok()) return o.status();
           out.push_back(*std::move(o));
