@@ -20,6 +20,51 @@ absl::Duration BackoffWithJitter(int attempt, absl::Duration min, absl::Duration
   return d - absl::Microseconds(absl::Uniform<int64_t>(random, 0, half_us + 1));
 }
 
+bool IsPermanentDeliveryError(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kNotFound:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<OutboxBatchResult> RelayOrderedBatch(size_t n, const OutboxBatchOps& ops) {
+  OutboxBatchResult result;
+  if (n == 0) return result;
+  const absl::Status delivered = ops.deliver(0, n);
+  if (delivered.ok()) {
+    if (absl::Status s = ops.mark_delivered(0, n); !s.ok()) return s;
+    result.delivered = static_cast<int>(n);
+    return result;
+  }
+  if (!IsPermanentDeliveryError(delivered)) {
+    if (absl::Status s = ops.mark_failed(0, n, delivered.ToString()); !s.ok()) return s;
+    result.failed = true;
+    return result;
+  }
+  for (size_t i = 0; i < n && !result.failed; ++i) {
+    const absl::Status one = n == 1 ? delivered : ops.deliver(i, i + 1);
+    absl::Status marked;
+    if (one.ok()) {
+      marked = ops.mark_delivered(i, i + 1);
+      ++result.delivered;
+    } else if (IsPermanentDeliveryError(one)) {
+      marked = ops.park(i, one.ToString());
+      ++result.parked;
+    } else {
+      marked = ops.mark_failed(i, n, one.ToString());
+      result.failed = true;
+    }
+    if (!marked.ok()) return marked;
+  }
+  return result;
+}
+
 RelayLoop::RelayLoop(std::string name, TryLock try_lock, RunBatch run_batch, Options options)
     : name_(std::move(name)),
       try_lock_(std::move(try_lock)),

@@ -29,6 +29,38 @@ namespace petition {
 absl::Duration BackoffWithJitter(int attempt, absl::Duration min, absl::Duration max,
                                  absl::BitGen& random);
 
+// Whether a receiver's answer refuses an event for good, so that retrying
+// cannot help and the event is parked for an operator: the event is invalid
+// (INVALID_ARGUMENT, OUT_OF_RANGE, DATA_LOSS), contradicts the receiver's
+// state (FAILED_PRECONDITION), or names what the receiver does not have
+// (NOT_FOUND: retried, it would stay ahead of every later event forever).
+// Anything else (down, overloaded, not deployed yet, misconfigured) is
+// tried again.
+bool IsPermanentDeliveryError(const absl::Status& status);
+
+// One batch of an ordered outbox, rows [0, n) oldest first, the receiver
+// applying each once by its id (at least once, in order):
+// 1. deliver them all in one call (no database connection held);
+// 2. delivered: mark them; failed for now: mark them failed, the batch
+//    failed (backed off, retried);
+// 3. refused for good: one at a time, to find the culprit: each delivered
+//    is marked, each refused for good parked, and at the first that fails
+//    for now it and the rest are marked failed and the batch stops.
+// An error from a mark (the database) ends the batch with it; the rows not
+// marked stay pending and are delivered again.
+struct OutboxBatchOps {
+  std::function<absl::Status(size_t from, size_t to)> deliver;
+  std::function<absl::Status(size_t from, size_t to)> mark_delivered;
+  std::function<absl::Status(size_t from, size_t to, const std::string& error)> mark_failed;
+  std::function<absl::Status(size_t i, const std::string& error)> park;
+};
+struct OutboxBatchResult {
+  int delivered = 0;
+  int parked = 0;
+  bool failed = false;  // the rest waits for the next try, after a backoff
+};
+absl::StatusOr<OutboxBatchResult> RelayOrderedBatch(size_t n, const OutboxBatchOps& ops);
+
 class RelayLoop {
  public:
   struct Options {

@@ -1,6 +1,8 @@
 #include "common/relay_loop.h"
 
 #include <atomic>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "absl/random/random.h"
@@ -96,6 +98,114 @@ TEST(RelayLoop, BacksOffWhileBatchesFailAndStopsPromptly) {
   EXPECT_TRUE(loop.stopping());
   EXPECT_TRUE(on_stop_ran);
   EXPECT_EQ(batches.load(), 8);
+}
+
+TEST(IsPermanentDeliveryError, OnlyRefusalsOfTheEventItselfArePermanent) {
+  for (absl::Status s :
+       {absl::UnavailableError("down"), absl::UnimplementedError("old version"),
+        absl::DeadlineExceededError("slow"), absl::InternalError("bug"),
+        absl::UnauthenticatedError("misconfigured"), absl::ResourceExhaustedError("busy"),
+        absl::AbortedError("conflict"), absl::CancelledError("stopping")}) {
+    EXPECT_FALSE(IsPermanentDeliveryError(s)) << s;
+  }
+  for (absl::Status s : {absl::InvalidArgumentError("bad"), absl::FailedPreconditionError("order"),
+                         absl::OutOfRangeError("range"), absl::DataLossError("garbled"),
+                         absl::NotFoundError("no such case")}) {
+    EXPECT_TRUE(IsPermanentDeliveryError(s)) << s;
+  }
+}
+
+// A receiver that answers each row as `answers` says (OK when absent), and
+// the marks the batch made, in order.
+struct FakeOutbox {
+  std::map<size_t, absl::Status> answers;
+  std::vector<std::string> marks;
+  int calls = 0;
+
+  OutboxBatchOps Ops() {
+    OutboxBatchOps ops;
+    ops.deliver = [this](size_t from, size_t to) {
+      ++calls;
+      for (size_t i = from; i < to; ++i) {
+        if (auto it = answers.find(i); it != answers.end()) return it->second;
+      }
+      return absl::OkStatus();
+    };
+    ops.mark_delivered = [this](size_t from, size_t to) {
+      marks.push_back("delivered " + std::to_string(from) + "-" + std::to_string(to));
+      return absl::OkStatus();
+    };
+    ops.mark_failed = [this](size_t from, size_t to, const std::string&) {
+      marks.push_back("failed " + std::to_string(from) + "-" + std::to_string(to));
+      return absl::OkStatus();
+    };
+    ops.park = [this](size_t i, const std::string& error) {
+      marks.push_back("parked " + std::to_string(i) + ": " + error);
+      return absl::OkStatus();
+    };
+    return ops;
+  }
+};
+
+TEST(RelayOrderedBatch, ABatchTakenWholeIsMarkedInOneWrite) {
+  FakeOutbox outbox;
+  auto r = RelayOrderedBatch(5, outbox.Ops());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->delivered, 5);
+  EXPECT_FALSE(r->failed);
+  EXPECT_EQ(outbox.calls, 1);
+  EXPECT_EQ(outbox.marks, std::vector<std::string>{"delivered 0-5"});
+}
+
+TEST(RelayOrderedBatch, AReceiverDownFailsTheWholeBatch) {
+  FakeOutbox outbox;
+  outbox.answers[2] = absl::UnavailableError("down");
+  auto r = RelayOrderedBatch(4, outbox.Ops());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->failed);
+  EXPECT_EQ(r->delivered, 0);
+  EXPECT_EQ(outbox.marks, std::vector<std::string>{"failed 0-4"});
+}
+
+TEST(RelayOrderedBatch, AnEventTheReceiverDoesNotKnowIsParkedAndTheRestGoInOrder) {
+  FakeOutbox outbox;
+  outbox.answers[1] = absl::NotFoundError("no such case");
+  auto r = RelayOrderedBatch(3, outbox.Ops());
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->failed);
+  EXPECT_EQ(r->delivered, 2);
+  EXPECT_EQ(r->parked, 1);
+  EXPECT_EQ(outbox.marks,
+            (std::vector<std::string>{"delivered 0-1", "parked 1: NOT_FOUND: no such case",
+                                      "delivered 2-3"}));
+}
+
+TEST(RelayOrderedBatch, AFailureForNowAfterARefusalLeavesTheRestPending) {
+  FakeOutbox outbox;
+  outbox.answers[0] = absl::InvalidArgumentError("bad");
+  auto ops = outbox.Ops();
+  // The receiver goes down after refusing the first event.
+  int call = 0;
+  auto deliver = ops.deliver;
+  ops.deliver = [&](size_t from, size_t to) {
+    if (++call >= 3) return absl::UnavailableError("down");
+    return deliver(from, to);
+  };
+  auto r = RelayOrderedBatch(4, ops);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->failed);
+  EXPECT_EQ(r->parked, 1);
+  EXPECT_EQ(r->delivered, 0);
+  EXPECT_EQ(outbox.marks,
+            (std::vector<std::string>{"parked 0: INVALID_ARGUMENT: bad", "failed 1-4"}));
+}
+
+TEST(RelayOrderedBatch, ADatabaseErrorWhileMarkingEndsTheBatchWithIt) {
+  FakeOutbox outbox;
+  auto ops = outbox.Ops();
+  ops.mark_delivered = [](size_t, size_t) { return absl::UnavailableError("database gone"); };
+  auto r = RelayOrderedBatch(2, ops);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -50,18 +50,6 @@ void OutboxRelay::Start() { loop_.Start(); }
 void OutboxRelay::Stop() { loop_.Stop(); }
 void OutboxRelay::Wake() { loop_.Wake(); }
 
-bool OutboxRelay::IsPermanentDeliveryError(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange:
-    case absl::StatusCode::kDataLoss:
-      return true;
-    default:  // down, overloaded, not deployed yet, misconfigured: try again
-      return false;
-  }
-}
-
 absl::Status OutboxRelay::Deliver(const std::vector<OutboxEvent>& events, size_t from, size_t to) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
@@ -99,7 +87,7 @@ absl::Status OutboxRelay::Deliver(const std::vector<OutboxEvent>& events, size_t
   return s;
 }
 
-absl::StatusOr<OutboxRelay::BatchResult> OutboxRelay::RelayBatch() {
+absl::StatusOr<OutboxBatchResult> OutboxRelay::RelayBatch() {
   // Every step is bounded, so that a hung database cannot hold the relay
   // (and Stop()) for longer than a delivery could.
   auto bounded = [this] {
@@ -107,49 +95,27 @@ absl::StatusOr<OutboxRelay::BatchResult> OutboxRelay::RelayBatch() {
     o.deadline = absl::Now() + options_.rpc_timeout;
     return o;
   };
-  BatchResult result;
   auto events = store_->PendingEvents(options_.batch_size, bounded());  // 1. a short read
   if (!events.ok()) return events.status();
-  if (events->empty()) return result;
   auto ids = [&](size_t from, size_t to) {
     std::vector<int64_t> out;
     for (size_t i = from; i < to; ++i) out.push_back((*events)[i].id);
     return out;
   };
-  const size_t n = events->size();
-  absl::Status delivered = Deliver(*events, 0, n);  // 2. no connection held
-  // 3. a short write. If it fails the events stay pending and are delivered
-  // again: at least once.
-  if (delivered.ok()) {
-    if (absl::Status s = store_->MarkDelivered(ids(0, n), bounded()); !s.ok()) return s;
-    result.delivered = static_cast<int>(n);
-    return result;
-  }
-  if (!IsPermanentDeliveryError(delivered)) {
-    if (absl::Status s = store_->MarkFailed(ids(0, n), delivered.ToString(), bounded()); !s.ok())
-      return s;
-    result.failed = true;
-    return result;
-  }
-  // Refused for good: find the culprit one event at a time, park it, and
-  // deliver the others, still in order.
-  for (size_t i = 0; i < n; ++i) {
-    absl::Status one = n == 1 ? delivered : Deliver(*events, i, i + 1);
-    absl::Status marked;
-    if (one.ok()) {
-      marked = store_->MarkDelivered(ids(i, i + 1), bounded());
-      ++result.delivered;
-    } else if (IsPermanentDeliveryError(one)) {
-      marked = store_->Park((*events)[i].id, one.ToString(), bounded());
-      ++result.parked;
-    } else {
-      marked = store_->MarkFailed(ids(i, n), one.ToString(), bounded());
-      result.failed = true;
-    }
-    if (!marked.ok()) return marked;
-    if (result.failed) break;
-  }
-  return result;
+  // 2. no connection held while delivering; 3. a short write. If a write
+  // fails the events stay pending and are delivered again: at least once.
+  OutboxBatchOps ops;
+  ops.deliver = [&](size_t from, size_t to) { return Deliver(*events, from, to); };
+  ops.mark_delivered = [&](size_t from, size_t to) {
+    return store_->MarkDelivered(ids(from, to), bounded());
+  };
+  ops.mark_failed = [&](size_t from, size_t to, const std::string& error) {
+    return store_->MarkFailed(ids(from, to), error, bounded());
+  };
+  ops.park = [&](size_t i, const std::string& error) {
+    return store_->Park((*events)[i].id, error, bounded());
+  };
+  return RelayOrderedBatch(events->size(), ops);
 }
 
 absl::StatusOr<RelayLoop::Batch> OutboxRelay::RunBatch() {

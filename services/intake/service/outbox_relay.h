@@ -47,10 +47,6 @@ class OutboxRelay {
     absl::Duration rpc_timeout = absl::Seconds(5);
   };
 
-  // Errors that retrying cannot cure (the event itself is refused), as
-  // opposed to supervision being down, overloaded or not yet upgraded.
-  static bool IsPermanentDeliveryError(const absl::Status& status);
-
   OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> supervision, Metrics* metrics,
               Options options);
   ~OutboxRelay();
@@ -61,17 +57,11 @@ class OutboxRelay {
   void Wake();
 
  private:
-  struct BatchResult {
-    int delivered = 0;
-    int parked = 0;
-    bool failed = false;  // the rest waits for the next try, after a backoff
-  };
-
   // One batch and its bookkeeping (metrics, the log), for the loop.
   absl::StatusOr<RelayLoop::Batch> RunBatch();
-  // Delivers the oldest pending events. An error means the database could
-  // not be read or written (the events stay pending).
-  absl::StatusOr<BatchResult> RelayBatch();
+  // Delivers the oldest pending events (RelayOrderedBatch). An error means
+  // the database could not be read or written (the events stay pending).
+  absl::StatusOr<OutboxBatchResult> RelayBatch();
   // Calls supervision with events[from, to).
   absl::Status Deliver(const std::vector<OutboxEvent>& events, size_t from, size_t to);
 

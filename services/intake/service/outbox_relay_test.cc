@@ -352,18 +352,5 @@ TEST_F(OutboxRelayTest, OneRelayPerSchemaAcrossReplicas) {
   EXPECT_EQ(sent.size(), 20u);
 }
 
-TEST(OutboxRelayErrorsTest, OnlyRefusalsOfTheEventItselfArePermanent) {
-  for (absl::Status s :
-       {absl::UnavailableError("down"), absl::UnimplementedError("old version"),
-        absl::DeadlineExceededError("slow"), absl::InternalError("bug"),
-        absl::UnauthenticatedError("misconfigured"), absl::ResourceExhaustedError("busy")}) {
-    EXPECT_FALSE(OutboxRelay::IsPermanentDeliveryError(s)) << s;
-  }
-  for (absl::Status s : {absl::InvalidArgumentError("bad"), absl::FailedPreconditionError("order"),
-                         absl::OutOfRangeError("range"), absl::DataLossError("garbled")}) {
-    EXPECT_TRUE(OutboxRelay::IsPermanentDeliveryError(s)) << s;
-  }
-}
-
 }  // namespace
 }  // namespace petition::intake

@@ -6,7 +6,8 @@
 // one call with no connection held, and a short write (the loop is
 // common/relay_loop.h, shared with intake's relays); intake applies each
 // event once by event id. An event refused for good (INVALID_ARGUMENT,
-// FAILED_PRECONDITION, ...) is parked for an operator.
+// FAILED_PRECONDITION, NOT_FOUND, ...: IsPermanentDeliveryError in
+// common/relay_loop.h) is parked for an operator.
 #ifndef PETITION_SERVICES_SUPERVISION_SERVICE_OUTBOX_RELAY_H_
 #define PETITION_SERVICES_SUPERVISION_SERVICE_OUTBOX_RELAY_H_
 
@@ -33,8 +34,6 @@ class OutboxRelay {
     absl::Duration rpc_timeout = absl::Seconds(5);
   };
 
-  static bool IsPermanentDeliveryError(const absl::Status& status);
-
   OutboxRelay(DeadlineStore* store, std::shared_ptr<grpc::Channel> intake, Options options);
   ~OutboxRelay();
 
@@ -43,8 +42,8 @@ class OutboxRelay {
   // Something was just written: deliver now rather than at the next poll.
   void Wake();
 
-  // One batch, for tests: how many events were delivered.
-  absl::StatusOr<int> RelayBatch();
+  // One batch (RelayOrderedBatch), for tests too.
+  absl::StatusOr<OutboxBatchResult> RelayBatch();
 
  private:
   absl::Status Deliver(const std::vector<OutboxRow>& rows, size_t from, size_t to);
@@ -52,7 +51,6 @@ class OutboxRelay {
   DeadlineStore* store_;
   std::unique_ptr<intake::v1::Intake::Stub> stub_;
   Options options_;
-  bool failed_ = false;  // relay thread only: the last batch must wait
 
   absl::Mutex mu_;
   grpc::ClientContext* in_flight_ ABSL_GUARDED_BY(mu_) = nullptr;  // Stop() cancels it
