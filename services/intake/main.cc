@@ -249,11 +249,19 @@ int main(int argc, char** argv) {
                  "WHERE delivered_at IS NULL AND parked_at IS NULL")});
         // County feedback: the backlog, what waits for an operator, and how long the oldest waits.
         ctx.gauges->Add({"petition_county_feedback_pending",
-                         "Results of county cases recorded but not yet delivered to the county.",
+                         "Results of county cases recorded but not yet delivered to the county "
+                         "(those held for the principal leader's review aside).",
                          {},
                          petition::DomainGauges::Sql(
                              "SELECT count(*) FROM county_feedback WHERE delivered_at IS NULL "
-                             "AND parked_at IS NULL")});
+                             "AND parked_at IS NULL AND NOT (review_required AND reviewed_at IS "
+                             "NULL)")});
+        ctx.gauges->Add({"petition_county_feedback_awaiting_review",
+                         "Results of county cases held for the principal leader's review.",
+                         {},
+                         petition::DomainGauges::Sql(
+                             "SELECT count(*) FROM county_feedback WHERE review_required "
+                             "AND reviewed_at IS NULL")});
         ctx.gauges->Add({"petition_county_feedback_parked",
                          "Results the county refused for good (4xx), kept for an operator.",
                          {},

@@ -4,6 +4,8 @@
 // fed back to a real HTTP receiver in this process standing in for the county
 // platform (it refuses the first two attempts of a result; the third is
 // signed as the README says), shown with their attempts by GET /v1/transfers.
+// A result reporting the township's handling waits for the principal
+// leader's review (S2 §6) unless the policy switches the review off.
 #include <atomic>
 #include <map>
 #include <memory>
@@ -74,8 +76,11 @@ class CountyTransfersTest : public StackTest<CountyTransfersTest> {
   // Acceptance checks units and leaders against scheduling's directory.
   void SetUp() override {
     StackTest::SetUp();
-    absl::Status seeded = stack_->SeedDirectory({"unit_labour"}, {"off_leader1"});
+    absl::Status seeded = stack_->SeedDirectory({"unit_labour"}, {"off_leader1", "off_principal"});
     ASSERT_TRUE(seeded.ok()) << seeded;
+    HttpResponse named = Call("POST", "/v1/units/unit_seedtown:setPrincipalLeader",
+                              R"({"principalLeaderId":"off_principal"})", Admin());
+    ASSERT_EQ(named.status, 200) << named.body;
   }
 
   static std::string NewCountyId(const std::string& prefix) {
@@ -105,6 +110,26 @@ class CountyTransfersTest : public StackTest<CountyTransfersTest> {
 
   static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
   static std::string Leader() { return stack_->Token({"leader"}, "off_leader1"); }
+  static std::string Principal() { return stack_->Token({"leader"}, "off_principal"); }
+  static std::string Admin() { return stack_->Token({"admin"}, "off_admin"); }
+
+  static HttpResponse ReviewReport(
+      const std::string& county_id, const std::string& token,
+      const std::string& body = R"({"note":"已审核，同意反馈县信访局。"})") {
+    return Call("POST", "/v1/transfers/" + county_id + ":reviewReport", body, token);
+  }
+
+  // The states of the transfer's feedback deliveries, oldest first.
+  static std::vector<std::string> States(const HttpResponse& transfer) {
+    std::vector<std::string> states;
+    auto t = ParseJson(transfer.body);
+    auto it = t.fields().find("feedback");
+    if (it == t.fields().end()) return states;
+    for (const auto& d : it->second.list_value().values()) {
+      states.push_back(JsonString(d.struct_value(), "state"));
+    }
+    return states;
+  }
 
   static std::string Q(const std::string& sql) {
     auto v = stack_->Query(sql);
@@ -232,6 +257,10 @@ TEST_F(CountyTransfersTest, TheResultReachesTheCountySignedAfterTwoRefusals) {
       Call("POST", "/v1/cases/" + case_id + ":decline",
            R"({"route":"LITIGATION","authority":"县人民法院","reason":"属于民事纠纷"})", Clerk());
   ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(States(GetTransfer(county_id)),
+            (std::vector<std::string>{"AWAITING_PRINCIPAL_REVIEW"}));
+  HttpResponse reviewed = ReviewReport(county_id, Principal());
+  ASSERT_EQ(reviewed.status, 200) << reviewed.body;
 
   HttpResponse transfer;
   ASSERT_TRUE(Eventually([&] {
@@ -295,6 +324,15 @@ TEST_F(CountyTransfersTest, AnAnswerAndTheConclusionReachTheCountyInOrder) {
                                absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Clerk());
   ASSERT_EQ(answered.status, 200) << answered.body;
   ASSERT_EQ(Call("POST", "/v1/cases/" + case_id + ":conclude", "{}", Clerk()).status, 200);
+  // A rating keeps the status: it is not another result for the county.
+  HttpResponse rated =
+      Call("POST", "/v1/cases/" + case_id + ":rate", R"({"rating":"SATISFIED"})", Clerk());
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  // Both reports wait; one review releases them, and they go in order.
+  EXPECT_EQ(States(GetTransfer(county_id)),
+            (std::vector<std::string>{"AWAITING_PRINCIPAL_REVIEW", "AWAITING_PRINCIPAL_REVIEW"}));
+  HttpResponse reviewed = ReviewReport(county_id, Principal());
+  ASSERT_EQ(reviewed.status, 200) << reviewed.body;
 
   HttpResponse transfer;
   ASSERT_TRUE(Eventually([&] {
@@ -318,6 +356,98 @@ TEST_F(CountyTransfersTest, AnAnswerAndTheConclusionReachTheCountyInOrder) {
     }
   }
   EXPECT_EQ(statuses, (std::vector<std::string>{"ANSWERED", "CONCLUDED"}));
+}
+
+TEST_F(CountyTransfersTest, OnlyThePrincipalLeaderReleasesTheReport) {
+  const std::string county_id = NewCountyId("XF-REV-");
+  HttpResponse pushed = Push(county_id, PushBody("TRANSFER", "2026-03-20"));
+  ASSERT_EQ(pushed.status, 200) << pushed.body;
+  const std::string case_id = JsonString(ParseJson(pushed.body), "caseId");
+  // Nothing has been decided yet: nothing to review.
+  HttpResponse early = ReviewReport(county_id, Principal());
+  EXPECT_EQ(early.status, 400) << early.body;
+  EXPECT_NE(early.body.find("FAILED_PRECONDITION"), std::string::npos) << early.body;
+  ASSERT_EQ(Call("POST", "/v1/cases/" + case_id + ":decline",
+                 R"({"route":"OTHER_AUTHORITY","authority":"县人社局","reason":"属劳动监察职责"})",
+                 Clerk())
+                .status,
+            200);
+  HttpResponse waiting = GetTransfer(county_id);
+  EXPECT_EQ(States(waiting), (std::vector<std::string>{"AWAITING_PRINCIPAL_REVIEW"}));
+  EXPECT_NE(waiting.body.find(R"("reviewRequired":true)"), std::string::npos) << waiting.body;
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.county_feedback WHERE county_case_id = '" + county_id +
+              "' AND attempts > 0"),
+            "0");
+
+  // Another leader, a clerk, the county: refused, and the report still waits.
+  HttpResponse other = ReviewReport(county_id, Leader());
+  EXPECT_EQ(other.status, 403) << other.body;
+  EXPECT_NE(other.body.find("principal leader"), std::string::npos) << other.body;
+  EXPECT_EQ(ReviewReport(county_id, Clerk()).status, 403);
+  auto county =
+      HttpRequest(stack_->http_port(), "POST", "/v1/transfers/" + county_id + ":reviewReport", "{}",
+                  {{"X-Api-Key", kApiKey}});
+  ASSERT_TRUE(county.ok()) << county.status();
+  EXPECT_EQ(county->status, 403) << county->body;
+  HttpResponse long_note = ReviewReport(
+      county_id, Principal(), absl::StrCat(R"({"note":")", std::string(2001, 'x'), R"("})"));
+  EXPECT_EQ(long_note.status, 400) << long_note.body;
+  EXPECT_NE(long_note.body.find("note"), std::string::npos) << long_note.body;
+  EXPECT_EQ(States(GetTransfer(county_id)),
+            (std::vector<std::string>{"AWAITING_PRINCIPAL_REVIEW"}));
+
+  const std::string body = R"({"note":"同意","requestId":"rev-1"})";
+  HttpResponse reviewed = ReviewReport(county_id, Principal(), body);
+  ASSERT_EQ(reviewed.status, 200) << reviewed.body;
+  EXPECT_NE(reviewed.body.find(R"("reviewedBy":"off_principal")"), std::string::npos)
+      << reviewed.body;
+  EXPECT_NE(reviewed.body.find(R"("reviewNote":"同意")"), std::string::npos) << reviewed.body;
+  // A retry answers as the first call did; a new review finds nothing waiting.
+  EXPECT_EQ(ReviewReport(county_id, Principal(), body).status, 200);
+  HttpResponse again = ReviewReport(county_id, Principal());
+  EXPECT_EQ(again.status, 400) << again.body;
+  EXPECT_NE(again.body.find("FAILED_PRECONDITION"), std::string::npos) << again.body;
+  HttpResponse transfer;
+  ASSERT_TRUE(Eventually([&] {
+    transfer = GetTransfer(county_id);
+    return States(transfer) == std::vector<std::string>{"DELIVERED"};
+  })) << transfer.body;
+  // The review is in the case's history, by whom.
+  HttpResponse c = Call("GET", "/v1/cases/" + case_id, "", Clerk());
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_NE(c.body.find("REVIEW_REPORT"), std::string::npos) << c.body;
+  // The principal leader is the township's.
+  HttpResponse department = Call("POST", "/v1/units/unit_labour:setPrincipalLeader",
+                                 R"({"principalLeaderId":"off_principal"})", Admin());
+  EXPECT_EQ(department.status, 400) << department.body;
+  EXPECT_NE(department.body.find("TOWNSHIP"), std::string::npos) << department.body;
+}
+
+TEST_F(CountyTransfersTest, WithoutTheReviewInThePolicyTheResultGoesAtOnce) {
+  HttpResponse policy = Call("GET", "/v1/policies/deadlines", "", Admin());
+  ASSERT_EQ(policy.status, 200) << policy.body;
+  ASSERT_NE(policy.body.find(R"("countyFeedbackReview":true)"), std::string::npos) << policy.body;
+  const std::string off = absl::StrReplaceAll(
+      policy.body, {{R"("countyFeedbackReview":true)", R"("countyFeedbackReview":false)"}});
+  ASSERT_EQ(Call("PUT", "/v1/policies/deadlines", off, Admin()).status, 200);
+  const std::string county_id = NewCountyId("XF-NOREV-");
+  HttpResponse pushed = Push(county_id, PushBody("TRANSFER", "2026-03-20"));
+  HttpResponse declined;
+  if (pushed.status == 200) {
+    declined =
+        Call("POST", "/v1/cases/" + JsonString(ParseJson(pushed.body), "caseId") + ":decline",
+             R"({"route":"LITIGATION","authority":"县人民法院","reason":"民事纠纷"})", Clerk());
+  }
+  // Back to the default for the other tests, whatever happened above.
+  ASSERT_EQ(Call("PUT", "/v1/policies/deadlines", policy.body, Admin()).status, 200);
+  ASSERT_EQ(pushed.status, 200) << pushed.body;
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  HttpResponse transfer;
+  ASSERT_TRUE(Eventually([&] {
+    transfer = GetTransfer(county_id);
+    return States(transfer) == std::vector<std::string>{"DELIVERED"};
+  })) << transfer.body;
+  EXPECT_EQ(transfer.body.find(R"("reviewRequired":true)"), std::string::npos) << transfer.body;
 }
 
 TEST_F(CountyTransfersTest, BadPushesAndOtherCallersAreRefused) {

@@ -74,6 +74,14 @@ absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step,
     case v1::WITHDRAW:
       if (current != v1::CASE_STATUS_UNSPECIFIED && !IsFinal(current)) return v1::WITHDRAWN;
       break;
+    case v1::REVIEW_REPORT:
+      // The principal leader's review of a county case's report changes no
+      // status; whether a result waits for it is the feedback's to say.
+      if (current != v1::CASE_STATUS_UNSPECIFIED && current != v1::REGISTERED &&
+          current != v1::ACCEPTED) {
+        return current;
+      }
+      break;
     case v1::RATE:
       if (rated) {
         return absl::AlreadyExistsError(

@@ -11,8 +11,9 @@
 namespace petition::intake {
 
 bool IsValidCountyCaseId(std::string_view id) {
-  // The principal id alphabet: no '/', no space, nothing to escape in a path.
-  return IsValidPrincipalId(id);
+  // The principal id alphabet: no '/', no space, nothing to escape in a path;
+  // and not "." or "..", which a normalising proxy resolves as path steps.
+  return IsValidPrincipalId(id) && id != "." && id != "..";
 }
 
 absl::StatusOr<TransferCase> BuildTransferCase(const v1::PushTransferRequest& push,
@@ -21,7 +22,7 @@ absl::StatusOr<TransferCase> BuildTransferCase(const v1::PushTransferRequest& pu
                                                const RegistrationLimits& limits) {
   std::vector<std::pair<std::string, std::string>> violations;
   if (!IsValidCountyCaseId(push.county_case_id())) {
-    violations.emplace_back("countyCaseId", "must be 1-128 of A-Z a-z 0-9 _ . : @ -");
+    violations.emplace_back("countyCaseId", kCountyCaseIdRule);
   }
   if (push.kind() != v1::TRANSFER && push.kind() != v1::ASSIGNMENT) {
     violations.emplace_back("kind", "is required (TRANSFER or ASSIGNMENT)");
@@ -75,6 +76,10 @@ v1::TransferKind KindOfSource(v1::CaseSource source) {
 bool FeedsBack(v1::CaseStatus status) {
   return status == v1::DECLINED || status == v1::ANSWERED || status == v1::CONCLUDED ||
          status == v1::WITHDRAWN;
+}
+
+bool AwaitsPrincipalReview(v1::CaseStatus status, bool review_policy) {
+  return review_policy && FeedsBack(status) && status != v1::WITHDRAWN;
 }
 
 v1::CountyFeedback BuildFeedback(const v1::Case& stored, const std::string& due_date,

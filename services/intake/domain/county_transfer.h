@@ -28,8 +28,11 @@ absl::StatusOr<TransferCase> BuildTransferCase(const v1::PushTransferRequest& pu
                                                absl::TimeZone zone,
                                                const RegistrationLimits& limits = {});
 
-// The county's id: 1-128 of A-Z a-z 0-9 _ . : @ - (it is a path segment).
+// The county's id: 1-128 of A-Z a-z 0-9 _ . : @ -, and not "." or ".." (it is
+// a path segment, and those two are path steps to any URL normaliser).
 bool IsValidCountyCaseId(std::string_view id);
+// What an invalid one is told (the countyCaseId field's violation).
+inline constexpr char kCountyCaseIdRule[] = "must be 1-128 of A-Z a-z 0-9 _ . : @ -, not . or ..";
 
 bool IsCountyCase(const v1::Case& c);
 v1::TransferKind KindOfSource(v1::CaseSource source);
@@ -37,6 +40,15 @@ v1::TransferKind KindOfSource(v1::CaseSource source);
 // The statuses the county hears about: a decision it must know of
 // (DECLINED, ANSWERED, CONCLUDED, WITHDRAWN).
 bool FeedsBack(v1::CaseStatus status);
+
+// Whether a result in `status` waits for the township's principal leader
+// (主要领导) to review the handling unit's report before the office feeds it
+// back (S2 §6: 办结后...书面报告交主要领导审核后,由办公室反馈), when the
+// policy asks for the review (`review_policy`). The reports of the
+// township's handling wait: DECLINED, ANSWERED, CONCLUDED. A withdrawal is
+// the petitioner's act, not a report: it goes at once (after any result of
+// the case still waiting: the county hears them in order).
+bool AwaitsPrincipalReview(v1::CaseStatus status, bool review_policy);
 
 // The result of `stored` (a county case just moved to a status that feeds
 // back, its last history entry the step that did it) as the county receives it.

@@ -72,6 +72,15 @@ TEST(CountyTransferTest, EveryViolationIsNamedWithTheRegistrationRules) {
                                                        "petitioners[0].idNumber", "subject"));
 }
 
+TEST(CountyTransferTest, ACountyIdIsOnePathSegmentThatNoProxyRewrites) {
+  EXPECT_TRUE(IsValidCountyCaseId("XF-2026.000123"));
+  EXPECT_TRUE(IsValidCountyCaseId("..."));
+  for (const char* bad : {"", ".", "..", "a/b", "a b", "%2e"}) {
+    EXPECT_FALSE(IsValidCountyCaseId(bad)) << bad;
+  }
+  EXPECT_FALSE(IsValidCountyCaseId(std::string(129, 'a')));
+}
+
 TEST(CountyTransferTest, TheCountyHearsOfDecisionsOnly) {
   for (auto s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED, v1::WITHDRAWN}) {
     EXPECT_TRUE(FeedsBack(s)) << v1::CaseStatus_Name(s);
@@ -79,6 +88,18 @@ TEST(CountyTransferTest, TheCountyHearsOfDecisionsOnly) {
   for (auto s : {v1::REGISTERED, v1::ACCEPTED, v1::REVIEW_REQUESTED}) {
     EXPECT_FALSE(FeedsBack(s)) << v1::CaseStatus_Name(s);
   }
+}
+
+TEST(CountyTransferTest, TheTownshipsReportsWaitForThePrincipalLeaderWhenThePolicySaysSo) {
+  for (v1::CaseStatus s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED}) {
+    EXPECT_TRUE(AwaitsPrincipalReview(s, true)) << v1::CaseStatus_Name(s);
+    EXPECT_FALSE(AwaitsPrincipalReview(s, false)) << v1::CaseStatus_Name(s);
+  }
+  // The petitioner's withdrawal is not the township's report.
+  EXPECT_FALSE(AwaitsPrincipalReview(v1::WITHDRAWN, true));
+  // Nothing that is not fed back waits.
+  EXPECT_FALSE(AwaitsPrincipalReview(v1::ACCEPTED, true));
+  EXPECT_FALSE(AwaitsPrincipalReview(v1::REVIEW_REQUESTED, true));
 }
 
 TEST(CountyTransferTest, FeedbackOfAnAnswerCarriesTheApprovedOpinion) {

@@ -80,7 +80,7 @@ class CountyFeedbackRelayTest : public ::testing::Test {
           change.event.mutable_declined();
           const CountyStore* county = county_.get();
           change.also = [county](pqxx::transaction_base& tx, const v1::Case& stored) {
-            return county->RecordFeedback(tx, stored);
+            return county->RecordFeedback(tx, stored, /*review_policy=*/false);
           };
           return change;
         });

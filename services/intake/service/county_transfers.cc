@@ -15,6 +15,7 @@
 #include "common/request_context.h"
 #include "common/request_fingerprint.h"
 #include "common/status.h"
+#include "common/utf8.h"
 #include "services/intake/domain/county_transfer.h"
 #include "services/intake/service/intake_service.h"
 
@@ -68,7 +69,7 @@ grpc::Status IntakeService::GetTransfer(grpc::ServerContext* context,
     return ToGrpcStatus(absl::UnimplementedError("county transfers are not enabled"));
   }
   if (!IsValidCountyCaseId(request->county_case_id())) {
-    return ToGrpcStatus(InvalidField("countyCaseId", "must be 1-128 of A-Z a-z 0-9 _ . : @ -"));
+    return ToGrpcStatus(InvalidField("countyCaseId", kCountyCaseIdRule));
   }
   // No identity in a transfer: whoever may call it reads it.
   auto transfer = county_->Get(request->county_case_id(), TxOptionsFor(*context));
@@ -83,12 +84,93 @@ grpc::Status IntakeService::GetTransfer(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-void IntakeService::AttachCountyFeedback(const v1::Case& current, StepChange& change) const {
-  if (county_ == nullptr || !IsCountyCase(current) || !FeedsBack(change.updated.status())) return;
+void IntakeService::AttachCountyFeedback(const v1::Case& current, StepChange& change,
+                                         bool review_policy) const {
+  // A result is a move into a status the county hears about: a step that
+  // keeps the status (a rating, the principal leader's review) is none.
+  if (county_ == nullptr || !IsCountyCase(current) || !FeedsBack(change.updated.status()) ||
+      change.updated.status() == current.status()) {
+    return;
+  }
   const CountyStore* county = county_;
-  change.also = [county](pqxx::transaction_base& tx, const v1::Case& stored) {
-    return county->RecordFeedback(tx, stored);
+  change.also = [county, review_policy](pqxx::transaction_base& tx, const v1::Case& stored) {
+    return county->RecordFeedback(tx, stored, review_policy);
   };
+}
+
+bool IntakeService::CountyFeedbackReviewNow(v1::Step step, absl::Time deadline) {
+  if (county_ == nullptr) return false;
+  if (step != v1::DECLINE && step != v1::ANSWER && step != v1::CONCLUDE) return false;
+  if (peers_.supervision == nullptr) return true;
+  auto policy = peers_.supervision->GetDeadlinePolicy(deadline);
+  if (!policy.ok() || !policy->has_county_feedback_review()) return true;
+  return policy->county_feedback_review();
+}
+
+absl::Status IntakeService::CheckReportReviewer(const std::string& case_id,
+                                                const std::string& reviewer, absl::Time deadline) {
+  if (peers_.directory == nullptr) {
+    return absl::UnavailableError("scheduling's directory is not configured");
+  }
+  auto answer =
+      peers_.directory->CheckDecider(case_id, reviewer, scheduling::v1::REVIEW_REPORT, deadline);
+  if (absl::IsNotFound(answer.status())) {
+    return absl::PermissionDeniedError(
+        "the report is reviewed by the township's principal leader (主要领导): the caller is "
+        "not an official of the directory");
+  }
+  if (!answer.ok()) return answer.status();
+  if (answer->eligible()) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat("the reviewer ", answer->reason()));
+}
+
+grpc::Status IntakeService::ReviewTransferReport(grpc::ServerContext* context,
+                                                 const v1::ReviewTransferReportRequest* request,
+                                                 v1::Transfer* response) {
+  RequestScope scope(*context);  // roles: the call guard (leader)
+  if (county_ == nullptr) {
+    return ToGrpcStatus(absl::UnimplementedError("county transfers are not enabled"));
+  }
+  if (!IsValidCountyCaseId(request->county_case_id())) {
+    return ToGrpcStatus(InvalidField("countyCaseId", kCountyCaseIdRule));
+  }
+  if (!IsValidUtf8(request->note()) || Utf8Length(request->note()) > 2000) {
+    return ToGrpcStatus(InvalidField("note", "must be UTF-8, at most 2000 characters"));
+  }
+  auto retry = RetryOf(scope, *request, request->request_id(), "ReviewTransferReport");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  const TxOptions tx = TxOptionsFor(*context);
+  auto case_id = county_->CaseOf(request->county_case_id(), tx);
+  if (!case_id.ok()) return ToGrpcStatus(case_id.status());
+  auto replay = ReplayFirst(*context, *case_id, *retry);
+  if (!replay.ok()) return ToGrpcStatus(replay.status());
+  if (!replay->has_value()) {
+    const Principal& principal = scope.principal();
+    if (absl::Status s = CheckReportReviewer(*case_id, principal.subject, DeadlineOf(*context));
+        !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+    const CountyStore* county = county_;
+    const std::string reviewer = principal.subject;
+    const std::string note = request->note();
+    auto result = RunStep(
+        scope, *context, *case_id, v1::REVIEW_REPORT, note,
+        [&](const v1::Case&, StepChange& change) -> absl::Status {
+          change.event.mutable_report_reviewed();
+          change.also = [county, reviewer, note](pqxx::transaction_base& tx,
+                                                 const v1::Case& stored) -> absl::Status {
+            return county->ReleaseReviewed(tx, stored.case_id(), reviewer, note).status();
+          };
+          return absl::OkStatus();
+        },
+        &*retry);
+    if (!result.ok()) return ToGrpcStatus(result.status());
+    if (!result->replayed && county_feedback_ != nullptr) county_feedback_->Wake();
+  }
+  auto transfer = county_->Get(request->county_case_id(), tx);
+  if (!transfer.ok()) return ToGrpcStatus(transfer.status());
+  *response = *std::move(transfer);
+  return grpc::Status::OK;
 }
 
 }  // namespace petition::intake

@@ -152,6 +152,7 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
   const Principal& principal = scope.principal();
   const std::string actor = petitioner ? "petitioner" : principal.subject;
   const std::string roles = petitioner ? "query_code" : absl::StrJoin(principal.roles, ",");
+  const bool review_policy = CountyFeedbackReviewNow(step, DeadlineOf(context));
   auto result = store_->ApplyStep(
       case_id,
       [&](const v1::Case& current) -> absl::StatusOr<StepChange> {
@@ -173,7 +174,7 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
         *change.event.mutable_occurred_at() = NowTimestamp();
         change.event.set_request_id(scope.request_id());
         if (absl::Status s = fill(current, change); !s.ok()) return s;
-        AttachCountyFeedback(current, change);
+        AttachCountyFeedback(current, change, review_policy);
         return change;
       },
       TxOptionsFor(context), retry);

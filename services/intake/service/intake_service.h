@@ -103,6 +103,9 @@ class IntakeService final : public v1::Intake::Service {
                             v1::PushTransferResponse* response) override;
   grpc::Status GetTransfer(grpc::ServerContext* context, const v1::GetTransferRequest* request,
                            v1::Transfer* response) override;
+  grpc::Status ReviewTransferReport(grpc::ServerContext* context,
+                                    const v1::ReviewTransferReportRequest* request,
+                                    v1::Transfer* response) override;
 
  private:
   // Fills the step-specific part of a change (fields of the case, the
@@ -188,8 +191,20 @@ class IntakeService final : public v1::Intake::Service {
   absl::StatusOr<v1::Document> ReadDocument(const RequestScope& scope, grpc::ServerContext& context,
                                             const v1::GetDocumentRequest& request);
   // A step that moves a county case to a status the county hears about
-  // records the result in its transaction (county_transfers.cc).
-  void AttachCountyFeedback(const v1::Case& current, StepChange& change) const;
+  // records the result in its transaction (county_transfers.cc), held for
+  // the principal leader's review when `review_policy` says so.
+  void AttachCountyFeedback(const v1::Case& current, StepChange& change, bool review_policy) const;
+  // The policy's countyFeedbackReview now, asked of supervision before a
+  // step that may record a result for the county (decline, answer,
+  // conclusion). When supervision cannot say: true, the rule book's default
+  // (S2 §6). A result held needlessly waits for a review the principal
+  // leader can give; one sent unreviewed cannot be called back.
+  bool CountyFeedbackReviewNow(v1::Step step, absl::Time deadline);
+  // Whether the caller may review a county case's report: the township's
+  // principal leader, not recused (scheduling owns both). PERMISSION_DENIED
+  // naming the rule; UNAVAILABLE when scheduling cannot answer.
+  absl::Status CheckReportReviewer(const std::string& case_id, const std::string& reviewer,
+                                   absl::Time deadline);
   // The case of a step's result as the caller may see it (identity masked).
   static void Answer(StepResult& result, v1::Case* response);
   // A30: the links of `cases` to earlier cases hidden from `reader` are

@@ -29,6 +29,8 @@ constexpr char kMarkDelivered[] = "intake_county_mark_delivered";
 constexpr char kMarkRetry[] = "intake_county_mark_retry";
 constexpr char kPark[] = "intake_county_park";
 constexpr char kCount[] = "intake_county_count";
+constexpr char kReleaseReviewed[] = "intake_county_release_reviewed";
+constexpr char kSelectCaseOfTransfer[] = "intake_county_select_case_of_transfer";
 
 absl::StatusOr<google::protobuf::Timestamp> TimestampOf(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
@@ -80,7 +82,9 @@ const std::vector<PgStatement>& CountyStore::Statements() {
        "WHERE t.county_case_id = $1"},
       {kSelectFeedbackOf,
        "SELECT id, delivery_id, status, body, created_at, delivered_at, parked_at, "
-       "next_attempt_at FROM county_feedback WHERE case_id = $1 ORDER BY id"},
+       "next_attempt_at, review_required, reviewed_at, coalesce(reviewed_by, '') AS reviewed_by, "
+       "coalesce(review_note, '') AS review_note FROM county_feedback WHERE case_id = $1 "
+       "ORDER BY id"},
       {kSelectAttemptsOf,
        "SELECT a.feedback_id, a.at, a.http_status, a.error, a.duration_ms "
        "FROM county_feedback_attempts a JOIN county_feedback f ON f.id = a.feedback_id "
@@ -88,16 +92,25 @@ const std::vector<PgStatement>& CountyStore::Statements() {
       {kSelectTransferOfCase,
        "SELECT coalesce(due_date::text, '') AS due_date FROM county_transfers WHERE case_id = $1"},
       {kInsertFeedback,
-       "INSERT INTO county_feedback (delivery_id, case_id, county_case_id, status, body) "
-       "VALUES ($1, $2, $3, $4, $5)"},
+       "INSERT INTO county_feedback (delivery_id, case_id, county_case_id, status, body, "
+       "review_required) VALUES ($1, $2, $3, $4, $5, $6)"},
+      // The principal leader's review releases every result of the case
+      // waiting for it, due at once.
+      {kReleaseReviewed,
+       "UPDATE county_feedback SET reviewed_at = now(), reviewed_by = $2, review_note = $3, "
+       "next_attempt_at = now() WHERE case_id = $1 AND review_required AND reviewed_at IS NULL "
+       "RETURNING delivery_id"},
+      {kSelectCaseOfTransfer, "SELECT case_id FROM county_transfers WHERE county_case_id = $1"},
       {kTryFeedbackLock,
        "SELECT pg_try_advisory_lock(hashtext('petition.county_feedback.' || current_schema())) "
        "AS locked"},
-      // Due now, and no earlier result of the same case still undelivered
-      // (waiting or parked): the county hears a case's results in order.
+      // Due now, reviewed when it had to be, and no earlier result of the
+      // same case still undelivered (waiting, awaiting review or parked): the
+      // county hears a case's results in order.
       {kSelectDue,
        "SELECT f.id, f.delivery_id, f.body, f.attempts FROM county_feedback f "
        "WHERE f.delivered_at IS NULL AND f.parked_at IS NULL AND f.next_attempt_at <= now() "
+       "AND (NOT f.review_required OR f.reviewed_at IS NOT NULL) "
        "AND NOT EXISTS (SELECT 1 FROM county_feedback e WHERE e.case_id = f.case_id "
        "AND e.id < f.id AND e.delivered_at IS NULL) "
        "ORDER BY f.next_attempt_at, f.id LIMIT $1"},
@@ -116,8 +129,10 @@ const std::vector<PgStatement>& CountyStore::Statements() {
       // Each count matches a partial index's predicate.
       {kCount,
        "SELECT (SELECT count(*) FROM county_feedback WHERE delivered_at IS NULL "
-       "AND parked_at IS NULL) AS pending, (SELECT count(*) FROM county_feedback "
-       "WHERE parked_at IS NOT NULL AND delivered_at IS NULL) AS parked"},
+       "AND parked_at IS NULL AND NOT (review_required AND reviewed_at IS NULL)) AS pending, "
+       "(SELECT count(*) FROM county_feedback WHERE parked_at IS NOT NULL "
+       "AND delivered_at IS NULL) AS parked, (SELECT count(*) FROM county_feedback "
+       "WHERE review_required AND reviewed_at IS NULL) AS awaiting_review"},
   };
   return *kStatements;
 }
@@ -236,14 +251,20 @@ absl::StatusOr<v1::Transfer> CountyStore::Get(const std::string& county_case_id,
           if (v1::CaseStatus_Parse(row["status"].as<std::string>(), &status)) {
             d->set_status(status);
           }
+          d->set_review_required(row["review_required"].as<bool>());
+          const bool awaiting = d->review_required() && row["reviewed_at"].is_null();
           d->set_state(!row["delivered_at"].is_null() ? v1::DELIVERED
                        : !row["parked_at"].is_null()  ? v1::PARKED
+                       : awaiting                     ? v1::AWAITING_PRINCIPAL_REVIEW
                                                       : v1::PENDING);
           for (auto [column, out] : {std::pair{"created_at", d->mutable_created_at()},
                                      std::pair{"delivered_at", d->mutable_delivered_at()},
-                                     std::pair{"parked_at", d->mutable_parked_at()}}) {
+                                     std::pair{"parked_at", d->mutable_parked_at()},
+                                     std::pair{"reviewed_at", d->mutable_reviewed_at()}}) {
             if (absl::Status s = OptionalTimestamp(row[column], out); !s.ok()) return s;
           }
+          d->set_reviewed_by(row["reviewed_by"].as<std::string>());
+          d->set_review_note(row["review_note"].as<std::string>());
           if (d->state() == v1::PENDING) {
             if (absl::Status s =
                     OptionalTimestamp(row["next_attempt_at"], d->mutable_next_attempt_at());
@@ -271,7 +292,8 @@ absl::StatusOr<v1::Transfer> CountyStore::Get(const std::string& county_case_id,
       tx_options);
 }
 
-absl::Status CountyStore::RecordFeedback(pqxx::transaction_base& tx, const v1::Case& stored) const {
+absl::Status CountyStore::RecordFeedback(pqxx::transaction_base& tx, const v1::Case& stored,
+                                         bool review_policy) const {
   if (!IsCountyCase(stored) || !FeedsBack(stored.status())) return absl::OkStatus();
   pqxx::result transfer = tx.exec_prepared(kSelectTransferOfCase, stored.case_id());
   const std::string due_date = transfer.empty() ? "" : transfer[0]["due_date"].as<std::string>();
@@ -281,8 +303,34 @@ absl::Status CountyStore::RecordFeedback(pqxx::transaction_base& tx, const v1::C
     return absl::InternalError("the feedback does not print as JSON");
   }
   tx.exec_prepared(kInsertFeedback, feedback.delivery_id(), stored.case_id(),
-                   stored.county_case_id(), v1::CaseStatus_Name(stored.status()), body);
+                   stored.county_case_id(), v1::CaseStatus_Name(stored.status()), body,
+                   AwaitsPrincipalReview(stored.status(), review_policy));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> CountyStore::ReleaseReviewed(
+    pqxx::transaction_base& tx, const std::string& case_id, const std::string& reviewer,
+    const std::string& note) const {
+  std::vector<std::string> released;
+  for (const auto& row : tx.exec_prepared(kReleaseReviewed, case_id, reviewer, note)) {
+    released.push_back(row["delivery_id"].as<std::string>());
+  }
+  if (released.empty()) {
+    return absl::FailedPreconditionError(
+        "no result of this case waits for the principal leader's review");
+  }
+  return released;
+}
+
+absl::StatusOr<std::string> CountyStore::CaseOf(const std::string& county_case_id,
+                                                const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+        pqxx::result r = tx.exec_prepared(kSelectCaseOfTransfer, county_case_id);
+        if (r.empty()) return absl::NotFoundError("no such transfer");
+        return r[0]["case_id"].as<std::string>();
+      },
+      tx_options);
 }
 
 absl::StatusOr<std::unique_ptr<SessionLock>> CountyStore::TryLockRelay() {
@@ -348,7 +396,8 @@ absl::StatusOr<FeedbackCounts> CountyStore::Count(const TxOptions& tx_options) {
   return pool_->Read(
       [](pqxx::read_transaction& tx) -> absl::StatusOr<FeedbackCounts> {
         pqxx::row row = tx.exec_prepared1(kCount);
-        return FeedbackCounts{row["pending"].as<int64_t>(), row["parked"].as<int64_t>()};
+        return FeedbackCounts{row["pending"].as<int64_t>(), row["parked"].as<int64_t>(),
+                              row["awaiting_review"].as<int64_t>()};
       },
       tx_options);
 }

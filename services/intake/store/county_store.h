@@ -59,8 +59,9 @@ struct FeedbackAttemptRecord {
 };
 
 struct FeedbackCounts {
-  int64_t pending = 0;
+  int64_t pending = 0;  // due now or later; not those awaiting review
   int64_t parked = 0;
+  int64_t awaiting_review = 0;  // held for the principal leader's review
 };
 
 class CountyStore {
@@ -85,8 +86,21 @@ class CountyStore {
 
   // Inside a lifecycle step's transaction (StepChange::also): records the
   // result of `stored` for the county, when it is a county case in a status
-  // that feeds back; nothing otherwise.
-  absl::Status RecordFeedback(pqxx::transaction_base& tx, const v1::Case& stored) const;
+  // that feeds back; nothing otherwise. With `review_policy` (the policy's
+  // countyFeedbackReview) a result that reports the township's handling
+  // waits for the principal leader's review (AwaitsPrincipalReview).
+  absl::Status RecordFeedback(pqxx::transaction_base& tx, const v1::Case& stored,
+                              bool review_policy) const;
+  // Inside the review step's transaction: the principal leader `reviewer`
+  // reviewed the report; every result of the case waiting for that is due
+  // now. Returns their delivery ids; FAILED_PRECONDITION when none waits.
+  absl::StatusOr<std::vector<std::string>> ReleaseReviewed(pqxx::transaction_base& tx,
+                                                           const std::string& case_id,
+                                                           const std::string& reviewer,
+                                                           const std::string& note) const;
+  // The case a county id was pushed as; NOT_FOUND when it never was.
+  absl::StatusOr<std::string> CaseOf(const std::string& county_case_id,
+                                     const TxOptions& tx_options = {});
 
   // The feedback relay's steps (services/intake/service/county_feedback_relay.h).
   absl::StatusOr<std::unique_ptr<SessionLock>> TryLockRelay();

@@ -81,8 +81,8 @@ class CountyStoreTest : public ::testing::Test {
   }
 
   // Moves the case to `status` by a lifecycle step that records the county's feedback.
-  absl::StatusOr<StepResult> Step(const std::string& case_id, v1::Step step,
-                                  v1::CaseStatus status) {
+  absl::StatusOr<StepResult> Step(const std::string& case_id, v1::Step step, v1::CaseStatus status,
+                                  bool review_policy = false) {
     return cases_->ApplyStep(case_id, [&](const v1::Case& current) -> absl::StatusOr<StepChange> {
       StepChange change;
       change.updated = current;
@@ -94,8 +94,8 @@ class CountyStoreTest : public ::testing::Test {
       change.event.set_event_id(NewId("evt"));
       change.event.mutable_concluded();
       const CountyStore* county = county_.get();
-      change.also = [county](pqxx::transaction_base& tx, const v1::Case& stored) {
-        return county->RecordFeedback(tx, stored);
+      change.also = [county, review_policy](pqxx::transaction_base& tx, const v1::Case& stored) {
+        return county->RecordFeedback(tx, stored, review_policy);
       };
       return change;
     });
@@ -274,6 +274,55 @@ TEST_F(CountyStoreTest, ResultsAreRecordedInTheStepAndRetriedInOrder) {
   EXPECT_EQ(county_->Get("XF-never").status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(CountyStoreTest, AReportWaitsForThePrincipalLeaderAndHoldsBackLaterResults) {
+  auto created = county_->Push(Call("XF-REV"));
+  ASSERT_TRUE(created.ok());
+  const std::string case_id = created->case_id;
+  ASSERT_TRUE(Step(case_id, v1::ACCEPT, v1::ACCEPTED, true).ok());
+  ASSERT_TRUE(Step(case_id, v1::ANSWER, v1::ANSWERED, true).ok());
+  // A withdrawal is not reviewed, but it waits behind the answer.
+  ASSERT_TRUE(Step(case_id, v1::WITHDRAW, v1::WITHDRAWN, true).ok());
+  auto due = county_->Due(10);
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_TRUE(due->empty()) << "sent before the principal leader reviewed it";
+  auto counts = county_->Count();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->awaiting_review, 1);
+  EXPECT_EQ(counts->pending, 1);
+  auto transfer = county_->Get("XF-REV");
+  ASSERT_TRUE(transfer.ok()) << transfer.status();
+  ASSERT_EQ(transfer->feedback_size(), 2);
+  EXPECT_EQ(transfer->feedback(0).state(), v1::AWAITING_PRINCIPAL_REVIEW);
+  EXPECT_TRUE(transfer->feedback(0).review_required());
+  EXPECT_EQ(transfer->feedback(1).state(), v1::PENDING);
+  EXPECT_FALSE(transfer->feedback(1).review_required());
+
+  auto released = pool_->Transact([&](pqxx::work& tx) {
+    return county_->ReleaseReviewed(tx, case_id, "off_principal", "同意反馈");
+  });
+  ASSERT_TRUE(released.ok()) << released.status();
+  ASSERT_EQ(released->size(), 1u);
+  EXPECT_EQ((*released)[0], transfer->feedback(0).delivery_id());
+  // Nothing waits any more: a second review is refused, and writes nothing.
+  auto again = pool_->Transact([&](pqxx::work& tx) {
+    return county_->ReleaseReviewed(tx, case_id, "off_principal", "again");
+  });
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  due = county_->Due(10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].delivery_id, transfer->feedback(0).delivery_id());
+  transfer = county_->Get("XF-REV");
+  ASSERT_TRUE(transfer.ok());
+  EXPECT_EQ(transfer->feedback(0).state(), v1::PENDING);
+  EXPECT_EQ(transfer->feedback(0).reviewed_by(), "off_principal");
+  EXPECT_EQ(transfer->feedback(0).review_note(), "同意反馈");
+  EXPECT_TRUE(transfer->feedback(0).has_reviewed_at());
+  EXPECT_EQ(county_->CaseOf("XF-REV").value_or(""), case_id);
+  EXPECT_EQ(county_->CaseOf("XF-none").status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(CountyStoreTest, AnOperatorReQueuesAParkedResultAsTheReadmeSays) {
   auto created = county_->Push(Call("XF-5"));
   ASSERT_TRUE(created.ok());
@@ -301,7 +350,7 @@ TEST_F(CountyStoreTest, ATownshipCaseRecordsNoFeedback) {
   township.set_source(v1::TOWNSHIP);
   township.set_status(v1::DECLINED);
   auto none =
-      pool_->Transact([&](pqxx::work& tx) { return county_->RecordFeedback(tx, township); });
+      pool_->Transact([&](pqxx::work& tx) { return county_->RecordFeedback(tx, township, true); });
   EXPECT_TRUE(none.ok());
   EXPECT_EQ(Scalar("SELECT count(*) FROM county_feedback"), "0");
 }

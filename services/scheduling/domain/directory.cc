@@ -121,6 +121,10 @@ absl::Status ValidateCreateUnit(const v1::CreateUnitRequest& request) {
   }
   if (request.has_duty_hours()) CheckDutyHours(request.duty_hours(), v);
   CheckText(request.leader_in_charge_id(), "leaderInChargeId", kMaxName, false, v);
+  CheckText(request.principal_leader_id(), "principalLeaderId", kMaxName, false, v);
+  if (!request.principal_leader_id().empty() && request.kind() != v1::TOWNSHIP) {
+    v.emplace_back("principalLeaderId", "is a TOWNSHIP unit's only");
+  }
   if (!v.empty()) return InvalidFields(v);
   return absl::OkStatus();
 }
@@ -140,6 +144,14 @@ absl::Status ValidateCreateOfficial(const v1::CreateOfficialRequest& request) {
 absl::Status CheckParent(UnitKind parent_kind) {
   if (parent_kind != UnitKind::kTownship) {
     return InvalidField("parentId", "must be a TOWNSHIP unit");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPrincipalLeaderUnit(UnitKind kind) {
+  if (kind != UnitKind::kTownship) {
+    return FailedPreconditionField(
+        "unitId", "is not a TOWNSHIP unit: the principal leader (主要领导) is the township's");
   }
   return absl::OkStatus();
 }

@@ -61,6 +61,9 @@ DutyHours DutyHoursOf(const v1::Unit& unit);
 // Against the directory: the parent of a department or village must be a
 // TOWNSHIP unit; a VILLAGE_LEADER serves in a VILLAGE unit.
 absl::Status CheckParent(UnitKind parent_kind);
+// The principal leader (主要领导) is the township's: FAILED_PRECONDITION
+// (unitId) for a DEPARTMENT or VILLAGE unit.
+absl::Status CheckPrincipalLeaderUnit(UnitKind kind);
 absl::Status CheckRankInUnit(Rank rank, UnitKind unit_kind);
 
 }  // namespace petition::scheduling

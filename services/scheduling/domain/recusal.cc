@@ -87,9 +87,10 @@ absl::StatusOr<std::string> Assignee(const std::optional<DaySession>& session,
       "every official of the unit's rotation is recused from this case or absent that day");
 }
 
-std::optional<std::string> DeciderIneligibleReason(
-    const Official& official, UnitKind unit_kind, CaseDecision decision,
-    const std::optional<std::string>& recusal_reason) {
+std::optional<std::string> DeciderIneligibleReason(const Official& official, UnitKind unit_kind,
+                                                   CaseDecision decision,
+                                                   const std::optional<std::string>& recusal_reason,
+                                                   bool township_principal) {
   if (recusal_reason.has_value()) {
     return recusal_reason->empty()
                ? std::string("is recused from this case (回避)")
@@ -98,6 +99,11 @@ std::optional<std::string> DeciderIneligibleReason(
   if (decision == CaseDecision::kReceive) {
     // The rule of who may be planned, for the unit the official serves in.
     return IneligibleReason(official, official.unit_id, unit_kind);
+  }
+  if (decision == CaseDecision::kReviewReport && !township_principal) {
+    return std::string(
+        "is not the township's principal leader (主要领导): the report is reviewed by the "
+        "official the township unit names (POST /v1/units/{unitId}:setPrincipalLeader)");
   }
   return std::nullopt;
 }

@@ -68,17 +68,20 @@ absl::StatusOr<std::string> Assignee(const std::optional<DaySession>& session,
 // Who may decide on a case ([S2] 回避, A28; [S1] 实岗副科级): the receiving
 // leader named when the case is accepted, or a leader approving its
 // handling opinion.
-enum class CaseDecision { kReceive, kApprove };
+enum class CaseDecision { kReceive, kApprove, kReviewReport };
 
 // Why `official` may not take `decision` on a case, or nullopt when it may:
 // - recused from the case (`recusal_reason` set, possibly empty): never;
 // - receiving, for a TOWNSHIP unit (a township-level reception: the
 //   official's own unit is the township), below DEPUTY_SECTION_CHIEF: the
 //   rank rule of reception plans (reception_plan.h IneligibleReason);
-// - approving: only recusal.
-std::optional<std::string> DeciderIneligibleReason(
-    const Official& official, UnitKind unit_kind, CaseDecision decision,
-    const std::optional<std::string>& recusal_reason);
+// - approving: only recusal;
+// - reviewing a county case's report (S2 §6): the principal leader (主要领导)
+//   a TOWNSHIP unit names (`township_principal`), no one else.
+std::optional<std::string> DeciderIneligibleReason(const Official& official, UnitKind unit_kind,
+                                                   CaseDecision decision,
+                                                   const std::optional<std::string>& recusal_reason,
+                                                   bool township_principal = false);
 
 }  // namespace petition::scheduling
 

@@ -122,9 +122,10 @@ Official Leader(Rank rank, const std::string& unit = "unit_town") {
 }
 
 TEST(DeciderTest, ARecusedOfficialNeverDecides) {
-  for (CaseDecision d : {CaseDecision::kReceive, CaseDecision::kApprove}) {
+  for (CaseDecision d :
+       {CaseDecision::kReceive, CaseDecision::kApprove, CaseDecision::kReviewReport}) {
     auto why = DeciderIneligibleReason(Leader(Rank::kSectionChief), UnitKind::kTownship, d,
-                                       std::string("亲属"));
+                                       std::string("亲属"), /*township_principal=*/true);
     ASSERT_TRUE(why.has_value());
     EXPECT_NE(why->find("recused"), std::string::npos) << *why;
     EXPECT_NE(why->find("亲属"), std::string::npos) << *why;
@@ -158,6 +159,21 @@ TEST(DeciderTest, TheTownshipsReceivingLeaderIsDeputySectionChiefOrAbove) {
   EXPECT_FALSE(DeciderIneligibleReason(Leader(Rank::kStaff), UnitKind::kTownship,
                                        CaseDecision::kApprove, none)
                    .has_value());
+}
+
+TEST(DeciderTest, OnlyTheTownshipsPrincipalLeaderReviewsACountyCasesReport) {
+  const std::optional<std::string> none;
+  EXPECT_FALSE(DeciderIneligibleReason(Leader(Rank::kSectionChief), UnitKind::kTownship,
+                                       CaseDecision::kReviewReport, none,
+                                       /*township_principal=*/true)
+                   .has_value());
+  // A section chief who is not the one the township names does not review.
+  auto other = DeciderIneligibleReason(Leader(Rank::kSectionChief), UnitKind::kTownship,
+                                       CaseDecision::kReviewReport, none,
+                                       /*township_principal=*/false);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_NE(other->find("principal leader"), std::string::npos) << *other;
+  EXPECT_NE(other->find(":setPrincipalLeader"), std::string::npos) << *other;
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ grpc::Status SchedulingService::CreateUnit(grpc::ServerContext* context,
   unit.set_location(request->location());
   if (request->has_duty_hours()) *unit.mutable_duty_hours() = request->duty_hours();
   unit.set_leader_in_charge_id(request->leader_in_charge_id());
+  unit.set_principal_leader_id(request->principal_leader_id());
   auto created = directory_->CreateUnit(
       unit, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)},
       TxOptionsFor(*context));
@@ -33,18 +34,37 @@ grpc::Status SchedulingService::CreateUnit(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status SchedulingService::SetLeaderInCharge(grpc::ServerContext* context,
-                                                  const v1::SetLeaderInChargeRequest* request,
-                                                  v1::Unit* response) {
-  RequestScope scope(*context);  // roles: the call guard, from the method's http option
-  if (request->leader_in_charge_id().size() > 128) {
-    return ToGrpcStatus(InvalidField("leaderInChargeId", "must be at most 128 characters"));
+namespace {
+
+grpc::Status SetUnitLeader(DirectoryStore& directory, grpc::ServerContext& context,
+                           const std::string& unit_id, UnitLeader leader,
+                           const std::string& official_id, v1::Unit* response) {
+  RequestScope scope(context);  // roles: the call guard, from the method's http option
+  if (official_id.size() > 128) {
+    return ToGrpcStatus(
+        InvalidField(leader == UnitLeader::kPrincipal ? "principalLeaderId" : "leaderInChargeId",
+                     "must be at most 128 characters"));
   }
-  auto unit = directory_->SetLeaderInCharge(request->unit_id(), request->leader_in_charge_id(),
-                                            TxOptionsFor(*context));
+  auto unit = directory.SetLeader(unit_id, leader, official_id, TxOptionsFor(context));
   if (!unit.ok()) return ToGrpcStatus(unit.status());
   *response = std::move(*unit);
   return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status SchedulingService::SetLeaderInCharge(grpc::ServerContext* context,
+                                                  const v1::SetLeaderInChargeRequest* request,
+                                                  v1::Unit* response) {
+  return SetUnitLeader(*directory_, *context, request->unit_id(), UnitLeader::kLeaderInCharge,
+                       request->leader_in_charge_id(), response);
+}
+
+grpc::Status SchedulingService::SetPrincipalLeader(grpc::ServerContext* context,
+                                                   const v1::SetPrincipalLeaderRequest* request,
+                                                   v1::Unit* response) {
+  return SetUnitLeader(*directory_, *context, request->unit_id(), UnitLeader::kPrincipal,
+                       request->principal_leader_id(), response);
 }
 
 grpc::Status SchedulingService::GetUnit(grpc::ServerContext* context,

@@ -556,8 +556,9 @@ grpc::Status SchedulingService::CheckDecider(grpc::ServerContext* context,
   std::vector<std::pair<std::string, std::string>> v;
   if (request->case_id().empty()) v.emplace_back("caseId", "is required");
   if (request->official_id().empty()) v.emplace_back("officialId", "is required");
-  if (request->decision() != v1::RECEIVE && request->decision() != v1::APPROVE) {
-    v.emplace_back("decision", "must be RECEIVE or APPROVE");
+  if (request->decision() != v1::RECEIVE && request->decision() != v1::APPROVE &&
+      request->decision() != v1::REVIEW_REPORT) {
+    v.emplace_back("decision", "must be RECEIVE, APPROVE or REVIEW_REPORT");
   }
   if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
   auto official = directory_->GetOfficial(request->official_id(), tx);
@@ -570,10 +571,17 @@ grpc::Status SchedulingService::CheckDecider(grpc::ServerContext* context,
   std::optional<std::string> recusal_reason;
   if (!recusals->empty()) recusal_reason = recusals->front().reason();
   const UnitKind kind = FromProto(unit->kind());
-  auto why = DeciderIneligibleReason(
-      ToDomain(*official), kind,
-      request->decision() == v1::RECEIVE ? CaseDecision::kReceive : CaseDecision::kApprove,
-      recusal_reason);
+  bool township_principal = false;
+  if (request->decision() == v1::REVIEW_REPORT) {
+    auto led = directory_->TownshipsLedBy(request->official_id(), tx);
+    if (!led.ok()) return ToGrpcStatus(led.status());
+    township_principal = !led->empty();
+  }
+  const CaseDecision decision = request->decision() == v1::RECEIVE   ? CaseDecision::kReceive
+                                : request->decision() == v1::APPROVE ? CaseDecision::kApprove
+                                                                     : CaseDecision::kReviewReport;
+  auto why = DeciderIneligibleReason(ToDomain(*official), kind, decision, recusal_reason,
+                                     township_principal);
   response->set_eligible(!why.has_value());
   if (why.has_value()) response->set_reason(*why);
   response->set_recused(recusal_reason.has_value());

@@ -43,6 +43,9 @@ class SchedulingService final : public v1::Scheduling::Service {
   // The directory (directory_handlers.cc).
   grpc::Status CreateUnit(grpc::ServerContext* context, const v1::CreateUnitRequest* request,
                           v1::Unit* response) override;
+  grpc::Status SetPrincipalLeader(grpc::ServerContext* context,
+                                  const v1::SetPrincipalLeaderRequest* request,
+                                  v1::Unit* response) override;
   grpc::Status SetLeaderInCharge(grpc::ServerContext* context,
                                  const v1::SetLeaderInChargeRequest* request,
                                  v1::Unit* response) override;

@@ -15,6 +15,8 @@ constexpr char kSelectUnit[] = "directory_select_unit";
 constexpr char kSelectUnitByRequest[] = "directory_select_unit_by_request";
 constexpr char kListUnits[] = "directory_list_units";
 constexpr char kSetLeaderInCharge[] = "directory_set_leader_in_charge";
+constexpr char kSetPrincipalLeader[] = "directory_set_principal_leader";
+constexpr char kTownshipsLedBy[] = "directory_townships_led_by";
 constexpr char kInsertOfficial[] = "directory_insert_official";
 constexpr char kSelectOfficial[] = "directory_select_official";
 constexpr char kSelectOfficialByRequest[] = "directory_select_official_by_request";
@@ -23,7 +25,8 @@ constexpr char kListOfficials[] = "directory_list_officials";
 #define UNIT_COLUMNS                                                                  \
   "unit_id, name, kind, coalesce(parent_id, '') AS parent_id, location, created_at, " \
   "duty_morning_start, duty_morning_end, duty_afternoon_start, duty_afternoon_end, "  \
-  "coalesce(leader_in_charge_id, '') AS leader_in_charge_id, request_sha256 "
+  "coalesce(leader_in_charge_id, '') AS leader_in_charge_id, "                        \
+  "coalesce(principal_leader_id, '') AS principal_leader_id, request_sha256 "
 #define OFFICIAL_COLUMNS "official_id, name, unit_id, position, rank, created_at, request_sha256 "
 
 absl::StatusOr<v1::Unit> UnitFromRow(const pqxx::row& row) {
@@ -48,6 +51,7 @@ absl::StatusOr<v1::Unit> UnitFromRow(const pqxx::row& row) {
     hours->set_afternoon_end(row["duty_afternoon_end"].as<std::string>());
   }
   u.set_leader_in_charge_id(row["leader_in_charge_id"].as<std::string>());
+  u.set_principal_leader_id(row["principal_leader_id"].as<std::string>());
   return u;
 }
 
@@ -87,13 +91,19 @@ const std::vector<PgStatement>& DirectoryStore::Statements() {
       {kInsertUnit,
        "INSERT INTO units (unit_id, name, kind, parent_id, location, request_subject, request_id, "
        "request_sha256, duty_morning_start, duty_morning_end, duty_afternoon_start, "
-       "duty_afternoon_end, leader_in_charge_id) VALUES ($1, $2, $3, NULLIF($4, ''), $5, "
-       "NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''), NULLIF($9, ''), NULLIF($10, ''), "
-       "NULLIF($11, ''), NULLIF($12, ''), NULLIF($13, '')) "
+       "duty_afternoon_end, leader_in_charge_id, principal_leader_id) VALUES ($1, $2, $3, "
+       "NULLIF($4, ''), $5, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''), NULLIF($9, ''), "
+       "NULLIF($10, ''), NULLIF($11, ''), NULLIF($12, ''), NULLIF($13, ''), NULLIF($14, '')) "
        "ON CONFLICT (request_subject, request_id) DO NOTHING RETURNING " UNIT_COLUMNS},
       {kSetLeaderInCharge,
        "UPDATE units SET leader_in_charge_id = NULLIF($2, '') WHERE unit_id = $1 "
        "RETURNING " UNIT_COLUMNS},
+      {kSetPrincipalLeader,
+       "UPDATE units SET principal_leader_id = NULLIF($2, '') WHERE unit_id = $1 "
+       "RETURNING " UNIT_COLUMNS},
+      {kTownshipsLedBy,
+       "SELECT unit_id FROM units WHERE principal_leader_id = $1 AND kind = 'TOWNSHIP' "
+       "ORDER BY unit_id"},
       {kSelectUnit, "SELECT " UNIT_COLUMNS "FROM units WHERE unit_id = $1"},
       {kSelectUnitByRequest,
        "SELECT " UNIT_COLUMNS "FROM units WHERE request_subject = $1 AND request_id = $2"},
@@ -136,12 +146,16 @@ absl::StatusOr<v1::Unit> DirectoryStore::CreateUnit(const v1::Unit& unit, const 
             tx.exec_prepared(kSelectOfficial, unit.leader_in_charge_id()).empty()) {
           return InvalidField("leaderInChargeId", "is not an official of the directory");
         }
+        if (!unit.principal_leader_id().empty() &&
+            tx.exec_prepared(kSelectOfficial, unit.principal_leader_id()).empty()) {
+          return InvalidField("principalLeaderId", "is not an official of the directory");
+        }
         pqxx::result created = tx.exec_prepared(
             kInsertUnit, unit_id, unit.name(), v1::UnitKind_Name(unit.kind()), unit.parent_id(),
             unit.location(), call.request_id.empty() ? "" : call.subject, call.request_id,
             call.request_sha256, unit.duty_hours().morning_start(), unit.duty_hours().morning_end(),
             unit.duty_hours().afternoon_start(), unit.duty_hours().afternoon_end(),
-            unit.leader_in_charge_id());
+            unit.leader_in_charge_id(), unit.principal_leader_id());
         if (created.empty()) {  // a racing first request with this id committed
           return Retried(tx.exec_prepared1(kSelectUnitByRequest, call.subject, call.request_id),
                          call, UnitFromRow);
@@ -151,17 +165,40 @@ absl::StatusOr<v1::Unit> DirectoryStore::CreateUnit(const v1::Unit& unit, const 
       tx_options);
 }
 
-absl::StatusOr<v1::Unit> DirectoryStore::SetLeaderInCharge(const std::string& unit_id,
-                                                           const std::string& official_id,
-                                                           const TxOptions& tx_options) {
+absl::StatusOr<v1::Unit> DirectoryStore::SetLeader(const std::string& unit_id, UnitLeader leader,
+                                                   const std::string& official_id,
+                                                   const TxOptions& tx_options) {
+  const bool principal = leader == UnitLeader::kPrincipal;
+  const char* field = principal ? "principalLeaderId" : "leaderInChargeId";
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Unit> {
         if (!official_id.empty() && tx.exec_prepared(kSelectOfficial, official_id).empty()) {
-          return InvalidField("leaderInChargeId", "is not an official of the directory");
+          return InvalidField(field, "is not an official of the directory");
         }
-        pqxx::result r = tx.exec_prepared(kSetLeaderInCharge, unit_id, official_id);
+        if (principal) {
+          pqxx::result current = tx.exec_prepared(kSelectUnit, unit_id);
+          if (current.empty()) return absl::NotFoundError("no such unit");
+          auto u = UnitFromRow(current[0]);
+          if (!u.ok()) return u.status();
+          if (absl::Status s = CheckPrincipalLeaderUnit(FromProto(u->kind())); !s.ok()) return s;
+        }
+        pqxx::result r = tx.exec_prepared(principal ? kSetPrincipalLeader : kSetLeaderInCharge,
+                                          unit_id, official_id);
         if (r.empty()) return absl::NotFoundError("no such unit");
         return UnitFromRow(r[0]);
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<std::string>> DirectoryStore::TownshipsLedBy(
+    const std::string& official_id, const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+        std::vector<std::string> out;
+        for (const auto& row : tx.exec_prepared(kTownshipsLedBy, official_id)) {
+          out.push_back(row["unit_id"].as<std::string>());
+        }
+        return out;
       },
       tx_options);
 }

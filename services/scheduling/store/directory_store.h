@@ -26,6 +26,9 @@ struct CreateCall {
   std::string request_sha256;
 };
 
+// Which of a unit's leaders SetLeader names.
+enum class UnitLeader { kLeaderInCharge, kPrincipal };
+
 class DirectoryStore {
  public:
   static const std::vector<PgStatement>& Statements();
@@ -36,12 +39,17 @@ class DirectoryStore {
   // (parentId) when the parent is not a township unit.
   absl::StatusOr<v1::Unit> CreateUnit(const v1::Unit& unit, const CreateCall& call,
                                       const TxOptions& tx_options = {});
-  // Names the unit's leader in charge (分管领导); an empty id clears it.
-  // INVALID_ARGUMENT (leaderInChargeId) when no such official, NOT_FOUND
-  // when no such unit. Also checked at CreateUnit.
-  absl::StatusOr<v1::Unit> SetLeaderInCharge(const std::string& unit_id,
-                                             const std::string& official_id,
-                                             const TxOptions& tx_options = {});
+  // Names the unit's leader in charge (分管领导) or, for a TOWNSHIP unit
+  // only, its principal leader (主要领导); an empty id clears it.
+  // INVALID_ARGUMENT (leaderInChargeId / principalLeaderId) when no such
+  // official, FAILED_PRECONDITION (unitId) naming a principal for another
+  // kind of unit, NOT_FOUND when no such unit. Also checked at CreateUnit.
+  absl::StatusOr<v1::Unit> SetLeader(const std::string& unit_id, UnitLeader leader,
+                                     const std::string& official_id,
+                                     const TxOptions& tx_options = {});
+  // The TOWNSHIP units whose principal leader the official is.
+  absl::StatusOr<std::vector<std::string>> TownshipsLedBy(const std::string& official_id,
+                                                          const TxOptions& tx_options = {});
   absl::StatusOr<v1::Unit> GetUnit(const std::string& unit_id,
                                    const TxOptions& tx_options = {});  // NOT_FOUND
   // In id order after `page.after`, filtered when kind / parent_id are set;

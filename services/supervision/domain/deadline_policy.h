@@ -56,6 +56,9 @@ struct DeadlinePolicy {
   OrderResponse order_response;
   // Leader approval of a submitted opinion (approval_policy.h).
   ApprovalPolicy approval;
+  // A county case's result goes back only after the township's principal
+  // leader has reviewed the report (S2 §6); intake holds the result until then.
+  bool county_feedback_review = true;
 
   // The national regulation's values.
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }

@@ -95,6 +95,7 @@ v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy) {
   orders["LISTED"] = LimitToProto(policy.order_response.listed);
   orders["SUMMONS"] = LimitToProto(policy.order_response.summons);
   ApprovalToProto(policy.approval, out);
+  out.set_county_feedback_review(policy.county_feedback_review);
   return out;
 }
 
@@ -158,6 +159,7 @@ absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
   auto approval = ApprovalFromProto(m);
   if (!approval.ok()) return approval.status();
   p.approval = *std::move(approval);
+  if (m.has_county_feedback_review()) p.county_feedback_review = m.county_feedback_review();
   return p;
 }
 
