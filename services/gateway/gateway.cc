@@ -94,6 +94,10 @@ constexpr char kCorsExposeHeaders[] = "X-Request-Id, Retry-After, WWW-Authentica
 
 struct Gateway::Exchange {
   std::string method;
+  // The gateway's own id of the request, logged beside a client-chosen one.
+  std::string gateway_request_id;
+  // A failed authentication (or its refusal): its access log line is sampled.
+  bool auth_failure = false;
   // The route template, owned by the route table (the gateway outlives it).
   absl::string_view route = kUnmatchedRoute;
   std::string request_id;
@@ -142,6 +146,10 @@ Gateway::Gateway(GatewayOptions options, std::unique_ptr<Auth> auth)
       principal_limiter_(
           std::make_unique<RateLimiter>(options_.principal_rate, options_.principal_burst)),
       public_limiter_(std::make_unique<RateLimiter>(options_.public_rate, options_.public_burst)),
+      failed_auth_limiter_(
+          std::make_unique<RateLimiter>(options_.failed_auth_rate, options_.failed_auth_burst)),
+      auth_failure_log_limiter_(std::make_unique<RateLimiter>(
+          options_.auth_failure_log_rate, std::max(1.0, options_.auth_failure_log_rate * 2))),
       cors_origins_(options_.cors_origins.begin(), options_.cors_origins.end()) {}
 
 Gateway::~Gateway() { Shutdown(); }
@@ -171,10 +179,13 @@ void Gateway::AddMetrics(prometheus::Registry& registry) {
   }
   rate_limited_ = &prometheus::BuildCounter()
                        .Name("http_requests_rate_limited_total")
-                       .Help("HTTP requests answered 429 by a rate limit (principal or address)")
+                       .Help(
+                           "HTTP requests answered 429 by a rate limit (principal, address, or "
+                           "an address's failed authentications)")
                        .Register(registry);
   rate_limited_principal_ = &rate_limited_->Add({{"limit", "principal"}});
   rate_limited_address_ = &rate_limited_->Add({{"limit", "address"}});
+  rate_limited_failed_auth_ = &rate_limited_->Add({{"limit", "failed_auth"}});
   for (const char* method : kStandardMethods) {
     unmatched_metrics_.emplace(
         method, std::make_unique<RouteMetrics>(requests, seconds, method, kUnmatchedRoute));
@@ -400,10 +411,11 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   exchange->method = request.method;
   exchange->start = absl::Now();
   absl::string_view request_id = request.Header(kRequestIdHeader);
+  exchange->gateway_request_id = petition::NewRequestId();
   exchange->request_id =
       petition::IsValidPrincipalId(std::string_view(request_id.data(), request_id.size()))
           ? std::string(request_id)
-          : petition::NewRequestId();
+          : exchange->gateway_request_id;
   exchange->respond = std::move(respond);
   exchange->metrics = UnmatchedMetrics(request.method);
   if (absl::string_view origin = request.Header("origin");
@@ -475,8 +487,30 @@ void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& e
                            const RouteTable::MatchResult& match, const HttpRequest& request) {
   const absl::string_view authorization = request.Header("authorization");
   const absl::string_view api_key = request.Header("x-api-key");
+  const bool credentials = !authorization.empty() || !api_key.empty();
+  // An address that keeps failing is refused before its next credentials are
+  // even parsed: verification is the cost an attacker needs no key to impose.
+  if (credentials) {
+    if (std::optional<absl::Duration> wait =
+            failed_auth_limiter_->Peek(request.remote_address, absl::Now())) {
+      rate_limited_failed_auth_->Increment();
+      exchange->auth_failure = true;
+      HttpResponse response;
+      response.status = 429;
+      response.headers.emplace_back("Retry-After", RetryAfterSeconds(*wait));
+      response.body = petition::ErrorJson(
+          petition::ForClient(absl::ResourceExhaustedError(
+                                  "too many failed authentications from this address; retry later"),
+                              exchange->request_id));
+      return Finish(*exchange, std::move(response));
+    }
+  }
   absl::StatusOr<Principal> principal =
       auth_->Authorize(endpoint.rule, authorization, api_key, absl::Now());
+  if (!principal.ok() && principal.status().code() == absl::StatusCode::kUnauthenticated) {
+    exchange->auth_failure = true;
+    if (credentials) failed_auth_limiter_->Take(request.remote_address, absl::Now());
+  }
   if (!principal.ok()) {
     HttpResponse response;
     response.status = petition::HttpStatusForCode(principal.status().code());
@@ -707,6 +741,13 @@ void Gateway::AnswerPreflight(Exchange& exchange, const HttpRequest& request) {
 
 void Gateway::Finish(Exchange& exchange, HttpResponse response) {
   response.headers.emplace_back("X-Request-Id", exchange.request_id);
+  // No response is to be sniffed as another type, and none that is not
+  // marked cacheable (the API description) is kept by a cache: API answers
+  // carry petitioners' identities.
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  const bool cacheable = std::any_of(response.headers.begin(), response.headers.end(),
+                                     [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!cacheable) response.headers.emplace_back("Cache-Control", "no-store");
   // The answer depends on the Accept header where a path has two representations, and on
   // the Origin where CORS applies: caches must key on them.
   const bool cors = !exchange.cors_origin.empty();
@@ -721,15 +762,35 @@ void Gateway::Finish(Exchange& exchange, HttpResponse response) {
   const absl::Duration elapsed = absl::Now() - exchange.start;
   const std::string code = absl::StrCat(response.status);
   if (exchange.metrics != nullptr) exchange.metrics->Record(response.status, elapsed);
-  std::string previous = log::CurrentRequestId();
-  log::SetCurrentRequestId(exchange.request_id);
-  // The access log: the route template, never the raw path (ids, query codes).
-  log::Info("http request", {{"method", exchange.method},
-                             {"route", std::string(exchange.route)},
-                             {"principal", exchange.principal},
-                             {"status", code},
-                             {"ms", absl::StrCat(absl::ToDoubleMilliseconds(elapsed))}});
-  log::SetCurrentRequestId(std::move(previous));
+  // Failed authentications come in floods: a few lines a second of them are
+  // written, and a line before one says how many were left out since.
+  bool write_line = true;
+  std::string suppressed;
+  if (exchange.auth_failure) {
+    if (auth_failure_log_limiter_->Take("auth", absl::Now()).has_value()) {
+      auth_failure_lines_suppressed_.fetch_add(1, std::memory_order_relaxed);
+      write_line = false;
+    } else {
+      suppressed =
+          absl::StrCat(auth_failure_lines_suppressed_.exchange(0, std::memory_order_relaxed));
+    }
+  }
+  if (write_line) {
+    std::string previous = log::CurrentRequestId();
+    log::SetCurrentRequestId(exchange.request_id);
+    // The access log: the route template, never the raw path (ids, query
+    // codes); the gateway's own id beside the one the client chose.
+    if (!suppressed.empty() && suppressed != "0") {
+      log::Warn("failed authentications not logged since the last one", {{"count", suppressed}});
+    }
+    log::Info("http request", {{"method", exchange.method},
+                               {"route", std::string(exchange.route)},
+                               {"principal", exchange.principal},
+                               {"status", code},
+                               {"ms", absl::StrCat(absl::ToDoubleMilliseconds(elapsed))},
+                               {"gatewayRequestId", exchange.gateway_request_id}});
+    log::SetCurrentRequestId(std::move(previous));
+  }
   std::move(exchange.respond)(std::move(response));
 }
 

@@ -10,6 +10,7 @@
 #ifndef PETITION_SERVICES_GATEWAY_GATEWAY_H_
 #define PETITION_SERVICES_GATEWAY_GATEWAY_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
@@ -63,6 +64,13 @@ struct GatewayOptions {
   double principal_burst = 0;
   double public_rate = 0;
   double public_burst = 0;
+  // Failed authentications per client address (a bad token or API key): once
+  // the bucket is empty the address's credentials are not even verified
+  // until it refills (429). At most `auth_failure_log_rate` of their access
+  // log lines a second are written (a warning counts the rest).
+  double failed_auth_rate = 0;
+  double failed_auth_burst = 0;
+  double auth_failure_log_rate = 10;
   // Origins (scheme://host[:port]) of browser apps allowed to call across
   // origins (CORS). Others get no CORS headers.
   std::vector<std::string> cors_origins;
@@ -161,10 +169,14 @@ class Gateway : public HttpHandler {
   std::map<std::string, std::unique_ptr<RouteMetrics>, std::less<>> unmatched_metrics_;
   std::unique_ptr<RateLimiter> principal_limiter_;
   std::unique_ptr<RateLimiter> public_limiter_;
+  std::unique_ptr<RateLimiter> failed_auth_limiter_;
+  std::unique_ptr<RateLimiter> auth_failure_log_limiter_;
+  std::atomic<int64_t> auth_failure_lines_suppressed_{0};
   absl::flat_hash_set<std::string> cors_origins_;
   prometheus::Family<prometheus::Counter>* rate_limited_ = nullptr;
   prometheus::Counter* rate_limited_principal_ = nullptr;
   prometheus::Counter* rate_limited_address_ = nullptr;
+  prometheus::Counter* rate_limited_failed_auth_ = nullptr;
 
   // /readyz: one probe at a time; requests meanwhile wait for its answer,
   // which is then reused for readiness_cache.

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <map>
 #include <set>
@@ -20,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "common/log.h"
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
@@ -301,8 +303,25 @@ TEST_F(GatewayTest, Healthz) {
 }
 
 TEST_F(GatewayTest, TranscodesARequestToTheServiceAndBack) {
+  std::vector<std::string> lines;
+  absl::Mutex lines_mu;
+  log::SetSinkForTesting([&](std::string_view line) {
+    absl::MutexLock lock(&lines_mu);
+    lines.emplace_back(line);
+  });
   Reply reply = Get("/v1/calendar:addWorkingDays?from=2026-01-01&days=3",
                     {Token({"clerk"}), "X-Request-Id: req-42"});
+  log::SetSinkForTesting(nullptr);
+  {
+    // The client's id is kept; the gateway's own is logged beside it.
+    absl::MutexLock lock(&lines_mu);
+    auto access = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+      return l.find("\"http request\"") != std::string::npos;
+    });
+    ASSERT_NE(access, lines.end());
+    EXPECT_THAT(*access, HasSubstr(R"("requestId":"req-42")"));
+    EXPECT_THAT(*access, ::testing::ContainsRegex(R"("gatewayRequestId":"[0-9a-f]{32}")"));
+  }
   EXPECT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.body, R"({"date":"2026-01-01+3","provisional":false})");
   EXPECT_EQ(reply.headers["x-request-id"], "req-42");
@@ -640,6 +659,22 @@ TEST(GatewayDocsTest, ADocsDirWithoutSwaggerUiStopsTheStart) {
   EXPECT_THAT(gateway.status().message(), HasSubstr("swagger-ui"));
 }
 
+TEST_F(GatewayTest, NothingIsSniffedAndNoAnswerIsCached) {
+  for (const std::string& target :
+       {std::string("/healthz"), std::string("/v1/no/such/route"),
+        std::string("/v1/calendar:addWorkingDays?from=2026-01-01&days=1")}) {
+    Reply reply = Get(target, {Token({"clerk"})});
+    EXPECT_EQ(reply.headers["x-content-type-options"], "nosniff") << target;
+    EXPECT_EQ(reply.headers["cache-control"], "no-store") << target;
+  }
+  Reply unauthenticated = Get("/v1/calendar:addWorkingDays?from=2026-01-01&days=1");
+  EXPECT_EQ(unauthenticated.status, 401);
+  EXPECT_EQ(unauthenticated.headers["cache-control"], "no-store");
+  Reply description = Get("/openapi.json");
+  EXPECT_EQ(description.headers["x-content-type-options"], "nosniff");
+  EXPECT_EQ(description.headers["cache-control"], "no-store");
+}
+
 TEST_F(GatewayTest, StopClosesIdleConnectionsWithoutWaitingForTheGrace) {
   Client client(server_->port());
   ASSERT_EQ(client.Send("GET", "/healthz").status, 200);
@@ -656,6 +691,8 @@ class GatewayLimitsTest : public GatewayTest {
     options.principal_burst = 3;
     options.public_rate = 0.001;
     options.public_burst = 2;
+    options.failed_auth_rate = 0.001;
+    options.failed_auth_burst = 2;
     options.cors_origins = {"https://app.example"};
   }
 
@@ -685,6 +722,20 @@ TEST_F(GatewayLimitsTest, EachPrincipalHasABucket) {
   EXPECT_EQ(Count("/v1/calendar:addWorkingDays", "429"), 1);
   // Probes are never limited.
   for (int i = 0; i < 10; ++i) EXPECT_EQ(Get("/healthz").status, 200);
+}
+
+TEST_F(GatewayLimitsTest, AnAddressThatKeepsFailingIsNotVerifiedAgainForAWhile) {
+  const std::string target = "/v1/calendar:addWorkingDays?from=2026-01-01&days=1";
+  EXPECT_EQ(Get(target, {"Authorization: Bearer not.a.token"}).status, 401);
+  EXPECT_EQ(Get(target, {"X-Api-Key: guessed"}).status, 401);
+  // The address's failures are spent: even good credentials wait, unverified.
+  Reply reply = Get(target, {Token({"clerk"}, "carol")});
+  EXPECT_EQ(reply.status, 429);
+  EXPECT_THAT(reply.body, HasSubstr("failed authentications"));
+  EXPECT_FALSE(reply.headers["retry-after"].empty());
+  EXPECT_EQ(RateLimited("failed_auth"), 1);
+  // A request without credentials is not a failed authentication.
+  EXPECT_EQ(Get("/healthz").status, 200);
 }
 
 TEST_F(GatewayLimitsTest, PublicRoutesHaveABucketPerAddress) {

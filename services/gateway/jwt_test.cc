@@ -154,6 +154,44 @@ TEST(JwtTest, AlgNoneIsRejected) {
             absl::StatusCode::kUnauthenticated);
 }
 
+TEST(JwtTest, TheAlgOfATokenIsNeverEchoed) {
+  const std::string marker = "<script>alert(1)</script>";
+  auto refused = Jwt("secret").Verify(Forge(absl::StrCat(R"({"alg":")", marker, R"("})"),
+                                            R"({"sub":"u","exp":1767229200})", "secret"),
+                                      kNow);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(refused.status().message(), HasSubstr("alg is not accepted"));
+  EXPECT_THAT(std::string(refused.status().message()), ::testing::Not(HasSubstr("script")));
+}
+
+// Nothing unsigned is parsed at length: a long token, a long header or deep
+// JSON is refused before any JSON parser sees it (the messages say which
+// bound refused it; a parse would have said "not a JSON object").
+TEST(JwtTest, WhatIsReadBeforeTheSignatureIsBounded) {
+  const std::string deep = absl::StrCat(std::string(5900, '['), std::string(5900, ']'));
+  auto nested = Jwt("secret").Verify(
+      absl::StrCat(Base64UrlEncode(deep), ".", Base64UrlEncode("{}"), ".x"), kNow);
+  EXPECT_EQ(nested.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(nested.status().message(), HasSubstr("too long"));
+  const std::string five = R"({"alg":"HS256","x":[[[[{}]]]]})";
+  auto too_deep =
+      Jwt("secret").Verify(Forge(five, R"({"sub":"u","exp":1767229200})", "secret"), kNow);
+  EXPECT_THAT(too_deep.status().message(), HasSubstr("nests too deeply"));
+  // Brackets inside strings are not nesting.
+  auto in_string = Jwt("secret").Verify(
+      Forge(R"({"alg":"HS256","x":"[[[[[[[[\"]]"})", R"({"sub":"u","exp":1767229200})", "secret"),
+      kNow);
+  EXPECT_TRUE(in_string.ok()) << in_string.status();
+  const std::string claims_deep = R"({"sub":"u","exp":1767229200,"x":[[[[[1]]]]]})";
+  EXPECT_THAT(Jwt("secret")
+                  .Verify(Forge(R"({"alg":"HS256"})", claims_deep, "secret"), kNow)
+                  .status()
+                  .message(),
+              HasSubstr("nests too deeply"));
+  EXPECT_THAT(Jwt("secret").Verify(std::string(8193, 'a'), kNow).status().message(),
+              HasSubstr("too long"));
+}
+
 TEST(JwtTest, MalformedIsRejected) {
   std::string good = Jwt("secret").Mint(SomeClaims());
   for (const std::string& bad :

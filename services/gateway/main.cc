@@ -76,6 +76,13 @@ ABSL_FLAG(double, rate_limit_burst, 100, "Burst per principal");
 ABSL_FLAG(double, public_rate_limit_rps, 5,
           "Requests a second per client address on public routes (0: no limit)");
 ABSL_FLAG(double, public_rate_limit_burst, 20, "Burst per client address on public routes");
+ABSL_FLAG(double, failed_auth_rate_limit_rps, 1,
+          "Failed authentications a second per client address (0: no limit); past the burst, "
+          "the address's credentials are answered 429 without being verified");
+ABSL_FLAG(double, failed_auth_rate_limit_burst, 30, "Burst of failed authentications per address");
+ABSL_FLAG(double, auth_failure_log_rps, 10,
+          "Access log lines a second for failed authentications (the rest are counted in the "
+          "next line written)");
 ABSL_FLAG(std::vector<std::string>, cors_origins, {},
           "Origins of browser apps allowed cross-origin calls (CORS), comma-separated, e.g. "
           "https://app.example.gov.cn");
@@ -285,6 +292,9 @@ int main(int argc, char** argv) {
   options.principal_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   options.public_rate = absl::GetFlag(FLAGS_public_rate_limit_rps);
   options.public_burst = absl::GetFlag(FLAGS_public_rate_limit_burst);
+  options.failed_auth_rate = absl::GetFlag(FLAGS_failed_auth_rate_limit_rps);
+  options.failed_auth_burst = absl::GetFlag(FLAGS_failed_auth_rate_limit_burst);
+  options.auth_failure_log_rate = absl::GetFlag(FLAGS_auth_failure_log_rps);
   options.cors_origins = absl::GetFlag(FLAGS_cors_origins);
   absl::StatusOr<std::unique_ptr<petition::gateway::Gateway>> gateway =
       petition::gateway::Gateway::Create(std::move(options), *std::move(auth),

@@ -41,4 +41,17 @@ std::optional<absl::Duration> RateLimiter::Take(absl::string_view key, absl::Tim
   return absl::Seconds((1 - bucket.tokens) / rate_);
 }
 
+std::optional<absl::Duration> RateLimiter::Peek(absl::string_view key, absl::Time now) {
+  if (!enabled()) return std::nullopt;
+  Shard& shard = shards_[absl::HashOf(key) % kShards];
+  absl::MutexLock lock(&shard.mu);
+  auto it = shard.buckets.find(key);
+  if (it == shard.buckets.end()) return std::nullopt;
+  const Bucket& bucket = it->second;
+  const double tokens = std::min(
+      burst_, bucket.tokens + std::max(0.0, absl::ToDoubleSeconds(now - bucket.updated)) * rate_);
+  if (tokens >= 1) return std::nullopt;
+  return absl::Seconds((1 - tokens) / rate_);
+}
+
 }  // namespace petition::gateway

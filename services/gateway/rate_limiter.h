@@ -31,6 +31,9 @@ class RateLimiter {
   // Takes a token from `key`'s bucket: nullopt when there was one, else the
   // time until there is.
   std::optional<absl::Duration> Take(absl::string_view key, absl::Time now);
+  // The same answer without taking a token: nullopt when `key`'s bucket has
+  // one (or has none yet: a new bucket is full).
+  std::optional<absl::Duration> Peek(absl::string_view key, absl::Time now);
 
  private:
   struct Bucket {

@@ -23,6 +23,19 @@ TEST(RateLimiterTest, ABurstThenTheRate) {
   EXPECT_TRUE(limiter.Take("alice", kNow + absl::Hours(1)).has_value());
 }
 
+TEST(RateLimiterTest, PeekTellsWithoutTaking) {
+  RateLimiter limiter(/*rate=*/1, /*burst=*/2);
+  EXPECT_EQ(limiter.Peek("mallory", kNow), std::nullopt);  // no bucket yet: full
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(limiter.Peek("mallory", kNow), std::nullopt);
+  EXPECT_EQ(limiter.Take("mallory", kNow), std::nullopt);
+  EXPECT_EQ(limiter.Take("mallory", kNow), std::nullopt);
+  std::optional<absl::Duration> wait = limiter.Peek("mallory", kNow);
+  ASSERT_TRUE(wait.has_value());
+  EXPECT_EQ(*wait, absl::Seconds(1));
+  EXPECT_EQ(limiter.Peek("mallory", kNow + absl::Seconds(1)), std::nullopt);
+  EXPECT_EQ(RateLimiter(0, 0).Peek("x", kNow), std::nullopt);
+}
+
 TEST(RateLimiterTest, OffWhenTheRateIsZero) {
   RateLimiter limiter(0, 0);
   EXPECT_FALSE(limiter.enabled());

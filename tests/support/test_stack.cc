@@ -134,6 +134,7 @@ absl::Status TestStack::StartService(const std::string& service) {
     // Suites call quickly as one principal: no limits unless a suite sets them.
     args.push_back("--rate_limit_rps=0");
     args.push_back("--public_rate_limit_rps=0");
+    args.push_back("--failed_auth_rate_limit_rps=0");
     for (const std::string& arg : options_.gateway_args) args.push_back(arg);
   } else {
     args.push_back(absl::StrCat("--grpc_port=", grpc_ports_.at(service)));
