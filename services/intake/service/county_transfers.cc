@@ -85,6 +85,9 @@ grpc::Status IntakeService::GetTransfer(grpc::ServerContext* context,
 
 void IntakeService::AttachCountyFeedback(const v1::Case& current, StepChange& change) const {
   if (county_ == nullptr || !IsCountyCase(current) || !FeedsBack(change.updated.status())) return;
+  // A result is fed back when the case reaches it, once: a step that leaves
+  // the status as it is (a delivery, a rating) is no new result.
+  if (change.updated.status() == current.status()) return;
   const CountyStore* county = county_;
   change.also = [county](pqxx::transaction_base& tx, const v1::Case& stored) {
     return county->RecordFeedback(tx, stored);
