@@ -246,13 +246,22 @@ TEST_F(SupervisionDeadlinesTest, LifecycleOnThe2026Calendar) {
   EXPECT_EQ(d["HANDLING"].extended_by_days(), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM supervision.outbox WHERE case_id = '" + id + "'"), 0);
 
-  // Answered on 03-05, after its due date: HANDLING missed; the review
-  // window is 30 days, 04-04 falls in Qingming (04-04..06): 04-07.
-  auto answered = Event(id, 3, Beijing(2026, 3, 5));
+  // Answered on 03-04, after its due date: HANDLING missed; the review
+  // window has not started: it counts from the delivery of the written
+  // answer (A35), on 03-05: 30 days, 04-04 falls in Qingming (04-04..06):
+  // 04-07.
+  auto answered = Event(id, 3, Beijing(2026, 3, 4));
   answered.mutable_answered()->set_outcome("UPHELD");
   ASSERT_TRUE(Apply({answered}).ok());
   d = Deadlines(id);
   EXPECT_EQ(d["HANDLING"].state(), sv::MISSED);
+  EXPECT_EQ(d.count("REVIEW_WINDOW"), 0u);
+  auto delivered = Event(id, 4, Beijing(2026, 3, 6));
+  delivered.mutable_delivered()->set_delivered_on("2026-03-05");
+  delivered.mutable_delivered()->set_method("POST");
+  ASSERT_TRUE(Apply({delivered}).ok());
+  d = Deadlines(id);
+  EXPECT_EQ(d["REVIEW_WINDOW"].start_date(), "2026-03-05");
   EXPECT_EQ(d["REVIEW_WINDOW"].due_date(), "2026-04-07");
   auto check = [&](absl::Time at) {
     sv::CheckReviewWindowRequest request;
