@@ -341,8 +341,13 @@ TEST_F(SupervisionDeadlinesTest, ExtensionOfAComplexCaseOnceWithinTheMaximumBefo
   // ...or the case answered since (HANDLING met: no extension could start now).
   auto answered = Event(id, 3, Beijing(2058, 9, 10));
   answered.mutable_answered()->set_outcome("UPHELD");
-  // (Supervision's channel to the restarted scheduling may take a moment.)
-  ASSERT_TRUE(Eventually([&] { return Apply({answered}).ok(); }, absl::Seconds(30)));
+  // Delivered the same day: the review window asks the calendar, so this
+  // waits until supervision's channel to the restarted scheduling is back
+  // (it may take a moment), for this test and the next.
+  auto delivered = Event(id, 4, Beijing(2058, 9, 10));
+  delivered.mutable_delivered()->set_delivered_on("2058-09-10");
+  delivered.mutable_delivered()->set_method("IN_PERSON");
+  ASSERT_TRUE(Eventually([&] { return Apply({answered, delivered}).ok(); }, absl::Seconds(30)));
   ASSERT_EQ(Deadlines(id)["HANDLING"].state(), sv::MET);
   again = Call("POST", path, body, Leader());
   EXPECT_EQ(again.status, 200) << again.body;
