@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
                  "SELECT u.unit, d.kind, count(*) FROM deadlines d JOIN case_tracks c USING "
                  "(case_id), unnest(CASE WHEN cardinality(c.handling_unit_ids) = 0 THEN "
                  "ARRAY['unassigned'] ELSE c.handling_unit_ids END) AS u (unit) "
-                 "WHERE d.met_at IS NULL GROUP BY 1, 2")});
+                 "WHERE d.met_at IS NULL AND d.state <> 'EXPIRED' GROUP BY 1, 2")});
         ctx.gauges->Add(
             {"petition_deadlines_due_soon",
              "Open deadlines by kind falling due today or in the next 7 days (township dates).",

@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/call_proof.h"
 #include "common/grpc_server.h"
 #include "common/testing/eventually.h"
@@ -103,7 +104,20 @@ class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
     EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
   }
 
-  // Supervision has the case's review window (the answer's event arrived).
+  // The written answer reached the petitioner today (the stack's clock):
+  // the review window counts from here.
+  static void Deliver(const std::string& case_id) {
+    absl::TimeZone shanghai;
+    ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+    const std::string today = absl::FormatTime("%Y-%m-%d", stack_->Now(), shanghai);
+    HttpResponse r =
+        Step(case_id, "deliver",
+             absl::StrCat(R"({"deliveredOn":")", today, R"(","method":"IN_PERSON"})"), Clerk());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(JsonString(ParseJson(r.body), "deliveredOn"), today) << r.body;
+  }
+
+  // Supervision has the case's review window (the delivery's event arrived).
   static void WaitForReviewWindow(const std::string& case_id) {
     ASSERT_TRUE(Eventually([&] {
       auto n = stack_->Query(
@@ -345,7 +359,11 @@ TEST_F(CaseLifecycleTest, DeclineReviewAndWithdrawPaths) {
       Step(reviewed, "answer", absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Leader())
           .status,
       200);
-  // The window is supervision's: asked once it has the answer's event.
+  // Before delivery the window has not started: no review yet.
+  ExpectRefused(Step(reviewed, "requestReview", "{}", Clerk()), 400, "FAILED_PRECONDITION",
+                "not been delivered");
+  Deliver(reviewed);
+  // The window is supervision's: asked once it has the delivery's event.
   WaitForReviewWindow(reviewed);
   HttpResponse r = Step(reviewed, "requestReview", R"({"reason":"对处理意见不服"})", Clerk());
   ASSERT_EQ(r.status, 200) << r.body;
@@ -364,6 +382,7 @@ TEST_F(CaseLifecycleTest, DeclineReviewAndWithdrawPaths) {
   ASSERT_EQ(Step(late, "answer", absl::StrCat(R"({"opinionId":")", late_opinion, R"("})"), Leader())
                 .status,
             200);
+  Deliver(late);
   WaitForReviewWindow(late);
   Q("UPDATE supervision.deadlines SET start_date = current_date - 32, due_date = current_date - 2 "
     "WHERE case_id = '" +
@@ -382,6 +401,7 @@ TEST_F(CaseLifecycleTest, RequestReviewIsUnavailableWithoutSupervision) {
   ASSERT_EQ(
       Step(id, "answer", absl::StrCat(R"({"opinionId":")", opinion, R"("})"), Leader()).status,
       200);
+  Deliver(id);
   WaitForReviewWindow(id);
   stack_->Stop("supervision");
   // The gateway words a 503 itself: "retry later".

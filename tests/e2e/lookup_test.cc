@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/testing/eventually.h"
 #include "gtest/gtest.h"
 #include "tests/support/stack_test.h"
@@ -179,6 +180,17 @@ TEST_F(LookupTest, EveryStageWithoutIdentityOrText) {
   EXPECT_EQ(JsonString(answered, "status"), "ANSWERED");
   EXPECT_FALSE(JsonString(answered, "answeredDate").empty());
   EXPECT_EQ(answered.fields().at("canRate").bool_value(), true);
+  // The review window counts from the delivery of the written answer.
+  {
+    absl::TimeZone shanghai;
+    ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+    HttpResponse delivered = Step(
+        c.case_id, "deliver",
+        absl::StrCat(R"({"deliveredOn":")", absl::FormatTime("%Y-%m-%d", stack_->Now(), shanghai),
+                     R"(","method":"POST","receiptNumber":"XA123456789CN"})"),
+        Clerk());
+    ASSERT_EQ(delivered.status, 200) << delivered.body;
+  }
   ExpectDeadline(c.code, "REVIEW_WINDOW");
   const auto answered_titles = Titles(answered);
   EXPECT_NE(std::find(answered_titles.begin(), answered_titles.end(), "信访事项处理意见书"),

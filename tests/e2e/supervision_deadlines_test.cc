@@ -246,13 +246,22 @@ TEST_F(SupervisionDeadlinesTest, LifecycleOnThe2026Calendar) {
   EXPECT_EQ(d["HANDLING"].extended_by_days(), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM supervision.outbox WHERE case_id = '" + id + "'"), 0);
 
-  // Answered on 03-05, after its due date: HANDLING missed; the review
-  // window is 30 days, 04-04 falls in Qingming (04-04..06): 04-07.
-  auto answered = Event(id, 3, Beijing(2026, 3, 5));
+  // Answered on 03-04, after its due date: HANDLING missed; the review
+  // window has not started: it counts from the delivery of the written
+  // answer (A35), on 03-05: 30 days, 04-04 falls in Qingming (04-04..06):
+  // 04-07.
+  auto answered = Event(id, 3, Beijing(2026, 3, 4));
   answered.mutable_answered()->set_outcome("UPHELD");
   ASSERT_TRUE(Apply({answered}).ok());
   d = Deadlines(id);
   EXPECT_EQ(d["HANDLING"].state(), sv::MISSED);
+  EXPECT_EQ(d.count("REVIEW_WINDOW"), 0u);
+  auto delivered = Event(id, 4, Beijing(2026, 3, 6));
+  delivered.mutable_delivered()->set_delivered_on("2026-03-05");
+  delivered.mutable_delivered()->set_method("POST");
+  ASSERT_TRUE(Apply({delivered}).ok());
+  d = Deadlines(id);
+  EXPECT_EQ(d["REVIEW_WINDOW"].start_date(), "2026-03-05");
   EXPECT_EQ(d["REVIEW_WINDOW"].due_date(), "2026-04-07");
   auto check = [&](absl::Time at) {
     sv::CheckReviewWindowRequest request;
@@ -332,8 +341,13 @@ TEST_F(SupervisionDeadlinesTest, ExtensionOfAComplexCaseOnceWithinTheMaximumBefo
   // ...or the case answered since (HANDLING met: no extension could start now).
   auto answered = Event(id, 3, Beijing(2058, 9, 10));
   answered.mutable_answered()->set_outcome("UPHELD");
-  // (Supervision's channel to the restarted scheduling may take a moment.)
-  ASSERT_TRUE(Eventually([&] { return Apply({answered}).ok(); }, absl::Seconds(30)));
+  // Delivered the same day: the review window asks the calendar, so this
+  // waits until supervision's channel to the restarted scheduling is back
+  // (it may take a moment), for this test and the next.
+  auto delivered = Event(id, 4, Beijing(2058, 9, 10));
+  delivered.mutable_delivered()->set_delivered_on("2058-09-10");
+  delivered.mutable_delivered()->set_method("IN_PERSON");
+  ASSERT_TRUE(Eventually([&] { return Apply({answered, delivered}).ok(); }, absl::Seconds(30)));
   ASSERT_EQ(Deadlines(id)["HANDLING"].state(), sv::MET);
   again = Call("POST", path, body, Leader());
   EXPECT_EQ(again.status, 200) << again.body;

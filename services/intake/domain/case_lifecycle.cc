@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/dates.h"
 #include "common/ids.h"
 #include "common/status.h"
 #include "common/utf8.h"
@@ -64,6 +65,9 @@ absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step,
       break;
     case v1::ANSWER:
       if (current == v1::ACCEPTED) return v1::ANSWERED;
+      break;
+    case v1::DELIVER:
+      if (current == v1::ANSWERED) return v1::ANSWERED;
       break;
     case v1::REQUEST_REVIEW:
       if (current == v1::ANSWERED) return v1::REVIEW_REQUESTED;
@@ -166,6 +170,50 @@ absl::Status ValidateRate(const v1::RateCaseRequest& request) {
   }
   CheckText(request.comment(), "comment", kMaxText, /*required=*/false, v);
   return Result(v);
+}
+
+absl::Status ValidateDeliver(const v1::DeliverCaseRequest& request) {
+  Violations v;
+  if (request.delivered_on().empty()) {
+    v.emplace_back("deliveredOn", "is required (YYYY-MM-DD)");
+  } else if (!ParseDate(request.delivered_on()).ok()) {
+    v.emplace_back("deliveredOn", "is not a date YYYY-MM-DD");
+  }
+  if (request.method() == v1::DELIVERY_METHOD_UNSPECIFIED ||
+      !v1::DeliveryMethod_IsValid(request.method())) {
+    v.emplace_back("method", "must be IN_PERSON, POST or ELECTRONIC");
+  }
+  // Delivery by post is proven by the receipt (回执).
+  CheckText(request.receipt_number(), "receiptNumber", kMaxLine,
+            /*required=*/request.method() == v1::POST, v);
+  return Result(v);
+}
+
+absl::Status CheckDelivery(const v1::Case& current, absl::CivilDay delivered_on,
+                           absl::CivilDay answered_day, absl::CivilDay today) {
+  if (!current.delivered_on().empty()) {
+    return FailedPreconditionField(
+        "deliveredOn",
+        absl::StrCat("the answer was already delivered on ", current.delivered_on()));
+  }
+  if (delivered_on < answered_day) {
+    return InvalidField("deliveredOn",
+                        absl::StrCat("is before the answer (", FormatDate(answered_day),
+                                     "): only a written answer is delivered"));
+  }
+  if (delivered_on > today) {
+    return InvalidField("deliveredOn", absl::StrCat("is after today (", FormatDate(today), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckReviewable(const v1::Case& current) {
+  if (current.status() == v1::ANSWERED && current.delivered_on().empty()) {
+    return FailedPreconditionField(
+        "deliveredOn",
+        "the answer has not been delivered: the review window counts from delivery (:deliver)");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace petition::intake

@@ -3,6 +3,7 @@
 //   REGISTERED -> ACCEPTED | DECLINED
 //   ACCEPTED -> ANSWERED (opinions are written, submitted and approved while
 //   ACCEPTED)
+//   ANSWERED -> ANSWERED by delivery (送达, once per answer: CheckDelivery)
 //   ANSWERED -> REVIEW_REQUESTED | CONCLUDED
 //   REVIEW_REQUESTED -> CONCLUDED
 //   any non-final status -> WITHDRAWN
@@ -14,6 +15,7 @@
 #define PETITION_SERVICES_INTAKE_DOMAIN_CASE_LIFECYCLE_H_
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "petition/v1/intake.pb.h"
 
@@ -35,6 +37,19 @@ absl::Status ValidateDecline(const v1::DeclineCaseRequest& request);
 absl::Status ValidateOpinion(const v1::SubmitOpinionRequest& request);
 absl::Status ValidateWithdraw(const v1::WithdrawCaseRequest& request);
 absl::Status ValidateRate(const v1::RateCaseRequest& request);
+absl::Status ValidateDeliver(const v1::DeliverCaseRequest& request);
+
+// Whether the written answer of `current` (ANSWERED; NextStatus decides the
+// status) may be recorded as delivered on `delivered_on`: once per answer
+// (FAILED_PRECONDITION naming deliveredOn when it already was), not before
+// the day of the answer (`answered_day`) and not after `today` (both in the
+// township's time zone; INVALID_ARGUMENT naming deliveredOn).
+absl::Status CheckDelivery(const v1::Case& current, absl::CivilDay delivered_on,
+                           absl::CivilDay answered_day, absl::CivilDay today);
+
+// A review (复查) may be asked for only once the answer was delivered: the
+// window (A35) counts from delivery and has not started before it.
+absl::Status CheckReviewable(const v1::Case& current);
 // An id of a unit or official, minted outside intake (common/ids.h).
 bool ValidStepId(const std::string& id);
 

@@ -17,7 +17,7 @@ const CaseStatus kStatuses[] = {v1::REGISTERED,       v1::ACCEPTED,  v1::DECLINE
 const Step kSteps[] = {
     v1::ACCEPT,          v1::DECLINE, v1::SUBMIT_OPINION, v1::SUBMIT_FOR_APPROVAL,
     v1::APPROVE_OPINION, v1::ANSWER,  v1::REQUEST_REVIEW, v1::CONCLUDE,
-    v1::WITHDRAW};
+    v1::WITHDRAW,        v1::DELIVER};
 
 // Exactly the transitions of the contract; every other pair is refused.
 TEST(CaseLifecycleTest, AllowsExactlyTheContractsTransitions) {
@@ -28,6 +28,7 @@ TEST(CaseLifecycleTest, AllowsExactlyTheContractsTransitions) {
       {{v1::ACCEPTED, v1::SUBMIT_FOR_APPROVAL}, v1::ACCEPTED},
       {{v1::ACCEPTED, v1::APPROVE_OPINION}, v1::ACCEPTED},
       {{v1::ACCEPTED, v1::ANSWER}, v1::ANSWERED},
+      {{v1::ANSWERED, v1::DELIVER}, v1::ANSWERED},
       {{v1::ANSWERED, v1::REQUEST_REVIEW}, v1::REVIEW_REQUESTED},
       {{v1::ANSWERED, v1::CONCLUDE}, v1::CONCLUDED},
       {{v1::REVIEW_REQUESTED, v1::CONCLUDE}, v1::CONCLUDED},
@@ -131,6 +132,71 @@ TEST(CaseLifecycleValidationTest, OpinionAndRating) {
   EXPECT_TRUE(ValidateRate(r).ok());
   v1::WithdrawCaseRequest w;
   EXPECT_NE(Fields(ValidateWithdraw(w)).find("reason"), std::string::npos);
+}
+
+// --- delivery (送达) and the review window --------------------------------
+
+v1::DeliverCaseRequest Delivery(const std::string& on, v1::DeliveryMethod method,
+                                const std::string& receipt = "") {
+  v1::DeliverCaseRequest r;
+  r.set_case_id("case_x");
+  r.set_delivered_on(on);
+  r.set_method(method);
+  r.set_receipt_number(receipt);
+  return r;
+}
+
+TEST(CaseDeliveryTest, NeedsADayAndAMethod) {
+  EXPECT_TRUE(ValidateDeliver(Delivery("2026-03-02", v1::IN_PERSON)).ok());
+  EXPECT_TRUE(ValidateDeliver(Delivery("2026-03-02", v1::ELECTRONIC)).ok());
+  for (const char* bad : {"", "2026-02-30", "02/03/2026", "2026-3-2"}) {
+    absl::Status s = ValidateDeliver(Delivery(bad, v1::IN_PERSON));
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("deliveredOn"), std::string::npos) << s;
+  }
+  absl::Status s = ValidateDeliver(Delivery("2026-03-02", v1::DELIVERY_METHOD_UNSPECIFIED));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("method"), std::string::npos) << s;
+  s = ValidateDeliver(Delivery("2026-03-02", static_cast<v1::DeliveryMethod>(17)));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CaseDeliveryTest, ByPostNeedsTheReceiptsNumber) {
+  absl::Status s = ValidateDeliver(Delivery("2026-03-02", v1::POST));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("receiptNumber"), std::string::npos) << s;
+  EXPECT_EQ(ValidateDeliver(Delivery("2026-03-02", v1::POST, "   ")).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(ValidateDeliver(Delivery("2026-03-02", v1::POST, "XA123456789CN")).ok());
+  EXPECT_EQ(ValidateDeliver(Delivery("2026-03-02", v1::POST, std::string(201, '9'))).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CaseDeliveryTest, BetweenTheAnswerAndTodayOncePerAnswer) {
+  const absl::CivilDay answered(2026, 3, 2), today(2026, 3, 10);
+  v1::Case c;
+  c.set_status(v1::ANSWERED);
+  EXPECT_TRUE(CheckDelivery(c, answered, answered, today).ok());  // handed over at once
+  EXPECT_TRUE(CheckDelivery(c, today, answered, today).ok());
+  absl::Status before = CheckDelivery(c, answered - 1, answered, today);
+  EXPECT_EQ(before.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(before.message().find("deliveredOn"), std::string::npos) << before;
+  EXPECT_EQ(CheckDelivery(c, today + 1, answered, today).code(),
+            absl::StatusCode::kInvalidArgument);
+  c.set_delivered_on("2026-03-05");
+  absl::Status again = CheckDelivery(c, today, answered, today);
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.message().find("2026-03-05"), std::string::npos) << again;
+}
+
+TEST(CaseDeliveryTest, NoReviewBeforeDelivery) {
+  v1::Case c;
+  c.set_status(v1::ANSWERED);
+  absl::Status s = CheckReviewable(c);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("deliveredOn"), std::string::npos) << s;
+  c.set_delivered_on("2026-03-05");
+  EXPECT_TRUE(CheckReviewable(c).ok());
 }
 
 }  // namespace

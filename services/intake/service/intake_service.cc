@@ -594,6 +594,10 @@ grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
         if (absl::Status s = CheckAnswerable(*o); !s.ok()) return s;
         change.updated.set_answer_opinion_id(o->opinion_id());
         change.set_answered_at = true;
+        // A new answer is delivered anew: its review window has not started.
+        change.updated.clear_delivered_on();
+        change.updated.clear_delivery_method();
+        change.updated.clear_delivery_receipt_number();
         petition::v1::CaseAnswered* e = change.event.mutable_answered();
         e->set_opinion_id(o->opinion_id());
         e->set_outcome(v1::Outcome_Name(o->outcome()));
@@ -604,6 +608,39 @@ grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
         fields["decision"] = o->decision();
         fields["outcome"] = OutcomeWords(o->outcome());
         change.documents.push_back(Draft("HANDLING_OPINION", kPetitioners, std::move(fields)));
+        return absl::OkStatus();
+      },
+      &*retry);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::DeliverCase(grpc::ServerContext* context,
+                                        const v1::DeliverCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateDeliver(*request); !s.ok()) return ToGrpcStatus(s);
+  const absl::CivilDay delivered_on = *ParseDate(request->delivered_on());
+  auto retry = RetryOf(scope, *request, request->request_id(), "DeliverCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::DELIVER, request->delivered_on(),
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        const absl::CivilDay today = absl::ToCivilDay(petition::Now(), zone_);
+        if (absl::Status s =
+                CheckDelivery(current, delivered_on, DayOf(current.answered_at(), zone_), today);
+            !s.ok()) {
+          return s;
+        }
+        change.updated.set_delivered_on(FormatDate(delivered_on));
+        change.updated.set_delivery_method(request->method());
+        change.updated.set_delivery_receipt_number(request->receipt_number());
+        petition::v1::CaseDelivered* e = change.event.mutable_delivered();
+        e->set_delivered_on(FormatDate(delivered_on));
+        e->set_method(v1::DeliveryMethod_Name(request->method()));
         return absl::OkStatus();
       },
       &*retry);
@@ -646,7 +683,9 @@ grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
   }
   auto result = RunStep(
       scope, *context, request->case_id(), v1::REQUEST_REVIEW, request->reason(),
-      [&](const v1::Case&, StepChange& change) -> absl::Status {
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        // Before delivery the window has not started: nothing to ask.
+        if (absl::Status s = CheckReviewable(current); !s.ok()) return s;
         if (!window.ok()) {
           return absl::UnavailableError(absl::StrCat(
               "cannot tell whether the review window is open: ", window.status().message()));
@@ -655,7 +694,7 @@ grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
           // Answered here, but supervision has not recorded the answer yet
           // (its event is on its way): a moment later it can say.
           return absl::UnavailableError(
-              "supervision has not yet opened the review window of this answer; try again");
+              "supervision has not yet opened the review window of this delivery; try again");
         }
         if (!window->open()) {
           return absl::FailedPreconditionError(

@@ -77,6 +77,8 @@ class IntakeService final : public v1::Intake::Service {
                               v1::Opinion* response) override;
   grpc::Status AnswerCase(grpc::ServerContext* context, const v1::AnswerCaseRequest* request,
                           v1::Case* response) override;
+  grpc::Status DeliverCase(grpc::ServerContext* context, const v1::DeliverCaseRequest* request,
+                           v1::Case* response) override;
   grpc::Status RequestReview(grpc::ServerContext* context, const v1::RequestReviewRequest* request,
                              v1::Case* response) override;
   grpc::Status ConcludeCase(grpc::ServerContext* context, const v1::ConcludeCaseRequest* request,

@@ -120,6 +120,14 @@ v1::CaseLookup IntakeService::BuildLookup(const LookupRow& row, absl::Time deadl
         out->set_due_date(running->due_date());
         out->set_state(supervision::v1::DeadlineState_Name(running->state()));
         out->set_extended_by_days(running->extended_by_days());
+        // The review window ran out unused (EXPIRED): the petitioner's right
+        // to a review lapsed and the case is closed from the next day on.
+        if (running->kind() == supervision::v1::REVIEW_WINDOW &&
+            running->state() == supervision::v1::EXPIRED && view.closed_date().empty()) {
+          if (auto due = ParseDate(running->due_date()); due.ok()) {
+            view.set_closed_date(FormatDate(*due + 1));
+          }
+        }
       }
     } else if (!absl::IsNotFound(deadlines.status())) {
       // NOT_FOUND: supervision has not heard of the case yet (its event is

@@ -72,7 +72,8 @@ constexpr char kCaseColumns[] =
     "reception_session_id, headcount, collective, category, reported_unit_ids, subject, "
     "content, urgent, complexity, handling_unit_ids, leader_id, repeat_of_case_ids, rating, "
     "created_at, updated_at, answer_opinion_id, answered_at, decline_route, decline_authority, "
-    "rating_comment";
+    "rating_comment, coalesce(to_char(delivered_on, 'YYYY-MM-DD'), '') AS delivered_on, "
+    "delivery_method, delivery_receipt_number";
 
 absl::StatusOr<google::protobuf::Timestamp> TimestampField(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
@@ -138,6 +139,10 @@ absl::StatusOr<v1::Case> CaseFromRow(const pqxx::row& r) {
                               [&](v1::DeclineRoute v) { c.set_decline_route(v); });
   c.set_decline_authority(r["decline_authority"].as<std::string>());
   c.set_rating_comment(r["rating_comment"].as<std::string>());
+  c.set_delivered_on(r["delivered_on"].as<std::string>());
+  ParseEnum<v1::DeliveryMethod>(r["delivery_method"], v1::DeliveryMethod_Parse,
+                                [&](v1::DeliveryMethod v) { c.set_delivery_method(v); });
+  c.set_delivery_receipt_number(r["delivery_receipt_number"].as<std::string>());
   return c;
 }
 
@@ -459,8 +464,10 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kUpdateCaseStep,
        "UPDATE cases SET status = $2, complexity = $3, handling_unit_ids = $4::text[], "
        "leader_id = $5, rating = $6, rating_comment = $7, answer_opinion_id = $8, "
-       "answered_at = CASE WHEN $9 THEN now() ELSE answered_at END, decline_route = $10, "
-       "decline_authority = $11, updated_at = now() WHERE case_id = $1"},
+       "answered_at = CASE WHEN $9 THEN $15::timestamptz ELSE answered_at END, "
+       "decline_route = $10, "
+       "decline_authority = $11, delivered_on = nullif($12, '')::date, delivery_method = $13, "
+       "delivery_receipt_number = $14, updated_at = now() WHERE case_id = $1"},
       {kInsertStep,
        "INSERT INTO case_steps (case_id, step, status, actor, actor_roles, note) "
        "VALUES ($1, $2, $3, $4, $5, $6)"},
@@ -809,11 +816,17 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
         auto change = decide(*current);
         if (!change.ok()) return change.status();
         const v1::Case& u = change->updated;
-        tx.exec_prepared(kUpdateCaseStep, case_id, v1::CaseStatus_Name(u.status()),
-                         v1::Complexity_Name(u.complexity()), PgArray(u.handling_unit_ids()),
-                         u.leader_id(), v1::Rating_Name(u.rating()), u.rating_comment(),
-                         u.answer_opinion_id(), change->set_answered_at,
-                         v1::DeclineRoute_Name(u.decline_route()), u.decline_authority());
+        tx.exec_prepared(
+            kUpdateCaseStep, case_id, v1::CaseStatus_Name(u.status()),
+            v1::Complexity_Name(u.complexity()), PgArray(u.handling_unit_ids()), u.leader_id(),
+            v1::Rating_Name(u.rating()), u.rating_comment(), u.answer_opinion_id(),
+            change->set_answered_at, v1::DeclineRoute_Name(u.decline_route()),
+            u.decline_authority(), u.delivered_on(),
+            u.delivered_on().empty() ? "" : v1::DeliveryMethod_Name(u.delivery_method()),
+            u.delivery_receipt_number(),
+            // The answer's moment on the rules' clock (its event's): the
+            // delivery and the review window count from its day.
+            SqlTimestamp(change->event.occurred_at()));
         const v1::CaseStep& step = change->step;
         tx.exec_prepared(kInsertStep, case_id, v1::Step_Name(step.step()),
                          v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),

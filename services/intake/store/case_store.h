@@ -79,7 +79,7 @@ struct StepChange {
   // leader_id, rating, rating_comment, answer_opinion_id, decline_route,
   // decline_authority are stored from it.
   v1::Case updated;
-  bool set_answered_at = false;  // the step answers the case: answered_at = now()
+  bool set_answered_at = false;  // the step answers the case: answered_at = the event's time
   // The history entry (its `at` is the transaction's time).
   v1::CaseStep step;
   // The opinion the step writes, and how.

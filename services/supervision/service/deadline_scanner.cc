@@ -128,18 +128,20 @@ absl::StatusOr<DeadlineScanner::Totals> DeadlineScanner::RunOnce() {
     if (!batch.ok()) return batch.status();
     ++totals.batches;
     totals.overdue += batch->overdue;
+    totals.expired += batch->expired;
     totals.due_soon += batch->due_soon;
     totals.orders_opened += batch->orders_opened;
     totals.orders_escalated += batch->orders_escalated;
     if (on_overdue_ && !batch->became_overdue.empty()) on_overdue_(batch->became_overdue);
-    if (batch->overdue + batch->due_soon < options_.batch_size &&
+    if (batch->overdue + batch->expired + batch->due_soon < options_.batch_size &&
         batch->orders_escalated < options_.batch_size) {
       break;
     }
   }
-  if (totals.overdue + totals.due_soon + totals.orders_escalated > 0) {
+  if (totals.overdue + totals.expired + totals.due_soon + totals.orders_escalated > 0) {
     log::Info("deadline states moved",
               {{"overdue", std::to_string(totals.overdue)},
+               {"expired", std::to_string(totals.expired)},
                {"dueSoon", std::to_string(totals.due_soon)},
                {"ordersOpened", std::to_string(totals.orders_opened)},
                {"ordersEscalated", std::to_string(totals.orders_escalated)}});

@@ -35,6 +35,7 @@ class DeadlineScanner {
  public:
   struct Totals {
     int overdue = 0;
+    int expired = 0;  // petitioners' windows that lapsed (never OVERDUE)
     int due_soon = 0;
     int orders_opened = 0;
     int orders_escalated = 0;

@@ -83,6 +83,103 @@ class DeadlineScannerTest : public ::testing::Test {
   CalendarOracle oracle_;
 };
 
+// A petitioner's review window that runs out unused lapses: EXPIRED, never
+// OVERDUE, no supervision order, in no unit's pending list; the OVERDUE list
+// leaves it out and the EXPIRED list holds it before and after the scan.
+TEST_F(DeadlineScannerTest, AReviewWindowThatRunsOutExpiresAndCountsAgainstNobody) {
+  const CivilDay delivered(2026, 3, 2), due(2026, 4, 1);
+  petition::v1::CaseEvent registered, delivery;
+  registered.set_event_id(NewId("evt"));
+  registered.set_case_id("case_w");
+  registered.set_sequence(1);
+  *registered.mutable_registered()->mutable_received_at() = ToProtoTimestamp(At(delivered - 40));
+  DeadlineStore::Application reg;
+  reg.event = &registered;
+  registered.mutable_registered()->add_handling_unit_ids("unit_w");
+  delivery.set_event_id(NewId("evt"));
+  delivery.set_case_id("case_w");
+  delivery.set_sequence(2);
+  *delivery.mutable_occurred_at() = ToProtoTimestamp(At(delivered));
+  delivery.mutable_delivered()->set_delivered_on(FormatDate(delivered));
+  DeadlineRecord window;
+  window.kind = "REVIEW_WINDOW";
+  window.start_date = delivered;
+  window.due_date = due;
+  window.policy_version = 1;
+  window.limit = Limit{30, DayUnit::kCalendarDays};
+  DeadlineStore::Application app;
+  app.event = &delivery;
+  app.open.push_back(window);
+  ASSERT_TRUE(store_->ApplyEvents({reg}).ok());
+  ASSERT_TRUE(store_->ApplyEvents({app}).ok());
+
+  ManualClock clock(At(due + 1));
+  DeadlineScanner scanner(&*store_, &oracle_, &clock, {});
+  auto list = [&](const std::string& state, const std::string& unit) {
+    DeadlineFilter f;
+    f.state = state;
+    f.today = due + 1;
+    f.unit_id = unit;
+    auto rows = store_->ListDeadlines(f);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? rows->size() : 99;
+  };
+  // Past due before the scanner passes: EXPIRED already, never OVERDUE.
+  EXPECT_EQ(list("OVERDUE", ""), 0u);
+  EXPECT_EQ(list("OVERDUE", "unit_w"), 0u);
+  EXPECT_EQ(list("EXPIRED", ""), 1u);
+  auto pass = scanner.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->overdue, 0);
+  EXPECT_EQ(pass->expired, 1);
+  auto d = store_->GetDeadline("case_w", "REVIEW_WINDOW");
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->state, "EXPIRED");
+  EXPECT_FALSE(d->met_at.has_value());
+  EXPECT_EQ(list("EXPIRED", ""), 1u);
+  EXPECT_EQ(list("EXPIRED", "unit_w"), 1u);
+  EXPECT_EQ(list("OVERDUE", ""), 0u);
+  EXPECT_EQ(Count("SELECT count(*) FROM supervision_orders WHERE case_id = 'case_w'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM deadline_units WHERE case_id = 'case_w'"), 0);
+  // The case concluded later: the lapsed window stays EXPIRED, not MISSED.
+  petition::v1::CaseEvent concluded;
+  concluded.set_event_id(NewId("evt"));
+  concluded.set_case_id("case_w");
+  concluded.set_sequence(3);
+  *concluded.mutable_occurred_at() = ToProtoTimestamp(At(due + 3));
+  concluded.mutable_concluded();
+  DeadlineStore::Application end;
+  end.event = &concluded;
+  end.meet = {"REVIEW_WINDOW"};
+  end.met_day = due + 3;
+  ASSERT_TRUE(store_->ApplyEvents({end}).ok());
+  EXPECT_EQ(store_->GetDeadline("case_w", "REVIEW_WINDOW")->state, "EXPIRED");
+
+  // A review asked on the window's last day whose event arrives after the
+  // scanner's pass: in time, MET.
+  petition::v1::CaseEvent late_registered = registered, late_delivery = delivery, review;
+  late_registered.set_event_id(NewId("evt"));
+  late_registered.set_case_id("case_v");
+  late_delivery.set_event_id(NewId("evt"));
+  late_delivery.set_case_id("case_v");
+  reg.event = &late_registered;
+  app.event = &late_delivery;
+  ASSERT_TRUE(store_->ApplyEvents({reg, app}).ok());
+  ASSERT_TRUE(scanner.RunOnce().ok());
+  ASSERT_EQ(store_->GetDeadline("case_v", "REVIEW_WINDOW")->state, "EXPIRED");
+  review.set_event_id(NewId("evt"));
+  review.set_case_id("case_v");
+  review.set_sequence(3);
+  *review.mutable_occurred_at() = ToProtoTimestamp(At(due, 16));
+  review.mutable_review_requested();
+  DeadlineStore::Application asked;
+  asked.event = &review;
+  asked.meet = {"REVIEW_WINDOW"};
+  asked.met_day = due;
+  ASSERT_TRUE(store_->ApplyEvents({asked}).ok());
+  EXPECT_EQ(store_->GetDeadline("case_v", "REVIEW_WINDOW")->state, "MET");
+}
+
 TEST_F(DeadlineScannerTest, EveryTransitionFollowsTheClock) {
   Register({"case_a"}, CivilDay(2026, 3, 17));
   ManualClock clock(At(CivilDay(2026, 3, 10)));

@@ -13,6 +13,7 @@
 #include "common/request_context.h"
 #include "common/status.h"
 #include "services/supervision/domain/extension_rule.h"
+#include "services/supervision/domain/petitioner_window.h"
 #include "services/supervision/domain/policy_validation.h"
 #include "services/supervision/service/request_key.h"
 #include "services/supervision/store/policy_codec.h"
@@ -59,10 +60,10 @@ void SupervisionService::FillDeadline(const DeadlineRecord& d, absl::CivilDay to
   out->set_provisional(d.provisional);
   if (d.met_at.has_value()) *out->mutable_met_at() = ToProtoTimestamp(*d.met_at);
   // The stored state is the scanner's; a pending deadline past its due date
-  // reads OVERDUE even before the scanner's next pass.
+  // reads OVERDUE (a petitioner's window EXPIRED) before the scanner's next pass.
   v1::DeadlineState state = v1::DEADLINE_STATE_UNSPECIFIED;
-  v1::DeadlineState_Parse(d.state, &state);
-  if (!d.met_at.has_value() && today > d.due_date) state = v1::OVERDUE;
+  v1::DeadlineState_Parse(
+      std::string(ShownState(d.kind, d.state, d.met_at.has_value(), d.due_date, today)), &state);
   out->set_state(state);
   out->set_extended_by_days(d.extended_by_days);
   out->set_urgent(d.urgent);
@@ -216,11 +217,20 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
       case petition::v1::CaseEvent::kOpinionApproved:
         if (event.opinion_approved().complete()) valid = meet({"APPROVAL"});
         break;
-      case petition::v1::CaseEvent::kAnswered: {
-        // An answer needs every approval: APPROVAL too is met by then.
+      case petition::v1::CaseEvent::kAnswered:
+        // An answer needs every approval: APPROVAL too is met by then. The
+        // review window opens at delivery (kDelivered), not here.
         valid = meet({"HANDLING", "COUNTY", "APPROVAL"});
-        if (!valid.ok()) break;
-        auto window = open("REVIEW_WINDOW", app.met_day, policy.review_window, false);
+        break;
+      case petition::v1::CaseEvent::kDelivered: {
+        // A35: 30 days from the day the petitioner received the written
+        // answer; the day itself is not counted.
+        auto day = ParseDate(event.delivered().delivered_on());
+        if (!day.ok()) {
+          return ToGrpcStatus(
+              InvalidField(at + ".delivered.deliveredOn", "is not a date YYYY-MM-DD"));
+        }
+        auto window = open("REVIEW_WINDOW", *day, policy.review_window, false);
         if (!window.ok()) return ToGrpcStatus(window.status());
         app.open.push_back(*window);
         break;

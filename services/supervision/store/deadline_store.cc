@@ -1,5 +1,7 @@
 #include "services/supervision/store/deadline_store.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
@@ -42,12 +44,25 @@ constexpr char kListState[] = "supervision_list_deadlines_in_state";
 constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_unit";
 
 #define LIST_ORDER "ORDER BY d.due_date, d.case_id, d.kind"
-#define PENDING_BEFORE_1 "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date"
+// A petitioner's window (domain/petitioner_window.h) past its due date is
+// EXPIRED, never OVERDUE.
+#define PETITIONER_WINDOWS "('REVIEW_WINDOW')"
+#define PENDING_BEFORE_1                                                      \
+  "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date AND " \
+  "d.kind NOT IN " PETITIONER_WINDOWS
+// The rows that read state $1 on day $2: OPEN and DUE_SOON rows not yet past
+// due, MET and MISSED rows, and for EXPIRED the stored ones and the pending
+// petitioner's windows past due (the scanner's next pass has not moved yet).
+#define STATE_AS_SHOWN_1_2                                                     \
+  "((d.state = $1 AND (d.met_at IS NOT NULL OR d.due_date >= $2::date OR "     \
+  "d.state = 'EXPIRED')) OR ($1 = 'EXPIRED' AND d.kind IN " PETITIONER_WINDOWS \
+  " AND d.state IN ('OPEN', 'DUE_SOON') AND d.met_at IS NULL AND d.due_date < $2::date))"
 #define CASES_OF_UNIT_1 \
   "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$1]::text[])"
 #define CASES_OF_UNIT_8 \
   "(SELECT t.case_id FROM case_tracks t WHERE t.handling_unit_ids @> ARRAY[$8]::text[])"
 constexpr char kScanOverdue[] = "supervision_scan_overdue";
+constexpr char kScanExpired[] = "supervision_scan_expired";
 constexpr char kScanDueSoon[] = "supervision_scan_due_soon";
 constexpr char kTryRelayLock[] = "supervision_try_relay_lock";
 constexpr char kSelectOutbox[] = "supervision_select_outbox";
@@ -254,23 +269,32 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
            "u.case_id", "$8") " "
                               "ORDER BY u.due_date, u.case_id, u.kind LIMIT $7) " LIST_ORDER},
       // OPEN and DUE_SOON rows not yet past due; MET and MISSED rows.
-      {kListState,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
-       "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND ($3 = '' OR d.kind = $3) "
-       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
-       "AND " NOT_REPORTING_UNIT("d.case_id", "$8") " " LIST_ORDER " LIMIT $7"},
-      {kListStateForUnit,
-       "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.state = $1 "
-       "AND (d.met_at IS NOT NULL OR d.due_date >= $2::date) AND d.case_id IN " CASES_OF_UNIT_8
-       " AND d.kind <> 'APPROVAL' AND ($3 = '' OR d.kind = $3) "
-       "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
-       "AND " NOT_REPORTING_UNIT("d.case_id", "$9") " " LIST_ORDER " LIMIT $7"},
+      {kListState, "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " STATE_AS_SHOWN_1_2
+                   " AND ($3 = '' OR d.kind = $3) "
+                   "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
+                   "AND " NOT_REPORTING_UNIT("d.case_id", "$8") " " LIST_ORDER " LIMIT $7"},
+      {kListStateForUnit, "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " STATE_AS_SHOWN_1_2
+                          " AND d.case_id IN " CASES_OF_UNIT_8
+                          " AND d.kind <> 'APPROVAL' AND ($3 = '' OR d.kind = $3) "
+                          "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
+                          "AND " NOT_REPORTING_UNIT("d.case_id", "$9") " " LIST_ORDER " LIMIT $7"},
       // The scanner: each statement locks the rows it will change, skipping
       // those another scanner holds, re-checks their state under the lock,
       // changes them and records the transition.
+      // A petitioner's window past due lapses: EXPIRED, no order, no alert.
+      {kScanExpired,
+       "WITH picked AS (SELECT case_id, kind FROM deadlines "
+       "WHERE state IN ('OPEN', 'DUE_SOON') AND due_date < $1::date "
+       "AND kind IN " PETITIONER_WINDOWS " ORDER BY due_date LIMIT $3 FOR UPDATE SKIP LOCKED), "
+       "moved AS (UPDATE deadlines d SET state = 'EXPIRED', state_changed_at = $2 FROM picked p "
+       "WHERE d.case_id = p.case_id AND d.kind = p.kind AND d.state IN ('OPEN', 'DUE_SOON') "
+       "RETURNING d.case_id, d.kind, d.state, d.due_date) "
+       "INSERT INTO deadline_transitions (case_id, kind, from_state, to_state, due_date, at) "
+       "SELECT case_id, kind, 'PENDING', 'EXPIRED', due_date, $2 FROM moved RETURNING id"},
       {kScanOverdue,
        "WITH picked AS (SELECT case_id, kind FROM deadlines "
        "WHERE state IN ('OPEN', 'DUE_SOON') AND due_date < $1::date "
+       "AND kind NOT IN " PETITIONER_WINDOWS " "
        "ORDER BY due_date LIMIT $3 FOR UPDATE SKIP LOCKED), "
        "moved AS (UPDATE deadlines d SET state = 'OVERDUE', state_changed_at = $2 FROM picked p "
        "WHERE d.case_id = p.case_id AND d.kind = p.kind AND d.state IN ('OPEN', 'DUE_SOON') "
@@ -313,7 +337,10 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       {kMeetDeadline,
        "UPDATE deadlines SET met_at = $3, "
        "state = CASE WHEN due_date >= $4::date THEN 'MET' ELSE 'MISSED' END "
-       "WHERE case_id = $1 AND kind = $2 AND met_at IS NULL"},
+       "WHERE case_id = $1 AND kind = $2 AND met_at IS NULL "
+       // A lapsed window stays EXPIRED, unless the event was in time (a
+       // review asked on its last day, applied after the scanner's pass).
+       "AND (state <> 'EXPIRED' OR due_date >= $4::date)"},
       {kSetHandlingUnits,
        "UPDATE case_tracks SET handling_unit_ids = $2::text[] WHERE case_id = $1"},
       {kSetReportedUnits,
@@ -749,17 +776,20 @@ absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
       result.became_overdue.push_back(*std::move(d));
     }
     result.overdue = static_cast<int>(result.became_overdue.size());
+    result.expired = static_cast<int>(
+        tx.exec_prepared(kScanExpired, today_text, now_text, std::max(limit - result.overdue, 0))
+            .size());
     auto orders = OrdersInScanTx(tx, result.became_overdue, today, order_due, now, limit);
     if (!orders.ok()) return orders.status();
     result.orders_opened = orders->first;
     result.orders_escalated = orders->second;
     for (const auto& [version, horizon] : horizons) {
-      if (result.overdue + result.due_soon >= limit) break;
+      if (result.overdue + result.expired + result.due_soon >= limit) break;
       if (horizon < today) continue;
-      result.due_soon +=
-          static_cast<int>(tx.exec_prepared(kScanDueSoon, today_text, now_text, FormatDate(horizon),
-                                            version, limit - result.overdue - result.due_soon)
-                               .size());
+      result.due_soon += static_cast<int>(
+          tx.exec_prepared(kScanDueSoon, today_text, now_text, FormatDate(horizon), version,
+                           limit - result.overdue - result.expired - result.due_soon)
+              .size());
     }
     return result;
   });

@@ -86,6 +86,7 @@ struct StoredPolicy {
 // What the scanner changes in one batch.
 struct ScanResult {
   int overdue = 0;           // OPEN/DUE_SOON -> OVERDUE
+  int expired = 0;           // a petitioner's window OPEN/DUE_SOON -> EXPIRED
   int due_soon = 0;          // OPEN -> DUE_SOON
   int orders_opened = 0;     // automatic REMINDERs for HANDLING/COUNTY
   int orders_escalated = 0;  // open orders past their due date, one level up

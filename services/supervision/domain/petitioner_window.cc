@@ -1,0 +1,13 @@
+#include "services/supervision/domain/petitioner_window.h"
+
+namespace petition::supervision {
+
+bool IsPetitionerWindow(std::string_view kind) { return kind == "REVIEW_WINDOW"; }
+
+std::string_view ShownState(std::string_view kind, std::string_view stored_state, bool met,
+                            absl::CivilDay due_date, absl::CivilDay today) {
+  if (met || stored_state == "EXPIRED" || today <= due_date) return stored_state;
+  return IsPetitionerWindow(kind) ? "EXPIRED" : "OVERDUE";
+}
+
+}  // namespace petition::supervision

@@ -1,0 +1,26 @@
+// A petitioner's window: the time the petitioner has to ask for the next
+// step (REVIEW_WINDOW: 30 days from receiving the written answer to ask for a
+// review, 信访工作条例 A35). It is not anybody's work: when it runs out unused
+// the right lapsed (EXPIRED), it is never OVERDUE, never counts against a
+// unit and raises no alert or supervision order. Met means asked in time.
+#ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_PETITIONER_WINDOW_H_
+#define PETITION_SERVICES_SUPERVISION_DOMAIN_PETITIONER_WINDOW_H_
+
+#include <string_view>
+
+#include "absl/time/civil_time.h"
+
+namespace petition::supervision {
+
+// True for the kinds that are a petitioner's window (REVIEW_WINDOW).
+bool IsPetitionerWindow(std::string_view kind);
+
+// The state a deadline of `kind` reads on `today`: a pending deadline past
+// its due date reads OVERDUE (EXPIRED for a petitioner's window) even before
+// the scanner's next pass; otherwise the stored state.
+std::string_view ShownState(std::string_view kind, std::string_view stored_state, bool met,
+                            absl::CivilDay due_date, absl::CivilDay today);
+
+}  // namespace petition::supervision
+
+#endif  // PETITION_SERVICES_SUPERVISION_DOMAIN_PETITIONER_WINDOW_H_
