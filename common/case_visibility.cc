@@ -29,6 +29,10 @@ bool MayReadCase(const Principal& principal, const CaseUnits& units) {
   return principal.HasRole("handler") && OfficialOfAny(principal, units.handling);
 }
 
+bool MayActFor(const Principal& principal, const std::vector<std::string>& units) {
+  return principal.unit_id.empty() || OfficialOfAny(principal, units);
+}
+
 bool MaySeeIdentity(const Principal& principal, const CaseUnits& units) {
   if (HiddenFrom(principal, units)) return false;
   return principal.HasAnyRole({"admin", "clerk", "leader"});

@@ -44,6 +44,14 @@ bool HiddenFrom(const Principal& principal, const CaseUnits& units);
 const std::string& HiddenReportsUnit(const Principal& principal);
 
 bool MayReadCase(const Principal& principal, const CaseUnits& units);
+
+// Acting on a unit's behalf (a write): an official with a unit (the `unitId`
+// claim) acts for that unit only, whatever the role: responding to a
+// supervision order addressed to another unit, or extending a case only
+// other units handle, is refused. Officials without a unit act
+// township-wide, as their roles allow. Callers answer PERMISSION_DENIED
+// where the object may be read, NOT_FOUND where it does not exist for them.
+bool MayActFor(const Principal& principal, const std::vector<std::string>& units);
 bool MaySeeIdentity(const Principal& principal, const CaseUnits& units);
 
 }  // namespace petition

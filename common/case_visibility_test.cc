@@ -25,6 +25,17 @@ TEST(CaseVisibilityTest, WhoReadsACase) {
   EXPECT_FALSE(MayReadCase(Principal{}, kUnits));  // a service calling as itself
 }
 
+TEST(CaseVisibilityTest, AnOfficialWithAUnitActsForThatUnitOnly) {
+  for (const char* role : {"admin", "clerk", "leader", "supervisor", "handler"}) {
+    EXPECT_TRUE(MayActFor(As({role}, "unit_village1"), kUnits.handling)) << role;
+    // Reading every case is not acting for every unit.
+    EXPECT_FALSE(MayActFor(As({role}, "unit_village2"), kUnits.handling)) << role;
+  }
+  // Township-level officials (no unit) act as their roles allow.
+  EXPECT_TRUE(MayActFor(As({"leader"}), kUnits.handling));
+  EXPECT_FALSE(MayActFor(As({"handler"}, "unit_village1"), {}));
+}
+
 TEST(CaseVisibilityTest, NoOfficialOfAReportedUnitSeesIdentity) {
   for (const char* role : {"admin", "clerk", "leader", "handler", "supervisor", "county"}) {
     EXPECT_FALSE(MaySeeIdentity(As({role}, "unit_landoffice"), kUnits)) << role;

@@ -170,11 +170,16 @@ grpc::Status SupervisionService::RespondSupervisionOrder(
   auto order = store_->GetOrder(request->order_id(), tx);
   if (!order.ok()) return ToGrpcStatus(order.status());
   const Principal& principal = scope.principal();
-  // A unit's staff respond for their own unit only; to others the order does not exist.
+  // A unit's staff read their own unit's orders only; to others the order does not exist.
   if (!ReadsEveryCase(principal) && principal.unit_id != order->unit_id) {
     return ToGrpcStatus(absl::NotFoundError("no such supervision order"));
   }
   if (absl::Status s = CheckOrderVisible(*order, principal, tx); !s.ok()) return ToGrpcStatus(s);
+  // Whoever reads it, an official of another unit does not answer for this one.
+  if (!MayActFor(principal, {order->unit_id})) {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "the order is addressed to another unit: its own officials respond to it"));
+  }
   if (request->request_id().size() > 128) {
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }

@@ -474,6 +474,11 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
   if (!units.ok() || !MayReadCase(scope.principal(), *units)) {
     return ToGrpcStatus(absl::NotFoundError("no such case"));
   }
+  if (!MayActFor(scope.principal(), units->handling)) {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "the case is handled by other units: an official of one of them, or of the township, "
+        "extends it"));
+  }
   auto handling = store_->GetDeadline(request->case_id(), "HANDLING", tx);
   if (absl::IsNotFound(handling.status())) {
     return ToGrpcStatus(
