@@ -480,15 +480,6 @@ std::size_t Gateway::MaxBodyBytes(absl::string_view method, absl::string_view pa
              : 0;
 }
 
-std::size_t Gateway::LargestBodyBytes() const {
-  for (const Endpoint& endpoint : endpoints_) {
-    if (endpoint.transcoder != nullptr && endpoint.transcoder->raw_body()) {
-      return options_.max_upload_bytes;
-    }
-  }
-  return 0;
-}
-
 void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& endpoint,
                            const RouteTable::MatchResult& match, const HttpRequest& request) {
   const absl::string_view authorization = request.Header("authorization");

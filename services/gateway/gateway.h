@@ -84,7 +84,6 @@ class Gateway : public HttpHandler {
   void Handle(HttpRequest request, HttpResponder respond) override;
   // max_upload_bytes on upload routes; 0 (the server's limit) elsewhere.
   std::size_t MaxBodyBytes(absl::string_view method, absl::string_view path) const override;
-  std::size_t LargestBodyBytes() const override;
 
   // Cancels the upstream calls in flight and waits for their completions.
   // New upstream requests are answered 503 from then on.

@@ -52,10 +52,6 @@ class HttpHandler {
   virtual std::size_t MaxBodyBytes(absl::string_view /*method*/, absl::string_view /*path*/) const {
     return 0;
   }
-  // The largest MaxBodyBytes answers for any request (0: none larger than
-  // the server's), so that no Content-Length is refused before the route
-  // is known.
-  virtual std::size_t LargestBodyBytes() const { return 0; }
 };
 
 }  // namespace petition::gateway

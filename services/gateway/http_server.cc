@@ -129,9 +129,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     if (state_->stopping.load()) return Close();
     parser_.emplace();
-    // The largest any route allows until the header says which route it is.
+    // No limit while the header is parsed: the limit is the route's, known
+    // once the header names the target (OnHeader sets it before any body).
     body_limit_ = state_->options.max_body_bytes;
-    parser_->body_limit(std::max(body_limit_, state_->handler->LargestBodyBytes()));
+    // (Not boost::none: Beast compares a Content-Length with the optional,
+    // and none is less than any length.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->header_limit(kHeaderLimit);
     reading_body_ = false;
     waiting_since_.store(SteadyNanos(), std::memory_order_relaxed);
