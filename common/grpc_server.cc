@@ -97,7 +97,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
   grpc::ResourceQuota quota("petition-grpc");
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
-  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   // One completion queue; and let handler threads stay as pollers when a
   // call ends (up to the thread bound) instead of exiting: with the default
   // of two pollers, every burst of calls cloned and killed threads.
@@ -180,8 +180,10 @@ absl::Status WritePortFile(const std::string& path,
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
-                                           std::shared_ptr<const CallSigner> signer) {
+                                           std::shared_ptr<const CallSigner> signer,
+                                           int max_receive_message_bytes) {
   grpc::ChannelArguments args;
+  if (max_receive_message_bytes > 0) args.SetMaxReceiveMessageSize(max_receive_message_bytes);
   args.SetLoadBalancingPolicyName("round_robin");
   // DNS is asked again whenever a connection closes (a replica went away, or
   // the server's max connection age), at most this often.

@@ -39,6 +39,8 @@ struct GrpcServerOptions {
   // so that clients re-resolve DNS and spread over new replicas.
   absl::Duration max_connection_age = absl::Minutes(1);
   Metrics* metrics = nullptr;  // optional
+  // The largest request message (intake takes a case's material file in one).
+  int max_receive_message_bytes = 4 << 20;
 };
 
 class GrpcServer {
@@ -79,8 +81,11 @@ absl::Status WritePortFile(const std::string& path,
 // process's identity, common/call_proof.h); round_robin over every address the
 // target resolves to (a Kubernetes headless service: all replicas), DNS
 // re-resolved when a connection closes; keepalive and a short reconnect backoff.
+// `max_receive_message_bytes` > 0 raises the largest reply (gRPC's default:
+// 4 MiB), for a caller that receives files (the gateway).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
-                                           std::shared_ptr<const CallSigner> signer);
+                                           std::shared_ptr<const CallSigner> signer,
+                                           int max_receive_message_bytes = 0);
 
 }  // namespace petition
 

@@ -207,6 +207,9 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
   server_options.metrics = metrics->get();
   server_options.call_key = (*signer)->key();
   server_options.reflection = absl::GetFlag(FLAGS_grpc_reflection);
+  if (parts->max_receive_message_bytes > 0) {
+    server_options.max_receive_message_bytes = parts->max_receive_message_bytes;
+  }
   for (auto& s : parts->services) server_options.services.push_back(s.get());
   // Destroyed before the parts it calls (ServiceParts outlives it): see below.
   std::unique_ptr<GrpcServer> server;

@@ -61,6 +61,8 @@ struct ServiceParts {
   std::function<void()> start;                    // after the server is serving (may be empty)
   std::function<void()> stop;                     // on shutdown (may be empty)
   std::vector<std::shared_ptr<void>> keep_alive;  // objects the services use
+  // The largest request message the services take; 0: the server's default.
+  int max_receive_message_bytes = 0;
 };
 
 class DomainGauges;

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/log.h"
 
 namespace petition {
@@ -51,6 +53,33 @@ std::string_view CanonicalCodeName(absl::StatusCode code) {
     default:
       return "UNKNOWN";
   }
+}
+
+namespace {
+constexpr char kPayloadTooLarge[] = "PAYLOAD_TOO_LARGE";
+}  // namespace
+
+int HttpStatusFor(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kResourceExhausted) {
+    const v1::ErrorDetails details = GetErrorDetails(status);
+    for (const v1::FieldViolation& v : details.violations()) {
+      if (absl::StartsWith(v.reason(), kPayloadTooLarge)) return 413;
+    }
+  }
+  return HttpStatusForCode(status.code());
+}
+
+absl::Status PayloadTooLarge(std::string_view field, std::string_view message,
+                             std::string_view reason) {
+  absl::Status status =
+      absl::ResourceExhaustedError(absl::string_view(message.data(), message.size()));
+  v1::ErrorDetails details;
+  v1::FieldViolation* v = details.add_violations();
+  v->set_field(std::string(field));
+  v->set_reason(
+      absl::StrCat(kPayloadTooLarge, ": ", absl::string_view(reason.data(), reason.size())));
+  SetErrorDetails(status, details);
+  return status;
 }
 
 int HttpStatusForCode(absl::StatusCode code) {

@@ -21,6 +21,15 @@ std::string_view CanonicalCodeName(absl::StatusCode code);
 // 429, 499, 500, 501, 503, 504.
 int HttpStatusForCode(absl::StatusCode code);
 
+// The HTTP status of `status`: the canonical mapping, except that a
+// RESOURCE_EXHAUSTED whose violation reasons start with "PAYLOAD_TOO_LARGE"
+// (a body over a size limit: PayloadTooLarge) is 413, not 429 (a body that
+// is too large stays too large: there is nothing to retry later).
+int HttpStatusFor(const absl::Status& status);
+// RESOURCE_EXHAUSTED naming `field`, reason "PAYLOAD_TOO_LARGE: <reason>": 413.
+absl::Status PayloadTooLarge(std::string_view field, std::string_view message,
+                             std::string_view reason);
+
 // An INVALID_ARGUMENT carrying field violations ("petitioners[0].idNumber").
 absl::Status InvalidField(std::string_view field, std::string_view reason);
 absl::Status InvalidFields(const std::vector<std::pair<std::string, std::string>>& violations);

@@ -483,6 +483,15 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
   Finish(*exchange, std::move(response));
 }
 
+std::size_t Gateway::MaxBodyBytes(absl::string_view method, absl::string_view path) const {
+  RouteTable::MatchResult match = routes_->Match(method, path);
+  if (match.outcome != RouteTable::Outcome::kMatched) return 0;
+  const Endpoint& endpoint = endpoints_[match.route->payload];
+  return endpoint.transcoder != nullptr && endpoint.transcoder->raw_body()
+             ? options_.max_upload_bytes
+             : 0;
+}
+
 void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& endpoint,
                            const RouteTable::MatchResult& match, const HttpRequest& request) {
   const absl::string_view authorization = request.Header("authorization");
@@ -532,8 +541,9 @@ void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& e
   google::protobuf::MessageFactory* factory = google::protobuf::MessageFactory::generated_factory();
   std::unique_ptr<google::protobuf::Message> message(
       factory->GetPrototype(endpoint.method->input_type())->New());
-  absl::Status status =
-      endpoint.transcoder->ToRequest(request.body, request.query, match.bindings, message.get());
+  absl::Status status = endpoint.transcoder->ToRequest(
+      request.body, request.query, match.bindings, message.get(),
+      Transcoder::RawRequest{request.Header("content-type"), request.Header("x-file-name")});
   if (!status.ok()) return FinishError(*exchange, status);
 
   struct Call {
@@ -700,7 +710,7 @@ void Gateway::FinishReadiness(const std::map<std::string, bool>& serving) {
 
 void Gateway::FinishError(Exchange& exchange, const absl::Status& status) {
   HttpResponse response;
-  response.status = petition::HttpStatusForCode(status.code());
+  response.status = petition::HttpStatusFor(status);
   response.body = petition::ErrorJson(petition::ForClient(status, exchange.request_id));
   Finish(exchange, std::move(response));
 }

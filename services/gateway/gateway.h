@@ -74,6 +74,10 @@ struct GatewayOptions {
   // Origins (scheme://host[:port]) of browser apps allowed to call across
   // origins (CORS). Others get no CORS headers.
   std::vector<std::string> cors_origins;
+  // The largest body of an upload (a route whose body is a
+  // petition.v1.HttpBody, e.g. a case's materials); other routes keep the
+  // HTTP server's max_body_bytes.
+  std::size_t max_upload_bytes = 20 << 20;
 };
 
 class Gateway : public HttpHandler {
@@ -86,6 +90,8 @@ class Gateway : public HttpHandler {
   ~Gateway() override;
 
   void Handle(HttpRequest request, HttpResponder respond) override;
+  // max_upload_bytes on upload routes; 0 (the server's limit) elsewhere.
+  std::size_t MaxBodyBytes(absl::string_view method, absl::string_view path) const override;
 
   // Cancels the upstream calls in flight and waits for their completions.
   // New upstream requests are answered 503 from then on.

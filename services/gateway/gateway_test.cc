@@ -779,3 +779,35 @@ TEST_F(GatewayLimitsTest, CorsForTheConfiguredOriginsOnly) {
 
 }  // namespace
 }  // namespace petition::gateway
+
+namespace petition::gateway {
+namespace {
+
+// Uploads (a body that is a petition.v1.HttpBody) have a limit of their own:
+// larger than the server's for every other route (1000 bytes here).
+class GatewayUploadTest : public GatewayTest {
+ protected:
+  void Configure(GatewayOptions& options) override { options.max_upload_bytes = 3000; }
+};
+
+TEST_F(GatewayUploadTest, AnUploadRouteTakesItsOwnLimitAndNoOtherRouteDoes) {
+  const std::string token = Token({"clerk"});
+  // Past the server's 1000 bytes, within the upload's 3000: routed (intake is down here).
+  Reply within = Client(server_->port())
+                     .Send("POST", "/v1/cases/case_x/materials", std::string(2000, 'a'),
+                           {token, "Content-Type: application/pdf", "X-File-Name: a.pdf"});
+  EXPECT_EQ(within.status, 503) << within.body;
+  // Past the upload's limit: 413 before anything is asked of intake.
+  Client over_client(server_->port());
+  Reply over = over_client.Send("POST", "/v1/cases/case_x/materials", std::string(3001, 'a'),
+                                {token, "Content-Type: application/pdf", "X-File-Name: a.pdf"});
+  EXPECT_EQ(over.status, 413) << over.body;
+  EXPECT_THAT(over.body, HasSubstr("3000 bytes"));
+  // A JSON route keeps the server's limit.
+  Reply json = Client(server_->port())
+                   .Send("PUT", "/v1/calendars/2026", std::string(2000, ' '), {Token({"admin"})});
+  EXPECT_EQ(json.status, 413);
+}
+
+}  // namespace
+}  // namespace petition::gateway

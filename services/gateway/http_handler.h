@@ -3,6 +3,7 @@
 #ifndef PETITION_SERVICES_GATEWAY_HTTP_HANDLER_H_
 #define PETITION_SERVICES_GATEWAY_HTTP_HANDLER_H_
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,12 @@ class HttpHandler {
   virtual ~HttpHandler() = default;
   // Must not block: answer now or later through `respond`.
   virtual void Handle(HttpRequest request, HttpResponder respond) = 0;
+  // The largest body a request to `path` (still percent-encoded) by
+  // `method` may send, asked once its header is in; 0: the server's
+  // max_body_bytes. Must not block.
+  virtual std::size_t MaxBodyBytes(absl::string_view /*method*/, absl::string_view /*path*/) const {
+    return 0;
+  }
 };
 
 }  // namespace petition::gateway

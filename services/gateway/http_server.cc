@@ -129,7 +129,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     if (state_->stopping.load()) return Close();
     parser_.emplace();
-    parser_->body_limit(state_->options.max_body_bytes);
+    // No limit while the header is parsed: the limit is the route's, known
+    // once the header names the target (OnHeader sets it before any body).
+    body_limit_ = state_->options.max_body_bytes;
+    // (Not boost::none: Beast compares a Content-Length with the optional,
+    // and none is less than any length.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->header_limit(kHeaderLimit);
     reading_body_ = false;
     waiting_since_.store(SteadyNanos(), std::memory_order_relaxed);
@@ -184,6 +189,19 @@ class Session : public std::enable_shared_from_this<Session> {
     buffer_.consume(used);
     if (!ec && !parser_->is_header_done()) ec = http::error::partial_message;
     if (ec) return OnRead(ec, 0);
+    {
+      // The route's own limit, now that the target is known.
+      const auto& head = parser_->get();
+      absl::string_view target(head.target().data(), head.target().size());
+      const std::size_t route_limit = state_->handler->MaxBodyBytes(
+          absl::string_view(head.method_string().data(), head.method_string().size()),
+          target.substr(0, target.find('?')));
+      if (route_limit != 0) body_limit_ = route_limit;
+      if (parser_->content_length().has_value() && *parser_->content_length() > body_limit_) {
+        return OnRead(http::error::body_limit, 0);
+      }
+      parser_->body_limit(body_limit_);
+    }
     if (parser_->is_done()) return OnRead({}, 0);
     reading_body_ = true;
     ArmDeadline(state_->options.read_timeout);
@@ -203,9 +221,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (ec == http::error::body_limit) {
-      return Reject(413,
-                    absl::ResourceExhaustedError(absl::StrCat(
-                        "request body larger than ", state_->options.max_body_bytes, " bytes")));
+      return Reject(413, absl::ResourceExhaustedError(
+                             absl::StrCat("request body larger than ", body_limit_, " bytes")));
     }
     if (ec == http::error::header_limit) {
       return Reject(431, absl::ResourceExhaustedError("request header too large"));
@@ -336,6 +353,8 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
   bool busy_ = false;
   bool reading_body_ = false;
+  // The body limit of the request being read (its route's, once known).
+  std::size_t body_limit_ = 0;
   std::atomic<int64_t> waiting_since_{0};
 };
 

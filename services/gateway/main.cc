@@ -43,6 +43,9 @@ ABSL_FLAG(std::string, host, "127.0.0.1", "Address to listen on (HTTP and metric
 ABSL_FLAG(int, http_port, 8080, "HTTP port (0: a free port, see --port_file)");
 ABSL_FLAG(int, http_threads, 2, "Threads running the HTTP event loop");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "Largest request body; larger is 413");
+ABSL_FLAG(int64_t, max_upload_bytes, 20 << 20,
+          "Largest body of an upload (POST /v1/cases/{caseId}/materials); larger is 413. Keep it "
+          "at intake's --material_max_file_bytes.");
 ABSL_FLAG(int, read_timeout_ms, 15000,
           "Time allowed to read a request's body once its header is in, and to write a response");
 ABSL_FLAG(int, header_timeout_ms, 5000,
@@ -279,8 +282,16 @@ int main(int argc, char** argv) {
   if (!metrics.ok()) return Fail("cannot start metrics", metrics.status());
 
   petition::gateway::GatewayOptions options;
-  options.channels = Channels(
-      [&signer](const std::string& address) { return petition::MakeChannel(address, *signer); });
+  const int64_t max_upload = absl::GetFlag(FLAGS_max_upload_bytes);
+  if (max_upload < 1 || max_upload > (1 << 30)) {
+    return Fail("bad flag", absl::InvalidArgumentError("--max_upload_bytes must be 1..1 GiB"));
+  }
+  options.max_upload_bytes = static_cast<std::size_t>(max_upload);
+  // A file read back (a material) is a reply as large as an upload, plus its envelope.
+  const int max_reply = static_cast<int>(max_upload + (1 << 20));
+  options.channels = Channels([&signer, max_reply](const std::string& address) {
+    return petition::MakeChannel(address, *signer, max_reply);
+  });
   options.docs_dir = absl::GetFlag(FLAGS_docs_dir);
   // Registration and reads go on without supervision (events wait in
   // intake's outbox): its absence degrades the gateway, it does not stop it.

@@ -463,7 +463,25 @@ std::string OpenApi::Json() const {
     }
     if (parameters.values().empty()) op.mutable_fields()->erase("parameters");
 
-    if (!operation.rule.body().empty()) {
+    const FieldDescriptor* body_field = input->FindFieldByName(operation.rule.body());
+    if (body_field != nullptr && body_field->message_type() != nullptr &&
+        body_field->message_type()->full_name() == kHttpBody) {
+      // An upload: the bytes as they are, their type in Content-Type, their
+      // name in X-File-Name.
+      Struct& file_name = Append(List(op, "parameters"));
+      Set(file_name, "name", "X-File-Name");
+      Set(file_name, "in", "header");
+      SetBool(file_name, "required", true);
+      Set(file_name, "description", "The file's name, percent-encoded UTF-8.");
+      Set(Obj(file_name, "schema"), "type", "string");
+      Struct& request_body = Obj(op, "requestBody");
+      SetBool(request_body, "required", true);
+      Set(request_body, "description",
+          "The file itself; its media type in Content-Type (checked against the bytes).");
+      Struct& schema = Obj(Obj(Obj(request_body, "content"), "*/*"), "schema");
+      Set(schema, "type", "string");
+      Set(schema, "format", "binary");
+    } else if (!operation.rule.body().empty()) {
       Struct& request_body = Obj(op, "requestBody");
       SetBool(request_body, "required", true);
       Struct& schema = JsonContent(request_body);

@@ -6,7 +6,9 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "petition/v1/http.pb.h"
 #include "petition/v1/http_body.pb.h"
+#include "petition/v1/intake.grpc.pb.h"
 #include "petition/v1/scheduling.grpc.pb.h"
 #include "petition/v1/scheduling.pb.h"
 
@@ -138,6 +140,38 @@ TEST(OpenApiTest, PublicOperationsNeedNoCredentialsAndOthersListTheirRoles) {
   EXPECT_EQ(
       At(At(At(put, "responses").struct_value(), "403").struct_value(), "$ref").string_value(),
       "#/components/responses/PermissionDenied");
+}
+
+}  // namespace
+}  // namespace petition::gateway
+
+namespace petition::gateway {
+namespace {
+
+TEST(OpenApiUploadTest, AnUploadIsABinaryBodyWithItsFileNameHeader) {
+  (void)intake::v1::UploadMaterialRequest::descriptor();  // links the file's descriptors
+  const google::protobuf::MethodDescriptor* upload =
+      google::protobuf::DescriptorPool::generated_pool()
+          ->FindServiceByName(intake::v1::Intake::service_full_name())
+          ->FindMethodByName("UploadMaterial");
+  ASSERT_NE(upload, nullptr);
+  const v1::HttpRule rule = upload->options().GetExtension(v1::http);
+  Struct document = Parse(OpenApi({{upload, rule}}).Json());
+  const Struct& op =
+      At(At(At(document, "paths").struct_value(), "/v1/cases/{caseId}/materials").struct_value(),
+         "post")
+          .struct_value();
+  const Struct& schema =
+      At(At(At(At(op, "requestBody").struct_value(), "content").struct_value(), "*/*")
+             .struct_value(),
+         "schema")
+          .struct_value();
+  EXPECT_EQ(At(schema, "type").string_value(), "string");
+  EXPECT_EQ(At(schema, "format").string_value(), "binary");
+  const Struct* file_name =
+      Parameter(document, "/v1/cases/{caseId}/materials", "post", "X-File-Name");
+  ASSERT_NE(file_name, nullptr);
+  EXPECT_EQ(At(*file_name, "in").string_value(), "header");
 }
 
 }  // namespace

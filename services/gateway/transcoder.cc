@@ -227,6 +227,10 @@ absl::StatusOr<Transcoder> Transcoder::Create(const Descriptor* input, absl::str
       return absl::InvalidArgumentError(
           absl::StrCat("body \"", body, "\" is not a field of ", input->full_name()));
     }
+    transcoder.raw_body_ =
+        transcoder.body_field_->type() == FieldDescriptor::TYPE_MESSAGE &&
+        !transcoder.body_field_->is_repeated() &&
+        transcoder.body_field_->message_type() == petition::v1::HttpBody::descriptor();
   }
   for (const std::string& variable : path_variables) {
     absl::StatusOr<FieldPath> path = ResolvePath(input, variable);
@@ -343,8 +347,21 @@ absl::Status Transcoder::MergeQuery(absl::string_view query, Message* request) c
 
 absl::Status Transcoder::ToRequest(absl::string_view body, absl::string_view query,
                                    const std::vector<RouteTable::Binding>& bindings,
-                                   Message* request) const {
-  if (absl::Status status = MergeBody(body, request); !status.ok()) return status;
+                                   Message* request, const RawRequest& raw) const {
+  if (raw_body_) {
+    const std::string file_name = PercentDecode(raw.file_name);
+    if (!petition::IsValidUtf8(file_name) || file_name.find('\0') != std::string::npos) {
+      return Violation("fileName", "X-File-Name must be percent-encoded UTF-8 text");
+    }
+    auto* http_body = google::protobuf::DynamicCastToGenerated<petition::v1::HttpBody>(
+        request->GetReflection()->MutableMessage(request, body_field_));
+    if (http_body == nullptr) return absl::InternalError("the raw body field is not generated");
+    http_body->set_content_type(std::string(raw.content_type));
+    http_body->set_file_name(file_name);
+    http_body->set_data(std::string(body));
+  } else if (absl::Status status = MergeBody(body, request); !status.ok()) {
+    return status;
+  }
   if (absl::Status status = MergeQuery(query, request); !status.ok()) return status;
   for (const RouteTable::Binding& binding : bindings) {
     // Resolved at Create(): a handful of entries, compared by name.

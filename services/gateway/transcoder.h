@@ -39,9 +39,20 @@ class Transcoder {
   // parameters (proto or JSON field names; repeated fields by repeated keys),
   // then the path variables, which win. INVALID_ARGUMENT (with a field
   // violation where one field is to blame) on anything that does not fit.
+  // For a raw body (raw_body()), `body` is not parsed: the body field (a
+  // petition.v1.HttpBody) gets the bytes, `raw.content_type` and
+  // `raw.file_name` (still percent-encoded; decoded here, INVALID_ARGUMENT
+  // naming fileName when that is not UTF-8 text).
+  struct RawRequest {
+    absl::string_view content_type;
+    absl::string_view file_name;
+  };
   absl::Status ToRequest(absl::string_view body, absl::string_view query,
                          const std::vector<RouteTable::Binding>& bindings,
-                         google::protobuf::Message* request) const;
+                         google::protobuf::Message* request, const RawRequest& raw = {}) const;
+  // The method's body field is a petition.v1.HttpBody: the HTTP body is
+  // taken as it is (an upload), not as JSON.
+  bool raw_body() const { return raw_body_; }
 
   // A petition.v1.HttpBody response: its content type and bytes, which are
   // written as they are; nullopt for any other message (answered in JSON).
@@ -71,6 +82,7 @@ class Transcoder {
   const google::protobuf::Descriptor* input_ = nullptr;
   std::string body_;
   const google::protobuf::FieldDescriptor* body_field_ = nullptr;
+  bool raw_body_ = false;
   // Proto-name paths bound by the path template.
   std::vector<std::string> path_variables_;
   // The same resolved once, by the names the route table binds them under.

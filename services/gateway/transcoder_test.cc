@@ -331,3 +331,47 @@ TEST(TranscoderRawBodyTest, AnHttpBodyIsWrittenAsItIsAndOtherMessagesAsJson) {
 
 }  // namespace
 }  // namespace petition::gateway
+
+namespace petition::gateway {
+namespace {
+
+TEST(TranscoderUploadTest, AnHttpBodyFieldTakesTheBytesTheTypeAndTheFileName) {
+  auto transcoder =
+      Transcoder::Create(intake::v1::UploadMaterialRequest::descriptor(), "body", {"case_id"});
+  ASSERT_TRUE(transcoder.ok()) << transcoder.status();
+  EXPECT_TRUE(transcoder->raw_body());
+  intake::v1::UploadMaterialRequest request;
+  const std::string bytes("\x89PNG\r\n\x1A\n\0{\"not\":\"json\"}", 22);
+  absl::Status status =
+      transcoder->ToRequest(bytes, "", {{"case_id", "case_1"}}, &request,
+                            Transcoder::RawRequest{"image/png", "%E5%9C%B0%E5%9D%97%20(1).png"});
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(request.case_id(), "case_1");
+  EXPECT_EQ(request.body().data(), bytes);
+  EXPECT_EQ(request.body().content_type(), "image/png");
+  EXPECT_EQ(request.body().file_name(), "地块 (1).png");
+}
+
+TEST(TranscoderUploadTest, AFileNameThatIsNotUtf8TextIsRefusedByName) {
+  auto transcoder =
+      Transcoder::Create(intake::v1::UploadMaterialRequest::descriptor(), "body", {"case_id"});
+  ASSERT_TRUE(transcoder.ok());
+  for (const char* name : {"%FF.png", "a%00b.png"}) {
+    intake::v1::UploadMaterialRequest request;
+    absl::Status status = transcoder->ToRequest("x", "", {{"case_id", "case_1"}}, &request,
+                                                Transcoder::RawRequest{"image/png", name});
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << name;
+    const v1::ErrorDetails details = GetErrorDetails(status);
+    ASSERT_EQ(details.violations_size(), 1) << status;
+    EXPECT_EQ(details.violations(0).field(), "fileName");
+  }
+}
+
+TEST(TranscoderUploadTest, JsonBodiesStayJson) {
+  auto star = Transcoder::Create(RegisterCaseRequest::descriptor(), "*", {});
+  ASSERT_TRUE(star.ok());
+  EXPECT_FALSE(star->raw_body());
+}
+
+}  // namespace
+}  // namespace petition::gateway

@@ -50,6 +50,11 @@ ABSL_FLAG(std::string, issuing_office, "信访工作机构",
 ABSL_FLAG(double, repeat_similarity_threshold, 0.4,
           "How similar (pg_trgm similarity of subject and content, 0 to 1) an earlier case of the "
           "same person must be for a new case to count as a repeat petition; 0 turns it off.");
+ABSL_FLAG(int64_t, material_max_file_bytes, 20 << 20,
+          "Largest file of a case's materials (bytes); larger is 413. The gateway's "
+          "--max_upload_bytes should match.");
+ABSL_FLAG(int64_t, material_max_case_bytes, 100 << 20,
+          "Largest total of one case's materials (bytes); an upload past it is 413.");
 ABSL_FLAG(int, received_at_window_days, 365,
           "How long ago a petition may have been received when it is registered (receivedAt).");
 ABSL_FLAG(std::string, county_feedback_url, "",
@@ -223,6 +228,19 @@ int main(int argc, char** argv) {
             store.get(), relay.get(), *zone, limits,
             petition::intake::IntakePeers{lookup.get(), directory.get(), supervision.get()});
         service->EnableCounty(county.get(), feedback.get());
+        petition::intake::MaterialLimits material_limits;
+        material_limits.max_file_bytes = absl::GetFlag(FLAGS_material_max_file_bytes);
+        material_limits.max_case_bytes = absl::GetFlag(FLAGS_material_max_case_bytes);
+        if (material_limits.max_file_bytes < 1 || material_limits.max_file_bytes > (1 << 30) ||
+            material_limits.max_case_bytes < material_limits.max_file_bytes) {
+          return absl::InvalidArgumentError(
+              "--material_max_file_bytes must be 1..1 GiB and --material_max_case_bytes at least "
+              "that");
+        }
+        service->SetMaterialLimits(material_limits);
+        // A material comes in one message: the file and its envelope.
+        parts.max_receive_message_bytes =
+            static_cast<int>(material_limits.max_file_bytes + (1 << 20));
         parts.services.push_back(std::move(service));
         // Domain gauges (common/domain_gauges.h): refreshed by the runner on an interval.
         ctx.gauges->Add({"petition_cases",

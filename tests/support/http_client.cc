@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -40,8 +41,11 @@ absl::StatusOr<HttpResponse> HttpRequest(int port, const std::string& method,
                                      "Connection: close\r\n");
   for (const auto& [k, v] : headers) absl::StrAppend(&request, k, ": ", v, "\r\n");
   if (!body.empty() || method == "POST" || method == "PUT") {
-    absl::StrAppend(&request, "Content-Type: application/json\r\nContent-Length: ", body.size(),
-                    "\r\n");
+    // JSON unless the caller says otherwise (an upload's media type).
+    bool typed = false;
+    for (const auto& [k, v] : headers) typed |= absl::EqualsIgnoreCase(k, "Content-Type");
+    if (!typed) absl::StrAppend(&request, "Content-Type: application/json\r\n");
+    absl::StrAppend(&request, "Content-Length: ", body.size(), "\r\n");
   }
   absl::StrAppend(&request, "\r\n", body);
   size_t sent = 0;

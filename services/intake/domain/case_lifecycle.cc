@@ -127,6 +127,8 @@ absl::Status ValidateAccept(const v1::AcceptCaseRequest& request) {
   if (!ValidStepId(request.leader_id())) {
     v.emplace_back("leaderId", "the receiving leader's official id is required");
   }
+  // The leader's instruction (批示) is optional text: the notice prints it.
+  CheckText(request.instruction(), "instruction", kMaxText, /*required=*/false, v);
   return Result(v);
 }
 

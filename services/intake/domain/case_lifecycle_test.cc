@@ -102,6 +102,19 @@ TEST(CaseLifecycleValidationTest, AcceptNamesEachField) {
   EXPECT_NE(Fields(ValidateAccept(r)).find("leaderId"), std::string::npos);
 }
 
+TEST(CaseLifecycleValidationTest, TheLeadersInstructionIsOptionalTextOfBoundedLength) {
+  v1::AcceptCaseRequest r;
+  r.add_handling_unit_ids("unit_a");
+  r.set_complexity(v1::ORDINARY);
+  r.set_leader_id("off_leader");
+  r.set_instruction("请司法所会同村委会核实");
+  EXPECT_TRUE(ValidateAccept(r).ok());
+  r.set_instruction(std::string(4000 * 3, 'a').substr(0, 4000));
+  EXPECT_TRUE(ValidateAccept(r).ok());
+  r.set_instruction(std::string(4001, 'a'));
+  EXPECT_NE(Fields(ValidateAccept(r)).find("instruction"), std::string::npos);
+}
+
 TEST(CaseLifecycleValidationTest, DeclineNeedsRouteAuthorityAndReason) {
   v1::DeclineCaseRequest r;
   absl::Status s = ValidateDecline(r);

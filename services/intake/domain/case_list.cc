@@ -13,7 +13,7 @@
 #include "common/migrations.h"
 #include "common/status.h"
 #include "services/intake/domain/case_lifecycle.h"
-#include "services/intake/domain/resident_id.h"
+#include "services/intake/domain/identity_document.h"
 
 namespace petition::intake {
 namespace {
@@ -70,9 +70,9 @@ absl::StatusOr<CaseListQuery> ParseCaseListRequest(const v1::ListCasesRequest& r
   }
   if (from && to && *from > *to) v.emplace_back("receivedTo", "is before receivedFrom");
   if (!request.petitioner_id_number().empty()) {
-    const std::string id = NormalizeResidentId(request.petitioner_id_number());
-    if (!ValidateResidentId(id, absl::ToCivilDay(now, zone)).ok()) {
-      v.emplace_back("petitionerIdNumber", "is not a valid resident id number");
+    const std::string id = NormalizeIdentityNumber(request.petitioner_id_number());
+    if (!IsIdentityNumberOfAnyType(id, absl::ToCivilDay(now, zone))) {
+      v.emplace_back("petitionerIdNumber", "is not a valid identity document number");
     } else {
       q.id_number = id;
     }

@@ -1,8 +1,11 @@
 #include "services/intake/domain/documents.h"
 
 #include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 
 namespace petition::intake {
@@ -37,6 +40,29 @@ absl::StatusOr<std::string> RenderTemplate(const std::string& body,
 
 std::string FillPetitioner(const std::string& text, const std::string& names) {
   return absl::StrReplaceAll(text, {{absl::StrCat("{{", kPetitionerField, "}}"), names}});
+}
+
+std::string PetitionerAddressee(const v1::Case& c) {
+  if (c.anonymous()) {
+    switch (c.channel()) {
+      case v1::CALL:
+        return "匿名来电人";
+      case v1::ONLINE:
+        return "匿名网上信访人";
+      default:
+        return "匿名来信人";
+    }
+  }
+  std::vector<std::string> names;
+  for (const v1::Petitioner& p : c.petitioners()) names.push_back(p.name());
+  return names.empty() ? "信访人" : absl::StrJoin(names, "、");
+}
+
+std::string InstructionLine(const std::string& instruction) {
+  if (instruction.empty()) return "";
+  std::string line = absl::StrCat("按照接访领导指示：", instruction);
+  if (!absl::EndsWith(line, "。")) line += "。";
+  return line;
 }
 
 std::string DocumentNumber(const std::string& abbreviation, int year, int serial) {

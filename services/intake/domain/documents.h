@@ -30,6 +30,17 @@ struct DocumentDraft {
 absl::StatusOr<std::string> RenderTemplate(const std::string& body,
                                            const std::map<std::string, std::string>& fields);
 
+// Whom the notices to the petitioners address (what {{petitioner}} becomes):
+// their names as the case holds them (opened or masked), "信访人" when none
+// are known; for an anonymous petition never a person, but the anonymous
+// writer or caller: 匿名来信人 (a letter), 匿名来电人 (a call), 匿名网上信访人
+// (online).
+std::string PetitionerAddressee(const v1::Case& c);
+
+// The line of the assignment notice that carries the receiving leader's
+// instruction (批示, S3): "按照接访领导指示：<instruction>。", "" without one.
+std::string InstructionLine(const std::string& instruction);
+
 // Replaces {{petitioner}} by `names`.
 std::string FillPetitioner(const std::string& text, const std::string& names);
 

@@ -30,3 +30,31 @@ TEST(DocumentsTest, NumbersDatesAndWords) {
 
 }  // namespace
 }  // namespace petition::intake
+
+namespace petition::intake {
+namespace {
+
+TEST(DocumentsAddresseeTest, NamesOrTheAnonymousWriter) {
+  v1::Case c;
+  EXPECT_EQ(PetitionerAddressee(c), "信访人");
+  c.add_petitioners()->set_name("张三");
+  c.add_petitioners()->set_name("李四");
+  EXPECT_EQ(PetitionerAddressee(c), "张三、李四");
+  v1::Case anonymous;
+  anonymous.set_anonymous(true);
+  anonymous.set_channel(v1::LETTER);
+  EXPECT_EQ(PetitionerAddressee(anonymous), "匿名来信人");
+  anonymous.set_channel(v1::CALL);
+  EXPECT_EQ(PetitionerAddressee(anonymous), "匿名来电人");
+  anonymous.set_channel(v1::ONLINE);
+  EXPECT_EQ(PetitionerAddressee(anonymous), "匿名网上信访人");
+}
+
+TEST(DocumentsInstructionTest, TheLeadersInstructionLine) {
+  EXPECT_EQ(InstructionLine(""), "");
+  EXPECT_EQ(InstructionLine("请司法所三日内核实"), "按照接访领导指示：请司法所三日内核实。");
+  EXPECT_EQ(InstructionLine("请核实。"), "按照接访领导指示：请核实。");
+}
+
+}  // namespace
+}  // namespace petition::intake

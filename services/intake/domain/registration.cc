@@ -10,7 +10,7 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "common/utf8.h"
-#include "services/intake/domain/resident_id.h"
+#include "services/intake/domain/identity_document.h"
 
 namespace petition::intake {
 namespace {
@@ -56,6 +56,10 @@ void CheckIds(const google::protobuf::RepeatedPtrField<std::string>& ids, const 
 }
 
 }  // namespace
+
+bool MayBeAnonymous(v1::Channel channel) {
+  return channel == v1::LETTER || channel == v1::CALL || channel == v1::ONLINE;
+}
 
 absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& request,
                                              const Registrar& registrar, absl::Time now,
@@ -111,15 +115,28 @@ absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& requ
   }
   c.set_reception_session_id(request.reception_session_id());
 
-  // Petitioners and headcount; the collective-visit rule.
+  // Petitioners and headcount; the collective-visit rule. An anonymous
+  // petition has no petitioners at all, and only reaches us in writing or by
+  // phone: a visit is a person at the desk, who is registered as one.
   const int n = request.petitioners_size();
-  if (n == 0) v.emplace_back("petitioners", "at least one petitioner is required");
+  c.set_anonymous(request.anonymous());
+  if (request.anonymous()) {
+    if (!MayBeAnonymous(request.channel())) {
+      v.emplace_back("anonymous", "only a LETTER, CALL or ONLINE petition may be anonymous");
+    }
+    if (n > 0) v.emplace_back("petitioners", "must be empty for an anonymous petition");
+  } else if (n == 0) {
+    v.emplace_back("petitioners", "at least one petitioner is required (or anonymous: true)");
+  }
   const absl::CivilDay today = absl::ToCivilDay(now, zone);
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < n && !request.anonymous(); ++i) {
     const v1::Petitioner& p = request.petitioners(i);
     const std::string at = absl::StrCat("petitioners[", i, "]");
     CheckText(p.name(), (at + ".name").c_str(), limits.max_name, true, v);
-    if (absl::Status s = ValidateResidentId(p.id_number(), today); !s.ok()) {
+    if (!v1::IdType_IsValid(p.id_type())) {
+      v.emplace_back(at + ".idType", "is not a known identity document type");
+    } else if (absl::Status s = ValidateIdentityNumber(p.id_type(), p.id_number(), today);
+               !s.ok()) {
       v.emplace_back(at + ".idNumber", std::string(s.message()));
     }
     if (!p.phone().empty() && !ValidPhone(p.phone())) {
@@ -128,14 +145,17 @@ absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& requ
     CheckText(p.address(), (at + ".address").c_str(), limits.max_address, false, v);
     v1::Petitioner* out = c.add_petitioners();
     *out = p;
-    out->set_id_number(NormalizeResidentId(p.id_number()));
+    out->set_id_type(EffectiveIdType(p.id_type()));
+    out->set_id_number(NormalizeIdentityNumber(p.id_number()));
   }
-  int headcount = request.headcount() == 0 ? n : request.headcount();
+  // An anonymous petition is one (unknown) person unless it says otherwise.
+  const int listed = request.anonymous() ? 1 : n;
+  int headcount = request.headcount() == 0 ? listed : request.headcount();
   if (request.headcount() < 0) {
     v.emplace_back("headcount", "must not be negative");
   } else if (headcount > limits.max_headcount) {
     v.emplace_back("headcount", absl::StrCat("must be at most ", limits.max_headcount));
-  } else if (headcount < n) {
+  } else if (headcount < listed) {
     v.emplace_back("headcount", "must be at least the number of petitioners");
   }
   const bool collective = headcount >= kCollectiveHeadcount;

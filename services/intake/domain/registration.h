@@ -45,10 +45,16 @@ struct RegistrationLimits {
   double repeat_similarity = 0.4;
 };
 
+// Anonymous petitions (匿名信访): written or phoned in without identity.
+// A visit (the person stands at the desk) and a fax are never anonymous here.
+bool MayBeAnonymous(v1::Channel channel);
+
 // Validates `request` (every violation reported by JSON field path) and
 // returns the new case as registered: status REGISTERED, source TOWNSHIP,
 // headcount defaulted, collective derived, received_at defaulted to `now`,
-// received_by defaulted to the registrar, identity numbers normalised. Ids
+// received_by defaulted to the registrar, identity numbers normalised and
+// checked by their document type (identity_document.h), `anonymous` kept
+// (no petitioners then; headcount defaults to 1). Ids
 // and the query code are left for the caller to assign. Violations name the
 // field and the rule, never the value.
 absl::StatusOr<v1::Case> BuildRegisteredCase(const v1::RegisterCaseRequest& request,

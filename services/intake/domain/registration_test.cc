@@ -169,3 +169,98 @@ TEST(RegistrationTest, OnlyAClerkRecordsWhatAnotherOfficialReceived) {
 
 }  // namespace
 }  // namespace petition::intake
+
+namespace petition::intake {
+namespace {
+
+v1::RegisterCaseRequest Anonymous(v1::Channel channel) {
+  v1::RegisterCaseRequest r = Valid();
+  r.clear_petitioners();
+  r.set_channel(channel);
+  r.set_anonymous(true);
+  return r;
+}
+
+TEST(RegistrationAnonymousTest, ALetterCallOrOnlinePetitionMayBeAnonymous) {
+  for (v1::Channel channel : {v1::LETTER, v1::CALL, v1::ONLINE}) {
+    auto c = BuildRegisteredCase(Anonymous(channel), Registrar{"official_li"}, kNow, kZone);
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_TRUE(c->anonymous());
+    EXPECT_EQ(c->petitioners_size(), 0);
+    EXPECT_EQ(c->headcount(), 1);
+  }
+  EXPECT_TRUE(MayBeAnonymous(v1::LETTER));
+  EXPECT_FALSE(MayBeAnonymous(v1::VISIT));
+  EXPECT_FALSE(MayBeAnonymous(v1::FAX));
+}
+
+TEST(RegistrationAnonymousTest, AVisitIsNeverAnonymous) {
+  auto c = BuildRegisteredCase(Anonymous(v1::VISIT), Registrar{"x"}, kNow, kZone);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fields(c.status()), std::vector<std::string>{"anonymous"});
+  EXPECT_EQ(Fields(BuildRegisteredCase(Anonymous(v1::FAX), Registrar{"x"}, kNow, kZone).status()),
+            std::vector<std::string>{"anonymous"});
+}
+
+TEST(RegistrationAnonymousTest, AnAnonymousPetitionNamesNobodyAndStillSaysWhat) {
+  auto r = Anonymous(v1::LETTER);
+  *r.add_petitioners() = Valid().petitioners(0);
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
+            std::vector<std::string>{"petitioners"});
+  r = Anonymous(v1::LETTER);
+  r.clear_content();
+  r.set_category(v1::CATEGORY_UNSPECIFIED);
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
+            (std::vector<std::string>{"category", "content"}));
+}
+
+TEST(RegistrationAnonymousTest, WithoutAnonymousAPetitionerIsRequired) {
+  auto r = Valid();
+  r.clear_petitioners();
+  r.set_channel(v1::LETTER);
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
+            std::vector<std::string>{"petitioners"});
+}
+
+TEST(RegistrationIdTypeTest, EachTypeByItsOwnRuleNormalised) {
+  auto r = Valid();
+  r.mutable_petitioners(0)->set_id_type(v1::PASSPORT);
+  r.mutable_petitioners(0)->set_id_number("e12345678");
+  auto c = BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->petitioners(0).id_type(), v1::PASSPORT);
+  EXPECT_EQ(c->petitioners(0).id_number(), "E12345678");
+  // The default is the resident id, stated.
+  auto d = BuildRegisteredCase(Valid(), Registrar{"x"}, kNow, kZone);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->petitioners(0).id_type(), v1::RESIDENT_ID);
+}
+
+TEST(RegistrationIdTypeTest, AWrongNumberNamesTheFieldAndNotTheNumber) {
+  auto r = Valid();
+  *r.add_petitioners() = r.petitioners(0);
+  r.mutable_petitioners(1)->set_id_type(v1::HK_MACAO_PERMIT);
+  r.mutable_petitioners(1)->set_id_number("K98765432");
+  auto c = BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone);
+  EXPECT_EQ(Fields(c.status()), std::vector<std::string>{"petitioners[1].idNumber"});
+  EXPECT_EQ(std::string(c.status().message()).find("98765432"), std::string::npos);
+  const petition::v1::ErrorDetails details = GetErrorDetails(c.status());
+  for (const auto& v : details.violations()) {
+    EXPECT_EQ(v.reason().find("98765432"), std::string::npos);
+  }
+  // A resident id is not a passport's number, nor the other way round.
+  r = Valid();
+  r.mutable_petitioners(0)->set_id_type(v1::TAIWAN_PERMIT);
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
+            std::vector<std::string>{"petitioners[0].idNumber"});
+}
+
+TEST(RegistrationIdTypeTest, AnUnknownTypeIsRefused) {
+  auto r = Valid();
+  r.mutable_petitioners(0)->set_id_type(static_cast<v1::IdType>(99));
+  EXPECT_EQ(Fields(BuildRegisteredCase(r, Registrar{"x"}, kNow, kZone).status()),
+            std::vector<std::string>{"petitioners[0].idType"});
+}
+
+}  // namespace
+}  // namespace petition::intake

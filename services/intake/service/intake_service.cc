@@ -208,13 +208,6 @@ DocumentDraft Draft(const std::string& template_id, const std::string& recipient
   return DocumentDraft{template_id, recipient, std::move(fields)};
 }
 
-// The petitioners' names as the reader may see them: opened, or masked.
-std::string PetitionerNames(const v1::Case& c) {
-  std::vector<std::string> names;
-  for (const v1::Petitioner& p : c.petitioners()) names.push_back(p.name());
-  return names.empty() ? "信访人" : absl::StrJoin(names, "、");
-}
-
 }  // namespace
 
 grpc::Status IntakeService::ListCases(grpc::ServerContext* context,
@@ -315,6 +308,7 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
         *change.updated.mutable_handling_unit_ids() = request->handling_unit_ids();
         change.updated.set_complexity(request->complexity());
         change.updated.set_leader_id(request->leader_id());
+        change.updated.set_instruction(request->instruction());
         petition::v1::CaseAccepted* e = change.event.mutable_accepted();
         *e->mutable_handling_unit_ids() = request->handling_unit_ids();
         e->set_complexity(v1::Complexity_Name(request->complexity()));
@@ -324,6 +318,7 @@ grpc::Status IntakeService::AcceptCase(grpc::ServerContext* context,
         // The notices name units and the leader as the directory does.
         fields["handling_units"] = absl::StrJoin(names->units, "、");
         fields["leader"] = names->leader;
+        fields["instruction_line"] = InstructionLine(request->instruction());
         change.documents.push_back(Draft("ACCEPTANCE_NOTICE", kPetitioners, fields));
         for (const std::string& unit : request->handling_unit_ids()) {
           change.documents.push_back(Draft("ASSIGNMENT_NOTICE", unit, fields));
@@ -868,7 +863,9 @@ absl::StatusOr<std::vector<v1::Document>> IntakeService::ReadDocuments(
   const bool shown = visible(read->c);
   const std::string code = read->c.query_code();
   if (!shown) MaskIdentity(read->c);
-  const std::string names = PetitionerNames(read->c);
+  // The petitioners' names as the reader may see them (opened, or masked);
+  // the anonymous writer for an anonymous petition.
+  const std::string names = PetitionerAddressee(read->c);
   for (v1::Document& d : read->documents) {
     if (!shown) d.set_text(MaskQueryCode(d.text(), code));
     d.set_text(FillPetitioner(d.text(), names));

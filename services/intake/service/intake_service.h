@@ -13,6 +13,7 @@
 #include "petition/v1/intake.grpc.pb.h"
 #include "services/intake/domain/approvals.h"
 #include "services/intake/domain/document_pdf.h"
+#include "services/intake/domain/materials.h"
 #include "services/intake/domain/registration.h"
 #include "services/intake/service/county_feedback_relay.h"
 #include "services/intake/service/outbox_relay.h"
@@ -101,6 +102,16 @@ class IntakeService final : public v1::Intake::Service {
     county_ = county;
     county_feedback_ = feedback;
   }
+  // The petitioner's materials (material_handlers.cc).
+  void SetMaterialLimits(const MaterialLimits& limits) { material_limits_ = limits; }
+  grpc::Status UploadMaterial(grpc::ServerContext* context,
+                              const v1::UploadMaterialRequest* request,
+                              v1::Material* response) override;
+  grpc::Status ListMaterials(grpc::ServerContext* context, const v1::ListMaterialsRequest* request,
+                             v1::ListMaterialsResponse* response) override;
+  grpc::Status GetMaterial(grpc::ServerContext* context, const v1::GetMaterialRequest* request,
+                           petition::v1::HttpBody* response) override;
+
   grpc::Status PushTransfer(grpc::ServerContext* context, const v1::PushTransferRequest* request,
                             v1::PushTransferResponse* response) override;
   grpc::Status GetTransfer(grpc::ServerContext* context, const v1::GetTransferRequest* request,
@@ -222,6 +233,7 @@ class IntakeService final : public v1::Intake::Service {
   DocumentPdfRenderer pdf_renderer_;
   CountyStore* county_ = nullptr;
   CountyFeedbackRelay* county_feedback_ = nullptr;
+  MaterialLimits material_limits_;
 };
 
 }  // namespace petition::intake

@@ -41,6 +41,13 @@ constexpr char kInsertDocument[] = "intake_insert_document";
 constexpr char kSelectDocuments[] = "intake_select_documents";
 constexpr char kInsertAppliedEvent[] = "intake_insert_applied_event";
 constexpr char kFindRepeats[] = "intake_find_repeats";
+constexpr char kFindRepeatsByText[] = "intake_find_repeats_by_text";
+constexpr char kSetSimilarityThreshold[] = "intake_set_similarity_threshold";
+constexpr char kLockCaseMaterials[] = "intake_lock_case_materials";
+constexpr char kSelectMaterialBySha[] = "intake_select_material_by_sha";
+constexpr char kInsertMaterial[] = "intake_insert_material";
+constexpr char kSelectMaterials[] = "intake_select_materials";
+constexpr char kSelectMaterialSealed[] = "intake_select_material_sealed";
 constexpr char kSelectIdentityReads[] = "intake_select_identity_reads";
 constexpr char kLockCase[] = "intake_lock_case";
 constexpr char kUpdateCaseStep[] = "intake_update_case_step";
@@ -73,7 +80,7 @@ constexpr char kCaseColumns[] =
     "content, urgent, complexity, handling_unit_ids, leader_id, repeat_of_case_ids, rating, "
     "created_at, updated_at, answer_opinion_id, answered_at, decline_route, decline_authority, "
     "rating_comment, coalesce(to_char(delivered_on, 'YYYY-MM-DD'), '') AS delivered_on, "
-    "delivery_method, delivery_receipt_number";
+    "delivery_method, delivery_receipt_number, anonymous, instruction";
 
 absl::StatusOr<google::protobuf::Timestamp> TimestampField(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
@@ -143,6 +150,8 @@ absl::StatusOr<v1::Case> CaseFromRow(const pqxx::row& r) {
   ParseEnum<v1::DeliveryMethod>(r["delivery_method"], v1::DeliveryMethod_Parse,
                                 [&](v1::DeliveryMethod v) { c.set_delivery_method(v); });
   c.set_delivery_receipt_number(r["delivery_receipt_number"].as<std::string>());
+  c.set_anonymous(r["anonymous"].as<bool>());
+  c.set_instruction(r["instruction"].as<std::string>());
   return c;
 }
 
@@ -387,9 +396,9 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "INSERT INTO cases (case_id, query_code, status, source, county_case_id, channel, "
        "received_at, received_by, reception_session_id, headcount, collective, category, "
        "reported_unit_ids, subject, content, urgent, repeat_of_case_ids, request_subject, "
-       "request_id, request_sha256) VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, "
+       "request_id, request_sha256, anonymous) VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, "
        "$7::timestamptz, $8, $9, $10, $11, $12, $13::text[], $14, $15, $16, $17::text[], "
-       "NULLIF($18, ''), NULLIF($19, ''), NULLIF($20, '')) "
+       "NULLIF($18, ''), NULLIF($19, ''), NULLIF($20, ''), $21) "
        "ON CONFLICT (request_subject, request_id) DO NOTHING RETURNING created_at, updated_at"},
       {kInsertPetitioner,
        "INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash) "
@@ -457,6 +466,33 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "WHERE cases.case_id = p.case_id OFFSET 0) c "
        "WHERE public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
        "ORDER BY c.received_at, c.case_id LIMIT 20"},
+      // The % operator (pg_trgm's threshold, set for the transaction just
+      // before) lets cases_text_trgm find the candidates; similarity() then
+      // orders nothing but keeps the rule the same as kFindRepeats'.
+      {kSetSimilarityThreshold, "SELECT set_config('pg_trgm.similarity_threshold', $1, true)"},
+      {kFindRepeatsByText,
+       "SELECT case_id FROM cases WHERE (subject || ' ' || content) OPERATOR(public.%) $1 "
+       "AND public.similarity(subject || ' ' || content, $1) >= $2::float4 "
+       "ORDER BY received_at, case_id LIMIT 20"},
+      // Materials: one upload at a time per case (the case's total is read
+      // under the case's row lock).
+      {kLockCaseMaterials,
+       "SELECT coalesce((SELECT sum(size) FROM materials WHERE case_id = $1), 0) AS stored "
+       "FROM cases WHERE case_id = $1 FOR UPDATE"},
+      {kSelectMaterialBySha,
+       "SELECT material_id, case_id, file_name, media_type, size, sha256, uploaded_by, "
+       "uploaded_at FROM materials WHERE case_id = $1 AND sha256 = $2"},
+      {kInsertMaterial,
+       "INSERT INTO materials (material_id, case_id, file_name, media_type, size, sha256, "
+       "sealed, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+       "RETURNING material_id, case_id, file_name, media_type, size, sha256, uploaded_by, "
+       "uploaded_at"},
+      {kSelectMaterials,
+       "SELECT material_id, case_id, file_name, media_type, size, sha256, uploaded_by, "
+       "uploaded_at FROM materials WHERE case_id = $1 AND ($2 = '' OR material_id = $2) "
+       "ORDER BY uploaded_at, material_id"},
+      {kSelectMaterialSealed,
+       "SELECT sealed FROM materials WHERE case_id = $1 AND material_id = $2"},
       {kSelectIdentityReads,
        "SELECT id, read_at, case_id, subject, roles, request_id, purpose FROM identity_reads "
        "WHERE case_id = $1 AND id > $2 ORDER BY id LIMIT $3"},
@@ -467,7 +503,7 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "answered_at = CASE WHEN $9 THEN $15::timestamptz ELSE answered_at END, "
        "decline_route = $10, "
        "decline_authority = $11, delivered_on = nullif($12, '')::date, delivery_method = $13, "
-       "delivery_receipt_number = $14, updated_at = now() WHERE case_id = $1"},
+       "delivery_receipt_number = $14, instruction = $16, updated_at = now() WHERE case_id = $1"},
       {kInsertStep,
        "INSERT INTO case_steps (case_id, step, status, actor, actor_roles, note) "
        "VALUES ($1, $2, $3, $4, $5, $6)"},
@@ -552,11 +588,17 @@ absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
   }
   v1::Case c = original;
   petition::v1::CaseEvent event = original_event;
-  if (repeat_similarity > 0 && !hashes.empty()) {
+  // An anonymous petition has no person to match: its text alone, against
+  // every earlier case (through the trigram index).
+  const bool by_text = c.anonymous();
+  if (repeat_similarity > 0 && (by_text || !hashes.empty())) {
     std::set<std::string> repeats(c.repeat_of_case_ids().begin(), c.repeat_of_case_ids().end());
-    for (const auto& row : tx.exec_prepared(kFindRepeats, PgArray(hashes),
-                                            absl::StrCat(c.subject(), " ", c.content()),
-                                            std::to_string(repeat_similarity))) {
+    const std::string text = absl::StrCat(c.subject(), " ", c.content());
+    const std::string threshold = std::to_string(repeat_similarity);
+    if (by_text) tx.exec_prepared(kSetSimilarityThreshold, threshold);
+    for (const auto& row : by_text
+                               ? tx.exec_prepared(kFindRepeatsByText, text, threshold)
+                               : tx.exec_prepared(kFindRepeats, PgArray(hashes), text, threshold)) {
       const std::string id = row["case_id"].as<std::string>();
       if (repeats.insert(id).second) c.add_repeat_of_case_ids(id);
     }
@@ -571,7 +613,7 @@ absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
       SqlTimestamp(c.received_at()), c.received_by(), c.reception_session_id(), c.headcount(),
       c.collective(), v1::Category_Name(c.category()), PgArray(c.reported_unit_ids()), c.subject(),
       c.content(), c.urgent(), PgArray(c.repeat_of_case_ids()), request_subject, request_id,
-      request_sha256);
+      request_sha256, c.anonymous());
   if (created.empty()) return std::optional<v1::Case>();  // the request id was used before
   for (size_t i = 0; i < sealed.size(); ++i) {
     tx.exec_prepared(kInsertPetitioner, c.case_id(), static_cast<int>(i), sealed[i].first,
@@ -826,7 +868,7 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
             u.delivery_receipt_number(),
             // The answer's moment on the rules' clock (its event's): the
             // delivery and the review window count from its day.
-            SqlTimestamp(change->event.occurred_at()));
+            SqlTimestamp(change->event.occurred_at()), u.instruction());
         const v1::CaseStep& step = change->step;
         tx.exec_prepared(kInsertStep, case_id, v1::Step_Name(step.step()),
                          v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),
@@ -908,6 +950,113 @@ absl::StatusOr<CaseDocuments> CaseStore::Documents(
           tx.exec_prepared(kInsertIdentityRead, case_id, reader.subject, RolesText(reader),
                            request_id, document_id.empty() ? "ListDocuments" : "GetDocument");
         }
+        return result;
+      },
+      tx_options);
+}
+
+namespace {
+
+std::string MaterialAad(const std::string& case_id, const std::string& material_id) {
+  return absl::StrCat("petition.intake.material/", case_id.size(), ":", case_id, "/", material_id);
+}
+
+absl::StatusOr<v1::Material> MaterialFromRow(const pqxx::row& r) {
+  v1::Material m;
+  m.set_material_id(r["material_id"].as<std::string>());
+  m.set_case_id(r["case_id"].as<std::string>());
+  m.set_file_name(r["file_name"].as<std::string>());
+  m.set_media_type(r["media_type"].as<std::string>());
+  m.set_size(r["size"].as<int64_t>());
+  m.set_sha256(r["sha256"].as<std::string>());
+  m.set_uploaded_by(r["uploaded_by"].as<std::string>());
+  auto t = TimestampField(r["uploaded_at"]);
+  if (!t.ok()) return t.status();
+  *m.mutable_uploaded_at() = *t;
+  return m;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Material> CaseStore::AddMaterial(const std::string& case_id,
+                                                    const NewMaterial& m,
+                                                    const MaterialCheck& check,
+                                                    const TxOptions& tx_options) {
+  // Sealed before the transaction: no CPU work while holding a connection.
+  const pqxx::binarystring sealed(
+      cipher_->Encrypt(std::string(m.bytes), MaterialAad(case_id, m.material_id)));
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Material> {
+        pqxx::result locked = tx.exec_prepared(kLockCaseMaterials, case_id);
+        if (locked.empty()) return absl::NotFoundError("no such case");
+        auto c = LoadCase(tx, *cipher_, case_id);
+        if (!c.ok()) return c.status();
+        pqxx::result same = tx.exec_prepared(kSelectMaterialBySha, case_id, m.sha256);
+        if (absl::Status s = check(*c, same.empty() ? locked[0]["stored"].as<int64_t>() : 0);
+            !s.ok()) {
+          return s;
+        }
+        if (!same.empty()) return MaterialFromRow(same[0]);
+        return MaterialFromRow(tx.exec_prepared1(
+            kInsertMaterial, m.material_id, case_id, m.file_name, m.media_type,
+            static_cast<int64_t>(m.bytes.size()), m.sha256, sealed, m.uploaded_by));
+      },
+      tx_options);
+}
+
+absl::StatusOr<std::vector<v1::Material>> CaseStore::Materials(const std::string& case_id,
+                                                               const Principal& reader,
+                                                               const std::string& request_id,
+                                                               const MaterialCheck& check,
+                                                               const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::Material>> {
+        auto c = LoadCase(tx, *cipher_, case_id);
+        if (!c.ok()) return c.status();
+        if (absl::Status s = check(*c, 0); !s.ok()) return s;
+        std::vector<v1::Material> materials;
+        for (const auto& row : tx.exec_prepared(kSelectMaterials, case_id, "")) {
+          auto m = MaterialFromRow(row);
+          if (!m.ok()) return m.status();
+          materials.push_back(*std::move(m));
+        }
+        if (!materials.empty()) {
+          tx.exec_prepared(kInsertIdentityRead, case_id, reader.subject, RolesText(reader),
+                           request_id, "ListMaterials");
+        }
+        return materials;
+      },
+      tx_options);
+}
+
+absl::StatusOr<CaseMaterial> CaseStore::Material(
+    const std::string& case_id, const std::string& material_id, const Principal& reader,
+    const std::string& request_id, const MaterialCheck& check, const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::work& tx) -> absl::StatusOr<CaseMaterial> {
+        auto c = LoadCase(tx, *cipher_, case_id);
+        if (!c.ok()) return c.status();
+        if (absl::Status s = check(*c, 0); !s.ok()) return s;
+        pqxx::result rows = tx.exec_prepared(kSelectMaterials, case_id, material_id);
+        if (rows.empty()) return absl::NotFoundError("no such material");
+        CaseMaterial result;
+        auto m = MaterialFromRow(rows[0]);
+        if (!m.ok()) return m.status();
+        result.material = *std::move(m);
+        const pqxx::binarystring sealed(
+            tx.exec_prepared1(kSelectMaterialSealed, case_id, material_id)["sealed"]);
+        auto opened = cipher_->Decrypt(std::string_view(sealed.get(), sealed.size()),
+                                       MaterialAad(case_id, material_id));
+        if (!opened.ok()) {
+          log::Error("a material does not open",
+                     {{"caseId", case_id}, {"error", opened.status().ToString()}});
+          return absl::DataLossError(
+              "a material is corrupt, not this case's, or sealed under "
+              "a key this process does not have");
+        }
+        result.bytes = *std::move(opened);
+        tx.exec_prepared(kInsertIdentityRead, case_id, reader.subject, RolesText(reader),
+                         request_id, "GetMaterial");
         return result;
       },
       tx_options);

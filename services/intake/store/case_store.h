@@ -159,6 +159,27 @@ struct ResealBatch {
   int last_ordinal = -1;
 };
 
+// A material on its way into the store: what CheckMaterial accepted, and
+// the bytes.
+struct NewMaterial {
+  std::string material_id;  // NewId("mat")
+  std::string file_name;
+  std::string media_type;
+  std::string sha256;  // hex
+  std::string_view bytes;
+  std::string uploaded_by;
+};
+
+// Decides, inside the transaction, whether the caller may act on the case
+// (the read rules) and, for an upload, whether `stored` bytes already on the
+// case leave room: a non-OK status ends the transaction with nothing written.
+using MaterialCheck = std::function<absl::Status(const v1::Case& c, int64_t stored)>;
+
+struct CaseMaterial {
+  v1::Material material;
+  std::string bytes;  // opened
+};
+
 // The right to relay this schema's outbox: a session-level advisory lock on a
 // connection of its own, held while this object lives (and released by
 // PostgreSQL when the process or its connection dies).
@@ -178,6 +199,28 @@ class CaseStore {
                                           const std::string& request_id,
                                           const std::function<bool(const v1::Case&)>& reveal,
                                           const TxOptions& tx_options = {});
+
+  // Stores a material of case `case_id` (sealed; outside the transaction)
+  // under the case's row lock, after `check` (which sees the bytes already
+  // stored on the case). The same bytes already on the case answer that
+  // material, nothing written. NOT_FOUND without such a case.
+  absl::StatusOr<v1::Material> AddMaterial(const std::string& case_id, const NewMaterial& m,
+                                           const MaterialCheck& check,
+                                           const TxOptions& tx_options = {});
+  // The case's materials, oldest first, after `check(case, 0)`; the read is
+  // audited (purpose ListMaterials) when there are any.
+  absl::StatusOr<std::vector<v1::Material>> Materials(const std::string& case_id,
+                                                      const Principal& reader,
+                                                      const std::string& request_id,
+                                                      const MaterialCheck& check,
+                                                      const TxOptions& tx_options = {});
+  // One material with its bytes opened, after `check(case, 0)`; audited
+  // (purpose GetMaterial) in the same transaction. NOT_FOUND when the case
+  // has no such material.
+  absl::StatusOr<CaseMaterial> Material(const std::string& case_id, const std::string& material_id,
+                                        const Principal& reader, const std::string& request_id,
+                                        const MaterialCheck& check,
+                                        const TxOptions& tx_options = {});
 
   // The identity reads of a case, oldest first, after audit row `after_id`
   // (0: from the start), at most `limit`; with each row's id for the next page.

@@ -363,3 +363,64 @@ TEST_F(CaseStoreTest, OnlyOneRelayLockAtATime) {
 
 }  // namespace
 }  // namespace petition::intake
+
+namespace petition::intake {
+namespace {
+
+TEST_F(CaseStoreTest, MaterialsAreSealedCountedPerCaseAndReadUnderTheCheck) {
+  v1::Case c = NewCase();
+  ASSERT_TRUE(store_->Register(c, Call(), EventFor(c)).ok());
+  const std::string bytes = "%PDF-1.7 the petitioner's evidence";
+  NewMaterial m{NewId("mat"), "证据.pdf", "application/pdf", "sha-1", bytes, "official_li"};
+  int64_t seen = -1;
+  auto added = store_->AddMaterial(c.case_id(), m, [&](const v1::Case&, int64_t stored) {
+    seen = stored;
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(seen, 0);
+  EXPECT_EQ(added->size(), static_cast<int64_t>(bytes.size()));
+  // Sealed: the bytes are nowhere in the row in clear.
+  EXPECT_EQ(Count("SELECT count(*) FROM materials WHERE position('%PDF'::bytea in sealed) > 0"), 0);
+
+  // The next upload sees what is stored; a refusal writes nothing.
+  NewMaterial second{NewId("mat"), "b.pdf", "application/pdf", "sha-2", bytes, "official_li"};
+  auto refused = store_->AddMaterial(c.case_id(), second, [&](const v1::Case&, int64_t stored) {
+    seen = stored;
+    return absl::ResourceExhaustedError("full");
+  });
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(seen, static_cast<int64_t>(bytes.size()));
+  EXPECT_EQ(Count("SELECT count(*) FROM materials"), 1);
+  // The same bytes again: the material already stored.
+  NewMaterial again{NewId("mat"), "c.pdf", "application/pdf", "sha-1", bytes, "official_li"};
+  auto same = store_->AddMaterial(c.case_id(), again,
+                                  [](const v1::Case&, int64_t) { return absl::OkStatus(); });
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(same->material_id(), m.material_id);
+
+  auto read = store_->Material(c.case_id(), m.material_id, clerk_, "req-m",
+                               [](const v1::Case&, int64_t) { return absl::OkStatus(); });
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->bytes, bytes);
+  EXPECT_EQ(Count("SELECT count(*) FROM identity_reads WHERE purpose = 'GetMaterial'"), 1);
+  auto hidden = store_->Material(
+      c.case_id(), m.material_id, clerk_, "req-h",
+      [](const v1::Case&, int64_t) { return absl::NotFoundError("no such case"); });
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Count("SELECT count(*) FROM identity_reads WHERE purpose = 'GetMaterial'"), 1);
+  auto listed = store_->Materials(c.case_id(), clerk_, "req-l",
+                                  [](const v1::Case&, int64_t) { return absl::OkStatus(); });
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].file_name(), "证据.pdf");
+  EXPECT_EQ(store_
+                ->AddMaterial("case_none", second,
+                              [](const v1::Case&, int64_t) { return absl::OkStatus(); })
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace petition::intake
