@@ -38,8 +38,15 @@ bool IsCountyCase(const v1::Case& c);
 v1::TransferKind KindOfSource(v1::CaseSource source);
 
 // The statuses the county hears about: a decision it must know of
-// (DECLINED, ANSWERED, CONCLUDED, WITHDRAWN).
+// (DECLINED, ANSWERED, CONCLUDED, WITHDRAWN), and a petitioner's request for
+// a review (REVIEW_REQUESTED: 复查 is the body one level up's, A35).
 bool FeedsBack(v1::CaseStatus status);
+
+// Whether `c` moving into `status` sends the county a result: a county
+// case's results (FeedsBack); and a review request of any case, the
+// township's own included (the county then receives its caseId and no
+// countyCaseId): the county is the reviewing body of every township case.
+bool SendsToCounty(const v1::Case& c, v1::CaseStatus status);
 
 // Whether a result in `status` waits for the township's principal leader
 // (主要领导) to review the handling unit's report before the office feeds it
@@ -47,11 +54,14 @@ bool FeedsBack(v1::CaseStatus status);
 // policy asks for the review (`review_policy`). The reports of the
 // township's handling wait: DECLINED, ANSWERED, CONCLUDED. A withdrawal is
 // the petitioner's act, not a report: it goes at once (after any result of
-// the case still waiting: the county hears them in order).
+// the case still waiting: the county hears them in order); so does a review
+// request (REVIEW_REQUESTED), the petitioner's too.
 bool AwaitsPrincipalReview(v1::CaseStatus status, bool review_policy);
 
-// The result of `stored` (a county case just moved to a status that feeds
-// back, its last history entry the step that did it) as the county receives it.
+// The result of `stored` (a case just moved to a status it sends to the
+// county, SendsToCounty; its last history entry the step that did it) as the
+// county receives it. A township case's has no countyCaseId and no kind; a
+// review request's note is the petitioner's reason.
 v1::CountyFeedback BuildFeedback(const v1::Case& stored, const std::string& due_date,
                                  const std::string& delivery_id);
 

@@ -81,13 +81,56 @@ TEST(CountyTransferTest, ACountyIdIsOnePathSegmentThatNoProxyRewrites) {
   EXPECT_FALSE(IsValidCountyCaseId(std::string(129, 'a')));
 }
 
-TEST(CountyTransferTest, TheCountyHearsOfDecisionsOnly) {
-  for (auto s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED, v1::WITHDRAWN}) {
+TEST(CountyTransferTest, TheCountyHearsOfDecisionsAndReviewRequestsOnly) {
+  for (auto s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED, v1::WITHDRAWN, v1::REVIEW_REQUESTED}) {
     EXPECT_TRUE(FeedsBack(s)) << v1::CaseStatus_Name(s);
   }
-  for (auto s : {v1::REGISTERED, v1::ACCEPTED, v1::REVIEW_REQUESTED}) {
+  for (auto s : {v1::REGISTERED, v1::ACCEPTED}) {
     EXPECT_FALSE(FeedsBack(s)) << v1::CaseStatus_Name(s);
   }
+}
+
+TEST(CountyTransferTest, AReviewRequestGoesToTheCountyForTheTownshipsOwnCasesToo) {
+  v1::Case township;
+  township.set_source(v1::TOWNSHIP);
+  v1::Case county;
+  county.set_source(v1::COUNTY_ASSIGNMENT);
+  EXPECT_TRUE(SendsToCounty(township, v1::REVIEW_REQUESTED));
+  EXPECT_TRUE(SendsToCounty(county, v1::REVIEW_REQUESTED));
+  // The township's own decisions stay the township's.
+  for (auto s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED, v1::WITHDRAWN}) {
+    EXPECT_FALSE(SendsToCounty(township, s)) << v1::CaseStatus_Name(s);
+    EXPECT_TRUE(SendsToCounty(county, s)) << v1::CaseStatus_Name(s);
+  }
+  EXPECT_FALSE(SendsToCounty(county, v1::ACCEPTED));
+}
+
+TEST(CountyTransferTest, AReviewRequestOfATownshipCaseNamesTheCaseAndTheReason) {
+  v1::Case c;
+  c.set_case_id("case_7");
+  c.set_source(v1::TOWNSHIP);
+  c.set_status(v1::REVIEW_REQUESTED);
+  c.set_answer_opinion_id("op_1");
+  *c.mutable_answered_at() = ToProtoTimestamp(kNow - absl::Hours(72));
+  v1::Opinion* o = c.add_opinions();
+  o->set_opinion_id("op_1");
+  o->set_unit_id("unit_1");
+  o->set_outcome(v1::NOT_UPHELD);
+  o->set_decision("不予支持");
+  v1::CaseStep* step = c.add_history();
+  step->set_step(v1::REQUEST_REVIEW);
+  step->set_note("对答复不服");
+  *step->mutable_at() = ToProtoTimestamp(kNow);
+  v1::CountyFeedback f = BuildFeedback(c, "", "dlv_7");
+  EXPECT_EQ(f.case_id(), "case_7");
+  EXPECT_EQ(f.county_case_id(), "");
+  EXPECT_EQ(f.kind(), v1::TRANSFER_KIND_UNSPECIFIED);
+  EXPECT_EQ(f.status(), v1::REVIEW_REQUESTED);
+  EXPECT_EQ(f.note(), "对答复不服");
+  EXPECT_EQ(ToAbslTime(f.occurred_at()), kNow);
+  // What is to be reviewed: the answer.
+  EXPECT_EQ(f.outcome(), v1::NOT_UPHELD);
+  EXPECT_EQ(f.decision(), "不予支持");
 }
 
 TEST(CountyTransferTest, TheTownshipsReportsWaitForThePrincipalLeaderWhenThePolicySaysSo) {
@@ -99,6 +142,7 @@ TEST(CountyTransferTest, TheTownshipsReportsWaitForThePrincipalLeaderWhenThePoli
   EXPECT_FALSE(AwaitsPrincipalReview(v1::WITHDRAWN, true));
   // Nothing that is not fed back waits.
   EXPECT_FALSE(AwaitsPrincipalReview(v1::ACCEPTED, true));
+  // Nor does the petitioner's review request: it is not the township's report.
   EXPECT_FALSE(AwaitsPrincipalReview(v1::REVIEW_REQUESTED, true));
 }
 

@@ -87,8 +87,9 @@ grpc::Status IntakeService::GetTransfer(grpc::ServerContext* context,
 void IntakeService::AttachCountyFeedback(const v1::Case& current, StepChange& change,
                                          bool review_policy) const {
   // A result is a move into a status the county hears about: a step that
-  // keeps the status (a rating, the principal leader's review) is none.
-  if (county_ == nullptr || !IsCountyCase(current) || !FeedsBack(change.updated.status()) ||
+  // keeps the status (a rating, the principal leader's review) is none. A
+  // review request goes to the county for every case, the township's own too.
+  if (county_ == nullptr || !SendsToCounty(current, change.updated.status()) ||
       change.updated.status() == current.status()) {
     return;
   }

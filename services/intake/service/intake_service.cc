@@ -183,7 +183,7 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
     OmitHiddenRepeatLinks(principal, {&result->stored}, TxOptionsFor(context));
   }
   if (result.ok() && !result->replayed && county_feedback_ != nullptr &&
-      IsCountyCase(result->stored) && FeedsBack(result->stored.status())) {
+      SendsToCounty(result->stored, result->stored.status())) {
     county_feedback_->Wake();
   }
   return result;

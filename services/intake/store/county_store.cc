@@ -93,7 +93,7 @@ const std::vector<PgStatement>& CountyStore::Statements() {
        "SELECT coalesce(due_date::text, '') AS due_date FROM county_transfers WHERE case_id = $1"},
       {kInsertFeedback,
        "INSERT INTO county_feedback (delivery_id, case_id, county_case_id, status, body, "
-       "review_required) VALUES ($1, $2, $3, $4, $5, $6)"},
+       "review_required) VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6)"},
       // The principal leader's review releases every result of the case
       // waiting for it, due at once.
       {kReleaseReviewed,
@@ -294,7 +294,7 @@ absl::StatusOr<v1::Transfer> CountyStore::Get(const std::string& county_case_id,
 
 absl::Status CountyStore::RecordFeedback(pqxx::transaction_base& tx, const v1::Case& stored,
                                          bool review_policy) const {
-  if (!IsCountyCase(stored) || !FeedsBack(stored.status())) return absl::OkStatus();
+  if (!SendsToCounty(stored, stored.status())) return absl::OkStatus();
   pqxx::result transfer = tx.exec_prepared(kSelectTransferOfCase, stored.case_id());
   const std::string due_date = transfer.empty() ? "" : transfer[0]["due_date"].as<std::string>();
   const v1::CountyFeedback feedback = BuildFeedback(stored, due_date, NewId("dlv"));

@@ -86,9 +86,10 @@ class CountyStore {
 
   // Inside a lifecycle step's transaction (StepChange::also): records the
   // result of `stored` for the county, when it is a county case in a status
-  // that feeds back; nothing otherwise. With `review_policy` (the policy's
-  // countyFeedbackReview) a result that reports the township's handling
-  // waits for the principal leader's review (AwaitsPrincipalReview).
+  // that feeds back, or any case whose review was requested (SendsToCounty;
+  // a township case's row has no county_case_id); nothing otherwise. With `review_policy` (the
+  // policy's countyFeedbackReview) a result that reports the township's handling waits for the
+  // principal leader's review (AwaitsPrincipalReview).
   absl::Status RecordFeedback(pqxx::transaction_base& tx, const v1::Case& stored,
                               bool review_policy) const;
   // Inside the review step's transaction: the principal leader `reviewer`

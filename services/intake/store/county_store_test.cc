@@ -355,5 +355,55 @@ TEST_F(CountyStoreTest, ATownshipCaseRecordsNoFeedback) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM county_feedback"), "0");
 }
 
+TEST_F(CountyStoreTest, ATownshipCasesReviewRequestGoesToTheCountyWithoutACountyId) {
+  // A county case and a township case side by side; the township's is made
+  // one by taking its county id away (it never had a transfer row).
+  auto county_case = county_->Push(Call("XF-5"));
+  ASSERT_TRUE(county_case.ok());
+  TransferPushCall own = Call("XF-6");
+  auto township = county_->Push(own);
+  ASSERT_TRUE(township.ok());
+  ASSERT_EQ(Scalar(absl::StrCat("WITH d AS (DELETE FROM county_transfers WHERE case_id = '",
+                                township->case_id,
+                                "') UPDATE cases SET source = 'TOWNSHIP', county_case_id = NULL "
+                                "WHERE case_id = '",
+                                township->case_id, "' RETURNING 'ok'")),
+            "ok");
+  for (const std::string& id : {county_case->case_id, township->case_id}) {
+    ASSERT_TRUE(Step(id, v1::ACCEPT, v1::ACCEPTED).ok());
+    ASSERT_TRUE(Step(id, v1::ANSWER, v1::ANSWERED).ok());
+  }
+  // The township's answer is its own: nothing for the county.
+  EXPECT_EQ(Scalar(absl::StrCat("SELECT count(*) FROM county_feedback WHERE case_id = '",
+                                township->case_id, "'")),
+            "0");
+  // The review request goes to the county, with the principal leader's
+  // review on: it is the petitioner's act, not the township's report.
+  ASSERT_TRUE(Step(township->case_id, v1::REQUEST_REVIEW, v1::REVIEW_REQUESTED, true).ok());
+  EXPECT_EQ(Scalar(absl::StrCat("SELECT count(*) FROM county_feedback WHERE case_id = '",
+                                township->case_id,
+                                "' AND county_case_id IS NULL AND NOT review_required")),
+            "1");
+  auto due = county_->Due(10);
+  ASSERT_TRUE(due.ok()) << due.status();
+  v1::CountyFeedback body;
+  bool found = false;
+  for (const DueFeedback& d : *due) {
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(d.body, &body).ok());
+    if (body.case_id() != township->case_id) continue;
+    found = true;
+    EXPECT_EQ(body.status(), v1::REVIEW_REQUESTED);
+    EXPECT_EQ(body.county_case_id(), "");
+    EXPECT_EQ(body.note(), "a note");
+  }
+  EXPECT_TRUE(found);
+  // The county's own transfer reads as before: only its case's results.
+  auto transfer = county_->Get("XF-5");
+  ASSERT_TRUE(transfer.ok()) << transfer.status();
+  ASSERT_EQ(transfer->feedback_size(), 1);
+  EXPECT_EQ(transfer->feedback(0).status(), v1::ANSWERED);
+  EXPECT_EQ(county_->Get("XF-6").status().code(), absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace petition::intake

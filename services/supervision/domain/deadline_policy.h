@@ -59,6 +59,9 @@ struct DeadlinePolicy {
   // A county case's result goes back only after the township's principal
   // leader has reviewed the report (S2 §6); intake holds the result until then.
   bool county_feedback_review = true;
+  // The reviewing body's written answer to a review request (REVIEW_ANSWER,
+  // A35: 30 days); the reviewing body's deadline, never a unit's.
+  Limit review_answer{30, DayUnit::kCalendarDays};
 
   // The national regulation's values.
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }

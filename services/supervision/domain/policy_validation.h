@@ -5,7 +5,7 @@
 // - every limit, window and maximum is at least 1 day (no zero, no negative)
 //   and at most 366 (dueSoon at most 30), in CALENDAR_DAYS or WORKING_DAYS:
 //   acceptance, handling.{SIMPLE,ORDINARY,COMPLEX}, extensionMax,
-//   reviewWindow, dueSoon, orderResponse.{REMINDER,ORDER,LISTED,SUMMONS};
+//   reviewWindow, reviewAnswer, dueSoon, orderResponse.{REMINDER,ORDER,LISTED,SUMMONS};
 // - the handling limits in order, SIMPLE <= ORDINARY <= COMPLEX: the fast
 //   track (简易办理, SIMPLE) is never longer than ordinary handling, and
 //   ordinary handling never longer than a complex matter's;

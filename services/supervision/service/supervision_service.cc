@@ -235,13 +235,21 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         app.open.push_back(*window);
         break;
       }
-      case petition::v1::CaseEvent::kReviewRequested:
+      case petition::v1::CaseEvent::kReviewRequested: {
+        // A35: the body one level up answers the review in writing within
+        // 30 days of the request (its deadline, never the units').
         valid = meet({"REVIEW_WINDOW"});
+        if (!valid.ok()) break;
+        auto answer = open("REVIEW_ANSWER", app.met_day, policy.review_answer, false);
+        if (!answer.ok()) return ToGrpcStatus(answer.status());
+        app.open.push_back(*answer);
         break;
+      }
       case petition::v1::CaseEvent::kConcluded:
       case petition::v1::CaseEvent::kWithdrawn:
         // The case ends: nothing of it can fall overdue any more.
-        valid = meet({"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "COUNTY", "APPROVAL"});
+        valid = meet(
+            {"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "REVIEW_ANSWER", "COUNTY", "APPROVAL"});
         break;
       case petition::v1::CaseEvent::kRated: {
         const std::string& rating = event.rated().rating();

@@ -47,6 +47,11 @@ constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_un
 // A petitioner's window (domain/petitioner_window.h) past its due date is
 // EXPIRED, never OVERDUE.
 #define PETITIONER_WINDOWS "('REVIEW_WINDOW')"
+// The deadlines of other people than the case's units (domain/
+// deadline_owner.h) that a unit's lists leave out: the approving leaders'
+// APPROVAL and the reviewing body's REVIEW_ANSWER. (The petitioner's
+// REVIEW_WINDOW is shown to the unit, but never overdue against it.)
+#define NOT_THE_UNITS "('APPROVAL', 'REVIEW_ANSWER')"
 #define PENDING_BEFORE_1                                                      \
   "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date AND " \
   "d.kind NOT IN " PETITIONER_WINDOWS
@@ -249,7 +254,7 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
                  "AND " NOT_REPORTING_UNIT("d.case_id", "$6") " " LIST_ORDER " LIMIT $5"},
       {kListAllForUnit,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE d.case_id IN " CASES_OF_UNIT_1
-       " AND d.kind <> 'APPROVAL' AND ($2 = '' OR d.kind = $2) "
+       " AND d.kind NOT IN " NOT_THE_UNITS " AND ($2 = '' OR d.kind = $2) "
        "AND (d.due_date, d.case_id, d.kind) > ($3::date, $4, $5) "
        "AND " NOT_REPORTING_UNIT("d.case_id", "$7") " " LIST_ORDER " LIMIT $6"},
       {kListOverdue, "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " PENDING_BEFORE_1
@@ -259,7 +264,8 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       // A unit's overdue rows: its page of pending rows past due, read in
       // due-date order from deadline_units (kept by triggers, migration
       // 0005), then the deadlines themselves by primary key. A unit's lists
-      // leave APPROVAL out: that deadline is the approving leaders'.
+      // leave APPROVAL and REVIEW_ANSWER out: those deadlines are the
+      // approving leaders' and the reviewing body's.
       {kListOverdueForUnit,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE (d.case_id, d.kind) IN ("
        "SELECT u.case_id, u.kind FROM deadline_units u WHERE u.unit_id = $2 "
@@ -274,8 +280,8 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
                    "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
                    "AND " NOT_REPORTING_UNIT("d.case_id", "$8") " " LIST_ORDER " LIMIT $7"},
       {kListStateForUnit, "SELECT " DEADLINE_COLUMNS " FROM deadlines d WHERE " STATE_AS_SHOWN_1_2
-                          " AND d.case_id IN " CASES_OF_UNIT_8
-                          " AND d.kind <> 'APPROVAL' AND ($3 = '' OR d.kind = $3) "
+                          " AND d.case_id IN " CASES_OF_UNIT_8 " AND d.kind NOT IN " NOT_THE_UNITS
+                          " AND ($3 = '' OR d.kind = $3) "
                           "AND (d.due_date, d.case_id, d.kind) > ($4::date, $5, $6) "
                           "AND " NOT_REPORTING_UNIT("d.case_id", "$9") " " LIST_ORDER " LIMIT $7"},
       // The scanner: each statement locks the rows it will change, skipping
@@ -348,7 +354,8 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
       {kSelectDeadlines,
        "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE case_id = $1 "
        "ORDER BY "
-       "array_position(ARRAY['ACCEPTANCE','HANDLING','APPROVAL','REVIEW_WINDOW','COUNTY'], kind)"},
+       "array_position(ARRAY['ACCEPTANCE','HANDLING','APPROVAL','REVIEW_WINDOW','REVIEW_ANSWER',"
+       "'COUNTY'], kind)"},
       {kSelectCaseUnits,
        "SELECT handling_unit_ids, reported_unit_ids FROM case_tracks WHERE case_id = $1"},
   };

@@ -254,12 +254,13 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   filter.state = "OPEN";
   EXPECT_EQ(store_->ListDeadlines(filter)->size(), 4u);
   // Every state of one unit: its cases' deadlines, but never the leaders'
-  // APPROVAL.
+  // APPROVAL nor the reviewing body's REVIEW_ANSWER.
   ASSERT_TRUE(pool_
                   ->Transact([](pqxx::work& tx) -> absl::Status {
                     tx.exec(
                         "INSERT INTO deadlines (case_id, kind, start_date, due_date, state) "
-                        "VALUES ('case_1', 'APPROVAL', '2026-03-10', '2026-03-17', 'OPEN')");
+                        "VALUES ('case_1', 'APPROVAL', '2026-03-10', '2026-03-17', 'OPEN'), "
+                        "('case_1', 'REVIEW_ANSWER', '2026-03-10', '2026-03-17', 'OPEN')");
                     return absl::OkStatus();
                   })
                   .ok());
@@ -270,9 +271,13 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   ASSERT_EQ(every->size(), 2u);
   for (const DeadlineRecord& d : *every) EXPECT_EQ(d.kind, "ACCEPTANCE");
   filter.unit_id.clear();
-  EXPECT_EQ(store_->ListDeadlines(filter)->size(), 5u);  // the leaders' one among all
+  // The leaders' and the reviewing body's among all.
+  EXPECT_EQ(store_->ListDeadlines(filter)->size(), 6u);
   auto in_units = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
-    return tx.exec1("SELECT count(*) FROM deadline_units WHERE kind = 'APPROVAL'")[0].as<int64_t>();
+    return tx
+        .exec1(
+            "SELECT count(*) FROM deadline_units WHERE kind IN ('APPROVAL', 'REVIEW_ANSWER')")[0]
+        .as<int64_t>();
   });
   ASSERT_TRUE(in_units.ok()) << in_units.status();
   EXPECT_EQ(*in_units, 0);

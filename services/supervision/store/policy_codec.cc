@@ -96,6 +96,7 @@ v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy) {
   orders["SUMMONS"] = LimitToProto(policy.order_response.summons);
   ApprovalToProto(policy.approval, out);
   out.set_county_feedback_review(policy.county_feedback_review);
+  *out.mutable_review_answer() = LimitToProto(policy.review_answer);
   return out;
 }
 
@@ -160,6 +161,13 @@ absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
   if (!approval.ok()) return approval.status();
   p.approval = *std::move(approval);
   if (m.has_county_feedback_review()) p.county_feedback_review = m.county_feedback_review();
+  // Absent (a client or a stored policy from before review answers): 30
+  // calendar days, the regulation's.
+  if (m.has_review_answer()) {
+    auto limit = LimitFromProto(true, m.review_answer(), "reviewAnswer");
+    if (!limit.ok()) return limit.status();
+    p.review_answer = *limit;
+  }
   return p;
 }
 

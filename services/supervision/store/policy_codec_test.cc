@@ -31,6 +31,28 @@ TEST(PolicyCodecTest, ExtendableAndOrderWindowsRoundTrip) {
   EXPECT_EQ(m.order_response().at("LISTED").days(), 2);
 }
 
+// REVIEW_ANSWER's limit (A35: the reviewing body answers within 30 days):
+// 30 calendar days when absent (a policy stored before it), a township's
+// own when set, and its unit checked like every other limit's.
+TEST(PolicyCodecTest, TheReviewAnswerLimitDefaultsToThirtyCalendarDays) {
+  v1::DeadlinePolicy m = PolicyToProto(DeadlinePolicy::Regulation());
+  EXPECT_EQ(m.review_answer().days(), 30);
+  EXPECT_EQ(m.review_answer().unit(), v1::CALENDAR_DAYS);
+  m.clear_review_answer();
+  auto absent = PolicyFromProto(m);
+  ASSERT_TRUE(absent.ok()) << absent.status();
+  EXPECT_EQ(absent->review_answer.days, 30);
+  EXPECT_EQ(absent->review_answer.unit, DayUnit::kCalendarDays);
+  m.mutable_review_answer()->set_days(20);
+  m.mutable_review_answer()->set_unit(v1::WORKING_DAYS);
+  auto set = PolicyFromJson(PolicyToJson(*PolicyFromProto(m)));
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->review_answer.days, 20);
+  EXPECT_EQ(set->review_answer.unit, DayUnit::kWorkingDays);
+  m.mutable_review_answer()->set_unit(v1::DAY_UNIT_UNSPECIFIED);
+  EXPECT_EQ(Field(PolicyFromProto(m).status()), "reviewAnswer.unit");
+}
+
 // A client that does not know the new fields, and a policy stored before
 // them: the defaults.
 TEST(PolicyCodecTest, AbsentNewFieldsTakeTheirDefaults) {

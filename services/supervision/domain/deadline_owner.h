@@ -1,0 +1,20 @@
+// Whose work a deadline measures. ACCEPTANCE, HANDLING and a county case's
+// COUNTY are the township's work and count against the units the case is
+// assigned to (their lists of pending deadlines, their overdue orders, their
+// statistics). The others are somebody else's: APPROVAL the approving
+// leaders', REVIEW_WINDOW the petitioner's (petitioner_window.h), and
+// REVIEW_ANSWER the reviewing body's one level up (复查, A35: it answers
+// within 30 days of the request), which the township cannot hurry.
+#ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_
+#define PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_
+
+#include <string_view>
+
+namespace petition::supervision {
+
+// True for the kinds that count against the case's handling units.
+bool CountsAgainstUnits(std::string_view kind);
+
+}  // namespace petition::supervision
+
+#endif  // PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_

@@ -1,0 +1,271 @@
+// The review (复查, A35) end to end, over HTTP against the real processes on
+// the stack's clock: after the written answer is delivered, the petitioner's
+// request for a review goes to the county (the body one level up) through
+// the signed, retried county feedback channel, for a township's own case too
+// (the county receives its caseId and no countyCaseId); supervision opens
+// the reviewing body's REVIEW_ANSWER deadline (30 days), which never counts
+// against the township's handling unit: not in its lists, not overdue
+// against it, no supervision order. The county is a real HTTP receiver in
+// this process.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/crypto.h"
+#include "common/testing/eventually.h"
+#include "common/testing/http_receiver.h"
+#include "gtest/gtest.h"
+#include "tests/support/stack_test.h"
+#include "tests/support/test_stack.h"
+
+namespace petition::testing {
+namespace {
+
+constexpr char kFeedbackSecret[] = "county-review-secret-for-tests";
+
+HttpReceiver& County() {
+  static HttpReceiver* county =
+      new HttpReceiver([](const HttpReceiver::Request&, int) { return 200; });
+  return *county;
+}
+
+const absl::TimeZone& Shanghai() {
+  static const absl::TimeZone* zone = [] {
+    auto* z = new absl::TimeZone;
+    absl::LoadTimeZone("Asia/Shanghai", z);
+    return z;
+  }();
+  return *zone;
+}
+
+absl::Time At(int y, int m, int d, int hour = 10) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hour, 0, 0), Shanghai());
+}
+
+constexpr char kVisit[] = R"({
+  "channel": "VISIT",
+  "category": "RIGHTS_INFRINGEMENT",
+  "subject": "宅基地纠纷",
+  "content": "邻居占用宅基地，请求镇里协调处理。",
+  "petitioners": [{"name": "张三", "idNumber": "11010519491231002X"}]
+})";
+
+constexpr char kAccept[] =
+    R"({"handlingUnitIds":["unit_rv"],"complexity":"ORDINARY","leaderId":"off_rv_leader"})";
+
+class ReviewTest : public StackTest<ReviewTest> {
+ public:
+  static constexpr char kStackName[] = "review";
+  // Monday 2026-03-02: answer, delivery and review request; the reviewing
+  // body's 30 days end on Wednesday 2026-04-01, a working day.
+  static TestStack::Options StackOptions() {
+    TestStack::Options options;
+    options.clock_at = At(2026, 3, 2);
+    options.intake_flags = {"--county_feedback_url=" + County().url("/petition/feedback"),
+                            std::string("--county_feedback_secret=") + kFeedbackSecret,
+                            "--county_feedback_min_backoff_ms=20",
+                            "--county_feedback_max_backoff_ms=100", "--county_feedback_poll_ms=20"};
+    return options;
+  }
+
+ protected:
+  void SetUp() override {
+    StackTest::SetUp();
+    absl::Status seeded = stack_->SeedDirectory({"unit_rv"}, {"off_rv_leader"});
+    ASSERT_TRUE(seeded.ok()) << seeded;
+  }
+
+  static HttpResponse Call(const std::string& method, const std::string& target,
+                           const std::string& body, const std::string& token) {
+    auto r = stack_->Call(method, target, body, token);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+  static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
+  static std::string Leader() { return stack_->Token({"leader"}, "off_rv_leader"); }
+  static std::string Handler() { return stack_->Token({"handler"}, "off_h", "unit_rv"); }
+  static std::string Supervisor() { return stack_->Token({"supervisor"}, "off_sup"); }
+
+  static HttpResponse Step(const std::string& case_id, const std::string& verb,
+                           const std::string& body) {
+    return Call("POST", absl::StrCat("/v1/cases/", case_id, ":", verb), body, Clerk());
+  }
+
+  // An opinion of the unit written, submitted and approved; its id.
+  static std::string ApprovedOpinion(const std::string& case_id, const std::string& decision) {
+    HttpResponse o = Call("POST", "/v1/cases/" + case_id + "/opinions",
+                          absl::StrCat(R"({"unitId":"unit_rv","outcome":"EXPLAINED",)",
+                                       R"("facts":"经现场核实。","basis":"《土地管理法》",)",
+                                       R"("decision":")", decision, R"("})"),
+                          Handler());
+    EXPECT_EQ(o.status, 200) << o.body;
+    const std::string opinion = JsonString(ParseJson(o.body), "opinionId");
+    EXPECT_EQ(
+        Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion + ":submit", "{}", Handler())
+            .status,
+        200);
+    EXPECT_EQ(
+        Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion + ":approve", "{}", Leader())
+            .status,
+        200);
+    return opinion;
+  }
+
+  // A township case answered and delivered today (the stack's clock), its
+  // review window open in supervision.
+  static std::string Delivered() {
+    HttpResponse r = Call("POST", "/v1/cases", kVisit, Clerk());
+    EXPECT_EQ(r.status, 200) << r.body;
+    const std::string case_id = JsonString(ParseJson(r.body), "caseId");
+    EXPECT_EQ(Step(case_id, "accept", kAccept).status, 200);
+    const std::string opinion = ApprovedOpinion(case_id, "解释说明。");
+    HttpResponse answered =
+        Step(case_id, "answer", absl::StrCat(R"({"opinionId":")", opinion, R"("})"));
+    EXPECT_EQ(answered.status, 200) << answered.body;
+    const std::string today = FormatCivilDay(absl::ToCivilDay(stack_->Now(), Shanghai()));
+    HttpResponse delivered =
+        Step(case_id, "deliver",
+             absl::StrCat(R"({"deliveredOn":")", today, R"(","method":"IN_PERSON"})"));
+    EXPECT_EQ(delivered.status, 200) << delivered.body;
+    Deadline(case_id, "REVIEW_WINDOW", [](const std::string& s) { return s == "OPEN"; });
+    return case_id;
+  }
+
+  static std::string FormatCivilDay(absl::CivilDay d) {
+    return absl::FormatCivilTime(d);  // YYYY-MM-DD
+  }
+
+  // The case's deadline of `kind` once `done` holds for it.
+  static google::protobuf::Struct Deadline(const std::string& case_id, const std::string& kind,
+                                           const std::function<bool(const std::string&)>& done) {
+    google::protobuf::Struct found;
+    std::string last;
+    EXPECT_TRUE(Eventually([&] {
+      HttpResponse r = Call("GET", "/v1/cases/" + case_id + "/deadlines", "", Supervisor());
+      last = r.body;
+      if (r.status != 200) return false;
+      const auto body = ParseJson(r.body);
+      auto it = body.fields().find("deadlines");
+      if (it == body.fields().end()) return false;
+      for (const auto& v : it->second.list_value().values()) {
+        const auto& d = v.struct_value();
+        if (JsonString(d, "kind") == kind && done(JsonString(d, "state"))) {
+          found = d;
+          return true;
+        }
+      }
+      return false;
+    })) << kind
+        << ": " << last;
+    return found;
+  }
+
+  // What the county received for `case_id`, in order.
+  static std::vector<HttpReceiver::Request> Received(const std::string& case_id) {
+    std::vector<HttpReceiver::Request> out;
+    for (const HttpReceiver::Request& r : County().requests()) {
+      if (r.body.find("\"caseId\":\"" + case_id + "\"") != std::string::npos) out.push_back(r);
+    }
+    return out;
+  }
+
+  static std::string Q(const std::string& sql) {
+    auto v = stack_->Query(sql);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : "";
+  }
+};
+
+TEST_F(ReviewTest, ATownshipCasesReviewRequestReachesTheCountySignedAndOpensItsAnswerDeadline) {
+  const std::string case_id = Delivered();
+  // The township's own answer is not the county's business.
+  EXPECT_TRUE(Received(case_id).empty());
+
+  HttpResponse requested =
+      Step(case_id, "requestReview", R"({"reason":"对答复不服，请求复查。","requestId":"rv-1"})");
+  ASSERT_EQ(requested.status, 200) << requested.body;
+  EXPECT_EQ(JsonString(ParseJson(requested.body), "status"), "REVIEW_REQUESTED");
+
+  // The county receives it once, signed over the raw body, naming the case
+  // and no county id, with the petitioner's reason.
+  std::vector<HttpReceiver::Request> got;
+  ASSERT_TRUE(Eventually([&] {
+    got = Received(case_id);
+    return !got.empty();
+  }));
+  ASSERT_EQ(got.size(), 1u);
+  const HttpReceiver::Request& r = got[0];
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.headers.at("x-signature"),
+            "sha256=" + HexEncode(HmacSha256(kFeedbackSecret, r.body)));
+  EXPECT_EQ(r.headers.at("x-delivery-attempt"), "1");
+  auto body = ParseJson(r.body);
+  EXPECT_EQ(JsonString(body, "status"), "REVIEW_REQUESTED") << r.body;
+  EXPECT_EQ(JsonString(body, "caseId"), case_id);
+  EXPECT_EQ(JsonString(body, "countyCaseId"), "") << r.body;
+  EXPECT_EQ(JsonString(body, "note"), "对答复不服，请求复查。");
+  EXPECT_EQ(JsonString(body, "decision"), "解释说明。") << r.body;
+  EXPECT_EQ(JsonString(body, "deliveryId"), r.headers.at("x-delivery-id"));
+  // Recorded as delivered, with its attempt; keyed by the case, no county id.
+  EXPECT_TRUE(Eventually([&] {
+    return Q("SELECT count(*) FROM intake.county_feedback WHERE case_id = '" + case_id +
+             "' AND county_case_id IS NULL AND delivered_at IS NOT NULL AND NOT "
+             "review_required") == "1";
+  }));
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.county_feedback_attempts a JOIN "
+              "intake.county_feedback f ON f.id = a.feedback_id WHERE f.case_id = '" +
+              case_id + "' AND a.http_status = 200"),
+            "1");
+  // A retry of the request is its first answer, and sends nothing again.
+  HttpResponse retried =
+      Step(case_id, "requestReview", R"({"reason":"对答复不服，请求复查。","requestId":"rv-1"})");
+  EXPECT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.county_feedback WHERE case_id = '" + case_id + "'"),
+            "1");
+
+  // The window is met; the reviewing body's 30 days open from the request.
+  Deadline(case_id, "REVIEW_WINDOW", [](const std::string& s) { return s == "MET"; });
+  auto answer =
+      Deadline(case_id, "REVIEW_ANSWER", [](const std::string& s) { return s == "OPEN"; });
+  EXPECT_EQ(JsonString(answer, "startDate"), "2026-03-02");
+  EXPECT_EQ(JsonString(answer, "dueDate"), "2026-04-01");
+  // Not the unit's: its list of deadlines leaves it out.
+  HttpResponse units = Call("GET", "/v1/deadlines?unitId=unit_rv", "", Supervisor());
+  ASSERT_EQ(units.status, 200) << units.body;
+  EXPECT_EQ(units.body.find("REVIEW_ANSWER"), std::string::npos) << units.body;
+  HttpResponse all = Call("GET", "/v1/deadlines?kind=REVIEW_ANSWER", "", Supervisor());
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_NE(all.body.find(case_id), std::string::npos) << all.body;
+
+  // Past its due date it is overdue (the reviewing body's), yet nothing
+  // falls on the township's unit: not in its overdue list, no order.
+  ASSERT_TRUE(stack_->SetClock(At(2026, 4, 2, 9)).ok());
+  Deadline(case_id, "REVIEW_ANSWER", [](const std::string& s) { return s == "OVERDUE"; });
+  HttpResponse overdue =
+      Call("GET", "/v1/deadlines?state=OVERDUE&unitId=unit_rv", "", Supervisor());
+  ASSERT_EQ(overdue.status, 200) << overdue.body;
+  EXPECT_EQ(overdue.body.find(case_id), std::string::npos) << overdue.body;
+  EXPECT_EQ(Q("SELECT count(*) FROM supervision.deadline_units WHERE case_id = '" + case_id +
+              "' AND kind = 'REVIEW_ANSWER'"),
+            "0");
+  EXPECT_EQ(
+      Q("SELECT count(*) FROM supervision.supervision_orders WHERE case_id = '" + case_id + "'"),
+      "0");
+  HttpResponse stats =
+      Call("GET", "/v1/stats/units?from=2026-03-01&to=2026-04-30", "", Supervisor());
+  ASSERT_EQ(stats.status, 200) << stats.body;
+  auto rows = ParseJson(stats.body);
+  auto it = rows.fields().find("rows");
+  if (it != rows.fields().end()) {
+    for (const auto& v : it->second.list_value().values()) {
+      if (JsonString(v.struct_value(), "unitId") != "unit_rv") continue;
+      EXPECT_EQ(JsonString(v.struct_value(), "overdue"), "0") << stats.body;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace petition::testing
