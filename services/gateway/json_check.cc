@@ -74,8 +74,21 @@ class Checker {
     return true;
   }
 
+  // Free text may hold tabs and line breaks, no other control character:
+  // stored, printed on notices and written into calendars (RFC 5545 forbids
+  // them), they would corrupt what they end up in.
+  static bool IsRefusedControl(uint32_t code) {
+    return (code < 0x20 && code != '\t' && code != '\n' && code != '\r') || code == 0x7F ||
+           (code >= 0x80 && code <= 0x9F);
+  }
+  absl::Status ControlCharacter(const std::string& path) {
+    return InvalidField(path.empty() ? "body" : path,
+                        "must not contain control characters (tab and line breaks aside)");
+  }
+
   // A JSON string; its decoded bytes in `out` when given. A NUL in it (raw or
-  // escaped) is refused for `path`.
+  // escaped) is refused for `path`, as is any other control character but
+  // tab and line breaks.
   absl::Status String(const std::string& path, std::string* out) {
     if (!Peek('"')) return Syntax(path);
     ++pos_;
@@ -87,6 +100,12 @@ class Checker {
       }
       if (c == 0) return InvalidField(path, "must not contain the NUL character");
       if (c < 0x20) return Syntax(path);  // control characters must be escaped
+      // DEL, and C1 controls (U+0080-U+009F: C2 80 to C2 9F in UTF-8).
+      if (c == 0x7F || (c == 0xC2 && pos_ + 1 < json_.size() &&
+                        static_cast<unsigned char>(json_[pos_ + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(json_[pos_ + 1]) <= 0x9F)) {
+        return ControlCharacter(path);
+      }
       if (c != '\\') {
         if (out != nullptr) out->push_back(static_cast<char>(c));
         ++pos_;
@@ -103,6 +122,7 @@ class Checker {
           break;
         case 'b':
         case 'f':
+          return ControlCharacter(path);
         case 'n':
         case 'r':
         case 't':
@@ -120,6 +140,7 @@ class Checker {
           }
           pos_ += 4;
           if (code == 0) return InvalidField(path, "must not contain the NUL character");
+          if (IsRefusedControl(code)) return ControlCharacter(path);
           if (out != nullptr) out->push_back('?');  // never part of a name
           break;
         }

@@ -5,7 +5,10 @@
 //   - what is not JSON (RFC 8259), e.g. a raw control character or NUL in a
 //     string, or nesting deeper than 64;
 //   - a NUL character in any string (written \u0000): text after it would be
-//     lost on the way to storage;
+//     lost on the way to storage; and any other control character but tab,
+//     LF and CR (\b, \f, \u0001-\u001f, DEL, U+0080-U+009F), raw or
+//     escaped: free text ends up on notices and in calendars (RFC 5545
+//     forbids them);
 //   - an enum given as a number, an unknown name, or its zero (*_UNSPECIFIED)
 //     value: enums are given by name, and "unspecified" is the same as absent;
 //   - a value of the wrong JSON type for its field, a fraction or an out-of-range

@@ -57,6 +57,27 @@ TEST(JsonCheckTest, OtherRawControlCharactersAreNotJson) {
   EXPECT_EQ(Check("{\"subject\":\"a\x01\"}"), "subject: body is not valid JSON here");
 }
 
+TEST(JsonCheckTest, FreeTextHoldsTabsAndLineBreaksButNoOtherControl) {
+  EXPECT_EQ(Check(R"({"content":"第一行\n第二行\r\n\t缩进"})"), "OK");
+  const std::string refused = "must not contain control characters (tab and line breaks aside)";
+  for (const std::string& bad :
+       {std::string(R"(\u0001)"), std::string(R"(\u001b[31m)"), std::string(R"(\b)"),
+        std::string(R"(\f)"), std::string(R"(\u007f)"), std::string(R"(\u0085)"),
+        std::string("\x7f"), std::string("\xc2\x85")}) {
+    EXPECT_EQ(Check(absl::StrCat(R"({"subject":"名)", bad, R"("})")),
+              absl::StrCat("subject: ", refused))
+        << bad;
+  }
+  // Where a calendar's names come from, too.
+  EXPECT_EQ(Problem(CheckJsonMessage(R"({"holidays":[{"date":"2026-10-01","name":"国庆\u0007"}]})",
+                                     PutCalendarRequest::descriptor())),
+            absl::StrCat("holidays[0].name: ", refused));
+  // Not C1 look-alikes: U+00A0 and beyond are text.
+  EXPECT_EQ(Check("{\"subject\":\"a\xc2\xa0"
+                  "b\"}"),
+            "OK");
+}
+
 TEST(JsonCheckTest, EnumsAreGivenByKnownNameOtherThanUnspecified) {
   for (const char* bad :
        {"99", "-1", "0", "1", "\"CHANNEL_UNSPECIFIED\"", "\"visit\"", "\"\"", "true", "{}"}) {

@@ -1,5 +1,6 @@
 #include "services/gateway/transcoder.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -102,6 +103,11 @@ absl::Status SetFromText(Message* message, const FieldDescriptor* field, absl::s
       } else if (text.find('\0') != absl::string_view::npos) {
         // Storage would cut the text at the NUL.
         return Violation(json_path, "must not contain the NUL character");
+      } else if (std::any_of(text.begin(), text.end(), [](char c) {
+                   return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+                 })) {
+        // A path or query value is one line of text, never a control.
+        return Violation(json_path, "must not contain control characters");
       }
       repeated ? reflection->AddString(message, field, std::move(value))
                : reflection->SetString(message, field, std::move(value));

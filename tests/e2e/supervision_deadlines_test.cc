@@ -552,12 +552,13 @@ TEST_F(SupervisionDeadlinesTest, WritesAreForTheCallersOwnUnit) {
   ASSERT_TRUE(Apply({Registered(id, Beijing(2058, 7, 1), "unit_own"),
                      Accepted(id, 2, Beijing(2058, 7, 8), "COMPLEX", "unit_own")})
                   .ok());
-  HttpResponse created = Call(
-      "POST", "/v1/supervisionOrders",
-      absl::StrCat(R"({"caseId":")", id, R"(","unitId":"unit_own","level":"REMINDER"})"),
-      Supervisor());
+  HttpResponse created =
+      Call("POST", "/v1/supervisionOrders",
+           absl::StrCat(R"({"caseId":")", id, R"(","unitId":"unit_own","level":"REMINDER"})"),
+           Supervisor());
   ASSERT_EQ(created.status, 200) << created.body;
-  const std::string order = "/v1/supervisionOrders/" + JsonString(ParseJson(created.body), "orderId");
+  const std::string order =
+      "/v1/supervisionOrders/" + JsonString(ParseJson(created.body), "orderId");
   const std::string extension = "/v1/cases/" + id + "/extensions";
   const std::string ext_body = R"({"days":5,"reason":"需现场勘查"})";
   for (const char* role : {"leader", "clerk", "supervisor", "admin"}) {
@@ -566,11 +567,10 @@ TEST_F(SupervisionDeadlinesTest, WritesAreForTheCallersOwnUnit) {
                 "PERMISSION_DENIED");
     ExpectError(Call("POST", extension, ext_body, stranger), 403, "PERMISSION_DENIED");
   }
-  // A handler of another unit does not even see them.
+  // A handler of another unit does not even see the order (and no handler extends).
   const std::string handler = stack_->Token({"handler"}, "off_h9", "unit_else");
-  ExpectError(Call("POST", order + ":respond", R"({"response":"x"})", handler), 404,
-              "NOT_FOUND");
-  ExpectError(Call("POST", extension, ext_body, handler), 404, "NOT_FOUND");
+  ExpectError(Call("POST", order + ":respond", R"({"response":"x"})", handler), 404, "NOT_FOUND");
+  ExpectError(Call("POST", extension, ext_body, handler), 403, "PERMISSION_DENIED");
   EXPECT_EQ(Count("SELECT count(*) FROM supervision.extensions WHERE case_id = '" + id + "'"), 0);
   // The unit's own leader, and a township leader without a unit, may.
   const std::string own = stack_->Token({"leader"}, "off_lead_own", "unit_own");
