@@ -18,19 +18,6 @@
 namespace petition::testing {
 namespace {
 
-const absl::TimeZone& Shanghai() {
-  static const absl::TimeZone* zone = [] {
-    auto* z = new absl::TimeZone;
-    absl::LoadTimeZone("Asia/Shanghai", z);
-    return z;
-  }();
-  return *zone;
-}
-
-absl::Time At(int y, int m, int d, int hour = 10) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hour, 0, 0), Shanghai());
-}
-
 constexpr char kVisit[] = R"({
   "channel": "VISIT",
   "category": "RIGHTS_INFRINGEMENT",
@@ -49,7 +36,7 @@ class AnswerDeliveryTest : public StackTest<AnswerDeliveryTest> {
   // end on Wednesday 2026-04-01, a working day.
   static TestStack::Options StackOptions() {
     TestStack::Options options;
-    options.clock_at = At(2026, 3, 2);
+    options.clock_at = TownshipTime(2026, 3, 2);
     return options;
   }
 
@@ -60,12 +47,6 @@ class AnswerDeliveryTest : public StackTest<AnswerDeliveryTest> {
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 
-  static HttpResponse Call(const std::string& method, const std::string& target,
-                           const std::string& body, const std::string& token) {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
   static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
   static std::string Leader() { return stack_->Token({"leader"}, "off_dlv_leader"); }
   static std::string Handler() { return stack_->Token({"handler"}, "off_h", "unit_dlv"); }
@@ -202,7 +183,7 @@ TEST_F(AnswerDeliveryTest, TheReviewWindowCountsFromDeliveryAndLapsesAsExpired) 
 
   // The day after its last day: EXPIRED (the scanner's pass at the new
   // clock), never OVERDUE, counted against nobody.
-  ASSERT_TRUE(stack_->SetClock(At(2026, 4, 2, 9)).ok());
+  ASSERT_TRUE(stack_->SetClock(TownshipTime(2026, 4, 2, 9)).ok());
   Deadline(a.case_id, "REVIEW_WINDOW", [](const std::string& s) { return s == "EXPIRED"; });
   EXPECT_TRUE(Eventually([&] {
     return Q("SELECT state FROM supervision.deadlines WHERE case_id = '" + a.case_id +

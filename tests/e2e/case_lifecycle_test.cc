@@ -51,13 +51,6 @@ class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 
-  static HttpResponse Call(const std::string& method, const std::string& target,
-                           const std::string& body, const std::string& token) {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
-
   static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
   static std::string Leader() { return stack_->Token({"leader"}, "off_leader1"); }
   static std::string Handler(const std::string& unit) {

@@ -75,13 +75,6 @@ class ConfidentialityTest : public StackTest<ConfidentialityTest> {
     ASSERT_TRUE(chief.ok()) << chief.status();
   }
 
-  static HttpResponse Call(const std::string& method, const std::string& target,
-                           const std::string& body, const std::string& token) {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
-
   static std::string Clerk() { return stack_->Token({"clerk"}, "off_conf_clerk"); }
   static std::string Leader() { return stack_->Token({"leader"}, "off_conf_leader"); }
   static std::string Supervisor() { return stack_->Token({"supervisor"}, "off_conf_supervisor"); }

@@ -101,13 +101,6 @@ class CountyTransfersTest : public StackTest<CountyTransfersTest> {
     return r.ok() ? *r : HttpResponse{};
   }
 
-  static HttpResponse Call(const std::string& method, const std::string& target,
-                           const std::string& body, const std::string& token) {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
-
   static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
   static std::string Leader() { return stack_->Token({"leader"}, "off_leader1"); }
   static std::string Principal() { return stack_->Token({"leader"}, "off_principal"); }

@@ -62,12 +62,6 @@ class OpinionApprovalsTest : public StackTest<OpinionApprovalsTest> {
     ASSERT_EQ(set.status, 200) << set.body;
   }
 
-  static HttpResponse Call(const std::string& method, const std::string& target,
-                           const std::string& body, const std::string& token) {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
   static std::string Admin() { return stack_->Token({"admin"}, "off_admin"); }
   static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
   static std::string Supervisor() { return stack_->Token({"supervisor"}, "off_sup"); }

@@ -32,19 +32,6 @@ HttpReceiver& County() {
   return *county;
 }
 
-const absl::TimeZone& Shanghai() {
-  static const absl::TimeZone* zone = [] {
-    auto* z = new absl::TimeZone;
-    absl::LoadTimeZone("Asia/Shanghai", z);
-    return z;
-  }();
-  return *zone;
-}
-
-absl::Time At(int y, int m, int d, int hour = 10) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hour, 0, 0), Shanghai());
-}
-
 constexpr char kVisit[] = R"({
   "channel": "VISIT",
   "category": "RIGHTS_INFRINGEMENT",
@@ -63,7 +50,7 @@ class ReviewTest : public StackTest<ReviewTest> {
   // body's 30 days end on Wednesday 2026-04-01, a working day.
   static TestStack::Options StackOptions() {
     TestStack::Options options;
-    options.clock_at = At(2026, 3, 2);
+    options.clock_at = TownshipTime(2026, 3, 2);
     options.intake_flags = {"--county_feedback_url=" + County().url("/petition/feedback"),
                             std::string("--county_feedback_secret=") + kFeedbackSecret,
                             "--county_feedback_min_backoff_ms=20",
@@ -78,12 +65,6 @@ class ReviewTest : public StackTest<ReviewTest> {
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 
-  static HttpResponse Call(const std::string& method, const std::string& target,
-                           const std::string& body, const std::string& token) {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
   static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
   static std::string Leader() { return stack_->Token({"leader"}, "off_rv_leader"); }
   static std::string Handler() { return stack_->Token({"handler"}, "off_h", "unit_rv"); }
@@ -125,7 +106,7 @@ class ReviewTest : public StackTest<ReviewTest> {
     HttpResponse answered =
         Step(case_id, "answer", absl::StrCat(R"({"opinionId":")", opinion, R"("})"));
     EXPECT_EQ(answered.status, 200) << answered.body;
-    const std::string today = FormatCivilDay(absl::ToCivilDay(stack_->Now(), Shanghai()));
+    const std::string today = FormatCivilDay(absl::ToCivilDay(stack_->Now(), TownshipZone()));
     HttpResponse delivered =
         Step(case_id, "deliver",
              absl::StrCat(R"({"deliveredOn":")", today, R"(","method":"IN_PERSON"})"));
@@ -242,7 +223,7 @@ TEST_F(ReviewTest, ATownshipCasesReviewRequestReachesTheCountySignedAndOpensItsA
 
   // Past its due date it is overdue (the reviewing body's), yet nothing
   // falls on the township's unit: not in its overdue list, no order.
-  ASSERT_TRUE(stack_->SetClock(At(2026, 4, 2, 9)).ok());
+  ASSERT_TRUE(stack_->SetClock(TownshipTime(2026, 4, 2, 9)).ok());
   Deadline(case_id, "REVIEW_ANSWER", [](const std::string& s) { return s == "OVERDUE"; });
   HttpResponse overdue =
       Call("GET", "/v1/deadlines?state=OVERDUE&unitId=unit_rv", "", Supervisor());

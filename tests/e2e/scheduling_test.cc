@@ -26,13 +26,6 @@ class SchedulingTest : public StackTest<SchedulingTest> {
   static constexpr char kStackName[] = "e2e_sched";
 
  protected:
-  HttpResponse Call(const std::string& method, const std::string& target,
-                    const std::string& body = "", const std::string& token = "") {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
-
   std::string Admin() { return stack_->Token({"admin"}, "off_admin"); }
   std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
 

@@ -26,19 +26,6 @@ namespace {
 
 namespace sv = supervision::v1;
 
-const absl::TimeZone& Shanghai() {
-  static const absl::TimeZone* zone = [] {
-    auto* z = new absl::TimeZone;
-    absl::LoadTimeZone("Asia/Shanghai", z);
-    return z;
-  }();
-  return *zone;
-}
-
-absl::Time At(int y, int m, int d, int hour = 10) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hour, 0, 0), Shanghai());
-}
-
 template <typename M>
 M Parse(const std::string& body) {
   M m;
@@ -54,7 +41,7 @@ class StackClockTest : public StackTest<StackClockTest> {
   // Before 2027's notice: 2027 is a year of estimated holidays.
   static TestStack::Options StackOptions() {
     TestStack::Options options;
-    options.clock_at = At(2026, 12, 21);
+    options.clock_at = TownshipTime(2026, 12, 21);
     return options;
   }
 
@@ -66,12 +53,6 @@ class StackClockTest : public StackTest<StackClockTest> {
     ASSERT_TRUE(s.ok()) << s;
   }
 
-  static HttpResponse Call(const std::string& method, const std::string& target,
-                           const std::string& body = "", const std::string& token = "") {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
   static std::string Admin() { return stack_->Token({"admin"}, "off_admin"); }
   static std::string Supervisor() { return stack_->Token({"supervisor"}, "off_sup"); }
 
@@ -120,10 +101,11 @@ class StackClockTest : public StackTest<StackClockTest> {
 };
 
 TEST_F(StackClockTest, TheStackReadsTheClockItWasGiven) {
-  ClockAt(At(2026, 12, 21));
+  ClockAt(TownshipTime(2026, 12, 21));
   // A registration "now" by the stack's clock is plausible to intake (its window
   // is minutes around its own now), whatever the real date.
-  const std::string now = absl::FormatTime("%Y-%m-%dT%H:%M:%S+08:00", stack_->Now(), Shanghai());
+  const std::string now =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%S+08:00", stack_->Now(), TownshipZone());
   HttpResponse r = Call("POST", "/v1/cases",
                         absl::StrCat(R"({"channel":"CALL","category":"OTHER","subject":"咨询",)"
                                      R"("content":"来电咨询低保政策。","receivedAt":")",
@@ -138,10 +120,10 @@ TEST_F(StackClockTest, TheStackReadsTheClockItWasGiven) {
 // A provisional due date (2027 had no notice loaded) moves when the year is
 // loaded; on 2026-12-21 the deadline is still open.
 TEST_F(StackClockTest, AProvisionalDueDateMovesWhenItsYearIsLoaded) {
-  ClockAt(At(2026, 12, 21));
+  ClockAt(TownshipTime(2026, 12, 21));
   // A year of its own, so that no other test's calendar is in the way: 2027's
   // notice is loaded here only.
-  const std::string id = Registered(At(2026, 12, 20));
+  const std::string id = Registered(TownshipTime(2026, 12, 20));
   sv::Deadline before = Acceptance(id, [](const sv::Deadline& d) { return d.state() == sv::OPEN; });
   ASSERT_EQ(before.due_date(), "2027-01-04");
   EXPECT_TRUE(before.provisional());
@@ -169,8 +151,8 @@ TEST_F(StackClockTest, AProvisionalDueDateMovesWhenItsYearIsLoaded) {
 // The same deadline open on its due day and overdue on the day after: the
 // stack's clock moves, the scanner's first pass sees it.
 TEST_F(StackClockTest, ADeadlineIsOverdueTheDayAfterItsDueDate) {
-  ClockAt(At(2026, 12, 21));
-  const std::string id = Registered(At(2026, 12, 20));
+  ClockAt(TownshipTime(2026, 12, 21));
+  const std::string id = Registered(TownshipTime(2026, 12, 20));
   const sv::Deadline open =
       Acceptance(id, [](const sv::Deadline& d) { return d.state() == sv::OPEN; });
   // 2027-01-04, or 01-05 once another test has loaded 2027 with 01-04 a holiday.
@@ -178,7 +160,7 @@ TEST_F(StackClockTest, ADeadlineIsOverdueTheDayAfterItsDueDate) {
   absl::CivilDay due_day;
   ASSERT_TRUE(absl::ParseCivilTime(due, &due_day)) << due;
 
-  ClockAt(At(static_cast<int>(due_day.year()), due_day.month(), due_day.day(), 17));
+  ClockAt(TownshipTime(static_cast<int>(due_day.year()), due_day.month(), due_day.day(), 17));
   // Due soon on the day (the policy's two working days), not yet overdue: the
   // scanner has run at the new clock.
   const sv::Deadline on_the_day =
@@ -186,7 +168,7 @@ TEST_F(StackClockTest, ADeadlineIsOverdueTheDayAfterItsDueDate) {
   EXPECT_EQ(on_the_day.state(), sv::DUE_SOON) << on_the_day.DebugString();
 
   const absl::CivilDay next = due_day + 1;
-  ClockAt(At(static_cast<int>(next.year()), next.month(), next.day(), 9));
+  ClockAt(TownshipTime(static_cast<int>(next.year()), next.month(), next.day(), 9));
   const sv::Deadline after =
       Acceptance(id, [](const sv::Deadline& d) { return d.state() == sv::OVERDUE; });
   EXPECT_EQ(after.due_date(), due);

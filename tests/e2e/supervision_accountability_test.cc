@@ -36,17 +36,10 @@ constexpr char kVisit[] = R"({
                    "phone": "13800138000", "address": "长乐镇东村三组12号"}]
 })";
 
-const absl::TimeZone& Shanghai() {
-  static const absl::TimeZone* zone = [] {
-    auto* z = new absl::TimeZone;
-    absl::LoadTimeZone("Asia/Shanghai", z);
-    return z;
-  }();
-  return *zone;
-}
-
 // Today by the stack's rules' clock (a run may put it at another date).
-absl::CivilDay Today(const TestStack& stack) { return absl::ToCivilDay(stack.Now(), Shanghai()); }
+absl::CivilDay Today(const TestStack& stack) {
+  return absl::ToCivilDay(stack.Now(), TownshipZone());
+}
 
 std::string ThisMonth(const TestStack& stack) {
   const absl::CivilDay d = Today(stack);
@@ -67,12 +60,6 @@ class SupervisionAccountabilityTest : public StackTest<SupervisionAccountability
   static constexpr char kStackName[] = "account";
 
  protected:
-  static HttpResponse Call(const std::string& method, const std::string& target,
-                           const std::string& body = "", const std::string& token = "") {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
   static void ExpectError(const HttpResponse& r, int status, const std::string& code,
                           const std::string& in_body = "") {
     EXPECT_EQ(r.status, status) << r.body;
@@ -149,7 +136,7 @@ class SupervisionAccountabilityTest : public StackTest<SupervisionAccountability
     e.set_case_id(c.id);
     e.set_sequence(++c.sequence);
     *e.mutable_occurred_at() = ToProtoTimestamp(absl::FromCivil(
-        absl::CivilSecond(day.year(), day.month(), day.day(), 10, 0, 0), Shanghai()));
+        absl::CivilSecond(day.year(), day.month(), day.day(), 10, 0, 0), TownshipZone()));
     return e;
   }
   static void Apply(const petition::v1::CaseEvent& e) {

@@ -34,12 +34,6 @@ class SupervisionDeadlinesTest : public StackTest<SupervisionDeadlinesTest> {
   static constexpr char kStackName[] = "sup";
 
  protected:
-  HttpResponse Call(const std::string& method, const std::string& target,
-                    const std::string& body = "", const std::string& token = "") {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
   void ExpectError(const HttpResponse& r, int status, const std::string& code) {
     EXPECT_EQ(r.status, status) << r.body;
     EXPECT_EQ(JsonString(ParseJson(r.body), "error.code"), code) << r.body;

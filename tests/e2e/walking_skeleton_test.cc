@@ -36,13 +36,6 @@ class WalkingSkeletonTest : public StackTest<WalkingSkeletonTest> {
   static constexpr char kStackName[] = "e2e";
 
  protected:
-  HttpResponse Call(const std::string& method, const std::string& target,
-                    const std::string& body = "", const std::string& token = "") {
-    auto r = stack_->Call(method, target, body, token);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
-  }
-
   std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
 
   int64_t CaseCount() {

@@ -5,6 +5,7 @@
 #ifndef PETITION_TESTS_SUPPORT_STACK_TEST_H_
 #define PETITION_TESTS_SUPPORT_STACK_TEST_H_
 
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -39,6 +40,15 @@ class StackTest : public ::testing::Test {
     ASSERT_NE(stack_, nullptr) << "the stack did not start";
     absl::Status running = stack_->EnsureRunning();
     ASSERT_TRUE(running.ok()) << running;
+  }
+
+  // A call through the gateway that must get an answer (a failure to get one
+  // fails the test and answers an empty response).
+  static HttpResponse Call(const std::string& method, const std::string& target,
+                           const std::string& body = "", const std::string& token = "") {
+    auto r = stack_->Call(method, target, body, token);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
   }
 
   static inline TestStack* stack_ = nullptr;

@@ -29,13 +29,23 @@ const std::vector<std::string>& DomainServices() {
 
 }  // namespace
 
+const absl::TimeZone& TownshipZone() {
+  static const absl::TimeZone* zone = [] {
+    auto* z = new absl::TimeZone;
+    if (!absl::LoadTimeZone("Asia/Shanghai", z)) *z = absl::FixedTimeZone(8 * 3600);
+    return z;
+  }();
+  return *zone;
+}
+
+absl::Time TownshipTime(int year, int month, int day, int hour) {
+  return absl::FromCivil(absl::CivilSecond(year, month, day, hour, 0, 0), TownshipZone());
+}
+
 absl::StatusOr<std::optional<absl::Time>> ClockFromEnvironment() {
   const char* value = std::getenv("PETITION_TEST_CLOCK");
   if (value == nullptr || *value == '\0') return std::optional<absl::Time>();
-  absl::TimeZone shanghai;
-  if (!absl::LoadTimeZone("Asia/Shanghai", &shanghai)) {
-    return absl::InternalError("no Asia/Shanghai time zone (tzdata)");
-  }
+  const absl::TimeZone& shanghai = TownshipZone();
   absl::Time at;
   std::string error;
   for (const char* format : {"%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"}) {

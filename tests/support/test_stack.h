@@ -129,6 +129,11 @@ class TestStack {
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
 };
 
+// The township's time zone in tests (Asia/Shanghai), and a moment of a day
+// in it (10:00 by default): what tests set clocks to and read dates in.
+const absl::TimeZone& TownshipZone();
+absl::Time TownshipTime(int year, int month, int day, int hour = 10);
+
 // PETITION_TEST_CLOCK ("2030-06-14 10:00", Asia/Shanghai; "YYYY-MM-DD [HH:MM[:SS]]"): the
 // date every stack without Options::clock_at runs at, so that the whole suite runs at a date
 // (./dev test, the ctest label `clock`). Unset or empty: none.
