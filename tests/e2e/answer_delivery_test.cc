@@ -97,32 +97,6 @@ class AnswerDeliveryTest : public StackTest<AnswerDeliveryTest> {
     return a;
   }
 
-  // The case's deadline of `kind` once `done` holds for it (kind "" in the
-  // result: never seen).
-  static google::protobuf::Struct Deadline(const std::string& case_id, const std::string& kind,
-                                           const std::function<bool(const std::string&)>& done) {
-    google::protobuf::Struct found;
-    std::string last;
-    EXPECT_TRUE(Eventually([&] {
-      HttpResponse r = Call("GET", "/v1/cases/" + case_id + "/deadlines", "", Supervisor());
-      last = r.body;
-      if (r.status != 200) return false;
-      const auto body = ParseJson(r.body);
-      auto it = body.fields().find("deadlines");
-      if (it == body.fields().end()) return false;
-      for (const auto& v : it->second.list_value().values()) {
-        const auto& d = v.struct_value();
-        if (JsonString(d, "kind") == kind && done(JsonString(d, "state"))) {
-          found = d;
-          return true;
-        }
-      }
-      return false;
-    })) << kind
-        << ": " << last;
-    return found;
-  }
-
   static std::string Q(const std::string& sql) {
     auto v = stack_->Query(sql);
     EXPECT_TRUE(v.ok()) << v.status();

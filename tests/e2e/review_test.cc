@@ -119,31 +119,6 @@ class ReviewTest : public StackTest<ReviewTest> {
     return absl::FormatCivilTime(d);  // YYYY-MM-DD
   }
 
-  // The case's deadline of `kind` once `done` holds for it.
-  static google::protobuf::Struct Deadline(const std::string& case_id, const std::string& kind,
-                                           const std::function<bool(const std::string&)>& done) {
-    google::protobuf::Struct found;
-    std::string last;
-    EXPECT_TRUE(Eventually([&] {
-      HttpResponse r = Call("GET", "/v1/cases/" + case_id + "/deadlines", "", Supervisor());
-      last = r.body;
-      if (r.status != 200) return false;
-      const auto body = ParseJson(r.body);
-      auto it = body.fields().find("deadlines");
-      if (it == body.fields().end()) return false;
-      for (const auto& v : it->second.list_value().values()) {
-        const auto& d = v.struct_value();
-        if (JsonString(d, "kind") == kind && done(JsonString(d, "state"))) {
-          found = d;
-          return true;
-        }
-      }
-      return false;
-    })) << kind
-        << ": " << last;
-    return found;
-  }
-
   // What the county received for `case_id`, in order.
   static std::vector<HttpReceiver::Request> Received(const std::string& case_id) {
     std::vector<HttpReceiver::Request> out;

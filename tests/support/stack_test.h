@@ -5,10 +5,13 @@
 #ifndef PETITION_TESTS_SUPPORT_STACK_TEST_H_
 #define PETITION_TESTS_SUPPORT_STACK_TEST_H_
 
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
 
+#include "common/testing/eventually.h"
+#include "google/protobuf/struct.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_stack.h"
 
@@ -49,6 +52,36 @@ class StackTest : public ::testing::Test {
     auto r = stack_->Call(method, target, body, token);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : HttpResponse{};
+  }
+
+  // The case's deadline of `kind` once `done(state)` holds for it, read as
+  // `token` (a supervisor's by default); an empty Struct (and a failure)
+  // when it never does.
+  static google::protobuf::Struct Deadline(const std::string& case_id, const std::string& kind,
+                                           const std::function<bool(const std::string&)>& done,
+                                           const std::string& token = "") {
+    const std::string reader =
+        token.empty() ? stack_->Token({"supervisor"}, "off_deadline_reader") : token;
+    google::protobuf::Struct found;
+    std::string last;
+    EXPECT_TRUE(Eventually([&] {
+      HttpResponse r = Call("GET", "/v1/cases/" + case_id + "/deadlines", "", reader);
+      last = r.body;
+      if (r.status != 200) return false;
+      const auto body = ParseJson(r.body);
+      auto it = body.fields().find("deadlines");
+      if (it == body.fields().end()) return false;
+      for (const auto& v : it->second.list_value().values()) {
+        const auto& d = v.struct_value();
+        if (JsonString(d, "kind") == kind && done(JsonString(d, "state"))) {
+          found = d;
+          return true;
+        }
+      }
+      return false;
+    })) << kind
+        << ": " << last;
+    return found;
   }
 
   static inline TestStack* stack_ = nullptr;

@@ -275,8 +275,7 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   EXPECT_EQ(store_->ListDeadlines(filter)->size(), 6u);
   auto in_units = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
     return tx
-        .exec1(
-            "SELECT count(*) FROM deadline_units WHERE kind IN ('APPROVAL', 'REVIEW_ANSWER')")[0]
+        .exec1("SELECT count(*) FROM deadline_units WHERE kind IN ('APPROVAL', 'REVIEW_ANSWER')")[0]
         .as<int64_t>();
   });
   ASSERT_TRUE(in_units.ok()) << in_units.status();
