@@ -64,11 +64,7 @@ class CountyTransfersTest : public StackTest<CountyTransfersTest> {
 
   static TestStack::Options StackOptions() {
     TestStack::Options options;
-    options.intake_flags = {"--county_feedback_url=" + County().url("/petition/feedback"),
-                            std::string("--county_feedback_secret=") + kFeedbackSecret,
-                            // Short waits: the retries of a refused result come within the test.
-                            "--county_feedback_min_backoff_ms=20",
-                            "--county_feedback_max_backoff_ms=100", "--county_feedback_poll_ms=20"};
+    options.intake_flags = CountyFeedbackFlags(County().url("/petition/feedback"), kFeedbackSecret);
     return options;
   }
 

@@ -51,10 +51,7 @@ class ReviewTest : public StackTest<ReviewTest> {
   static TestStack::Options StackOptions() {
     TestStack::Options options;
     options.clock_at = TownshipTime(2026, 3, 2);
-    options.intake_flags = {"--county_feedback_url=" + County().url("/petition/feedback"),
-                            std::string("--county_feedback_secret=") + kFeedbackSecret,
-                            "--county_feedback_min_backoff_ms=20",
-                            "--county_feedback_max_backoff_ms=100", "--county_feedback_poll_ms=20"};
+    options.intake_flags = CountyFeedbackFlags(County().url("/petition/feedback"), kFeedbackSecret);
     return options;
   }
 

@@ -29,6 +29,12 @@ const std::vector<std::string>& DomainServices() {
 
 }  // namespace
 
+std::vector<std::string> CountyFeedbackFlags(const std::string& url, const std::string& secret) {
+  return {"--county_feedback_url=" + url, "--county_feedback_secret=" + secret,
+          "--county_feedback_min_backoff_ms=20", "--county_feedback_max_backoff_ms=100",
+          "--county_feedback_poll_ms=20"};
+}
+
 const absl::TimeZone& TownshipZone() {
   static const absl::TimeZone* zone = [] {
     auto* z = new absl::TimeZone;

@@ -129,6 +129,11 @@ class TestStack {
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
 };
 
+// Intake's flags for a county platform at `url` (an HttpReceiver in the
+// test): results signed with `secret`, retried after 20-100 ms and polled
+// every 20 ms, so a refused result's retries come within the test.
+std::vector<std::string> CountyFeedbackFlags(const std::string& url, const std::string& secret);
+
 // The township's time zone in tests (Asia/Shanghai), and a moment of a day
 // in it (10:00 by default): what tests set clocks to and read dates in.
 const absl::TimeZone& TownshipZone();
