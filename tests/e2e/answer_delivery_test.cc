@@ -177,9 +177,17 @@ TEST_F(AnswerDeliveryTest, TheReviewWindowCountsFromDeliveryAndLapsesAsExpired) 
   ASSERT_EQ(expired.status, 200) << expired.body;
   EXPECT_NE(expired.body.find(a.case_id), std::string::npos) << expired.body;
 
-  // Too late for a review; the public view shows the case closed.
+  // The matter is settled for good (A36): supervision tells intake, and
+  // the case is FINAL; too late for a review. The public view shows it
+  // closed from the day after the window's last day.
+  EXPECT_TRUE(Eventually([&] {
+    return Q("SELECT status FROM intake.cases WHERE case_id = '" + a.case_id + "'") == "FINAL";
+  }));
+  EXPECT_EQ(Q("SELECT actor || ' ' || note FROM intake.case_steps WHERE case_id = '" + a.case_id +
+              "' AND step = 'FINALIZE'"),
+            "supervision REVIEW_WINDOW lapsed after 2026-04-01");
   ExpectRefused(Step(a.case_id, "requestReview", "{}"), 400, "FAILED_PRECONDITION",
-                "review window has closed");
+                "the case is FINAL");
   HttpResponse lookup = Call("GET", "/v1/lookup/" + a.code, "", "");
   ASSERT_EQ(lookup.status, 200) << lookup.body;
   auto view = ParseJson(lookup.body);

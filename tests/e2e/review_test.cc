@@ -130,6 +130,40 @@ class ReviewTest : public StackTest<ReviewTest> {
     EXPECT_TRUE(v.ok()) << v.status();
     return v.ok() ? *v : "";
   }
+
+  // The body above pushes a decision with the county's API key.
+  static HttpResponse Decide(const std::string& case_id, const std::string& stage,
+                             const std::string& body) {
+    auto r = HttpRequest(stack_->http_port(), "PUT",
+                         absl::StrCat("/v1/cases/", case_id, "/reviews/", stage), body,
+                         {{"X-Api-Key", TestStack::kCountyApiKey}});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
+  static void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
+                            const std::string& in_message) {
+    EXPECT_EQ(r.status, status) << r.body;
+    auto json = ParseJson(r.body);
+    EXPECT_EQ(JsonString(json, "error.code"), code) << r.body;
+    EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
+  }
+
+  static std::string ReviewChanged(const std::string& unit, const std::string& from,
+                                   const std::string& to) {
+    HttpResponse stats =
+        Call("GET", absl::StrCat("/v1/stats/units?from=", from, "&to=", to), "", Supervisor());
+    EXPECT_EQ(stats.status, 200) << stats.body;
+    auto rows = ParseJson(stats.body);
+    auto it = rows.fields().find("rows");
+    if (it == rows.fields().end()) return "";
+    for (const auto& v : it->second.list_value().values()) {
+      if (JsonString(v.struct_value(), "unitId") == unit) {
+        return JsonString(v.struct_value(), "reviewChanged");
+      }
+    }
+    return "";
+  }
 };
 
 TEST_F(ReviewTest, ATownshipCasesReviewRequestReachesTheCountySignedAndOpensItsAnswerDeadline) {
@@ -218,6 +252,155 @@ TEST_F(ReviewTest, ATownshipCasesReviewRequestReachesTheCountySignedAndOpensItsA
       EXPECT_EQ(JsonString(v.struct_value(), "overdue"), "0") << stats.body;
     }
   }
+}
+
+// The whole chain after the answer (A35, A36): answer → delivery → review
+// requested → the county changes the answer → handling again → answered
+// again → delivered → recheck requested (a hearing does not count) → the
+// recheck decided → FINAL; the same person on the same matter is then
+// offered the decline "不再受理" (A36) with its own notice.
+TEST_F(ReviewTest, AChangedReviewReopensHandlingAndARecheckSettlesTheMatterForGood) {
+  // Monday 2026-05-04.
+  ASSERT_TRUE(stack_->SetClock(TownshipTime(2026, 5, 4, 9)).ok());
+  const std::string case_id = Delivered();
+  ASSERT_EQ(Step(case_id, "requestReview", R"({"reason":"请求复查。"})").status, 200);
+  // No decision for a stage not asked for; a bad stage or outcome.
+  ExpectRefused(Decide(case_id, "RECHECK", R"({"outcome":"UPHELD","decidedOn":"2026-05-04"})"), 400,
+                "FAILED_PRECONDITION", "REVIEW_REQUESTED");
+  ExpectRefused(Decide(case_id, "AUDIT", R"({"outcome":"UPHELD","decidedOn":"2026-05-04"})"), 400,
+                "INVALID_ARGUMENT", "stage");
+  ExpectRefused(Decide(case_id, "REVIEW", R"({"outcome":"MAYBE","decidedOn":"2026-05-04"})"), 400,
+                "INVALID_ARGUMENT", "");
+  ExpectRefused(Decide(case_id, "REVIEW", R"({"outcome":"CHANGED","decidedOn":"2026-05-05"})"), 400,
+                "INVALID_ARGUMENT", "decidedOn");
+  // Officials other than an administrator do not record decisions.
+  EXPECT_EQ(Call("PUT", "/v1/cases/" + case_id + "/reviews/REVIEW",
+                 R"({"outcome":"CHANGED","decidedOn":"2026-05-04"})", Clerk())
+                .status,
+            403);
+
+  // A week later the county's review changes the answer: handling again.
+  ASSERT_TRUE(stack_->SetClock(TownshipTime(2026, 5, 11, 9)).ok());
+  const std::string changed =
+      R"({"outcome":"CHANGED","decidedOn":"2026-05-08","summary":"原答复认定事实不清，责令重新办理。"})";
+  HttpResponse decided = Decide(case_id, "REVIEW", changed);
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  auto d = ParseJson(decided.body);
+  EXPECT_EQ(JsonString(d, "status"), "ACCEPTED") << decided.body;
+  EXPECT_EQ(JsonString(d, "decision.stage"), "REVIEW");
+  EXPECT_EQ(JsonString(d, "decision.outcome"), "CHANGED");
+  EXPECT_EQ(JsonString(d, "decision.decidedOn"), "2026-05-08");
+  // PUT again: the same answer; another decision for the stage: 409.
+  HttpResponse again = Decide(case_id, "REVIEW", changed);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(JsonString(ParseJson(again.body), "status"), "ACCEPTED");
+  ExpectRefused(Decide(case_id, "REVIEW", R"({"outcome":"UPHELD","decidedOn":"2026-05-08"})"), 409,
+                "ALREADY_EXISTS", "already recorded");
+  EXPECT_EQ(Q("SELECT count(*) FROM intake.case_steps WHERE case_id = '" + case_id +
+              "' AND step = 'DECIDE_REVIEW'"),
+            "1");
+  // The reviewing body answered; the unit's HANDLING runs again from today.
+  Deadline(case_id, "REVIEW_ANSWER", [](const std::string& s) { return s == "MET"; });
+  auto handling = Deadline(case_id, "HANDLING", [](const std::string& s) { return s == "OPEN"; });
+  EXPECT_EQ(JsonString(handling, "startDate"), "2026-05-11");
+  EXPECT_EQ(JsonString(handling, "dueDate"), "2026-07-10");
+  // It counts against the unit on the day of the decision.
+  EXPECT_TRUE(
+      Eventually([&] { return ReviewChanged("unit_rv", "2026-05-01", "2026-05-31") == "1"; }));
+  EXPECT_EQ(ReviewChanged("unit_rv", "2026-05-09", "2026-05-31"), "");
+
+  // The opinion the review set aside is not the new answer.
+  const std::string first_opinion = JsonString(
+      ParseJson(Call("GET", "/v1/cases/" + case_id, "", Clerk()).body), "answerOpinionId");
+  ExpectRefused(Step(case_id, "answer", absl::StrCat(R"({"opinionId":")", first_opinion, R"("})")),
+                400, "INVALID_ARGUMENT", "opinionId");
+  const std::string second = ApprovedOpinion(case_id, "依复查意见重新处理，予以支持。");
+  HttpResponse answered =
+      Step(case_id, "answer", absl::StrCat(R"({"opinionId":")", second, R"("})"));
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(JsonString(ParseJson(answered.body), "status"), "ANSWERED");
+  // No second review: a recheck follows, once the new answer is delivered.
+  ExpectRefused(Step(case_id, "requestReview", "{}"), 400, "FAILED_PRECONDITION",
+                ":requestRecheck");
+  ExpectRefused(Step(case_id, "requestRecheck", "{}"), 400, "FAILED_PRECONDITION",
+                "not been delivered");
+  ASSERT_EQ(Step(case_id, "deliver", R"({"deliveredOn":"2026-05-11","method":"IN_PERSON"})").status,
+            200);
+  auto window =
+      Deadline(case_id, "RECHECK_WINDOW", [](const std::string& s) { return s == "OPEN"; });
+  EXPECT_EQ(JsonString(window, "dueDate"), "2026-06-10");
+
+  HttpResponse recheck =
+      Step(case_id, "requestRecheck",
+           R"({"reason":"对复查后的处理仍不服，请求复核。","requestId":"rc-1"})");
+  ASSERT_EQ(recheck.status, 200) << recheck.body;
+  EXPECT_EQ(JsonString(ParseJson(recheck.body), "status"), "RECHECK_REQUESTED");
+  // It goes up through the county like the review request.
+  ASSERT_TRUE(Eventually([&] {
+    for (const HttpReceiver::Request& r : Received(case_id)) {
+      if (JsonString(ParseJson(r.body), "status") == "RECHECK_REQUESTED") return true;
+    }
+    return false;
+  }));
+  Deadline(case_id, "RECHECK_WINDOW", [](const std::string& s) { return s == "MET"; });
+  auto answer =
+      Deadline(case_id, "RECHECK_ANSWER", [](const std::string& s) { return s == "OPEN"; });
+  EXPECT_EQ(JsonString(answer, "startDate"), "2026-05-11");
+  EXPECT_EQ(JsonString(answer, "dueDate"), "2026-06-10");
+
+  // A two-day hearing (A36: its time is not counted) moves the answer's
+  // due date by two days; a leadership meeting does not.
+  ASSERT_TRUE(stack_->SetClock(TownshipTime(2026, 5, 14, 9)).ok());
+  HttpResponse hearing =
+      Call("POST", "/v1/cases/" + case_id + "/hearings",
+           R"({"kind":"HEARING","heldOn":"2026-05-12","endsOn":"2026-05-13"})", Clerk());
+  ASSERT_EQ(hearing.status, 200) << hearing.body;
+  EXPECT_EQ(JsonString(ParseJson(hearing.body), "endsOn"), "2026-05-13");
+  ASSERT_EQ(Call("POST", "/v1/cases/" + case_id + "/hearings",
+                 R"({"kind":"LEADERSHIP_MEETING","heldOn":"2026-05-14"})", Clerk())
+                .status,
+            200);
+  answer = Deadline(case_id, "RECHECK_ANSWER", [](const std::string& s) { return s == "OPEN"; });
+  EXPECT_EQ(JsonString(answer, "dueDate"), "2026-06-12");
+
+  // The recheck decided: the matter is settled for good.
+  HttpResponse final_decision = Decide(
+      case_id, "RECHECK", R"({"outcome":"UPHELD","decidedOn":"2026-05-14","summary":"维持。"})");
+  ASSERT_EQ(final_decision.status, 200) << final_decision.body;
+  EXPECT_EQ(JsonString(ParseJson(final_decision.body), "status"), "FINAL");
+  Deadline(case_id, "RECHECK_ANSWER", [](const std::string& s) { return s == "MET"; });
+  ExpectRefused(Step(case_id, "requestRecheck", "{}"), 400, "FAILED_PRECONDITION",
+                "the case is FINAL");
+
+  // The same person on the same matter: flagged final, offered A36.
+  HttpResponse repeat = Call("POST", "/v1/cases", kVisit, Clerk());
+  ASSERT_EQ(repeat.status, 200) << repeat.body;
+  auto r = ParseJson(repeat.body);
+  const std::string repeat_id = JsonString(r, "caseId");
+  EXPECT_EQ(JsonString(r, "final"), "true") << repeat.body;
+  EXPECT_NE(repeat.body.find("\"finalCaseIds\":[\"" + case_id + "\"]"), std::string::npos)
+      << repeat.body;
+  HttpResponse declined =
+      Step(repeat_id, "decline", R"({"route":"FINAL_DECISION","reason":"同一事实和理由。"})");
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(JsonString(ParseJson(declined.body), "status"), "DECLINED");
+  EXPECT_EQ(JsonString(ParseJson(declined.body), "declineRoute"), "FINAL_DECISION");
+  HttpResponse documents = Call("GET", "/v1/cases/" + repeat_id + "/documents", "", Clerk());
+  ASSERT_EQ(documents.status, 200) << documents.body;
+  EXPECT_NE(documents.body.find("NOT_ACCEPTED_AGAIN_NOTICE"), std::string::npos) << documents.body;
+  EXPECT_NE(documents.body.find("不再受理"), std::string::npos) << documents.body;
+  // Another person's petition is not final: no A36 decline for it.
+  HttpResponse other =
+      Call("POST", "/v1/cases",
+           R"({"channel":"VISIT","category":"RIGHTS_INFRINGEMENT","subject":"宅基地纠纷",)"
+           R"("content":"邻居占用宅基地，请求镇里协调处理。",)"
+           R"("petitioners":[{"name":"李四","idNumber":"110105195001010012"}]})",
+           Clerk());
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_NE(JsonString(ParseJson(other.body), "final"), "true") << other.body;
+  ExpectRefused(Step(JsonString(ParseJson(other.body), "caseId"), "decline",
+                     R"({"route":"FINAL_DECISION","reason":"同一事实和理由。"})"),
+                400, "FAILED_PRECONDITION", "route");
 }
 
 }  // namespace

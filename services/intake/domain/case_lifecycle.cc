@@ -47,7 +47,8 @@ absl::Status Refuse(v1::CaseStatus current, v1::Step step) {
 }  // namespace
 
 bool IsFinal(v1::CaseStatus status) {
-  return status == v1::DECLINED || status == v1::CONCLUDED || status == v1::WITHDRAWN;
+  return status == v1::DECLINED || status == v1::CONCLUDED || status == v1::WITHDRAWN ||
+         status == v1::FINAL;
 }
 
 absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step, bool rated) {
@@ -72,6 +73,21 @@ absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step,
     case v1::REQUEST_REVIEW:
       if (current == v1::ANSWERED) return v1::REVIEW_REQUESTED;
       break;
+    case v1::DECIDE_REVIEW:
+      // The status an outcome leads to is the review chain's
+      // (StatusAfterDecision); the step is allowed here.
+      if (current == v1::REVIEW_REQUESTED) return v1::REVIEW_DECIDED;
+      break;
+    case v1::REQUEST_RECHECK:
+      // From ANSWERED only after a review decision (CheckRecheckable).
+      if (current == v1::REVIEW_DECIDED || current == v1::ANSWERED) return v1::RECHECK_REQUESTED;
+      break;
+    case v1::DECIDE_RECHECK:
+      if (current == v1::RECHECK_REQUESTED) return v1::FINAL;
+      break;
+    case v1::FINALIZE:
+      if (current == v1::ANSWERED || current == v1::REVIEW_DECIDED) return v1::FINAL;
+      break;
     case v1::CONCLUDE:
       if (current == v1::ANSWERED || current == v1::REVIEW_REQUESTED) return v1::CONCLUDED;
       break;
@@ -91,7 +107,9 @@ absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step,
         return absl::AlreadyExistsError(
             absl::StrCat("the case is ", v1::CaseStatus_Name(current), ": it is already rated"));
       }
-      if (current == v1::ANSWERED || current == v1::REVIEW_REQUESTED || current == v1::CONCLUDED) {
+      if (current == v1::ANSWERED || current == v1::REVIEW_REQUESTED || current == v1::CONCLUDED ||
+          current == v1::REVIEW_DECIDED || current == v1::RECHECK_REQUESTED ||
+          current == v1::FINAL) {
         return current;
       }
       break;
@@ -137,12 +155,14 @@ absl::Status ValidateDecline(const v1::DeclineCaseRequest& request) {
   if (request.route() == v1::DECLINE_ROUTE_UNSPECIFIED ||
       !v1::DeclineRoute_IsValid(request.route())) {
     v.emplace_back("route",
-                   "must be OTHER_AUTHORITY, LITIGATION, ARBITRATION, ADMINISTRATIVE_REVIEW or "
-                   "DISCIPLINE_INSPECTION");
+                   "must be OTHER_AUTHORITY, LITIGATION, ARBITRATION, ADMINISTRATIVE_REVIEW, "
+                   "DISCIPLINE_INSPECTION or FINAL_DECISION");
   }
   // The notice names where to go: an authority, or the court, tribunal or
-  // organ of the legal channel.
-  CheckText(request.authority(), "authority", kMaxLine, /*required=*/true, v);
+  // organ of the legal channel. A matter settled for good (A36) goes
+  // nowhere: the notice names the final case instead.
+  CheckText(request.authority(), "authority", kMaxLine,
+            /*required=*/request.route() != v1::FINAL_DECISION, v);
   CheckText(request.reason(), "reason", kMaxText, /*required=*/true, v);
   return Result(v);
 }
@@ -205,15 +225,6 @@ absl::Status CheckDelivery(const v1::Case& current, absl::CivilDay delivered_on,
   }
   if (delivered_on > today) {
     return InvalidField("deliveredOn", absl::StrCat("is after today (", FormatDate(today), ")"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckReviewable(const v1::Case& current) {
-  if (current.status() == v1::ANSWERED && current.delivered_on().empty()) {
-    return FailedPreconditionField(
-        "deliveredOn",
-        "the answer has not been delivered: the review window counts from delivery (:deliver)");
   }
   return absl::OkStatus();
 }

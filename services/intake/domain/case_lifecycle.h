@@ -6,6 +6,10 @@
 //   ANSWERED -> ANSWERED by delivery (送达, once per answer: CheckDelivery)
 //   ANSWERED -> REVIEW_REQUESTED | CONCLUDED
 //   REVIEW_REQUESTED -> CONCLUDED
+//   the review chain (review_chain.h): REVIEW_REQUESTED -> REVIEW_DECIDED
+//   (or ACCEPTED when the review changed the answer); REVIEW_DECIDED or
+//   ANSWERED again -> RECHECK_REQUESTED -> FINAL; ANSWERED or REVIEW_DECIDED
+//   -> FINAL when the window lapses
 //   any non-final status -> WITHDRAWN
 // A rating is given once, after the answer, and leaves the status as it is;
 // a second rating is ALREADY_EXISTS (the clerk's and the petitioner's alike).
@@ -47,9 +51,6 @@ absl::Status ValidateDeliver(const v1::DeliverCaseRequest& request);
 absl::Status CheckDelivery(const v1::Case& current, absl::CivilDay delivered_on,
                            absl::CivilDay answered_day, absl::CivilDay today);
 
-// A review (复查) may be asked for only once the answer was delivered: the
-// window (A35) counts from delivery and has not started before it.
-absl::Status CheckReviewable(const v1::Case& current);
 // An id of a unit or official, minted outside intake (common/ids.h).
 bool ValidStepId(const std::string& id);
 

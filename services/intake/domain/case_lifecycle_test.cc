@@ -12,12 +12,14 @@ namespace {
 using v1::CaseStatus;
 using v1::Step;
 
-const CaseStatus kStatuses[] = {v1::REGISTERED,       v1::ACCEPTED,  v1::DECLINED, v1::ANSWERED,
-                                v1::REVIEW_REQUESTED, v1::CONCLUDED, v1::WITHDRAWN};
+const CaseStatus kStatuses[] = {
+    v1::REGISTERED, v1::ACCEPTED,  v1::DECLINED,       v1::ANSWERED,          v1::REVIEW_REQUESTED,
+    v1::CONCLUDED,  v1::WITHDRAWN, v1::REVIEW_DECIDED, v1::RECHECK_REQUESTED, v1::FINAL};
 const Step kSteps[] = {
     v1::ACCEPT,          v1::DECLINE, v1::SUBMIT_OPINION, v1::SUBMIT_FOR_APPROVAL,
     v1::APPROVE_OPINION, v1::ANSWER,  v1::REQUEST_REVIEW, v1::CONCLUDE,
-    v1::WITHDRAW,        v1::DELIVER};
+    v1::WITHDRAW,        v1::DELIVER, v1::DECIDE_REVIEW,  v1::REQUEST_RECHECK,
+    v1::DECIDE_RECHECK,  v1::FINALIZE};
 
 // Exactly the transitions of the contract; every other pair is refused.
 TEST(CaseLifecycleTest, AllowsExactlyTheContractsTransitions) {
@@ -36,6 +38,15 @@ TEST(CaseLifecycleTest, AllowsExactlyTheContractsTransitions) {
       {{v1::ACCEPTED, v1::WITHDRAW}, v1::WITHDRAWN},
       {{v1::ANSWERED, v1::WITHDRAW}, v1::WITHDRAWN},
       {{v1::REVIEW_REQUESTED, v1::WITHDRAW}, v1::WITHDRAWN},
+      // The review chain (review_chain.h).
+      {{v1::REVIEW_REQUESTED, v1::DECIDE_REVIEW}, v1::REVIEW_DECIDED},
+      {{v1::REVIEW_DECIDED, v1::REQUEST_RECHECK}, v1::RECHECK_REQUESTED},
+      {{v1::ANSWERED, v1::REQUEST_RECHECK}, v1::RECHECK_REQUESTED},
+      {{v1::RECHECK_REQUESTED, v1::DECIDE_RECHECK}, v1::FINAL},
+      {{v1::ANSWERED, v1::FINALIZE}, v1::FINAL},
+      {{v1::REVIEW_DECIDED, v1::FINALIZE}, v1::FINAL},
+      {{v1::REVIEW_DECIDED, v1::WITHDRAW}, v1::WITHDRAWN},
+      {{v1::RECHECK_REQUESTED, v1::WITHDRAW}, v1::WITHDRAWN},
   };
   for (CaseStatus from : kStatuses) {
     for (Step step : kSteps) {
@@ -55,7 +66,8 @@ TEST(CaseLifecycleTest, AllowsExactlyTheContractsTransitions) {
 }
 
 TEST(CaseLifecycleTest, RatingOnceAfterTheAnswer) {
-  for (CaseStatus s : {v1::ANSWERED, v1::REVIEW_REQUESTED, v1::CONCLUDED}) {
+  for (CaseStatus s : {v1::ANSWERED, v1::REVIEW_REQUESTED, v1::CONCLUDED, v1::REVIEW_DECIDED,
+                       v1::RECHECK_REQUESTED, v1::FINAL}) {
     auto next = NextStatus(s, v1::RATE, false);
     ASSERT_TRUE(next.ok());
     EXPECT_EQ(*next, s);  // a rating does not move the case
@@ -72,7 +84,7 @@ TEST(CaseLifecycleTest, FinalStatuses) {
   for (CaseStatus s : kStatuses) {
     if (IsFinal(s)) final.insert(s);
   }
-  EXPECT_EQ(final, (std::set<CaseStatus>{v1::DECLINED, v1::CONCLUDED, v1::WITHDRAWN}));
+  EXPECT_EQ(final, (std::set<CaseStatus>{v1::DECLINED, v1::CONCLUDED, v1::WITHDRAWN, v1::FINAL}));
 }
 
 }  // namespace
@@ -200,16 +212,6 @@ TEST(CaseDeliveryTest, BetweenTheAnswerAndTodayOncePerAnswer) {
   absl::Status again = CheckDelivery(c, today, answered, today);
   EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(again.message().find("2026-03-05"), std::string::npos) << again;
-}
-
-TEST(CaseDeliveryTest, NoReviewBeforeDelivery) {
-  v1::Case c;
-  c.set_status(v1::ANSWERED);
-  absl::Status s = CheckReviewable(c);
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(s.message().find("deliveredOn"), std::string::npos) << s;
-  c.set_delivered_on("2026-03-05");
-  EXPECT_TRUE(CheckReviewable(c).ok());
 }
 
 }  // namespace

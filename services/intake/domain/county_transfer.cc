@@ -75,11 +75,14 @@ v1::TransferKind KindOfSource(v1::CaseSource source) {
 
 bool FeedsBack(v1::CaseStatus status) {
   return status == v1::DECLINED || status == v1::ANSWERED || status == v1::CONCLUDED ||
-         status == v1::WITHDRAWN || status == v1::REVIEW_REQUESTED;
+         status == v1::WITHDRAWN || status == v1::REVIEW_REQUESTED ||
+         status == v1::RECHECK_REQUESTED;
 }
 
 bool SendsToCounty(const v1::Case& c, v1::CaseStatus status) {
-  if (status == v1::REVIEW_REQUESTED) return true;
+  // The petitioner's requests go up whoever's the case: the county reviews
+  // (复查) and passes a recheck (复核) one level further up.
+  if (status == v1::REVIEW_REQUESTED || status == v1::RECHECK_REQUESTED) return true;
   return IsCountyCase(c) && FeedsBack(status);
 }
 
@@ -87,7 +90,7 @@ bool AwaitsPrincipalReview(v1::CaseStatus status, bool review_policy) {
   // The petitioner's own acts (a withdrawal, a review request) are not the
   // township's report: nothing for the principal leader to review.
   return review_policy && FeedsBack(status) && status != v1::WITHDRAWN &&
-         status != v1::REVIEW_REQUESTED;
+         status != v1::REVIEW_REQUESTED && status != v1::RECHECK_REQUESTED;
 }
 
 v1::CountyFeedback BuildFeedback(const v1::Case& stored, const std::string& due_date,
@@ -102,7 +105,7 @@ v1::CountyFeedback BuildFeedback(const v1::Case& stored, const std::string& due_
     const v1::CaseStep& last = stored.history(stored.history_size() - 1);
     *f.mutable_occurred_at() = last.at();
     if (stored.status() == v1::DECLINED || stored.status() == v1::WITHDRAWN ||
-        stored.status() == v1::REVIEW_REQUESTED) {
+        stored.status() == v1::REVIEW_REQUESTED || stored.status() == v1::RECHECK_REQUESTED) {
       f.set_note(last.note());
     }
   }

@@ -39,11 +39,13 @@ v1::TransferKind KindOfSource(v1::CaseSource source);
 
 // The statuses the county hears about: a decision it must know of
 // (DECLINED, ANSWERED, CONCLUDED, WITHDRAWN), and a petitioner's request for
-// a review (REVIEW_REQUESTED: 复查 is the body one level up's, A35).
+// a review (REVIEW_REQUESTED: 复查 is the body one level up's, A35) or a
+// recheck (RECHECK_REQUESTED: 复核, one level further up, A36, through the
+// county).
 bool FeedsBack(v1::CaseStatus status);
 
 // Whether `c` moving into `status` sends the county a result: a county
-// case's results (FeedsBack); and a review request of any case, the
+// case's results (FeedsBack); and a review or recheck request of any case, the
 // township's own included (the county then receives its caseId and no
 // countyCaseId): the county is the reviewing body of every township case.
 bool SendsToCounty(const v1::Case& c, v1::CaseStatus status);
@@ -55,7 +57,8 @@ bool SendsToCounty(const v1::Case& c, v1::CaseStatus status);
 // township's handling wait: DECLINED, ANSWERED, CONCLUDED. A withdrawal is
 // the petitioner's act, not a report: it goes at once (after any result of
 // the case still waiting: the county hears them in order); so does a review
-// request (REVIEW_REQUESTED), the petitioner's too.
+// or recheck request (REVIEW_REQUESTED, RECHECK_REQUESTED), the
+// petitioner's too.
 bool AwaitsPrincipalReview(v1::CaseStatus status, bool review_policy);
 
 // The result of `stored` (a case just moved to a status it sends to the

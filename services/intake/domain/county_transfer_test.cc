@@ -97,6 +97,15 @@ TEST(CountyTransferTest, AReviewRequestGoesToTheCountyForTheTownshipsOwnCasesToo
   county.set_source(v1::COUNTY_ASSIGNMENT);
   EXPECT_TRUE(SendsToCounty(township, v1::REVIEW_REQUESTED));
   EXPECT_TRUE(SendsToCounty(county, v1::REVIEW_REQUESTED));
+  // A recheck (复核) goes up the same way, one level further.
+  EXPECT_TRUE(SendsToCounty(township, v1::RECHECK_REQUESTED));
+  EXPECT_TRUE(SendsToCounty(county, v1::RECHECK_REQUESTED));
+  EXPECT_FALSE(AwaitsPrincipalReview(v1::RECHECK_REQUESTED, /*review_policy=*/true));
+  // The decisions of the bodies above came from there: nothing goes back.
+  for (auto s : {v1::REVIEW_DECIDED, v1::FINAL}) {
+    EXPECT_FALSE(SendsToCounty(township, s)) << v1::CaseStatus_Name(s);
+    EXPECT_FALSE(SendsToCounty(county, s)) << v1::CaseStatus_Name(s);
+  }
   // The township's own decisions stay the township's.
   for (auto s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED, v1::WITHDRAWN}) {
     EXPECT_FALSE(SendsToCounty(township, s)) << v1::CaseStatus_Name(s);

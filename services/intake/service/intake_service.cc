@@ -18,6 +18,7 @@
 #include "common/request_context.h"
 #include "common/request_fingerprint.h"
 #include "common/status.h"
+#include "common/utf8.h"
 #include "services/intake/domain/approvals.h"
 #include "services/intake/domain/case_lifecycle.h"
 #include "services/intake/domain/case_list.h"
@@ -25,6 +26,7 @@
 #include "services/intake/domain/county_transfer.h"
 #include "services/intake/domain/documents.h"
 #include "services/intake/domain/registration.h"
+#include "services/intake/domain/review_chain.h"
 
 namespace petition::intake {
 
@@ -147,17 +149,22 @@ absl::StatusOr<StepResult> IntakeService::RunStep(const RequestScope& scope,
                                                   grpc::ServerContext& context,
                                                   const std::string& case_id, v1::Step step,
                                                   const std::string& note, const Fill& fill,
-                                                  const StepRetry* retry, bool petitioner) {
+                                                  const StepRetry* retry, StepActor by) {
   if (!IsValidId(case_id, "case")) return InvalidField("caseId", "is not a case id");
   const Principal& principal = scope.principal();
-  const std::string actor = petitioner ? "petitioner" : principal.subject;
-  const std::string roles = petitioner ? "query_code" : absl::StrJoin(principal.roles, ",");
+  const bool petitioner = by == StepActor::kPetitioner;
+  const std::string actor = petitioner                ? "petitioner"
+                            : by == StepActor::kRules ? "supervision"
+                                                      : principal.subject;
+  const std::string roles = petitioner                ? "query_code"
+                            : by == StepActor::kRules ? "rules"
+                                                      : absl::StrJoin(principal.roles, ",");
   const bool review_policy = CountyFeedbackReviewNow(step, DeadlineOf(context));
   auto result = store_->ApplyStep(
       case_id,
       [&](const v1::Case& current) -> absl::StatusOr<StepChange> {
         // Not "permission denied": a unit must not learn which cases exist.
-        if (!petitioner && !MayReadCase(principal, current)) {
+        if (by == StepActor::kOfficial && !MayReadCase(principal, current)) {
           return absl::NotFoundError("no such case");
         }
         auto next = NextStatus(current.status(), step, current.rating() != v1::RATING_UNSPECIFIED);
@@ -345,12 +352,20 @@ grpc::Status IntakeService::DeclineCase(grpc::ServerContext* context,
       scope, *context, request->case_id(), v1::DECLINE,
       absl::StrCat(v1::DeclineRoute_Name(request->route()), " ", request->authority(), ": ",
                    request->reason()),
-      [&](const v1::Case&, StepChange& change) {
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        if (absl::Status s = CheckFinalDecline(current, request->route()); !s.ok()) return s;
         change.updated.set_decline_route(request->route());
         change.updated.set_decline_authority(request->authority());
         change.event.mutable_declined()->set_route(v1::DeclineRoute_Name(request->route()));
         auto fields = CaseFields(change.updated, zone_);
         fields["reason"] = request->reason();
+        if (request->route() == v1::FINAL_DECISION) {
+          fields["final_words"] = "已经复核或者复查、复核期限届满，处理意见已经确定";
+          fields["final_cases"] = absl::StrJoin(current.final_case_ids(), "、");
+          change.documents.push_back(
+              Draft("NOT_ACCEPTED_AGAIN_NOTICE", kPetitioners, std::move(fields)));
+          return absl::OkStatus();
+        }
         fields["route"] = RouteWords(request->route());
         fields["authority"] = request->authority();
         change.documents.push_back(Draft("NON_ACCEPTANCE_NOTICE", kPetitioners, std::move(fields)));
@@ -587,6 +602,7 @@ grpc::Status IntakeService::AnswerCase(grpc::ServerContext* context,
         const v1::Opinion* o = FindOpinion(current, request->opinion_id());
         if (o == nullptr) return InvalidField("opinionId", "is not an opinion of this case");
         if (absl::Status s = CheckAnswerable(*o); !s.ok()) return s;
+        if (absl::Status s = CheckAnswerAfterReview(current, o->opinion_id()); !s.ok()) return s;
         change.updated.set_answer_opinion_id(o->opinion_id());
         change.set_answered_at = true;
         // A new answer is delivered anew: its review window has not started.
@@ -636,6 +652,11 @@ grpc::Status IntakeService::DeliverCase(grpc::ServerContext* context,
         petition::v1::CaseDelivered* e = change.event.mutable_delivered();
         e->set_delivered_on(FormatDate(delivered_on));
         e->set_method(v1::DeliveryMethod_Name(request->method()));
+        // The first answer opens the review window; one given again after a
+        // review decision opens the recheck window (A36).
+        if (const std::string window = WindowOpenedByDelivery(current); window != "REVIEW_WINDOW") {
+          e->set_window(window);
+        }
         return absl::OkStatus();
       },
       &*retry);
@@ -647,56 +668,80 @@ grpc::Status IntakeService::DeliverCase(grpc::ServerContext* context,
 grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
                                           const v1::RequestReviewRequest* request,
                                           v1::Case* response) {
-  RequestScope scope(*context);
-  if (!IsValidId(request->case_id(), "case")) {
+  return AskBodyAbove(
+      *context, request->case_id(), request->reason(), request->request_id(), *request,
+      "RequestReview", v1::REQUEST_REVIEW, supervision::v1::REVIEW_WINDOW, CheckReviewable,
+      [](petition::v1::CaseEvent& e) { e.mutable_review_requested(); }, response);
+}
+
+grpc::Status IntakeService::RequestRecheck(grpc::ServerContext* context,
+                                           const v1::RequestRecheckRequest* request,
+                                           v1::Case* response) {
+  return AskBodyAbove(
+      *context, request->case_id(), request->reason(), request->request_id(), *request,
+      "RequestRecheck", v1::REQUEST_RECHECK, supervision::v1::RECHECK_WINDOW, CheckRecheckable,
+      [](petition::v1::CaseEvent& e) { e.mutable_recheck_requested(); }, response);
+}
+
+grpc::Status IntakeService::AskBodyAbove(grpc::ServerContext& context, const std::string& case_id,
+                                         const std::string& reason, const std::string& request_id,
+                                         const google::protobuf::Message& request,
+                                         const char* method, v1::Step step,
+                                         supervision::v1::DeadlineKind window_kind,
+                                         const std::function<absl::Status(const v1::Case&)>& check,
+                                         const std::function<void(petition::v1::CaseEvent&)>& event,
+                                         v1::Case* response) {
+  RequestScope scope(context);
+  if (!IsValidId(case_id, "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
-  if (request->reason().size() > 12000) {
-    return ToGrpcStatus(InvalidField("reason", "must be at most 4000 characters"));
+  if (!IsValidUtf8(reason) || Utf8Length(reason) > 4000) {
+    return ToGrpcStatus(InvalidField("reason", "must be UTF-8, at most 4000 characters"));
   }
-  auto retry = RetryOf(scope, *request, request->request_id(), "RequestReview");
+  auto retry = RetryOf(scope, request, request_id, method);
   if (!retry.ok()) return ToGrpcStatus(retry.status());
-  auto replay = ReplayFirst(*context, request->case_id(), *retry);
+  auto replay = ReplayFirst(context, case_id, *retry);
   if (!replay.ok()) return ToGrpcStatus(replay.status());
   if (replay->has_value()) {
     Answer(**replay, response);
     return grpc::Status::OK;
   }
-  // The review window is supervision's deadline: it is asked, before the
-  // case is locked, whether the window is open now. Its answer (or that it
-  // could not give one) is used only for a case that is ANSWERED under the
+  // The window is supervision's deadline: it is asked, before the case is
+  // locked, whether the window is open now. Its answer (or that it could
+  // not give one) is used only for a case the step may happen to under the
   // lock, so that a case in another status is refused for its status as
   // before. No local count stands in when supervision cannot answer: the
   // window depends on the township's policy and its calendar, which only
   // supervision applies, and a clerk told "try again" loses nothing while a
-  // review accepted after the window closed cannot be taken back.
+  // request accepted after the window closed cannot be taken back.
+  const char* window_name =
+      window_kind == supervision::v1::RECHECK_WINDOW ? "recheck window" : "review window";
   absl::StatusOr<supervision::v1::CheckReviewWindowResponse> window =
       absl::UnavailableError("supervision is not configured");
   if (peers_.supervision != nullptr) {
-    window = peers_.supervision->CheckReviewWindow(request->case_id(), petition::Now(),
-                                                   DeadlineOf(*context));
+    window = peers_.supervision->CheckReviewWindow(case_id, petition::Now(), DeadlineOf(context),
+                                                   window_kind);
   }
   auto result = RunStep(
-      scope, *context, request->case_id(), v1::REQUEST_REVIEW, request->reason(),
+      scope, context, case_id, step, reason,
       [&](const v1::Case& current, StepChange& change) -> absl::Status {
-        // Before delivery the window has not started: nothing to ask.
-        if (absl::Status s = CheckReviewable(current); !s.ok()) return s;
+        if (absl::Status s = check(current); !s.ok()) return s;
         if (!window.ok()) {
-          return absl::UnavailableError(absl::StrCat(
-              "cannot tell whether the review window is open: ", window.status().message()));
+          return absl::UnavailableError(absl::StrCat("cannot tell whether the ", window_name,
+                                                     " is open: ", window.status().message()));
         }
         if (window->due_date().empty()) {
-          // Answered here, but supervision has not recorded the answer yet
-          // (its event is on its way): a moment later it can say.
-          return absl::UnavailableError(
-              "supervision has not yet opened the review window of this delivery; try again");
+          // Supervision has not recorded what opens the window yet (its
+          // event is on its way): a moment later it can say.
+          return absl::UnavailableError(absl::StrCat("supervision has not yet opened the ",
+                                                     window_name, " of this case; try again"));
         }
         if (!window->open()) {
           return absl::FailedPreconditionError(
-              absl::StrCat("the case is ANSWERED: the review window has closed (it ended on ",
-                           window->due_date(), ")"));
+              absl::StrCat("the case is ", v1::CaseStatus_Name(current.status()), ": the ",
+                           window_name, " has closed (it ended on ", window->due_date(), ")"));
         }
-        change.event.mutable_review_requested();
+        event(change.event);
         return absl::OkStatus();
       },
       &*retry);
@@ -878,10 +923,13 @@ grpc::Status IntakeService::ApplySupervisionEvents(grpc::ServerContext* context,
                                                    const v1::ApplySupervisionEventsRequest* request,
                                                    v1::ApplySupervisionEventsResponse* response) {
   RequestScope scope(*context);  // callers: the call guard (internal_callers: supervision)
-  std::vector<petition::v1::SupervisionEvent> events(request->events().begin(),
-                                                     request->events().end());
-  for (size_t i = 0; i < events.size(); ++i) {
-    const auto& e = events[i];
+  // Extensions issue their notice in one transaction for the batch; a
+  // lapsed window is a step of its case of its own (ApplyWindowLapsed),
+  // idempotent on the event's id.
+  std::vector<petition::v1::SupervisionEvent> events;
+  std::vector<const petition::v1::SupervisionEvent*> lapses;
+  for (int i = 0; i < request->events_size(); ++i) {
+    const auto& e = request->events(i);
     const std::string at = absl::StrCat("events[", i, "]");
     if (e.event_id().empty() || e.event_id().size() > 128) {
       return ToGrpcStatus(InvalidField(at + ".eventId", "is required"));
@@ -889,10 +937,21 @@ grpc::Status IntakeService::ApplySupervisionEvents(grpc::ServerContext* context,
     if (!IsValidId(e.case_id(), "case")) {
       return ToGrpcStatus(InvalidField(at + ".caseId", "is not a case id"));
     }
-    if (e.kind_case() != petition::v1::SupervisionEvent::kExtensionGranted) {
+    if (e.kind_case() == petition::v1::SupervisionEvent::kExtensionGranted) {
+      events.push_back(e);
+    } else if (e.kind_case() == petition::v1::SupervisionEvent::kWindowLapsed) {
+      lapses.push_back(&e);
+    } else {
       // An event this build does not know: refused for good, not retried.
       return ToGrpcStatus(InvalidField(at, "is an event kind intake does not apply"));
     }
+  }
+  for (const petition::v1::SupervisionEvent* e : lapses) {
+    if (absl::Status s = ApplyWindowLapsed(*context, *e); !s.ok()) return ToGrpcStatus(s);
+  }
+  if (events.empty()) {
+    response->set_applied(static_cast<int>(lapses.size()));
+    return grpc::Status::OK;
   }
   auto counts = store_->ApplySupervisionEvents(
       events,
@@ -908,7 +967,7 @@ grpc::Status IntakeService::ApplySupervisionEvents(grpc::ServerContext* context,
       },
       TxOptionsFor(*context));
   if (!counts.ok()) return ToGrpcStatus(counts.status());
-  response->set_applied(counts->applied);
+  response->set_applied(counts->applied + static_cast<int>(lapses.size()));
   response->set_duplicates(counts->duplicates);
   return grpc::Status::OK;
 }

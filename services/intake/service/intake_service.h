@@ -82,6 +82,15 @@ class IntakeService final : public v1::Intake::Service {
                            v1::Case* response) override;
   grpc::Status RequestReview(grpc::ServerContext* context, const v1::RequestReviewRequest* request,
                              v1::Case* response) override;
+  grpc::Status RequestRecheck(grpc::ServerContext* context,
+                              const v1::RequestRecheckRequest* request,
+                              v1::Case* response) override;
+  grpc::Status DecideTransferReview(grpc::ServerContext* context,
+                                    const v1::DecideReviewRequest* request,
+                                    v1::DecideReviewResponse* response) override;
+  grpc::Status DecideCaseReview(grpc::ServerContext* context,
+                                const v1::DecideReviewRequest* request,
+                                v1::DecideReviewResponse* response) override;
   grpc::Status ConcludeCase(grpc::ServerContext* context, const v1::ConcludeCaseRequest* request,
                             v1::Case* response) override;
   grpc::Status WithdrawCase(grpc::ServerContext* context, const v1::WithdrawCaseRequest* request,
@@ -127,14 +136,43 @@ class IntakeService final : public v1::Intake::Service {
   using Fill = std::function<absl::Status(const v1::Case& current, StepChange& change)>;
   // Runs one lifecycle step: the case must be readable by the caller and the
   // step allowed in its status (common rules), then `fill`.
-  // With `retry` the step is idempotent on its request id (AIP-155). With
-  // `petitioner` the step is the petitioner's own, by query code: the case
-  // was found by its code, so no official's visibility rule applies, and the
-  // history names the petitioner (never by name).
+  // Who does a step, and so which visibility rule applies.
+  enum class StepActor {
+    // An official of the township: the case visibility rule.
+    kOfficial,
+    // The petitioner, by query code: the case was found by its code, so no
+    // official's visibility rule applies, and the history names the
+    // petitioner (never by name).
+    kPetitioner,
+    // The body above deciding a review or recheck it was asked for (role
+    // county): it sees no case, and the step's status rule is its check.
+    kBodyAbove,
+    // Supervision applying the rules (a petitioner's window lapsed).
+    kRules,
+  };
+  // With `retry` the step is idempotent on its request id (AIP-155).
   absl::StatusOr<StepResult> RunStep(const RequestScope& scope, grpc::ServerContext& context,
                                      const std::string& case_id, v1::Step step,
                                      const std::string& note, const Fill& fill,
-                                     const StepRetry* retry = nullptr, bool petitioner = false);
+                                     const StepRetry* retry = nullptr,
+                                     StepActor by = StepActor::kOfficial);
+  // The petitioner asks the body above (a review, a recheck) within the
+  // window of `window_kind`, which supervision owns: `check` is the step's
+  // own rule on the case, `event` marks the step's event.
+  grpc::Status AskBodyAbove(grpc::ServerContext& context, const std::string& case_id,
+                            const std::string& reason, const std::string& request_id,
+                            const google::protobuf::Message& request, const char* method,
+                            v1::Step step, supervision::v1::DeadlineKind window_kind,
+                            const std::function<absl::Status(const v1::Case&)>& check,
+                            const std::function<void(petition::v1::CaseEvent&)>& event,
+                            v1::Case* response);
+  // A review or recheck decision of the body above, for either of its paths.
+  grpc::Status DecideReview(grpc::ServerContext& context, const v1::DecideReviewRequest& request,
+                            v1::DecideReviewResponse* response);
+  // A petitioner's window lapsed (supervision's event): the case becomes
+  // FINAL when that window is still its running one; otherwise nothing.
+  absl::Status ApplyWindowLapsed(grpc::ServerContext& context,
+                                 const petition::v1::SupervisionEvent& event);
   // The retry key of a step request: the caller, the method, the request's
   // fingerprint. INVALID_ARGUMENT (requestId) when the id is too long.
   static absl::StatusOr<StepRetry> RetryOf(const RequestScope& scope,

@@ -39,7 +39,17 @@ std::vector<supervision::v1::DeadlineKind> RunningKinds(v1::CaseStatus status) {
     case v1::ACCEPTED:
       return {supervision::v1::COUNTY, supervision::v1::HANDLING};
     case v1::ANSWERED:
-      return {supervision::v1::REVIEW_WINDOW};
+      // Answered again after a review: the recheck window runs.
+      return {supervision::v1::RECHECK_WINDOW, supervision::v1::REVIEW_WINDOW};
+    case v1::REVIEW_REQUESTED:
+      return {supervision::v1::REVIEW_ANSWER};
+    case v1::REVIEW_DECIDED:
+      return {supervision::v1::RECHECK_WINDOW};
+    case v1::RECHECK_REQUESTED:
+      return {supervision::v1::RECHECK_ANSWER};
+    case v1::FINAL:
+      // Settled by a lapsed window: it shows, and the day after it closed.
+      return {supervision::v1::RECHECK_WINDOW, supervision::v1::REVIEW_WINDOW};
     default:
       return {};
   }
@@ -66,6 +76,7 @@ v1::CaseLookup IntakeService::BuildLookup(const LookupRow& row, absl::Time deadl
       case v1::CONCLUDE:
       case v1::DECLINE:
       case v1::WITHDRAW:
+      case v1::DECIDE_RECHECK:
         view.set_closed_date(day(at));
         break;
       default:
@@ -122,7 +133,8 @@ v1::CaseLookup IntakeService::BuildLookup(const LookupRow& row, absl::Time deadl
         out->set_extended_by_days(running->extended_by_days());
         // The review window ran out unused (EXPIRED): the petitioner's right
         // to a review lapsed and the case is closed from the next day on.
-        if (running->kind() == supervision::v1::REVIEW_WINDOW &&
+        if ((running->kind() == supervision::v1::REVIEW_WINDOW ||
+             running->kind() == supervision::v1::RECHECK_WINDOW) &&
             running->state() == supervision::v1::EXPIRED && view.closed_date().empty()) {
           if (auto due = ParseDate(running->due_date()); due.ok()) {
             view.set_closed_date(FormatDate(*due + 1));
@@ -191,9 +203,9 @@ grpc::Status IntakeService::RateByQueryCode(grpc::ServerContext* context,
     retry.method = "RateByQueryCode";
     retry.request_sha256 = RequestFingerprint(*request);
   }
-  auto result = RunStep(scope, *context, row->case_id, v1::RATE, v1::Rating_Name(request->rating()),
-                        RatingFill(request->rating(), request->comment()), &retry,
-                        /*petitioner=*/true);
+  auto result =
+      RunStep(scope, *context, row->case_id, v1::RATE, v1::Rating_Name(request->rating()),
+              RatingFill(request->rating(), request->comment()), &retry, StepActor::kPetitioner);
   if (!result.ok()) return ToGrpcStatus(result.status());
   auto after = peers_.lookup->Find(code, TxOptionsFor(*context));
   if (!after.ok()) return ToGrpcStatus(after.status());

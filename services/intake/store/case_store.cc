@@ -41,6 +41,8 @@ constexpr char kInsertDocument[] = "intake_insert_document";
 constexpr char kSelectDocuments[] = "intake_select_documents";
 constexpr char kInsertAppliedEvent[] = "intake_insert_applied_event";
 constexpr char kFindRepeats[] = "intake_find_repeats";
+constexpr char kSelectReviewDecisions[] = "intake_select_review_decisions";
+constexpr char kInsertReviewDecision[] = "intake_insert_review_decision";
 constexpr char kFindRepeatsByText[] = "intake_find_repeats_by_text";
 constexpr char kSetSimilarityThreshold[] = "intake_set_similarity_threshold";
 constexpr char kLockCaseMaterials[] = "intake_lock_case_materials";
@@ -80,7 +82,7 @@ constexpr char kCaseColumns[] =
     "content, urgent, complexity, handling_unit_ids, leader_id, repeat_of_case_ids, rating, "
     "created_at, updated_at, answer_opinion_id, answered_at, decline_route, decline_authority, "
     "rating_comment, coalesce(to_char(delivered_on, 'YYYY-MM-DD'), '') AS delivered_on, "
-    "delivery_method, delivery_receipt_number, anonymous, instruction";
+    "delivery_method, delivery_receipt_number, anonymous, instruction, final_case_ids";
 
 absl::StatusOr<google::protobuf::Timestamp> TimestampField(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
@@ -152,6 +154,8 @@ absl::StatusOr<v1::Case> CaseFromRow(const pqxx::row& r) {
   c.set_delivery_receipt_number(r["delivery_receipt_number"].as<std::string>());
   c.set_anonymous(r["anonymous"].as<bool>());
   c.set_instruction(r["instruction"].as<std::string>());
+  ParseArray(r["final_case_ids"], c.mutable_final_case_ids());
+  c.set_final_matter(c.final_case_ids_size() > 0);
   return c;
 }
 
@@ -247,6 +251,27 @@ absl::StatusOr<v1::Petitioner> PetitionerFromRow(const pqxx::row& r, const PiiCi
   return p;
 }
 
+absl::StatusOr<v1::ReviewDecision> ReviewDecisionFromRow(const pqxx::row& r) {
+  v1::ReviewDecision d;
+  ParseEnum<v1::ReviewDecision::Stage>(r["stage"], v1::ReviewDecision::Stage_Parse,
+                                       [&](v1::ReviewDecision::Stage v) { d.set_stage(v); });
+  ParseEnum<v1::ReviewDecision::Outcome>(r["outcome"], v1::ReviewDecision::Outcome_Parse,
+                                         [&](v1::ReviewDecision::Outcome v) { d.set_outcome(v); });
+  d.set_decided_on(r["decided_on"].as<std::string>());
+  d.set_summary(r["summary"].as<std::string>());
+  d.set_recorded_by(r["recorded_by"].as<std::string>());
+  auto t = TimestampField(r["recorded_at"]);
+  if (!t.ok()) return t.status();
+  *d.mutable_recorded_at() = *t;
+  return d;
+}
+
+// The moment a step happened: its event's ("" when the event has none:
+// the transaction's time).
+std::string StepTime(const petition::v1::CaseEvent& event) {
+  return event.has_occurred_at() ? SqlTimestamp(event.occurred_at()) : std::string();
+}
+
 // Loads a case and opens its petitioners inside `tx`.
 absl::StatusOr<v1::Case> LoadCase(pqxx::transaction_base& tx, const PiiCipher& cipher,
                                   const std::string& case_id) {
@@ -271,6 +296,11 @@ absl::StatusOr<v1::Case> LoadCase(pqxx::transaction_base& tx, const PiiCipher& c
   }
   for (const auto& row : tx.exec_prepared(kSelectApprovals, case_id)) {
     if (absl::Status s = AddApprovalFromRow(row, *c); !s.ok()) return s;
+  }
+  for (const auto& row : tx.exec_prepared(kSelectReviewDecisions, case_id)) {
+    auto d = ReviewDecisionFromRow(row);
+    if (!d.ok()) return d.status();
+    *c->add_review_decisions() = *std::move(d);
   }
   return c;
 }
@@ -396,9 +426,9 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "INSERT INTO cases (case_id, query_code, status, source, county_case_id, channel, "
        "received_at, received_by, reception_session_id, headcount, collective, category, "
        "reported_unit_ids, subject, content, urgent, repeat_of_case_ids, request_subject, "
-       "request_id, request_sha256, anonymous) VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, "
-       "$7::timestamptz, $8, $9, $10, $11, $12, $13::text[], $14, $15, $16, $17::text[], "
-       "NULLIF($18, ''), NULLIF($19, ''), NULLIF($20, ''), $21) "
+       "request_id, request_sha256, anonymous, final_case_ids) VALUES ($1, $2, $3, $4, "
+       "NULLIF($5, ''), $6, $7::timestamptz, $8, $9, $10, $11, $12, $13::text[], $14, $15, $16, "
+       "$17::text[], NULLIF($18, ''), NULLIF($19, ''), NULLIF($20, ''), $21, $22::text[]) "
        "ON CONFLICT (request_subject, request_id) DO NOTHING RETURNING created_at, updated_at"},
       {kInsertPetitioner,
        "INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash) "
@@ -460,15 +490,22 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       // the generic plan of the prepared statement scanned every case and
       // computed the similarity of each (O(all cases) per registration).
       {kFindRepeats,
-       "SELECT c.case_id FROM (SELECT DISTINCT case_id FROM petitioners "
+       "SELECT c.case_id, c.status FROM (SELECT DISTINCT case_id FROM petitioners "
        "WHERE id_number_hash = ANY($1::text[])) p CROSS JOIN LATERAL "
-       "(SELECT case_id, received_at, subject, content FROM cases "
+       "(SELECT case_id, status, received_at, subject, content FROM cases "
        "WHERE cases.case_id = p.case_id OFFSET 0) c "
        "WHERE public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
        "ORDER BY c.received_at, c.case_id LIMIT 20"},
       // The % operator (pg_trgm's threshold, set for the transaction just
       // before) lets cases_text_trgm find the candidates; similarity() then
       // orders nothing but keeps the rule the same as kFindRepeats'.
+      {kSelectReviewDecisions,
+       "SELECT stage, outcome, to_char(decided_on, 'YYYY-MM-DD') AS decided_on, summary, "
+       "recorded_by, recorded_at FROM review_decisions WHERE case_id = $1 "
+       "ORDER BY recorded_at, stage"},
+      {kInsertReviewDecision,
+       "INSERT INTO review_decisions (case_id, stage, outcome, decided_on, summary, recorded_by, "
+       "recorded_at) VALUES ($1, $2, $3, $4::date, $5, $6, $7::timestamptz)"},
       {kSetSimilarityThreshold, "SELECT set_config('pg_trgm.similarity_threshold', $1, true)"},
       {kFindRepeatsByText,
        "SELECT case_id FROM cases WHERE (subject || ' ' || content) OPERATOR(public.%) $1 "
@@ -505,8 +542,10 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "decline_authority = $11, delivered_on = nullif($12, '')::date, delivery_method = $13, "
        "delivery_receipt_number = $14, instruction = $16, updated_at = now() WHERE case_id = $1"},
       {kInsertStep,
-       "INSERT INTO case_steps (case_id, step, status, actor, actor_roles, note) "
-       "VALUES ($1, $2, $3, $4, $5, $6)"},
+       // At the moment of the step's event (the rules' clock), so that the
+       // history, the lookup's dates and the deadlines agree.
+       "INSERT INTO case_steps (case_id, step, status, actor, actor_roles, note, at) "
+       "VALUES ($1, $2, $3, $4, $5, $6, coalesce(nullif($7, '')::timestamptz, now()))"},
       {kSelectSteps,
        "SELECT step, status, actor, actor_roles, at, note FROM case_steps WHERE case_id = $1 "
        "ORDER BY id"},
@@ -601,6 +640,12 @@ absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
                                : tx.exec_prepared(kFindRepeats, PgArray(hashes), text, threshold)) {
       const std::string id = row["case_id"].as<std::string>();
       if (repeats.insert(id).second) c.add_repeat_of_case_ids(id);
+      // A36: the same person's matter already settled for good. (A text
+      // match of an anonymous letter is not the same person.)
+      if (!by_text && row["status"].as<std::string>() == v1::CaseStatus_Name(v1::FINAL)) {
+        c.add_final_case_ids(id);
+        c.set_final_matter(true);
+      }
     }
   }
   if (event.has_registered()) {
@@ -613,7 +658,7 @@ absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
       SqlTimestamp(c.received_at()), c.received_by(), c.reception_session_id(), c.headcount(),
       c.collective(), v1::Category_Name(c.category()), PgArray(c.reported_unit_ids()), c.subject(),
       c.content(), c.urgent(), PgArray(c.repeat_of_case_ids()), request_subject, request_id,
-      request_sha256, c.anonymous());
+      request_sha256, c.anonymous(), PgArray(c.final_case_ids()));
   if (created.empty()) return std::optional<v1::Case>();  // the request id was used before
   for (size_t i = 0; i < sealed.size(); ++i) {
     tx.exec_prepared(kInsertPetitioner, c.case_id(), static_cast<int>(i), sealed[i].first,
@@ -621,7 +666,8 @@ absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
   }
   tx.exec_prepared(kInsertOutbox, event.event_id(), event.case_id(), event.sequence(), payload);
   tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(v1::REGISTER),
-                   v1::CaseStatus_Name(c.status()), caller.subject, RolesText(caller), "");
+                   v1::CaseStatus_Name(c.status()), caller.subject, RolesText(caller), "",
+                   StepTime(event));
   for (auto [column, out] : {std::pair{"created_at", c.mutable_created_at()},
                              std::pair{"updated_at", c.mutable_updated_at()}}) {
     auto t = TimestampField(created[0][column]);
@@ -661,7 +707,7 @@ absl::Status CaseStore::UpdateRegistrationInTransaction(pqxx::transaction_base& 
   }
   tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(step.step()),
                    v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),
-                   step.note());
+                   step.note(), StepTime(event));
   event.set_case_id(c.case_id());
   event.set_sequence(tx.exec_prepared1(kNextSequence, c.case_id())["next"].as<int64_t>());
   tx.exec_prepared(kInsertOutbox, event.event_id(), c.case_id(), event.sequence(),
@@ -872,8 +918,15 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
         const v1::CaseStep& step = change->step;
         tx.exec_prepared(kInsertStep, case_id, v1::Step_Name(step.step()),
                          v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),
-                         step.note());
+                         step.note(), StepTime(change->event));
         if (change->opinion.has_value()) WriteOpinion(tx, case_id, *change);
+        if (change->review_decision.has_value()) {
+          const v1::ReviewDecision& d = *change->review_decision;
+          tx.exec_prepared(kInsertReviewDecision, case_id,
+                           v1::ReviewDecision::Stage_Name(d.stage()),
+                           v1::ReviewDecision::Outcome_Name(d.outcome()), d.decided_on(),
+                           d.summary(), d.recorded_by(), SqlTimestamp(d.recorded_at()));
+        }
         petition::v1::CaseEvent event = change->event;
         event.set_case_id(case_id);
         event.set_sequence(tx.exec_prepared1(kNextSequence, case_id)["next"].as<int64_t>());

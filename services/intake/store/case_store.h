@@ -85,6 +85,8 @@ struct StepChange {
   // The opinion the step writes, and how.
   std::optional<v1::Opinion> opinion;
   OpinionWrite opinion_write = OpinionWrite::kDraft;
+  // The review or recheck decision the step records (one per stage).
+  std::optional<v1::ReviewDecision> review_decision;
   // The event: its case_id and sequence are set by the store.
   petition::v1::CaseEvent event;
   // Documents the step issues (numbered, dated and stored with it).

@@ -2,9 +2,11 @@
 // COUNTY are the township's work and count against the units the case is
 // assigned to (their lists of pending deadlines, their overdue orders, their
 // statistics). The others are somebody else's: APPROVAL the approving
-// leaders', REVIEW_WINDOW the petitioner's (petitioner_window.h), and
-// REVIEW_ANSWER the reviewing body's one level up (复查, A35: it answers
-// within 30 days of the request), which the township cannot hurry.
+// leaders', REVIEW_WINDOW and RECHECK_WINDOW the petitioner's
+// (petitioner_window.h), REVIEW_ANSWER the reviewing body's one level up
+// (复查, A35: it answers within 30 days of the request) and RECHECK_ANSWER
+// the rechecking body's a level further (复核, A36), which the township
+// cannot hurry.
 #ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_
 #define PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_
 

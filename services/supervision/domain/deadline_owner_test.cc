@@ -14,6 +14,9 @@ TEST(DeadlineOwnerTest, TheTownshipsWorkCountsAgainstItsUnits) {
 
 TEST(DeadlineOwnerTest, TheReviewingBodysAnswerNeverCountsAgainstAUnit) {
   EXPECT_FALSE(CountsAgainstUnits("REVIEW_ANSWER"));
+  EXPECT_FALSE(CountsAgainstUnits("RECHECK_ANSWER"));
+  EXPECT_FALSE(CountsAgainstUnits("RECHECK_WINDOW"));
+  EXPECT_FALSE(IsPetitionerWindow("RECHECK_ANSWER"));
   // It is the reviewing body's work, not a petitioner's window: it can fall
   // OVERDUE (against that body), it does not lapse.
   EXPECT_FALSE(IsPetitionerWindow("REVIEW_ANSWER"));

@@ -62,6 +62,10 @@ struct DeadlinePolicy {
   // The reviewing body's written answer to a review request (REVIEW_ANSWER,
   // A35: 30 days); the reviewing body's deadline, never a unit's.
   Limit review_answer{30, DayUnit::kCalendarDays};
+  // The petitioner's time to ask for a recheck (RECHECK_WINDOW, A36) and the
+  // rechecking body's answer (RECHECK_ANSWER, A36: the same 30 + 30 days).
+  Limit recheck_window{30, DayUnit::kCalendarDays};
+  Limit recheck_answer{30, DayUnit::kCalendarDays};
 
   // The national regulation's values.
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }

@@ -11,9 +11,8 @@
 // - DECLINE_OVERTURNED: the case was declined as outside the township's
 //   remit on or before that day, and the higher body found it within the
 //   remit and sent it back (recorded on the escalation);
-// - ANSWER_CHANGED_ON_REVIEW: the case's answer was changed on review
-//   (复查/复核). Review decisions are not recorded yet: the slot is fed false
-//   until they are.
+// - ANSWER_CHANGED_ON_REVIEW: the case's answer was changed or revoked on
+//   review or recheck (复查/复核) on or before that day.
 //
 // "Gone past due unmet before day E": the due date is before E and the
 // deadline was not met on or before its due date (met late, or not at all).
@@ -49,7 +48,7 @@ struct OverLevelFacts {
   // Said by whoever records the escalation: the higher body found the
   // declined matter within the township's remit and sent it back.
   bool decline_overturned = false;
-  // Not known yet (no review decisions are recorded): always false today.
+  // A review or recheck changed or revoked the answer on or before the day.
   bool answer_changed_on_review = false;
 };
 

@@ -2,7 +2,13 @@
 
 namespace petition::supervision {
 
-bool IsPetitionerWindow(std::string_view kind) { return kind == "REVIEW_WINDOW"; }
+bool IsPetitionerWindow(std::string_view kind) {
+  return kind == "REVIEW_WINDOW" || kind == "RECHECK_WINDOW";
+}
+
+bool EndsTheMatterWhenLapsed(std::string_view kind) {
+  return kind == "REVIEW_WINDOW" || kind == "RECHECK_WINDOW";
+}
 
 std::string_view ShownState(std::string_view kind, std::string_view stored_state, bool met,
                             absl::CivilDay due_date, absl::CivilDay today) {

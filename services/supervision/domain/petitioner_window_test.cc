@@ -7,10 +7,16 @@ namespace {
 
 const absl::CivilDay kDue(2026, 3, 31);
 
-TEST(PetitionerWindowTest, OnlyTheReviewWindowIsAPetitionersWindow) {
-  EXPECT_TRUE(IsPetitionerWindow("REVIEW_WINDOW"));
-  for (const char* kind : {"ACCEPTANCE", "HANDLING", "APPROVAL", "COUNTY", ""}) {
+TEST(PetitionerWindowTest, OnlyTheReviewAndRecheckWindowsAreAPetitionersWindows) {
+  for (const char* kind : {"REVIEW_WINDOW", "RECHECK_WINDOW"}) {
+    EXPECT_TRUE(IsPetitionerWindow(kind)) << kind;
+    EXPECT_TRUE(EndsTheMatterWhenLapsed(kind)) << kind;
+    EXPECT_EQ(ShownState(kind, "OPEN", false, kDue, kDue + 1), "EXPIRED") << kind;
+  }
+  for (const char* kind :
+       {"ACCEPTANCE", "HANDLING", "APPROVAL", "COUNTY", "REVIEW_ANSWER", "RECHECK_ANSWER", ""}) {
     EXPECT_FALSE(IsPetitionerWindow(kind)) << kind;
+    EXPECT_FALSE(EndsTheMatterWhenLapsed(kind)) << kind;
   }
 }
 

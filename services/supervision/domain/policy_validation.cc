@@ -61,6 +61,8 @@ absl::Status ValidatePolicy(const DeadlinePolicy& policy) {
       {"extensionMax", &policy.extension_max, kMaxDays},
       {"reviewWindow", &policy.review_window, kMaxDays},
       {"reviewAnswer", &policy.review_answer, kMaxDays},
+      {"recheckWindow", &policy.recheck_window, kMaxDays},
+      {"recheckAnswer", &policy.recheck_answer, kMaxDays},
       {"dueSoon", &policy.due_soon, kMaxDueSoonDays},
       {"orderResponse.REMINDER", &policy.order_response.reminder, kMaxDays},
       {"orderResponse.ORDER", &policy.order_response.order, kMaxDays},

@@ -68,7 +68,11 @@ std::vector<UnitStatsRow> ComputeUnitStats(absl::CivilDay from, absl::CivilDay t
         went_overdue = day_after;
       }
     }
-    if (!received && !concluded && !rated && !settled && !unheard && !went_overdue.has_value()) {
+    const int changed =
+        static_cast<int>(std::count_if(c.answer_changed_on.begin(), c.answer_changed_on.end(),
+                                       [&](absl::CivilDay d) { return In(d, from, to); }));
+    if (!received && !concluded && !rated && !settled && !unheard && !went_overdue.has_value() &&
+        changed == 0) {
       continue;
     }
     for (const std::string& unit : c.unit_ids) {
@@ -85,6 +89,7 @@ std::vector<UnitStatsRow> ComputeUnitStats(absl::CivilDay from, absl::CivilDay t
         if (satisfied) ++t.satisfied;
       }
       if (unheard) ++t.row.complex_without_hearing;
+      t.row.review_changed += changed;
       if (settled) {
         ++t.settled;
         if (on_time) ++t.on_time;

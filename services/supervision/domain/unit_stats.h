@@ -35,7 +35,10 @@
 //     each handling unit;
 // - complexWithoutHearing: COMPLEX cases answered in the period with no
 //   hearing or leadership meeting held on or before the answer's day
-//   (complex matters go to one before the decision [S1] [S3]).
+//   (complex matters go to one before the decision [S1] [S3]);
+// - reviewChanged: the answers of the unit's cases that the body above
+//   changed or revoked on review or recheck (复查/复核), counted on the day
+//   of the decision (S1/S2: 答复被复查复核改变).
 // The veto (一票否决) is not a period's: it is the annual assessment's
 // (domain/annual_assessment.h).
 #ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_UNIT_STATS_H_
@@ -79,6 +82,8 @@ struct CaseFacts {
   std::optional<absl::CivilDay> answered_on;
   // The day of the case's first hearing or leadership meeting.
   std::optional<absl::CivilDay> first_hearing_on;
+  // The days the case's answer was changed or revoked on review or recheck.
+  std::vector<absl::CivilDay> answer_changed_on;
 };
 
 struct EscalationFacts {
@@ -123,6 +128,7 @@ struct UnitStatsRow {
   int over_level_not_at_fault = 0;
   std::optional<double> satisfaction_rate;
   int complex_without_hearing = 0;
+  int review_changed = 0;
   // By day, then case, then reason.
   std::vector<Criticism> criticisms;
 };

@@ -55,6 +55,21 @@ TEST(UnitStatsTest, ACaseCountsForEachHandlingUnitAndNoneWithout) {
   EXPECT_EQ(rows[1].received, 1);
 }
 
+TEST(UnitStatsTest, AnAnswerChangedOnReviewCountsOnTheDayOfTheDecision) {
+  // Received long before the period: only the decisions count in it.
+  CaseFacts reviewed = Case("unit_a", D(2025, 12, 1));
+  reviewed.unit_ids = {"unit_a", "unit_b"};
+  reviewed.answer_changed_on = {D(2026, 3, 10), D(2026, 3, 31)};  // review and recheck
+  CaseFacts earlier = Case("unit_c", D(2025, 12, 1));
+  earlier.answer_changed_on = {D(2026, 2, 28)};
+  auto rows = ComputeUnitStats(kFrom, kTo, kToday, {reviewed, earlier}, {});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(Row(rows, "unit_a")->review_changed, 2);
+  EXPECT_EQ(Row(rows, "unit_b")->review_changed, 2);
+  EXPECT_EQ(Row(rows, "unit_a")->received, 0);
+  EXPECT_EQ(Row(rows, "unit_c"), nullptr);
+}
+
 TEST(UnitStatsTest, OnTimeAndOverdueByDueDateInThePeriod) {
   // Received long before; what falls due in March counts.
   const D old(2026, 1, 5);

@@ -323,6 +323,7 @@ void FillHearing(const HearingRecord& h, v1::Hearing* out) {
   v1::Hearing::Kind kind;
   if (v1::Hearing::Kind_Parse(h.kind, &kind)) out->set_kind(kind);
   out->set_held_on(FormatDate(h.held_on));
+  if (h.ends_on != h.held_on) out->set_ends_on(FormatDate(h.ends_on));
   out->set_note(h.note);
   out->set_recorded_by(h.recorded_by);
   *out->mutable_recorded_at() = ToProtoTimestamp(h.recorded_at);
@@ -354,17 +355,33 @@ grpc::Status SupervisionService::CreateHearing(grpc::ServerContext* context,
   } else if (*held > absl::ToCivilDay(now, current->zone)) {
     violations.emplace_back("heldOn", "is in the future: record a hearing once held");
   }
+  // A hearing of several days names its last (endsOn); at most 90 days.
+  absl::CivilDay ends_on = held.ok() ? *held : absl::CivilDay();
+  if (!request->ends_on().empty()) {
+    auto ends = ParseDate(request->ends_on());
+    if (!ends.ok()) {
+      violations.emplace_back("endsOn", "must be a date YYYY-MM-DD");
+    } else if (held.ok() && (*ends < *held || *ends - *held > 90)) {
+      violations.emplace_back("endsOn", "must be on or after heldOn, at most 90 days after it");
+    } else if (*ends > absl::ToCivilDay(now, current->zone)) {
+      violations.emplace_back("endsOn", "is in the future: record a hearing once held");
+    } else {
+      ends_on = *ends;
+    }
+  }
   if (!violations.empty()) return ToGrpcStatus(InvalidFields(violations));
   HearingRecord h;
   h.hearing_id = NewId("hrg");
   h.case_id = request->case_id();
   h.kind = v1::Hearing::Kind_Name(request->kind());
   h.held_on = *held;
+  h.ends_on = ends_on;
   h.note = request->note();
   h.recorded_by = scope.principal().subject;
   h.recorded_at = now;
   auto stored = store_->CreateHearing(
-      h, RequestKeyFor(scope, "CreateHearing", *request, request->request_id()), tx);
+      h, RequestKeyFor(scope, "CreateHearing", *request, request->request_id()),
+      absl::ToCivilDay(now, current->zone), tx);
   if (!stored.ok()) return ToGrpcStatus(stored.status());
   FillHearing(*stored, response);
   response->set_request_id(request->request_id());
@@ -455,6 +472,7 @@ grpc::Status SupervisionService::GetUnitStats(grpc::ServerContext* context,
     // veto stays unset: it is the annual assessment's (GetAssessment).
     out->set_complex_without_hearing(row.complex_without_hearing);
     out->set_over_level_not_at_fault(row.over_level_not_at_fault);
+    out->set_review_changed(row.review_changed);
     for (const Criticism& c : row.criticisms) FillCriticism(c, out->add_criticisms());
     ++written;
   }

@@ -230,9 +230,65 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
           return ToGrpcStatus(
               InvalidField(at + ".delivered.deliveredOn", "is not a date YYYY-MM-DD"));
         }
-        auto window = open("REVIEW_WINDOW", *day, policy.review_window, false);
+        // The answer given again after a review decision opens the recheck
+        // window instead (A36): there is no second review.
+        const bool recheck = event.delivered().window() == "RECHECK_WINDOW";
+        auto window = open(recheck ? "RECHECK_WINDOW" : "REVIEW_WINDOW", *day,
+                           recheck ? policy.recheck_window : policy.review_window, false);
         if (!window.ok()) return ToGrpcStatus(window.status());
         app.open.push_back(*window);
+        break;
+      }
+      case petition::v1::CaseEvent::kReviewDecided: {
+        const petition::v1::ReviewDecided& r = event.review_decided();
+        auto decided = ParseDate(r.decided_on());
+        if (!decided.ok()) {
+          return ToGrpcStatus(
+              InvalidField(at + ".reviewDecided.decidedOn", "is not a date YYYY-MM-DD"));
+        }
+        const bool review = r.stage() == "REVIEW";
+        if (!review && r.stage() != "RECHECK") {
+          return ToGrpcStatus(
+              InvalidField(at + ".reviewDecided.stage", "must be REVIEW or RECHECK"));
+        }
+        if (r.outcome() != "UPHELD" && r.outcome() != "CHANGED" && r.outcome() != "REVOKED") {
+          return ToGrpcStatus(
+              InvalidField(at + ".reviewDecided.outcome", "must be UPHELD, CHANGED or REVOKED"));
+        }
+        // The body above answered: its deadline is met as the decision
+        // arrives (the day the township records it).
+        valid = meet({review ? "REVIEW_ANSWER" : "RECHECK_ANSWER"});
+        if (!valid.ok()) break;
+        app.review_decision =
+            DeadlineStore::Application::ReviewDecision{r.stage(), r.outcome(), *decided};
+        if (review && r.outcome() == "UPHELD") {
+          // A36: 30 days from the review decision to ask for a recheck.
+          auto window = open("RECHECK_WINDOW", *decided, policy.recheck_window, false);
+          if (!window.ok()) return ToGrpcStatus(window.status());
+          app.open.push_back(*window);
+        } else if (r.reopened()) {
+          // The answer was changed or revoked: the unit handles the matter
+          // again, under the same limit, from the day the decision arrived;
+          // the new opinion is approved afresh.
+          auto limit = HandlingLimit(policy, r.complexity().empty() ? "ORDINARY" : r.complexity());
+          if (!limit.ok()) {
+            return ToGrpcStatus(InvalidField(at + ".reviewDecided.complexity",
+                                             "must be SIMPLE, ORDINARY or COMPLEX"));
+          }
+          auto handling = open("HANDLING", app.met_day, *limit, false);
+          if (!handling.ok()) return ToGrpcStatus(handling.status());
+          app.reopen.push_back(*handling);
+          app.drop.emplace_back("APPROVAL");
+        }
+        break;
+      }
+      case petition::v1::CaseEvent::kRecheckRequested: {
+        // A36: the body a level further up answers within 30 days.
+        valid = meet({"RECHECK_WINDOW"});
+        if (!valid.ok()) break;
+        auto answer = open("RECHECK_ANSWER", app.met_day, policy.recheck_answer, false);
+        if (!answer.ok()) return ToGrpcStatus(answer.status());
+        app.open.push_back(*answer);
         break;
       }
       case petition::v1::CaseEvent::kReviewRequested: {
@@ -248,8 +304,8 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
       case petition::v1::CaseEvent::kConcluded:
       case petition::v1::CaseEvent::kWithdrawn:
         // The case ends: nothing of it can fall overdue any more.
-        valid = meet(
-            {"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "REVIEW_ANSWER", "COUNTY", "APPROVAL"});
+        valid = meet({"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "REVIEW_ANSWER", "RECHECK_WINDOW",
+                      "RECHECK_ANSWER", "COUNTY", "APPROVAL"});
         break;
       case petition::v1::CaseEvent::kRated: {
         const std::string& rating = event.rated().rating();
@@ -546,9 +602,16 @@ grpc::Status SupervisionService::CheckReviewWindow(grpc::ServerContext* context,
   if (request->case_id().empty() || request->case_id().size() > 64) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
+  // A petitioner's window (REVIEW_WINDOW unless another is named).
+  const std::string kind = request->kind() == v1::DEADLINE_KIND_UNSPECIFIED
+                               ? std::string("REVIEW_WINDOW")
+                               : v1::DeadlineKind_Name(request->kind());
+  if (!IsPetitionerWindow(kind)) {
+    return ToGrpcStatus(InvalidField("kind", "must be a window: REVIEW_WINDOW or RECHECK_WINDOW"));
+  }
   auto current = LoadPolicy(TxOptionsFor(*context));
   if (!current.ok()) return ToGrpcStatus(current.status());
-  auto window = store_->GetDeadline(request->case_id(), "REVIEW_WINDOW", TxOptionsFor(*context));
+  auto window = store_->GetDeadline(request->case_id(), kind, TxOptionsFor(*context));
   if (absl::IsNotFound(window.status())) {
     response->set_open(false);  // not answered (yet), or unknown here
     return grpc::Status::OK;

@@ -34,12 +34,13 @@ constexpr char kStatsCases[] = "supervision_stats_cases";
 constexpr char kStatsEscalations[] = "supervision_stats_escalations";
 constexpr char kSelectSeenVersions[] = "supervision_select_seen_versions";
 constexpr char kInsertHearing[] = "supervision_insert_hearing";
+constexpr char kSuspendRecheckAnswer[] = "supervision_suspend_recheck_answer";
 constexpr char kSelectHearing[] = "supervision_select_hearing";
 constexpr char kListHearings[] = "supervision_list_hearings";
 
-#define HEARING_COLUMNS                                                                       \
-  "hearing_id, case_id, kind, to_char(held_on, 'YYYY-MM-DD') AS held_on, note, recorded_by, " \
-  "recorded_at"
+#define HEARING_COLUMNS                                                    \
+  "hearing_id, case_id, kind, to_char(held_on, 'YYYY-MM-DD') AS held_on, " \
+  "to_char(coalesce(ends_on, held_on), 'YYYY-MM-DD') AS ends_on, note, recorded_by, recorded_at"
 constexpr char kPendingTouching[] = "supervision_pending_touching";
 constexpr char kMoveSeenVersion[] = "supervision_move_seen_version";
 constexpr char kRecomputeDeadline[] = "supervision_recompute_deadline";
@@ -51,21 +52,23 @@ constexpr char kSelectDueDateChanges[] = "supervision_select_due_date_changes";
 
 // What the fault rule reads of the escalated case: its ACCEPTANCE, HANDLING
 // and COUNTY deadlines and the day it was declined ($1: the township's zone).
-#define ESCALATION_SELECT                                                                        \
-  "SELECT e.escalation_id, e.case_id, e.unit_id, e.level, e.headcount, e.reported_in_advance, "  \
-  "to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.note, e.recorded_by, e.recorded_at, "  \
-  "e.decline_overturned, "                                                                       \
-  "to_char(h.start_date, 'YYYY-MM-DD') AS h_start, to_char(h.due_date, 'YYYY-MM-DD') AS h_due, " \
-  "to_char((h.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS h_met, "                           \
-  "coalesce(h.met_at = t.withdrawn_at, false) AS h_withdrawn, "                                  \
-  "to_char(a.due_date, 'YYYY-MM-DD') AS a_due, "                                                 \
-  "to_char((a.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS a_met, "                           \
-  "to_char(c.due_date, 'YYYY-MM-DD') AS c_due, "                                                 \
-  "to_char((c.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS c_met, "                           \
-  "to_char((t.declined_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS declined_on "                 \
-  "FROM escalations e JOIN case_tracks t ON t.case_id = e.case_id "                              \
-  "LEFT JOIN deadlines h ON h.case_id = e.case_id AND h.kind = 'HANDLING' "                      \
-  "LEFT JOIN deadlines a ON a.case_id = e.case_id AND a.kind = 'ACCEPTANCE' "                    \
+#define ESCALATION_SELECT                                                                         \
+  "SELECT e.escalation_id, e.case_id, e.unit_id, e.level, e.headcount, e.reported_in_advance, "   \
+  "to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.note, e.recorded_by, e.recorded_at, "   \
+  "e.decline_overturned, "                                                                        \
+  "to_char(h.start_date, 'YYYY-MM-DD') AS h_start, to_char(h.due_date, 'YYYY-MM-DD') AS h_due, "  \
+  "to_char((h.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS h_met, "                            \
+  "coalesce(h.met_at = t.withdrawn_at, false) AS h_withdrawn, "                                   \
+  "to_char(a.due_date, 'YYYY-MM-DD') AS a_due, "                                                  \
+  "to_char((a.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS a_met, "                            \
+  "to_char(c.due_date, 'YYYY-MM-DD') AS c_due, "                                                  \
+  "to_char((c.met_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS c_met, "                            \
+  "to_char((t.declined_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS declined_on, "                 \
+  "EXISTS (SELECT 1 FROM review_decisions r WHERE r.case_id = e.case_id "                         \
+  "AND r.outcome IN ('CHANGED', 'REVOKED') AND r.decided_on <= e.occurred_on) AS answer_changed " \
+  "FROM escalations e JOIN case_tracks t ON t.case_id = e.case_id "                               \
+  "LEFT JOIN deadlines h ON h.case_id = e.case_id AND h.kind = 'HANDLING' "                       \
+  "LEFT JOIN deadlines a ON a.case_id = e.case_id AND a.kind = 'ACCEPTANCE' "                     \
   "LEFT JOIN deadlines c ON c.case_id = e.case_id AND c.kind = 'COUNTY' "
 
 absl::StatusOr<absl::CivilDay> Day(const pqxx::field& f) {
@@ -147,8 +150,7 @@ absl::StatusOr<EscalationRecord> EscalationFromRow(const pqxx::row& row) {
     f.declined_on = *declined;
   }
   f.decline_overturned = e.decline_overturned;
-  // Review decisions are not recorded yet: f.answer_changed_on_review stays
-  // false until they are.
+  f.answer_changed_on_review = row["answer_changed"].as<bool>();
   return e;
 }
 
@@ -268,7 +270,10 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "coalesce(t.complexity = 'COMPLEX', false) AS complex, "
        "to_char((t.answered_at AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS answered_on, "
        "(SELECT to_char(min(g.held_on), 'YYYY-MM-DD') FROM hearings g "
-       "WHERE g.case_id = t.case_id) AS first_hearing_on "
+       "WHERE g.case_id = t.case_id) AS first_hearing_on, "
+       "(SELECT coalesce(array_agg(to_char(r.decided_on, 'YYYY-MM-DD') ORDER BY r.decided_on), "
+       "'{}') FROM review_decisions r WHERE r.case_id = t.case_id "
+       "AND r.outcome IN ('CHANGED', 'REVOKED')) AS changed_on "
        "FROM case_tracks t LEFT JOIN deadlines h ON h.case_id = t.case_id AND h.kind = 'HANDLING' "
        "WHERE t.case_id IN ("
        "SELECT case_id FROM case_tracks WHERE received_at >= $2 AND received_at < $3 "
@@ -276,7 +281,9 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "UNION SELECT case_id FROM case_tracks WHERE rated_at >= $2 AND rated_at < $3 "
        "UNION SELECT case_id FROM case_tracks WHERE answered_at >= $2 AND answered_at < $3 "
        "UNION SELECT case_id FROM deadlines WHERE kind = 'HANDLING' "
-       "AND due_date BETWEEN $4::date - 1 AND $5::date) "
+       "AND due_date BETWEEN $4::date - 1 AND $5::date "
+       "UNION SELECT case_id FROM review_decisions WHERE outcome IN ('CHANGED', 'REVOKED') "
+       "AND decided_on BETWEEN $4::date AND $5::date) "
        "AND " NOT_REPORTING_UNIT("t.case_id", "$6")},
       // The period's escalations and the earlier ones of their cases.
       {kStatsEscalations, ESCALATION_SELECT "WHERE e.occurred_on <= $3::date AND e.case_id IN ("
@@ -297,8 +304,20 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
        "WHERE year = $1"},
       {kSelectSeenVersions, "SELECT year, version FROM calendar_versions_seen"},
       {kInsertHearing,
-       "INSERT INTO hearings (hearing_id, case_id, kind, held_on, note, recorded_by, recorded_at) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+       "INSERT INTO hearings (hearing_id, case_id, kind, held_on, note, recorded_by, recorded_at, "
+       "ends_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date)"},
+      // A36: the days of a hearing are not counted in the recheck's answer
+      // time. The pending RECHECK_ANSWER moves by the hearing's days that
+      // fall inside it (after its start day, up to its due date); a deadline
+      // that fell OVERDUE and is no longer past due opens again.
+      {kSuspendRecheckAnswer,
+       "WITH n AS (SELECT d.case_id, d.kind, (SELECT count(*)::int FROM "
+       "generate_series($2::date, $3::date, interval '1 day') AS g(day) "
+       "WHERE g.day::date > d.start_date AND g.day::date <= d.due_date) AS days "
+       "FROM deadlines d WHERE d.case_id = $1 AND d.kind = 'RECHECK_ANSWER' AND d.met_at IS NULL) "
+       "UPDATE deadlines d SET due_date = d.due_date + n.days, "
+       "state = CASE WHEN d.state = 'OVERDUE' AND d.due_date + n.days >= $4::date THEN 'OPEN' "
+       "ELSE d.state END FROM n WHERE d.case_id = n.case_id AND d.kind = n.kind AND n.days > 0"},
       {kSelectHearing, "SELECT " HEARING_COLUMNS " FROM hearings WHERE hearing_id = $1"},
       {kListHearings,
        "SELECT " HEARING_COLUMNS " FROM hearings WHERE case_id = $1 "
@@ -512,6 +531,15 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
             if (!d.ok()) return d.status();
             (std::string(column) == "answered_on" ? c.answered_on : c.first_hearing_on) = *d;
           }
+          pqxx::array_parser changed = row["changed_on"].as_array();
+          while (true) {
+            auto [juncture, value] = changed.get_next();
+            if (juncture == pqxx::array_parser::juncture::done) break;
+            if (juncture != pqxx::array_parser::juncture::string_value) continue;
+            auto d = ParseDate(value);
+            if (!d.ok()) return absl::DataLossError("bad date in review_decisions");
+            c.answer_changed_on.push_back(*d);
+          }
           facts.cases.push_back(std::move(c));
         }
         for (const auto& row :
@@ -628,6 +656,9 @@ absl::StatusOr<HearingRecord> HearingFromRow(const pqxx::row& row) {
   auto held = Day(row["held_on"]);
   if (!held.ok()) return held.status();
   h.held_on = *held;
+  auto ends = Day(row["ends_on"]);
+  if (!ends.ok()) return ends.status();
+  h.ends_on = *ends;
   h.note = row["note"].as<std::string>();
   h.recorded_by = row["recorded_by"].as<std::string>();
   auto at = Instant(row["recorded_at"]);
@@ -640,6 +671,7 @@ absl::StatusOr<HearingRecord> HearingFromRow(const pqxx::row& row) {
 
 absl::StatusOr<HearingRecord> DeadlineStore::CreateHearing(const HearingRecord& h,
                                                            const RequestKey& key,
+                                                           absl::CivilDay today,
                                                            const TxOptions& tx_options) {
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<HearingRecord> {
@@ -651,7 +683,12 @@ absl::StatusOr<HearingRecord> DeadlineStore::CreateHearing(const HearingRecord& 
         const std::string id = prior->has_value() ? **prior : h.hearing_id;
         if (!prior->has_value()) {
           tx.exec_prepared(kInsertHearing, h.hearing_id, h.case_id, h.kind, FormatDate(h.held_on),
-                           h.note, h.recorded_by, SqlTimestamp(h.recorded_at));
+                           h.note, h.recorded_by, SqlTimestamp(h.recorded_at),
+                           FormatDate(h.ends_on));
+          if (h.kind == "HEARING") {
+            tx.exec_prepared(kSuspendRecheckAnswer, h.case_id, FormatDate(h.held_on),
+                             FormatDate(h.ends_on), FormatDate(today));
+          }
         }
         pqxx::result rows = tx.exec_prepared(kSelectHearing, id);
         if (rows.empty()) return absl::DataLossError("the hearing is gone");

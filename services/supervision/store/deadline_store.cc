@@ -5,9 +5,11 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "common/pg_array.h"
 #include "services/supervision/domain/extension_rule.h"
+#include "services/supervision/domain/petitioner_window.h"
 #include "services/supervision/store/hidden_reports_sql.h"
 #include "services/supervision/store/policy_codec.h"
 
@@ -34,6 +36,9 @@ constexpr char kLockHandling[] = "supervision_lock_handling";
 constexpr char kInsertExtension[] = "supervision_insert_extension";
 constexpr char kExtendHandling[] = "supervision_extend_handling";
 constexpr char kInsertOutbox[] = "supervision_insert_outbox";
+constexpr char kReopenDeadline[] = "supervision_reopen_deadline";
+constexpr char kDropDeadline[] = "supervision_drop_deadline";
+constexpr char kInsertReviewDecision[] = "supervision_insert_review_decision";
 constexpr char kSelectRequestResource[] = "supervision_select_request_resource";
 constexpr char kSelectComplexity[] = "supervision_select_complexity";
 constexpr char kListAll[] = "supervision_list_deadlines";
@@ -46,12 +51,12 @@ constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_un
 #define LIST_ORDER "ORDER BY d.due_date, d.case_id, d.kind"
 // A petitioner's window (domain/petitioner_window.h) past its due date is
 // EXPIRED, never OVERDUE.
-#define PETITIONER_WINDOWS "('REVIEW_WINDOW')"
+#define PETITIONER_WINDOWS "('REVIEW_WINDOW', 'RECHECK_WINDOW')"
 // The deadlines of other people than the case's units (domain/
 // deadline_owner.h) that a unit's lists leave out: the approving leaders'
 // APPROVAL and the reviewing body's REVIEW_ANSWER. (The petitioner's
 // REVIEW_WINDOW is shown to the unit, but never overdue against it.)
-#define NOT_THE_UNITS "('APPROVAL', 'REVIEW_ANSWER')"
+#define NOT_THE_UNITS "('APPROVAL', 'REVIEW_ANSWER', 'RECHECK_ANSWER')"
 #define PENDING_BEFORE_1                                                      \
   "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date AND " \
   "d.kind NOT IN " PETITIONER_WINDOWS
@@ -201,6 +206,22 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "policy_version, urgent) VALUES ($1, $2, $3, $4, false, 'OPEN', nullif($5::bigint, 0), $6) "
        "ON CONFLICT (case_id, kind) DO UPDATE SET due_date = EXCLUDED.due_date, state = 'OPEN' "
        "WHERE deadlines.met_at IS NULL"},
+      // A review that changed the answer: the deadline runs again from the
+      // decision (its extension, if any, was of the first round).
+      {kReopenDeadline,
+       "INSERT INTO deadlines (case_id, kind, start_date, due_date, provisional, state, "
+       "policy_version, limit_days, limit_unit, urgent) VALUES ($1, $2, $3::date, $4::date, $5, "
+       "'OPEN', nullif($6::bigint, 0), nullif($7::int, 0), nullif($8, ''), "
+       "$9 OR coalesce((SELECT urgent FROM case_tracks WHERE case_id = $1), false)) "
+       "ON CONFLICT (case_id, kind) DO UPDATE SET start_date = EXCLUDED.start_date, "
+       "due_date = EXCLUDED.due_date, provisional = EXCLUDED.provisional, state = 'OPEN', "
+       "met_at = NULL, policy_version = EXCLUDED.policy_version, "
+       "limit_days = EXCLUDED.limit_days, limit_unit = EXCLUDED.limit_unit, "
+       "extended_by_days = 0, state_changed_at = NULL"},
+      {kDropDeadline, "DELETE FROM deadlines WHERE case_id = $1 AND kind = $2"},
+      {kInsertReviewDecision,
+       "INSERT INTO review_decisions (case_id, stage, outcome, decided_on) "
+       "VALUES ($1, $2, $3, $4::date) ON CONFLICT (case_id, stage) DO NOTHING"},
       {kSetUrgent,
        "WITH t AS (UPDATE case_tracks SET urgent = $2 WHERE case_id = $1) "
        "UPDATE deadlines SET urgent = $2 WHERE case_id = $1"},
@@ -296,7 +317,8 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "WHERE d.case_id = p.case_id AND d.kind = p.kind AND d.state IN ('OPEN', 'DUE_SOON') "
        "RETURNING d.case_id, d.kind, d.state, d.due_date) "
        "INSERT INTO deadline_transitions (case_id, kind, from_state, to_state, due_date, at) "
-       "SELECT case_id, kind, 'PENDING', 'EXPIRED', due_date, $2 FROM moved RETURNING id"},
+       "SELECT case_id, kind, 'PENDING', 'EXPIRED', due_date, $2 FROM moved "
+       "RETURNING case_id, kind, to_char(due_date, 'YYYY-MM-DD') AS due_date"},
       {kScanOverdue,
        "WITH picked AS (SELECT case_id, kind FROM deadlines "
        "WHERE state IN ('OPEN', 'DUE_SOON') AND due_date < $1::date "
@@ -355,6 +377,7 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE case_id = $1 "
        "ORDER BY "
        "array_position(ARRAY['ACCEPTANCE','HANDLING','APPROVAL','REVIEW_WINDOW','REVIEW_ANSWER',"
+       "'RECHECK_WINDOW','RECHECK_ANSWER',"
        "'COUNTY'], kind)"},
       {kSelectCaseUnits,
        "SELECT handling_unit_ids, reported_unit_ids FROM case_tracks WHERE case_id = $1"},
@@ -511,6 +534,21 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
             for (const std::string& kind : app->meet) {
               tx.exec_prepared(kMeetDeadline, event.case_id(), kind, met_at, met_day);
             }
+          }
+          for (const std::string& kind : app->drop) {
+            tx.exec_prepared(kDropDeadline, event.case_id(), kind);
+          }
+          for (const DeadlineRecord& d : app->reopen) {
+            tx.exec_prepared(kReopenDeadline, event.case_id(), d.kind, FormatDate(d.start_date),
+                             FormatDate(d.due_date), d.provisional, d.policy_version,
+                             d.limit.has_value() ? d.limit->days : 0,
+                             d.limit.has_value() ? DayUnitName(d.limit->unit) : std::string(),
+                             d.urgent);
+          }
+          if (app->review_decision.has_value()) {
+            const Application::ReviewDecision& r = *app->review_decision;
+            tx.exec_prepared(kInsertReviewDecision, event.case_id(), r.stage, r.outcome,
+                             FormatDate(r.decided_on));
           }
           for (const DeadlineRecord& d : app->replace) {
             tx.exec_prepared(kReplaceDeadline, event.case_id(), d.kind, FormatDate(d.start_date),
@@ -770,6 +808,23 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
       tx_options);
 }
 
+namespace {
+
+// The event telling intake that a petitioner's window lapsed; false for a
+// window whose lapse changes nothing there.
+bool LapseEvent(const std::string& case_id, const std::string& kind, const std::string& due_date,
+                absl::Time now, petition::v1::SupervisionEvent& event) {
+  if (!EndsTheMatterWhenLapsed(kind)) return false;
+  event.set_event_id(NewId("sev"));
+  event.set_case_id(case_id);
+  *event.mutable_occurred_at() = ToProtoTimestamp(now);
+  event.mutable_window_lapsed()->set_window(kind);
+  event.mutable_window_lapsed()->set_due_date(due_date);
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
     absl::CivilDay today, const std::vector<std::pair<int64_t, absl::CivilDay>>& horizons,
     const OrderDueDates& order_due, absl::Time now, int limit) {
@@ -783,9 +838,20 @@ absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
       result.became_overdue.push_back(*std::move(d));
     }
     result.overdue = static_cast<int>(result.became_overdue.size());
-    result.expired = static_cast<int>(
-        tx.exec_prepared(kScanExpired, today_text, now_text, std::max(limit - result.overdue, 0))
-            .size());
+    pqxx::result expired =
+        tx.exec_prepared(kScanExpired, today_text, now_text, std::max(limit - result.overdue, 0));
+    result.expired = static_cast<int>(expired.size());
+    // Intake hears of each lapsed window in the same transaction: a review
+    // or recheck window that lapsed makes the case FINAL (A36).
+    for (const auto& row : expired) {
+      petition::v1::SupervisionEvent event;
+      if (!LapseEvent(row["case_id"].as<std::string>(), row["kind"].as<std::string>(),
+                      row["due_date"].as<std::string>(), now, event)) {
+        continue;
+      }
+      tx.exec_prepared(kInsertOutbox, event.case_id(),
+                       pqxx::binarystring(event.SerializeAsString()));
+    }
     auto orders = OrdersInScanTx(tx, result.became_overdue, today, order_due, now, limit);
     if (!orders.ok()) return orders.status();
     result.orders_opened = orders->first;

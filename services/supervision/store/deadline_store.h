@@ -169,6 +169,8 @@ struct HearingRecord {
   std::string case_id;
   std::string kind;  // HEARING, LEADERSHIP_MEETING
   absl::CivilDay held_on;
+  // The last day (held_on for a one-day hearing).
+  absl::CivilDay ends_on;
   std::string note;
   std::string recorded_by;
   absl::Time recorded_at;
@@ -225,6 +227,20 @@ class DeadlineStore {
     // else MISSED.
     std::vector<std::string> meet;
     absl::CivilDay met_day;
+    // Deadlines the event opens again from scratch (a review that changed
+    // the answer reopens HANDLING): start, due date and limit replaced,
+    // pending again, not met.
+    std::vector<DeadlineRecord> reopen;
+    // Deadlines the event removes, to be opened afresh by a later event
+    // (the APPROVAL of the opinion answered before the review).
+    std::vector<std::string> drop;
+    // A review or recheck decision (the statistics count a changed answer).
+    struct ReviewDecision {
+      std::string stage;    // REVIEW or RECHECK
+      std::string outcome;  // UPHELD, CHANGED or REVOKED
+      absl::CivilDay decided_on;
+    };
+    std::optional<ReviewDecision> review_decision;
     // The case's units, when the event changes them (visibility).
     std::optional<std::vector<std::string>> handling_unit_ids;
     std::optional<std::vector<std::string>> reported_unit_ids;
@@ -366,8 +382,12 @@ class DeadlineStore {
   absl::StatusOr<std::vector<EscalationRecord>> ListEscalations(const EscalationFilter& filter,
                                                                 const TxOptions& tx_options = {});
 
-  // Hearings and leadership meetings; NOT_FOUND for an unknown case.
+  // Hearings and leadership meetings; NOT_FOUND for an unknown case. A
+  // HEARING's days inside the case's pending RECHECK_ANSWER move its due
+  // date (A36: hearing time is not counted); `today` decides whether an
+  // OVERDUE one opens again.
   absl::StatusOr<HearingRecord> CreateHearing(const HearingRecord& hearing, const RequestKey& key,
+                                              absl::CivilDay today,
                                               const TxOptions& tx_options = {});
   // A case's, by day held, after the keyset.
   absl::StatusOr<std::vector<HearingRecord>> ListHearings(

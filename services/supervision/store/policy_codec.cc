@@ -97,6 +97,8 @@ v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy) {
   ApprovalToProto(policy.approval, out);
   out.set_county_feedback_review(policy.county_feedback_review);
   *out.mutable_review_answer() = LimitToProto(policy.review_answer);
+  *out.mutable_recheck_window() = LimitToProto(policy.recheck_window);
+  *out.mutable_recheck_answer() = LimitToProto(policy.recheck_answer);
   return out;
 }
 
@@ -167,6 +169,17 @@ absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
     auto limit = LimitFromProto(true, m.review_answer(), "reviewAnswer");
     if (!limit.ok()) return limit.status();
     p.review_answer = *limit;
+  }
+  // Absent (before rechecks): the regulation's 30 calendar days each.
+  if (m.has_recheck_window()) {
+    auto limit = LimitFromProto(true, m.recheck_window(), "recheckWindow");
+    if (!limit.ok()) return limit.status();
+    p.recheck_window = *limit;
+  }
+  if (m.has_recheck_answer()) {
+    auto limit = LimitFromProto(true, m.recheck_answer(), "recheckAnswer");
+    if (!limit.ok()) return limit.status();
+    p.recheck_answer = *limit;
   }
   return p;
 }
