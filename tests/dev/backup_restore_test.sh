@@ -7,7 +7,7 @@
 # key 2 current, another under key 2; the backup is taken while the stack runs. A second state
 # directory (a new initdb) then refuses a tampered archive and a wrong passphrase before it
 # exists at all, takes the archive, and its stack serves both cases with names and id numbers
-# as registered. Wired as the ctest ops.backup_restore.
+# as registered; a second restore over it is refused. Wired as the ctest ops.backup_restore.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
@@ -160,15 +160,16 @@ cat "$TMP/restore.out"
 grep -q "creating the local PostgreSQL cluster" "$TMP/restore.out" || fail "not a fresh cluster"
 grep -qx "PETITION_INTAKE_PII_KEYS=1:$k1,2:$k2" "$DEV2/secrets.env" || fail "the keyring is not restored"
 [[ "$(stat -c %a "$DEV2/secrets.env")" == 600 ]] || fail "secrets.env is not mode 600"
+# Restored once, the database holds data: another restore is refused without --force, and
+# replaces it with.
+"$DEV" restore --passphrase-file "$PASS" "$ARCHIVE" >"$TMP/again.out" 2>&1 &&
+  { cat "$TMP/again.out" >&2; fail "restore overwrote a database with data"; }
+grep -q "already holds data" "$TMP/again.out" || { cat "$TMP/again.out" >&2; fail "refused for another reason"; }
+"$DEV" restore --force --passphrase-file "$PASS" "$ARCHIVE" >"$TMP/force.out" 2>&1 ||
+  { cat "$TMP/force.out" >&2; fail "restore --force failed"; }
+grep -q "restored: 2 cases" "$TMP/force.out" || { cat "$TMP/force.out" >&2; fail "--force did not restore"; }
 up restored
 TOKEN="$("$DEV" token clerk --sub off_clerk1 2>/dev/null)"  # the fresh stack's own JWT secret
 expect_identity "$case1" 张三 11010519491231002X 13800138000
 expect_identity "$case2" 李四 110105194912310038 13900139000
-
-echo "== a database with data is not overwritten without --force"
-"$DEV" down >/dev/null
-"$DEV" restore --passphrase-file "$PASS" "$ARCHIVE" >"$TMP/again.out" 2>&1 &&
-  { cat "$TMP/again.out" >&2; fail "restore overwrote a database with data"; }
-grep -q "already holds data" "$TMP/again.out" || { cat "$TMP/again.out" >&2; fail "refused for another reason"; }
-"$DEV" down >/dev/null
 echo "PASS"
