@@ -3,11 +3,13 @@
 # petitioner's identity opened, from a stack on a fresh cluster restored from the backup.
 #
 # The first stack (its own state directory under /tmp, free ports, the binaries of
-# PETITION_TEST_BIN_DIR) seals one petitioner under PII key 1 and, after intake restarts with
-# key 2 current, another under key 2; the backup is taken while the stack runs. A second state
-# directory (a new initdb) then refuses a tampered archive and a wrong passphrase before it
-# exists at all, takes the archive, and its stack serves both cases with names and id numbers
-# as registered; a second restore over it is refused. Wired as the ctest ops.backup_restore.
+# PETITION_TEST_BIN_DIR) seals a petitioner and a material under PII key 1, rotates to key 2
+# (./dev rotate-keys re-seals the petitioner; the material keeps key 1, which stays in the
+# keyring), and seals another petitioner under key 2; the backup is taken while the stack runs.
+# A second state directory (a new initdb) then refuses a tampered archive and a wrong passphrase
+# before it exists at all, takes the archive, refuses a second restore over it (and takes it
+# with --force), and its stack serves both cases with names and id numbers and the material as
+# registered. Wired as the ctest ops.backup_restore.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
@@ -93,29 +95,29 @@ expect_identity() {  # expect_identity <case id> <name> <id number> <phone>
     fail "case $1 does not show its petitioner as registered: $reply"
 }
 
-echo "== a stack whose petitioners are sealed under two keys"
+echo "== a stack with rows under two keys: a material under key 1, petitioners under key 2"
 use_stack "$DEV1"
-mkdir -p "$DEV1"
-k1="$(openssl rand -hex 32)" k2="$(openssl rand -hex 32)"
-(umask 077; printf '%s\n' "PETITION_INTAKE_PII_KEYS=1:$k1,2:$k2" "PETITION_INTAKE_PII_KEY_ID=1" >"$DEV1/secrets.env")
 up first
 TOKEN="$("$DEV" token clerk --sub off_clerk1 2>/dev/null)"
 case1="$(register 张三 11010519491231002X 13800138000)"
-# Key 2 becomes current: intake restarts alone (SIGTERM to the pid ./dev status names, then up).
-sed -i 's/^PETITION_INTAKE_PII_KEY_ID=.*/PETITION_INTAKE_PII_KEY_ID=2/' "$DEV1/secrets.env"
-intake_pid="$("$DEV" status | awk '$1 == "intake" && $2 == "running" {print $4}')"
-[[ -n "$intake_pid" ]] || fail "intake is not running"
-kill -TERM "$intake_pid"
-gone() { [[ ! -d "/proc/$1" ]] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-for ((i = 0; i < 1500; i++)); do  # until it has exited (polling, bounded: 15 s)
-  gone "$intake_pid" && break
-  sleep 0.01
-done
-gone "$intake_pid" || fail "intake did not stop on SIGTERM"
-up intake-again
+MATERIAL="$TMP/material.pdf"
+printf '%s\n' '%PDF-1.4' '1 0 obj << /Type /Catalog >> endobj' 'trailer << /Root 1 0 R >>' '%%EOF' >"$MATERIAL"
+uploaded="$(curl -fsS --max-time 10 -X POST "$API/cases/$case1/materials" -H "Authorization: Bearer $TOKEN" \
+  -H "Content-Type: application/pdf" -H "X-File-Name: %E6%9D%90%E6%96%99.pdf" --data-binary "@$MATERIAL")" ||
+  fail "the material upload failed"
+material1="$(jq -er .materialId <<<"$uploaded")" || fail "no materialId in $uploaded"
+# Key 2 becomes current and re-seals the petitioners; the material stays under key 1, which
+# therefore stays in the keyring.
+"$DEV" rotate-keys >"$TMP/rotate.out" 2>&1 || { cat "$TMP/rotate.out" >&2; fail "./dev rotate-keys failed"; }
+ring="$(sed -n 's/^PETITION_INTAKE_PII_KEYS=//p' "$DEV1/secrets.env")"
+[[ "$ring" =~ ^1:[0-9a-f]{64},2:[0-9a-f]{64}$ ]] ||
+  { cat "$TMP/rotate.out" >&2; fail "key 1 left the keyring while a material needs it: $ring"; }
 case2="$(register 李四 110105194912310038 13900139000)"
-keys="$("$DEV" psql -tAc "SELECT string_agg(DISTINCT convert_from(substring(sealed FROM 3 FOR get_byte(sealed, 1)), 'UTF8'), ',') FROM intake.petitioners")"
-[[ "$keys" == "1,2" ]] || fail "the petitioners are not under keys 1 and 2: $keys"
+key_ids() {  # key_ids <table>: the ids of the keys its sealed values name
+  "$DEV" psql -tAc "SELECT string_agg(DISTINCT convert_from(substring(sealed FROM 3 FOR get_byte(sealed, 1)), 'UTF8'), ',') FROM intake.$1"
+}
+[[ "$(key_ids petitioners)" == 2 && "$(key_ids materials)" == 1 ]] ||
+  fail "petitioners under $(key_ids petitioners), materials under $(key_ids materials); want 2 and 1"
 
 echo "== backup while the stack runs"
 PASS="$TMP/passphrase"
@@ -128,7 +130,7 @@ cat "$TMP/backup.out"
 [[ "$(head -n1 "$ARCHIVE")" == "petition-backup 1 aes-256-cbc pbkdf2 sha256 100000" ]] ||
   fail "the archive is not encrypted: $(head -n1 "$ARCHIVE")"
 grep -q 'referenced by rows: 1, 2' "$TMP/backup.out" || fail "the backup does not name both keys"
-for s in "$k1" "$k2" PGDMP; do
+for s in "${ring:2:64}" "${ring: -64}" PGDMP; do
   ! grep -qaF "$s" "$ARCHIVE" || fail "the archive shows '$s' in clear"
 done
 expect_identity "$case1" 张三 11010519491231002X 13800138000  # still serving
@@ -158,7 +160,7 @@ echo "== restore into a fresh cluster, then the cases read with their identity"
   { cat "$TMP/restore.out" >&2; fail "./dev restore failed"; }
 cat "$TMP/restore.out"
 grep -q "creating the local PostgreSQL cluster" "$TMP/restore.out" || fail "not a fresh cluster"
-grep -qx "PETITION_INTAKE_PII_KEYS=1:$k1,2:$k2" "$DEV2/secrets.env" || fail "the keyring is not restored"
+grep -qx "PETITION_INTAKE_PII_KEYS=$ring" "$DEV2/secrets.env" || fail "the keyring is not restored"
 [[ "$(stat -c %a "$DEV2/secrets.env")" == 600 ]] || fail "secrets.env is not mode 600"
 # Restored once, the database holds data: another restore is refused without --force, and
 # replaces it with.
@@ -172,4 +174,7 @@ up restored
 TOKEN="$("$DEV" token clerk --sub off_clerk1 2>/dev/null)"  # the fresh stack's own JWT secret
 expect_identity "$case1" 张三 11010519491231002X 13800138000
 expect_identity "$case2" 李四 110105194912310038 13900139000
+curl -fsS --max-time 10 -o "$TMP/material.copy" "$API/cases/$case1/materials/$material1" \
+  -H "Authorization: Bearer $TOKEN" || fail "the material does not read"
+cmp -s "$MATERIAL" "$TMP/material.copy" || fail "the material read back differs"
 echo "PASS"
