@@ -137,7 +137,7 @@ expect_identity "$case1" 张三 11010519491231002X 13800138000  # still serving
 "$DEV" backup --passphrase-file "$PASS" "$ARCHIVE" >/dev/null 2>&1 && fail "a backup overwrote a file"
 "$DEV" down >/dev/null
 
-echo "== a tampered archive and a wrong passphrase are refused before anything is touched"
+echo "== a tampered archive and a wrong passphrase are refused, --check touches nothing"
 use_stack "$DEV2"
 size="$(stat -c %s "$ARCHIVE")"
 cp "$ARCHIVE" "$TMP/tampered.backup"
@@ -153,7 +153,13 @@ grep -q "damaged or was altered" "$TMP/tampered.out" || { cat "$TMP/tampered.out
 if "$DEV" restore --passphrase-file "$TMP/wrong" "$ARCHIVE" >"$TMP/wrong.out" 2>&1; then
   cat "$TMP/wrong.out" >&2; fail "an archive opened with a wrong passphrase"
 fi
-[[ ! -e "$DEV2" ]] || fail "a refused restore created $DEV2: $(ls -A "$DEV2")"
+"$DEV" restore --check --passphrase-file "$PASS" "$ARCHIVE" >"$TMP/check.out" 2>&1 ||
+  { cat "$TMP/check.out" >&2; fail "restore --check refused the archive"; }
+sed -n '/^{/,$p' "$TMP/check.out" | jq -e '.pii.referenced_key_ids == ["1", "2"] and
+  .pii.key_ids == ["1", "2"] and .pii.current_key_id == "2" and .migrations.intake[-1] > 0 and
+  (.members["db.dump"].sha256 | length) == 64' >/dev/null ||
+  { cat "$TMP/check.out" >&2; fail "the manifest is not as expected"; }
+[[ ! -e "$DEV2" ]] || fail "a refused or checking restore created $DEV2: $(ls -A "$DEV2")"
 
 echo "== restore into a fresh cluster, then the cases read with their identity"
 "$DEV" restore --passphrase-file "$PASS" "$ARCHIVE" >"$TMP/restore.out" 2>&1 ||
