@@ -135,7 +135,16 @@ for s in "${ring:2:64}" "${ring: -64}" PGDMP; do
 done
 expect_identity "$case1" 张三 11010519491231002X 13800138000  # still serving
 "$DEV" backup --passphrase-file "$PASS" "$ARCHIVE" >/dev/null 2>&1 && fail "a backup overwrote a file"
-"$DEV" down >/dev/null
+"$DEV" backup --no-encrypt "$TMP/plain.backup" >"$TMP/plain.out" 2>&1 ||
+  { cat "$TMP/plain.out" >&2; fail "./dev backup --no-encrypt failed"; }
+[[ "$(head -n1 "$TMP/plain.backup")" == "petition-backup 1 plain" && "$(stat -c %a "$TMP/plain.backup")" == 600 ]] ||
+  fail "the clear archive is not as documented"
+grep -q "warning:.*in clear" "$TMP/plain.out" || fail "--no-encrypt did not warn"
+"$DEV" restore --check "$TMP/plain.backup" >/dev/null 2>&1 || fail "the clear archive does not check"
+# The first stack stops in the background (its PostgreSQL's last checkpoint takes a while); the
+# second has other ports and another directory.
+"$DEV" down >"$TMP/down1.out" 2>&1 &
+down1=$!
 
 echo "== a tampered archive and a wrong passphrase are refused, --check touches nothing"
 use_stack "$DEV2"
@@ -176,6 +185,7 @@ grep -q "already holds data" "$TMP/again.out" || { cat "$TMP/again.out" >&2; fai
 "$DEV" restore --force --passphrase-file "$PASS" "$ARCHIVE" >"$TMP/force.out" 2>&1 ||
   { cat "$TMP/force.out" >&2; fail "restore --force failed"; }
 grep -q "restored: 2 cases" "$TMP/force.out" || { cat "$TMP/force.out" >&2; fail "--force did not restore"; }
+wait "$down1" || { cat "$TMP/down1.out" >&2; fail "./dev down of the first stack failed"; }
 up restored
 TOKEN="$("$DEV" token clerk --sub off_clerk1 2>/dev/null)"  # the fresh stack's own JWT secret
 expect_identity "$case1" 张三 11010519491231002X 13800138000
