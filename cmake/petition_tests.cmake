@@ -11,9 +11,10 @@
 #   docs         the API description linted, Swagger UI in a browser, the roles matrix
 #   clock        an end-to-end suite again on a clock years ahead (tests/clock/run_at.sh): no
 #                test may depend on today's date
+#   ops          an operator's procedure on a whole local stack (backup and restore)
 # The ctest config.test_labels (cmake/check_test_labels.cmake) fails when any test has no label,
 # which catches an add_test or gtest_discover_tests that bypasses these functions.
-set(PETITION_TEST_LABELS unit integration e2e fuzz config dev bench containers docs clock)
+set(PETITION_TEST_LABELS unit integration e2e fuzz config dev bench containers docs clock ops)
 
 function(_petition_check_labels what labels)
   if(NOT labels)
