@@ -49,47 +49,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Free ports below the ephemeral range, never one this test gave out before (in the shell
-# itself: a $(...) would forget what it took).
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-declare -A taken=()
-pick_port() {  # pick_port <variable>: exports it with a free port
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))
-    if [[ -z "${taken[$p]:-}" ]] && port_free "$p"; then
-      taken[$p]=1
-      export "$1=$p"
-      return
-    fi
-  done
-}
-SERVICE_PORTS=(PETITION_GATEWAY_HTTP_PORT PETITION_GATEWAY_METRICS_PORT
-  PETITION_INTAKE_GRPC_PORT PETITION_INTAKE_METRICS_PORT PETITION_SCHEDULING_GRPC_PORT
-  PETITION_SCHEDULING_METRICS_PORT PETITION_SUPERVISION_GRPC_PORT PETITION_SUPERVISION_METRICS_PORT)
-pick_service_ports() {
-  local v
-  for v in "${SERVICE_PORTS[@]}"; do pick_port "$v"; done
-  API="http://127.0.0.1:$PETITION_GATEWAY_HTTP_PORT/v1"
-}
+# shellcheck source=tests/dev/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 use_stack() {  # use_stack <state dir>: its directory and nine new free ports
   export PETITION_DEV_DIR="$1"
   pick_port PETITION_DEV_PG_PORT
   pick_service_ports
 }
 
-# ./dev up -d; a port taken by another program between the pick and the bind (other tests run
-# beside this one) is retried with new ports for the services, up to three times.
+# ./dev up -d, on new ports if one was taken meanwhile (other tests run beside this one).
 up() {  # up <label>
-  local attempt
-  for attempt in 1 2 3; do
-    "$DEV" up -d >"$TMP/up-$1.out" 2>&1 && return 0
-    grep -q "already in use" "$TMP/up-$1.out" || break
-    echo "(a port was taken meanwhile; ./dev up -d again on new ports, attempt $attempt)"
-    pick_service_ports
-  done
-  cat "$TMP/up-$1.out" >&2
-  fail "./dev up -d ($1) failed"
+  up_on_free_ports "$DEV" "$TMP/up-$1.out" || { cat "$TMP/up-$1.out" >&2; fail "./dev up -d ($1) failed"; }
+  API="http://127.0.0.1:$PETITION_GATEWAY_HTTP_PORT/v1"
 }
 
 register() {  # register <name> <id number> <phone>: prints the case id

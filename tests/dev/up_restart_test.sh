@@ -41,22 +41,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Nine distinct free ports below the ephemeral range.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-declare -A taken=()
-pick_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))
-    [[ -z "${taken[$p]:-}" ]] && port_free "$p" && { taken[$p]=1; echo "$p"; return; }
-  done
-}
-for v in PETITION_DEV_PG_PORT PETITION_GATEWAY_HTTP_PORT PETITION_GATEWAY_METRICS_PORT \
-  PETITION_INTAKE_GRPC_PORT PETITION_INTAKE_METRICS_PORT PETITION_SCHEDULING_GRPC_PORT \
-  PETITION_SCHEDULING_METRICS_PORT PETITION_SUPERVISION_GRPC_PORT PETITION_SUPERVISION_METRICS_PORT; do
-  p="$(pick_port)"
-  export "$v=$p"
-done
+# Nine distinct free ports below the ephemeral range; ./dev up retried on new ones if one
+# was taken before it bound it.
+# shellcheck source=tests/dev/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+pick_port PETITION_DEV_PG_PORT
+pick_service_ports
 
 PROCS=(scheduling supervision intake gateway)
 
@@ -65,7 +55,7 @@ pids() { "$DEV" status | awk '$2 == "running" && $3 == "pid" {print $1, $4}'; }
 pid_of() { awk -v p="$1" '$1 == p {print $2}' <<<"$2"; }
 
 echo "== first start"
-"$DEV" up -d >"$TMP/up1.out" 2>&1 || { cat "$TMP/up1.out" >&2; fail "./dev up -d did not start"; }
+up_on_free_ports "$DEV" "$TMP/up1.out" || { cat "$TMP/up1.out" >&2; fail "./dev up -d did not start"; }
 before="$(pids)"
 for p in "${PROCS[@]}"; do [[ -n "$(pid_of "$p" "$before")" ]] || fail "$p not running after up: $before"; done
 curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$PETITION_GATEWAY_HTTP_PORT/readyz" || fail "not ready"
