@@ -57,14 +57,6 @@ class AnswerDeliveryTest : public StackTest<AnswerDeliveryTest> {
     return Call("POST", absl::StrCat("/v1/cases/", case_id, ":", verb), body, Clerk());
   }
 
-  static void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
-                            const std::string& in_message) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto json = ParseJson(r.body);
-    EXPECT_EQ(JsonString(json, "error.code"), code) << r.body;
-    EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
-  }
-
   struct Answered {
     std::string case_id;
     std::string code;

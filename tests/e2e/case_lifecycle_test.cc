@@ -89,14 +89,6 @@ class CaseLifecycleTest : public StackTest<CaseLifecycleTest> {
     return opinion_id;
   }
 
-  static void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
-                            const std::string& in_message) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto json = ParseJson(r.body);
-    EXPECT_EQ(JsonString(json, "error.code"), code) << r.body;
-    EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
-  }
-
   // The written answer reached the petitioner today (the stack's clock):
   // the review window counts from here.
   static void Deliver(const std::string& case_id) {

@@ -68,14 +68,6 @@ class OpinionApprovalsTest : public StackTest<OpinionApprovalsTest> {
   static std::string Handler() { return stack_->Token({"handler"}, "off_apr_h", "unit_apr"); }
   static std::string Leader(const std::string& id) { return stack_->Token({"leader"}, id); }
 
-  static void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
-                            const std::string& in_message) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto json = ParseJson(r.body);
-    EXPECT_EQ(JsonString(json, "error.code"), code) << r.body;
-    EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
-  }
-
   // A registered and accepted case of unit_apr received by off_apr_receiver,
   // with a draft opinion of the unit: {caseId, opinionId}.
   static std::pair<std::string, std::string> CaseWithDraft() {

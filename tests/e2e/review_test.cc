@@ -141,14 +141,6 @@ class ReviewTest : public StackTest<ReviewTest> {
     return r.ok() ? *r : HttpResponse{};
   }
 
-  static void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
-                            const std::string& in_message) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto json = ParseJson(r.body);
-    EXPECT_EQ(JsonString(json, "error.code"), code) << r.body;
-    EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
-  }
-
   static std::string ReviewChanged(const std::string& unit, const std::string& from,
                                    const std::string& to) {
     HttpResponse stats =

@@ -54,6 +54,15 @@ class StackTest : public ::testing::Test {
     return r.ok() ? *r : HttpResponse{};
   }
 
+  // A refusal: the HTTP status, the error's code and a part of its message.
+  static void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
+                            const std::string& in_message) {
+    EXPECT_EQ(r.status, status) << r.body;
+    auto json = ParseJson(r.body);
+    EXPECT_EQ(JsonString(json, "error.code"), code) << r.body;
+    EXPECT_NE(JsonString(json, "error.message").find(in_message), std::string::npos) << r.body;
+  }
+
   // The case's deadline of `kind` once `done(state)` holds for it, read as
   // `token` (a supervisor's by default); an empty Struct (and a failure)
   // when it never does.

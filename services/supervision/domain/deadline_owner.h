@@ -14,7 +14,9 @@
 
 namespace petition::supervision {
 
-// True for the kinds that count against the case's handling units.
+// True for the kinds that count against the case's handling units. The
+// database's triggers ask the same of deadline_counts_against_units()
+// (migration 0010), which changes with this.
 bool CountsAgainstUnits(std::string_view kind);
 
 }  // namespace petition::supervision

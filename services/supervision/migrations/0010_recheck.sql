@@ -1,8 +1,9 @@
 -- The recheck (复核, A36): the petitioner's RECHECK_WINDOW (a window like
 -- REVIEW_WINDOW: EXPIRED, never OVERDUE) and the rechecking body's
 -- RECHECK_ANSWER (never the township units'). Both stay out of the units'
--- index of pending deadlines (the functions of migration 0009, with those two
--- kinds more).
+-- index of pending deadlines: the triggers of migration 0009 now ask one
+-- function which kinds count against the units, so that a later kind that
+-- does not redefines that function alone.
 ALTER TABLE deadlines DROP CONSTRAINT deadlines_kind_check,
   ADD CONSTRAINT deadlines_kind_check
   CHECK (kind IN ('ACCEPTANCE', 'HANDLING', 'APPROVAL', 'REVIEW_WINDOW', 'REVIEW_ANSWER',
@@ -26,13 +27,19 @@ CREATE TABLE review_decisions (
 CREATE INDEX review_decisions_changed ON review_decisions (decided_on)
   WHERE outcome IN ('CHANGED', 'REVOKED');
 
+-- Whose work a deadline measures (domain/deadline_owner.h, CountsAgainstUnits).
+CREATE OR REPLACE FUNCTION deadline_counts_against_units(kind text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT kind NOT IN ('APPROVAL', 'REVIEW_WINDOW', 'REVIEW_ANSWER', 'RECHECK_WINDOW', 'RECHECK_ANSWER')
+$$;
+
 CREATE OR REPLACE FUNCTION deadline_units_of_new_deadlines() RETURNS trigger LANGUAGE plpgsql
 SET search_path FROM CURRENT AS $$
 BEGIN
   INSERT INTO deadline_units (unit_id, due_date, case_id, kind)
   SELECT DISTINCT u, n.due_date, n.case_id, n.kind
   FROM new_deadlines n JOIN case_tracks t ON t.case_id = n.case_id, unnest(t.handling_unit_ids) AS u
-  WHERE n.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND n.kind NOT IN ('APPROVAL', 'REVIEW_WINDOW', 'REVIEW_ANSWER', 'RECHECK_WINDOW', 'RECHECK_ANSWER');
+  WHERE n.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND deadline_counts_against_units(n.kind);
   RETURN NULL;
 END $$;
 
@@ -44,7 +51,7 @@ BEGIN
     RETURN NULL;  -- the scanner moving a pending state: nothing changes here
   END IF;
   DELETE FROM deadline_units WHERE case_id = OLD.case_id AND kind = OLD.kind;
-  IF NEW.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND NEW.kind NOT IN ('APPROVAL', 'REVIEW_WINDOW', 'REVIEW_ANSWER', 'RECHECK_WINDOW', 'RECHECK_ANSWER') THEN
+  IF NEW.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND deadline_counts_against_units(NEW.kind) THEN
     INSERT INTO deadline_units (unit_id, due_date, case_id, kind)
     SELECT DISTINCT u, NEW.due_date, NEW.case_id, NEW.kind
     FROM case_tracks t, unnest(t.handling_unit_ids) AS u WHERE t.case_id = NEW.case_id;
@@ -63,6 +70,6 @@ BEGIN
   SELECT DISTINCT u, d.due_date, d.case_id, d.kind
   FROM deadlines d, unnest(NEW.handling_unit_ids) AS u
   WHERE d.case_id = NEW.case_id AND d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE')
-    AND d.kind NOT IN ('APPROVAL', 'REVIEW_WINDOW', 'REVIEW_ANSWER', 'RECHECK_WINDOW', 'RECHECK_ANSWER');
+    AND deadline_counts_against_units(d.kind);
   RETURN NULL;
 END $$;
