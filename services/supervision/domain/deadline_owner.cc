@@ -3,7 +3,8 @@
 namespace petition::supervision {
 
 bool CountsAgainstUnits(std::string_view kind) {
-  return kind != "APPROVAL" && kind != "REVIEW_WINDOW" && kind != "REVIEW_ANSWER";
+  return kind != "APPROVAL" && kind != "REVIEW_WINDOW" && kind != "REVIEW_ANSWER" &&
+         kind != "OBJECTION";
 }
 
 }  // namespace petition::supervision

@@ -4,7 +4,9 @@
 // statistics). The others are somebody else's: APPROVAL the approving
 // leaders', REVIEW_WINDOW the petitioner's (petitioner_window.h), and
 // REVIEW_ANSWER the reviewing body's one level up (复查, A35: it answers
-// within 30 days of the request), which the township cannot hurry.
+// within 30 days of the request), which the township cannot hurry, and
+// OBJECTION the township's right to object to a county transfer (异议, A23),
+// which nobody owes.
 #ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_
 #define PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_
 

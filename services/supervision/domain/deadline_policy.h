@@ -62,6 +62,9 @@ struct DeadlinePolicy {
   // The reviewing body's written answer to a review request (REVIEW_ANSWER,
   // A35: 30 days); the reviewing body's deadline, never a unit's.
   Limit review_answer{30, DayUnit::kCalendarDays};
+  // The township's objection period for a county transfer (OBJECTION, A23:
+  // 5 working days from the push); the township's right, never a unit's duty.
+  Limit objection{5, DayUnit::kWorkingDays};
 
   // The national regulation's values.
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }

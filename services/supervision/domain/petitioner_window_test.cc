@@ -9,9 +9,22 @@ const absl::CivilDay kDue(2026, 3, 31);
 
 TEST(PetitionerWindowTest, OnlyTheReviewWindowIsAPetitionersWindow) {
   EXPECT_TRUE(IsPetitionerWindow("REVIEW_WINDOW"));
-  for (const char* kind : {"ACCEPTANCE", "HANDLING", "APPROVAL", "COUNTY", ""}) {
+  for (const char* kind : {"ACCEPTANCE", "HANDLING", "APPROVAL", "COUNTY", "OBJECTION", ""}) {
     EXPECT_FALSE(IsPetitionerWindow(kind)) << kind;
   }
+}
+
+TEST(PetitionerWindowTest, TheTownshipsObjectionPeriodIsAWindowToo) {
+  EXPECT_TRUE(IsWindow("REVIEW_WINDOW"));
+  EXPECT_TRUE(IsWindow("OBJECTION"));
+  for (const char* kind : {"ACCEPTANCE", "HANDLING", "APPROVAL", "COUNTY", "REVIEW_ANSWER", ""}) {
+    EXPECT_FALSE(IsWindow(kind)) << kind;
+  }
+  // Unused past its due date it lapses, never OVERDUE; the last day is inside.
+  EXPECT_EQ(ShownState("OBJECTION", "OPEN", false, kDue, kDue + 1), "EXPIRED");
+  EXPECT_EQ(ShownState("OBJECTION", "DUE_SOON", false, kDue, kDue), "DUE_SOON");
+  EXPECT_EQ(ShownState("OBJECTION", "MET", true, kDue, kDue + 3), "MET");
+  EXPECT_EQ(ShownState("OBJECTION", "EXPIRED", false, kDue, kDue - 3), "EXPIRED");
 }
 
 TEST(PetitionerWindowTest, AWindowPastItsDueDateExpiresInsteadOfFallingOverdue) {

@@ -61,6 +61,7 @@ absl::Status ValidatePolicy(const DeadlinePolicy& policy) {
       {"extensionMax", &policy.extension_max, kMaxDays},
       {"reviewWindow", &policy.review_window, kMaxDays},
       {"reviewAnswer", &policy.review_answer, kMaxDays},
+      {"objection", &policy.objection, kMaxDays},
       {"dueSoon", &policy.due_soon, kMaxDueSoonDays},
       {"orderResponse.REMINDER", &policy.order_response.reminder, kMaxDays},
       {"orderResponse.ORDER", &policy.order_response.order, kMaxDays},

@@ -97,6 +97,7 @@ v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy) {
   ApprovalToProto(policy.approval, out);
   out.set_county_feedback_review(policy.county_feedback_review);
   *out.mutable_review_answer() = LimitToProto(policy.review_answer);
+  *out.mutable_objection() = LimitToProto(policy.objection);
   return out;
 }
 
@@ -167,6 +168,13 @@ absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
     auto limit = LimitFromProto(true, m.review_answer(), "reviewAnswer");
     if (!limit.ok()) return limit.status();
     p.review_answer = *limit;
+  }
+  // Absent (a client or a stored policy from before objections): 5 working
+  // days, the regulation's (A23).
+  if (m.has_objection()) {
+    auto limit = LimitFromProto(true, m.objection(), "objection");
+    if (!limit.ok()) return limit.status();
+    p.objection = *limit;
   }
   return p;
 }
