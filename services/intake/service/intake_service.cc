@@ -705,6 +705,72 @@ grpc::Status IntakeService::RequestReview(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status IntakeService::ObjectCase(grpc::ServerContext* context,
+                                       const v1::ObjectCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);  // roles: the call guard (admin, clerk, leader; as :decline)
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
+  }
+  if (absl::Status s = ValidateObject(*request); !s.ok()) return ToGrpcStatus(s);
+  auto retry = RetryOf(scope, *request, request->request_id(), "ObjectCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  // A retry gets its first answer, whatever the period says now.
+  auto replay = ReplayFirst(*context, request->case_id(), *retry);
+  if (!replay.ok()) return ToGrpcStatus(replay.status());
+  if (replay->has_value()) {
+    Answer(**replay, response);
+    return grpc::Status::OK;
+  }
+  // The objection period (OBJECTION) is supervision's deadline, counted by
+  // the township's policy and calendar: asked before the case is locked, as
+  // the review window is (RequestReview), and with no local count standing
+  // in when supervision cannot answer.
+  absl::StatusOr<supervision::v1::CheckReviewWindowResponse> window =
+      absl::UnavailableError("supervision is not configured");
+  if (peers_.supervision != nullptr) {
+    window = peers_.supervision->CheckReviewWindow(
+        request->case_id(), petition::Now(), DeadlineOf(*context), supervision::v1::OBJECTION);
+  }
+  const std::string actor = scope.principal().subject;
+  auto result = RunStep(
+      scope, *context, request->case_id(), v1::OBJECT,
+      absl::StrCat(request->competent_authority(), ": ", request->reason()),
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        if (absl::Status s = CheckObjectable(current); !s.ok()) return s;
+        if (!window.ok()) {
+          return absl::UnavailableError(absl::StrCat(
+              "cannot tell whether the objection period is open: ", window.status().message()));
+        }
+        if (window->due_date().empty()) {
+          // Pushed here, but supervision has not recorded the push yet (its
+          // event is on its way): a moment later it can say.
+          return absl::UnavailableError(
+              "supervision has not yet opened the objection period of this transfer; try again");
+        }
+        if (!window->open()) {
+          // 409: the request is well-formed and the case still REGISTERED,
+          // but the right to object has lapsed; the township now decides on
+          // the case itself (accept, or decline with the notice).
+          return absl::AbortedError(absl::StrCat("the objection period ended on ",
+                                                 window->due_date(),
+                                                 " (A23): the case can no longer be objected to"));
+        }
+        v1::Objection* o = change.updated.mutable_objection();
+        o->set_reason(request->reason());
+        o->set_competent_authority(request->competent_authority());
+        o->set_objected_by(actor);
+        *o->mutable_objected_at() = change.event.occurred_at();
+        petition::v1::CaseObjected* e = change.event.mutable_objected();
+        e->set_reason(request->reason());
+        e->set_competent_authority(request->competent_authority());
+        return absl::OkStatus();
+      },
+      &*retry);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
 grpc::Status IntakeService::ConcludeCase(grpc::ServerContext* context,
                                          const v1::ConcludeCaseRequest* request,
                                          v1::Case* response) {

@@ -82,6 +82,10 @@ class IntakeService final : public v1::Intake::Service {
                            v1::Case* response) override;
   grpc::Status RequestReview(grpc::ServerContext* context, const v1::RequestReviewRequest* request,
                              v1::Case* response) override;
+  // :object (A23): a county transfer outside the township's remit, within
+  // the objection period supervision keeps (OBJECTION).
+  grpc::Status ObjectCase(grpc::ServerContext* context, const v1::ObjectCaseRequest* request,
+                          v1::Case* response) override;
   grpc::Status ConcludeCase(grpc::ServerContext* context, const v1::ConcludeCaseRequest* request,
                             v1::Case* response) override;
   grpc::Status WithdrawCase(grpc::ServerContext* context, const v1::WithdrawCaseRequest* request,

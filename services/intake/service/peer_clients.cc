@@ -85,12 +85,14 @@ SupervisionClient::SupervisionClient(std::shared_ptr<grpc::Channel> supervision,
     : stub_(supervision::v1::Supervision::NewStub(supervision)), timeout_(timeout) {}
 
 absl::StatusOr<supervision::v1::CheckReviewWindowResponse> SupervisionClient::CheckReviewWindow(
-    const std::string& case_id, absl::Time at, absl::Time deadline) {
+    const std::string& case_id, absl::Time at, absl::Time deadline,
+    supervision::v1::DeadlineKind kind) {
   grpc::ClientContext context;
   Prepare(context, deadline, timeout_);
   supervision::v1::CheckReviewWindowRequest request;
   request.set_case_id(case_id);
   *request.mutable_at() = ToProtoTimestamp(at);
+  request.set_kind(kind);
   supervision::v1::CheckReviewWindowResponse response;
   if (absl::Status s =
           Outcome(stub_->CheckReviewWindow(&context, request, &response), "supervision");

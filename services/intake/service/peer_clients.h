@@ -44,9 +44,11 @@ class SupervisionClient {
   explicit SupervisionClient(std::shared_ptr<grpc::Channel> supervision,
                              absl::Duration timeout = absl::Seconds(3));
 
-  // Whether the case's review window is open at `at` (supervision owns it).
+  // Whether the case's window of `kind` (the petitioner's REVIEW_WINDOW, the
+  // township's OBJECTION period) is open at `at` (supervision owns it).
   absl::StatusOr<supervision::v1::CheckReviewWindowResponse> CheckReviewWindow(
-      const std::string& case_id, absl::Time at, absl::Time deadline);
+      const std::string& case_id, absl::Time at, absl::Time deadline,
+      supervision::v1::DeadlineKind kind = supervision::v1::REVIEW_WINDOW);
   // The case's deadlines (NOT_FOUND: supervision has not heard of the case yet).
   absl::StatusOr<supervision::v1::CaseDeadlines> GetCaseDeadlines(const std::string& case_id,
                                                                   absl::Time deadline);
