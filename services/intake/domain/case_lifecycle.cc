@@ -47,8 +47,11 @@ absl::Status Refuse(v1::CaseStatus current, v1::Step step) {
 }  // namespace
 
 bool IsFinal(v1::CaseStatus status) {
+  // OBJECTED: the transfer went back to the county with the objection (A23);
+  // the county decides on it, not the township (a changed push is refused:
+  // CountyStore::Push), so nothing more happens to the case here.
   return status == v1::DECLINED || status == v1::CONCLUDED || status == v1::WITHDRAWN ||
-         status == v1::FINAL;
+         status == v1::FINAL || status == v1::OBJECTED;
 }
 
 absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step, bool rated) {
@@ -58,6 +61,12 @@ absl::StatusOr<v1::CaseStatus> NextStatus(v1::CaseStatus current, v1::Step step,
       break;
     case v1::DECLINE:
       if (current == v1::REGISTERED) return v1::DECLINED;
+      break;
+    case v1::OBJECT:
+      // Before the township decides on the case itself: accepting or
+      // declining it uses up the right to object (CheckObjectable says
+      // which cases may be objected to at all).
+      if (current == v1::REGISTERED) return v1::OBJECTED;
       break;
     case v1::SUBMIT_OPINION:
     case v1::SUBMIT_FOR_APPROVAL:
@@ -209,6 +218,35 @@ absl::Status ValidateDeliver(const v1::DeliverCaseRequest& request) {
   CheckText(request.receipt_number(), "receiptNumber", kMaxLine,
             /*required=*/request.method() == v1::POST, v);
   return Result(v);
+}
+
+absl::Status ValidateObject(const v1::ObjectCaseRequest& request) {
+  Violations v;
+  CheckText(request.reason(), "reason", kMaxText, /*required=*/true, v);
+  CheckText(request.competent_authority(), "competentAuthority", kMaxLine, /*required=*/true, v);
+  return Result(v);
+}
+
+absl::Status CheckObjectable(const v1::Case& current) {
+  // Decided: only a transfer (转送). A23 gives the objection against a
+  // transfer outside the receiving body's remit; an assignment (交办) is the
+  // county's order to handle the matter and report the result, so the
+  // township raises a doubt about it with the county, not by objecting. A
+  // township's own case has no transferring body to object to.
+  switch (current.source()) {
+    case v1::COUNTY_TRANSFER:
+      return absl::OkStatus();
+    case v1::COUNTY_ASSIGNMENT:
+      return FailedPreconditionField(
+          "source",
+          "the case is a county assignment (交办): only a county transfer (转送) may be "
+          "objected to (A23)");
+    default:
+      return FailedPreconditionField(
+          "source",
+          "the case is the township's own: only a county transfer (转送) may be "
+          "objected to (A23)");
+  }
 }
 
 absl::Status CheckDelivery(const v1::Case& current, absl::CivilDay delivered_on,

@@ -1,6 +1,6 @@
 // The case lifecycle as a pure function: which step may happen in which
 // status, and the status it leads to (the transitions of the REST contract):
-//   REGISTERED -> ACCEPTED | DECLINED
+//   REGISTERED -> ACCEPTED | DECLINED | OBJECTED (a county transfer, A23)
 //   ACCEPTED -> ANSWERED (opinions are written, submitted and approved while
 //   ACCEPTED)
 //   ANSWERED -> ANSWERED by delivery (送达, once per answer: CheckDelivery)
@@ -42,6 +42,15 @@ absl::Status ValidateOpinion(const v1::SubmitOpinionRequest& request);
 absl::Status ValidateWithdraw(const v1::WithdrawCaseRequest& request);
 absl::Status ValidateRate(const v1::RateCaseRequest& request);
 absl::Status ValidateDeliver(const v1::DeliverCaseRequest& request);
+absl::Status ValidateObject(const v1::ObjectCaseRequest& request);
+
+// Whether the township may object to `current` (异议, A23): only a county
+// transfer (转送, COUNTY_TRANSFER). A township's own case has nobody to
+// object to; a county assignment (交办, COUNTY_ASSIGNMENT) is the county's
+// order to handle the matter and report (A23 gives the objection against a
+// transfer). FAILED_PRECONDITION naming the source otherwise. Whether the
+// period is still open is supervision's to say (its OBJECTION deadline).
+absl::Status CheckObjectable(const v1::Case& current);
 
 // Whether the written answer of `current` (ANSWERED; NextStatus decides the
 // status) may be recorded as delivered on `delivered_on`: once per answer

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "common/status.h"
 #include "gtest/gtest.h"
 
 namespace petition::intake {
@@ -14,18 +15,21 @@ using v1::Step;
 
 const CaseStatus kStatuses[] = {
     v1::REGISTERED, v1::ACCEPTED,  v1::DECLINED,       v1::ANSWERED,          v1::REVIEW_REQUESTED,
-    v1::CONCLUDED,  v1::WITHDRAWN, v1::REVIEW_DECIDED, v1::RECHECK_REQUESTED, v1::FINAL};
+    v1::CONCLUDED,  v1::WITHDRAWN, v1::REVIEW_DECIDED, v1::RECHECK_REQUESTED, v1::FINAL,
+    v1::OBJECTED};
 const Step kSteps[] = {
     v1::ACCEPT,          v1::DECLINE, v1::SUBMIT_OPINION, v1::SUBMIT_FOR_APPROVAL,
     v1::APPROVE_OPINION, v1::ANSWER,  v1::REQUEST_REVIEW, v1::CONCLUDE,
     v1::WITHDRAW,        v1::DELIVER, v1::DECIDE_REVIEW,  v1::REQUEST_RECHECK,
-    v1::DECIDE_RECHECK,  v1::FINALIZE};
+    v1::DECIDE_RECHECK,  v1::FINALIZE, v1::OBJECT};
 
 // Exactly the transitions of the contract; every other pair is refused.
 TEST(CaseLifecycleTest, AllowsExactlyTheContractsTransitions) {
   const std::map<std::pair<CaseStatus, Step>, CaseStatus> allowed = {
       {{v1::REGISTERED, v1::ACCEPT}, v1::ACCEPTED},
       {{v1::REGISTERED, v1::DECLINE}, v1::DECLINED},
+      // 异议 (A23): only before the township decides on the case itself.
+      {{v1::REGISTERED, v1::OBJECT}, v1::OBJECTED},
       {{v1::ACCEPTED, v1::SUBMIT_OPINION}, v1::ACCEPTED},
       {{v1::ACCEPTED, v1::SUBMIT_FOR_APPROVAL}, v1::ACCEPTED},
       {{v1::ACCEPTED, v1::APPROVE_OPINION}, v1::ACCEPTED},
@@ -84,7 +88,43 @@ TEST(CaseLifecycleTest, FinalStatuses) {
   for (CaseStatus s : kStatuses) {
     if (IsFinal(s)) final.insert(s);
   }
-  EXPECT_EQ(final, (std::set<CaseStatus>{v1::DECLINED, v1::CONCLUDED, v1::WITHDRAWN, v1::FINAL}));
+  // OBJECTED: the county decides on the objection; nothing more happens here.
+  EXPECT_EQ(final,
+            (std::set<CaseStatus>{v1::DECLINED, v1::CONCLUDED, v1::WITHDRAWN, v1::FINAL,
+                                   v1::OBJECTED}));
+}
+
+TEST(CaseObjectionTest, NeedsAReasonAndTheCompetentAuthority) {
+  v1::ObjectCaseRequest r;
+  absl::Status s = ValidateObject(r);
+  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  const petition::v1::ErrorDetails details = GetErrorDetails(s);
+  std::set<std::string> fields;
+  for (const auto& v : details.violations()) fields.insert(v.field());
+  EXPECT_EQ(fields, (std::set<std::string>{"reason", "competentAuthority"}));
+  r.set_reason("属于劳动争议，应由劳动人事争议仲裁委员会处理");
+  r.set_competent_authority("县劳动人事争议仲裁委员会");
+  EXPECT_TRUE(ValidateObject(r).ok());
+  r.set_competent_authority(std::string(201, 'a'));
+  EXPECT_EQ(ValidateObject(r).code(), absl::StatusCode::kInvalidArgument);
+  r.set_competent_authority(std::string(200, 'a'));
+  r.set_reason(std::string(4001, 'a'));
+  EXPECT_EQ(ValidateObject(r).code(), absl::StatusCode::kInvalidArgument);
+  r.set_reason("   ");
+  EXPECT_EQ(ValidateObject(r).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CaseObjectionTest, OnlyACountyTransferMayBeObjectedTo) {
+  v1::Case c;
+  c.set_source(v1::COUNTY_TRANSFER);
+  EXPECT_TRUE(CheckObjectable(c).ok());
+  for (v1::CaseSource source : {v1::TOWNSHIP, v1::COUNTY_ASSIGNMENT}) {
+    c.set_source(source);
+    absl::Status s = CheckObjectable(c);
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << v1::CaseSource_Name(source);
+    ASSERT_EQ(GetErrorDetails(s).violations_size(), 1);
+    EXPECT_EQ(GetErrorDetails(s).violations(0).field(), "source");
+  }
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ v1::TransferKind KindOfSource(v1::CaseSource source) {
 bool FeedsBack(v1::CaseStatus status) {
   return status == v1::DECLINED || status == v1::ANSWERED || status == v1::CONCLUDED ||
          status == v1::WITHDRAWN || status == v1::REVIEW_REQUESTED ||
-         status == v1::RECHECK_REQUESTED;
+         status == v1::RECHECK_REQUESTED || status == v1::OBJECTED;
 }
 
 bool SendsToCounty(const v1::Case& c, v1::CaseStatus status) {
@@ -88,9 +88,12 @@ bool SendsToCounty(const v1::Case& c, v1::CaseStatus status) {
 
 bool AwaitsPrincipalReview(v1::CaseStatus status, bool review_policy) {
   // The petitioner's own acts (a withdrawal, a review request) are not the
-  // township's report: nothing for the principal leader to review.
+  // township's report: nothing for the principal leader to review. Nor is an
+  // objection (A23): it reports no handling, and its 5 working days leave no
+  // time to wait; the county must hear it at once.
   return review_policy && FeedsBack(status) && status != v1::WITHDRAWN &&
-         status != v1::REVIEW_REQUESTED && status != v1::RECHECK_REQUESTED;
+         status != v1::REVIEW_REQUESTED && status != v1::RECHECK_REQUESTED &&
+         status != v1::OBJECTED;
 }
 
 v1::CountyFeedback BuildFeedback(const v1::Case& stored, const std::string& due_date,
@@ -125,6 +128,12 @@ v1::CountyFeedback BuildFeedback(const v1::Case& stored, const std::string& due_
   if (stored.status() == v1::DECLINED) {
     f.set_decline_route(stored.decline_route());
     f.set_decline_authority(stored.decline_authority());
+  }
+  if (stored.status() == v1::OBJECTED) {
+    // What the county needs to decide on the objection: why the matter is
+    // outside the township's remit, and who is competent.
+    *f.mutable_objection() = stored.objection();
+    f.set_note(stored.objection().reason());
   }
   return f;
 }

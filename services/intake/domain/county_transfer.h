@@ -38,10 +38,11 @@ bool IsCountyCase(const v1::Case& c);
 v1::TransferKind KindOfSource(v1::CaseSource source);
 
 // The statuses the county hears about: a decision it must know of
-// (DECLINED, ANSWERED, CONCLUDED, WITHDRAWN), and a petitioner's request for
-// a review (REVIEW_REQUESTED: 复查 is the body one level up's, A35) or a
-// recheck (RECHECK_REQUESTED: 复核, one level further up, A36, through the
-// county).
+// (DECLINED, ANSWERED, CONCLUDED, WITHDRAWN), the township's objection to a
+// transfer (OBJECTED, A23: the county decides on it), and a petitioner's
+// request for a review (REVIEW_REQUESTED: 复查 is the body one level up's,
+// A35) or a recheck (RECHECK_REQUESTED: 复核, one level further up, A36,
+// through the county).
 bool FeedsBack(v1::CaseStatus status);
 
 // Whether `c` moving into `status` sends the county a result: a county
@@ -58,13 +59,17 @@ bool SendsToCounty(const v1::Case& c, v1::CaseStatus status);
 // the petitioner's act, not a report: it goes at once (after any result of
 // the case still waiting: the county hears them in order); so does a review
 // or recheck request (REVIEW_REQUESTED, RECHECK_REQUESTED), the
-// petitioner's too.
+// petitioner's too. So does an objection (OBJECTED): it is no report of
+// handling (S2 §6 reviews the handling unit's report of a concluded matter),
+// and it is time-critical: the county must hear it while the matter can
+// still go to the competent authority.
 bool AwaitsPrincipalReview(v1::CaseStatus status, bool review_policy);
 
 // The result of `stored` (a case just moved to a status it sends to the
 // county, SendsToCounty; its last history entry the step that did it) as the
 // county receives it. A township case's has no countyCaseId and no kind; a
-// review request's note is the petitioner's reason.
+// review request's note is the petitioner's reason; an objection's note is
+// its reason, and `objection` carries the reason and the competent authority.
 v1::CountyFeedback BuildFeedback(const v1::Case& stored, const std::string& due_date,
                                  const std::string& delivery_id);
 

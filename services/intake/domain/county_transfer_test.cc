@@ -82,7 +82,8 @@ TEST(CountyTransferTest, ACountyIdIsOnePathSegmentThatNoProxyRewrites) {
 }
 
 TEST(CountyTransferTest, TheCountyHearsOfDecisionsAndReviewRequestsOnly) {
-  for (auto s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED, v1::WITHDRAWN, v1::REVIEW_REQUESTED}) {
+  for (auto s : {v1::DECLINED, v1::ANSWERED, v1::CONCLUDED, v1::WITHDRAWN, v1::REVIEW_REQUESTED,
+                 v1::OBJECTED}) {
     EXPECT_TRUE(FeedsBack(s)) << v1::CaseStatus_Name(s);
   }
   for (auto s : {v1::REGISTERED, v1::ACCEPTED}) {
@@ -153,6 +154,38 @@ TEST(CountyTransferTest, TheTownshipsReportsWaitForThePrincipalLeaderWhenThePoli
   EXPECT_FALSE(AwaitsPrincipalReview(v1::ACCEPTED, true));
   // Nor does the petitioner's review request: it is not the township's report.
   EXPECT_FALSE(AwaitsPrincipalReview(v1::REVIEW_REQUESTED, true));
+  // Nor an objection (A23): no report of handling, and time-critical.
+  EXPECT_FALSE(AwaitsPrincipalReview(v1::OBJECTED, true));
+}
+
+TEST(CountyTransferTest, AnObjectionGoesToTheCountyWithItsReasonAndTheCompetentAuthority) {
+  v1::Case c;
+  c.set_case_id("case_9");
+  c.set_county_case_id("XF-2026-000124");
+  c.set_source(v1::COUNTY_TRANSFER);
+  c.set_status(v1::OBJECTED);
+  v1::Objection* o = c.mutable_objection();
+  o->set_reason("属于劳动争议");
+  o->set_competent_authority("县劳动人事争议仲裁委员会");
+  o->set_objected_by("off_clerk");
+  *o->mutable_objected_at() = ToProtoTimestamp(kNow);
+  v1::CaseStep* step = c.add_history();
+  step->set_step(v1::OBJECT);
+  step->set_note("县劳动人事争议仲裁委员会: 属于劳动争议");
+  *step->mutable_at() = ToProtoTimestamp(kNow);
+  EXPECT_TRUE(SendsToCounty(c, v1::OBJECTED));
+  v1::CountyFeedback f = BuildFeedback(c, "2026-03-20", "dlv_9");
+  EXPECT_EQ(f.status(), v1::OBJECTED);
+  EXPECT_EQ(f.kind(), v1::TRANSFER);
+  EXPECT_EQ(f.county_case_id(), "XF-2026-000124");
+  EXPECT_EQ(f.objection().reason(), "属于劳动争议");
+  EXPECT_EQ(f.objection().competent_authority(), "县劳动人事争议仲裁委员会");
+  EXPECT_EQ(f.note(), "属于劳动争议");
+  EXPECT_EQ(ToAbslTime(f.occurred_at()), kNow);
+  EXPECT_FALSE(f.has_answered_at());
+  // A township's own case is never objected to, so never sends one.
+  c.set_source(v1::TOWNSHIP);
+  EXPECT_FALSE(SendsToCounty(c, v1::OBJECTED));
 }
 
 TEST(CountyTransferTest, FeedbackOfAnAnswerCarriesTheApprovedOpinion) {

@@ -19,4 +19,4 @@ ALTER TABLE cases ADD COLUMN final_case_ids text[] NOT NULL DEFAULT '{}';
 -- The notice of a decline under A36: the matter was settled for good.
 INSERT INTO document_templates (template_id, kind, title, body) VALUES
 ('NOT_ACCEPTED_AGAIN_NOTICE', 'NOT_ACCEPTED_AGAIN_NOTICE', '信访事项不再受理告知书',
- E'{{petitioner}}：\n　　您（们）于{{received_date}}反映的“{{subject}}”问题，与您此前反映并已办结的信访事项（编号{{final_cases}}）属同一事实和理由。该事项{{final_words}}，依照《信访条例》第三十五条、《信访工作条例》的规定，本机关不再受理。{{reason}}\n\n{{office}}\n{{date}}');
+ E'{{petitioner}}：\n　　您（们）于{{received_date}}反映的“{{subject}}”问题，与您此前反映并已办结的信访事项（编号{{final_cases}}）属同一事实和理由。该事项{{final_words}}，依照《信访工作条例》第三十六条的规定，本机关不再受理。{{reason}}\n\n{{office}}\n{{date}}');

@@ -683,14 +683,49 @@ grpc::Status IntakeService::RequestRecheck(grpc::ServerContext* context,
       [](petition::v1::CaseEvent& e) { e.mutable_recheck_requested(); }, response);
 }
 
-grpc::Status IntakeService::AskBodyAbove(grpc::ServerContext& context, const std::string& case_id,
-                                         const std::string& reason, const std::string& request_id,
-                                         const google::protobuf::Message& request,
-                                         const char* method, v1::Step step,
-                                         supervision::v1::DeadlineKind window_kind,
-                                         const std::function<absl::Status(const v1::Case&)>& check,
-                                         const std::function<void(petition::v1::CaseEvent&)>& event,
-                                         v1::Case* response) {
+absl::StatusOr<StepResult> IntakeService::RunWindowStep(
+    const RequestScope& scope, grpc::ServerContext& context, const std::string& case_id,
+    v1::Step step, const std::string& note, const StepRetry& retry, const Window& window,
+    const std::function<absl::Status(const v1::Case&)>& check, const Fill& fill) {
+  auto replay = ReplayFirst(context, case_id, retry);
+  if (!replay.ok()) return replay.status();
+  if (replay->has_value()) return **std::move(replay);
+  // Its answer (or that it could not give one) is used only for a case the
+  // step may happen to under the lock, so that a case in another status is
+  // refused for its status. A clerk told "try again" loses nothing, while a
+  // step accepted after the window closed cannot be taken back.
+  absl::StatusOr<supervision::v1::CheckReviewWindowResponse> answer =
+      absl::UnavailableError("supervision is not configured");
+  if (peers_.supervision != nullptr) {
+    answer = peers_.supervision->CheckReviewWindow(case_id, petition::Now(), DeadlineOf(context),
+                                                   window.kind);
+  }
+  return RunStep(
+      scope, context, case_id, step, note,
+      [&](const v1::Case& current, StepChange& change) -> absl::Status {
+        if (absl::Status s = check(current); !s.ok()) return s;
+        if (!answer.ok()) {
+          return absl::UnavailableError(absl::StrCat("cannot tell whether the ", window.words,
+                                                     " is open: ", answer.status().message()));
+        }
+        if (answer->due_date().empty()) {
+          // Supervision has not recorded what opens the window yet (its
+          // event is on its way): a moment later it can say.
+          return absl::UnavailableError(absl::StrCat("supervision has not yet opened the ",
+                                                     window.words, " of this case; try again"));
+        }
+        if (!answer->open()) return window.closed(current, answer->due_date());
+        return fill(current, change);
+      },
+      &retry);
+}
+
+grpc::Status IntakeService::AskBodyAbove(
+    grpc::ServerContext& context, const std::string& case_id, const std::string& reason,
+    const std::string& request_id, const google::protobuf::Message& request, const char* method,
+    v1::Step step, supervision::v1::DeadlineKind window_kind,
+    const std::function<absl::Status(const v1::Case&)>& check,
+    const std::function<void(petition::v1::CaseEvent&)>& event, v1::Case* response) {
   RequestScope scope(context);
   if (!IsValidId(case_id, "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
@@ -700,51 +735,57 @@ grpc::Status IntakeService::AskBodyAbove(grpc::ServerContext& context, const std
   }
   auto retry = RetryOf(scope, request, request_id, method);
   if (!retry.ok()) return ToGrpcStatus(retry.status());
-  auto replay = ReplayFirst(context, case_id, *retry);
-  if (!replay.ok()) return ToGrpcStatus(replay.status());
-  if (replay->has_value()) {
-    Answer(**replay, response);
-    return grpc::Status::OK;
-  }
-  // The window is supervision's deadline: it is asked, before the case is
-  // locked, whether the window is open now. Its answer (or that it could
-  // not give one) is used only for a case the step may happen to under the
-  // lock, so that a case in another status is refused for its status as
-  // before. No local count stands in when supervision cannot answer: the
-  // window depends on the township's policy and its calendar, which only
-  // supervision applies, and a clerk told "try again" loses nothing while a
-  // request accepted after the window closed cannot be taken back.
-  const char* window_name =
+  const char* words =
       window_kind == supervision::v1::RECHECK_WINDOW ? "recheck window" : "review window";
-  absl::StatusOr<supervision::v1::CheckReviewWindowResponse> window =
-      absl::UnavailableError("supervision is not configured");
-  if (peers_.supervision != nullptr) {
-    window = peers_.supervision->CheckReviewWindow(case_id, petition::Now(), DeadlineOf(context),
-                                                   window_kind);
+  const Window window{window_kind, words,
+                      [words](const v1::Case& current, const std::string& due) {
+                        return absl::FailedPreconditionError(
+                            absl::StrCat("the case is ", v1::CaseStatus_Name(current.status()),
+                                         ": the ", words, " has closed (it ended on ", due, ")"));
+                      }};
+  auto result = RunWindowStep(scope, context, case_id, step, reason, *retry, window, check,
+                              [&](const v1::Case&, StepChange& change) {
+                                event(change.event);
+                                return absl::OkStatus();
+                              });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Answer(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeService::ObjectCase(grpc::ServerContext* context,
+                                       const v1::ObjectCaseRequest* request, v1::Case* response) {
+  RequestScope scope(*context);  // roles: the call guard (admin, clerk, leader; as :decline)
+  if (!IsValidId(request->case_id(), "case")) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
-  auto result = RunStep(
-      scope, context, case_id, step, reason,
-      [&](const v1::Case& current, StepChange& change) -> absl::Status {
-        if (absl::Status s = check(current); !s.ok()) return s;
-        if (!window.ok()) {
-          return absl::UnavailableError(absl::StrCat("cannot tell whether the ", window_name,
-                                                     " is open: ", window.status().message()));
-        }
-        if (window->due_date().empty()) {
-          // Supervision has not recorded what opens the window yet (its
-          // event is on its way): a moment later it can say.
-          return absl::UnavailableError(absl::StrCat("supervision has not yet opened the ",
-                                                     window_name, " of this case; try again"));
-        }
-        if (!window->open()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("the case is ", v1::CaseStatus_Name(current.status()), ": the ",
-                           window_name, " has closed (it ended on ", window->due_date(), ")"));
-        }
-        event(change.event);
+  if (absl::Status s = ValidateObject(*request); !s.ok()) return ToGrpcStatus(s);
+  auto retry = RetryOf(scope, *request, request->request_id(), "ObjectCase");
+  if (!retry.ok()) return ToGrpcStatus(retry.status());
+  // 409 once the period is over: the request is well-formed and the case
+  // still REGISTERED, but the right to object has lapsed; the township now
+  // decides on the case itself (accept, or decline with the notice).
+  const Window period{supervision::v1::OBJECTION, "objection period",
+                      [](const v1::Case&, const std::string& due) {
+                        return absl::AbortedError(
+                            absl::StrCat("the objection period ended on ", due,
+                                         " (A23): the case can no longer be objected to"));
+                      }};
+  const std::string actor = scope.principal().subject;
+  auto result = RunWindowStep(
+      scope, *context, request->case_id(), v1::OBJECT,
+      absl::StrCat(request->competent_authority(), ": ", request->reason()), *retry, period,
+      CheckObjectable, [&](const v1::Case&, StepChange& change) -> absl::Status {
+        v1::Objection* o = change.updated.mutable_objection();
+        o->set_reason(request->reason());
+        o->set_competent_authority(request->competent_authority());
+        o->set_objected_by(actor);
+        *o->mutable_objected_at() = change.event.occurred_at();
+        petition::v1::CaseObjected* e = change.event.mutable_objected();
+        e->set_reason(request->reason());
+        e->set_competent_authority(request->competent_authority());
         return absl::OkStatus();
-      },
-      &*retry);
+      });
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;

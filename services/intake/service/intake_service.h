@@ -91,6 +91,10 @@ class IntakeService final : public v1::Intake::Service {
   grpc::Status DecideCaseReview(grpc::ServerContext* context,
                                 const v1::DecideReviewRequest* request,
                                 v1::DecideReviewResponse* response) override;
+  // :object (A23): a county transfer outside the township's remit, within
+  // the objection period supervision keeps (OBJECTION).
+  grpc::Status ObjectCase(grpc::ServerContext* context, const v1::ObjectCaseRequest* request,
+                          v1::Case* response) override;
   grpc::Status ConcludeCase(grpc::ServerContext* context, const v1::ConcludeCaseRequest* request,
                             v1::Case* response) override;
   grpc::Status WithdrawCase(grpc::ServerContext* context, const v1::WithdrawCaseRequest* request,
@@ -156,9 +160,28 @@ class IntakeService final : public v1::Intake::Service {
                                      const std::string& note, const Fill& fill,
                                      const StepRetry* retry = nullptr,
                                      StepActor by = StepActor::kOfficial);
-  // The petitioner asks the body above (a review, a recheck) within the
-  // window of `window_kind`, which supervision owns: `check` is the step's
-  // own rule on the case, `event` marks the step's event.
+  // A step allowed only while a window supervision keeps is open (the
+  // review and recheck windows, the objection period): supervision is asked
+  // before the case is locked (its policy and calendar count the window; no
+  // local count stands in when it cannot answer: UNAVAILABLE, nothing
+  // written). A retry answers first, whatever the window says now. Under
+  // the lock `check` is the step's own rule on the case, then the window's
+  // answer is applied (`closed` makes the refusal once it has closed, given
+  // its last day), then `fill`.
+  struct Window {
+    supervision::v1::DeadlineKind kind;
+    const char* words;  // "review window"
+    std::function<absl::Status(const v1::Case& current, const std::string& due)> closed;
+  };
+  absl::StatusOr<StepResult> RunWindowStep(const RequestScope& scope,
+                                           grpc::ServerContext& context,
+                                           const std::string& case_id, v1::Step step,
+                                           const std::string& note, const StepRetry& retry,
+                                           const Window& window,
+                                           const std::function<absl::Status(const v1::Case&)>& check,
+                                           const Fill& fill);
+  // The petitioner asks the body above (a review, a recheck) within its
+  // window; `event` marks the step's event.
   grpc::Status AskBodyAbove(grpc::ServerContext& context, const std::string& case_id,
                             const std::string& reason, const std::string& request_id,
                             const google::protobuf::Message& request, const char* method,

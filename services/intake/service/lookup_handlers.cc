@@ -77,6 +77,7 @@ v1::CaseLookup IntakeService::BuildLookup(const LookupRow& row, absl::Time deadl
       case v1::DECLINE:
       case v1::WITHDRAW:
       case v1::DECIDE_RECHECK:
+      case v1::OBJECT:  // handed back to the county (A23): closed here
         view.set_closed_date(day(at));
         break;
       default:

@@ -44,8 +44,9 @@ class SupervisionClient {
   explicit SupervisionClient(std::shared_ptr<grpc::Channel> supervision,
                              absl::Duration timeout = absl::Seconds(3));
 
-  // Whether the case's window of `kind` (REVIEW_WINDOW, RECHECK_WINDOW) is
-  // open at `at` (supervision owns it).
+  // Whether the case's window of `kind` (the petitioner's REVIEW_WINDOW or
+  // RECHECK_WINDOW, the township's OBJECTION period) is open at `at`
+  // (supervision owns it).
   absl::StatusOr<supervision::v1::CheckReviewWindowResponse> CheckReviewWindow(
       const std::string& case_id, absl::Time at, absl::Time deadline,
       supervision::v1::DeadlineKind kind = supervision::v1::REVIEW_WINDOW);

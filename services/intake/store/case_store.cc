@@ -69,6 +69,7 @@ constexpr char kSelectToReseal[] = "intake_select_to_reseal";
 constexpr char kReseal[] = "intake_reseal";
 constexpr char kCountSeals[] = "intake_count_seals";
 constexpr char kSelectCasesReporting[] = "intake_select_cases_reporting";
+constexpr char kSetObjection[] = "intake_set_objection";
 
 // Petitioners sealed with their place as associated data (migration 0003);
 // version 1 rows were sealed without.
@@ -82,7 +83,8 @@ constexpr char kCaseColumns[] =
     "content, urgent, complexity, handling_unit_ids, leader_id, repeat_of_case_ids, rating, "
     "created_at, updated_at, answer_opinion_id, answered_at, decline_route, decline_authority, "
     "rating_comment, coalesce(to_char(delivered_on, 'YYYY-MM-DD'), '') AS delivered_on, "
-    "delivery_method, delivery_receipt_number, anonymous, instruction, final_case_ids";
+    "delivery_method, delivery_receipt_number, anonymous, instruction, final_case_ids, "
+    "objection_reason, objection_authority, objected_at, objected_by";
 
 absl::StatusOr<google::protobuf::Timestamp> TimestampField(const pqxx::field& f) {
   auto t = ParseSqlTimestamp(f.c_str());
@@ -156,6 +158,15 @@ absl::StatusOr<v1::Case> CaseFromRow(const pqxx::row& r) {
   c.set_instruction(r["instruction"].as<std::string>());
   ParseArray(r["final_case_ids"], c.mutable_final_case_ids());
   c.set_final_matter(c.final_case_ids_size() > 0);
+  if (!r["objected_at"].is_null()) {
+    v1::Objection* o = c.mutable_objection();
+    o->set_reason(r["objection_reason"].as<std::string>());
+    o->set_competent_authority(r["objection_authority"].as<std::string>());
+    o->set_objected_by(r["objected_by"].as<std::string>());
+    auto t = TimestampField(r["objected_at"]);
+    if (!t.ok()) return t.status();
+    *o->mutable_objected_at() = *t;
+  }
   return c;
 }
 
@@ -541,6 +552,10 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "decline_route = $10, "
        "decline_authority = $11, delivered_on = nullif($12, '')::date, delivery_method = $13, "
        "delivery_receipt_number = $14, instruction = $16, updated_at = now() WHERE case_id = $1"},
+      // The objection (A23), once: kept on the case from then on.
+      {kSetObjection,
+       "UPDATE cases SET objection_reason = $2, objection_authority = $3, objected_by = $4, "
+       "objected_at = $5::timestamptz WHERE case_id = $1 AND objected_at IS NULL"},
       {kInsertStep,
        // At the moment of the step's event (the rules' clock), so that the
        // history, the lookup's dates and the deadlines agree.
@@ -915,6 +930,11 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
             // The answer's moment on the rules' clock (its event's): the
             // delivery and the review window count from its day.
             SqlTimestamp(change->event.occurred_at()), u.instruction());
+        if (u.has_objection() && !current->has_objection()) {
+          const v1::Objection& o = u.objection();
+          tx.exec_prepared(kSetObjection, case_id, o.reason(), o.competent_authority(),
+                           o.objected_by(), SqlTimestamp(o.objected_at()));
+        }
         const v1::CaseStep& step = change->step;
         tx.exec_prepared(kInsertStep, case_id, v1::Step_Name(step.step()),
                          v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),

@@ -173,6 +173,19 @@ absl::StatusOr<TransferPushResult> CountyStore::Push(const TransferPushCall& cal
         if (locked["push_sha256"].as<std::string>() == call.push_sha256) {
           return result;  // a concurrent push applied this very change
         }
+        if (result.status == v1::OBJECTED) {
+          // Decided: the township objected (异议, A23) and the objection went
+          // back to the county, whose decision it now is. The same push again
+          // (above) is a retry and answers OBJECTED; a changed push cannot
+          // tell "we corrected a field" from "we overrule the objection", so
+          // it changes nothing. A county that maintains the matter assigns it
+          // (交办, kind ASSIGNMENT) under a new county id: an assignment must
+          // be handled and cannot be objected to.
+          return absl::AbortedError(
+              "the case is OBJECTED: the township objected to the transfer (A23) and the county "
+              "decides on the objection; a changed push is not applied (to maintain the matter, "
+              "assign it under a new countyCaseId)");
+        }
         if (result.status != v1::REGISTERED) {
           return absl::AbortedError(
               absl::StrCat("the case is ", v1::CaseStatus_Name(result.status),

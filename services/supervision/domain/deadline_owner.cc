@@ -4,7 +4,7 @@ namespace petition::supervision {
 
 bool CountsAgainstUnits(std::string_view kind) {
   return kind != "APPROVAL" && kind != "REVIEW_WINDOW" && kind != "REVIEW_ANSWER" &&
-         kind != "RECHECK_WINDOW" && kind != "RECHECK_ANSWER";
+         kind != "RECHECK_WINDOW" && kind != "RECHECK_ANSWER" && kind != "OBJECTION";
 }
 
 }  // namespace petition::supervision

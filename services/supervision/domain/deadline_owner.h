@@ -6,7 +6,8 @@
 // (petitioner_window.h), REVIEW_ANSWER the reviewing body's one level up
 // (复查, A35: it answers within 30 days of the request) and RECHECK_ANSWER
 // the rechecking body's a level further (复核, A36), which the township
-// cannot hurry.
+// cannot hurry, and OBJECTION the township's right to object to a county
+// transfer (异议, A23), which nobody owes.
 #ifndef PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_
 #define PETITION_SERVICES_SUPERVISION_DOMAIN_DEADLINE_OWNER_H_
 
@@ -16,7 +17,7 @@ namespace petition::supervision {
 
 // True for the kinds that count against the case's handling units. The
 // database's triggers ask the same of deadline_counts_against_units()
-// (migration 0010), which changes with this.
+// (migrations 0010, 0011), which changes with this.
 bool CountsAgainstUnits(std::string_view kind);
 
 }  // namespace petition::supervision

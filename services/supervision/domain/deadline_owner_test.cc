@@ -30,5 +30,9 @@ TEST(DeadlineOwnerTest, LeadersApprovalAndThePetitionersWindowAreNotTheUnits) {
   EXPECT_FALSE(CountsAgainstUnits("REVIEW_WINDOW"));
 }
 
+TEST(DeadlineOwnerTest, TheTownshipsRightToObjectIsNobodysDuty) {
+  EXPECT_FALSE(CountsAgainstUnits("OBJECTION"));
+}
+
 }  // namespace
 }  // namespace petition::supervision

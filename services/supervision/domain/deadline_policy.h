@@ -66,6 +66,9 @@ struct DeadlinePolicy {
   // rechecking body's answer (RECHECK_ANSWER, A36: the same 30 + 30 days).
   Limit recheck_window{30, DayUnit::kCalendarDays};
   Limit recheck_answer{30, DayUnit::kCalendarDays};
+  // The township's objection period for a county transfer (OBJECTION, A23:
+  // 5 working days from the push); the township's right, never a unit's duty.
+  Limit objection{5, DayUnit::kWorkingDays};
 
   // The national regulation's values.
   static DeadlinePolicy Regulation() { return DeadlinePolicy{}; }

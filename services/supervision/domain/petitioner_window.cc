@@ -10,10 +10,12 @@ bool EndsTheMatterWhenLapsed(std::string_view kind) {
   return kind == "REVIEW_WINDOW" || kind == "RECHECK_WINDOW";
 }
 
+bool IsWindow(std::string_view kind) { return IsPetitionerWindow(kind) || kind == "OBJECTION"; }
+
 std::string_view ShownState(std::string_view kind, std::string_view stored_state, bool met,
                             absl::CivilDay due_date, absl::CivilDay today) {
   if (met || stored_state == "EXPIRED" || today <= due_date) return stored_state;
-  return IsPetitionerWindow(kind) ? "EXPIRED" : "OVERDUE";
+  return IsWindow(kind) ? "EXPIRED" : "OVERDUE";
 }
 
 }  // namespace petition::supervision

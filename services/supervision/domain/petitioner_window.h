@@ -21,9 +21,15 @@ bool IsPetitionerWindow(std::string_view kind);
 // True for the windows whose lapse settles the matter for good (A36: the
 // case becomes FINAL in intake): REVIEW_WINDOW and RECHECK_WINDOW.
 bool EndsTheMatterWhenLapsed(std::string_view kind);
+// True for every window, a right rather than a duty, treated alike: the
+// petitioner's REVIEW_WINDOW and the township's OBJECTION period (异议, A23:
+// 5 working days from a county transfer's push to object that it is outside
+// the township's remit). Unused, each lapses (EXPIRED), never OVERDUE, and
+// counts against nobody.
+bool IsWindow(std::string_view kind);
 
 // The state a deadline of `kind` reads on `today`: a pending deadline past
-// its due date reads OVERDUE (EXPIRED for a petitioner's window) even before
+// its due date reads OVERDUE (EXPIRED for a window, IsWindow) even before
 // the scanner's next pass; otherwise the stored state.
 std::string_view ShownState(std::string_view kind, std::string_view stored_state, bool met,
                             absl::CivilDay due_date, absl::CivilDay today);

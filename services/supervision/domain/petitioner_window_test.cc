@@ -13,11 +13,27 @@ TEST(PetitionerWindowTest, OnlyTheReviewAndRecheckWindowsAreAPetitionersWindows)
     EXPECT_TRUE(EndsTheMatterWhenLapsed(kind)) << kind;
     EXPECT_EQ(ShownState(kind, "OPEN", false, kDue, kDue + 1), "EXPIRED") << kind;
   }
-  for (const char* kind :
-       {"ACCEPTANCE", "HANDLING", "APPROVAL", "COUNTY", "REVIEW_ANSWER", "RECHECK_ANSWER", ""}) {
+  EXPECT_FALSE(EndsTheMatterWhenLapsed("OBJECTION"));
+  for (const char* kind : {"ACCEPTANCE", "HANDLING", "APPROVAL", "COUNTY", "REVIEW_ANSWER",
+                           "RECHECK_ANSWER", "OBJECTION", ""}) {
     EXPECT_FALSE(IsPetitionerWindow(kind)) << kind;
     EXPECT_FALSE(EndsTheMatterWhenLapsed(kind)) << kind;
   }
+}
+
+TEST(PetitionerWindowTest, TheTownshipsObjectionPeriodIsAWindowToo) {
+  EXPECT_TRUE(IsWindow("REVIEW_WINDOW"));
+  EXPECT_TRUE(IsWindow("RECHECK_WINDOW"));
+  EXPECT_TRUE(IsWindow("OBJECTION"));
+  for (const char* kind :
+       {"ACCEPTANCE", "HANDLING", "APPROVAL", "COUNTY", "REVIEW_ANSWER", "RECHECK_ANSWER", ""}) {
+    EXPECT_FALSE(IsWindow(kind)) << kind;
+  }
+  // Unused past its due date it lapses, never OVERDUE; the last day is inside.
+  EXPECT_EQ(ShownState("OBJECTION", "OPEN", false, kDue, kDue + 1), "EXPIRED");
+  EXPECT_EQ(ShownState("OBJECTION", "DUE_SOON", false, kDue, kDue), "DUE_SOON");
+  EXPECT_EQ(ShownState("OBJECTION", "MET", true, kDue, kDue + 3), "MET");
+  EXPECT_EQ(ShownState("OBJECTION", "EXPIRED", false, kDue, kDue - 3), "EXPIRED");
 }
 
 TEST(PetitionerWindowTest, AWindowPastItsDueDateExpiresInsteadOfFallingOverdue) {

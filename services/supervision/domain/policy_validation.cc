@@ -63,6 +63,7 @@ absl::Status ValidatePolicy(const DeadlinePolicy& policy) {
       {"reviewAnswer", &policy.review_answer, kMaxDays},
       {"recheckWindow", &policy.recheck_window, kMaxDays},
       {"recheckAnswer", &policy.recheck_answer, kMaxDays},
+      {"objection", &policy.objection, kMaxDays},
       {"dueSoon", &policy.due_soon, kMaxDueSoonDays},
       {"orderResponse.REMINDER", &policy.order_response.reminder, kMaxDays},
       {"orderResponse.ORDER", &policy.order_response.order, kMaxDays},

@@ -48,6 +48,7 @@ TEST(PolicyValidationTest, EveryLimitIsAtLeastOneDay) {
       {"extensionMax.days", &DeadlinePolicy::extension_max},
       {"reviewWindow.days", &DeadlinePolicy::review_window},
       {"dueSoon.days", &DeadlinePolicy::due_soon},
+      {"objection.days", &DeadlinePolicy::objection},
   };
   for (const Case& c : cases) {
     for (int days : {0, -1}) {
@@ -94,6 +95,18 @@ TEST(PolicyValidationTest, UpperBounds) {
   EXPECT_EQ(Refused(p), "");
   p.due_soon.days = 31;
   EXPECT_EQ(Refused(p), "dueSoon.days");
+  p = DeadlinePolicy::Regulation();
+  p.objection.days = 366;
+  EXPECT_EQ(Refused(p), "");
+  p.objection.days = 367;
+  EXPECT_EQ(Refused(p), "objection.days");
+}
+
+// A23: 5 working days, the one limit the texts give in working days.
+TEST(PolicyValidationTest, TheObjectionPeriodIsFiveWorkingDaysByDefault) {
+  const DeadlinePolicy p = DeadlinePolicy::Regulation();
+  EXPECT_EQ(p.objection.days, 5);
+  EXPECT_EQ(p.objection.unit, kWd);
 }
 
 TEST(PolicyValidationTest, UnknownUnitsAndTimeZones) {

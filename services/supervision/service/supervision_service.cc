@@ -162,6 +162,19 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
           (*c)->urgent = r.urgent();
           app.open.push_back(**c);
         }
+        if (r.source() == "COUNTY_TRANSFER") {
+          // 异议 (A23): the township may object to a transfer (转送) outside
+          // its remit within 5 working days of receiving it (the policy's
+          // objection). Counted from the push, the moment it reached the
+          // township (the event's), not from receivedAt, which the county may
+          // set to the day it received the petition itself. An assignment
+          // (交办) cannot be objected to (intake's CheckObjectable).
+          const absl::CivilDay pushed =
+              event.has_occurred_at() ? DayOf(event.occurred_at(), zone) : start;
+          auto objection = open("OBJECTION", pushed, policy.objection, false);
+          if (!objection.ok()) return ToGrpcStatus(objection.status());
+          app.open.push_back(*objection);
+        }
         break;
       }
       case petition::v1::CaseEvent::kUpdated: {
@@ -195,6 +208,10 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         auto handling = open("HANDLING", app.met_day, *limit, a.urgent());
         if (!handling.ok()) return ToGrpcStatus(handling.status());
         app.open.push_back(*handling);
+        // Accepting a transfer takes it on: the right to object is gone.
+        // EXPIRED, not MET (nobody objected) and not left OPEN (it would
+        // show as pending until its due date).
+        app.expire.push_back("OBJECTION");
         if (a.urgent()) app.urgent = true;
         if (!a.leader_id().empty()) app.leader_id = a.leader_id();
         if (!a.handling_unit_ids().empty()) {
@@ -204,6 +221,15 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
       }
       case petition::v1::CaseEvent::kDeclined:
         valid = meet({"ACCEPTANCE", "COUNTY"});
+        // The township decided on the transfer itself: no objection now.
+        app.expire.push_back("OBJECTION");
+        break;
+      case petition::v1::CaseEvent::kObjected:
+        // 异议 (A23): the objection met its period; it is the township's
+        // decision on the transfer, fed back to the county like a decline,
+        // so ACCEPTANCE and COUNTY are met by it too (the county decides
+        // now; nothing of the case can fall overdue here).
+        valid = meet({"OBJECTION", "ACCEPTANCE", "COUNTY"});
         break;
       case petition::v1::CaseEvent::kOpinionSubmitted: {
         // The unit's part is done: HANDLING is met; the leaders' APPROVAL opens.
@@ -306,6 +332,8 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         // The case ends: nothing of it can fall overdue any more.
         valid = meet({"ACCEPTANCE", "HANDLING", "REVIEW_WINDOW", "REVIEW_ANSWER", "RECHECK_WINDOW",
                       "RECHECK_ANSWER", "COUNTY", "APPROVAL"});
+        // A transfer withdrawn while it could be objected to: the right lapsed.
+        app.expire.push_back("OBJECTION");
         break;
       case petition::v1::CaseEvent::kRated: {
         const std::string& rating = event.rated().rating();
@@ -602,18 +630,20 @@ grpc::Status SupervisionService::CheckReviewWindow(grpc::ServerContext* context,
   if (request->case_id().empty() || request->case_id().size() > 64) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
-  // A petitioner's window (REVIEW_WINDOW unless another is named).
-  const std::string kind = request->kind() == v1::DEADLINE_KIND_UNSPECIFIED
-                               ? std::string("REVIEW_WINDOW")
-                               : v1::DeadlineKind_Name(request->kind());
-  if (!IsPetitionerWindow(kind)) {
-    return ToGrpcStatus(InvalidField("kind", "must be a window: REVIEW_WINDOW or RECHECK_WINDOW"));
+  // The window asked about: the petitioner's review window unless said.
+  const v1::DeadlineKind kind =
+      request->kind() == v1::DEADLINE_KIND_UNSPECIFIED ? v1::REVIEW_WINDOW : request->kind();
+  const std::string kind_name = v1::DeadlineKind_Name(kind);
+  if (!v1::DeadlineKind_IsValid(kind) || !IsWindow(kind_name)) {
+    return ToGrpcStatus(InvalidField(
+        "kind", "must be a window: REVIEW_WINDOW, RECHECK_WINDOW or OBJECTION (a deadline is no "
+                "right to be asked about)"));
   }
   auto current = LoadPolicy(TxOptionsFor(*context));
   if (!current.ok()) return ToGrpcStatus(current.status());
-  auto window = store_->GetDeadline(request->case_id(), kind, TxOptionsFor(*context));
+  auto window = store_->GetDeadline(request->case_id(), kind_name, TxOptionsFor(*context));
   if (absl::IsNotFound(window.status())) {
-    response->set_open(false);  // not answered (yet), or unknown here
+    response->set_open(false);  // not opened (yet), or unknown here
     return grpc::Status::OK;
   }
   if (!window.ok()) return ToGrpcStatus(window.status());

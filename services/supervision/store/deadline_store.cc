@@ -49,14 +49,16 @@ constexpr char kListState[] = "supervision_list_deadlines_in_state";
 constexpr char kListStateForUnit[] = "supervision_list_deadlines_in_state_for_unit";
 
 #define LIST_ORDER "ORDER BY d.due_date, d.case_id, d.kind"
-// A petitioner's window (domain/petitioner_window.h) past its due date is
+// A window (domain/petitioner_window.h IsWindow: the petitioner's
+// REVIEW_WINDOW, the township's OBJECTION period) past its due date is
 // EXPIRED, never OVERDUE.
-#define PETITIONER_WINDOWS "('REVIEW_WINDOW', 'RECHECK_WINDOW')"
+#define PETITIONER_WINDOWS "('REVIEW_WINDOW', 'RECHECK_WINDOW', 'OBJECTION')"
 // The deadlines of other people than the case's units (domain/
 // deadline_owner.h) that a unit's lists leave out: the approving leaders'
-// APPROVAL and the reviewing body's REVIEW_ANSWER. (The petitioner's
+// APPROVAL, the reviewing body's REVIEW_ANSWER, and the township's right to
+// object to a transfer (OBJECTION), which no unit owes. (The petitioner's
 // REVIEW_WINDOW is shown to the unit, but never overdue against it.)
-#define NOT_THE_UNITS "('APPROVAL', 'REVIEW_ANSWER', 'RECHECK_ANSWER')"
+#define NOT_THE_UNITS "('APPROVAL', 'REVIEW_ANSWER', 'RECHECK_ANSWER', 'OBJECTION')"
 #define PENDING_BEFORE_1                                                      \
   "d.state IN ('OPEN', 'DUE_SOON', 'OVERDUE') AND d.due_date < $1::date AND " \
   "d.kind NOT IN " PETITIONER_WINDOWS
@@ -83,6 +85,7 @@ constexpr char kForgetApplied[] = "supervision_forget_applied";
 constexpr char kAdvanceTrack[] = "supervision_advance_track";
 constexpr char kSelectLastSequence[] = "supervision_select_last_sequence";
 constexpr char kMeetDeadline[] = "supervision_meet_deadline";
+constexpr char kExpireWindow[] = "supervision_expire_window";
 constexpr char kSetHandlingUnits[] = "supervision_set_handling_units";
 constexpr char kSetReportedUnits[] = "supervision_set_reported_units";
 constexpr char kSelectTracks[] = "supervision_select_tracks";
@@ -369,6 +372,14 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        // A lapsed window stays EXPIRED, unless the event was in time (a
        // review asked on its last day, applied after the scanner's pass).
        "AND (state <> 'EXPIRED' OR due_date >= $4::date)"},
+      // A window closed unused by another step (the township accepted or
+      // declined a transfer it could have objected to): the right lapsed.
+      {kExpireWindow,
+       "WITH moved AS (UPDATE deadlines SET state = 'EXPIRED', state_changed_at = $3 "
+       "WHERE case_id = $1 AND kind = $2 AND met_at IS NULL AND state IN ('OPEN', 'DUE_SOON') "
+       "RETURNING case_id, kind, due_date) "
+       "INSERT INTO deadline_transitions (case_id, kind, from_state, to_state, due_date, at) "
+       "SELECT case_id, kind, 'PENDING', 'EXPIRED', due_date, $3 FROM moved"},
       {kSetHandlingUnits,
        "UPDATE case_tracks SET handling_unit_ids = $2::text[] WHERE case_id = $1"},
       {kSetReportedUnits,
@@ -378,7 +389,7 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
        "ORDER BY "
        "array_position(ARRAY['ACCEPTANCE','HANDLING','APPROVAL','REVIEW_WINDOW','REVIEW_ANSWER',"
        "'RECHECK_WINDOW','RECHECK_ANSWER',"
-       "'COUNTY'], kind)"},
+       "'COUNTY','OBJECTION'], kind)"},
       {kSelectCaseUnits,
        "SELECT handling_unit_ids, reported_unit_ids FROM case_tracks WHERE case_id = $1"},
   };
@@ -549,6 +560,10 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
             const Application::ReviewDecision& r = *app->review_decision;
             tx.exec_prepared(kInsertReviewDecision, event.case_id(), r.stage, r.outcome,
                              FormatDate(r.decided_on));
+          }
+          for (const std::string& kind : app->expire) {
+            tx.exec_prepared(kExpireWindow, event.case_id(), kind,
+                             SqlTimestamp(event.occurred_at()));
           }
           for (const DeadlineRecord& d : app->replace) {
             tx.exec_prepared(kReplaceDeadline, event.case_id(), d.kind, FormatDate(d.start_date),

@@ -29,7 +29,7 @@ namespace petition::supervision {
 
 struct DeadlineRecord {
   std::string case_id;  // set when read in lists across cases
-  std::string kind;     // ACCEPTANCE, HANDLING, APPROVAL, REVIEW_WINDOW, COUNTY
+  std::string kind;     // ACCEPTANCE, HANDLING, APPROVAL, REVIEW_WINDOW, COUNTY, OBJECTION...
   absl::CivilDay start_date;
   absl::CivilDay due_date;
   bool provisional = false;
@@ -241,6 +241,10 @@ class DeadlineStore {
       absl::CivilDay decided_on;
     };
     std::optional<ReviewDecision> review_decision;
+    // Windows (petitioner_window.h) the event closes unused, at
+    // event->occurred_at(): EXPIRED if still pending, the right gone (the
+    // township accepted or declined a county transfer it could object to).
+    std::vector<std::string> expire;
     // The case's units, when the event changes them (visibility).
     std::optional<std::vector<std::string>> handling_unit_ids;
     std::optional<std::vector<std::string>> reported_unit_ids;

@@ -282,6 +282,81 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   EXPECT_EQ(*in_units, 0);
 }
 
+// 异议 (A23): the township's objection period is a right, not a duty. Met
+// by the objection; closed EXPIRED (not MET, not pending) by an acceptance;
+// past its due date unused EXPIRED by the scanner, never OVERDUE, never an
+// order; never in a unit's index of pending deadlines.
+TEST_F(DeadlineStoreTest, TheObjectionPeriodIsAWindowNobodyOwes) {
+  DeadlineRecord objection;
+  objection.kind = "OBJECTION";
+  objection.start_date = absl::CivilDay(2026, 3, 2);
+  objection.due_date = absl::CivilDay(2026, 3, 9);
+  auto transfer = [&](const std::string& case_id) {
+    petition::v1::CaseEvent e = Registered(case_id);
+    e.mutable_registered()->set_source("COUNTY_TRANSFER");
+    e.mutable_registered()->add_handling_unit_ids("unit_o");
+    return e;
+  };
+  auto opened = [&](const petition::v1::CaseEvent* e) {
+    DeadlineStore::Application app = For(e);
+    app.open.push_back(objection);
+    return app;
+  };
+  auto state_of = [&](const std::string& case_id) -> std::string {
+    auto list = store_->ListForCase(case_id);
+    EXPECT_TRUE(list.ok()) << list.status();
+    for (const DeadlineRecord& d : *list) {
+      if (d.kind == "OBJECTION") return d.state + (d.met_at.has_value() ? "+met" : "");
+    }
+    return "none";
+  };
+  // Objected on its 3rd day: MET.
+  auto reg1 = transfer("case_obj1");
+  auto objected = Next("case_obj1", 2);
+  objected.mutable_objected()->set_reason("r");
+  DeadlineStore::Application met = For(&objected);
+  met.meet = {"OBJECTION", "ACCEPTANCE", "COUNTY"};
+  met.met_day = absl::CivilDay(2026, 3, 4);
+  ASSERT_TRUE(store_->ApplyEvents({opened(&reg1), met}).ok());
+  EXPECT_EQ(state_of("case_obj1"), "MET+met");
+  // Accepted first: the right is gone, EXPIRED at once.
+  auto reg2 = transfer("case_obj2");
+  auto accepted = Next("case_obj2", 2);
+  accepted.mutable_accepted()->add_handling_unit_ids("unit_o");
+  DeadlineStore::Application acc = For(&accepted, absl::CivilDay(2026, 3, 3));
+  acc.expire = {"OBJECTION"};
+  ASSERT_TRUE(store_->ApplyEvents({opened(&reg2), acc}).ok());
+  EXPECT_EQ(state_of("case_obj2"), "EXPIRED");
+  // Left unused past its due date: the scanner lets it lapse, no order.
+  auto reg3 = transfer("case_obj3");
+  ASSERT_TRUE(store_->ApplyEvents({opened(&reg3)}).ok());
+  auto in_units = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+    return tx.exec1("SELECT count(*) FROM deadline_units WHERE kind = 'OBJECTION'")[0]
+        .as<int64_t>();
+  });
+  ASSERT_TRUE(in_units.ok()) << in_units.status();
+  EXPECT_EQ(*in_units, 0);
+  auto scanned =
+      store_->ScanBatch(absl::CivilDay(2026, 3, 10), {}, OrderDueDates{}, absl::Now(), 100);
+  ASSERT_TRUE(scanned.ok()) << scanned.status();
+  EXPECT_EQ(state_of("case_obj3"), "EXPIRED");
+  EXPECT_EQ(state_of("case_obj1"), "MET+met");  // what was decided stands
+  EXPECT_EQ(state_of("case_obj2"), "EXPIRED");
+  auto orders = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+    return tx.exec1("SELECT count(*) FROM supervision_orders WHERE deadline_kind = 'OBJECTION'")[0]
+        .as<int64_t>();
+  });
+  ASSERT_TRUE(orders.ok()) << orders.status();
+  EXPECT_EQ(*orders, 0);
+  DeadlineFilter overdue;
+  overdue.state = "OVERDUE";
+  overdue.today = absl::CivilDay(2026, 3, 10);
+  overdue.kind = "OBJECTION";
+  auto listed = store_->ListDeadlines(overdue);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_TRUE(listed->empty());
+}
+
 // A30: whichever list shape a reader of the reported unit asks for, the
 // deadlines of a case that reports their unit are not in it, and the page is
 // filled with the next rows instead (its size says nothing of what was left

@@ -99,6 +99,7 @@ v1::DeadlinePolicy PolicyToProto(const DeadlinePolicy& policy) {
   *out.mutable_review_answer() = LimitToProto(policy.review_answer);
   *out.mutable_recheck_window() = LimitToProto(policy.recheck_window);
   *out.mutable_recheck_answer() = LimitToProto(policy.recheck_answer);
+  *out.mutable_objection() = LimitToProto(policy.objection);
   return out;
 }
 
@@ -180,6 +181,13 @@ absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
     auto limit = LimitFromProto(true, m.recheck_answer(), "recheckAnswer");
     if (!limit.ok()) return limit.status();
     p.recheck_answer = *limit;
+  }
+  // Absent (a client or a stored policy from before objections): 5 working
+  // days, the regulation's (A23).
+  if (m.has_objection()) {
+    auto limit = LimitFromProto(true, m.objection(), "objection");
+    if (!limit.ok()) return limit.status();
+    p.objection = *limit;
   }
   return p;
 }

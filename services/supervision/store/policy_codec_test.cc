@@ -53,6 +53,25 @@ TEST(PolicyCodecTest, TheReviewAnswerLimitDefaultsToThirtyCalendarDays) {
   EXPECT_EQ(Field(PolicyFromProto(m).status()), "reviewAnswer.unit");
 }
 
+TEST(PolicyCodecTest, TheObjectionPeriodDefaultsToFiveWorkingDays) {
+  v1::DeadlinePolicy m = PolicyToProto(DeadlinePolicy::Regulation());
+  EXPECT_EQ(m.objection().days(), 5);
+  EXPECT_EQ(m.objection().unit(), v1::WORKING_DAYS);
+  m.clear_objection();  // a policy stored before objections
+  auto absent = PolicyFromProto(m);
+  ASSERT_TRUE(absent.ok()) << absent.status();
+  EXPECT_EQ(absent->objection.days, 5);
+  EXPECT_EQ(absent->objection.unit, DayUnit::kWorkingDays);
+  m.mutable_objection()->set_days(7);
+  m.mutable_objection()->set_unit(v1::CALENDAR_DAYS);
+  auto set = PolicyFromJson(PolicyToJson(*PolicyFromProto(m)));
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->objection.days, 7);
+  EXPECT_EQ(set->objection.unit, DayUnit::kCalendarDays);
+  m.mutable_objection()->set_unit(v1::DAY_UNIT_UNSPECIFIED);
+  EXPECT_EQ(Field(PolicyFromProto(m).status()), "objection.unit");
+}
+
 // A client that does not know the new fields, and a policy stored before
 // them: the defaults.
 TEST(PolicyCodecTest, AbsentNewFieldsTakeTheirDefaults) {
