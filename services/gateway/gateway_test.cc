@@ -525,6 +525,8 @@ TEST_F(GatewayTest, AnEncodedBodyIs415) {
                             {Token({"admin"}), "Content-Encoding: gzip"});
   EXPECT_EQ(reply.status, 415);
   EXPECT_THAT(reply.body, HasSubstr("Content-Encoding"));
+  // The same code as every 415.
+  EXPECT_THAT(reply.body, HasSubstr(R"({"error":{"code":"UNSUPPORTED_MEDIA_TYPE")"));
   Client identity(server_->port());
   reply = identity.Send("GET", "/healthz", "", {"Content-Encoding: identity"});
   EXPECT_EQ(reply.status, 200);
