@@ -167,7 +167,8 @@ done
 token="$(podman_quiet run --rm "${RUNTIME[@]}" "${RUN_OPTS[@]}" --network=none -e PETITION_GATEWAY_JWT_SECRET="$PETITION_JWT_SECRET" \
   "$TAG" gateway --mint_token --role clerk --sub off_clerk1)"
 say "registering a case through the containerised gateway"
-created="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/cases" -H "Authorization: Bearer $token" -d '{
+created="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/cases" -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' -d '{
   "requestId": "containers-1", "channel": "VISIT", "category": "RIGHTS_INFRINGEMENT",
   "subject": "宅基地纠纷", "content": "邻居占用宅基地，请求镇里协调处理。",
   "petitioners": [{"name": "张三", "idNumber": "11010519491231002X", "phone": "13800138000"}]}')"
@@ -191,15 +192,15 @@ say "printing the case's acceptance notice"
 admin="$(podman_quiet run --rm "${RUNTIME[@]}" "${RUN_OPTS[@]}" --network=none -e PETITION_GATEWAY_JWT_SECRET="$PETITION_JWT_SECRET" \
   "$TAG" gateway --mint_token --role admin --sub off_admin)"
 unit="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/units" -H "Authorization: Bearer $admin" \
-  -d '{"name":"镇政府","kind":"TOWNSHIP"}')"
+  -H 'Content-Type: application/json' -d '{"name":"镇政府","kind":"TOWNSHIP"}')"
 unit_id="$(sed -nE 's/.*"unitId": *"([^"]+)".*/\1/p' <<<"$unit")"
 [[ -n "$unit_id" ]] || fail "unit: $unit"
 leader="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/officials" -H "Authorization: Bearer $admin" \
-  -d '{"name":"王强","unitId":"'"$unit_id"'","position":"副镇长","rank":"DEPUTY_SECTION_CHIEF"}')"
+  -H 'Content-Type: application/json' -d '{"name":"王强","unitId":"'"$unit_id"'","position":"副镇长","rank":"DEPUTY_SECTION_CHIEF"}')"
 leader_id="$(sed -nE 's/.*"officialId": *"([^"]+)".*/\1/p' <<<"$leader")"
 [[ -n "$leader_id" ]] || fail "official: $leader"
 accepted="$(curl -sS --max-time 10 -X POST "http://127.0.0.1:$HTTP/v1/cases/$case_id:accept" \
-  -H "Authorization: Bearer $token" \
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"handlingUnitIds":["'"$unit_id"'"],"complexity":"SIMPLE","leaderId":"'"$leader_id"'"}')"
 grep -qE '"status": *"ACCEPTED"' <<<"$accepted" || fail "accept: $accepted"
 documents="$(curl -sS --max-time 5 "http://127.0.0.1:$HTTP/v1/cases/$case_id/documents" -H "Authorization: Bearer $token")"

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -76,6 +77,38 @@ std::size_t PreferredMediaType(absl::string_view accept, const std::vector<std::
     }
   }
   return best;
+}
+
+absl::Status CheckJsonContentType(absl::string_view content_type) {
+  if (absl::StripAsciiWhitespace(content_type).empty()) {
+    return absl::InvalidArgumentError("no Content-Type: send a JSON body as application/json");
+  }
+  std::vector<absl::string_view> parts = absl::StrSplit(content_type, ';');
+  if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(parts[0]), "application/json")) {
+    return absl::InvalidArgumentError(
+        "this route takes a JSON body: send it as Content-Type: application/json");
+  }
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    absl::string_view parameter = absl::StripAsciiWhitespace(parts[i]);
+    if (parameter.empty()) continue;  // "application/json;" is still JSON
+    const std::size_t equals = parameter.find('=');
+    if (equals == absl::string_view::npos) {
+      return absl::InvalidArgumentError("malformed Content-Type parameter: expected name=value");
+    }
+    if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(parameter.substr(0, equals)),
+                                "charset")) {
+      continue;  // RFC 9110 §8.3.2: parameters the recipient does not know are ignored
+    }
+    absl::string_view charset = absl::StripAsciiWhitespace(parameter.substr(equals + 1));
+    if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"') {
+      charset = charset.substr(1, charset.size() - 2);
+    }
+    if (!absl::EqualsIgnoreCase(charset, "utf-8")) {
+      return absl::InvalidArgumentError(
+          "a JSON body must be UTF-8: send Content-Type: application/json (charset=utf-8 or none)");
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace petition::gateway

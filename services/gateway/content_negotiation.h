@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace petition::gateway {
@@ -22,6 +23,17 @@ namespace petition::gateway {
 // the offers, gives the default: the gateway answers as it would without
 // negotiation rather than 406 (RFC 9110 allows either).
 std::size_t PreferredMediaType(absl::string_view accept, const std::vector<std::string>& offered);
+
+// Whether `content_type` (a request's Content-Type) says a JSON body as the
+// gateway reads it: the media type application/json, compared without regard
+// to case (RFC 9110 §8.3.1), parameters allowed but a charset only UTF-8
+// ("utf-8", any case, quoted or not: RFC 8259 §8.1, JSON between systems is
+// UTF-8, and the gateway reads no other). Structured-syntax suffixes such as
+// application/merge-patch+json are refused: they name other semantics (a
+// patch, not the resource) that the gateway does not implement. OK, or
+// INVALID_ARGUMENT saying what is wrong (never quoting the header); an empty
+// value (no header) is refused too.
+absl::Status CheckJsonContentType(absl::string_view content_type);
 
 }  // namespace petition::gateway
 

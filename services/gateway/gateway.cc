@@ -87,6 +87,36 @@ std::string RetryAfterSeconds(absl::Duration wait) {
       std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
 }
 
+// An error of HTTP itself, that no canonical code names (405, 415): the
+// usual error body with a code named after the status.
+HttpResponse HttpError(int status, absl::string_view code, absl::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.body = absl::StrCat(R"({"error":{"code":")", code, R"(","message":")",
+                               log::JsonEscape(std::string(message)), R"(","details":[]}})");
+  return response;
+}
+
+// A route whose body is JSON takes it only sent as JSON (415 otherwise): a
+// body sent as a form, text or another type is a client's mistake, and read
+// as JSON all the same it would be taken for something it was not meant to
+// be. A body of only whitespace is no body (as the transcoder reads it), so
+// POST :conclude with nothing needs no Content-Type. A body without any
+// Content-Type is refused too: `curl -d` sends
+// application/x-www-form-urlencoded, and a client that sends no type at all
+// has not said the body is JSON either. Two Content-Type headers are refused
+// rather than one of them believed.
+absl::Status CheckJsonBody(const HttpRequest& request) {
+  if (absl::StripAsciiWhitespace(request.body).empty()) return absl::OkStatus();
+  int types = 0;
+  for (const auto& [name, value] : request.headers) types += name == "content-type" ? 1 : 0;
+  if (types > 1) {
+    return absl::InvalidArgumentError(
+        "more than one Content-Type: send one, Content-Type: application/json");
+  }
+  return CheckJsonContentType(request.Header("content-type"));
+}
+
 constexpr char kCorsAllowHeaders[] = "Authorization, Content-Type, X-Api-Key, X-Request-Id";
 constexpr char kCorsExposeHeaders[] = "X-Request-Id, Retry-After, WWW-Authenticate";
 
@@ -431,14 +461,10 @@ void Gateway::Handle(HttpRequest request, HttpResponder respond) {
     case RouteTable::Outcome::kNotFound:
       return FinishError(*exchange, absl::NotFoundError("no route for this method and path"));
     case RouteTable::Outcome::kMethodNotAllowed: {
-      HttpResponse response;
-      response.status = 405;
       std::string allowed = absl::StrJoin(match.allowed, ", ");
-      response.headers.emplace_back("Allow", allowed);
-      response.body =
-          absl::StrCat(R"({"error":{"code":"METHOD_NOT_ALLOWED","message":")",
-                       log::JsonEscape(absl::StrCat("this path allows ", allowed, " only")),
-                       R"(","details":[]}})");
+      HttpResponse response =
+          HttpError(405, "METHOD_NOT_ALLOWED", absl::StrCat("this path allows ", allowed, " only"));
+      response.headers.emplace_back("Allow", std::move(allowed));
       return Finish(*exchange, std::move(response));
     }
     case RouteTable::Outcome::kMatched:
@@ -536,6 +562,17 @@ void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& e
   if (endpoint.rule.public_() ? RateLimited(*exchange, *public_limiter_, request.remote_address)
                               : RateLimited(*exchange, *principal_limiter_, principal->subject)) {
     return;
+  }
+
+  // After authentication (a caller without credentials learns that first),
+  // before anything is parsed or called. An upload (raw body) keeps its own
+  // media types, checked by the service against the bytes.
+  if (!endpoint.transcoder->body().empty() && !endpoint.transcoder->raw_body()) {
+    if (absl::Status status = CheckJsonBody(request); !status.ok()) {
+      HttpResponse response = HttpError(415, "UNSUPPORTED_MEDIA_TYPE", status.message());
+      if (request.method == "POST") response.headers.emplace_back("Accept-Post", kJsonMediaType);
+      return Finish(*exchange, std::move(response));
+    }
   }
 
   google::protobuf::MessageFactory* factory = google::protobuf::MessageFactory::generated_factory();

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <map>
 #include <set>
@@ -57,6 +58,7 @@ class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService 
   grpc::ServerUnaryReactor* PutCalendar(grpc::CallbackServerContext* context,
                                         const scheduling::v1::PutCalendarRequest* request,
                                         scheduling::v1::Calendar* response) override {
+    put_calendar_calls_.fetch_add(1);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(ToGrpcStatus(InvalidField("holidays[0].date", "not a date")));
     return reactor;
@@ -101,7 +103,11 @@ class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService 
     return metadata_;
   }
 
+  // How many PutCalendar calls reached the service.
+  int put_calendar_calls() const { return put_calendar_calls_.load(); }
+
  private:
+  std::atomic<int> put_calendar_calls_{0};
   absl::Mutex mu_;
   std::map<std::string, std::string> metadata_ ABSL_GUARDED_BY(mu_);
   std::vector<grpc::ServerUnaryReactor*> held_ ABSL_GUARDED_BY(mu_);
@@ -128,10 +134,19 @@ class Client {
 
   bool connected() const { return connected_; }
 
+  // A body goes as JSON (Content-Type: application/json) unless `headers`
+  // name a Content-Type of their own, or `json_type` is false (none at all).
   Reply Send(const std::string& method, const std::string& target, const std::string& body = "",
-             const std::vector<std::string>& headers = {}) {
+             const std::vector<std::string>& headers = {}, bool json_type = true) {
     std::string request = absl::StrCat(method, " ", target, " HTTP/1.1\r\nHost: test\r\n");
-    for (const std::string& header : headers) absl::StrAppend(&request, header, "\r\n");
+    bool typed = false;
+    for (const std::string& header : headers) {
+      absl::StrAppend(&request, header, "\r\n");
+      typed |= absl::StartsWithIgnoreCase(header, "content-type:");
+    }
+    if (!body.empty() && !typed && json_type) {
+      absl::StrAppend(&request, "Content-Type: application/json\r\n");
+    }
     if (!body.empty() || method == "POST" || method == "PUT") {
       absl::StrAppend(&request, "Content-Length: ", body.size(), "\r\n");
     }
@@ -510,9 +525,112 @@ TEST_F(GatewayTest, AnEncodedBodyIs415) {
                             {Token({"admin"}), "Content-Encoding: gzip"});
   EXPECT_EQ(reply.status, 415);
   EXPECT_THAT(reply.body, HasSubstr("Content-Encoding"));
+  // The same code as every 415.
+  EXPECT_THAT(reply.body, HasSubstr(R"({"error":{"code":"UNSUPPORTED_MEDIA_TYPE")"));
   Client identity(server_->port());
   reply = identity.Send("GET", "/healthz", "", {"Content-Encoding: identity"});
   EXPECT_EQ(reply.status, 200);
+}
+
+// A JSON route takes its body only as application/json: anything else is 415
+// before the service is called.
+TEST_F(GatewayTest, AJsonBodyIsTakenAsJsonOnly) {
+  const std::string body = R"({"holidays":[{"date":"x"}]})";
+  // Reaching the service: its own 400 (the fake refuses every calendar).
+  for (const char* type :
+       {"application/json", "application/json; charset=utf-8", "Application/JSON;Charset=UTF-8"}) {
+    Reply reply = Client(server_->port())
+                      .Send("PUT", "/v1/calendars/2026", body,
+                            {Token({"admin"}), absl::StrCat("Content-Type: ", type)});
+    EXPECT_EQ(reply.status, 400) << type << ": " << reply.body;
+    EXPECT_THAT(reply.body, HasSubstr("holidays[0].date")) << type;
+  }
+  EXPECT_EQ(scheduling_.put_calendar_calls(), 3);
+}
+
+TEST_F(GatewayTest, ABodyOfAnotherTypeIs415AndNeverReachesTheService) {
+  const std::string body = R"({"holidays":[]})";
+  for (const char* type :
+       {"application/x-www-form-urlencoded", "text/plain", "text/plain; charset=utf-8",
+        "application/json; charset=gbk", "application/json; charset=utf-16",
+        "application/merge-patch+json", "multipart/form-data; boundary=x"}) {
+    Reply reply = Client(server_->port())
+                      .Send("PUT", "/v1/calendars/2026", body,
+                            {Token({"admin"}), absl::StrCat("Content-Type: ", type)});
+    EXPECT_EQ(reply.status, 415) << type << ": " << reply.body;
+    EXPECT_EQ(reply.headers["content-type"], "application/json") << type;
+    EXPECT_THAT(reply.body, HasSubstr(R"({"error":{"code":"UNSUPPORTED_MEDIA_TYPE","message":")"))
+        << type;
+    EXPECT_THAT(reply.body, HasSubstr(R"("details":[]}})")) << type;
+    EXPECT_THAT(reply.body, HasSubstr("application/json")) << type;
+    EXPECT_EQ(reply.headers.count("accept-post"), 0u) << "PUT: " << type;
+  }
+  // No Content-Type at all with a body: what a client that did not say JSON sends.
+  Reply untyped = Client(server_->port())
+                      .Send("PUT", "/v1/calendars/2026", body, {Token({"admin"})},
+                            /*json_type=*/false);
+  EXPECT_EQ(untyped.status, 415) << untyped.body;
+  EXPECT_THAT(untyped.body, HasSubstr("no Content-Type"));
+  // Two of them: neither is believed.
+  Reply two =
+      Client(server_->port())
+          .Send("PUT", "/v1/calendars/2026", body,
+                {Token({"admin"}), "Content-Type: application/json", "Content-Type: text/plain"});
+  EXPECT_EQ(two.status, 415) << two.body;
+  EXPECT_EQ(scheduling_.put_calendar_calls(), 0);
+  EXPECT_EQ(Count("/v1/calendars/{year}", "415"), 9);
+}
+
+TEST_F(GatewayTest, AnEmptyBodyNeedsNoContentType) {
+  // Nothing to misread: routed as before (the fake service's own 400).
+  for (const std::string& body : {std::string(), std::string(" \r\n")}) {
+    Reply reply = Client(server_->port())
+                      .Send("PUT", "/v1/calendars/2026", body, {Token({"admin"})},
+                            /*json_type=*/false);
+    EXPECT_EQ(reply.status, 400) << reply.body;
+    reply = Client(server_->port())
+                .Send("PUT", "/v1/calendars/2026", body,
+                      {Token({"admin"}), "Content-Type: application/x-www-form-urlencoded"});
+    EXPECT_EQ(reply.status, 400) << reply.body;
+  }
+  EXPECT_EQ(scheduling_.put_calendar_calls(), 4);
+}
+
+TEST_F(GatewayTest, A415NamesJsonInAcceptPostAndComesAfterAuthentication) {
+  // POST on a public route (the petitioner's rating): refused the same way,
+  // with Accept-Post.
+  Reply form = Client(server_->port())
+                   .Send("POST", "/v1/lookup/ABCD2345:rate", "rating=SATISFIED",
+                         {"Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(form.status, 415) << form.body;
+  EXPECT_EQ(form.headers["accept-post"], "application/json");
+  // As JSON it is routed (intake is down here).
+  Reply json =
+      Client(server_->port()).Send("POST", "/v1/lookup/ABCD2345:rate", R"({"rating":"SATISFIED"})");
+  EXPECT_EQ(json.status, 503) << json.body;
+  // Without credentials a route that needs them says so first.
+  Reply anonymous =
+      Client(server_->port()).Send("PUT", "/v1/calendars/2026", "{}", {"Content-Type: text/plain"});
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+}
+
+TEST_F(GatewayTest, AnUploadKeepsItsOwnMediaTypes) {
+  // Not JSON, and not refused by the gateway: the service checks the type against the bytes
+  // (intake is down here).
+  for (const char* type : {"Content-Type: image/png", "Content-Type: text/plain"}) {
+    Reply reply = Client(server_->port())
+                      .Send("POST", "/v1/cases/case_x/materials", "abc",
+                            {Token({"clerk"}), type, "X-File-Name: a.png"});
+    EXPECT_EQ(reply.status, 503) << type << ": " << reply.body;
+  }
+}
+
+TEST_F(GatewayTest, ARouteWithoutABodyStillRefusesOneAs400) {
+  Reply reply = Client(server_->port())
+                    .Send("GET", "/v1/calendar:addWorkingDays?from=2026-02-01&days=1", "a=b",
+                          {Token({"leader"}), "Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(reply.status, 400) << reply.body;
+  EXPECT_THAT(reply.body, HasSubstr("takes no request body"));
 }
 
 class HttpServerLimitsTest : public GatewayTest {

@@ -246,8 +246,10 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!absl::EqualsIgnoreCase(
               absl::StripAsciiWhitespace(absl::string_view(it->value().data(), it->value().size())),
               "identity")) {
-        return Reject(415, absl::InvalidArgumentError(
-                               "Content-Encoding is not accepted: send the body uncompressed"));
+        return Reject(415,
+                      absl::InvalidArgumentError(
+                          "Content-Encoding is not accepted: send the body uncompressed"),
+                      "UNSUPPORTED_MEDIA_TYPE");
       }
     }
     HttpRequest request;
@@ -295,13 +297,20 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // An error the server answers itself; the connection closes after it.
-  void Reject(int status, const absl::Status& error) {
+  // `http_code`: the error code of an error of HTTP itself (415
+  // UNSUPPORTED_MEDIA_TYPE, as the gateway's), instead of the canonical
+  // code of `error`.
+  void Reject(int status, const absl::Status& error, absl::string_view http_code = {}) {
     DisarmDeadline();
     timed_out_ = false;
     keep_alive_ = false;
     HttpResponse response;
     response.status = status;
-    response.body = petition::ErrorJson(error);
+    response.body =
+        http_code.empty()
+            ? petition::ErrorJson(error)
+            : absl::StrCat(R"({"error":{"code":")", http_code, R"(","message":")",
+                           log::JsonEscape(std::string(error.message())), R"(","details":[]}})");
     response.headers.emplace_back("X-Request-Id", petition::NewRequestId());
     log::Warn("http request rejected",
               {{"status", absl::StrCat(status)}, {"error", std::string(error.message())}});

@@ -302,7 +302,7 @@ void AddErrorSchema(Struct& schemas) {
   Set(code, "type", "string");
   Set(code, "description",
       "The canonical code (gRPC's name, e.g. INVALID_ARGUMENT), or METHOD_NOT_ALLOWED for a "
-      "405; the HTTP status follows from it.");
+      "405, UNSUPPORTED_MEDIA_TYPE for a 415; the HTTP status follows from it.");
   Set(Obj(properties, "message"), "type", "string");
   Struct& details = Obj(properties, "details");
   Set(details, "type", "array");
@@ -405,6 +405,11 @@ std::string OpenApi::Json() const {
   Set(method_not_allowed, "description",
       "METHOD_NOT_ALLOWED: the path exists for other methods (listed in `Allow`)");
   Ref(JsonContent(method_not_allowed), "schemas", kErrorSchema);
+  Struct& unsupported_media_type = Obj(responses_components, "UnsupportedMediaType");
+  Set(unsupported_media_type, "description",
+      "UNSUPPORTED_MEDIA_TYPE: a JSON body sent without `Content-Type: application/json` "
+      "(charset utf-8 or none)");
+  Ref(JsonContent(unsupported_media_type), "schemas", kErrorSchema);
   for (const Failure& failure : kFailures) {
     Struct& response = Obj(responses_components, failure.name);
     Set(response, "description", failure.description);
@@ -464,6 +469,7 @@ std::string OpenApi::Json() const {
     if (parameters.values().empty()) op.mutable_fields()->erase("parameters");
 
     const FieldDescriptor* body_field = input->FindFieldByName(operation.rule.body());
+    bool json_body = false;
     if (body_field != nullptr && body_field->message_type() != nullptr &&
         body_field->message_type()->full_name() == kHttpBody) {
       // An upload: the bytes as they are, their type in Content-Type, their
@@ -484,6 +490,9 @@ std::string OpenApi::Json() const {
     } else if (!operation.rule.body().empty()) {
       Struct& request_body = Obj(op, "requestBody");
       SetBool(request_body, "required", true);
+      Set(request_body, "description",
+          "JSON, sent with `Content-Type: application/json` (anything else is 415).");
+      json_body = true;
       Struct& schema = JsonContent(request_body);
       if (operation.rule.body() != "*") {
         if (const FieldDescriptor* field = input->FindFieldByName(operation.rule.body())) {
@@ -522,6 +531,7 @@ std::string OpenApi::Json() const {
       if (operation.rule.public_() && (status == "401" || status == "403")) continue;
       Ref(Obj(responses, failure.status), "responses", failure.name);
     }
+    if (json_body) Ref(Obj(responses, "415"), "responses", "UnsupportedMediaType");
 
     ListValue& security = List(op, "security");  // empty: no credentials needed
     if (!operation.rule.public_()) {

@@ -140,6 +140,11 @@ TEST(OpenApiTest, PublicOperationsNeedNoCredentialsAndOthersListTheirRoles) {
   EXPECT_EQ(
       At(At(At(put, "responses").struct_value(), "403").struct_value(), "$ref").string_value(),
       "#/components/responses/PermissionDenied");
+  // A JSON body: 415 when not sent as application/json; no body, no 415.
+  EXPECT_EQ(
+      At(At(At(put, "responses").struct_value(), "415").struct_value(), "$ref").string_value(),
+      "#/components/responses/UnsupportedMediaType");
+  EXPECT_EQ(At(get, "responses").struct_value().fields().count("415"), 0u);
 }
 
 }  // namespace

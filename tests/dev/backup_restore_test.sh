@@ -69,7 +69,8 @@ register() {  # register <name> <id number> <phone>: prints the case id
     '{channel: "VISIT", category: "OTHER", subject: "backup", content: "restored or not",
       petitioners: [{name: $n, idNumber: $i, phone: $p}]}')"
   local reply
-  reply="$(curl -fsS --max-time 10 -X POST "$API/cases" -H "Authorization: Bearer $TOKEN" -d "$body")" ||
+  reply="$(curl -fsS --max-time 10 -X POST "$API/cases" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' -d "$body")" ||
     fail "register failed"
   jq -er .caseId <<<"$reply" || fail "no caseId in $reply"
 }

@@ -102,7 +102,8 @@ done
 echo "== rotate-keys: a new current PII key, every petitioner re-sealed, the old key dropped"
 token="$("$DEV" token clerk --sub off_clerk1 2>/dev/null)"
 api="http://127.0.0.1:$PETITION_GATEWAY_HTTP_PORT/v1"
-registered="$(curl -fsS --max-time 10 -X POST "$api/cases" -H "Authorization: Bearer $token" -d \
+registered="$(curl -fsS --max-time 10 -X POST "$api/cases" -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' -d \
   '{"channel":"VISIT","category":"OTHER","subject":"s","content":"c",
     "petitioners":[{"name":"张三","idNumber":"11010519491231002X"}]}')" || fail "register failed"
 case_id="$(grep -o '"caseId":"[^"]*"' <<<"$registered" | cut -d'"' -f4)"

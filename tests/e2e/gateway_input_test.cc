@@ -1,11 +1,13 @@
 // Hostile input at the real gateway, in front of the real services and
-// PostgreSQL: refused with 400 naming the field, nothing stored, and no
-// error body carrying request values or backend internals.
+// PostgreSQL: refused with 400 naming the field (415 for a JSON body not sent
+// as JSON), nothing stored, and no error body carrying request values or
+// backend internals.
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
+#include "tests/support/http_client.h"
 #include "tests/support/stack_test.h"
 #include "tests/support/test_stack.h"
 
@@ -78,6 +80,46 @@ TEST_F(GatewayInputTest, BodiesThatDoNotFitAreNotQuotedBack) {
   ExpectFieldError(Post(R"({"requestId":"q-1","petitioners":[{"phone":13800138000}]})"),
                    "petitioners[0].phone");
   ExpectFieldError(Post(R"({"requestId":"q-2","receivedAt":"13800138000"})"), "receivedAt");
+}
+
+// What `curl -d` without -H 'Content-Type: application/json' sends, and the
+// like: 415, and no case.
+TEST_F(GatewayInputTest, AJsonBodyNotSentAsJsonIs415AndWritesNothing) {
+  const std::string before = Cases();
+  const std::string body = Visit("ctype-1", R"("VISIT")", R"("宅基地纠纷")");
+  const std::string token = "Bearer " + stack_->Token({"clerk"}, "off_clerk1");
+  for (const char* type :
+       {"application/x-www-form-urlencoded", "text/plain", "application/json; charset=gbk", ""}) {
+    SCOPED_TRACE(type);
+    auto r = HttpRequest(stack_->http_port(), "POST", "/v1/cases", body,
+                         {{"Authorization", token}, {"Content-Type", type}});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 415) << r->body;
+    EXPECT_EQ(JsonString(ParseJson(r->body), "error.code"), "UNSUPPORTED_MEDIA_TYPE") << r->body;
+    EXPECT_EQ(r->headers["accept-post"], "application/json");
+    EXPECT_EQ(r->headers["content-type"], "application/json");
+    EXPECT_EQ(r->body.find("13800138000"), std::string::npos) << r->body;
+  }
+  EXPECT_EQ(Cases(), before);
+  EXPECT_EQ(
+      stack_->Query("SELECT count(*) FROM intake.cases WHERE request_id = 'ctype-1'").value_or("?"),
+      "0");
+  // The same request sent as JSON (upper case, with its charset) registers the case: the
+  // refused ones left no trace of their request id either.
+  auto ok =
+      HttpRequest(stack_->http_port(), "POST", "/v1/cases", body,
+                  {{"Authorization", token}, {"Content-Type", "Application/JSON; charset=UTF-8"}});
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_EQ(ok->status, 200) << ok->body;
+  const std::string case_id = JsonString(ParseJson(ok->body), "caseId");
+  // An action without a body needs no Content-Type: routed to the service, whatever it answers.
+  auto bare =
+      HttpRequest(stack_->http_port(), "POST", absl::StrCat("/v1/cases/", case_id, ":conclude"), "",
+                  {{"Authorization", token}, {"Content-Type", ""}});
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_NE(bare->status, 415) << bare->body;
+  EXPECT_NE(JsonString(ParseJson(bare->body), "error.code"), "UNSUPPORTED_MEDIA_TYPE")
+      << bare->body;
 }
 
 TEST_F(GatewayInputTest, AnUnavailableServiceIsNotDescribedToTheClient) {

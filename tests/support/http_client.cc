@@ -39,11 +39,16 @@ absl::StatusOr<HttpResponse> HttpRequest(int port, const std::string& method,
   }
   std::string request = absl::StrCat(method, " ", target, " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
                                      "Connection: close\r\n");
-  for (const auto& [k, v] : headers) absl::StrAppend(&request, k, ": ", v, "\r\n");
+  bool typed = false;
+  for (const auto& [k, v] : headers) {
+    const bool type = absl::EqualsIgnoreCase(k, "Content-Type");
+    typed |= type;
+    // An empty Content-Type: none is sent.
+    if (!(type && v.empty())) absl::StrAppend(&request, k, ": ", v, "\r\n");
+  }
   if (!body.empty() || method == "POST" || method == "PUT") {
-    // JSON unless the caller says otherwise (an upload's media type).
-    bool typed = false;
-    for (const auto& [k, v] : headers) typed |= absl::EqualsIgnoreCase(k, "Content-Type");
+    // JSON unless the caller says otherwise (an upload's media type), as the
+    // gateway wants a JSON body sent.
     if (!typed) absl::StrAppend(&request, "Content-Type: application/json\r\n");
     absl::StrAppend(&request, "Content-Length: ", body.size(), "\r\n");
   }

@@ -15,6 +15,8 @@ struct HttpResponse {
   std::string body;
 };
 
+// A body (and any POST or PUT) is sent with Content-Type: application/json
+// unless `headers` name another; a Content-Type of "" in `headers` sends none.
 absl::StatusOr<HttpResponse> HttpRequest(int port, const std::string& method,
                                          const std::string& target, const std::string& body = "",
                                          const std::map<std::string, std::string>& headers = {});
