@@ -25,7 +25,6 @@ namespace petition::testing {
 namespace {
 
 constexpr char kFeedbackSecret[] = "county-objection-secret-for-tests";
-constexpr char kApiKey[] = "county-test-key";  // the stack's gateway maps it to role county
 
 // The county platform: takes every result.
 HttpReceiver& County() {
@@ -78,17 +77,11 @@ class CountyObjectionTest : public StackTest<CountyObjectionTest> {
   static std::string NewCountyId() { return "OBJ-" + HexEncode(RandomBytes(6)); }
 
   static HttpResponse Push(const std::string& county_id, const std::string& body) {
-    auto r = HttpRequest(stack_->http_port(), "PUT", "/v1/transfers/" + county_id, body,
-                         {{"X-Api-Key", kApiKey}});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
+    return CountyCall("PUT", "/v1/transfers/" + county_id, body);
   }
 
   static HttpResponse GetTransfer(const std::string& county_id) {
-    auto r = HttpRequest(stack_->http_port(), "GET", "/v1/transfers/" + county_id, "",
-                         {{"X-Api-Key", kApiKey}});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
+    return CountyCall("GET", "/v1/transfers/" + county_id);
   }
 
   // The case a new push of `kind` registered, once supervision has opened its deadlines.

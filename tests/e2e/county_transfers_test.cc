@@ -29,7 +29,6 @@ namespace petition::testing {
 namespace {
 
 constexpr char kFeedbackSecret[] = "county-feedback-secret-for-tests";
-constexpr char kApiKey[] = "county-test-key";  // the stack's gateway maps it to role county
 
 // The county platform: refuses the first two attempts of results of cases whose county id
 // starts with "RETRY-" (503), takes every other attempt.
@@ -84,17 +83,11 @@ class CountyTransfersTest : public StackTest<CountyTransfersTest> {
   }
 
   static HttpResponse Push(const std::string& county_id, const std::string& body) {
-    auto r = HttpRequest(stack_->http_port(), "PUT", "/v1/transfers/" + county_id, body,
-                         {{"X-Api-Key", kApiKey}});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
+    return CountyCall("PUT", "/v1/transfers/" + county_id, body);
   }
 
   static HttpResponse GetTransfer(const std::string& county_id) {
-    auto r = HttpRequest(stack_->http_port(), "GET", "/v1/transfers/" + county_id, "",
-                         {{"X-Api-Key", kApiKey}});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
+    return CountyCall("GET", "/v1/transfers/" + county_id);
   }
 
   static std::string Clerk() { return stack_->Token({"clerk"}, "off_clerk1"); }
@@ -179,7 +172,7 @@ TEST_F(CountyTransfersTest, FiftyIdenticalPushesAtOnceMakeOneCase) {
   for (int i = 0; i < kPushes; ++i) {
     threads.emplace_back([&] {
       auto r = HttpRequest(stack_->http_port(), "PUT", "/v1/transfers/" + county_id, body,
-                           {{"X-Api-Key", kApiKey}});
+                           {{"X-Api-Key", TestStack::kCountyApiKey}});
       absl::MutexLock lock(&mu);
       answers.push_back(r.ok() ? *r : HttpResponse{0, {}, std::string(r.status().message())});
     });
@@ -375,7 +368,7 @@ TEST_F(CountyTransfersTest, OnlyThePrincipalLeaderReleasesTheReport) {
   EXPECT_EQ(ReviewReport(county_id, Clerk()).status, 403);
   auto county =
       HttpRequest(stack_->http_port(), "POST", "/v1/transfers/" + county_id + ":reviewReport", "{}",
-                  {{"X-Api-Key", kApiKey}});
+                  {{"X-Api-Key", TestStack::kCountyApiKey}});
   ASSERT_TRUE(county.ok()) << county.status();
   EXPECT_EQ(county->status, 403) << county->body;
   HttpResponse long_note = ReviewReport(

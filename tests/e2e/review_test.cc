@@ -134,11 +134,7 @@ class ReviewTest : public StackTest<ReviewTest> {
   // The body above pushes a decision with the county's API key.
   static HttpResponse Decide(const std::string& case_id, const std::string& stage,
                              const std::string& body) {
-    auto r = HttpRequest(stack_->http_port(), "PUT",
-                         absl::StrCat("/v1/cases/", case_id, "/reviews/", stage), body,
-                         {{"X-Api-Key", TestStack::kCountyApiKey}});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
+    return CountyCall("PUT", absl::StrCat("/v1/cases/", case_id, "/reviews/", stage), body);
   }
 
   static std::string ReviewChanged(const std::string& unit, const std::string& from,

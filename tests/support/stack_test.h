@@ -54,6 +54,16 @@ class StackTest : public ::testing::Test {
     return r.ok() ? *r : HttpResponse{};
   }
 
+  // A call as the county platform: its API key, which the stack's gateway
+  // maps to role county.
+  static HttpResponse CountyCall(const std::string& method, const std::string& target,
+                                 const std::string& body = "") {
+    auto r = HttpRequest(stack_->http_port(), method, target, body,
+                         {{"X-Api-Key", TestStack::kCountyApiKey}});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
   // A refusal: the HTTP status, the error's code and a part of its message.
   static void ExpectRefused(const HttpResponse& r, int status, const std::string& code,
                             const std::string& in_message) {

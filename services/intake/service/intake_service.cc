@@ -720,12 +720,14 @@ absl::StatusOr<StepResult> IntakeService::RunWindowStep(
       &retry);
 }
 
-grpc::Status IntakeService::AskBodyAbove(
-    grpc::ServerContext& context, const std::string& case_id, const std::string& reason,
-    const std::string& request_id, const google::protobuf::Message& request, const char* method,
-    v1::Step step, supervision::v1::DeadlineKind window_kind,
-    const std::function<absl::Status(const v1::Case&)>& check,
-    const std::function<void(petition::v1::CaseEvent&)>& event, v1::Case* response) {
+grpc::Status IntakeService::AskBodyAbove(grpc::ServerContext& context, const std::string& case_id,
+                                         const std::string& reason, const std::string& request_id,
+                                         const google::protobuf::Message& request,
+                                         const char* method, v1::Step step,
+                                         supervision::v1::DeadlineKind window_kind,
+                                         const std::function<absl::Status(const v1::Case&)>& check,
+                                         const std::function<void(petition::v1::CaseEvent&)>& event,
+                                         v1::Case* response) {
   RequestScope scope(context);
   if (!IsValidId(case_id, "case")) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
@@ -737,8 +739,7 @@ grpc::Status IntakeService::AskBodyAbove(
   if (!retry.ok()) return ToGrpcStatus(retry.status());
   const char* words =
       window_kind == supervision::v1::RECHECK_WINDOW ? "recheck window" : "review window";
-  const Window window{window_kind, words,
-                      [words](const v1::Case& current, const std::string& due) {
+  const Window window{window_kind, words, [words](const v1::Case& current, const std::string& due) {
                         return absl::FailedPreconditionError(
                             absl::StrCat("the case is ", v1::CaseStatus_Name(current.status()),
                                          ": the ", words, " has closed (it ended on ", due, ")"));
@@ -765,27 +766,26 @@ grpc::Status IntakeService::ObjectCase(grpc::ServerContext* context,
   // 409 once the period is over: the request is well-formed and the case
   // still REGISTERED, but the right to object has lapsed; the township now
   // decides on the case itself (accept, or decline with the notice).
-  const Window period{supervision::v1::OBJECTION, "objection period",
-                      [](const v1::Case&, const std::string& due) {
-                        return absl::AbortedError(
-                            absl::StrCat("the objection period ended on ", due,
-                                         " (A23): the case can no longer be objected to"));
-                      }};
+  const Window period{
+      supervision::v1::OBJECTION, "objection period", [](const v1::Case&, const std::string& due) {
+        return absl::AbortedError(absl::StrCat("the objection period ended on ", due,
+                                               " (A23): the case can no longer be objected to"));
+      }};
   const std::string actor = scope.principal().subject;
-  auto result = RunWindowStep(
-      scope, *context, request->case_id(), v1::OBJECT,
-      absl::StrCat(request->competent_authority(), ": ", request->reason()), *retry, period,
-      CheckObjectable, [&](const v1::Case&, StepChange& change) -> absl::Status {
-        v1::Objection* o = change.updated.mutable_objection();
-        o->set_reason(request->reason());
-        o->set_competent_authority(request->competent_authority());
-        o->set_objected_by(actor);
-        *o->mutable_objected_at() = change.event.occurred_at();
-        petition::v1::CaseObjected* e = change.event.mutable_objected();
-        e->set_reason(request->reason());
-        e->set_competent_authority(request->competent_authority());
-        return absl::OkStatus();
-      });
+  auto result = RunWindowStep(scope, *context, request->case_id(), v1::OBJECT,
+                              absl::StrCat(request->competent_authority(), ": ", request->reason()),
+                              *retry, period, CheckObjectable,
+                              [&](const v1::Case&, StepChange& change) -> absl::Status {
+                                v1::Objection* o = change.updated.mutable_objection();
+                                o->set_reason(request->reason());
+                                o->set_competent_authority(request->competent_authority());
+                                o->set_objected_by(actor);
+                                *o->mutable_objected_at() = change.event.occurred_at();
+                                petition::v1::CaseObjected* e = change.event.mutable_objected();
+                                e->set_reason(request->reason());
+                                e->set_competent_authority(request->competent_authority());
+                                return absl::OkStatus();
+                              });
   if (!result.ok()) return ToGrpcStatus(result.status());
   Answer(*result, response);
   return grpc::Status::OK;

@@ -173,13 +173,10 @@ class IntakeService final : public v1::Intake::Service {
     const char* words;  // "review window"
     std::function<absl::Status(const v1::Case& current, const std::string& due)> closed;
   };
-  absl::StatusOr<StepResult> RunWindowStep(const RequestScope& scope,
-                                           grpc::ServerContext& context,
-                                           const std::string& case_id, v1::Step step,
-                                           const std::string& note, const StepRetry& retry,
-                                           const Window& window,
-                                           const std::function<absl::Status(const v1::Case&)>& check,
-                                           const Fill& fill);
+  absl::StatusOr<StepResult> RunWindowStep(
+      const RequestScope& scope, grpc::ServerContext& context, const std::string& case_id,
+      v1::Step step, const std::string& note, const StepRetry& retry, const Window& window,
+      const std::function<absl::Status(const v1::Case&)>& check, const Fill& fill);
   // The petitioner asks the body above (a review, a recheck) within its
   // window; `event` marks the step's event.
   grpc::Status AskBodyAbove(grpc::ServerContext& context, const std::string& case_id,

@@ -164,30 +164,21 @@ absl::StatusOr<DeadlinePolicy> PolicyFromProto(const v1::DeadlinePolicy& m) {
   if (!approval.ok()) return approval.status();
   p.approval = *std::move(approval);
   if (m.has_county_feedback_review()) p.county_feedback_review = m.county_feedback_review();
-  // Absent (a client or a stored policy from before review answers): 30
-  // calendar days, the regulation's.
-  if (m.has_review_answer()) {
-    auto limit = LimitFromProto(true, m.review_answer(), "reviewAnswer");
+  // Limits added after the first policies: absent (a client or a stored
+  // policy from before them), each keeps the regulation's value: 30 calendar
+  // days for the review's answer and the recheck's window and answer
+  // (A35, A36), 5 working days for the objection period (A23).
+  const Field optional_fields[] = {
+      {m.has_review_answer(), &m.review_answer(), "reviewAnswer", &p.review_answer},
+      {m.has_recheck_window(), &m.recheck_window(), "recheckWindow", &p.recheck_window},
+      {m.has_recheck_answer(), &m.recheck_answer(), "recheckAnswer", &p.recheck_answer},
+      {m.has_objection(), &m.objection(), "objection", &p.objection},
+  };
+  for (const Field& f : optional_fields) {
+    if (!f.present) continue;
+    auto limit = LimitFromProto(true, *f.limit, f.name);
     if (!limit.ok()) return limit.status();
-    p.review_answer = *limit;
-  }
-  // Absent (before rechecks): the regulation's 30 calendar days each.
-  if (m.has_recheck_window()) {
-    auto limit = LimitFromProto(true, m.recheck_window(), "recheckWindow");
-    if (!limit.ok()) return limit.status();
-    p.recheck_window = *limit;
-  }
-  if (m.has_recheck_answer()) {
-    auto limit = LimitFromProto(true, m.recheck_answer(), "recheckAnswer");
-    if (!limit.ok()) return limit.status();
-    p.recheck_answer = *limit;
-  }
-  // Absent (a client or a stored policy from before objections): 5 working
-  // days, the regulation's (A23).
-  if (m.has_objection()) {
-    auto limit = LimitFromProto(true, m.objection(), "objection");
-    if (!limit.ok()) return limit.status();
-    p.objection = *limit;
+    *f.out = *limit;
   }
   return p;
 }
