@@ -12,19 +12,10 @@
 # registered. Wired as the ctest ops.backup_restore.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
-DEV="$ROOT/dev"
-PETITION_TEST_BIN_DIR="${PETITION_TEST_BIN_DIR:-${1:-}}"
-[[ -n "$PETITION_TEST_BIN_DIR" ]] || { echo "usage: $0 <build tree> (or set PETITION_TEST_BIN_DIR)" >&2; exit 2; }
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-TMP="$(mktemp -d /tmp/petition-backup-test.XXXXXX)"
-chmod 755 "$TMP"  # PostgreSQL runs as `postgres` when we are root: it must reach its data
-export PETITION_DEV_BIN_DIR="$PETITION_TEST_BIN_DIR"
-export PETITION_DEV_READY_TIMEOUT=60
+# shellcheck source=tests/dev/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+new_tmp petition-backup-test
 export PETITION_BACKUP_KDF_ITER=100000  # the default's cost is not what this test is about
-unset PETITION_INTAKE_PG_DSN PETITION_SCHEDULING_PG_DSN PETITION_SUPERVISION_PG_DSN PETITION_PG_DSN
 unset PETITION_BACKUP_PASSPHRASE_FILE
 DEV1="$TMP/dev1"  # the stack that is backed up
 DEV2="$TMP/dev2"  # the fresh one it is restored into
@@ -49,8 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# shellcheck source=tests/dev/ports.sh
-source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 use_stack() {  # use_stack <state dir>: its directory and nine new free ports
   export PETITION_DEV_DIR="$1"
   pick_port PETITION_DEV_PG_PORT

@@ -8,19 +8,10 @@
 # dev.up_restart.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
-DEV="$ROOT/dev"
-PETITION_TEST_BIN_DIR="${PETITION_TEST_BIN_DIR:-${1:-}}"
-[[ -n "$PETITION_TEST_BIN_DIR" ]] || { echo "usage: $0 <build tree> (or set PETITION_TEST_BIN_DIR)" >&2; exit 2; }
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-TMP="$(mktemp -d /tmp/petition-dev-test.XXXXXX)"
-chmod 755 "$TMP"  # PostgreSQL runs as `postgres` when we are root: it must reach its data
+# shellcheck source=tests/dev/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+new_tmp petition-dev-test
 export PETITION_DEV_DIR="$TMP/dev"
-export PETITION_DEV_BIN_DIR="$PETITION_TEST_BIN_DIR"
-export PETITION_DEV_READY_TIMEOUT=60
-unset PETITION_INTAKE_PG_DSN PETITION_SCHEDULING_PG_DSN PETITION_SUPERVISION_PG_DSN PETITION_PG_DSN
 
 cleanup() {
   local rc=$?
@@ -43,8 +34,6 @@ trap cleanup EXIT
 
 # Nine distinct free ports below the ephemeral range; ./dev up retried on new ones if one
 # was taken before it bound it.
-# shellcheck source=tests/dev/ports.sh
-source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 pick_port PETITION_DEV_PG_PORT
 pick_service_ports
 

@@ -1,7 +1,30 @@
 # shellcheck shell=bash
-# Sourced by the tests that run ./dev on ports of their own. A port is picked
-# free and bound later by ./dev, so another program can take it in between:
-# ./dev up is retried on new ports when that happened (up_on_free_ports).
+# Sourced by the tests that run ./dev on a stack of their own (a state
+# directory under /tmp, free ports, the binaries of the tests' build): ROOT,
+# DEV, PETITION_TEST_BIN_DIR (as ./dev test sets it, else the build tree given
+# as $1), fail, new_tmp and the ports. A port is picked free and bound later
+# by ./dev, so another program can take it in between: ./dev up is retried
+# on new ports when that happened (up_on_free_ports).
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+# shellcheck disable=SC2034  # the scripts that source this use it
+DEV="$ROOT/dev"
+PETITION_TEST_BIN_DIR="${PETITION_TEST_BIN_DIR:-${1:-}}"
+[[ -n "$PETITION_TEST_BIN_DIR" ]] || { echo "usage: $0 <build tree> (or set PETITION_TEST_BIN_DIR)" >&2; exit 2; }
+export PETITION_DEV_BIN_DIR="$PETITION_TEST_BIN_DIR"
+export PETITION_DEV_READY_TIMEOUT=60
+# The stack's own database, never one the environment names.
+unset PETITION_INTAKE_PG_DSN PETITION_SCHEDULING_PG_DSN PETITION_SUPERVISION_PG_DSN PETITION_PG_DSN
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# new_tmp <name>: a fresh directory /tmp/<name>.XXXXXX in TMP, readable by
+# `postgres` (PostgreSQL runs as that user when we are root: it must reach its
+# data).
+new_tmp() {
+  TMP="$(mktemp -d "/tmp/$1.XXXXXX")"
+  chmod 755 "$TMP"
+}
 
 # Free ports below the ephemeral range, never one this test gave out before
 # (picked in the shell itself: a $(...) would forget what it took).
