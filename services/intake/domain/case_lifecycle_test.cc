@@ -13,14 +13,14 @@ namespace {
 using v1::CaseStatus;
 using v1::Step;
 
-const CaseStatus kStatuses[] = {
-    v1::REGISTERED, v1::ACCEPTED,  v1::DECLINED,       v1::ANSWERED,          v1::REVIEW_REQUESTED,
-    v1::CONCLUDED,  v1::WITHDRAWN, v1::REVIEW_DECIDED, v1::RECHECK_REQUESTED, v1::FINAL,
-    v1::OBJECTED};
+const CaseStatus kStatuses[] = {v1::REGISTERED, v1::ACCEPTED,         v1::DECLINED,
+                                v1::ANSWERED,   v1::REVIEW_REQUESTED, v1::CONCLUDED,
+                                v1::WITHDRAWN,  v1::REVIEW_DECIDED,   v1::RECHECK_REQUESTED,
+                                v1::FINAL,      v1::OBJECTED};
 const Step kSteps[] = {
-    v1::ACCEPT,          v1::DECLINE, v1::SUBMIT_OPINION, v1::SUBMIT_FOR_APPROVAL,
-    v1::APPROVE_OPINION, v1::ANSWER,  v1::REQUEST_REVIEW, v1::CONCLUDE,
-    v1::WITHDRAW,        v1::DELIVER, v1::DECIDE_REVIEW,  v1::REQUEST_RECHECK,
+    v1::ACCEPT,          v1::DECLINE,  v1::SUBMIT_OPINION, v1::SUBMIT_FOR_APPROVAL,
+    v1::APPROVE_OPINION, v1::ANSWER,   v1::REQUEST_REVIEW, v1::CONCLUDE,
+    v1::WITHDRAW,        v1::DELIVER,  v1::DECIDE_REVIEW,  v1::REQUEST_RECHECK,
     v1::DECIDE_RECHECK,  v1::FINALIZE, v1::OBJECT};
 
 // Exactly the transitions of the contract; every other pair is refused.
@@ -89,9 +89,8 @@ TEST(CaseLifecycleTest, FinalStatuses) {
     if (IsFinal(s)) final.insert(s);
   }
   // OBJECTED: the county decides on the objection; nothing more happens here.
-  EXPECT_EQ(final,
-            (std::set<CaseStatus>{v1::DECLINED, v1::CONCLUDED, v1::WITHDRAWN, v1::FINAL,
-                                   v1::OBJECTED}));
+  EXPECT_EQ(final, (std::set<CaseStatus>{v1::DECLINED, v1::CONCLUDED, v1::WITHDRAWN, v1::FINAL,
+                                         v1::OBJECTED}));
 }
 
 TEST(CaseObjectionTest, NeedsAReasonAndTheCompetentAuthority) {

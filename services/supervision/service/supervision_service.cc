@@ -636,8 +636,9 @@ grpc::Status SupervisionService::CheckReviewWindow(grpc::ServerContext* context,
   const std::string kind_name = v1::DeadlineKind_Name(kind);
   if (!v1::DeadlineKind_IsValid(kind) || !IsWindow(kind_name)) {
     return ToGrpcStatus(InvalidField(
-        "kind", "must be a window: REVIEW_WINDOW, RECHECK_WINDOW or OBJECTION (a deadline is no "
-                "right to be asked about)"));
+        "kind",
+        "must be a window: REVIEW_WINDOW, RECHECK_WINDOW or OBJECTION (a deadline is no "
+        "right to be asked about)"));
   }
   auto current = LoadPolicy(TxOptionsFor(*context));
   if (!current.ok()) return ToGrpcStatus(current.status());
