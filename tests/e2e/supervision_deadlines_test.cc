@@ -592,6 +592,18 @@ TEST_F(SupervisionDeadlinesTest, OrdersAndSixDuties) {
   // The same request again: the same order.
   HttpResponse again = Call("POST", "/v1/supervisionOrders", body, Supervisor());
   EXPECT_EQ(JsonString(ParseJson(again.body), "orderId"), order_id);
+  // The request id is the caller's: another supervisor's same id makes an
+  // order of its own; the same id with another body is refused.
+  HttpResponse theirs =
+      Call("POST", "/v1/supervisionOrders", body, stack_->Token({"supervisor"}, "off_sup_other"));
+  ASSERT_EQ(theirs.status, 200) << theirs.body;
+  EXPECT_NE(JsonString(ParseJson(theirs.body), "orderId"), order_id);
+  ExpectError(
+      Call("POST", "/v1/supervisionOrders",
+           absl::StrCat(R"({"caseId":")", id, R"(","unitId":"unit_ord","level":"REMINDER",)",
+                        R"("requestId":"ord-1"})"),
+           Supervisor()),
+      409, "ALREADY_EXISTS");
   ExpectError(Call("POST", "/v1/supervisionOrders",
                    absl::StrCat(R"({"caseId":")", id, R"(","unitId":"u","level":"ORDER",)",
                                 R"("dueDate":"2026-02-30"})"),

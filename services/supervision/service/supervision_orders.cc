@@ -117,7 +117,8 @@ grpc::Status SupervisionService::CreateSupervisionOrder(grpc::ServerContext* con
   order.created_at = now;
   order.created_by = scope.principal().subject;
   order.request_id = request->request_id();
-  auto created = store_->CreateOrder(order, tx);
+  auto created = store_->CreateOrder(
+      order, RequestKeyFor(scope, "CreateSupervisionOrder", *request, request->request_id()), tx);
   if (!created.ok()) return ToGrpcStatus(created.status());
   FillOrder(*created, response);
   return grpc::Status::OK;

@@ -329,8 +329,9 @@ class DeadlineStore {
       const OrderDueDates& order_due, absl::Time now, int limit);
 
   // Supervision orders. CreateOrder: NOT_FOUND for an unknown case; the
-  // same request id again returns the order it made.
-  absl::StatusOr<OrderRecord> CreateOrder(const OrderRecord& order,
+  // same request id of the same caller again returns the order it made
+  // (ALREADY_EXISTS with another request); another caller's is its own.
+  absl::StatusOr<OrderRecord> CreateOrder(const OrderRecord& order, const RequestKey& key,
                                           const TxOptions& tx_options = {});
   absl::StatusOr<OrderRecord> GetOrder(const std::string& order_id,
                                        const TxOptions& tx_options = {});

@@ -12,7 +12,6 @@ namespace {
 constexpr char kInsertOrder[] = "supervision_insert_order";
 constexpr char kInsertStep[] = "supervision_insert_order_step";
 constexpr char kSelectOrder[] = "supervision_select_order";
-constexpr char kSelectOrderByRequest[] = "supervision_select_order_by_request";
 constexpr char kSelectSteps[] = "supervision_select_order_steps";
 constexpr char kListOrders[] = "supervision_list_orders";
 constexpr char kRespondOrder[] = "supervision_respond_order";
@@ -85,13 +84,10 @@ const std::vector<PgStatement>& OrderStatements() {
       {kInsertOrder,
        "INSERT INTO supervision_orders (order_id, case_id, unit_id, level, due_date, note, "
        "state, automatic, created_at, created_by, request_id) "
-       "VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', false, $7, $8, nullif($9, '')) "
-       "ON CONFLICT (request_id) DO NOTHING RETURNING order_id"},
+       "VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', false, $7, $8, nullif($9, ''))"},
       {kInsertStep,
        "INSERT INTO order_steps (order_id, level, at, reason) VALUES ($1, $2, $3, $4)"},
       {kSelectOrder, "SELECT " ORDER_COLUMNS " FROM supervision_orders WHERE order_id = $1"},
-      {kSelectOrderByRequest,
-       "SELECT " ORDER_COLUMNS " FROM supervision_orders WHERE request_id = $1"},
       {kSelectSteps, "SELECT level, at, reason FROM order_steps WHERE order_id = $1 ORDER BY id"},
       {kListOrders,
        "SELECT " ORDER_COLUMNS " FROM supervision_orders WHERE ($1 = '' OR case_id = $1) "
@@ -185,27 +181,21 @@ absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::work& tx,
 }
 
 absl::StatusOr<OrderRecord> DeadlineStore::CreateOrder(const OrderRecord& order,
+                                                       const RequestKey& key,
                                                        const TxOptions& tx_options) {
   return pool_->Transact(
       [&](pqxx::work& tx) -> absl::StatusOr<OrderRecord> {
         if (tx.exec_prepared(kCaseExists, order.case_id).empty()) {
           return absl::NotFoundError("no such case");
         }
+        // The request id is the caller's (AIP-155), like every other one.
+        auto prior = ClaimRequestInTx(tx, key, order.order_id);
+        if (!prior.ok()) return prior.status();
+        if (prior->has_value()) return ReadOrder(tx, **prior);
         const std::string created = SqlTimestamp(order.created_at);
-        if (tx.exec_prepared(kInsertOrder, order.order_id, order.case_id, order.unit_id,
-                             order.level, FormatDate(order.due_date), order.note, created,
-                             order.created_by, order.request_id)
-                .empty()) {
-          pqxx::result same = tx.exec_prepared(kSelectOrderByRequest, order.request_id);
-          if (same.empty()) return absl::AbortedError("try again");
-          auto o = OrderFromRow(same[0]);
-          if (!o.ok()) return o.status();
-          if (o->case_id != order.case_id || o->unit_id != order.unit_id ||
-              o->level != order.level || o->note != order.note) {
-            return absl::AlreadyExistsError("requestId was used for another order");
-          }
-          return ReadOrder(tx, o->order_id);
-        }
+        tx.exec_prepared(kInsertOrder, order.order_id, order.case_id, order.unit_id, order.level,
+                         FormatDate(order.due_date), order.note, created, order.created_by,
+                         order.request_id);
         tx.exec_prepared(kInsertStep, order.order_id, order.level, created,
                          "opened by " + order.created_by);
         return ReadOrder(tx, order.order_id);
