@@ -69,20 +69,11 @@ class AnswerDeliveryTest : public StackTest<AnswerDeliveryTest> {
     EXPECT_EQ(r.status, 200) << r.body;
     Answered a{JsonString(ParseJson(r.body), "caseId"), JsonString(ParseJson(r.body), "queryCode")};
     EXPECT_EQ(Step(a.case_id, "accept", kAccept).status, 200);
-    HttpResponse o = Call("POST", "/v1/cases/" + a.case_id + "/opinions",
-                          R"({"unitId":"unit_dlv","outcome":"EXPLAINED","facts":"经现场核实。",
-                              "basis":"《土地管理法》","decision":"解释说明。"})",
-                          Handler());
-    EXPECT_EQ(o.status, 200) << o.body;
-    const std::string opinion = JsonString(ParseJson(o.body), "opinionId");
-    EXPECT_EQ(
-        Call("POST", "/v1/cases/" + a.case_id + "/opinions/" + opinion + ":submit", "{}", Handler())
-            .status,
-        200);
-    EXPECT_EQ(
-        Call("POST", "/v1/cases/" + a.case_id + "/opinions/" + opinion + ":approve", "{}", Leader())
-            .status,
-        200);
+    const std::string opinion =
+        WriteApprovedOpinion(a.case_id,
+                             R"({"unitId":"unit_dlv","outcome":"EXPLAINED","facts":"经现场核实。",
+                                 "basis":"《土地管理法》","decision":"解释说明。"})",
+                             Handler(), Leader());
     HttpResponse answered =
         Step(a.case_id, "answer", absl::StrCat(R"({"opinionId":")", opinion, R"("})"));
     EXPECT_EQ(answered.status, 200) << answered.body;

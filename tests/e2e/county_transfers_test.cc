@@ -288,20 +288,12 @@ TEST_F(CountyTransfersTest, AnAnswerAndTheConclusionReachTheCountyInOrder) {
   ASSERT_EQ(pushed.status, 200) << pushed.body;
   const std::string case_id = JsonString(ParseJson(pushed.body), "caseId");
   Accept(case_id);
-  HttpResponse o = Call("POST", "/v1/cases/" + case_id + "/opinions",
-                        R"({"unitId":"unit_labour","outcome":"UPHELD","facts":"经核实属实。",
-                            "basis":"《保障农民工工资支付条例》","decision":"责令限期支付。"})",
-                        Clerk());
-  ASSERT_EQ(o.status, 200) << o.body;
-  const std::string opinion_id = JsonString(ParseJson(o.body), "opinionId");
-  ASSERT_EQ(
-      Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":submit", "{}", Clerk())
-          .status,
-      200);
-  ASSERT_EQ(
-      Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion_id + ":approve", "{}", Leader())
-          .status,
-      200);
+  const std::string opinion_id =
+      WriteApprovedOpinion(case_id,
+                           R"({"unitId":"unit_labour","outcome":"UPHELD","facts":"经核实属实。",
+                               "basis":"《保障农民工工资支付条例》","decision":"责令限期支付。"})",
+                           Clerk(), Leader());
+  ASSERT_FALSE(HasFailure());
   HttpResponse answered = Call("POST", "/v1/cases/" + case_id + ":answer",
                                absl::StrCat(R"({"opinionId":")", opinion_id, R"("})"), Clerk());
   ASSERT_EQ(answered.status, 200) << answered.body;

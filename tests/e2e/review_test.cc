@@ -74,22 +74,11 @@ class ReviewTest : public StackTest<ReviewTest> {
 
   // An opinion of the unit written, submitted and approved; its id.
   static std::string ApprovedOpinion(const std::string& case_id, const std::string& decision) {
-    HttpResponse o = Call("POST", "/v1/cases/" + case_id + "/opinions",
-                          absl::StrCat(R"({"unitId":"unit_rv","outcome":"EXPLAINED",)",
-                                       R"("facts":"经现场核实。","basis":"《土地管理法》",)",
-                                       R"("decision":")", decision, R"("})"),
-                          Handler());
-    EXPECT_EQ(o.status, 200) << o.body;
-    const std::string opinion = JsonString(ParseJson(o.body), "opinionId");
-    EXPECT_EQ(
-        Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion + ":submit", "{}", Handler())
-            .status,
-        200);
-    EXPECT_EQ(
-        Call("POST", "/v1/cases/" + case_id + "/opinions/" + opinion + ":approve", "{}", Leader())
-            .status,
-        200);
-    return opinion;
+    return WriteApprovedOpinion(case_id,
+                                absl::StrCat(R"({"unitId":"unit_rv","outcome":"EXPLAINED",)",
+                                             R"("facts":"经现场核实。","basis":"《土地管理法》",)",
+                                             R"("decision":")", decision, R"("})"),
+                                Handler(), Leader());
   }
 
   // A township case answered and delivered today (the stack's clock), its

@@ -54,6 +54,22 @@ class StackTest : public ::testing::Test {
     return r.ok() ? *r : HttpResponse{};
   }
 
+  // An opinion (its JSON) written and submitted by `writer` and approved
+  // by `approver` on the case; its id.
+  static std::string WriteApprovedOpinion(const std::string& case_id,
+                                          const std::string& opinion_json,
+                                          const std::string& writer, const std::string& approver) {
+    HttpResponse o = Call("POST", "/v1/cases/" + case_id + "/opinions", opinion_json, writer);
+    EXPECT_EQ(o.status, 200) << o.body;
+    const std::string id = JsonString(ParseJson(o.body), "opinionId");
+    const std::string at = "/v1/cases/" + case_id + "/opinions/" + id;
+    HttpResponse submitted = Call("POST", at + ":submit", "{}", writer);
+    EXPECT_EQ(submitted.status, 200) << submitted.body;
+    HttpResponse approved = Call("POST", at + ":approve", "{}", approver);
+    EXPECT_EQ(approved.status, 200) << approved.body;
+    return id;
+  }
+
   // A call as the county platform: its API key, which the stack's gateway
   // maps to role county.
   static HttpResponse CountyCall(const std::string& method, const std::string& target,
