@@ -52,7 +52,8 @@ start_stack() {
   start supervision --grpc_port=0 --metrics_port=0 --pg_dsn="$(dsn supervision)" --log_level=warn \
     --scheduling_addr="127.0.0.1:$(port scheduling grpc)"
   start intake --grpc_port=0 --metrics_port=0 --pg_dsn="$(dsn intake)" --log_level=warn \
-    --pii_key="$KEY" --supervision_addr="127.0.0.1:$(port supervision grpc)"
+    --pii_key="$KEY" --supervision_addr="127.0.0.1:$(port supervision grpc)" \
+    --scheduling_addr="127.0.0.1:$(port scheduling grpc)"
   # One token drives the whole load: no per-principal rate limit here.
   start gateway --http_port=0 --metrics_port=0 --jwt_secret="$SECRET" --log_level=warn \
     --rate_limit_rps=0 \
