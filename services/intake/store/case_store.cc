@@ -442,8 +442,8 @@ const std::vector<PgStatement>& CaseStore::Statements() {
        "$17::text[], NULLIF($18, ''), NULLIF($19, ''), NULLIF($20, ''), $21, $22::text[]) "
        "ON CONFLICT (request_subject, request_id) DO NOTHING RETURNING created_at, updated_at"},
       {kInsertPetitioner,
-       "INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash) "
-       "VALUES ($1, $2, $3, $4, $5)"},
+       "INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash, "
+       "received_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz)"},
       {kDeletePetitioners, "DELETE FROM petitioners WHERE case_id = $1"},
       // A changed county push, while the case is REGISTERED (county_store.h).
       {kUpdateRegistration,
@@ -495,16 +495,18 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       {kInsertAppliedEvent,
        "INSERT INTO applied_supervision_events (event_id, case_id) VALUES ($1, $2) "
        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"},
-      // The person's cases first (by the hash index), then each looked up by
+      // The person's most recent cases only (kRepeatWindow per hash, from
+      // petitioners_person_recent without reading a case), then each looked up by
       // its key (the LATERAL subquery with OFFSET 0 is never flattened): the
-      // similarity is computed for those cases only. Written as one join,
-      // the generic plan of the prepared statement scanned every case and
-      // computed the similarity of each (O(all cases) per registration).
+      // similarity is computed for those cases only, however often the person
+      // has filed. Written as one join, the generic plan of the prepared
+      // statement scanned every case and computed the similarity of each.
       {kFindRepeats,
-       "SELECT c.case_id, c.status FROM (SELECT DISTINCT case_id FROM petitioners "
-       "WHERE id_number_hash = ANY($1::text[])) p CROSS JOIN LATERAL "
-       "(SELECT case_id, status, received_at, subject, content FROM cases "
-       "WHERE cases.case_id = p.case_id OFFSET 0) c "
+       "SELECT c.case_id, c.status, c.final_case_ids FROM (SELECT DISTINCT r.case_id "
+       "FROM unnest($1::text[]) h (hash) CROSS JOIN LATERAL (SELECT case_id FROM petitioners "
+       "WHERE id_number_hash = h.hash ORDER BY received_at DESC LIMIT $4) r) p "
+       "CROSS JOIN LATERAL (SELECT case_id, status, received_at, subject, content, "
+       "final_case_ids FROM cases WHERE cases.case_id = p.case_id OFFSET 0) c "
        "WHERE public.similarity(c.subject || ' ' || c.content, $2) >= $3::float4 "
        "ORDER BY c.received_at, c.case_id LIMIT 20"},
       // The % operator (pg_trgm's threshold, set for the transaction just
@@ -647,21 +649,27 @@ absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
   const bool by_text = c.anonymous();
   if (repeat_similarity > 0 && (by_text || !hashes.empty())) {
     std::set<std::string> repeats(c.repeat_of_case_ids().begin(), c.repeat_of_case_ids().end());
+    std::set<std::string> finals;
     const std::string text = absl::StrCat(c.subject(), " ", c.content());
     const std::string threshold = std::to_string(repeat_similarity);
     if (by_text) tx.exec_prepared(kSetSimilarityThreshold, threshold);
-    for (const auto& row : by_text
-                               ? tx.exec_prepared(kFindRepeatsByText, text, threshold)
-                               : tx.exec_prepared(kFindRepeats, PgArray(hashes), text, threshold)) {
+    for (const auto& row : by_text ? tx.exec_prepared(kFindRepeatsByText, text, threshold)
+                                   : tx.exec_prepared(kFindRepeats, PgArray(hashes), text,
+                                                      threshold, kRepeatWindow)) {
       const std::string id = row["case_id"].as<std::string>();
       if (repeats.insert(id).second) c.add_repeat_of_case_ids(id);
       // A36: the same person's matter already settled for good. (A text
-      // match of an anonymous letter is not the same person.)
-      if (!by_text && row["status"].as<std::string>() == v1::CaseStatus_Name(v1::FINAL)) {
-        c.add_final_case_ids(id);
-        c.set_final_matter(true);
-      }
+      // match of an anonymous letter is not the same person.) A recent
+      // repeat that was itself flagged final carries the flag on, so that
+      // a FINAL case older than the window still answers for its matter.
+      if (by_text) continue;
+      if (row["status"].as<std::string>() == v1::CaseStatus_Name(v1::FINAL)) finals.insert(id);
+      google::protobuf::RepeatedPtrField<std::string> inherited;
+      ParseArray(row["final_case_ids"], &inherited);
+      finals.insert(inherited.begin(), inherited.end());
     }
+    for (const std::string& id : finals) c.add_final_case_ids(id);
+    c.set_final_matter(!finals.empty());
   }
   if (event.has_registered()) {
     event.mutable_registered()->set_repeat(c.repeat_of_case_ids_size() > 0);
@@ -677,7 +685,7 @@ absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
   if (created.empty()) return std::optional<v1::Case>();  // the request id was used before
   for (size_t i = 0; i < sealed.size(); ++i) {
     tx.exec_prepared(kInsertPetitioner, c.case_id(), static_cast<int>(i), sealed[i].first,
-                     kSealVersion, sealed[i].second);
+                     kSealVersion, sealed[i].second, SqlTimestamp(c.received_at()));
   }
   tx.exec_prepared(kInsertOutbox, event.event_id(), event.case_id(), event.sequence(), payload);
   tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(v1::REGISTER),
@@ -718,7 +726,7 @@ absl::Status CaseStore::UpdateRegistrationInTransaction(pqxx::transaction_base& 
   tx.exec_prepared(kDeletePetitioners, c.case_id());
   for (size_t i = 0; i < sealed.size(); ++i) {
     tx.exec_prepared(kInsertPetitioner, c.case_id(), static_cast<int>(i), sealed[i].first,
-                     kSealVersion, sealed[i].second);
+                     kSealVersion, sealed[i].second, SqlTimestamp(c.received_at()));
   }
   tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(step.step()),
                    v1::CaseStatus_Name(step.status()), step.actor(), step.actor_roles(),

@@ -42,8 +42,15 @@ struct RegisterCall {
   std::function<bool(const v1::Case&)> reveal;
   // Repeat detection: earlier cases of the same person at least this similar
   // are added to repeat_of_case_ids (and the event says repeat); 0: off.
+  // Only the person's kRepeatWindow most recent cases are compared.
   double repeat_similarity = 0;
 };
+
+// How many of a person's most recent cases (by received_at, per identity
+// hash) a new registration is compared with. Bounds the cost of a petitioner
+// who has filed hundreds of times; a FINAL matter older than the window is
+// still found through a recent repeat that was flagged final.
+inline constexpr int kRepeatWindow = 50;
 
 struct RegisterResult {
   v1::Case stored;

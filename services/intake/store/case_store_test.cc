@@ -144,6 +144,46 @@ TEST_F(CaseStoreTest, ListsLeaveOutTheReportsOfTheReadersUnit) {
   EXPECT_TRUE(store_->CasesReporting({report.case_id()}, "unit_c")->empty());
 }
 
+// A person who has filed many times is compared with their kRepeatWindow most
+// recent cases only; a FINAL matter older than that is still flagged through
+// a recent repeat that was flagged final itself.
+TEST_F(CaseStoreTest, RepeatDetectionLooksAtThePersonsRecentCases) {
+  RegisterCall call = Call();
+  call.repeat_similarity = 0.4;
+  auto register_at = [&](int64_t day, const std::string& subject,
+                         const std::string& content = "邻居占用宅基地，请求镇里协调处理。") {
+    v1::Case c = NewCase();
+    *c.mutable_received_at() = ToProtoTimestamp(absl::FromUnixSeconds(1772416800 + day * 86400));
+    c.set_subject(subject);
+    c.set_content(content);
+    auto r = store_->Register(c, call, EventFor(c));
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->stored : v1::Case();
+  };
+  const v1::Case oldest = register_at(0, "宅基地纠纷");
+  Exec("UPDATE cases SET status = 'FINAL' WHERE case_id = '" + oldest.case_id() + "'");
+  const v1::Case flagged = register_at(1, "宅基地纠纷");
+  EXPECT_TRUE(flagged.final_matter());
+  ASSERT_EQ(flagged.final_case_ids_size(), 1);
+  EXPECT_EQ(flagged.final_case_ids(0), oldest.case_id());
+  // Then many cases on another matter push both out of the window...
+  for (int i = 0; i < kRepeatWindow; ++i) register_at(2 + i, "低保申请", "家中困难，申请低保。");
+  const v1::Case unrelated = register_at(100, "宅基地纠纷");
+  EXPECT_FALSE(unrelated.final_matter());
+  EXPECT_EQ(unrelated.repeat_of_case_ids_size(), 0);
+  // ... and a case in the window that carries the flag carries it on.
+  const v1::Case again = register_at(101, "宅基地纠纷");
+  ASSERT_EQ(again.repeat_of_case_ids_size(), 1);
+  EXPECT_EQ(again.repeat_of_case_ids(0), unrelated.case_id());
+  EXPECT_FALSE(again.final_matter());
+  Exec("UPDATE cases SET final_case_ids = ARRAY['" + oldest.case_id() + "'] WHERE case_id = '" +
+       unrelated.case_id() + "'");
+  const v1::Case carried = register_at(102, "宅基地纠纷");
+  EXPECT_TRUE(carried.final_matter());
+  ASSERT_EQ(carried.final_case_ids_size(), 1);
+  EXPECT_EQ(carried.final_case_ids(0), oldest.case_id());
+}
+
 TEST_F(CaseStoreTest, IdentityIsSealedAtRestAndEveryReadIsAudited) {
   v1::Case c = NewCase();
   ASSERT_TRUE(store_->Register(c, Call(), EventFor(c)).ok());
