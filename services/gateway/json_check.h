@@ -18,8 +18,10 @@
 #define PETITION_SERVICES_GATEWAY_JSON_CHECK_H_
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 
 namespace petition::gateway {
 
@@ -28,6 +30,19 @@ absl::Status CheckJsonMessage(absl::string_view json, const google::protobuf::De
 
 // `json` is the JSON of the value of `field` alone (a body bound to one field).
 absl::Status CheckJsonField(absl::string_view json, const google::protobuf::FieldDescriptor* field);
+
+// The same checks, filling `message` (empty) on the way: one pass over the
+// body instead of a check and then protobuf's parser. An error is the check's.
+// OK(false): the body holds something this pass does not render exactly as
+// google::protobuf::util::JsonStringToMessage would (maps, bytes, well-known
+// types but Timestamp, numbers as strings, repeated keys, ...); `message` is
+// then partly filled, and the caller clears it and uses protobuf's parser.
+absl::StatusOr<bool> ParseJsonMessage(absl::string_view json, google::protobuf::Message* message);
+
+// The same for a body bound to `field` of `message`.
+absl::StatusOr<bool> ParseJsonField(absl::string_view json,
+                                    const google::protobuf::FieldDescriptor* field,
+                                    google::protobuf::Message* message);
 
 // True when `name` may be quoted back in an error: it looks like a field
 // name ([A-Za-z_][A-Za-z0-9_]*, at most 64 characters).

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "petition/v1/intake.pb.h"
 #include "petition/v1/scheduling.pb.h"
@@ -118,6 +120,59 @@ TEST(JsonCheckTest, ABodyBoundToOneField) {
   EXPECT_EQ(Problem(CheckJsonField(R"([{"date":"2026-01-01","name":"元旦"}])", holidays)), "OK");
   EXPECT_EQ(Problem(CheckJsonField(R"([{"date":"2026-01-01","name":"元\u0000旦"}])", holidays)),
             "holidays[0].name: must not contain the NUL character");
+}
+
+// One pass fills the request exactly as protobuf's parser would from the
+// same body; where it declines, the caller falls back to that parser.
+::testing::AssertionResult FillsLikeProtobuf(const std::string& json,
+                                             const google::protobuf::Message& prototype,
+                                             bool expect_filled = true) {
+  std::unique_ptr<google::protobuf::Message> ours(prototype.New());
+  absl::StatusOr<bool> filled = ParseJsonMessage(json, ours.get());
+  if (!filled.ok()) return ::testing::AssertionFailure() << filled.status();
+  if (*filled != expect_filled) {
+    return ::testing::AssertionFailure() << "filled " << *filled << " for " << json;
+  }
+  if (!*filled) return ::testing::AssertionSuccess();
+  std::unique_ptr<google::protobuf::Message> theirs(prototype.New());
+  google::protobuf::util::JsonParseOptions options;
+  auto status = google::protobuf::util::JsonStringToMessage(json, theirs.get(), options);
+  if (!status.ok()) return ::testing::AssertionFailure() << "protobuf refused " << json;
+  if (!google::protobuf::util::MessageDifferencer::Equals(*ours, *theirs)) {
+    return ::testing::AssertionFailure()
+           << "ours " << ours->ShortDebugString() << " theirs " << theirs->ShortDebugString();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST(JsonCheckTest, FillsTheRequestAsProtobufWould) {
+  const RegisterCaseRequest prototype;
+  EXPECT_TRUE(FillsLikeProtobuf(R"({"requestId":"r1","channel":"VISIT",
+    "receivedAt":"2026-09-16T02:00:00.123+08:00","category":"RIGHTS_INFRINGEMENT",
+    "subject":"宅基地纠纷 \"引号\" \\ \/ \n\t\r \u4e2d \ud83d\ude00 é",
+    "petitioners":[{"name":"张三","id_number":"11010519491231002X"},{"name":"李四"}],
+    "headcount":3,"urgent":true,"reportedUnitIds":["u1","u2"],"repeatOfCaseIds":null,
+    "content": null})",
+                                prototype));
+  EXPECT_TRUE(FillsLikeProtobuf(R"({"headcount":"12","urgent":false})", prototype));
+  EXPECT_TRUE(FillsLikeProtobuf("{}", prototype));
+  EXPECT_TRUE(FillsLikeProtobuf(R"(  {"subject" : "a" , "content":"b"}  )", prototype));
+  // Declined: a key given twice, a lone surrogate, a null element.
+  EXPECT_TRUE(FillsLikeProtobuf(R"({"subject":"a","subject":"b"})", prototype, false));
+  EXPECT_TRUE(FillsLikeProtobuf(R"({"subject":"\ud83d"})", prototype, false));
+  EXPECT_TRUE(FillsLikeProtobuf(R"({"reportedUnitIds":[null]})", prototype, false));
+  const PutCalendarRequest calendar;
+  EXPECT_TRUE(FillsLikeProtobuf(R"({"year":2026,"holidays":[]})", calendar));
+}
+
+TEST(JsonCheckTest, AFilledRequestStillGetsEveryCheck) {
+  RegisterCaseRequest request;
+  absl::StatusOr<bool> filled = ParseJsonMessage(R"({"channel":1})", &request);
+  ASSERT_FALSE(filled.ok());
+  EXPECT_THAT(Problem(filled.status()), HasSubstr("channel: must be one of"));
+  filled = ParseJsonMessage(R"({"subject":"a\u0000b"})", &request);
+  ASSERT_FALSE(filled.ok());
+  EXPECT_THAT(Problem(filled.status()), HasSubstr("NUL"));
 }
 
 }  // namespace

@@ -288,11 +288,13 @@ std::string PathOfParseError(absl::string_view message, const Descriptor* type) 
 absl::Status Transcoder::MergeBody(absl::string_view body, Message* request) const {
   if (absl::StripAsciiWhitespace(body).empty()) return absl::OkStatus();
   if (body_.empty()) return absl::InvalidArgumentError("this method takes no request body");
-  if (absl::Status status = body_field_ == nullptr ? CheckJsonMessage(body, input_)
-                                                   : CheckJsonField(body, body_field_);
-      !status.ok()) {
-    return status;
-  }
+  // One pass checks the body and, for the shapes our messages have, fills
+  // the request; the rest goes on to protobuf's parser.
+  absl::StatusOr<bool> filled = body_field_ == nullptr ? ParseJsonMessage(body, request)
+                                                       : ParseJsonField(body, body_field_, request);
+  if (!filled.ok()) return filled.status();
+  if (*filled) return absl::OkStatus();
+  request->Clear();  // the body comes first (ToRequest): nothing else was in it
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   google::protobuf::util::Status status;
