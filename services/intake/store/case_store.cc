@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -433,14 +434,28 @@ const std::vector<PgStatement>& CaseStore::Statements() {
       // A request id already used by this caller: no row comes back, and
       // kSelectByRequestId finds the first case (committed, since ON
       // CONFLICT waited for it).
+      // The case, its sealed petitioners ($24 hex, $25 hashes, in order), its
+      // first outbox event and its REGISTER step: one statement, one round
+      // trip. Nothing but the case is written when it conflicts.
       {kInsertCase,
-       "INSERT INTO cases (case_id, query_code, status, source, county_case_id, channel, "
-       "received_at, received_by, reception_session_id, headcount, collective, category, "
-       "reported_unit_ids, subject, content, urgent, repeat_of_case_ids, request_subject, "
-       "request_id, request_sha256, anonymous, final_case_ids) VALUES ($1, $2, $3, $4, "
-       "NULLIF($5, ''), $6, $7::timestamptz, $8, $9, $10, $11, $12, $13::text[], $14, $15, $16, "
-       "$17::text[], NULLIF($18, ''), NULLIF($19, ''), NULLIF($20, ''), $21, $22::text[]) "
-       "ON CONFLICT (request_subject, request_id) DO NOTHING RETURNING created_at, updated_at"},
+       "WITH c AS (INSERT INTO cases (case_id, query_code, status, source, county_case_id, "
+       "channel, received_at, received_by, reception_session_id, headcount, collective, "
+       "category, reported_unit_ids, subject, content, urgent, repeat_of_case_ids, "
+       "request_subject, request_id, request_sha256, anonymous, final_case_ids) VALUES ($1, $2, "
+       "$3, $4, NULLIF($5, ''), $6, $7::timestamptz, $8, $9, $10, $11, $12, $13::text[], $14, "
+       "$15, $16, $17::text[], NULLIF($18, ''), NULLIF($19, ''), NULLIF($20, ''), $21, "
+       "$22::text[]) ON CONFLICT (request_subject, request_id) DO NOTHING "
+       "RETURNING case_id, received_at, created_at, updated_at), "
+       "p AS (INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash, "
+       "received_at) SELECT c.case_id, t.n - 1, decode(t.sealed, 'hex'), $23, t.hash, "
+       "c.received_at FROM c, unnest($24::text[], $25::text[]) WITH ORDINALITY "
+       "AS t (sealed, hash, n)), "
+       "o AS (INSERT INTO outbox (event_id, case_id, sequence, payload) "
+       "SELECT $26, c.case_id, $27, $28 FROM c), "
+       "s AS (INSERT INTO case_steps (case_id, step, status, actor, actor_roles, note, at) "
+       "SELECT c.case_id, $29, $3, $30, $31, '', coalesce(nullif($32, '')::timestamptz, now()) "
+       "FROM c) "
+       "SELECT created_at, updated_at FROM c"},
       {kInsertPetitioner,
        "INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash, "
        "received_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz)"},
@@ -675,22 +690,22 @@ absl::StatusOr<std::optional<v1::Case>> CaseStore::InsertCase(
     event.mutable_registered()->set_repeat(c.repeat_of_case_ids_size() > 0);
   }
   const pqxx::binarystring payload(event.SerializeAsString());
+  PgArrayBuilder sealed_hex;
+  PgArrayBuilder hashes_in_order;
+  for (const auto& [seal, hash] : sealed) {
+    sealed_hex.Add(absl::BytesToHexString(absl::string_view(seal.get(), seal.size())));
+    hashes_in_order.Add(hash);
+  }
   pqxx::result created = tx.exec_prepared(
       kInsertCase, c.case_id(), c.query_code(), v1::CaseStatus_Name(c.status()),
       v1::CaseSource_Name(c.source()), c.county_case_id(), v1::Channel_Name(c.channel()),
       SqlTimestamp(c.received_at()), c.received_by(), c.reception_session_id(), c.headcount(),
       c.collective(), v1::Category_Name(c.category()), PgArray(c.reported_unit_ids()), c.subject(),
       c.content(), c.urgent(), PgArray(c.repeat_of_case_ids()), request_subject, request_id,
-      request_sha256, c.anonymous(), PgArray(c.final_case_ids()));
+      request_sha256, c.anonymous(), PgArray(c.final_case_ids()), kSealVersion, sealed_hex.Finish(),
+      hashes_in_order.Finish(), event.event_id(), event.sequence(), payload,
+      v1::Step_Name(v1::REGISTER), caller.subject, RolesText(caller), StepTime(event));
   if (created.empty()) return std::optional<v1::Case>();  // the request id was used before
-  for (size_t i = 0; i < sealed.size(); ++i) {
-    tx.exec_prepared(kInsertPetitioner, c.case_id(), static_cast<int>(i), sealed[i].first,
-                     kSealVersion, sealed[i].second, SqlTimestamp(c.received_at()));
-  }
-  tx.exec_prepared(kInsertOutbox, event.event_id(), event.case_id(), event.sequence(), payload);
-  tx.exec_prepared(kInsertStep, c.case_id(), v1::Step_Name(v1::REGISTER),
-                   v1::CaseStatus_Name(c.status()), caller.subject, RolesText(caller), "",
-                   StepTime(event));
   for (auto [column, out] : {std::pair{"created_at", c.mutable_created_at()},
                              std::pair{"updated_at", c.mutable_updated_at()}}) {
     auto t = TimestampField(created[0][column]);
