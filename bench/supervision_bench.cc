@@ -110,7 +110,7 @@ int Run(const Flags& flags) {
   // percent past due, as in a township that keeps up; every unit has its
   // share of each due date.
   const absl::Time loading = absl::Now();
-  auto loaded = pool->Transact([&](pqxx::work& tx) -> absl::Status {
+  auto loaded = pool->Transact([&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
         "INSERT INTO case_tracks (case_id, last_sequence, received_at, channel, category, source, "
         "urgent, handling_unit_ids) SELECT 'case_' || lpad(i::text, 8, '0'), 2, "
@@ -135,7 +135,7 @@ int Run(const Flags& flags) {
               absl::ToDoubleSeconds(absl::Now() - loading));
 
   const double full_scan = MedianMs(flags.repeat, [&] {
-    (void)pool->Read([&](pqxx::read_transaction& tx) -> absl::Status {
+    (void)pool->Read([&](pqxx::transaction_base& tx) -> absl::Status {
       tx.exec("SELECT count(*) FROM deadlines WHERE NOT urgent");
       return absl::OkStatus();
     });
@@ -177,7 +177,7 @@ int Run(const Flags& flags) {
   }
   const double deep_unit = MedianMs(flags.repeat, [&] { (void)store.ListDeadlines(filter); });
   const double former_unit = MedianMs(flags.repeat, [&] {
-    (void)pool->Read([&](pqxx::read_transaction& tx) -> absl::Status {
+    (void)pool->Read([&](pqxx::transaction_base& tx) -> absl::Status {
       tx.exec_params(kFormerOverdueList, "OVERDUE", "unit_7", "", "", "", "", 51,
                      FormatDate(today));
       return absl::OkStatus();

@@ -10,7 +10,7 @@
 namespace petition {
 
 DomainGauges::Query DomainGauges::Sql(std::string sql) {
-  return [sql = std::move(sql)](pqxx::read_transaction& tx) { return tx.exec(sql); };
+  return [sql = std::move(sql)](pqxx::transaction_base& tx) { return tx.exec(sql); };
 }
 
 DomainGauges::DomainGauges(PgPool* pool, prometheus::Registry* registry, absl::Duration interval)
@@ -47,7 +47,7 @@ absl::StatusOr<DomainGauges::Values> DomainGauges::Evaluate(const Gauge& gauge) 
   options.deadline = absl::Now() + std::max(interval_, absl::Seconds(5));
   options.max_attempts = 1;
   auto rows = pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<pqxx::result> { return spec.query(tx); },
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<pqxx::result> { return spec.query(tx); },
       options);
   if (!rows.ok()) return rows.status();
   const size_t n = spec.labels.size();

@@ -40,7 +40,7 @@ namespace petition {
 
 class DomainGauges {
  public:
-  using Query = std::function<pqxx::result(pqxx::read_transaction&)>;
+  using Query = std::function<pqxx::result(pqxx::transaction_base&)>;
   // Label values (in the order of Spec::labels) -> value.
   using Values = std::map<std::vector<std::string>, double>;
   using Compute = std::function<absl::StatusOr<Values>()>;

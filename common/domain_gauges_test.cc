@@ -27,7 +27,7 @@ class DomainGaugesTest : public ::testing::Test {
 
   void Exec(const std::string& sql) {
     ASSERT_TRUE(pool_
-                    ->Transact([&](pqxx::work& tx) {
+                    ->Transact([&](pqxx::transaction_base& tx) {
                       tx.exec(sql);
                       return absl::OkStatus();
                     })
@@ -66,7 +66,7 @@ TEST_F(DomainGaugesTest, EachRowIsASeriesAndAVanishedOneReadsZero) {
 TEST_F(DomainGaugesTest, AFailingQueryKeepsItsValuesIsCountedAndSparesTheOthers) {
   DomainGauges gauges(pool_.get(), &registry_, absl::Hours(1));
   bool broken = false;
-  gauges.Add({"petition_fragile", "Fails on demand.", {}, [&](pqxx::read_transaction& tx) {
+  gauges.Add({"petition_fragile", "Fails on demand.", {}, [&](pqxx::transaction_base& tx) {
                 return tx.exec(broken ? "SELECT count(*) FROM no_such_table"
                                       : "SELECT count(*) FROM items");
               }});

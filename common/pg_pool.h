@@ -116,7 +116,7 @@ class PgPool {
   // session that lives long (a session-level advisory lock).
   absl::StatusOr<std::unique_ptr<pqxx::connection>> OpenDedicated() { return Open(); }
 
-  // Runs `fn(pqxx::work&)` in one read-write transaction and commits when it
+  // Runs `fn(pqxx::transaction_base&)` in one read-write transaction and commits when it
   // returns OK. `fn` returns absl::Status or absl::StatusOr<T>; so does this.
   // libpqxx exceptions become Status: broken connection -> UNAVAILABLE,
   // unique violation -> ALREADY_EXISTS, serialization failure or deadlock
@@ -124,18 +124,16 @@ class PgPool {
   // DEADLINE_EXCEEDED, anything else -> INTERNAL. Messages never carry SQL or
   // server details (those are logged).
   template <typename Fn>
-  std::invoke_result_t<Fn&, pqxx::work&> Transact(Fn&& fn, const TxOptions& options = {}) {
-    return Run<std::invoke_result_t<Fn&, pqxx::work&>>(
-        options, /*read_only=*/false,
-        [&fn](pqxx::transaction_base& tx) { return fn(static_cast<pqxx::work&>(tx)); });
+  std::invoke_result_t<Fn&, pqxx::transaction_base&> Transact(Fn&& fn,
+                                                              const TxOptions& options = {}) {
+    return Run<std::invoke_result_t<Fn&, pqxx::transaction_base&>>(options, /*read_only=*/false,
+                                                                   fn);
   }
 
   // Same, in a READ ONLY transaction (usable on a standby): any write fails.
   template <typename Fn>
-  std::invoke_result_t<Fn&, pqxx::read_transaction&> Read(Fn&& fn, const TxOptions& options = {}) {
-    return Run<std::invoke_result_t<Fn&, pqxx::read_transaction&>>(
-        options, /*read_only=*/true,
-        [&fn](pqxx::transaction_base& tx) { return fn(static_cast<pqxx::read_transaction&>(tx)); });
+  std::invoke_result_t<Fn&, pqxx::transaction_base&> Read(Fn&& fn, const TxOptions& options = {}) {
+    return Run<std::invoke_result_t<Fn&, pqxx::transaction_base&>>(options, /*read_only=*/true, fn);
   }
 
   int size() const { return options_.size; }

@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/dates.h"
@@ -34,7 +35,7 @@ class PgPoolTest : public ::testing::Test {
     pool_ = MakePool(2);
     ASSERT_NE(pool_, nullptr);
     ASSERT_TRUE(pool_
-                    ->Transact([](pqxx::work& tx) {
+                    ->Transact([](pqxx::transaction_base& tx) {
                       tx.exec("CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL)");
                       return absl::OkStatus();
                     })
@@ -44,7 +45,7 @@ class PgPoolTest : public ::testing::Test {
   int64_t Count() {
     int64_t n = -1;
     EXPECT_TRUE(pool_
-                    ->Read([&](pqxx::read_transaction& tx) {
+                    ->Read([&](pqxx::transaction_base& tx) {
                       n = tx.exec_prepared1("count_items")[0].as<int64_t>();
                       return absl::OkStatus();
                     })
@@ -58,12 +59,12 @@ class PgPoolTest : public ::testing::Test {
 
 TEST_F(PgPoolTest, CommitsOnOkAndRollsBackOnError) {
   ASSERT_TRUE(pool_
-                  ->Transact([](pqxx::work& tx) {
+                  ->Transact([](pqxx::transaction_base& tx) {
                     tx.exec_prepared("insert_item", 1, "one");
                     return absl::OkStatus();
                   })
                   .ok());
-  absl::Status s = pool_->Transact([](pqxx::work& tx) {
+  absl::Status s = pool_->Transact([](pqxx::transaction_base& tx) {
     tx.exec_prepared("insert_item", 2, "two");
     return absl::InvalidArgumentError("changed my mind");
   });
@@ -72,13 +73,13 @@ TEST_F(PgPoolTest, CommitsOnOkAndRollsBackOnError) {
 }
 
 TEST_F(PgPoolTest, DatabaseErrorsBecomeStatusAndRollBack) {
-  absl::Status s = pool_->Transact([](pqxx::work& tx) {
+  absl::Status s = pool_->Transact([](pqxx::transaction_base& tx) {
     tx.exec_prepared("insert_item", 5, "five");
     tx.exec_prepared("insert_item", 5, "again");
     return absl::OkStatus();
   });
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists);
-  s = pool_->Transact([](pqxx::work& tx) {
+  s = pool_->Transact([](pqxx::transaction_base& tx) {
     tx.exec("SELECT * FROM no_such_table");
     return absl::OkStatus();
   });
@@ -136,7 +137,7 @@ TEST_F(PgPoolTest, WaitersGetTheConnectionWhenReturned) {
 TEST_F(PgPoolTest, ARetriedTransactionReturnsWhatOneRunWould) {
   for (int i = 1; i <= 3; ++i) {
     ASSERT_TRUE(pool_
-                    ->Transact([&](pqxx::work& tx) {
+                    ->Transact([&](pqxx::transaction_base& tx) {
                       tx.exec_prepared("insert_item", i, "item");
                       return absl::OkStatus();
                     })
@@ -146,21 +147,22 @@ TEST_F(PgPoolTest, ARetriedTransactionReturnsWhatOneRunWould) {
   // administrator, a failover) before COMMIT: the pool runs the function
   // again on a fresh connection.
   int runs = 0;
-  auto names = pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<std::string>> {
-    ++runs;
-    std::vector<std::string> out;
-    for (const auto& row : tx.exec("SELECT id::text AS id FROM items ORDER BY id")) {
-      out.push_back(row["id"].as<std::string>());
-    }
-    if (runs == 1) {
-      pqxx::connection admin(testing::AdminDsn());
-      pqxx::nontransaction kill(admin);
-      kill.exec("SELECT pg_terminate_backend(" + std::to_string(tx.conn().backendpid()) +
-                ", 10000)");
-    }
-    tx.exec_prepared("insert_item", 100 + runs, "written by run " + std::to_string(runs));
-    return out;
-  });
+  auto names =
+      pool_->Transact([&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<std::string>> {
+        ++runs;
+        std::vector<std::string> out;
+        for (const auto& row : tx.exec("SELECT id::text AS id FROM items ORDER BY id")) {
+          out.push_back(row["id"].as<std::string>());
+        }
+        if (runs == 1) {
+          pqxx::connection admin(testing::AdminDsn());
+          pqxx::nontransaction kill(admin);
+          kill.exec("SELECT pg_terminate_backend(" + std::to_string(tx.conn().backendpid()) +
+                    ", 10000)");
+        }
+        tx.exec_prepared("insert_item", 100 + runs, "written by run " + std::to_string(runs));
+        return out;
+      });
   ASSERT_TRUE(names.ok()) << names.status();
   EXPECT_EQ(runs, 2);
   EXPECT_EQ(*names, (std::vector<std::string>{"1", "2", "3"}));  // not six rows
@@ -169,7 +171,7 @@ TEST_F(PgPoolTest, ARetriedTransactionReturnsWhatOneRunWould) {
 
 TEST_F(PgPoolTest, ASerializationFailureIsRetriedFromScratch) {
   ASSERT_TRUE(pool_
-                  ->Transact([](pqxx::work& tx) {
+                  ->Transact([](pqxx::transaction_base& tx) {
                     tx.exec_prepared("insert_item", 1, "first");
                     return absl::OkStatus();
                   })
@@ -182,7 +184,7 @@ TEST_F(PgPoolTest, ASerializationFailureIsRetriedFromScratch) {
   rival.exec("SET LOCAL search_path TO " + rival.quote_name(schema_.name()));
   rival.exec("SELECT name FROM items WHERE id = 1");
   int runs = 0;
-  auto seen = pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+  auto seen = pool_->Transact([&](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
     ++runs;
     tx.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
     std::string name = tx.exec1("SELECT name FROM items WHERE id = 1")[0].as<std::string>();
@@ -198,7 +200,7 @@ TEST_F(PgPoolTest, ASerializationFailureIsRetriedFromScratch) {
   EXPECT_EQ(*seen, "rival");  // what the successful run read, not the first run's view
   std::string final_name;
   ASSERT_TRUE(pool_
-                  ->Read([&](pqxx::read_transaction& tx) {
+                  ->Read([&](pqxx::transaction_base& tx) {
                     final_name = tx.exec1("SELECT name FROM items WHERE id = 1")[0].c_str();
                     return absl::OkStatus();
                   })
@@ -211,7 +213,7 @@ TEST_F(PgPoolTest, RetriesAreOptional) {
   once.max_attempts = 1;
   int runs = 0;
   absl::Status s = pool_->Transact(
-      [&](pqxx::work& tx) {
+      [&](pqxx::transaction_base& tx) {
         ++runs;
         pqxx::connection admin(testing::AdminDsn());
         pqxx::nontransaction kill(admin);
@@ -227,23 +229,56 @@ TEST_F(PgPoolTest, RetriesAreOptional) {
 }
 
 TEST_F(PgPoolTest, ReadIsReadOnly) {
-  absl::Status s = pool_->Read([](pqxx::read_transaction& tx) {
+  absl::Status s = pool_->Read([](pqxx::transaction_base& tx) {
     tx.exec_prepared("insert_item", 1, "sneaky");
     return absl::OkStatus();
   });
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.message().find("INSERT"), absl::string_view::npos);  // no SQL in the message
   EXPECT_EQ(Count(), 0);
-  auto mode = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+  auto mode = pool_->Read([](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
     return tx.exec1("SHOW transaction_read_only")[0].as<std::string>();
   });
   ASSERT_TRUE(mode.ok());
   EXPECT_EQ(*mode, "on");
 }
 
+// The transaction's modes and the call's timeouts go with its BEGIN; each
+// holds inside the transaction and ends with it.
+TEST_F(PgPoolTest, ATransactionBeginsWithItsModesAndTheCallsTimeouts) {
+  TxOptions options;
+  options.deadline = absl::Now() + absl::Seconds(30);
+  using Settings = std::vector<std::string>;
+  auto show = [](pqxx::transaction_base& tx) -> absl::StatusOr<Settings> {
+    pqxx::row r = tx.exec1(
+        "SELECT current_setting('transaction_isolation'), "
+        "current_setting('transaction_read_only'), current_setting('statement_timeout'), "
+        "current_setting('lock_timeout'), (SELECT count(*) FROM items)::text");
+    Settings out;
+    for (const auto& f : r) out.push_back(f.as<std::string>());
+    return out;
+  };
+  auto read = pool_->Read(show, options);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ((*read)[0], "read committed");
+  EXPECT_EQ((*read)[1], "on");
+  EXPECT_TRUE(absl::EndsWith((*read)[2], "s")) << (*read)[2];  // about 30s, in its units
+  EXPECT_NE((*read)[2], "0");
+  EXPECT_EQ((*read)[2], (*read)[3]);
+  auto write = pool_->Transact(show, options);
+  ASSERT_TRUE(write.ok()) << write.status();
+  EXPECT_EQ((*write)[1], "off");
+  EXPECT_NE((*write)[2], "0");
+  // Without a deadline: no timeout, and nothing left over from the last one.
+  auto plain = pool_->Transact(show);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ((*plain)[2], "0");
+  EXPECT_EQ((*plain)[3], "0");
+}
+
 TEST_F(PgPoolTest, ATransactionPastItsDeadlineWhileBlockedCommitsNothing) {
   ASSERT_TRUE(pool_
-                  ->Transact([](pqxx::work& tx) {
+                  ->Transact([](pqxx::transaction_base& tx) {
                     tx.exec_prepared("insert_item", 1, "one");
                     return absl::OkStatus();
                   })
@@ -258,7 +293,7 @@ TEST_F(PgPoolTest, ATransactionPastItsDeadlineWhileBlockedCommitsNothing) {
   options.deadline = absl::Now() + absl::Milliseconds(300);
   const absl::Time started = absl::Now();
   absl::Status s = pool_->Transact(
-      [](pqxx::work& tx) {
+      [](pqxx::transaction_base& tx) {
         tx.exec_prepared("insert_item", 2, "two");
         tx.exec("UPDATE items SET name = 'changed' WHERE id = 1");  // waits for the lock
         return absl::OkStatus();
@@ -275,7 +310,7 @@ TEST_F(PgPoolTest, NothingCommitsOnceTheDeadlineHasPassedOrTheCallerLeft) {
   TxOptions options;
   options.deadline = absl::Now() + absl::Milliseconds(50);
   absl::Status s = pool_->Transact(
-      [&](pqxx::work& tx) {
+      [&](pqxx::transaction_base& tx) {
         tx.exec_prepared("insert_item", 3, "three");
         // The work took longer than the caller would wait.
         absl::SleepFor(options.deadline - absl::Now() + absl::Milliseconds(1));
@@ -287,7 +322,7 @@ TEST_F(PgPoolTest, NothingCommitsOnceTheDeadlineHasPassedOrTheCallerLeft) {
   TxOptions cancelled;
   cancelled.cancelled = [] { return true; };
   s = pool_->Transact(
-      [](pqxx::work& tx) {
+      [](pqxx::transaction_base& tx) {
         tx.exec_prepared("insert_item", 4, "four");
         return absl::OkStatus();
       },
@@ -298,7 +333,7 @@ TEST_F(PgPoolTest, NothingCommitsOnceTheDeadlineHasPassedOrTheCallerLeft) {
   past.deadline = absl::Now() - absl::Seconds(1);
   int runs = 0;
   s = pool_->Transact(
-      [&](pqxx::work&) {
+      [&](pqxx::transaction_base&) {
         ++runs;
         return absl::OkStatus();
       },
@@ -310,7 +345,7 @@ TEST_F(PgPoolTest, NothingCommitsOnceTheDeadlineHasPassedOrTheCallerLeft) {
 
 TEST_F(PgPoolTest, TimestampsRoundTripThroughTimestamptz) {
   const absl::Time t = absl::FromUnixMicros(1772416800123456);
-  auto back = pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<absl::Time> {
+  auto back = pool_->Read([&](pqxx::transaction_base& tx) -> absl::StatusOr<absl::Time> {
     pqxx::row row = tx.exec1("SELECT " + tx.quote(SqlTimestamp(t)) + "::timestamptz AS at");
     return ParseSqlTimestamp(row["at"].c_str());
   });
@@ -321,7 +356,7 @@ TEST_F(PgPoolTest, TimestampsRoundTripThroughTimestamptz) {
 TEST_F(PgPoolTest, BrokenConnectionsAreReplaced) {
   int pid = 0;
   ASSERT_TRUE(pool_
-                  ->Read([&](pqxx::read_transaction& tx) {
+                  ->Read([&](pqxx::transaction_base& tx) {
                     pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
                     return absl::OkStatus();
                   })
@@ -336,7 +371,7 @@ TEST_F(PgPoolTest, BrokenConnectionsAreReplaced) {
         std::to_string(pid));
   }
   int new_pid = 0;
-  absl::Status s = pool_->Read([&](pqxx::read_transaction& tx) {
+  absl::Status s = pool_->Read([&](pqxx::transaction_base& tx) {
     new_pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
     return absl::OkStatus();
   });

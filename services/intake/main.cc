@@ -252,7 +252,7 @@ int main(int argc, char** argv) {
             {"petition_cases_received_today",
              "Cases received since midnight in the township's time zone, by channel.",
              {"channel"},
-             [tz = *time_zone](pqxx::read_transaction& tx) {
+             [tz = *time_zone](pqxx::transaction_base& tx) {
                return tx.exec_params(
                    "SELECT channel, count(*) FROM cases WHERE received_at >= "
                    "date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1 GROUP BY 1",

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
             {"petition_rosters_unpublished",
              "Units with a reception plan in the month and no published roster for it.",
              {"month"},
-             [tz = time_zone](pqxx::read_transaction& tx) {
+             [tz = time_zone](pqxx::transaction_base& tx) {
                return tx.exec_params(
                    "SELECT m.which, count(DISTINCT p.unit_id) FROM (VALUES ('current', 0), "
                    "('next', 1)) AS v (which, ahead), LATERAL (SELECT v.which, "
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
              "Units whose roster for this month is still unpublished after its first working "
              "day.",
              {},
-             [tz = time_zone](pqxx::read_transaction& tx) {
+             [tz = time_zone](pqxx::transaction_base& tx) {
                return tx.exec_params(
                    "WITH t AS (SELECT ($2::timestamptz AT TIME ZONE $1)::date AS today), "
                    "m AS (SELECT date_trunc('month', today)::date AS first, today FROM t), "

@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
             {"petition_deadlines_due_soon",
              "Open deadlines by kind falling due today or in the next 7 days (township dates).",
              {"kind"},
-             [tz = policy.time_zone](pqxx::read_transaction& tx) {
+             [tz = policy.time_zone](pqxx::transaction_base& tx) {
                return tx.exec_params(
                    // Every kind, 0 when none is due: a panel or an alert sees a value.
                    "SELECT k.kind, count(d.case_id) FROM (VALUES ('ACCEPTANCE'), "
@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
              "previous month (township time), among the units scheduling's directory listed "
              "when the reports were last read.",
              {"kind", "month"},
-             [tz = policy.time_zone](pqxx::read_transaction& tx) {
+             [tz = policy.time_zone](pqxx::transaction_base& tx) {
                return tx.exec_params(
                    // Every kind and month, 0 when none is missing: an alert sees a value.
                    "WITH m (month, yyyymm) AS (VALUES ('current', to_char(now() AT TIME ZONE $1, "

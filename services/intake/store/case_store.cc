@@ -762,7 +762,7 @@ absl::StatusOr<RegisterResult> CaseStore::Register(const v1::Case& original,
   // Seal outside the transaction: no CPU work while holding a connection.
   const SealedPetitioners sealed = Seal(original);
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<RegisterResult> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<RegisterResult> {
         RegisterResult result;
         auto inserted =
             InsertCase(tx, original, sealed, *call.caller, original_event, call.repeat_similarity,
@@ -796,7 +796,7 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, const Princi
                                         const std::function<bool(const v1::Case&)>& reveal,
                                         const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Case> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Case> {
         auto c = LoadCase(tx, *cipher_, case_id);
         if (!c.ok()) return c.status();
         if (c->petitioners_size() > 0 && reveal(*c)) {
@@ -819,7 +819,7 @@ absl::StatusOr<std::vector<v1::Case>> CaseStore::List(
     return t.has_value() ? SqlTimestamp(*t) : std::string();
   };
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::Case>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Case>> {
         std::vector<v1::Case> cases;
         pqxx::result rows = tx.exec_prepared(
             kListCases, query.status, query.unit_id, query.category, sql_time(query.received_from),
@@ -900,7 +900,7 @@ absl::StatusOr<std::string> CaseStore::OpinionUnit(const std::string& case_id,
                                                    const std::string& opinion_id,
                                                    const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
         pqxx::result rows = tx.exec_prepared(kSelectOpinionUnit, opinion_id, case_id);
         if (rows.empty()) return absl::NotFoundError("no such opinion");
         return rows[0]["unit_id"].as<std::string>();
@@ -912,7 +912,7 @@ absl::StatusOr<std::vector<std::string>> CaseStore::CasesReporting(
     const std::vector<std::string>& case_ids, const std::string& unit,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<std::string>> {
         std::vector<std::string> ids;
         for (const auto& row : tx.exec_prepared(kSelectCasesReporting, PgArray(case_ids), unit)) {
           ids.push_back(row["case_id"].as<std::string>());
@@ -927,7 +927,7 @@ absl::StatusOr<StepResult> CaseStore::ApplyStep(const std::string& case_id, cons
                                                 const StepRetry* retry) {
   if (retry != nullptr && retry->request_id.empty()) retry = nullptr;
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<StepResult> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<StepResult> {
         if (tx.exec_prepared(kLockCase, case_id).empty()) {
           return absl::NotFoundError("no such case");
         }
@@ -1015,7 +1015,7 @@ absl::StatusOr<std::optional<StepResult>> CaseStore::FindStepReplay(const std::s
                                                                     const TxOptions& tx_options) {
   if (retry == nullptr || retry->request_id.empty()) return std::optional<StepResult>();
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::optional<StepResult>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::optional<StepResult>> {
         return PriorStep(tx, *cipher_, case_id, *retry);
       },
       tx_options);
@@ -1026,7 +1026,7 @@ absl::StatusOr<CaseDocuments> CaseStore::Documents(
     const std::string& request_id, const std::function<bool(const v1::Case&)>& reveal,
     const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<CaseDocuments> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<CaseDocuments> {
         CaseDocuments result;
         auto c = LoadCase(tx, *cipher_, case_id);
         if (!c.ok()) return c.status();
@@ -1082,7 +1082,7 @@ absl::StatusOr<v1::Material> CaseStore::AddMaterial(const std::string& case_id,
   const pqxx::binarystring sealed(
       cipher_->Encrypt(std::string(m.bytes), MaterialAad(case_id, m.material_id)));
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Material> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Material> {
         pqxx::result locked = tx.exec_prepared(kLockCaseMaterials, case_id);
         if (locked.empty()) return absl::NotFoundError("no such case");
         auto c = LoadCase(tx, *cipher_, case_id);
@@ -1106,7 +1106,7 @@ absl::StatusOr<std::vector<v1::Material>> CaseStore::Materials(const std::string
                                                                const MaterialCheck& check,
                                                                const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::Material>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Material>> {
         auto c = LoadCase(tx, *cipher_, case_id);
         if (!c.ok()) return c.status();
         if (absl::Status s = check(*c, 0); !s.ok()) return s;
@@ -1129,7 +1129,7 @@ absl::StatusOr<CaseMaterial> CaseStore::Material(
     const std::string& case_id, const std::string& material_id, const Principal& reader,
     const std::string& request_id, const MaterialCheck& check, const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<CaseMaterial> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<CaseMaterial> {
         auto c = LoadCase(tx, *cipher_, case_id);
         if (!c.ok()) return c.status();
         if (absl::Status s = check(*c, 0); !s.ok()) return s;
@@ -1162,7 +1162,7 @@ absl::StatusOr<AppliedCounts> CaseStore::ApplySupervisionEvents(
     const std::vector<petition::v1::SupervisionEvent>& events, const SupervisionEventFn& apply,
     const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<AppliedCounts> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<AppliedCounts> {
         AppliedCounts counts;
         for (const petition::v1::SupervisionEvent& event : events) {
           if (tx.exec_prepared(kInsertAppliedEvent, event.event_id(), event.case_id()).empty()) {
@@ -1186,7 +1186,7 @@ absl::StatusOr<AppliedCounts> CaseStore::ApplySupervisionEvents(
 absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> CaseStore::IdentityReads(
     const std::string& case_id, int64_t after_id, int limit, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx)
+      [&](pqxx::transaction_base& tx)
           -> absl::StatusOr<std::vector<std::pair<int64_t, v1::IdentityRead>>> {
         std::vector<std::pair<int64_t, v1::IdentityRead>> reads;
         for (const auto& row : tx.exec_prepared(kSelectIdentityReads, case_id, after_id, limit)) {
@@ -1213,7 +1213,7 @@ absl::StatusOr<std::unique_ptr<SessionLock>> CaseStore::TryLockRelay() {
 absl::StatusOr<std::vector<OutboxEvent>> CaseStore::PendingEvents(int limit,
                                                                   const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<OutboxEvent>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<OutboxEvent>> {
         std::vector<OutboxEvent> events;
         pqxx::result rows = tx.exec_prepared(kSelectPending, limit);
         events.reserve(rows.size());
@@ -1230,7 +1230,7 @@ absl::StatusOr<std::vector<OutboxEvent>> CaseStore::PendingEvents(int limit,
 absl::Status CaseStore::MarkDelivered(const std::vector<int64_t>& ids,
                                       const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) {
+      [&](pqxx::transaction_base& tx) {
         tx.exec_prepared(kMarkDelivered, IdArray(ids));
         return absl::OkStatus();
       },
@@ -1240,7 +1240,7 @@ absl::Status CaseStore::MarkDelivered(const std::vector<int64_t>& ids,
 absl::Status CaseStore::MarkFailed(const std::vector<int64_t>& ids, const std::string& error,
                                    const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) {
+      [&](pqxx::transaction_base& tx) {
         tx.exec_prepared(kMarkFailed, IdArray(ids), ErrorText(error));
         return absl::OkStatus();
       },
@@ -1249,7 +1249,7 @@ absl::Status CaseStore::MarkFailed(const std::vector<int64_t>& ids, const std::s
 
 absl::Status CaseStore::Park(int64_t id, const std::string& error, const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) {
+      [&](pqxx::transaction_base& tx) {
         tx.exec_prepared(kPark, id, ErrorText(error));
         return absl::OkStatus();
       },
@@ -1258,7 +1258,7 @@ absl::Status CaseStore::Park(int64_t id, const std::string& error, const TxOptio
 
 absl::StatusOr<OutboxCounts> CaseStore::CountOutbox(const TxOptions& tx_options) {
   return pool_->Read(
-      [](pqxx::read_transaction& tx) -> absl::StatusOr<OutboxCounts> {
+      [](pqxx::transaction_base& tx) -> absl::StatusOr<OutboxCounts> {
         pqxx::row row = tx.exec_prepared1(kCountPending);
         return OutboxCounts{row["pending"].as<int64_t>(), row["parked"].as<int64_t>()};
       },
@@ -1268,7 +1268,7 @@ absl::StatusOr<OutboxCounts> CaseStore::CountOutbox(const TxOptions& tx_options)
 absl::StatusOr<ResealBatch> CaseStore::ResealPetitioners(const std::string& after_case_id,
                                                          int after_ordinal, int limit) {
   const pqxx::binarystring header(cipher_->CurrentKeyHeader());
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ResealBatch> {
+  return pool_->Transact([&](pqxx::transaction_base& tx) -> absl::StatusOr<ResealBatch> {
     ResealBatch batch;
     batch.last_case_id = after_case_id;
     batch.last_ordinal = after_ordinal;
@@ -1295,7 +1295,7 @@ absl::StatusOr<ResealBatch> CaseStore::ResealPetitioners(const std::string& afte
 
 absl::StatusOr<SealCounts> CaseStore::CountSeals() {
   const pqxx::binarystring header(cipher_->CurrentKeyHeader());
-  return pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<SealCounts> {
+  return pool_->Read([&](pqxx::transaction_base& tx) -> absl::StatusOr<SealCounts> {
     pqxx::row row = tx.exec_prepared1(kCountSeals, header);
     return SealCounts{row["total"].as<int64_t>(), row["other_keys"].as<int64_t>()};
   });

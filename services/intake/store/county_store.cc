@@ -143,7 +143,7 @@ absl::StatusOr<TransferPushResult> CountyStore::Push(const TransferPushCall& cal
   const v1::Case& c = call.c;
   const std::string kind = KindName(c.source());
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<TransferPushResult> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<TransferPushResult> {
         TransferPushResult result;
         pqxx::result claimed = tx.exec_prepared(kClaimTransfer, c.county_case_id(), c.case_id(),
                                                 kind, call.due_date, call.push_sha256);
@@ -228,7 +228,7 @@ absl::StatusOr<TransferPushResult> CountyStore::Push(const TransferPushCall& cal
 absl::StatusOr<v1::Transfer> CountyStore::Get(const std::string& county_case_id,
                                               const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<v1::Transfer> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Transfer> {
         pqxx::result rows = tx.exec_prepared(kSelectTransferView, county_case_id);
         if (rows.empty()) return absl::NotFoundError("no such transfer");
         const pqxx::row r = rows[0];
@@ -338,7 +338,7 @@ absl::StatusOr<std::vector<std::string>> CountyStore::ReleaseReviewed(
 absl::StatusOr<std::string> CountyStore::CaseOf(const std::string& county_case_id,
                                                 const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
         pqxx::result r = tx.exec_prepared(kSelectCaseOfTransfer, county_case_id);
         if (r.empty()) return absl::NotFoundError("no such transfer");
         return r[0]["case_id"].as<std::string>();
@@ -352,7 +352,7 @@ absl::StatusOr<std::unique_ptr<SessionLock>> CountyStore::TryLockRelay() {
 
 absl::StatusOr<std::vector<DueFeedback>> CountyStore::Due(int limit, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<DueFeedback>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<DueFeedback>> {
         std::vector<DueFeedback> due;
         for (const auto& row : tx.exec_prepared(kSelectDue, limit)) {
           due.push_back(DueFeedback{row["id"].as<int64_t>(), row["delivery_id"].as<std::string>(),
@@ -365,7 +365,7 @@ absl::StatusOr<std::vector<DueFeedback>> CountyStore::Due(int limit, const TxOpt
 
 namespace {
 
-void InsertAttempt(pqxx::work& tx, int64_t id, const FeedbackAttemptRecord& attempt) {
+void InsertAttempt(pqxx::transaction_base& tx, int64_t id, const FeedbackAttemptRecord& attempt) {
   tx.exec_prepared(kInsertAttempt, id, attempt.http_status, ErrorText(attempt.error),
                    absl::ToInt64Milliseconds(attempt.duration));
 }
@@ -375,7 +375,7 @@ void InsertAttempt(pqxx::work& tx, int64_t id, const FeedbackAttemptRecord& atte
 absl::Status CountyStore::MarkDelivered(int64_t id, const FeedbackAttemptRecord& attempt,
                                         const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) {
+      [&](pqxx::transaction_base& tx) {
         InsertAttempt(tx, id, attempt);
         tx.exec_prepared(kMarkDelivered, id);
         return absl::OkStatus();
@@ -386,7 +386,7 @@ absl::Status CountyStore::MarkDelivered(int64_t id, const FeedbackAttemptRecord&
 absl::Status CountyStore::MarkRetry(int64_t id, const FeedbackAttemptRecord& attempt,
                                     absl::Time next_attempt, const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) {
+      [&](pqxx::transaction_base& tx) {
         InsertAttempt(tx, id, attempt);
         tx.exec_prepared(kMarkRetry, id, ErrorText(attempt.error), SqlTimestamp(next_attempt));
         return absl::OkStatus();
@@ -397,7 +397,7 @@ absl::Status CountyStore::MarkRetry(int64_t id, const FeedbackAttemptRecord& att
 absl::Status CountyStore::Park(int64_t id, const FeedbackAttemptRecord& attempt,
                                const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) {
+      [&](pqxx::transaction_base& tx) {
         InsertAttempt(tx, id, attempt);
         tx.exec_prepared(kPark, id, ErrorText(attempt.error));
         return absl::OkStatus();
@@ -407,7 +407,7 @@ absl::Status CountyStore::Park(int64_t id, const FeedbackAttemptRecord& attempt,
 
 absl::StatusOr<FeedbackCounts> CountyStore::Count(const TxOptions& tx_options) {
   return pool_->Read(
-      [](pqxx::read_transaction& tx) -> absl::StatusOr<FeedbackCounts> {
+      [](pqxx::transaction_base& tx) -> absl::StatusOr<FeedbackCounts> {
         pqxx::row row = tx.exec_prepared1(kCount);
         return FeedbackCounts{row["pending"].as<int64_t>(), row["parked"].as<int64_t>(),
                               row["awaiting_review"].as<int64_t>()};

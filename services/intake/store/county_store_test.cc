@@ -187,7 +187,7 @@ TEST_F(CountyStoreTest, AChangedPushUpdatesARegisteredCaseAndIsRefusedAfter) {
   EXPECT_TRUE(event.updated().urgent());
   // The petitioners were sealed again for the updated case and still open.
   auto reread = pool_->Read(
-      [&](pqxx::read_transaction& tx) { return cases_->LoadInTransaction(tx, created->case_id); });
+      [&](pqxx::transaction_base& tx) { return cases_->LoadInTransaction(tx, created->case_id); });
   ASSERT_TRUE(reread.ok()) << reread.status();
   EXPECT_EQ(reread->petitioners(0).name(), "李四");
 
@@ -297,14 +297,14 @@ TEST_F(CountyStoreTest, AReportWaitsForThePrincipalLeaderAndHoldsBackLaterResult
   EXPECT_EQ(transfer->feedback(1).state(), v1::PENDING);
   EXPECT_FALSE(transfer->feedback(1).review_required());
 
-  auto released = pool_->Transact([&](pqxx::work& tx) {
+  auto released = pool_->Transact([&](pqxx::transaction_base& tx) {
     return county_->ReleaseReviewed(tx, case_id, "off_principal", "同意反馈");
   });
   ASSERT_TRUE(released.ok()) << released.status();
   ASSERT_EQ(released->size(), 1u);
   EXPECT_EQ((*released)[0], transfer->feedback(0).delivery_id());
   // Nothing waits any more: a second review is refused, and writes nothing.
-  auto again = pool_->Transact([&](pqxx::work& tx) {
+  auto again = pool_->Transact([&](pqxx::transaction_base& tx) {
     return county_->ReleaseReviewed(tx, case_id, "off_principal", "again");
   });
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -349,8 +349,8 @@ TEST_F(CountyStoreTest, ATownshipCaseRecordsNoFeedback) {
   v1::Case township;
   township.set_source(v1::TOWNSHIP);
   township.set_status(v1::DECLINED);
-  auto none =
-      pool_->Transact([&](pqxx::work& tx) { return county_->RecordFeedback(tx, township, true); });
+  auto none = pool_->Transact(
+      [&](pqxx::transaction_base& tx) { return county_->RecordFeedback(tx, township, true); });
   EXPECT_TRUE(none.ok());
   EXPECT_EQ(Scalar("SELECT count(*) FROM county_feedback"), "0");
 }

@@ -45,7 +45,7 @@ const std::vector<PgStatement>& LookupStore::Statements() {
 
 absl::StatusOr<LookupRow> LookupStore::Find(const std::string& code, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<LookupRow> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<LookupRow> {
         pqxx::result rows = tx.exec_prepared(kLookupCase, code);
         if (rows.empty() || !SameCode(rows[0]["query_code"].as<std::string>(), code)) {
           return absl::NotFoundError("no case has this query code");

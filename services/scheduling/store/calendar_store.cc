@@ -66,7 +66,7 @@ absl::StatusOr<CalendarYearRecord> CalendarStore::ReplaceYear(int year,
   constexpr char kMethod[] = "PutCalendar";
   // nullopt: a retry, which changes nothing.
   auto updated_at = pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<std::optional<absl::Time>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::optional<absl::Time>> {
         auto retried = RequestLog::Claim(tx, call, kMethod);
         if (!retried.ok()) return retried.status();
         if (retried->has_value()) return std::optional<absl::Time>();
@@ -169,7 +169,7 @@ absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> CalendarStore::Snapshot(
 absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> CalendarStore::ReadAll(
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::shared_ptr<const CalendarSnapshot>> {
         auto snapshot = std::make_shared<CalendarSnapshot>();
         auto calendar = std::make_shared<WorkingCalendar>();
         for (const auto& row : tx.exec_prepared(kSelectYears)) {

@@ -111,7 +111,7 @@ TEST_F(CalendarStoreDatabaseGoneTest, ReadsAreServedFromMemoryWhenTheDatabaseIsG
   ASSERT_TRUE(
       store.ReplaceYear(2027, {{absl::CivilDay(2027, 1, 1), DayKind::kHoliday, "元旦"}}).ok());
   DropDatabase();
-  EXPECT_EQ(pool_->Read([](pqxx::read_transaction&) { return absl::OkStatus(); }).code(),
+  EXPECT_EQ(pool_->Read([](pqxx::transaction_base&) { return absl::OkStatus(); }).code(),
             absl::StatusCode::kUnavailable);
 
   auto cal = store.Load();

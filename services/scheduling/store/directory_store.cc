@@ -129,7 +129,7 @@ absl::StatusOr<v1::Unit> DirectoryStore::CreateUnit(const v1::Unit& unit, const 
                                                     const TxOptions& tx_options) {
   const std::string unit_id = NewId("unit");
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Unit> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Unit> {
         if (!call.request_id.empty()) {
           pqxx::result prior =
               tx.exec_prepared(kSelectUnitByRequest, call.subject, call.request_id);
@@ -171,7 +171,7 @@ absl::StatusOr<v1::Unit> DirectoryStore::SetLeader(const std::string& unit_id, U
   const bool principal = leader == UnitLeader::kPrincipal;
   const char* field = principal ? "principalLeaderId" : "leaderInChargeId";
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Unit> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Unit> {
         if (!official_id.empty() && tx.exec_prepared(kSelectOfficial, official_id).empty()) {
           return InvalidField(field, "is not an official of the directory");
         }
@@ -193,7 +193,7 @@ absl::StatusOr<v1::Unit> DirectoryStore::SetLeader(const std::string& unit_id, U
 absl::StatusOr<std::vector<std::string>> DirectoryStore::TownshipsLedBy(
     const std::string& official_id, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<std::string>> {
         std::vector<std::string> out;
         for (const auto& row : tx.exec_prepared(kTownshipsLedBy, official_id)) {
           out.push_back(row["unit_id"].as<std::string>());
@@ -206,7 +206,7 @@ absl::StatusOr<std::vector<std::string>> DirectoryStore::TownshipsLedBy(
 absl::StatusOr<v1::Unit> DirectoryStore::GetUnit(const std::string& unit_id,
                                                  const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<v1::Unit> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Unit> {
         pqxx::result r = tx.exec_prepared(kSelectUnit, unit_id);
         if (r.empty()) return absl::NotFoundError("no such unit");
         return UnitFromRow(r[0]);
@@ -220,7 +220,7 @@ absl::StatusOr<std::vector<v1::Unit>> DirectoryStore::ListUnits(v1::UnitKind kin
                                                                 const TxOptions& tx_options) {
   const std::string kind_name = kind == v1::UNIT_KIND_UNSPECIFIED ? "" : v1::UnitKind_Name(kind);
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::Unit>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Unit>> {
         std::vector<v1::Unit> out;
         for (const auto& row :
              tx.exec_prepared(kListUnits, page.after, kind_name, parent_id, page.size + 1)) {
@@ -238,7 +238,7 @@ absl::StatusOr<v1::Official> DirectoryStore::CreateOfficial(const v1::Official& 
                                                             const TxOptions& tx_options) {
   const std::string official_id = NewId("off");
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Official> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Official> {
         if (!call.request_id.empty()) {
           pqxx::result prior =
               tx.exec_prepared(kSelectOfficialByRequest, call.subject, call.request_id);
@@ -268,7 +268,7 @@ absl::StatusOr<v1::Official> DirectoryStore::CreateOfficial(const v1::Official& 
 absl::StatusOr<v1::Official> DirectoryStore::GetOfficial(const std::string& official_id,
                                                          const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<v1::Official> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Official> {
         pqxx::result r = tx.exec_prepared(kSelectOfficial, official_id);
         if (r.empty()) return absl::NotFoundError("no such official");
         return OfficialFromRow(r[0]);
@@ -279,7 +279,7 @@ absl::StatusOr<v1::Official> DirectoryStore::GetOfficial(const std::string& offi
 absl::StatusOr<std::vector<v1::Official>> DirectoryStore::ListOfficials(
     const std::string& unit_id, const Page& page, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::Official>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Official>> {
         std::vector<v1::Official> out;
         for (const auto& row :
              tx.exec_prepared(kListOfficials, page.after, unit_id, page.size + 1)) {

@@ -234,7 +234,7 @@ absl::StatusOr<v1::ReceptionPlan> ReceptionStore::CreatePlan(const v1::Reception
     return PlanFromRow(prior);
   };
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::ReceptionPlan> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::ReceptionPlan> {
         if (!call.request_id.empty()) {
           pqxx::result prior =
               tx.exec_prepared(kSelectPlanByRequest, call.subject, call.request_id);
@@ -254,7 +254,7 @@ absl::StatusOr<v1::ReceptionPlan> ReceptionStore::CreatePlan(const v1::Reception
 absl::StatusOr<v1::ReceptionPlan> ReceptionStore::GetPlan(const std::string& plan_id,
                                                           const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<v1::ReceptionPlan> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::ReceptionPlan> {
         pqxx::result r = tx.exec_prepared(kSelectPlan, plan_id);
         if (r.empty()) return absl::NotFoundError("no such reception plan");
         return PlanFromRow(r[0]);
@@ -265,7 +265,7 @@ absl::StatusOr<v1::ReceptionPlan> ReceptionStore::GetPlan(const std::string& pla
 absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListPlans(
     const std::string& unit_id, const Page& page, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
         return AllRows<v1::ReceptionPlan>(
             tx.exec_prepared(kListPlans, unit_id, page.after, page.size + 1), PlanFromRow);
       },
@@ -275,7 +275,7 @@ absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListPlans(
 absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListAllPlans(
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
         return AllRows<v1::ReceptionPlan>(tx.exec_prepared(kListAllPlans), PlanFromRow);
       },
       tx_options);
@@ -285,7 +285,7 @@ absl::StatusOr<std::vector<StoredSubstitution>> ReceptionStore::ListSubstitution
     const std::string& unit_id, absl::CivilDay from, absl::CivilDay to,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<StoredSubstitution>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<StoredSubstitution>> {
         return AllRows<StoredSubstitution>(
             tx.exec_prepared(kListSubstitutions, unit_id, FormatDate(from), FormatDate(to)),
             SubstitutionFromRow);
@@ -301,7 +301,7 @@ absl::Status ReceptionStore::AddSubstitution(const std::string& unit_id,
   const std::string day = FormatDate(substitution.session_date);
   const v1::SessionSubstitution& sub = substitution.substitution;
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::Status {
+      [&](pqxx::transaction_base& tx) -> absl::Status {
         auto retried = RequestLog::Claim(tx, call, kSubstituteMethod);
         if (!retried.ok()) return retried.status();
         if (retried->has_value()) return absl::OkStatus();  // made by the first request
@@ -335,7 +335,7 @@ absl::StatusOr<v1::Recusal> ReceptionStore::CreateRecusal(const v1::Recusal& rec
                                                           const TxOptions& tx_options) {
   const std::string recusal_id = NewId("rec");
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Recusal> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Recusal> {
         auto retried = RequestLog::Claim(tx, call, kRecusalMethod);
         if (!retried.ok()) return retried.status();
         if (retried->has_value()) {
@@ -357,7 +357,7 @@ absl::StatusOr<std::vector<v1::Recusal>> ReceptionStore::ListRecusals(
     const std::string& case_id, const std::string& official_id, const Page& page,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::Recusal>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Recusal>> {
         return AllRows<v1::Recusal>(
             tx.exec_prepared(kListRecusals, case_id, official_id, page.after, page.size + 1),
             RecusalFromRow);
@@ -368,7 +368,7 @@ absl::StatusOr<std::vector<v1::Recusal>> ReceptionStore::ListRecusals(
 absl::StatusOr<std::optional<RosterPublication>> ReceptionStore::GetPublication(
     const std::string& unit_id, const std::string& month, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::optional<RosterPublication>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::optional<RosterPublication>> {
         pqxx::result r = tx.exec_prepared(kSelectPublication, unit_id, month);
         if (r.empty()) return std::optional<RosterPublication>();
         auto p = PublicationFromRow(r[0]);
@@ -388,7 +388,7 @@ absl::StatusOr<RosterPublication> ReceptionStore::Publish(const std::string& uni
     return absl::InternalError("the roster could not be stored");
   }
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<RosterPublication> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<RosterPublication> {
         // A retry finds the publication as the first request left it: once per month.
         auto retried = RequestLog::Claim(tx, call, kPublishMethod);
         if (!retried.ok()) return retried.status();
@@ -411,7 +411,7 @@ absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
   std::vector<std::string> lock_order = officials;
   std::sort(lock_order.begin(), lock_order.end());  // one order: no deadlock
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Appointment> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Appointment> {
         auto retried = RequestLog::Claim(tx, call, kAppointmentMethod);
         if (!retried.ok()) return retried.status();
         if (retried->has_value()) {
@@ -458,7 +458,7 @@ absl::StatusOr<std::vector<v1::Appointment>> ReceptionStore::ListAppointments(
     const std::string& official_id, const std::string& case_id, const Page& page,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<v1::Appointment>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Appointment>> {
         return AllRows<v1::Appointment>(
             tx.exec_prepared(kListAppointments, official_id, case_id, page.after, page.size + 1),
             AppointmentFromRow);

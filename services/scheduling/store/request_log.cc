@@ -24,7 +24,8 @@ const std::vector<PgStatement>& RequestLog::Statements() {
   return *kStatements;
 }
 
-absl::StatusOr<std::optional<std::string>> RequestLog::Claim(pqxx::work& tx, const CreateCall& call,
+absl::StatusOr<std::optional<std::string>> RequestLog::Claim(pqxx::transaction_base& tx,
+                                                             const CreateCall& call,
                                                              const std::string& method) {
   if (call.request_id.empty()) return std::nullopt;
   // Waits for a concurrent transaction holding the same key, then sees its row.
@@ -39,8 +40,8 @@ absl::StatusOr<std::optional<std::string>> RequestLog::Claim(pqxx::work& tx, con
   return prior["result_key"].as<std::string>();
 }
 
-void RequestLog::Record(pqxx::work& tx, const CreateCall& call, const std::string& method,
-                        const std::string& result_key) {
+void RequestLog::Record(pqxx::transaction_base& tx, const CreateCall& call,
+                        const std::string& method, const std::string& result_key) {
   if (call.request_id.empty()) return;
   tx.exec_prepared(kRecord, call.subject, method, call.request_id, result_key);
 }

@@ -25,10 +25,11 @@ class RequestLog {
   // the same caller, id and body (a retry: answer that result, change
   // nothing). ALREADY_EXISTS when the id came with another body. A
   // concurrent first request with the same id is waited for.
-  static absl::StatusOr<std::optional<std::string>> Claim(pqxx::work& tx, const CreateCall& call,
+  static absl::StatusOr<std::optional<std::string>> Claim(pqxx::transaction_base& tx,
+                                                          const CreateCall& call,
                                                           const std::string& method);
   // What a retry finds (e.g. the created row's id); nothing without a request id.
-  static void Record(pqxx::work& tx, const CreateCall& call, const std::string& method,
+  static void Record(pqxx::transaction_base& tx, const CreateCall& call, const std::string& method,
                      const std::string& result_key);
 };
 

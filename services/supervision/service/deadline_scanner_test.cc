@@ -71,7 +71,7 @@ class DeadlineScannerTest : public ::testing::Test {
   }
 
   int64_t Count(const std::string& sql) {
-    auto r = pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+    auto r = pool_->Read([&](pqxx::transaction_base& tx) -> absl::StatusOr<int64_t> {
       return tx.exec1(sql)[0].as<int64_t>();
     });
     return r.ok() ? *r : -1;
@@ -377,7 +377,7 @@ TEST_F(DeadlineScannerTest, DueDatesMoveWhenTheirYearIsLoadedOrChanged) {
   // was provisional (the year was not loaded when it was counted).
   Register({"case_prov", "case_firm"}, CivilDay(2026, 3, 17));
   ASSERT_TRUE(pool_
-                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                  ->Transact([](pqxx::transaction_base& tx) -> absl::Status {
                     tx.exec("UPDATE deadlines SET provisional = true WHERE case_id = 'case_prov'");
                     return absl::OkStatus();
                   })

@@ -192,7 +192,8 @@ absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row);
 // change, the resource's key when it answers with that instead;
 // ALREADY_EXISTS when the id came with another request. A concurrent first
 // call with the same id makes this one wait for it (the primary key).
-absl::StatusOr<std::optional<std::string>> ClaimRequestInTx(pqxx::work& tx, const RequestKey& key,
+absl::StatusOr<std::optional<std::string>> ClaimRequestInTx(pqxx::transaction_base& tx,
+                                                            const RequestKey& key,
                                                             const std::string& resource) {
   if (key.request_id.empty()) return std::optional<std::string>();
   if (!tx.exec_prepared(kClaimRequest, key.subject, key.method, key.request_id, key.sha256,
@@ -352,7 +353,7 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
 absl::StatusOr<ScreeningReportRecord> DeadlineStore::PutScreeningReport(
     const ScreeningReportRecord& report, const RequestKey& key, const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<ScreeningReportRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<ScreeningReportRecord> {
         const std::string resource = report.month + "/" + report.unit_id;
         auto prior = ClaimRequestInTx(tx, key, resource);
         if (!prior.ok()) return prior.status();
@@ -384,7 +385,7 @@ absl::StatusOr<std::vector<ScreeningReportRecord>> DeadlineStore::ListScreeningR
     const std::string& month, const std::string& unit_id, const std::string& after_unit_id,
     int limit, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<ScreeningReportRecord>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<ScreeningReportRecord>> {
         return ReportsFromRows(
             tx, tx.exec_prepared(kSelectReports, month, unit_id, after_unit_id, limit));
       },
@@ -394,7 +395,7 @@ absl::StatusOr<std::vector<ScreeningReportRecord>> DeadlineStore::ListScreeningR
 absl::StatusOr<std::vector<std::string>> DeadlineStore::ReportedUnits(const std::string& month,
                                                                       const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<std::string>> {
         std::vector<std::string> out;
         for (const auto& row : tx.exec_prepared(kSelectReportedUnits, month)) {
           out.push_back(row[0].as<std::string>());
@@ -414,7 +415,7 @@ absl::Status DeadlineStore::RememberUnits(
   }
   const std::string id_array = ids.Finish();
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::Status {
+      [&](pqxx::transaction_base& tx) -> absl::Status {
         tx.exec_prepared(kForgetUnits, id_array);
         tx.exec_prepared(kUpsertUnits, id_array, kinds.Finish(), SqlTimestamp(now));
         return absl::OkStatus();
@@ -427,7 +428,7 @@ absl::StatusOr<EscalationRecord> DeadlineStore::CreateEscalation(const Escalatio
                                                                  const std::string& zone,
                                                                  const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<EscalationRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<EscalationRecord> {
         pqxx::result track = tx.exec_prepared(kCaseFirstUnit, e.case_id);
         if (track.empty()) return absl::NotFoundError("no such case");
         auto prior = ClaimRequestInTx(tx, key, e.escalation_id);
@@ -464,7 +465,7 @@ absl::StatusOr<EscalationRecord> DeadlineStore::CreateEscalation(const Escalatio
 absl::StatusOr<std::vector<EscalationRecord>> DeadlineStore::ListEscalations(
     const EscalationFilter& f, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<EscalationRecord>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<EscalationRecord>> {
         std::vector<EscalationRecord> out;
         const std::string from = f.from.has_value() ? FormatDate(*f.from) : "";
         const std::string to = f.to.has_value() ? FormatDate(*f.to) : "";
@@ -491,7 +492,7 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
   const std::string to_day = FormatDate(to);
   const std::string tz = zone.name();
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<StatsFacts> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<StatsFacts> {
         StatsFacts facts;
         for (const auto& row :
              tx.exec_prepared(kStatsCases, tz, from_at, to_at, from_day, to_day, hidden_unit)) {
@@ -566,7 +567,7 @@ absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
 absl::StatusOr<std::map<int, int64_t>> DeadlineStore::SeenCalendarVersions(
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::map<int, int64_t>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::map<int, int64_t>> {
         std::map<int, int64_t> out;
         for (const auto& row : tx.exec_prepared(kSelectSeenVersions)) {
           out[row["year"].as<int>()] = row["version"].as<int64_t>();
@@ -579,7 +580,7 @@ absl::StatusOr<std::map<int, int64_t>> DeadlineStore::SeenCalendarVersions(
 absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::PendingDeadlinesTouching(
     int year, bool only_provisional, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
         std::vector<DeadlineRecord> out;
         for (const auto& row : tx.exec_prepared(kPendingTouching, year, only_provisional)) {
           auto d = DeadlineFromRow(row);
@@ -595,7 +596,7 @@ absl::StatusOr<bool> DeadlineStore::ApplyRecomputation(
     int year, int64_t expected, int64_t version, const std::vector<DueDateChangeRecord>& changes,
     const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<bool> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<bool> {
         const std::string now = SqlTimestamp(petition::Now());
         if (tx.exec_prepared(kMoveSeenVersion, year, expected, version, now).empty()) {
           return false;  // another replica recomputed meanwhile
@@ -621,7 +622,7 @@ absl::StatusOr<bool> DeadlineStore::ApplyRecomputation(
 absl::StatusOr<std::vector<DueDateChangeRecord>> DeadlineStore::DueDateChanges(
     const std::string& case_id, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<DueDateChangeRecord>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<DueDateChangeRecord>> {
         std::vector<DueDateChangeRecord> out;
         for (const auto& row : tx.exec_prepared(kSelectDueDateChanges, case_id)) {
           DueDateChangeRecord c;
@@ -674,7 +675,7 @@ absl::StatusOr<HearingRecord> DeadlineStore::CreateHearing(const HearingRecord& 
                                                            absl::CivilDay today,
                                                            const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<HearingRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<HearingRecord> {
         if (tx.exec_prepared(kCaseFirstUnit, h.case_id).empty()) {
           return absl::NotFoundError("no such case");
         }
@@ -701,7 +702,7 @@ absl::StatusOr<std::vector<HearingRecord>> DeadlineStore::ListHearings(
     const std::string& case_id, const std::optional<std::pair<absl::CivilDay, std::string>>& after,
     int limit, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<HearingRecord>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<HearingRecord>> {
         std::vector<HearingRecord> out;
         const std::string after_day = after.has_value() ? FormatDate(after->first) : "0001-01-01";
         const std::string after_id = after.has_value() ? after->second : "";
@@ -754,7 +755,7 @@ const char* OrNull(const std::optional<std::string>& v) {
 absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::PutAssessmentTargets(
     const AssessmentTargetsRecord& t, const RequestKey& key, const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
         auto prior = ClaimRequestInTx(tx, key, std::to_string(t.year));
         if (!prior.ok()) return prior.status();
         if (!prior->has_value()) {
@@ -776,7 +777,7 @@ absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::PutAssessmentTargets(
 absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::GetAssessmentTargets(
     int year, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
         pqxx::result rows = tx.exec_prepared(kSelectAssessmentTargets, year);
         if (rows.empty()) {
           return absl::NotFoundError(absl::StrCat("no assessment targets for ", year));

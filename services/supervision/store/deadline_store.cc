@@ -145,14 +145,16 @@ absl::StatusOr<DeadlineRecord> DeadlineFromRow(const pqxx::row& row) {
 
 // order_store.cc
 const std::vector<PgStatement>& OrderStatements();
-void SetLeaderInTx(pqxx::work& tx, const std::string& case_id, const std::string& leader_id);
-absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::work& tx,
+void SetLeaderInTx(pqxx::transaction_base& tx, const std::string& case_id,
+                   const std::string& leader_id);
+absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::transaction_base& tx,
                                                    const std::vector<DeadlineRecord>& overdue,
                                                    absl::CivilDay today,
                                                    const OrderDueDates& order_due, absl::Time now,
                                                    int limit);
 // accountability_store.cc
-absl::StatusOr<std::optional<std::string>> ClaimRequestInTx(pqxx::work& tx, const RequestKey& key,
+absl::StatusOr<std::optional<std::string>> ClaimRequestInTx(pqxx::transaction_base& tx,
+                                                            const RequestKey& key,
                                                             const std::string& resource);
 
 const std::vector<PgStatement>& DeadlineStore::Statements() {
@@ -399,7 +401,7 @@ const std::vector<PgStatement>& DeadlineStore::DeadlineStatements() {
 namespace {
 
 // Inserts deadlines (set-based).
-void InsertDeadlines(pqxx::work& tx,
+void InsertDeadlines(pqxx::transaction_base& tx,
                      const std::vector<std::pair<std::string, DeadlineRecord>>& ds) {
   if (ds.empty()) return;
   PgArrayBuilder d_case, d_kind, d_start, d_due, d_provisional, d_state, d_version, d_days, d_unit,
@@ -451,7 +453,7 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
     sequences.Add(std::to_string(app.event->sequence()));
   }
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<int> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<int> {
         absl::flat_hash_set<std::string> fresh;  // event ids not seen before
         for (const auto& row : tx.exec_prepared(kInsertApplied, event_ids.Finish(),
                                                 case_ids.Finish(), sequences.Finish())) {
@@ -607,7 +609,7 @@ absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& a
 
 absl::StatusOr<StoredPolicy> DeadlineStore::CurrentPolicy(const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<StoredPolicy> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<StoredPolicy> {
         pqxx::result rows = tx.exec_prepared(kSelectPolicy);
         if (rows.empty()) return absl::NotFoundError("no deadline policy stored");
         return PolicyFromRow(rows[0]);
@@ -617,7 +619,7 @@ absl::StatusOr<StoredPolicy> DeadlineStore::CurrentPolicy(const TxOptions& tx_op
 
 absl::StatusOr<StoredPolicy> DeadlineStore::EnsurePolicy(const DeadlinePolicy& initial) {
   const std::string json = PolicyToJson(initial);
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StoredPolicy> {
+  return pool_->Transact([&](pqxx::transaction_base& tx) -> absl::StatusOr<StoredPolicy> {
     tx.exec_prepared(kLockPolicies);
     pqxx::result rows = tx.exec_prepared(kSelectPolicy);
     if (!rows.empty()) return PolicyFromRow(rows[0]);
@@ -630,7 +632,7 @@ absl::StatusOr<StoredPolicy> DeadlineStore::PutPolicy(const DeadlinePolicy& poli
                                                       const TxOptions& tx_options) {
   const std::string json = PolicyToJson(policy);
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<StoredPolicy> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<StoredPolicy> {
         tx.exec_prepared(kLockPolicies);
         if (!request_id.empty()) {
           pqxx::result same = tx.exec_prepared(kSelectPolicyByRequest, request_id);
@@ -648,7 +650,7 @@ absl::StatusOr<StoredPolicy> DeadlineStore::PutPolicy(const DeadlinePolicy& poli
 
 absl::StatusOr<std::vector<StoredPolicy>> DeadlineStore::AllPolicies(const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<StoredPolicy>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<StoredPolicy>> {
         std::vector<StoredPolicy> out;
         for (const auto& row : tx.exec_prepared(kSelectPolicies)) {
           auto p = PolicyFromRow(row);
@@ -664,7 +666,7 @@ absl::StatusOr<DeadlineRecord> DeadlineStore::GetDeadline(const std::string& cas
                                                           const std::string& kind,
                                                           const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<DeadlineRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<DeadlineRecord> {
         pqxx::result rows = tx.exec_prepared(kSelectDeadline, case_id, kind);
         if (rows.empty()) return absl::NotFoundError("no such deadline");
         return DeadlineFromRow(rows[0]);
@@ -699,7 +701,7 @@ absl::StatusOr<DeadlineStore::ExtensionRecord> DeadlineStore::GrantExtension(
     const ExtensionRecord& ext, absl::CivilDay expected_due, absl::CivilDay today,
     const RequestKey& key, const std::string& event_payload, const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<ExtensionRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<ExtensionRecord> {
         pqxx::result handling = tx.exec_prepared(kLockHandling, ext.case_id);
         auto prior = ClaimRequestInTx(tx, key, ext.case_id);
         if (!prior.ok()) return prior.status();
@@ -749,7 +751,7 @@ absl::StatusOr<std::optional<DeadlineStore::ExtensionRecord>> DeadlineStore::Ext
   using Result = std::optional<ExtensionRecord>;
   if (key.request_id.empty()) return Result();
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<Result> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Result> {
         pqxx::result prior =
             tx.exec_prepared(kSelectRequestResource, key.subject, key.method, key.request_id);
         if (prior.empty()) return Result();
@@ -769,7 +771,7 @@ absl::StatusOr<std::optional<DeadlineStore::ExtensionRecord>> DeadlineStore::Ext
 absl::StatusOr<std::string> DeadlineStore::CaseComplexity(const std::string& case_id,
                                                           const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
         pqxx::result rows = tx.exec_prepared(kSelectComplexity, case_id);
         if (rows.empty()) return absl::NotFoundError("supervision has not heard of the case");
         return rows[0]["complexity"].as<std::string>();
@@ -780,7 +782,7 @@ absl::StatusOr<std::string> DeadlineStore::CaseComplexity(const std::string& cas
 absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
     const DeadlineFilter& filter, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
         // The first page starts before the smallest key.
         std::string after_due = "0001-01-01";
         std::string after_case, after_kind;
@@ -845,7 +847,7 @@ absl::StatusOr<ScanResult> DeadlineStore::ScanBatch(
     const OrderDueDates& order_due, absl::Time now, int limit) {
   const std::string today_text = FormatDate(today);
   const std::string now_text = SqlTimestamp(now);
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ScanResult> {
+  return pool_->Transact([&](pqxx::transaction_base& tx) -> absl::StatusOr<ScanResult> {
     ScanResult result;
     for (const auto& row : tx.exec_prepared(kScanOverdue, today_text, now_text, limit)) {
       auto d = DeadlineFromRow(row);
@@ -890,7 +892,7 @@ absl::StatusOr<std::unique_ptr<SessionLock>> DeadlineStore::TryLockRelay() {
 absl::StatusOr<std::vector<OutboxRow>> DeadlineStore::PendingOutbox(int limit,
                                                                     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<OutboxRow>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<OutboxRow>> {
         std::vector<OutboxRow> out;
         for (const auto& row : tx.exec_prepared(kSelectOutbox, limit)) {
           pqxx::binarystring payload(row["payload"]);
@@ -914,7 +916,7 @@ std::string ErrorText(const std::string& error) { return error.substr(0, 500); }
 absl::Status DeadlineStore::MarkDelivered(const std::vector<int64_t>& ids,
                                           const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::Status {
+      [&](pqxx::transaction_base& tx) -> absl::Status {
         tx.exec_prepared(kMarkDelivered, IdArray(ids));
         return absl::OkStatus();
       },
@@ -924,7 +926,7 @@ absl::Status DeadlineStore::MarkDelivered(const std::vector<int64_t>& ids,
 absl::Status DeadlineStore::MarkFailed(const std::vector<int64_t>& ids, const std::string& error,
                                        const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::Status {
+      [&](pqxx::transaction_base& tx) -> absl::Status {
         tx.exec_prepared(kMarkFailed, IdArray(ids), ErrorText(error));
         return absl::OkStatus();
       },
@@ -934,7 +936,7 @@ absl::Status DeadlineStore::MarkFailed(const std::vector<int64_t>& ids, const st
 absl::Status DeadlineStore::Park(int64_t id, const std::string& error,
                                  const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::Status {
+      [&](pqxx::transaction_base& tx) -> absl::Status {
         tx.exec_prepared(kPark, id, ErrorText(error));
         return absl::OkStatus();
       },
@@ -944,7 +946,7 @@ absl::Status DeadlineStore::Park(int64_t id, const std::string& error,
 absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListForCase(
     const std::string& case_id, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
         pqxx::result rows = tx.exec_prepared(kSelectDeadlines, case_id);
         if (rows.empty()) return absl::NotFoundError("no deadlines for this case");
         std::vector<DeadlineRecord> out;
@@ -961,7 +963,7 @@ absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListForCase(
 absl::StatusOr<CaseUnits> DeadlineStore::UnitsOfCase(const std::string& case_id,
                                                      const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<CaseUnits> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<CaseUnits> {
         pqxx::result rows = tx.exec_prepared(kSelectCaseUnits, case_id);
         if (rows.empty()) return absl::NotFoundError("supervision has not heard of the case");
         return CaseUnits{TextArray(rows[0]["handling_unit_ids"]),

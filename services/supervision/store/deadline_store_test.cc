@@ -73,7 +73,7 @@ class DeadlineStoreTest : public ::testing::Test {
   }
 
   int64_t LastSequence(const std::string& case_id) {
-    auto r = pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+    auto r = pool_->Read([&](pqxx::transaction_base& tx) -> absl::StatusOr<int64_t> {
       return tx
           .exec1("SELECT last_sequence FROM case_tracks WHERE case_id = " + tx.quote(case_id))[0]
           .as<int64_t>();
@@ -233,7 +233,7 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   EXPECT_EQ(store_->ListDeadlines(filter)->size(), 4u);
   // The case's units change (acceptance): its rows move to the new unit's list.
   ASSERT_TRUE(pool_
-                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                  ->Transact([](pqxx::transaction_base& tx) -> absl::Status {
                     tx.exec(
                         "UPDATE case_tracks SET handling_unit_ids = '{unit_b}' "
                         "WHERE case_id = 'case_3'");
@@ -256,7 +256,7 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   // Every state of one unit: its cases' deadlines, but never the leaders'
   // APPROVAL nor the reviewing body's REVIEW_ANSWER.
   ASSERT_TRUE(pool_
-                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                  ->Transact([](pqxx::transaction_base& tx) -> absl::Status {
                     tx.exec(
                         "INSERT INTO deadlines (case_id, kind, start_date, due_date, state) "
                         "VALUES ('case_1', 'APPROVAL', '2026-03-10', '2026-03-17', 'OPEN'), "
@@ -273,7 +273,7 @@ TEST_F(DeadlineStoreTest, OverdueListPerUnitPagesByDueDate) {
   filter.unit_id.clear();
   // The leaders' and the reviewing body's among all.
   EXPECT_EQ(store_->ListDeadlines(filter)->size(), 6u);
-  auto in_units = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+  auto in_units = pool_->Read([](pqxx::transaction_base& tx) -> absl::StatusOr<int64_t> {
     return tx
         .exec1("SELECT count(*) FROM deadline_units WHERE kind IN ('APPROVAL', 'REVIEW_ANSWER')")[0]
         .as<int64_t>();
@@ -330,7 +330,7 @@ TEST_F(DeadlineStoreTest, TheObjectionPeriodIsAWindowNobodyOwes) {
   // Left unused past its due date: the scanner lets it lapse, no order.
   auto reg3 = transfer("case_obj3");
   ASSERT_TRUE(store_->ApplyEvents({opened(&reg3)}).ok());
-  auto in_units = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+  auto in_units = pool_->Read([](pqxx::transaction_base& tx) -> absl::StatusOr<int64_t> {
     return tx.exec1("SELECT count(*) FROM deadline_units WHERE kind = 'OBJECTION'")[0]
         .as<int64_t>();
   });
@@ -342,7 +342,7 @@ TEST_F(DeadlineStoreTest, TheObjectionPeriodIsAWindowNobodyOwes) {
   EXPECT_EQ(state_of("case_obj3"), "EXPIRED");
   EXPECT_EQ(state_of("case_obj1"), "MET+met");  // what was decided stands
   EXPECT_EQ(state_of("case_obj2"), "EXPIRED");
-  auto orders = pool_->Read([](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+  auto orders = pool_->Read([](pqxx::transaction_base& tx) -> absl::StatusOr<int64_t> {
     return tx.exec1("SELECT count(*) FROM supervision_orders WHERE deadline_kind = 'OBJECTION'")[0]
         .as<int64_t>();
   });
@@ -426,7 +426,7 @@ TEST_F(DeadlineStoreTest, TheOverdueListsAreIndexServed) {
     } else {
       continue;
     }
-    auto plan = pool_->Read([&](pqxx::read_transaction& tx) -> absl::StatusOr<std::string> {
+    auto plan = pool_->Read([&](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
       tx.exec("SET LOCAL enable_seqscan = off");
       tx.exec("SET LOCAL plan_cache_mode = force_generic_plan");
       tx.exec(std::string("PREPARE plan_check AS ") + statement.sql);
@@ -497,7 +497,7 @@ TEST_F(ExtensionStoreTest, OnTheDueDateGrantedTheDayAfterRefusedNamingIt) {
 TEST_F(ExtensionStoreTest, ADeadlineThatWentOverdueIsNeverExtended) {
   Accept("case_o");
   ASSERT_TRUE(pool_
-                  ->Transact([](pqxx::work& tx) -> absl::Status {
+                  ->Transact([](pqxx::transaction_base& tx) -> absl::Status {
                     tx.exec0(
                         "UPDATE deadlines SET state = 'OVERDUE' WHERE case_id = 'case_o' "
                         "AND kind = 'HANDLING'");

@@ -58,7 +58,8 @@ absl::StatusOr<OrderRecord> OrderFromRow(const pqxx::row& row) {
 }  // namespace
 
 // accountability_store.cc
-absl::StatusOr<std::optional<std::string>> ClaimRequestInTx(pqxx::work& tx, const RequestKey& key,
+absl::StatusOr<std::optional<std::string>> ClaimRequestInTx(pqxx::transaction_base& tx,
+                                                            const RequestKey& key,
                                                             const std::string& resource);
 
 namespace {
@@ -134,11 +135,12 @@ const std::vector<PgStatement>& OrderStatements() {
   return *kStatements;
 }
 
-void SetLeaderInTx(pqxx::work& tx, const std::string& case_id, const std::string& leader_id) {
+void SetLeaderInTx(pqxx::transaction_base& tx, const std::string& case_id,
+                   const std::string& leader_id) {
   tx.exec_prepared(kSetLeader, case_id, leader_id);
 }
 
-absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::work& tx,
+absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::transaction_base& tx,
                                                    const std::vector<DeadlineRecord>& overdue,
                                                    absl::CivilDay today,
                                                    const OrderDueDates& order_due, absl::Time now,
@@ -184,7 +186,7 @@ absl::StatusOr<OrderRecord> DeadlineStore::CreateOrder(const OrderRecord& order,
                                                        const RequestKey& key,
                                                        const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<OrderRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
         if (tx.exec_prepared(kCaseExists, order.case_id).empty()) {
           return absl::NotFoundError("no such case");
         }
@@ -206,7 +208,7 @@ absl::StatusOr<OrderRecord> DeadlineStore::CreateOrder(const OrderRecord& order,
 absl::StatusOr<OrderRecord> DeadlineStore::GetOrder(const std::string& order_id,
                                                     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<OrderRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
         return ReadOrder(tx, order_id);
       },
       tx_options);
@@ -217,7 +219,7 @@ absl::StatusOr<std::vector<OrderRecord>> DeadlineStore::ListOrders(
     const std::string& after_order_id, int limit, const std::string& hidden_unit,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<OrderRecord>> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<OrderRecord>> {
         std::vector<OrderRecord> out;
         for (const auto& row : tx.exec_prepared(kListOrders, case_id, unit_id, state,
                                                 after_order_id, limit, hidden_unit)) {
@@ -235,7 +237,7 @@ absl::StatusOr<OrderRecord> DeadlineStore::RespondOrder(const std::string& order
                                                         const RequestKey& key,
                                                         const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<OrderRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
         auto prior = ClaimRequestInTx(tx, key, order_id);
         if (!prior.ok()) return prior.status();
         if (prior->has_value()) return ReadOrder(tx, **prior);
@@ -254,7 +256,7 @@ absl::StatusOr<OrderRecord> DeadlineStore::CloseOrder(const std::string& order_i
                                                       const RequestKey& key,
                                                       const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::StatusOr<OrderRecord> {
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
         auto prior = ClaimRequestInTx(tx, key, order_id);
         if (!prior.ok()) return prior.status();
         if (prior->has_value()) return ReadOrder(tx, **prior);
@@ -271,7 +273,7 @@ absl::StatusOr<OrderRecord> DeadlineStore::CloseOrder(const std::string& order_i
 absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> DeadlineStore::GetDuties(
     const std::string& case_id, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::read_transaction& tx)
+      [&](pqxx::transaction_base& tx)
           -> absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> {
         pqxx::result rows = tx.exec_prepared(kSelectDuties, case_id);
         if (rows.empty()) return absl::NotFoundError("no such case");
@@ -294,7 +296,7 @@ absl::Status DeadlineStore::PutDuties(const std::string& case_id, const std::str
                                       const std::vector<DutyRecord>& marks, const RequestKey& key,
                                       const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::work& tx) -> absl::Status {
+      [&](pqxx::transaction_base& tx) -> absl::Status {
         if (tx.exec_prepared(kCaseExists, case_id).empty()) {
           return absl::NotFoundError("no such case");
         }
