@@ -609,7 +609,21 @@ void Gateway::CallUpstream(std::shared_ptr<Exchange> exchange, const Endpoint& e
               {{"error", grpc_status.error_message()}});
           FinishError(*exchange, absl::InternalError("the service refused the gateway's call"));
         } else if (!grpc_status.ok()) {
-          FinishError(*exchange, petition::FromGrpcStatus(grpc_status));
+          absl::Status status = petition::FromGrpcStatus(grpc_status);
+          if (petition::HttpStatusFor(status) == 429) {
+            // The service is at its bound of calls in flight (or of renders): overload,
+            // not the client's rate. 503 with a short Retry-After; 429 is only ever the
+            // gateway's own per-caller limit.
+            HttpResponse response;
+            response.status = 503;
+            response.headers.emplace_back("Retry-After", "1");
+            response.body = petition::ErrorJson(
+                petition::ForClient(absl::UnavailableError("the service is busy; retry shortly"),
+                                    exchange->request_id));
+            Finish(*exchange, std::move(response));
+          } else {
+            FinishError(*exchange, status);
+          }
         } else {
           std::unique_ptr<google::protobuf::Message> reply(
               google::protobuf::MessageFactory::generated_factory()->GetPrototype(output)->New());

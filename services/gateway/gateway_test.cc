@@ -73,6 +73,15 @@ class FakeScheduling final : public scheduling::v1::Scheduling::CallbackService 
     return reactor;
   }
 
+  // As a service at its bound of calls in flight answers (gRPC's thread quota).
+  grpc::ServerUnaryReactor* ListUnits(grpc::CallbackServerContext* context,
+                                      const scheduling::v1::ListUnitsRequest*,
+                                      scheduling::v1::ListUnitsResponse*) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many calls"));
+    return reactor;
+  }
+
   // Held until Release(): a request in flight for as long as a test wants.
   grpc::ServerUnaryReactor* GetCalendarDay(grpc::CallbackServerContext* context,
                                            const scheduling::v1::GetCalendarDayRequest*,
@@ -472,6 +481,15 @@ TEST_F(GatewayTest, BadInputIs400) {
   reply = client.Send("GET", "/v1/calendar:addWorkingDays?days=x", "", {Token({"admin"})});
   EXPECT_EQ(reply.status, 400);
   EXPECT_THAT(reply.body, HasSubstr(R"("field":"days")"));
+}
+
+// A service refusing a call because it is at its bound is overload: 503 with
+// Retry-After, never the 429 a client would take for its own rate limit.
+TEST_F(GatewayTest, AServiceAtItsBoundIs503WithRetryAfter) {
+  Reply reply = Get("/v1/units", {Token({"admin"})});
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_EQ(reply.headers["retry-after"], "1");
+  EXPECT_THAT(reply.body, HasSubstr(R"("code":"UNAVAILABLE")"));
 }
 
 TEST_F(GatewayTest, BodyOverTheLimitIs413) {

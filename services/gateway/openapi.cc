@@ -41,9 +41,12 @@ constexpr Failure kFailures[] = {
     {"409", "Conflict",
      "ALREADY_EXISTS or ABORTED: a conflict with the current state, or the same requestId with "
      "another body"},
-    {"429", "TooManyRequests", "RESOURCE_EXHAUSTED: too many calls at once; retry later"},
+    {"429", "TooManyRequests",
+     "RESOURCE_EXHAUSTED: this caller's (or address's) rate limit; retry after Retry-After"},
     {"500", "Internal", "INTERNAL, UNKNOWN or DATA_LOSS"},
-    {"503", "Unavailable", "UNAVAILABLE: a service is down or the gateway is stopping; retry"},
+    {"503", "Unavailable",
+     "UNAVAILABLE: a service is down, busy (at its bound of calls in flight; Retry-After) or the "
+     "gateway is stopping; retry"},
     {"504", "Timeout", "DEADLINE_EXCEEDED: outcome unknown; retry with the same requestId"},
 };
 
