@@ -142,10 +142,12 @@ v1::SessionOfficial ShowOfficial(const UnitContext& unit, const std::string& id)
   return out;
 }
 
+// The unit, its officials and plans, read in the handler's transaction.
+// `calendar` was loaded before it (CalendarStore answers from memory).
 absl::StatusOr<UnitContext> LoadUnitView(DirectoryStore* directory_, ReceptionStore* receptions_,
-                                         CalendarStore* calendars_, const std::string& unit_id,
-                                         const TxOptions& tx) {
-  auto unit = directory_->GetUnit(unit_id, tx);
+                                         std::shared_ptr<const WorkingCalendar> calendar,
+                                         const std::string& unit_id, pqxx::transaction_base& tx) {
+  auto unit = directory_->GetUnit(tx, unit_id);
   if (!unit.ok()) return unit.status();
   UnitContext ctx;
   ctx.unit = *std::move(unit);
@@ -153,7 +155,7 @@ absl::StatusOr<UnitContext> LoadUnitView(DirectoryStore* directory_, ReceptionSt
   Page page;
   page.size = 500;
   for (;;) {
-    auto officials = directory_->ListOfficials(unit_id, page, tx);
+    auto officials = directory_->ListOfficials(tx, unit_id, page);
     if (!officials.ok()) return officials.status();
     for (const v1::Official& o : *officials) {
       ctx.officials.emplace(o.official_id(), ToDomain(o));
@@ -162,7 +164,7 @@ absl::StatusOr<UnitContext> LoadUnitView(DirectoryStore* directory_, ReceptionSt
     if (static_cast<int>(officials->size()) <= page.size) break;
     page.after = officials->back().official_id();
   }
-  auto plans = receptions_->ListPlans(unit_id, kWholeList, tx);
+  auto plans = receptions_->ListPlans(tx, unit_id, kWholeList);
   if (!plans.ok()) return plans.status();
   ctx.plans = *std::move(plans);
   for (const v1::ReceptionPlan& p : ctx.plans) {
@@ -171,9 +173,7 @@ absl::StatusOr<UnitContext> LoadUnitView(DirectoryStore* directory_, ReceptionSt
     if (!plan.has_value()) return absl::DataLossError("a stored reception plan is not valid");
     ctx.domain_plans.push_back(*std::move(plan));
   }
-  auto calendar = calendars_->Load(tx);
-  if (!calendar.ok()) return calendar.status();
-  ctx.calendar = *std::move(calendar);
+  ctx.calendar = std::move(calendar);
   return ctx;
 }
 
@@ -214,10 +214,47 @@ absl::StatusOr<std::vector<ComputedSession>> SessionsWith(
 // The same, reading the substitutions.
 absl::StatusOr<std::vector<ComputedSession>> Sessions(ReceptionStore* receptions_,
                                                       const UnitContext& ctx, absl::CivilDay from,
-                                                      absl::CivilDay to, const TxOptions& tx) {
-  auto subs = receptions_->ListSubstitutions(ctx.unit.unit_id(), from, to, tx);
+                                                      absl::CivilDay to,
+                                                      pqxx::transaction_base& tx) {
+  auto subs = receptions_->ListSubstitutions(tx, ctx.unit.unit_id(), from, to);
   if (!subs.ok()) return subs.status();
   return SessionsWith(ctx, from, to, *subs);
+}
+
+void ShowSession(const UnitContext& ctx, const ComputedSession& c, v1::ReceptionSession* out);
+
+// The [from, to] of a ListReceptionsRequest, checked.
+absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> ReceptionRange(
+    const v1::ListReceptionsRequest& request) {
+  auto from = DateField(request.from(), "from");
+  if (!from.ok()) return from.status();
+  auto to = DateField(request.to(), "to");
+  if (!to.ok()) return to.status();
+  if (*to < *from) return InvalidField("to", "must not be before from");
+  if (*to - *from >= kMaxRangeDays) {
+    return InvalidField("to", "must be less than 366 days after from");
+  }
+  return std::make_pair(*from, *to);
+}
+
+// The unit and its sessions dated in [from, to], shown, in their stable order.
+struct ShownSessions {
+  v1::Unit unit;
+  std::vector<v1::ReceptionSession> sessions;
+};
+absl::StatusOr<ShownSessions> ShowSessions(DirectoryStore* directory, ReceptionStore* receptions,
+                                           std::shared_ptr<const WorkingCalendar> calendar,
+                                           const std::string& unit_id, absl::CivilDay from,
+                                           absl::CivilDay to, pqxx::transaction_base& tx) {
+  auto view = LoadUnitView(directory, receptions, std::move(calendar), unit_id, tx);
+  if (!view.ok()) return view.status();
+  auto sessions = Sessions(receptions, *view, from, to, tx);
+  if (!sessions.ok()) return sessions.status();
+  ShownSessions out;
+  out.unit = view->unit;
+  out.sessions.reserve(sessions->size());
+  for (const ComputedSession& c : *sessions) ShowSession(*view, c, &out.sessions.emplace_back());
+  return out;
 }
 
 void ShowSession(const UnitContext& ctx, const ComputedSession& c, v1::ReceptionSession* out) {
@@ -244,7 +281,7 @@ grpc::Status SchedulingService::CreateReceptionPlan(grpc::ServerContext* context
                                                     const v1::CreateReceptionPlanRequest* request,
                                                     v1::ReceptionPlan* response) {
   RequestScope scope(*context);  // roles: the call guard, from the method's http option
-  const TxOptions tx = TxOptionsFor(*context);
+  const TxOptions tx_options = TxOptionsFor(*context);
   v1::ReceptionPlan plan;
   plan.set_unit_id(request->unit_id());
   *plan.mutable_recurrence() = request->recurrence();
@@ -262,15 +299,21 @@ grpc::Status SchedulingService::CreateReceptionPlan(grpc::ServerContext* context
   std::vector<std::pair<std::string, std::string>> v;
   auto domain = ToDomain(plan, &v);
   if (!domain.has_value()) return ToGrpcStatus(InvalidFields(v));
-  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  if (absl::Status s =
-          ValidateReceptionPlan(*domain, request->unit_id(), view->kind, view->officials);
-      !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  auto created = receptions_->CreatePlan(
-      plan, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
+  auto calendar = calendars_->Load(tx_options);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  const CreateCall call{RequestSubject(scope), request->request_id(), RequestFingerprint(*request)};
+  auto created = receptions_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::ReceptionPlan> {
+        auto view = LoadUnitView(directory_, receptions_, *calendar, request->unit_id(), tx);
+        if (!view.ok()) return view.status();
+        if (absl::Status s =
+                ValidateReceptionPlan(*domain, request->unit_id(), view->kind, view->officials);
+            !s.ok()) {
+          return s;
+        }
+        return receptions_->CreatePlan(tx, plan, call);
+      },
+      tx_options);
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = *std::move(created);
   return grpc::Status::OK;
@@ -280,13 +323,17 @@ grpc::Status SchedulingService::ListReceptionPlans(grpc::ServerContext* context,
                                                    const v1::ListReceptionPlansRequest* request,
                                                    v1::ListReceptionPlansResponse* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
-  if (auto unit = directory_->GetUnit(request->unit_id(), tx); !unit.ok()) {
-    return ToGrpcStatus(unit.status());
-  }
-  auto page = ParsePage(request->page_size(), request->page_token(), "plan");
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  auto plans = receptions_->ListPlans(request->unit_id(), *page, tx);
+  const auto page = ParsePage(request->page_size(), request->page_token(), "plan");
+  auto plans = receptions_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
+        // An unknown unit first, then a bad token: as they were always checked.
+        if (auto unit = directory_->GetUnit(tx, request->unit_id()); !unit.ok()) {
+          return unit.status();
+        }
+        if (!page.ok()) return page.status();
+        return receptions_->ListPlans(tx, request->unit_id(), *page);
+      },
+      TxOptionsFor(*context));
   if (!plans.ok()) return ToGrpcStatus(plans.status());
   response->set_next_page_token(
       NextPageToken(*plans, *page, [](const v1::ReceptionPlan& p) { return p.plan_id(); }));
@@ -298,26 +345,23 @@ grpc::Status SchedulingService::ListReceptions(grpc::ServerContext* context,
                                                const v1::ListReceptionsRequest* request,
                                                v1::ListReceptionsResponse* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
-  auto from = DateField(request->from(), "from");
-  if (!from.ok()) return ToGrpcStatus(from.status());
-  auto to = DateField(request->to(), "to");
-  if (!to.ok()) return ToGrpcStatus(to.status());
-  if (*to < *from) return ToGrpcStatus(InvalidField("to", "must not be before from"));
-  if (*to - *from >= kMaxRangeDays) {
-    return ToGrpcStatus(InvalidField("to", "must be less than 366 days after from"));
-  }
+  const TxOptions tx_options = TxOptionsFor(*context);
+  auto range = ReceptionRange(*request);
+  if (!range.ok()) return ToGrpcStatus(range.status());
   auto page = ParsePage(request->page_size(), request->page_token());
   if (!page.ok()) return ToGrpcStatus(page.status());
-  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  auto sessions = Sessions(receptions_, *view, *from, *to, tx);
-  if (!sessions.ok()) return ToGrpcStatus(sessions.status());
+  auto calendar = calendars_->Load(tx_options);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  auto computed = receptions_->pool()->Read(
+      [&](pqxx::transaction_base& tx) {
+        return ShowSessions(directory_, receptions_, *calendar, request->unit_id(), range->first,
+                            range->second, tx);
+      },
+      tx_options);
+  if (!computed.ok()) return ToGrpcStatus(computed.status());
   // Sessions are computed, in a stable order: a page continues after the
   // session whose id the token holds.
-  std::vector<v1::ReceptionSession> shown;
-  shown.reserve(sessions->size());
-  for (const ComputedSession& c : *sessions) ShowSession(*view, c, &shown.emplace_back());
+  std::vector<v1::ReceptionSession>& shown = computed->sessions;
   auto start = shown.begin();
   if (!page->after.empty()) {
     start = std::find_if(shown.begin(), shown.end(), [&](const v1::ReceptionSession& s) {
@@ -341,7 +385,7 @@ grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
                                            const v1::SubstituteRequest* request,
                                            v1::ReceptionSession* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
+  const TxOptions tx_options = TxOptionsFor(*context);
   std::vector<std::pair<std::string, std::string>> v;
   if (request->absent_official_id().empty()) v.emplace_back("absentOfficialId", "is required");
   if (request->substitute_official_id().empty()) {
@@ -350,85 +394,99 @@ grpc::Status SchedulingService::Substitute(grpc::ServerContext* context,
   if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
   auto id = ParseSessionId(request->session_id());
   if (!id.has_value()) return ToGrpcStatus(absl::NotFoundError("no such reception session"));
-  auto plan = receptions_->GetPlan(id->first, tx);
-  if (!plan.ok()) {
-    if (absl::IsNotFound(plan.status())) {
-      return ToGrpcStatus(absl::NotFoundError("no such reception session"));
-    }
-    return ToGrpcStatus(plan.status());
-  }
-  auto view = LoadUnitView(directory_, receptions_, calendars_, plan->unit_id(), tx);
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  const UnitContext& ctx = *view;
-  const absl::CivilDay day = id->second;
-  auto find_session = [&](const std::vector<ComputedSession>& sessions) -> const ComputedSession* {
-    for (const ComputedSession& c : sessions) {
-      if (ctx.plans[c.plan].plan_id() == id->first && c.session.date == day) return &c;
-    }
-    return nullptr;
-  };
-  auto before = Sessions(receptions_, *view, day, day, tx);
-  if (!before.ok()) return ToGrpcStatus(before.status());
-  if (find_session(*before) == nullptr) {
-    return ToGrpcStatus(absl::NotFoundError("no such reception session"));
-  }
-  // The substitute's appointments (约访, 下访) during the session are read
-  // under the substitute's lock, inside the transaction that adds it.
-  auto zone = LoadZone(time_zone_);
-  if (!zone.ok()) return ToGrpcStatus(zone.status());
-  const auto times = SessionTimes(find_session(*before)->session, HoursOf(ctx.unit), *zone);
-  StoredSubstitution stored;
-  stored.plan_id = id->first;
-  stored.session_date = day;
-  stored.substitution.set_absent_official_id(request->absent_official_id());
-  stored.substitution.set_substitute_official_id(request->substitute_official_id());
-  stored.substitution.set_reason(request->reason());
-  absl::Status added = receptions_->AddSubstitution(
-      ctx.unit.unit_id(), stored, times.front().first, times.back().second,
-      [&](const ReceptionStore::SubstitutionView& seen) -> absl::Status {
-        const std::vector<StoredSubstitution>& that_day = seen.that_day;
-        // The day's sessions with every substitution made so far.
-        std::vector<ComputedSession> sessions = *before;
-        for (ComputedSession& c : sessions) {
-          std::vector<Substitution> applied;
-          for (const StoredSubstitution& s : that_day) {
-            if (s.plan_id != ctx.plans[c.plan].plan_id()) continue;
-            applied.push_back(Substitution{s.substitution.absent_official_id(),
-                                           s.substitution.substitute_official_id()});
+  auto calendar = calendars_->Load(tx_options);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  const CreateCall call{RequestSubject(scope), request->request_id(), RequestFingerprint(*request)};
+  // The session before, the substitution under its locks and the session
+  // after: one transaction.
+  auto shown = receptions_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::ReceptionSession> {
+        auto plan = receptions_->GetPlan(tx, id->first);
+        if (!plan.ok()) {
+          if (absl::IsNotFound(plan.status())) {
+            return absl::NotFoundError("no such reception session");
           }
-          c.receiving = Receiving(c.planned, applied);
+          return plan.status();
         }
-        const ComputedSession* target = find_session(sessions);
-        absl::Status s = CheckSubstitution(
-            target->receiving,
-            Substitution{request->absent_official_id(), request->substitute_official_id()},
-            ctx.unit.unit_id(), ctx.kind, ctx.officials);
-        if (absl::IsFailedPrecondition(s)) return absl::AlreadyExistsError(s.message());
-        if (!s.ok()) return s;
-        for (const ComputedSession& c : sessions) {
-          if (&c == target || !Overlap(c.session.part, target->session.part)) continue;
-          if (std::find(c.receiving.begin(), c.receiving.end(),
-                        request->substitute_official_id()) != c.receiving.end()) {
-            return absl::AlreadyExistsError(
-                "the substitute already receives another session at that time");
+        auto view = LoadUnitView(directory_, receptions_, *calendar, plan->unit_id(), tx);
+        if (!view.ok()) return view.status();
+        const UnitContext& ctx = *view;
+        const absl::CivilDay day = id->second;
+        auto find_session =
+            [&](const std::vector<ComputedSession>& sessions) -> const ComputedSession* {
+          for (const ComputedSession& c : sessions) {
+            if (ctx.plans[c.plan].plan_id() == id->first && c.session.date == day) return &c;
           }
+          return nullptr;
+        };
+        auto before = Sessions(receptions_, *view, day, day, tx);
+        if (!before.ok()) return before.status();
+        if (find_session(*before) == nullptr) {
+          return absl::NotFoundError("no such reception session");
         }
-        for (const v1::Appointment& a : seen.substitute_appointments) {
-          const absl::Time starts = ToAbslTime(a.at());
-          if (Overlaps(times, starts, starts + absl::Minutes(a.duration_minutes()))) {
-            return absl::AlreadyExistsError(
-                "the substitute has an appointment or field visit during the session");
-          }
-        }
-        return absl::OkStatus();
+        // The substitute's appointments (约访, 下访) during the session are read
+        // under the substitute's lock, inside the transaction that adds it.
+        auto zone = LoadZone(time_zone_);
+        if (!zone.ok()) return zone.status();
+        const auto times = SessionTimes(find_session(*before)->session, HoursOf(ctx.unit), *zone);
+        StoredSubstitution stored;
+        stored.plan_id = id->first;
+        stored.session_date = day;
+        stored.substitution.set_absent_official_id(request->absent_official_id());
+        stored.substitution.set_substitute_official_id(request->substitute_official_id());
+        stored.substitution.set_reason(request->reason());
+        absl::Status added = receptions_->AddSubstitution(
+            tx, ctx.unit.unit_id(), stored, times.front().first, times.back().second,
+            [&](const ReceptionStore::SubstitutionView& seen) -> absl::Status {
+              const std::vector<StoredSubstitution>& that_day = seen.that_day;
+              // The day's sessions with every substitution made so far.
+              std::vector<ComputedSession> sessions = *before;
+              for (ComputedSession& c : sessions) {
+                std::vector<Substitution> applied;
+                for (const StoredSubstitution& s : that_day) {
+                  if (s.plan_id != ctx.plans[c.plan].plan_id()) continue;
+                  applied.push_back(Substitution{s.substitution.absent_official_id(),
+                                                 s.substitution.substitute_official_id()});
+                }
+                c.receiving = Receiving(c.planned, applied);
+              }
+              const ComputedSession* target = find_session(sessions);
+              absl::Status s = CheckSubstitution(
+                  target->receiving,
+                  Substitution{request->absent_official_id(), request->substitute_official_id()},
+                  ctx.unit.unit_id(), ctx.kind, ctx.officials);
+              if (absl::IsFailedPrecondition(s)) return absl::AlreadyExistsError(s.message());
+              if (!s.ok()) return s;
+              for (const ComputedSession& c : sessions) {
+                if (&c == target || !Overlap(c.session.part, target->session.part)) continue;
+                if (std::find(c.receiving.begin(), c.receiving.end(),
+                              request->substitute_official_id()) != c.receiving.end()) {
+                  return absl::AlreadyExistsError(
+                      "the substitute already receives another session at that time");
+                }
+              }
+              for (const v1::Appointment& a : seen.substitute_appointments) {
+                const absl::Time starts = ToAbslTime(a.at());
+                if (Overlaps(times, starts, starts + absl::Minutes(a.duration_minutes()))) {
+                  return absl::AlreadyExistsError(
+                      "the substitute has an appointment or field visit during the session");
+                }
+              }
+              return absl::OkStatus();
+            },
+            call);
+        if (!added.ok()) return added;
+        auto after = Sessions(receptions_, *view, day, day, tx);
+        if (!after.ok()) return after.status();
+        const ComputedSession* c = find_session(*after);
+        if (c == nullptr) return absl::InternalError("the session was not found again");
+        v1::ReceptionSession out;
+        ShowSession(*view, *c, &out);
+        return out;
       },
-      {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
-  if (!added.ok()) return ToGrpcStatus(added);
-  auto after = Sessions(receptions_, *view, day, day, tx);
-  if (!after.ok()) return ToGrpcStatus(after.status());
-  const ComputedSession* c = find_session(*after);
-  if (c == nullptr) return ToGrpcStatus(absl::InternalError("the session was not found again"));
-  ShowSession(*view, *c, response);
+      tx_options);
+  if (!shown.ok()) return ToGrpcStatus(shown.status());
+  *response = *std::move(shown);
   return grpc::Status::OK;
 }
 
@@ -436,52 +494,65 @@ grpc::Status SchedulingService::GetOnDuty(grpc::ServerContext* context,
                                           const v1::GetOnDutyRequest* request,
                                           v1::ReceptionSession* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
+  const TxOptions tx_options = TxOptionsFor(*context);
   absl::Time at;
   std::string err;
   if (!absl::ParseTime(absl::RFC3339_full, request->at(), &at, &err)) {
     return ToGrpcStatus(InvalidField("at", "must be an RFC 3339 time"));
   }
-  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  auto duty = DutyTimeAt(at, HoursOf(view->unit));
-  if (!duty.ok()) return ToGrpcStatus(duty.status());
-  if (!duty->has_value()) {
-    return ToGrpcStatus(absl::NotFoundError("nobody receives at that time: outside duty hours"));
-  }
-  auto sessions = Sessions(receptions_, *view, (*duty)->day, (*duty)->day, tx);
-  if (!sessions.ok()) return ToGrpcStatus(sessions.status());
-  for (const ComputedSession& c : *sessions) {
-    if (OnDuty(c.session, **duty)) {
-      ShowSession(*view, c, response);
-      return grpc::Status::OK;
-    }
-  }
-  return ToGrpcStatus(absl::NotFoundError("the unit holds no reception session at that time"));
+  auto calendar = calendars_->Load(tx_options);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  auto on_duty = receptions_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::ReceptionSession> {
+        auto view = LoadUnitView(directory_, receptions_, *calendar, request->unit_id(), tx);
+        if (!view.ok()) return view.status();
+        auto duty = DutyTimeAt(at, HoursOf(view->unit));
+        if (!duty.ok()) return duty.status();
+        if (!duty->has_value()) {
+          return absl::NotFoundError("nobody receives at that time: outside duty hours");
+        }
+        auto sessions = Sessions(receptions_, *view, (*duty)->day, (*duty)->day, tx);
+        if (!sessions.ok()) return sessions.status();
+        for (const ComputedSession& c : *sessions) {
+          if (OnDuty(c.session, **duty)) {
+            v1::ReceptionSession out;
+            ShowSession(*view, c, &out);
+            return out;
+          }
+        }
+        return absl::NotFoundError("the unit holds no reception session at that time");
+      },
+      tx_options);
+  if (!on_duty.ok()) return ToGrpcStatus(on_duty.status());
+  *response = *std::move(on_duty);
+  return grpc::Status::OK;
 }
 
 grpc::Status SchedulingService::CreateRecusal(grpc::ServerContext* context,
                                               const v1::CreateRecusalRequest* request,
                                               v1::Recusal* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
   std::vector<std::pair<std::string, std::string>> v;
   if (request->official_id().empty()) v.emplace_back("officialId", "is required");
   if (request->case_id().empty()) v.emplace_back("caseId", "is required");
   if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
-  auto official = directory_->GetOfficial(request->official_id(), tx);
-  if (!official.ok()) {
-    if (absl::IsNotFound(official.status())) {
-      return ToGrpcStatus(InvalidField("officialId", "is not an official"));
-    }
-    return ToGrpcStatus(official.status());
-  }
   v1::Recusal recusal;
   recusal.set_official_id(request->official_id());
   recusal.set_case_id(request->case_id());
   recusal.set_reason(request->reason());
-  auto created = receptions_->CreateRecusal(
-      recusal, {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
+  const CreateCall call{RequestSubject(scope), request->request_id(), RequestFingerprint(*request)};
+  auto created = receptions_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Recusal> {
+        auto official = directory_->GetOfficial(tx, request->official_id());
+        if (!official.ok()) {
+          if (absl::IsNotFound(official.status())) {
+            return InvalidField("officialId", "is not an official");
+          }
+          return official.status();
+        }
+        return receptions_->CreateRecusal(tx, recusal, call);
+      },
+      TxOptionsFor(*context));
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = *std::move(created);
   return grpc::Status::OK;
@@ -506,37 +577,47 @@ grpc::Status SchedulingService::GetAssignee(grpc::ServerContext* context,
                                             const v1::GetAssigneeRequest* request,
                                             v1::Assignee* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
+  const TxOptions tx_options = TxOptionsFor(*context);
   auto day = DateField(request->date(), "date");
   if (!day.ok()) return ToGrpcStatus(day.status());
   if (request->case_id().empty()) return ToGrpcStatus(InvalidField("caseId", "is required"));
-  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  auto recusals = receptions_->ListRecusals(request->case_id(), "", kWholeList, tx);
-  if (!recusals.ok()) return ToGrpcStatus(recusals.status());
-  absl::flat_hash_set<std::string> recused;
-  for (const v1::Recusal& r : *recusals) recused.insert(r.official_id());
-  auto sessions = Sessions(receptions_, *view, *day, *day, tx);
-  if (!sessions.ok()) return ToGrpcStatus(sessions.status());
-  absl::StatusOr<std::string> who = Assignee(std::nullopt, {}, 1, recused);
-  const ComputedSession* from = nullptr;
-  for (const ComputedSession& c : *sessions) {
-    const ReceptionPlan& plan = view->domain_plans[c.plan];
-    DaySession ds;
-    ds.index = c.session.index;
-    ds.receiving = c.receiving;
-    for (const v1::SessionSubstitution& s : c.substitutions)
-      ds.absent.push_back(s.absent_official_id());
-    who = Assignee(ds, plan.rotation, plan.leaders_per_session, recused);
-    from = &c;
-    if (who.ok()) break;
-  }
-  if (!who.ok()) {
-    // Nobody can receive the case that day: a conflict with the schedule.
-    return ToGrpcStatus(absl::AbortedError(who.status().message()));
-  }
-  *response->mutable_official() = ShowOfficial(*view, *who);
-  response->set_session_id(SessionId(view->plans[from->plan].plan_id(), from->session.date));
+  auto calendar = calendars_->Load(tx_options);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  auto assignee = receptions_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Assignee> {
+        auto view = LoadUnitView(directory_, receptions_, *calendar, request->unit_id(), tx);
+        if (!view.ok()) return view.status();
+        auto recusals = receptions_->ListRecusals(tx, request->case_id(), "", kWholeList);
+        if (!recusals.ok()) return recusals.status();
+        absl::flat_hash_set<std::string> recused;
+        for (const v1::Recusal& r : *recusals) recused.insert(r.official_id());
+        auto sessions = Sessions(receptions_, *view, *day, *day, tx);
+        if (!sessions.ok()) return sessions.status();
+        absl::StatusOr<std::string> who = Assignee(std::nullopt, {}, 1, recused);
+        const ComputedSession* from = nullptr;
+        for (const ComputedSession& c : *sessions) {
+          const ReceptionPlan& plan = view->domain_plans[c.plan];
+          DaySession ds;
+          ds.index = c.session.index;
+          ds.receiving = c.receiving;
+          for (const v1::SessionSubstitution& s : c.substitutions)
+            ds.absent.push_back(s.absent_official_id());
+          who = Assignee(ds, plan.rotation, plan.leaders_per_session, recused);
+          from = &c;
+          if (who.ok()) break;
+        }
+        if (!who.ok()) {
+          // Nobody can receive the case that day: a conflict with the schedule.
+          return absl::AbortedError(who.status().message());
+        }
+        v1::Assignee out;
+        *out.mutable_official() = ShowOfficial(*view, *who);
+        out.set_session_id(SessionId(view->plans[from->plan].plan_id(), from->session.date));
+        return out;
+      },
+      tx_options);
+  if (!assignee.ok()) return ToGrpcStatus(assignee.status());
+  *response = *std::move(assignee);
   return grpc::Status::OK;
 }
 
@@ -552,7 +633,6 @@ grpc::Status SchedulingService::CheckDecider(grpc::ServerContext* context,
                                              const v1::CheckDeciderRequest* request,
                                              v1::CheckDeciderResponse* response) {
   RequestScope scope(*context);  // the call guard lets only intake call this
-  const TxOptions tx = TxOptionsFor(*context);
   std::vector<std::pair<std::string, std::string>> v;
   if (request->case_id().empty()) v.emplace_back("caseId", "is required");
   if (request->official_id().empty()) v.emplace_back("officialId", "is required");
@@ -561,22 +641,40 @@ grpc::Status SchedulingService::CheckDecider(grpc::ServerContext* context,
     v.emplace_back("decision", "must be RECEIVE, APPROVE or REVIEW_REPORT");
   }
   if (!v.empty()) return ToGrpcStatus(InvalidFields(v));
-  auto official = directory_->GetOfficial(request->official_id(), tx);
-  if (!official.ok()) return ToGrpcStatus(official.status());
-  auto unit = directory_->GetUnit(official->unit_id(), tx);
-  if (!unit.ok()) return ToGrpcStatus(unit.status());
-  auto recusals =
-      receptions_->ListRecusals(request->case_id(), request->official_id(), kWholeList, tx);
-  if (!recusals.ok()) return ToGrpcStatus(recusals.status());
-  std::optional<std::string> recusal_reason;
-  if (!recusals->empty()) recusal_reason = recusals->front().reason();
+  // What the rule looks at, in one transaction.
+  struct Facts {
+    v1::Official official;
+    v1::Unit unit;
+    std::optional<std::string> recusal_reason;
+    bool township_principal = false;
+  };
+  auto facts = receptions_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Facts> {
+        Facts f;
+        auto official = directory_->GetOfficial(tx, request->official_id());
+        if (!official.ok()) return official.status();
+        f.official = *std::move(official);
+        auto unit = directory_->GetUnit(tx, f.official.unit_id());
+        if (!unit.ok()) return unit.status();
+        f.unit = *std::move(unit);
+        auto recusals =
+            receptions_->ListRecusals(tx, request->case_id(), request->official_id(), kWholeList);
+        if (!recusals.ok()) return recusals.status();
+        if (!recusals->empty()) f.recusal_reason = recusals->front().reason();
+        if (request->decision() == v1::REVIEW_REPORT) {
+          auto led = directory_->TownshipsLedBy(tx, request->official_id());
+          if (!led.ok()) return led.status();
+          f.township_principal = !led->empty();
+        }
+        return f;
+      },
+      TxOptionsFor(*context));
+  if (!facts.ok()) return ToGrpcStatus(facts.status());
+  const v1::Official* official = &facts->official;
+  const v1::Unit* unit = &facts->unit;
+  const std::optional<std::string>& recusal_reason = facts->recusal_reason;
+  const bool township_principal = facts->township_principal;
   const UnitKind kind = FromProto(unit->kind());
-  bool township_principal = false;
-  if (request->decision() == v1::REVIEW_REPORT) {
-    auto led = directory_->TownshipsLedBy(request->official_id(), tx);
-    if (!led.ok()) return ToGrpcStatus(led.status());
-    township_principal = !led->empty();
-  }
   const CaseDecision decision = request->decision() == v1::RECEIVE   ? CaseDecision::kReceive
                                 : request->decision() == v1::APPROVE ? CaseDecision::kApprove
                                                                      : CaseDecision::kReviewReport;
@@ -597,7 +695,7 @@ namespace {
 
 // The roster of `month` (YYYY-MM) as it is now, with its publication.
 absl::StatusOr<v1::Roster> BuildRoster(ReceptionStore* receptions, const UnitContext& ctx,
-                                       absl::CivilMonth month, const TxOptions& tx) {
+                                       absl::CivilMonth month, pqxx::transaction_base& tx) {
   v1::Roster roster;
   roster.set_unit_id(ctx.unit.unit_id());
   roster.set_month(absl::StrFormat("%04d-%02d", month.year(), month.month()));
@@ -607,7 +705,7 @@ absl::StatusOr<v1::Roster> BuildRoster(ReceptionStore* receptions, const UnitCon
   auto sessions = Sessions(receptions, ctx, first, last, tx);
   if (!sessions.ok()) return sessions.status();
   for (const ComputedSession& c : *sessions) ShowSession(ctx, c, roster.add_sessions());
-  auto publication = receptions->GetPublication(ctx.unit.unit_id(), roster.month(), tx);
+  auto publication = receptions->GetPublication(tx, ctx.unit.unit_id(), roster.month());
   if (!publication.ok()) return publication.status();
   if (publication->has_value()) {
     const RosterPublication& p = **publication;
@@ -643,12 +741,18 @@ grpc::Status SchedulingService::GetRoster(grpc::ServerContext* context,
                                           const v1::GetRosterRequest* request,
                                           v1::Roster* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
+  const TxOptions tx_options = TxOptionsFor(*context);
   auto month = MonthField(request->month());
   if (!month.ok()) return ToGrpcStatus(month.status());
-  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  auto roster = BuildRoster(receptions_, *view, *month, tx);
+  auto calendar = calendars_->Load(tx_options);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  auto roster = receptions_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Roster> {
+        auto view = LoadUnitView(directory_, receptions_, *calendar, request->unit_id(), tx);
+        if (!view.ok()) return view.status();
+        return BuildRoster(receptions_, *view, *month, tx);
+      },
+      tx_options);
   if (!roster.ok()) return ToGrpcStatus(roster.status());
   *response = *std::move(roster);
   return grpc::Status::OK;
@@ -658,28 +762,33 @@ grpc::Status SchedulingService::PublishRoster(grpc::ServerContext* context,
                                               const v1::PublishRosterRequest* request,
                                               v1::Roster* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
+  const TxOptions tx_options = TxOptionsFor(*context);
   auto month = MonthField(request->month());
   if (!month.ok()) return ToGrpcStatus(month.status());
-  auto view = LoadUnitView(directory_, receptions_, calendars_, request->unit_id(), tx);
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  auto roster = BuildRoster(receptions_, *view, *month, tx);
-  if (!roster.ok()) return ToGrpcStatus(roster.status());
+  auto calendar = calendars_->Load(tx_options);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
   const CreateCall call{RequestSubject(scope), request->request_id(), RequestFingerprint(*request)};
-  if (!roster->published() || !call.request_id.empty()) {
-    auto zone = LoadZone(time_zone_);
-    if (!zone.ok()) return ToGrpcStatus(zone.status());
-    const std::string today = FormatDate(absl::ToCivilDay(petition::Now(), *zone));
-    const bool late = today > roster->first_working_day();  // YYYY-MM-DD sorts as dates
-    v1::Roster snapshot;
-    *snapshot.mutable_published_sessions() = roster->sessions();
-    // Once published, this only checks the request id (a second publish changes nothing).
-    auto published =
-        receptions_->Publish(request->unit_id(), roster->month(), late, snapshot, call, tx);
-    if (!published.ok()) return ToGrpcStatus(published.status());
-    roster = BuildRoster(receptions_, *view, *month, tx);
-    if (!roster.ok()) return ToGrpcStatus(roster.status());
-  }
+  auto roster = receptions_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Roster> {
+        auto view = LoadUnitView(directory_, receptions_, *calendar, request->unit_id(), tx);
+        if (!view.ok()) return view.status();
+        auto roster = BuildRoster(receptions_, *view, *month, tx);
+        if (!roster.ok()) return roster.status();
+        if (roster->published() && call.request_id.empty()) return roster;
+        auto zone = LoadZone(time_zone_);
+        if (!zone.ok()) return zone.status();
+        const std::string today = FormatDate(absl::ToCivilDay(petition::Now(), *zone));
+        const bool late = today > roster->first_working_day();  // YYYY-MM-DD sorts as dates
+        v1::Roster snapshot;
+        *snapshot.mutable_published_sessions() = roster->sessions();
+        // Once published, this only checks the request id (a second publish changes nothing).
+        auto published =
+            receptions_->Publish(tx, request->unit_id(), roster->month(), late, snapshot, call);
+        if (!published.ok()) return published.status();
+        return BuildRoster(receptions_, *view, *month, tx);
+      },
+      tx_options);
+  if (!roster.ok()) return ToGrpcStatus(roster.status());
   *response = *std::move(roster);
   return grpc::Status::OK;
 }
@@ -688,7 +797,6 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
                                                   const v1::CreateAppointmentRequest* request,
                                                   v1::Appointment* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
   std::vector<std::pair<std::string, std::string>> v;
   if (request->kind() != v1::APPOINTMENT && request->kind() != v1::FIELD_VISIT) {
     v.emplace_back("kind", "must be APPOINTMENT or FIELD_VISIT");
@@ -714,67 +822,75 @@ grpc::Status SchedulingService::CreateAppointment(grpc::ServerContext* context,
   if (!zone.ok()) return ToGrpcStatus(zone.status());
   const absl::CivilDay first = absl::ToCivilDay(starts, *zone);
   const absl::CivilDay last = absl::ToCivilDay(ends, *zone);
-  absl::flat_hash_map<std::string, UnitContext> units;
-  std::vector<std::string> unit_ids;  // the officials' units, in the order first met
-  std::vector<std::string> unit_of;   // each official's unit, parallel to official_ids
-  for (int i = 0; i < request->official_ids_size(); ++i) {
-    const std::string& id = request->official_ids(i);
-    auto official = directory_->GetOfficial(id, tx);
-    if (!official.ok()) {
-      if (absl::IsNotFound(official.status())) {
-        return ToGrpcStatus(
-            InvalidField(absl::StrCat("officialIds[", i, "]"), "is not an official"));
-      }
-      return ToGrpcStatus(official.status());
-    }
-    // A unit's staff (handler) book only their own unit's officials; the
-    // petition office, leaders and administrators book anyone.
-    if (const Principal& principal = scope.principal();
-        !principal.HasAnyRole({"admin", "clerk", "leader"}) &&
-        (principal.unit_id.empty() || official->unit_id() != principal.unit_id)) {
-      return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
-          "officialIds[", i, "] is not of your unit: a handler books its own unit's officials")));
-    }
-    unit_of.push_back(official->unit_id());
-    if (!units.contains(official->unit_id())) {
-      auto view = LoadUnitView(directory_, receptions_, calendars_, official->unit_id(), tx);
-      if (!view.ok()) return ToGrpcStatus(view.status());
-      units.emplace(official->unit_id(), *std::move(view));
-      unit_ids.push_back(official->unit_id());
-    }
-  }
-  // Officials receiving a session that overlaps the appointment, with the
-  // substitutions the store reads under the officials' locks.
-  auto session_clash =
-      [&](const ReceptionStore::SubstitutionsByUnit& substitutions) -> absl::Status {
-    for (int i = 0; i < request->official_ids_size(); ++i) {
-      const std::string& id = request->official_ids(i);
-      const UnitContext& unit = units.at(unit_of[i]);
-      auto subs = substitutions.find(unit_of[i]);
-      auto sessions = SessionsWith(
-          unit, first, last,
-          subs == substitutions.end() ? std::vector<StoredSubstitution>{} : subs->second);
-      if (!sessions.ok()) return sessions.status();
-      for (const ComputedSession& c : *sessions) {
-        if (std::find(c.receiving.begin(), c.receiving.end(), id) == c.receiving.end()) continue;
-        if (Overlaps(SessionTimes(c.session, HoursOf(unit.unit), *zone), starts, ends)) {
-          return absl::AlreadyExistsError(
-              absl::StrCat("officialIds[", i, "] receives a reception session at that time"));
+  auto calendar = calendars_->Load(TxOptionsFor(*context));
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  const CreateCall call{RequestSubject(scope), request->request_id(), RequestFingerprint(*request)};
+  // The officials, their units' views and the booking: one transaction.
+  auto created = receptions_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Appointment> {
+        absl::flat_hash_map<std::string, UnitContext> units;
+        std::vector<std::string> unit_ids;  // the officials' units, in the order first met
+        std::vector<std::string> unit_of;   // each official's unit, parallel to official_ids
+        for (int i = 0; i < request->official_ids_size(); ++i) {
+          const std::string& id = request->official_ids(i);
+          auto official = directory_->GetOfficial(tx, id);
+          if (!official.ok()) {
+            if (absl::IsNotFound(official.status())) {
+              return InvalidField(absl::StrCat("officialIds[", i, "]"), "is not an official");
+            }
+            return official.status();
+          }
+          // A unit's staff (handler) book only their own unit's officials; the
+          // petition office, leaders and administrators book anyone.
+          if (const Principal& principal = scope.principal();
+              !principal.HasAnyRole({"admin", "clerk", "leader"}) &&
+              (principal.unit_id.empty() || official->unit_id() != principal.unit_id)) {
+            return absl::PermissionDeniedError(
+                absl::StrCat("officialIds[", i,
+                             "] is not of your unit: a handler books its own unit's officials"));
+          }
+          unit_of.push_back(official->unit_id());
+          if (!units.contains(official->unit_id())) {
+            auto view = LoadUnitView(directory_, receptions_, *calendar, official->unit_id(), tx);
+            if (!view.ok()) return view.status();
+            units.emplace(official->unit_id(), *std::move(view));
+            unit_ids.push_back(official->unit_id());
+          }
         }
-      }
-    }
-    return absl::OkStatus();
-  };
-  v1::Appointment appointment;
-  appointment.set_kind(request->kind());
-  *appointment.mutable_official_ids() = request->official_ids();
-  appointment.set_case_id(request->case_id());
-  *appointment.mutable_at() = request->at();
-  appointment.set_duration_minutes(minutes);
-  appointment.set_place(request->place());
-  auto created = receptions_->CreateAppointment(
-      appointment, unit_ids, first, last, session_clash,
-      {RequestSubject(scope), request->request_id(), RequestFingerprint(*request)}, tx);
+        // Officials receiving a session that overlaps the appointment, with the
+        // substitutions the store reads under the officials' locks.
+        auto session_clash =
+            [&](const ReceptionStore::SubstitutionsByUnit& substitutions) -> absl::Status {
+          for (int i = 0; i < request->official_ids_size(); ++i) {
+            const std::string& id = request->official_ids(i);
+            const UnitContext& unit = units.at(unit_of[i]);
+            auto subs = substitutions.find(unit_of[i]);
+            auto sessions = SessionsWith(
+                unit, first, last,
+                subs == substitutions.end() ? std::vector<StoredSubstitution>{} : subs->second);
+            if (!sessions.ok()) return sessions.status();
+            for (const ComputedSession& c : *sessions) {
+              if (std::find(c.receiving.begin(), c.receiving.end(), id) == c.receiving.end())
+                continue;
+              if (Overlaps(SessionTimes(c.session, HoursOf(unit.unit), *zone), starts, ends)) {
+                return absl::AlreadyExistsError(
+                    absl::StrCat("officialIds[", i, "] receives a reception session at that time"));
+              }
+            }
+          }
+          return absl::OkStatus();
+        };
+        v1::Appointment appointment;
+        appointment.set_kind(request->kind());
+        *appointment.mutable_official_ids() = request->official_ids();
+        appointment.set_case_id(request->case_id());
+        *appointment.mutable_at() = request->at();
+        appointment.set_duration_minutes(minutes);
+        appointment.set_place(request->place());
+        return receptions_->CreateAppointment(tx, appointment, unit_ids, first, last, session_clash,
+                                              call);
+      },
+      TxOptionsFor(*context));
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = *std::move(created);
   return grpc::Status::OK;
@@ -803,24 +919,24 @@ grpc::Status SchedulingService::ExportReceptions(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField(request->page_size() != 0 ? "pageSize" : "pageToken",
                                      "the calendar export has no pages"));
   }
-  v1::ListReceptionsRequest whole = *request;
-  whole.set_page_size(kMaxPageSize);
-  v1::ListReceptionsResponse sessions;
-  for (;;) {
-    v1::ListReceptionsResponse page;
-    if (grpc::Status s = ListReceptions(context, &whole, &page); !s.ok()) return s;
-    for (v1::ReceptionSession& session : *page.mutable_sessions()) {
-      *sessions.add_sessions() = std::move(session);
-    }
-    if (page.next_page_token().empty()) break;
-    whole.set_page_token(page.next_page_token());
-  }
-  auto unit = directory_->GetUnit(request->unit_id(), TxOptionsFor(*context));
-  if (!unit.ok()) return ToGrpcStatus(unit.status());
-  std::vector<v1::ReceptionSession> list(sessions.sessions().begin(), sessions.sessions().end());
+  RequestScope scope(*context);
+  const TxOptions tx_options = TxOptionsFor(*context);
+  auto range = ReceptionRange(*request);
+  if (!range.ok()) return ToGrpcStatus(range.status());
+  auto calendar = calendars_->Load(tx_options);
+  if (!calendar.ok()) return ToGrpcStatus(calendar.status());
+  // Every session of the range and the unit, from one snapshot.
+  auto shown = receptions_->pool()->Read(
+      [&](pqxx::transaction_base& tx) {
+        return ShowSessions(directory_, receptions_, *calendar, request->unit_id(), range->first,
+                            range->second, tx);
+      },
+      tx_options);
+  if (!shown.ok()) return ToGrpcStatus(shown.status());
+  const v1::Unit& unit = shown->unit;
   response->set_content_type("text/calendar; charset=utf-8");
-  response->set_data(ReceptionsCalendar(absl::StrCat(unit->name(), " 信访接待"), list,
-                                        HoursOf(*unit), petition::Now()));
+  response->set_data(ReceptionsCalendar(absl::StrCat(unit.name(), " 信访接待"), shown->sessions,
+                                        HoursOf(unit), petition::Now()));
   return grpc::Status::OK;
 }
 

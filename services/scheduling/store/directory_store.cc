@@ -192,45 +192,52 @@ absl::StatusOr<v1::Unit> DirectoryStore::SetLeader(const std::string& unit_id, U
 
 absl::StatusOr<std::vector<std::string>> DirectoryStore::TownshipsLedBy(
     const std::string& official_id, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<std::string>> {
-        std::vector<std::string> out;
-        for (const auto& row : tx.exec_prepared(kTownshipsLedBy, official_id)) {
-          out.push_back(row["unit_id"].as<std::string>());
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return TownshipsLedBy(tx, official_id); },
+                     tx_options);
+}
+
+absl::StatusOr<std::vector<std::string>> DirectoryStore::TownshipsLedBy(
+    pqxx::transaction_base& tx, const std::string& official_id) {
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec_prepared(kTownshipsLedBy, official_id)) {
+    out.push_back(row["unit_id"].as<std::string>());
+  }
+  return out;
 }
 
 absl::StatusOr<v1::Unit> DirectoryStore::GetUnit(const std::string& unit_id,
                                                  const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Unit> {
-        pqxx::result r = tx.exec_prepared(kSelectUnit, unit_id);
-        if (r.empty()) return absl::NotFoundError("no such unit");
-        return UnitFromRow(r[0]);
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return GetUnit(tx, unit_id); }, tx_options);
+}
+
+absl::StatusOr<v1::Unit> DirectoryStore::GetUnit(pqxx::transaction_base& tx,
+                                                 const std::string& unit_id) {
+  pqxx::result r = tx.exec_prepared(kSelectUnit, unit_id);
+  if (r.empty()) return absl::NotFoundError("no such unit");
+  return UnitFromRow(r[0]);
 }
 
 absl::StatusOr<std::vector<v1::Unit>> DirectoryStore::ListUnits(v1::UnitKind kind,
                                                                 const std::string& parent_id,
                                                                 const Page& page,
                                                                 const TxOptions& tx_options) {
-  const std::string kind_name = kind == v1::UNIT_KIND_UNSPECIFIED ? "" : v1::UnitKind_Name(kind);
   return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Unit>> {
-        std::vector<v1::Unit> out;
-        for (const auto& row :
-             tx.exec_prepared(kListUnits, page.after, kind_name, parent_id, page.size + 1)) {
-          auto u = UnitFromRow(row);
-          if (!u.ok()) return u.status();
-          out.push_back(*std::move(u));
-        }
-        return out;
-      },
-      tx_options);
+      [&](pqxx::transaction_base& tx) { return ListUnits(tx, kind, parent_id, page); }, tx_options);
+}
+
+absl::StatusOr<std::vector<v1::Unit>> DirectoryStore::ListUnits(pqxx::transaction_base& tx,
+                                                                v1::UnitKind kind,
+                                                                const std::string& parent_id,
+                                                                const Page& page) {
+  const std::string kind_name = kind == v1::UNIT_KIND_UNSPECIFIED ? "" : v1::UnitKind_Name(kind);
+  std::vector<v1::Unit> out;
+  for (const auto& row :
+       tx.exec_prepared(kListUnits, page.after, kind_name, parent_id, page.size + 1)) {
+    auto u = UnitFromRow(row);
+    if (!u.ok()) return u.status();
+    out.push_back(*std::move(u));
+  }
+  return out;
 }
 
 absl::StatusOr<v1::Official> DirectoryStore::CreateOfficial(const v1::Official& official,
@@ -267,29 +274,33 @@ absl::StatusOr<v1::Official> DirectoryStore::CreateOfficial(const v1::Official& 
 
 absl::StatusOr<v1::Official> DirectoryStore::GetOfficial(const std::string& official_id,
                                                          const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Official> {
-        pqxx::result r = tx.exec_prepared(kSelectOfficial, official_id);
-        if (r.empty()) return absl::NotFoundError("no such official");
-        return OfficialFromRow(r[0]);
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return GetOfficial(tx, official_id); },
+                     tx_options);
+}
+
+absl::StatusOr<v1::Official> DirectoryStore::GetOfficial(pqxx::transaction_base& tx,
+                                                         const std::string& official_id) {
+  pqxx::result r = tx.exec_prepared(kSelectOfficial, official_id);
+  if (r.empty()) return absl::NotFoundError("no such official");
+  return OfficialFromRow(r[0]);
 }
 
 absl::StatusOr<std::vector<v1::Official>> DirectoryStore::ListOfficials(
     const std::string& unit_id, const Page& page, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Official>> {
-        std::vector<v1::Official> out;
-        for (const auto& row :
-             tx.exec_prepared(kListOfficials, page.after, unit_id, page.size + 1)) {
-          auto o = OfficialFromRow(row);
-          if (!o.ok()) return o.status();
-          out.push_back(*std::move(o));
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return ListOfficials(tx, unit_id, page); },
+                     tx_options);
+}
+
+absl::StatusOr<std::vector<v1::Official>> DirectoryStore::ListOfficials(pqxx::transaction_base& tx,
+                                                                        const std::string& unit_id,
+                                                                        const Page& page) {
+  std::vector<v1::Official> out;
+  for (const auto& row : tx.exec_prepared(kListOfficials, page.after, unit_id, page.size + 1)) {
+    auto o = OfficialFromRow(row);
+    if (!o.ok()) return o.status();
+    out.push_back(*std::move(o));
+  }
+  return out;
 }
 
 }  // namespace petition::scheduling

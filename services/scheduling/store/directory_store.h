@@ -35,6 +35,9 @@ class DirectoryStore {
 
   explicit DirectoryStore(PgPool* pool) : pool_(pool) {}
 
+  // The methods that take `tx` read inside the caller's transaction (one per
+  // handler); the others run a transaction of their own.
+
   // Stores a new unit (unit_id and created_at are set here). INVALID_ARGUMENT
   // (parentId) when the parent is not a township unit.
   absl::StatusOr<v1::Unit> CreateUnit(const v1::Unit& unit, const CreateCall& call,
@@ -50,13 +53,18 @@ class DirectoryStore {
   // The TOWNSHIP units whose principal leader the official is.
   absl::StatusOr<std::vector<std::string>> TownshipsLedBy(const std::string& official_id,
                                                           const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<std::string>> TownshipsLedBy(pqxx::transaction_base& tx,
+                                                          const std::string& official_id);
   absl::StatusOr<v1::Unit> GetUnit(const std::string& unit_id,
                                    const TxOptions& tx_options = {});  // NOT_FOUND
+  absl::StatusOr<v1::Unit> GetUnit(pqxx::transaction_base& tx, const std::string& unit_id);
   // In id order after `page.after`, filtered when kind / parent_id are set;
   // one more than asked tells that there is a next page.
   absl::StatusOr<std::vector<v1::Unit>> ListUnits(v1::UnitKind kind, const std::string& parent_id,
                                                   const Page& page,
                                                   const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<v1::Unit>> ListUnits(pqxx::transaction_base& tx, v1::UnitKind kind,
+                                                  const std::string& parent_id, const Page& page);
 
   // The same for officials; INVALID_ARGUMENT (unitId) when the unit does not
   // exist, (rank) when the rank does not fit the unit.
@@ -64,9 +72,17 @@ class DirectoryStore {
                                               const TxOptions& tx_options = {});
   absl::StatusOr<v1::Official> GetOfficial(const std::string& official_id,
                                            const TxOptions& tx_options = {});
+  absl::StatusOr<v1::Official> GetOfficial(pqxx::transaction_base& tx,
+                                           const std::string& official_id);
   absl::StatusOr<std::vector<v1::Official>> ListOfficials(const std::string& unit_id,
                                                           const Page& page,
                                                           const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<v1::Official>> ListOfficials(pqxx::transaction_base& tx,
+                                                          const std::string& unit_id,
+                                                          const Page& page);
+
+  // The pool the store's own transactions run on (a handler's too).
+  PgPool* pool() const { return pool_; }
 
  private:
   PgPool* pool_;

@@ -218,6 +218,13 @@ const std::vector<PgStatement>& ReceptionStore::Statements() {
 absl::StatusOr<v1::ReceptionPlan> ReceptionStore::CreatePlan(const v1::ReceptionPlan& plan,
                                                              const CreateCall& call,
                                                              const TxOptions& tx_options) {
+  return pool_->Transact([&](pqxx::transaction_base& tx) { return CreatePlan(tx, plan, call); },
+                         tx_options);
+}
+
+absl::StatusOr<v1::ReceptionPlan> ReceptionStore::CreatePlan(pqxx::transaction_base& tx,
+                                                             const v1::ReceptionPlan& plan,
+                                                             const CreateCall& call) {
   const std::string plan_id = NewId("plan");
   v1::ReceptionPlan spec = plan;
   spec.clear_plan_id();
@@ -233,43 +240,42 @@ absl::StatusOr<v1::ReceptionPlan> ReceptionStore::CreatePlan(const v1::Reception
     }
     return PlanFromRow(prior);
   };
-  return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::ReceptionPlan> {
-        if (!call.request_id.empty()) {
-          pqxx::result prior =
-              tx.exec_prepared(kSelectPlanByRequest, call.subject, call.request_id);
-          if (!prior.empty()) return retried(prior[0]);
-        }
-        pqxx::result created = tx.exec_prepared(kInsertPlan, plan_id, plan.unit_id(), json,
-                                                call.request_id.empty() ? "" : call.subject,
-                                                call.request_id, call.request_sha256);
-        if (created.empty()) {
-          return retried(tx.exec_prepared1(kSelectPlanByRequest, call.subject, call.request_id));
-        }
-        return PlanFromRow(created[0]);
-      },
-      tx_options);
+  if (!call.request_id.empty()) {
+    pqxx::result prior = tx.exec_prepared(kSelectPlanByRequest, call.subject, call.request_id);
+    if (!prior.empty()) return retried(prior[0]);
+  }
+  pqxx::result created = tx.exec_prepared(kInsertPlan, plan_id, plan.unit_id(), json,
+                                          call.request_id.empty() ? "" : call.subject,
+                                          call.request_id, call.request_sha256);
+  if (created.empty()) {
+    return retried(tx.exec_prepared1(kSelectPlanByRequest, call.subject, call.request_id));
+  }
+  return PlanFromRow(created[0]);
 }
 
 absl::StatusOr<v1::ReceptionPlan> ReceptionStore::GetPlan(const std::string& plan_id,
                                                           const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::ReceptionPlan> {
-        pqxx::result r = tx.exec_prepared(kSelectPlan, plan_id);
-        if (r.empty()) return absl::NotFoundError("no such reception plan");
-        return PlanFromRow(r[0]);
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return GetPlan(tx, plan_id); }, tx_options);
+}
+
+absl::StatusOr<v1::ReceptionPlan> ReceptionStore::GetPlan(pqxx::transaction_base& tx,
+                                                          const std::string& plan_id) {
+  pqxx::result r = tx.exec_prepared(kSelectPlan, plan_id);
+  if (r.empty()) return absl::NotFoundError("no such reception plan");
+  return PlanFromRow(r[0]);
 }
 
 absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListPlans(
     const std::string& unit_id, const Page& page, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::ReceptionPlan>> {
-        return AllRows<v1::ReceptionPlan>(
-            tx.exec_prepared(kListPlans, unit_id, page.after, page.size + 1), PlanFromRow);
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return ListPlans(tx, unit_id, page); },
+                     tx_options);
+}
+
+absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListPlans(pqxx::transaction_base& tx,
+                                                                         const std::string& unit_id,
+                                                                         const Page& page) {
+  return AllRows<v1::ReceptionPlan>(
+      tx.exec_prepared(kListPlans, unit_id, page.after, page.size + 1), PlanFromRow);
 }
 
 absl::StatusOr<std::vector<v1::ReceptionPlan>> ReceptionStore::ListAllPlans(
@@ -285,12 +291,16 @@ absl::StatusOr<std::vector<StoredSubstitution>> ReceptionStore::ListSubstitution
     const std::string& unit_id, absl::CivilDay from, absl::CivilDay to,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<StoredSubstitution>> {
-        return AllRows<StoredSubstitution>(
-            tx.exec_prepared(kListSubstitutions, unit_id, FormatDate(from), FormatDate(to)),
-            SubstitutionFromRow);
-      },
+      [&](pqxx::transaction_base& tx) { return ListSubstitutions(tx, unit_id, from, to); },
       tx_options);
+}
+
+absl::StatusOr<std::vector<StoredSubstitution>> ReceptionStore::ListSubstitutions(
+    pqxx::transaction_base& tx, const std::string& unit_id, absl::CivilDay from,
+    absl::CivilDay to) {
+  return AllRows<StoredSubstitution>(
+      tx.exec_prepared(kListSubstitutions, unit_id, FormatDate(from), FormatDate(to)),
+      SubstitutionFromRow);
 }
 
 absl::Status ReceptionStore::AddSubstitution(const std::string& unit_id,
@@ -298,84 +308,100 @@ absl::Status ReceptionStore::AddSubstitution(const std::string& unit_id,
                                              absl::Time busy_from, absl::Time busy_to,
                                              const SubstitutionCheck& check, const CreateCall& call,
                                              const TxOptions& tx_options) {
-  const std::string day = FormatDate(substitution.session_date);
-  const v1::SessionSubstitution& sub = substitution.substitution;
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::Status {
-        auto retried = RequestLog::Claim(tx, call, kSubstituteMethod);
-        if (!retried.ok()) return retried.status();
-        if (retried->has_value()) return absl::OkStatus();  // made by the first request
-        // The unit's plans, then the substitute: an appointment locks only
-        // officials, so the order never crosses.
-        tx.exec_prepared(kLockUnitPlans, unit_id);
-        tx.exec_prepared(kLockOfficial, sub.substitute_official_id());
-        // Read after the locks: what committed while this waited is seen.
-        SubstitutionView view;
-        auto that_day = AllRows<StoredSubstitution>(
-            tx.exec_prepared(kListSubstitutions, unit_id, day, day), SubstitutionFromRow);
-        if (!that_day.ok()) return that_day.status();
-        view.that_day = *std::move(that_day);
-        auto appointments = AllRows<v1::Appointment>(
-            tx.exec_prepared(kListOverlappingAppointments, sub.substitute_official_id(),
-                             SqlTimestamp(busy_from), SqlTimestamp(busy_to)),
-            AppointmentFromRow);
-        if (!appointments.ok()) return appointments.status();
-        view.substitute_appointments = *std::move(appointments);
-        if (absl::Status s = check(view); !s.ok()) return s;
-        tx.exec_prepared(kInsertSubstitution, substitution.plan_id, day, sub.absent_official_id(),
-                         sub.substitute_official_id(), sub.reason());
-        RequestLog::Record(tx, call, kSubstituteMethod, substitution.plan_id + "-" + day);
-        return absl::OkStatus();
+      [&](pqxx::transaction_base& tx) {
+        return AddSubstitution(tx, unit_id, substitution, busy_from, busy_to, check, call);
       },
       tx_options);
+}
+
+absl::Status ReceptionStore::AddSubstitution(pqxx::transaction_base& tx, const std::string& unit_id,
+                                             const StoredSubstitution& substitution,
+                                             absl::Time busy_from, absl::Time busy_to,
+                                             const SubstitutionCheck& check,
+                                             const CreateCall& call) {
+  const std::string day = FormatDate(substitution.session_date);
+  const v1::SessionSubstitution& sub = substitution.substitution;
+  auto retried = RequestLog::Claim(tx, call, kSubstituteMethod);
+  if (!retried.ok()) return retried.status();
+  if (retried->has_value()) return absl::OkStatus();  // made by the first request
+  // The unit's plans, then the substitute: an appointment locks only
+  // officials, so the order never crosses.
+  tx.exec_prepared(kLockUnitPlans, unit_id);
+  tx.exec_prepared(kLockOfficial, sub.substitute_official_id());
+  // Read after the locks: what committed while this waited is seen.
+  SubstitutionView view;
+  auto that_day = AllRows<StoredSubstitution>(
+      tx.exec_prepared(kListSubstitutions, unit_id, day, day), SubstitutionFromRow);
+  if (!that_day.ok()) return that_day.status();
+  view.that_day = *std::move(that_day);
+  auto appointments = AllRows<v1::Appointment>(
+      tx.exec_prepared(kListOverlappingAppointments, sub.substitute_official_id(),
+                       SqlTimestamp(busy_from), SqlTimestamp(busy_to)),
+      AppointmentFromRow);
+  if (!appointments.ok()) return appointments.status();
+  view.substitute_appointments = *std::move(appointments);
+  if (absl::Status s = check(view); !s.ok()) return s;
+  tx.exec_prepared(kInsertSubstitution, substitution.plan_id, day, sub.absent_official_id(),
+                   sub.substitute_official_id(), sub.reason());
+  RequestLog::Record(tx, call, kSubstituteMethod, substitution.plan_id + "-" + day);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Recusal> ReceptionStore::CreateRecusal(const v1::Recusal& recusal,
                                                           const CreateCall& call,
                                                           const TxOptions& tx_options) {
-  const std::string recusal_id = NewId("rec");
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Recusal> {
-        auto retried = RequestLog::Claim(tx, call, kRecusalMethod);
-        if (!retried.ok()) return retried.status();
-        if (retried->has_value()) {
-          return RecusalFromRow(tx.exec_prepared1(kSelectRecusalById, **retried));
-        }
-        pqxx::result created = tx.exec_prepared(kInsertRecusal, recusal_id, recusal.official_id(),
-                                                recusal.case_id(), recusal.reason());
-        auto result = created.empty()
-                          ? RecusalFromRow(tx.exec_prepared1(kSelectRecusal, recusal.official_id(),
-                                                             recusal.case_id()))
-                          : RecusalFromRow(created[0]);
-        if (result.ok()) RequestLog::Record(tx, call, kRecusalMethod, result->recusal_id());
-        return result;
-      },
-      tx_options);
+      [&](pqxx::transaction_base& tx) { return CreateRecusal(tx, recusal, call); }, tx_options);
+}
+
+absl::StatusOr<v1::Recusal> ReceptionStore::CreateRecusal(pqxx::transaction_base& tx,
+                                                          const v1::Recusal& recusal,
+                                                          const CreateCall& call) {
+  const std::string recusal_id = NewId("rec");
+  auto retried = RequestLog::Claim(tx, call, kRecusalMethod);
+  if (!retried.ok()) return retried.status();
+  if (retried->has_value()) {
+    return RecusalFromRow(tx.exec_prepared1(kSelectRecusalById, **retried));
+  }
+  pqxx::result created = tx.exec_prepared(kInsertRecusal, recusal_id, recusal.official_id(),
+                                          recusal.case_id(), recusal.reason());
+  auto result = created.empty() ? RecusalFromRow(tx.exec_prepared1(
+                                      kSelectRecusal, recusal.official_id(), recusal.case_id()))
+                                : RecusalFromRow(created[0]);
+  if (result.ok()) RequestLog::Record(tx, call, kRecusalMethod, result->recusal_id());
+  return result;
 }
 
 absl::StatusOr<std::vector<v1::Recusal>> ReceptionStore::ListRecusals(
     const std::string& case_id, const std::string& official_id, const Page& page,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Recusal>> {
-        return AllRows<v1::Recusal>(
-            tx.exec_prepared(kListRecusals, case_id, official_id, page.after, page.size + 1),
-            RecusalFromRow);
-      },
+      [&](pqxx::transaction_base& tx) { return ListRecusals(tx, case_id, official_id, page); },
       tx_options);
+}
+
+absl::StatusOr<std::vector<v1::Recusal>> ReceptionStore::ListRecusals(
+    pqxx::transaction_base& tx, const std::string& case_id, const std::string& official_id,
+    const Page& page) {
+  return AllRows<v1::Recusal>(
+      tx.exec_prepared(kListRecusals, case_id, official_id, page.after, page.size + 1),
+      RecusalFromRow);
 }
 
 absl::StatusOr<std::optional<RosterPublication>> ReceptionStore::GetPublication(
     const std::string& unit_id, const std::string& month, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::optional<RosterPublication>> {
-        pqxx::result r = tx.exec_prepared(kSelectPublication, unit_id, month);
-        if (r.empty()) return std::optional<RosterPublication>();
-        auto p = PublicationFromRow(r[0]);
-        if (!p.ok()) return p.status();
-        return std::optional<RosterPublication>(*std::move(p));
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return GetPublication(tx, unit_id, month); },
+                     tx_options);
+}
+
+absl::StatusOr<std::optional<RosterPublication>> ReceptionStore::GetPublication(
+    pqxx::transaction_base& tx, const std::string& unit_id, const std::string& month) {
+  pqxx::result r = tx.exec_prepared(kSelectPublication, unit_id, month);
+  if (r.empty()) return std::optional<RosterPublication>();
+  auto p = PublicationFromRow(r[0]);
+  if (!p.ok()) return p.status();
+  return std::optional<RosterPublication>(*std::move(p));
 }
 
 absl::StatusOr<RosterPublication> ReceptionStore::Publish(const std::string& unit_id,
@@ -383,26 +409,43 @@ absl::StatusOr<RosterPublication> ReceptionStore::Publish(const std::string& uni
                                                           const v1::Roster& snapshot,
                                                           const CreateCall& call,
                                                           const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::transaction_base& tx) { return Publish(tx, unit_id, month, late, snapshot, call); },
+      tx_options);
+}
+
+absl::StatusOr<RosterPublication> ReceptionStore::Publish(pqxx::transaction_base& tx,
+                                                          const std::string& unit_id,
+                                                          const std::string& month, bool late,
+                                                          const v1::Roster& snapshot,
+                                                          const CreateCall& call) {
   std::string json;
   if (!google::protobuf::util::MessageToJsonString(snapshot, &json).ok()) {
     return absl::InternalError("the roster could not be stored");
   }
-  return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<RosterPublication> {
-        // A retry finds the publication as the first request left it: once per month.
-        auto retried = RequestLog::Claim(tx, call, kPublishMethod);
-        if (!retried.ok()) return retried.status();
-        tx.exec_prepared(kInsertPublication, unit_id, month, late, json);
-        RequestLog::Record(tx, call, kPublishMethod, unit_id + "/" + month);
-        return PublicationFromRow(tx.exec_prepared1(kSelectPublication, unit_id, month));
-      },
-      tx_options);
+  // A retry finds the publication as the first request left it: once per month.
+  auto retried = RequestLog::Claim(tx, call, kPublishMethod);
+  if (!retried.ok()) return retried.status();
+  tx.exec_prepared(kInsertPublication, unit_id, month, late, json);
+  RequestLog::Record(tx, call, kPublishMethod, unit_id + "/" + month);
+  return PublicationFromRow(tx.exec_prepared1(kSelectPublication, unit_id, month));
 }
 
 absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
     const v1::Appointment& appointment, const std::vector<std::string>& unit_ids,
     absl::CivilDay first, absl::CivilDay last, const AppointmentCheck& check,
     const CreateCall& call, const TxOptions& tx_options) {
+  return pool_->Transact(
+      [&](pqxx::transaction_base& tx) {
+        return CreateAppointment(tx, appointment, unit_ids, first, last, check, call);
+      },
+      tx_options);
+}
+
+absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
+    pqxx::transaction_base& tx, const v1::Appointment& appointment,
+    const std::vector<std::string>& unit_ids, absl::CivilDay first, absl::CivilDay last,
+    const AppointmentCheck& check, const CreateCall& call) {
   const std::string appointment_id = NewId("appt");
   const absl::Time starts = ToAbslTime(appointment.at());
   const absl::Time ends = starts + absl::Minutes(appointment.duration_minutes());
@@ -410,60 +453,57 @@ absl::StatusOr<v1::Appointment> ReceptionStore::CreateAppointment(
                                      appointment.official_ids().end());
   std::vector<std::string> lock_order = officials;
   std::sort(lock_order.begin(), lock_order.end());  // one order: no deadlock
-  return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Appointment> {
-        auto retried = RequestLog::Claim(tx, call, kAppointmentMethod);
-        if (!retried.ok()) return retried.status();
-        if (retried->has_value()) {
-          return AppointmentFromRow(tx.exec_prepared1(kSelectAppointment, **retried));
-        }
-        for (const std::string& id : lock_order) {
-          if (tx.exec_prepared(kLockOfficial, id).empty()) {
-            return InvalidField("officialIds", "names someone who is not an official");
-          }
-        }
-        // Read after the locks: a substitution or appointment of these
-        // officials that committed while this waited is seen.
-        SubstitutionsByUnit substitutions;
-        for (const std::string& unit_id : unit_ids) {
-          auto rows = AllRows<StoredSubstitution>(
-              tx.exec_prepared(kListSubstitutions, unit_id, FormatDate(first), FormatDate(last)),
-              SubstitutionFromRow);
-          if (!rows.ok()) return rows.status();
-          substitutions[unit_id] = *std::move(rows);
-        }
-        if (absl::Status s = check(substitutions); !s.ok()) return s;
-        for (const std::string& id : lock_order) {
-          if (!tx.exec_prepared(kOverlappingAppointment, id, SqlTimestamp(starts),
-                                SqlTimestamp(ends))
-                   .empty()) {
-            return absl::AlreadyExistsError(
-                "an official already has another appointment at that time");
-          }
-        }
-        tx.exec_prepared(kInsertAppointment, appointment_id,
-                         v1::AppointmentKind_Name(appointment.kind()), appointment.case_id(),
-                         SqlTimestamp(starts), SqlTimestamp(ends), appointment.place());
-        for (size_t i = 0; i < officials.size(); ++i) {
-          tx.exec_prepared(kInsertAppointmentOfficial, appointment_id, officials[i],
-                           static_cast<int>(i));
-        }
-        RequestLog::Record(tx, call, kAppointmentMethod, appointment_id);
-        return AppointmentFromRow(tx.exec_prepared1(kSelectAppointment, appointment_id));
-      },
-      tx_options);
+  auto retried = RequestLog::Claim(tx, call, kAppointmentMethod);
+  if (!retried.ok()) return retried.status();
+  if (retried->has_value()) {
+    return AppointmentFromRow(tx.exec_prepared1(kSelectAppointment, **retried));
+  }
+  for (const std::string& id : lock_order) {
+    if (tx.exec_prepared(kLockOfficial, id).empty()) {
+      return InvalidField("officialIds", "names someone who is not an official");
+    }
+  }
+  // Read after the locks: a substitution or appointment of these
+  // officials that committed while this waited is seen.
+  SubstitutionsByUnit substitutions;
+  for (const std::string& unit_id : unit_ids) {
+    auto rows = AllRows<StoredSubstitution>(
+        tx.exec_prepared(kListSubstitutions, unit_id, FormatDate(first), FormatDate(last)),
+        SubstitutionFromRow);
+    if (!rows.ok()) return rows.status();
+    substitutions[unit_id] = *std::move(rows);
+  }
+  if (absl::Status s = check(substitutions); !s.ok()) return s;
+  for (const std::string& id : lock_order) {
+    if (!tx.exec_prepared(kOverlappingAppointment, id, SqlTimestamp(starts), SqlTimestamp(ends))
+             .empty()) {
+      return absl::AlreadyExistsError("an official already has another appointment at that time");
+    }
+  }
+  tx.exec_prepared(kInsertAppointment, appointment_id, v1::AppointmentKind_Name(appointment.kind()),
+                   appointment.case_id(), SqlTimestamp(starts), SqlTimestamp(ends),
+                   appointment.place());
+  for (size_t i = 0; i < officials.size(); ++i) {
+    tx.exec_prepared(kInsertAppointmentOfficial, appointment_id, officials[i], static_cast<int>(i));
+  }
+  RequestLog::Record(tx, call, kAppointmentMethod, appointment_id);
+  return AppointmentFromRow(tx.exec_prepared1(kSelectAppointment, appointment_id));
 }
 
 absl::StatusOr<std::vector<v1::Appointment>> ReceptionStore::ListAppointments(
     const std::string& official_id, const std::string& case_id, const Page& page,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Appointment>> {
-        return AllRows<v1::Appointment>(
-            tx.exec_prepared(kListAppointments, official_id, case_id, page.after, page.size + 1),
-            AppointmentFromRow);
-      },
+      [&](pqxx::transaction_base& tx) { return ListAppointments(tx, official_id, case_id, page); },
       tx_options);
+}
+
+absl::StatusOr<std::vector<v1::Appointment>> ReceptionStore::ListAppointments(
+    pqxx::transaction_base& tx, const std::string& official_id, const std::string& case_id,
+    const Page& page) {
+  return AllRows<v1::Appointment>(
+      tx.exec_prepared(kListAppointments, official_id, case_id, page.after, page.size + 1),
+      AppointmentFromRow);
 }
 
 }  // namespace petition::scheduling

@@ -47,13 +47,20 @@ class ReceptionStore {
   absl::StatusOr<v1::ReceptionPlan> CreatePlan(const v1::ReceptionPlan& plan,
                                                const CreateCall& call,
                                                const TxOptions& tx_options = {});
+  absl::StatusOr<v1::ReceptionPlan> CreatePlan(pqxx::transaction_base& tx,
+                                               const v1::ReceptionPlan& plan,
+                                               const CreateCall& call);
   absl::StatusOr<v1::ReceptionPlan> GetPlan(const std::string& plan_id,
                                             const TxOptions& tx_options = {});  // NOT_FOUND
+  absl::StatusOr<v1::ReceptionPlan> GetPlan(pqxx::transaction_base& tx, const std::string& plan_id);
   // The unit's plans, oldest first: up to page.size + 1 after the plan
   // page.after (one more than asked tells that there is a next page).
   absl::StatusOr<std::vector<v1::ReceptionPlan>> ListPlans(const std::string& unit_id,
                                                            const Page& page = kWholeList,
                                                            const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<v1::ReceptionPlan>> ListPlans(pqxx::transaction_base& tx,
+                                                           const std::string& unit_id,
+                                                           const Page& page = kWholeList);
   // Every unit's plans (for the reception gauges), oldest first.
   absl::StatusOr<std::vector<v1::ReceptionPlan>> ListAllPlans(const TxOptions& tx_options = {});
 
@@ -62,6 +69,10 @@ class ReceptionStore {
   absl::StatusOr<std::vector<StoredSubstitution>> ListSubstitutions(
       const std::string& unit_id, absl::CivilDay from, absl::CivilDay to,
       const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<StoredSubstitution>> ListSubstitutions(pqxx::transaction_base& tx,
+                                                                    const std::string& unit_id,
+                                                                    absl::CivilDay from,
+                                                                    absl::CivilDay to);
 
   // Adds a substitution when `check` accepts it, given what it sees under
   // two locks: the unit's plans (one substitution of a unit at a time, so the
@@ -79,27 +90,44 @@ class ReceptionStore {
                                absl::Time busy_from, absl::Time busy_to,
                                const SubstitutionCheck& check, const CreateCall& call = {},
                                const TxOptions& tx_options = {});
+  absl::Status AddSubstitution(pqxx::transaction_base& tx, const std::string& unit_id,
+                               const StoredSubstitution& substitution, absl::Time busy_from,
+                               absl::Time busy_to, const SubstitutionCheck& check,
+                               const CreateCall& call = {});
 
   // Records a recusal; the same official and case again returns the first,
   // and so does a retry of `call`.
   absl::StatusOr<v1::Recusal> CreateRecusal(const v1::Recusal& recusal, const CreateCall& call = {},
                                             const TxOptions& tx_options = {});
+  absl::StatusOr<v1::Recusal> CreateRecusal(pqxx::transaction_base& tx, const v1::Recusal& recusal,
+                                            const CreateCall& call = {});
   // Filtered when case_id / official_id are set; oldest first, paged as ListPlans.
   absl::StatusOr<std::vector<v1::Recusal>> ListRecusals(const std::string& case_id,
                                                         const std::string& official_id,
                                                         const Page& page = kWholeList,
                                                         const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<v1::Recusal>> ListRecusals(pqxx::transaction_base& tx,
+                                                        const std::string& case_id,
+                                                        const std::string& official_id,
+                                                        const Page& page = kWholeList);
 
   // The month's publication, or nullopt before it is published.
   absl::StatusOr<std::optional<RosterPublication>> GetPublication(const std::string& unit_id,
                                                                   const std::string& month,
                                                                   const TxOptions& tx_options = {});
+  absl::StatusOr<std::optional<RosterPublication>> GetPublication(pqxx::transaction_base& tx,
+                                                                  const std::string& unit_id,
+                                                                  const std::string& month);
   // Publishes once: a second call returns the first publication unchanged.
   // `call`'s request id with another body is ALREADY_EXISTS.
   absl::StatusOr<RosterPublication> Publish(const std::string& unit_id, const std::string& month,
                                             bool late, const v1::Roster& snapshot,
                                             const CreateCall& call = {},
                                             const TxOptions& tx_options = {});
+  absl::StatusOr<RosterPublication> Publish(pqxx::transaction_base& tx, const std::string& unit_id,
+                                            const std::string& month, bool late,
+                                            const v1::Roster& snapshot,
+                                            const CreateCall& call = {});
 
   // Stores an appointment (appointment_id and created_at set here) when
   // `check` accepts it and none of its officials has another appointment
@@ -117,11 +145,23 @@ class ReceptionStore {
                                                     const AppointmentCheck& check,
                                                     const CreateCall& call = {},
                                                     const TxOptions& tx_options = {});
+  absl::StatusOr<v1::Appointment> CreateAppointment(pqxx::transaction_base& tx,
+                                                    const v1::Appointment& appointment,
+                                                    const std::vector<std::string>& unit_ids,
+                                                    absl::CivilDay first, absl::CivilDay last,
+                                                    const AppointmentCheck& check,
+                                                    const CreateCall& call = {});
   // By start time, paged as ListPlans.
   absl::StatusOr<std::vector<v1::Appointment>> ListAppointments(const std::string& official_id,
                                                                 const std::string& case_id,
                                                                 const Page& page = kWholeList,
                                                                 const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<v1::Appointment>> ListAppointments(pqxx::transaction_base& tx,
+                                                                const std::string& official_id,
+                                                                const std::string& case_id,
+                                                                const Page& page = kWholeList);
+
+  PgPool* pool() const { return pool_; }
 
  private:
   PgPool* pool_;

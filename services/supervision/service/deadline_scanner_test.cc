@@ -1,14 +1,24 @@
 // The scanner against a real PostgreSQL, on a clock the test sets.
 #include "services/supervision/service/deadline_scanner.h"
 
+#include <atomic>
+#include <functional>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
+#include "common/call_proof.h"
 #include "common/dates.h"
 #include "common/ids.h"
+#include "common/request_context.h"
 #include "common/testing/pg_test_env.h"
 #include "common/working_calendar.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "services/supervision/service/supervision_service.h"
 
 namespace petition::supervision {
 namespace {
@@ -418,6 +428,153 @@ TEST_F(DeadlineScannerTest, DueDatesMoveWhenTheirYearIsLoadedOrChanged) {
   EXPECT_EQ(store_->DueDateChanges("case_firm")->size(), 0u);
   // Another replica that saw the old version applies nothing.
   EXPECT_FALSE(*store_->ApplyRecomputation(2026, 100, 300, {}));
+}
+
+// The deadline handlers that intake and the lists call on every request,
+// over a real gRPC server on port 0 and the scanner's calendar: each reads
+// (or writes) its records in one transaction.
+class SupervisionTransactionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = testing::MigratedPool(schema_, SupervisionMigrations(), DeadlineStore::Statements());
+    ASSERT_NE(pool_, nullptr);
+    // Every transaction acquires a connection once: the count of a call's
+    // transactions.
+    pool_->set_acquire_observer([this](absl::Duration) { ++acquired_; });
+    store_ = std::make_unique<DeadlineStore>(pool_.get());
+    ASSERT_TRUE(store_->EnsurePolicy(DeadlinePolicy::Regulation()).ok());
+    service_ = std::make_unique<SupervisionService>(store_.get(), &calendar_, &clock_);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::Supervision::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                                         grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown();
+  }
+
+  // The transactions `call` ran.
+  int Transactions(const std::function<void()>& call) {
+    const int before = acquired_.load();
+    call();
+    return acquired_.load() - before;
+  }
+
+  // Calls `method` as an administrator: the status, and how many
+  // transactions it ran in `transactions`.
+  template <typename Method, typename Request, typename Response>
+  grpc::Status Call(Method method, const Request& request, Response* response, int* transactions) {
+    grpc::Status status;
+    *transactions = Transactions([&] {
+      grpc::ClientContext context;
+      Principal admin{"admin_1", {"admin"}, ""};
+      PropagateToClient(context, "req-test", &admin);
+      // As if through the gateway (no call guard checks the proof here).
+      context.AddMetadata(kProofHeader, std::string("v1.") + kGatewayCaller + ".0.0");
+      status = (stub_.get()->*method)(&context, request, response);
+    });
+    return status;
+  }
+
+  v1::ApplyCaseEventsRequest Registration(const std::string& case_id, CivilDay received) {
+    v1::ApplyCaseEventsRequest request;
+    petition::v1::CaseEvent* event = request.add_events();
+    event->set_event_id(NewId("evt"));
+    event->set_case_id(case_id);
+    event->set_sequence(1);
+    *event->mutable_occurred_at() = ToProtoTimestamp(At(received));
+    *event->mutable_registered()->mutable_received_at() = ToProtoTimestamp(At(received));
+    event->mutable_registered()->add_handling_unit_ids("unit_a");
+    return request;
+  }
+
+  std::atomic<int> acquired_{0};
+  testing::ScratchSchema schema_{"svctx"};
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<DeadlineStore> store_;
+  CalendarOracle calendar_;
+  ManualClock clock_{At(CivilDay(2026, 3, 20))};
+  std::unique_ptr<SupervisionService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::Supervision::Stub> stub_;
+};
+
+TEST_F(SupervisionTransactionsTest, TheDeadlineHandlersRunOneTransactionEach) {
+  int n = -1;
+  v1::ApplyCaseEventsResponse applied;
+  // The first batch learns the policy (a transaction of its own); every
+  // later one builds under it and applies in one.
+  ASSERT_TRUE(Call(&v1::Supervision::Stub::ApplyCaseEvents,
+                   Registration("case_1", CivilDay(2026, 3, 2)), &applied, &n)
+                  .ok());
+  EXPECT_EQ(applied.applied(), 1);
+  ASSERT_TRUE(Call(&v1::Supervision::Stub::ApplyCaseEvents,
+                   Registration("case_2", CivilDay(2026, 3, 3)), &applied, &n)
+                  .ok());
+  EXPECT_EQ(applied.applied(), 1);
+  EXPECT_EQ(n, 1);
+
+  v1::GetCaseDeadlinesRequest get;
+  get.set_case_id("case_1");
+  v1::CaseDeadlines deadlines;
+  grpc::Status got = Call(&v1::Supervision::Stub::GetCaseDeadlines, get, &deadlines, &n);
+  ASSERT_TRUE(got.ok()) << got.error_message();
+  EXPECT_EQ(n, 1);
+  ASSERT_EQ(deadlines.deadlines_size(), 1);
+  EXPECT_EQ(deadlines.deadlines(0).kind(), v1::ACCEPTANCE);
+  EXPECT_EQ(deadlines.deadlines(0).state(), v1::OVERDUE);  // due 03-17, read on 03-20
+
+  get.set_case_id("case_unknown");
+  EXPECT_EQ(Call(&v1::Supervision::Stub::GetCaseDeadlines, get, &deadlines, &n).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(n, 1);
+
+  v1::ListDeadlinesRequest list;
+  list.set_state(v1::OVERDUE);
+  v1::ListDeadlinesResponse listed;
+  ASSERT_TRUE(Call(&v1::Supervision::Stub::ListDeadlines, list, &listed, &n).ok());
+  EXPECT_EQ(n, 1);
+  ASSERT_EQ(listed.deadlines_size(), 2);
+  EXPECT_EQ(listed.deadlines(0).case_id(), "case_1");
+
+  v1::CheckReviewWindowRequest window;
+  window.set_case_id("case_1");
+  v1::CheckReviewWindowResponse open;
+  ASSERT_TRUE(Call(&v1::Supervision::Stub::CheckReviewWindow, window, &open, &n).ok());
+  EXPECT_EQ(n, 1);
+  EXPECT_FALSE(open.open());
+
+  v1::GetDeadlinePolicyRequest policy_request;
+  v1::DeadlinePolicy policy;
+  ASSERT_TRUE(Call(&v1::Supervision::Stub::GetDeadlinePolicy, policy_request, &policy, &n).ok());
+  EXPECT_EQ(n, 1);
+}
+
+TEST_F(SupervisionTransactionsTest, APolicyChangedMeanwhileIsAppliedUnder) {
+  int n = -1;
+  v1::ApplyCaseEventsResponse applied;
+  ASSERT_TRUE(Call(&v1::Supervision::Stub::ApplyCaseEvents,
+                   Registration("case_1", CivilDay(2026, 3, 2)), &applied, &n)
+                  .ok());
+  // Another replica puts a policy with a shorter acceptance limit.
+  DeadlinePolicy shorter = DeadlinePolicy::Regulation();
+  shorter.acceptance = {5, DayUnit::kCalendarDays};
+  auto put = store_->PutPolicy(shorter, "");
+  ASSERT_TRUE(put.ok()) << put.status();
+  ASSERT_TRUE(Call(&v1::Supervision::Stub::ApplyCaseEvents,
+                   Registration("case_2", CivilDay(2026, 3, 4)), &applied, &n)
+                  .ok());
+  EXPECT_EQ(applied.applied(), 1);
+  EXPECT_EQ(n, 2);  // the stale policy found, then built again and applied
+  auto acceptance = store_->GetDeadline("case_2", "ACCEPTANCE");
+  ASSERT_TRUE(acceptance.ok()) << acceptance.status();
+  EXPECT_EQ(acceptance->policy_version, put->version);
+  EXPECT_EQ(acceptance->due_date, CivilDay(2026, 3, 9));
 }
 
 }  // namespace

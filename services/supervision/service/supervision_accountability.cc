@@ -123,42 +123,53 @@ grpc::Status SupervisionService::PutScreeningReport(grpc::ServerContext* context
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }
   const Principal& principal = scope.principal();
-  const TxOptions tx = TxOptionsFor(*context);
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
+  // The petition office may enter any unit's written report; a unit's own
+  // staff and leaders report for their unit only.
+  const bool may_report =
+      principal.HasAnyRole({"admin", "clerk"}) || principal.unit_id == request->unit_id();
+  // The unit's kind is scheduling's: asked before the transaction.
+  absl::StatusOr<std::string> kind = absl::UnavailableError("the unit directory is not configured");
+  if (may_report && directory_ != nullptr) kind = directory_->UnitKind(request->unit_id());
   const absl::Time now = clock_->Now();
   std::vector<ScreeningItemInput> inputs;
   for (const auto& item : request->items()) {
     inputs.push_back({item.summary(), item.responsible_person(), item.due_date()});
   }
-  auto items = ValidateScreeningReport(*month, request->zero_report(), inputs,
-                                       absl::CivilMonth(absl::ToCivilDay(now, current->zone)));
-  if (!items.ok()) return ToGrpcStatus(items.status());
-  // The petition office may enter any unit's written report; a unit's own
-  // staff and leaders report for their unit only.
-  if (!principal.HasAnyRole({"admin", "clerk"}) && principal.unit_id != request->unit_id()) {
-    return ToGrpcStatus(absl::PermissionDeniedError("a unit reports for itself only"));
-  }
-  if (directory_ == nullptr) {
-    return ToGrpcStatus(absl::UnavailableError("the unit directory is not configured"));
-  }
-  auto kind = directory_->UnitKind(request->unit_id());
-  if (!kind.ok()) return ToGrpcStatus(kind.status());
-  if (!OwesScreeningReport(*kind)) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        "only villages and departments report their screening (the township receives them)"));
-  }
-  ScreeningReportRecord report;
-  report.unit_id = request->unit_id();
-  report.month = FormatMonth(*month);
-  report.zero_report = request->zero_report();
-  report.items = *std::move(items);
-  report.updated_by = principal.subject;
-  report.updated_at = now;
-  auto stored = store_->PutScreeningReport(
-      report, RequestKeyFor(scope, "PutScreeningReport", *request, request->request_id()), tx);
+  const RequestKey key =
+      RequestKeyFor(scope, "PutScreeningReport", *request, request->request_id());
+  struct Stored {
+    ScreeningReportRecord report;
+    absl::TimeZone zone;
+  };
+  auto stored = store_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Stored> {
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        auto items =
+            ValidateScreeningReport(*month, request->zero_report(), inputs,
+                                    absl::CivilMonth(absl::ToCivilDay(now, current->zone)));
+        if (!items.ok()) return items.status();
+        if (!may_report) return absl::PermissionDeniedError("a unit reports for itself only");
+        if (!kind.ok()) return kind.status();
+        if (!OwesScreeningReport(*kind)) {
+          return absl::FailedPreconditionError(
+              "only villages and departments report their screening (the township receives "
+              "them)");
+        }
+        ScreeningReportRecord report;
+        report.unit_id = request->unit_id();
+        report.month = FormatMonth(*month);
+        report.zero_report = request->zero_report();
+        report.items = *std::move(items);
+        report.updated_by = principal.subject;
+        report.updated_at = now;
+        auto put = store_->PutScreeningReport(tx, report, key);
+        if (!put.ok()) return put.status();
+        return Stored{*std::move(put), current->zone};
+      },
+      TxOptionsFor(*context));
   if (!stored.ok()) return ToGrpcStatus(stored.status());
-  FillReport(*stored, current->zone, response);
+  FillReport(stored->report, stored->zone, response);
   response->set_request_id(request->request_id());
   return grpc::Status::OK;
 }
@@ -183,35 +194,56 @@ grpc::Status SupervisionService::ListScreeningReports(
     if (principal.unit_id.empty()) return grpc::Status::OK;
     only_unit = principal.unit_id;
   }
-  const TxOptions tx = TxOptionsFor(*context);
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
-  if (directory_ == nullptr) {
-    return ToGrpcStatus(absl::UnavailableError("the unit directory is not configured"));
-  }
-  auto units = directory_->ListUnits();
-  if (!units.ok()) return ToGrpcStatus(units.status());
+  // The units are scheduling's: asked before the transaction.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> units =
+      absl::UnavailableError("the unit directory is not configured");
+  if (directory_ != nullptr) units = directory_->ListUnits();
   std::vector<std::pair<std::string, std::string>> owing;
-  for (const auto& unit : *units) {
-    if (OwesScreeningReport(unit.second)) owing.push_back(unit);
+  if (units.ok()) {
+    for (const auto& unit : *units) {
+      if (OwesScreeningReport(unit.second)) owing.push_back(unit);
+    }
   }
-  // The gauge of missing reports counts from what the directory said last.
-  if (absl::Status s = store_->RememberUnits(owing, clock_->Now(), tx); !s.ok()) {
-    log::Warn("units owing screening reports not remembered", {{"error", s.ToString()}});
-  }
+  const absl::Time now = clock_->Now();
   const std::string month_text = FormatMonth(*month);
-  auto reported = store_->ReportedUnits(month_text, tx);
-  if (!reported.ok()) return ToGrpcStatus(reported.status());
-  const absl::flat_hash_set<std::string> done(reported->begin(), reported->end());
+  struct Listed {
+    absl::TimeZone zone;
+    absl::Status remembered;
+    std::vector<std::string> reported;
+    std::vector<ScreeningReportRecord> reports;
+  };
+  auto listed = store_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Listed> {
+        Listed l;
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        l.zone = current->zone;
+        if (!units.ok()) return units.status();
+        // The gauge of missing reports counts from what the directory said last.
+        l.remembered = store_->RememberUnits(tx, owing, now);
+        auto reported = store_->ReportedUnits(tx, month_text);
+        if (!reported.ok()) return reported.status();
+        l.reported = *std::move(reported);
+        auto reports = store_->ListScreeningReports(tx, month_text, only_unit, after, *size + 1);
+        if (!reports.ok()) return reports.status();
+        l.reports = *std::move(reports);
+        return l;
+      },
+      TxOptionsFor(*context));
+  if (!listed.ok()) return ToGrpcStatus(listed.status());
+  if (!listed->remembered.ok()) {
+    log::Warn("units owing screening reports not remembered",
+              {{"error", listed->remembered.ToString()}});
+  }
+  const absl::flat_hash_set<std::string> done(listed->reported.begin(), listed->reported.end());
   for (const auto& [unit, kind] : owing) {
     if (done.contains(unit)) continue;
     if (!only_unit.empty() && unit != only_unit) continue;
     response->add_missing_unit_ids(unit);
   }
-  auto reports = store_->ListScreeningReports(month_text, only_unit, after, *size + 1, tx);
-  if (!reports.ok()) return ToGrpcStatus(reports.status());
+  const std::vector<ScreeningReportRecord>* reports = &listed->reports;
   const int n = std::min<int>(*size, static_cast<int>(reports->size()));
-  for (int i = 0; i < n; ++i) FillReport((*reports)[i], current->zone, response->add_reports());
+  for (int i = 0; i < n; ++i) FillReport((*reports)[i], listed->zone, response->add_reports());
   if (static_cast<int>(reports->size()) > *size) {
     response->set_next_page_token(Token((*reports)[*size - 1].unit_id));
   }
@@ -222,47 +254,52 @@ grpc::Status SupervisionService::CreateEscalation(grpc::ServerContext* context,
                                                   const v1::Escalation* request,
                                                   v1::Escalation* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
-  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  std::vector<std::pair<std::string, std::string>> violations;
-  if (request->unit_id().size() > 64) violations.emplace_back("unitId", "is at most 64 characters");
-  if (request->level() == v1::Escalation::LEVEL_UNSPECIFIED) {
-    violations.emplace_back("level", "must be COUNTY, CITY, PROVINCE or NATIONAL");
-  }
-  if (request->headcount() < 1 || request->headcount() > 100000) {
-    violations.emplace_back("headcount", "must be 1..100000");
-  }
-  if (request->note().size() > 2000) violations.emplace_back("note", "is at most 2000 bytes");
-  if (request->request_id().size() > 128) {
-    violations.emplace_back("requestId", "is at most 128 characters");
-  }
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
   const absl::Time now = clock_->Now();
-  auto occurred = ParseDate(request->occurred_on());
-  if (!occurred.ok()) {
-    violations.emplace_back("occurredOn", "must be a date YYYY-MM-DD");
-  } else if (*occurred > absl::ToCivilDay(now, current->zone)) {
-    violations.emplace_back("occurredOn", "is in the future");
-  }
-  if (!violations.empty()) return ToGrpcStatus(InvalidFields(violations));
-  EscalationRecord e;
-  e.escalation_id = NewId("esc");
-  e.case_id = request->case_id();
-  e.unit_id = request->unit_id();
-  e.level = v1::Escalation::Level_Name(request->level());
-  e.headcount = request->headcount();
-  e.reported_in_advance = request->reported_in_advance();
-  e.occurred_on = *occurred;
-  e.note = request->note();
-  e.recorded_by = scope.principal().subject;
-  e.recorded_at = now;
-  e.decline_overturned = request->decline_overturned();
-  auto stored = store_->CreateEscalation(
-      e, RequestKeyFor(scope, "CreateEscalation", *request, request->request_id()),
-      current->stored.policy.time_zone, tx);
+  const RequestKey key = RequestKeyFor(scope, "CreateEscalation", *request, request->request_id());
+  // The case's visibility, the policy's day and the escalation: one transaction.
+  auto stored = store_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<EscalationRecord> {
+        if (absl::Status s = CheckCaseVisible(tx, request->case_id(), scope.principal()); !s.ok()) {
+          return s;
+        }
+        std::vector<std::pair<std::string, std::string>> violations;
+        if (request->unit_id().size() > 64) {
+          violations.emplace_back("unitId", "is at most 64 characters");
+        }
+        if (request->level() == v1::Escalation::LEVEL_UNSPECIFIED) {
+          violations.emplace_back("level", "must be COUNTY, CITY, PROVINCE or NATIONAL");
+        }
+        if (request->headcount() < 1 || request->headcount() > 100000) {
+          violations.emplace_back("headcount", "must be 1..100000");
+        }
+        if (request->note().size() > 2000) violations.emplace_back("note", "is at most 2000 bytes");
+        if (request->request_id().size() > 128) {
+          violations.emplace_back("requestId", "is at most 128 characters");
+        }
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        auto occurred = ParseDate(request->occurred_on());
+        if (!occurred.ok()) {
+          violations.emplace_back("occurredOn", "must be a date YYYY-MM-DD");
+        } else if (*occurred > absl::ToCivilDay(now, current->zone)) {
+          violations.emplace_back("occurredOn", "is in the future");
+        }
+        if (!violations.empty()) return InvalidFields(violations);
+        EscalationRecord e;
+        e.escalation_id = NewId("esc");
+        e.case_id = request->case_id();
+        e.unit_id = request->unit_id();
+        e.level = v1::Escalation::Level_Name(request->level());
+        e.headcount = request->headcount();
+        e.reported_in_advance = request->reported_in_advance();
+        e.occurred_on = *occurred;
+        e.note = request->note();
+        e.recorded_by = scope.principal().subject;
+        e.recorded_at = now;
+        e.decline_overturned = request->decline_overturned();
+        return store_->CreateEscalation(tx, e, key, current->stored.policy.time_zone);
+      },
+      TxOptionsFor(*context));
   if (!stored.ok()) return ToGrpcStatus(stored.status());
   FillEscalation(*stored, response);
   response->set_request_id(request->request_id());
@@ -298,12 +335,16 @@ grpc::Status SupervisionService::ListEscalations(grpc::ServerContext* context,
     if (!day.ok()) return ToGrpcStatus(InvalidField("pageToken", "is not a token from this list"));
     filter.after = std::make_pair(*day, parts[1]);
   }
-  const TxOptions tx = TxOptionsFor(*context);
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
-  filter.time_zone = current->stored.policy.time_zone;
   filter.limit = *size + 1;
-  auto rows = store_->ListEscalations(filter, tx);
+  auto rows = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<EscalationRecord>> {
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        EscalationFilter f = filter;
+        f.time_zone = current->stored.policy.time_zone;
+        return store_->ListEscalations(tx, f);
+      },
+      TxOptionsFor(*context));
   if (!rows.ok()) return ToGrpcStatus(rows.status());
   const int n = std::min<int>(*size, static_cast<int>(rows->size()));
   for (int i = 0; i < n; ++i) FillEscalation((*rows)[i], response->add_escalations());
@@ -334,54 +375,58 @@ void FillHearing(const HearingRecord& h, v1::Hearing* out) {
 grpc::Status SupervisionService::CreateHearing(grpc::ServerContext* context,
                                                const v1::Hearing* request, v1::Hearing* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
-  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  std::vector<std::pair<std::string, std::string>> violations;
-  if (request->kind() == v1::Hearing::KIND_UNSPECIFIED) {
-    violations.emplace_back("kind", "must be HEARING or LEADERSHIP_MEETING");
-  }
-  if (request->note().size() > 4000) violations.emplace_back("note", "is at most 4000 bytes");
-  if (request->request_id().size() > 128) {
-    violations.emplace_back("requestId", "is at most 128 characters");
-  }
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
   const absl::Time now = clock_->Now();
-  auto held = ParseDate(request->held_on());
-  if (!held.ok()) {
-    violations.emplace_back("heldOn", "must be a date YYYY-MM-DD");
-  } else if (*held > absl::ToCivilDay(now, current->zone)) {
-    violations.emplace_back("heldOn", "is in the future: record a hearing once held");
-  }
-  // A hearing of several days names its last (endsOn); at most 90 days.
-  absl::CivilDay ends_on = held.ok() ? *held : absl::CivilDay();
-  if (!request->ends_on().empty()) {
-    auto ends = ParseDate(request->ends_on());
-    if (!ends.ok()) {
-      violations.emplace_back("endsOn", "must be a date YYYY-MM-DD");
-    } else if (held.ok() && (*ends < *held || *ends - *held > 90)) {
-      violations.emplace_back("endsOn", "must be on or after heldOn, at most 90 days after it");
-    } else if (*ends > absl::ToCivilDay(now, current->zone)) {
-      violations.emplace_back("endsOn", "is in the future: record a hearing once held");
-    } else {
-      ends_on = *ends;
-    }
-  }
-  if (!violations.empty()) return ToGrpcStatus(InvalidFields(violations));
-  HearingRecord h;
-  h.hearing_id = NewId("hrg");
-  h.case_id = request->case_id();
-  h.kind = v1::Hearing::Kind_Name(request->kind());
-  h.held_on = *held;
-  h.ends_on = ends_on;
-  h.note = request->note();
-  h.recorded_by = scope.principal().subject;
-  h.recorded_at = now;
-  auto stored = store_->CreateHearing(
-      h, RequestKeyFor(scope, "CreateHearing", *request, request->request_id()),
-      absl::ToCivilDay(now, current->zone), tx);
+  const RequestKey key = RequestKeyFor(scope, "CreateHearing", *request, request->request_id());
+  // The case's visibility, the policy's day and the hearing: one transaction.
+  auto stored = store_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<HearingRecord> {
+        if (absl::Status s = CheckCaseVisible(tx, request->case_id(), scope.principal()); !s.ok()) {
+          return s;
+        }
+        std::vector<std::pair<std::string, std::string>> violations;
+        if (request->kind() == v1::Hearing::KIND_UNSPECIFIED) {
+          violations.emplace_back("kind", "must be HEARING or LEADERSHIP_MEETING");
+        }
+        if (request->note().size() > 4000) violations.emplace_back("note", "is at most 4000 bytes");
+        if (request->request_id().size() > 128) {
+          violations.emplace_back("requestId", "is at most 128 characters");
+        }
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        auto held = ParseDate(request->held_on());
+        if (!held.ok()) {
+          violations.emplace_back("heldOn", "must be a date YYYY-MM-DD");
+        } else if (*held > absl::ToCivilDay(now, current->zone)) {
+          violations.emplace_back("heldOn", "is in the future: record a hearing once held");
+        }
+        // A hearing of several days names its last (endsOn); at most 90 days.
+        absl::CivilDay ends_on = held.ok() ? *held : absl::CivilDay();
+        if (!request->ends_on().empty()) {
+          auto ends = ParseDate(request->ends_on());
+          if (!ends.ok()) {
+            violations.emplace_back("endsOn", "must be a date YYYY-MM-DD");
+          } else if (held.ok() && (*ends < *held || *ends - *held > 90)) {
+            violations.emplace_back("endsOn",
+                                    "must be on or after heldOn, at most 90 days after it");
+          } else if (*ends > absl::ToCivilDay(now, current->zone)) {
+            violations.emplace_back("endsOn", "is in the future: record a hearing once held");
+          } else {
+            ends_on = *ends;
+          }
+        }
+        if (!violations.empty()) return InvalidFields(violations);
+        HearingRecord h;
+        h.hearing_id = NewId("hrg");
+        h.case_id = request->case_id();
+        h.kind = v1::Hearing::Kind_Name(request->kind());
+        h.held_on = *held;
+        h.ends_on = ends_on;
+        h.note = request->note();
+        h.recorded_by = scope.principal().subject;
+        h.recorded_at = now;
+        return store_->CreateHearing(tx, h, key, absl::ToCivilDay(now, current->zone));
+      },
+      TxOptionsFor(*context));
   if (!stored.ok()) return ToGrpcStatus(stored.status());
   FillHearing(*stored, response);
   response->set_request_id(request->request_id());
@@ -392,22 +437,34 @@ grpc::Status SupervisionService::ListHearings(grpc::ServerContext* context,
                                               const v1::ListHearingsRequest* request,
                                               v1::ListHearingsResponse* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
-  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
   auto size = PageSize(request->page_size());
-  if (!size.ok()) return ToGrpcStatus(size.status());
-  std::optional<std::pair<absl::CivilDay, std::string>> after;
+  // The page asked for; a bad one is answered after the case's visibility.
+  absl::StatusOr<std::optional<std::pair<absl::CivilDay, std::string>>> after =
+      std::optional<std::pair<absl::CivilDay, std::string>>();
   if (!request->page_token().empty()) {
     auto raw = Untoken(request->page_token());
-    if (!raw.ok()) return ToGrpcStatus(raw.status());
-    std::vector<std::string> parts = absl::StrSplit(*raw, absl::MaxSplits('|', 1));
-    auto day = parts.size() == 2 ? ParseDate(parts[0]) : absl::InvalidArgumentError("");
-    if (!day.ok()) return ToGrpcStatus(InvalidField("pageToken", "is not a token from this list"));
-    after = std::make_pair(*day, parts[1]);
+    if (!raw.ok()) {
+      after = raw.status();
+    } else {
+      std::vector<std::string> parts = absl::StrSplit(*raw, absl::MaxSplits('|', 1));
+      auto day = parts.size() == 2 ? ParseDate(parts[0]) : absl::InvalidArgumentError("");
+      if (!day.ok()) {
+        after = InvalidField("pageToken", "is not a token from this list");
+      } else {
+        after = std::make_optional(std::make_pair(*day, parts[1]));
+      }
+    }
   }
-  auto rows = store_->ListHearings(request->case_id(), after, *size + 1, tx);
+  auto rows = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<HearingRecord>> {
+        if (absl::Status s = CheckCaseVisible(tx, request->case_id(), scope.principal()); !s.ok()) {
+          return s;
+        }
+        if (!size.ok()) return size.status();
+        if (!after.ok()) return after.status();
+        return store_->ListHearings(tx, request->case_id(), *after, *size + 1);
+      },
+      TxOptionsFor(*context));
   if (!rows.ok()) return ToGrpcStatus(rows.status());
   const int n = std::min<int>(*size, static_cast<int>(rows->size()));
   for (int i = 0; i < n; ++i) FillHearing((*rows)[i], response->add_hearings());
@@ -441,15 +498,25 @@ grpc::Status SupervisionService::GetUnitStats(grpc::ServerContext* context,
     if (!raw.ok()) return ToGrpcStatus(raw.status());
     after = *raw;
   }
-  const TxOptions tx = TxOptionsFor(*context);
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
-  // A30: a unit's officials read the statistics as if the cases reporting
-  // their unit did not exist (every row, their own and the others').
-  auto facts =
-      store_->StatsFactsFor(*from, *to, current->zone, HiddenReportsUnit(scope.principal()), tx);
-  if (!facts.ok()) return ToGrpcStatus(facts.status());
-  const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
+  struct Loaded {
+    absl::TimeZone zone;
+    DeadlineStore::StatsFacts facts;
+  };
+  auto read = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Loaded> {
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        // A30: a unit's officials read the statistics as if the cases reporting
+        // their unit did not exist (every row, their own and the others').
+        auto facts = store_->StatsFactsFor(tx, *from, *to, current->zone,
+                                           HiddenReportsUnit(scope.principal()));
+        if (!facts.ok()) return facts.status();
+        return Loaded{current->zone, *std::move(facts)};
+      },
+      TxOptionsFor(*context));
+  if (!read.ok()) return ToGrpcStatus(read.status());
+  const DeadlineStore::StatsFacts* facts = &read->facts;
+  const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), read->zone);
   std::vector<UnitStatsRow> rows =
       ComputeUnitStats(*from, *to, today, facts->cases, facts->escalations);
   int written = 0;
@@ -571,18 +638,30 @@ grpc::Status SupervisionService::GetAssessment(grpc::ServerContext* context,
     if (!raw.ok()) return ToGrpcStatus(raw.status());
     after = *raw;
   }
-  const TxOptions tx = TxOptionsFor(*context);
-  auto targets = store_->GetAssessmentTargets(request->year(), tx);
-  if (!targets.ok()) return ToGrpcStatus(NoTargets(targets.status(), request->year()));
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
   const int year = request->year();
-  // A30, as for the statistics: a unit's officials are assessed, in every row, as if the cases
-  // reporting their unit did not exist.
-  auto facts = store_->StatsFactsFor(FirstDayOf(year), LastDayOf(year), current->zone,
-                                     HiddenReportsUnit(scope.principal()), tx);
-  if (!facts.ok()) return ToGrpcStatus(facts.status());
-  const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
+  struct Loaded {
+    AssessmentTargetsRecord targets;
+    absl::TimeZone zone;
+    DeadlineStore::StatsFacts facts;
+  };
+  auto read = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Loaded> {
+        auto targets = store_->GetAssessmentTargets(tx, year);
+        if (!targets.ok()) return NoTargets(targets.status(), year);
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        // A30, as for the statistics: a unit's officials are assessed, in every row, as if the
+        // cases reporting their unit did not exist.
+        auto facts = store_->StatsFactsFor(tx, FirstDayOf(year), LastDayOf(year), current->zone,
+                                           HiddenReportsUnit(scope.principal()));
+        if (!facts.ok()) return facts.status();
+        return Loaded{*std::move(targets), current->zone, *std::move(facts)};
+      },
+      TxOptionsFor(*context));
+  if (!read.ok()) return ToGrpcStatus(read.status());
+  const AssessmentTargetsRecord* targets = &read->targets;
+  const DeadlineStore::StatsFacts* facts = &read->facts;
+  const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), read->zone);
   const std::vector<UnitAssessment> units =
       AssessYear(year, today, targets->targets, facts->cases, facts->escalations);
   response->set_year(year);

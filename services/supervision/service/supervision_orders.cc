@@ -52,17 +52,25 @@ bool ReadsEveryCase(const Principal& p) {
 absl::Status SupervisionService::CheckCaseVisible(const std::string& case_id,
                                                   const Principal& principal,
                                                   const TxOptions& tx_options) {
+  return store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) { return CheckCaseVisible(tx, case_id, principal); },
+      tx_options);
+}
+
+absl::Status SupervisionService::CheckCaseVisible(pqxx::transaction_base& tx,
+                                                  const std::string& case_id,
+                                                  const Principal& principal) {
   if (case_id.empty() || case_id.size() > 64) return InvalidField("caseId", "is not a case id");
-  auto units = store_->UnitsOfCase(case_id, tx_options);
+  auto units = store_->UnitsOfCase(tx, case_id);
   if (!units.ok() && !absl::IsNotFound(units.status())) return units.status();
   if (!units.ok() || !MayReadCase(principal, *units)) return absl::NotFoundError("no such case");
   return absl::OkStatus();
 }
 
-absl::Status SupervisionService::CheckOrderVisible(const OrderRecord& order,
-                                                   const Principal& principal,
-                                                   const TxOptions& tx_options) {
-  auto units = store_->UnitsOfCase(order.case_id, tx_options);
+absl::Status SupervisionService::CheckOrderVisible(pqxx::transaction_base& tx,
+                                                   const OrderRecord& order,
+                                                   const Principal& principal) {
+  auto units = store_->UnitsOfCase(tx, order.case_id);
   if (!units.ok() && !absl::IsNotFound(units.status())) return units.status();
   // An order on a case that reports the caller's unit: as an unknown order.
   if (units.ok() && HiddenFrom(principal, *units)) {
@@ -75,19 +83,11 @@ grpc::Status SupervisionService::CreateSupervisionOrder(grpc::ServerContext* con
                                                         const v1::SupervisionOrder* request,
                                                         v1::SupervisionOrder* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
-  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
-    return ToGrpcStatus(s);
+  if (request->case_id().empty() || request->case_id().size() > 64) {
+    return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
-  if (request->unit_id().empty() || request->unit_id().size() > 64) {
-    return ToGrpcStatus(InvalidField("unitId", "is required (at most 64 characters)"));
-  }
-  if (request->note().size() > 2000) {
-    return ToGrpcStatus(InvalidField("note", "is at most 2000 bytes"));
-  }
-  if (request->request_id().size() > 128) {
-    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
-  }
+  // The request's own faults, answered after the case's visibility (an
+  // invisible case is NOT_FOUND whatever else is wrong).
   OrderRecord order;
   order.order_id = NewId("ord");
   order.case_id = request->case_id();
@@ -95,33 +95,79 @@ grpc::Status SupervisionService::CreateSupervisionOrder(grpc::ServerContext* con
   order.level = request->level() == v1::SupervisionOrder::LEVEL_UNSPECIFIED
                     ? "REMINDER"
                     : v1::SupervisionOrder::Level_Name(request->level());
-  if (!IsOrderLevel(order.level)) {
-    return ToGrpcStatus(InvalidField("level", "must be REMINDER, ORDER, LISTED or SUMMONS"));
+  absl::Status invalid;
+  if (request->unit_id().empty() || request->unit_id().size() > 64) {
+    invalid = InvalidField("unitId", "is required (at most 64 characters)");
+  } else if (request->note().size() > 2000) {
+    invalid = InvalidField("note", "is at most 2000 bytes");
+  } else if (request->request_id().size() > 128) {
+    invalid = InvalidField("requestId", "is at most 128 characters");
+  } else if (!IsOrderLevel(order.level)) {
+    invalid = InvalidField("level", "must be REMINDER, ORDER, LISTED or SUMMONS");
   }
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
   const absl::Time now = clock_->Now();
-  const absl::CivilDay today = absl::ToCivilDay(now, current->zone);
-  if (request->due_date().empty()) {
-    // The policy's window for the level, never ending on a day off.
-    auto due = OrderDueDate(today, order.level, current->stored.policy, *calendar_);
-    if (!due.ok()) return ToGrpcStatus(due.status());
-    order.due_date = due->date;
-  } else {
-    auto due = ParseDate(request->due_date());
-    if (!due.ok()) return ToGrpcStatus(InvalidField("dueDate", "is not a date YYYY-MM-DD"));
-    if (*due < today) return ToGrpcStatus(InvalidField("dueDate", "is in the past"));
-    order.due_date = *due;
-  }
   order.note = request->note();
   order.created_at = now;
   order.created_by = scope.principal().subject;
   order.request_id = request->request_id();
-  auto created = store_->CreateOrder(
-      order, RequestKeyFor(scope, "CreateSupervisionOrder", *request, request->request_id()), tx);
-  if (!created.ok()) return ToGrpcStatus(created.status());
-  FillOrder(*created, response);
-  return grpc::Status::OK;
+  const RequestKey key =
+      RequestKeyFor(scope, "CreateSupervisionOrder", *request, request->request_id());
+  // The due date is counted before the transaction (the calendar is
+  // scheduling's) under the policy last seen; the transaction checks that it
+  // is still the current one (see ApplyCaseEvents).
+  struct Outcome {
+    std::optional<OrderRecord> created;
+    std::optional<StoredPolicy> current;  // when `policy` was not the current one
+  };
+  std::optional<CurrentPolicy> policy = LastPolicy();
+  for (int round = 0; round < kPolicyRounds; ++round) {
+    absl::StatusOr<absl::CivilDay> due = absl::InternalError("no policy");
+    if (policy.has_value() && invalid.ok()) {
+      const absl::CivilDay today = absl::ToCivilDay(now, policy->zone);
+      if (request->due_date().empty()) {
+        // The policy's window for the level, never ending on a day off.
+        auto counted = OrderDueDate(today, order.level, policy->stored.policy, *calendar_);
+        due = counted.ok() ? absl::StatusOr<absl::CivilDay>(counted->date) : counted.status();
+      } else {
+        due = ParseDate(request->due_date());
+        if (!due.ok()) {
+          due = InvalidField("dueDate", "is not a date YYYY-MM-DD");
+        } else if (*due < today) {
+          due = InvalidField("dueDate", "is in the past");
+        }
+      }
+    }
+    auto outcome = store_->pool()->Transact(
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<Outcome> {
+          if (absl::Status s = CheckCaseVisible(tx, request->case_id(), scope.principal());
+              !s.ok()) {
+            return s;
+          }
+          if (!invalid.ok()) return invalid;
+          auto current = store_->CurrentPolicy(tx);
+          if (!current.ok()) return current.status();
+          if (!policy.has_value() || current->version != policy->stored.version) {
+            return Outcome{std::nullopt, *std::move(current)};
+          }
+          if (!due.ok()) return due.status();
+          OrderRecord o = order;
+          o.due_date = *due;
+          auto created = store_->CreateOrder(tx, o, key);
+          if (!created.ok()) return created.status();
+          return Outcome{*std::move(created), std::nullopt};
+        },
+        TxOptionsFor(*context));
+    if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+    if (outcome->current.has_value()) {
+      auto seen = SeePolicy(*std::move(outcome->current));
+      if (!seen.ok()) return ToGrpcStatus(seen.status());
+      policy = *std::move(seen);
+      continue;
+    }
+    FillOrder(*outcome->created, response);
+    return grpc::Status::OK;
+  }
+  return ToGrpcStatus(absl::AbortedError("the deadline policy kept changing; try again"));
 }
 
 grpc::Status SupervisionService::ListSupervisionOrders(
@@ -163,30 +209,34 @@ grpc::Status SupervisionService::RespondSupervisionOrder(
     grpc::ServerContext* context, const v1::RespondSupervisionOrderRequest* request,
     v1::SupervisionOrder* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
   if (request->response().empty()) return ToGrpcStatus(InvalidField("response", "is required"));
   if (request->response().size() > 4000) {
     return ToGrpcStatus(InvalidField("response", "is at most 4000 bytes"));
   }
-  auto order = store_->GetOrder(request->order_id(), tx);
-  if (!order.ok()) return ToGrpcStatus(order.status());
   const Principal& principal = scope.principal();
-  // A unit's staff read their own unit's orders only; to others the order does not exist.
-  if (!ReadsEveryCase(principal) && principal.unit_id != order->unit_id) {
-    return ToGrpcStatus(absl::NotFoundError("no such supervision order"));
-  }
-  if (absl::Status s = CheckOrderVisible(*order, principal, tx); !s.ok()) return ToGrpcStatus(s);
-  // Whoever reads it, an official of another unit does not answer for this one.
-  if (!MayActFor(principal, {order->unit_id})) {
-    return ToGrpcStatus(absl::PermissionDeniedError(
-        "the order is addressed to another unit: its own officials respond to it"));
-  }
-  if (request->request_id().size() > 128) {
-    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
-  }
-  auto responded = store_->RespondOrder(
-      request->order_id(), request->response(), clock_->Now(),
-      RequestKeyFor(scope, "RespondSupervisionOrder", *request, request->request_id()), tx);
+  const RequestKey key =
+      RequestKeyFor(scope, "RespondSupervisionOrder", *request, request->request_id());
+  const absl::Time now = clock_->Now();
+  auto responded = store_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
+        auto order = store_->GetOrder(tx, request->order_id());
+        if (!order.ok()) return order.status();
+        // A unit's staff read their own unit's orders only; to others the order does not exist.
+        if (!ReadsEveryCase(principal) && principal.unit_id != order->unit_id) {
+          return absl::NotFoundError("no such supervision order");
+        }
+        if (absl::Status s = CheckOrderVisible(tx, *order, principal); !s.ok()) return s;
+        // Whoever reads it, an official of another unit does not answer for this one.
+        if (!MayActFor(principal, {order->unit_id})) {
+          return absl::PermissionDeniedError(
+              "the order is addressed to another unit: its own officials respond to it");
+        }
+        if (request->request_id().size() > 128) {
+          return InvalidField("requestId", "is at most 128 characters");
+        }
+        return store_->RespondOrder(tx, request->order_id(), request->response(), now, key);
+      },
+      TxOptionsFor(*context));
   if (!responded.ok()) return ToGrpcStatus(responded.status());
   FillOrder(*responded, response);
   return grpc::Status::OK;
@@ -202,34 +252,33 @@ grpc::Status SupervisionService::CloseSupervisionOrder(
   if (request->request_id().size() > 128) {
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }
-  const TxOptions tx = TxOptionsFor(*context);
-  auto order = store_->GetOrder(request->order_id(), tx);
-  if (!order.ok()) return ToGrpcStatus(order.status());
-  if (absl::Status s = CheckOrderVisible(*order, scope.principal(), tx); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  auto closed = store_->CloseOrder(
-      request->order_id(), request->note(), clock_->Now(),
-      RequestKeyFor(scope, "CloseSupervisionOrder", *request, request->request_id()), tx);
+  const RequestKey key =
+      RequestKeyFor(scope, "CloseSupervisionOrder", *request, request->request_id());
+  const absl::Time now = clock_->Now();
+  auto closed = store_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
+        auto order = store_->GetOrder(tx, request->order_id());
+        if (!order.ok()) return order.status();
+        if (absl::Status s = CheckOrderVisible(tx, *order, scope.principal()); !s.ok()) return s;
+        return store_->CloseOrder(tx, request->order_id(), request->note(), now, key);
+      },
+      TxOptionsFor(*context));
   if (!closed.ok()) return ToGrpcStatus(closed.status());
   FillOrder(*closed, response);
   return grpc::Status::OK;
 }
 
-absl::Status SupervisionService::LeaderNotAccused(const std::string& case_id,
+absl::Status SupervisionService::LeaderNotAccused(pqxx::transaction_base& tx,
+                                                  const std::string& case_id,
                                                   const std::string& leader_id,
-                                                  const TxOptions& tx_options) {
+                                                  const absl::StatusOr<std::string>& leader_unit) {
   if (leader_id.empty()) return absl::OkStatus();
-  auto units = store_->UnitsOfCase(case_id, tx_options);
+  auto units = store_->UnitsOfCase(tx, case_id);
   if (!units.ok()) return units.status();
   if (units->reported.empty()) return absl::OkStatus();
-  if (directory_ == nullptr) {
-    return absl::UnavailableError("scheduling's directory is not configured");
-  }
-  auto unit = directory_->OfficialUnit(leader_id);
-  if (absl::IsNotFound(unit.status())) return absl::OkStatus();  // no unit, nothing reported
-  if (!unit.ok()) return unit.status();
-  if (ReportsUnit(*units, *unit)) {
+  if (absl::IsNotFound(leader_unit.status())) return absl::OkStatus();  // no unit, nothing reported
+  if (!leader_unit.ok()) return leader_unit.status();
+  if (ReportsUnit(*units, *leader_unit)) {
     return InvalidField("leaderId",
                         "is an official of a unit this case reports: they cannot take charge of "
                         "it (A30)");
@@ -237,23 +286,18 @@ absl::Status SupervisionService::LeaderNotAccused(const std::string& case_id,
   return absl::OkStatus();
 }
 
-grpc::Status SupervisionService::GetResponsibility(grpc::ServerContext* context,
-                                                   const v1::GetResponsibilityRequest* request,
-                                                   v1::Responsibility* response) {
-  RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
-  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  auto duties = store_->GetDuties(request->case_id(), tx);
-  if (!duties.ok()) return ToGrpcStatus(duties.status());
-  response->set_case_id(request->case_id());
-  response->set_leader_id(duties->first);
-  // All six, in their order; those not marked yet are not done.
+namespace {
+
+// All six duties, in their order; those not marked yet are not done.
+void FillResponsibility(const std::string& case_id,
+                        const std::pair<std::string, std::vector<DutyRecord>>& duties,
+                        v1::Responsibility* response) {
+  response->set_case_id(case_id);
+  response->set_leader_id(duties.first);
   for (std::string_view name : kSixDuties) {
     auto* out = response->add_duties();
     out->set_duty(std::string(name));
-    for (const DutyRecord& d : duties->second) {
+    for (const DutyRecord& d : duties.second) {
       if (d.duty != name) continue;
       out->set_done(d.done);
       out->set_note(d.note);
@@ -261,6 +305,25 @@ grpc::Status SupervisionService::GetResponsibility(grpc::ServerContext* context,
       *out->mutable_marked_at() = ToProtoTimestamp(d.marked_at);
     }
   }
+}
+
+}  // namespace
+
+grpc::Status SupervisionService::GetResponsibility(grpc::ServerContext* context,
+                                                   const v1::GetResponsibilityRequest* request,
+                                                   v1::Responsibility* response) {
+  RequestScope scope(*context);
+  auto duties = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx)
+          -> absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> {
+        if (absl::Status s = CheckCaseVisible(tx, request->case_id(), scope.principal()); !s.ok()) {
+          return s;
+        }
+        return store_->GetDuties(tx, request->case_id());
+      },
+      TxOptionsFor(*context));
+  if (!duties.ok()) return ToGrpcStatus(duties.status());
+  FillResponsibility(request->case_id(), *duties, response);
   return grpc::Status::OK;
 }
 
@@ -268,36 +331,52 @@ grpc::Status SupervisionService::PutResponsibility(grpc::ServerContext* context,
                                                    const v1::Responsibility* request,
                                                    v1::Responsibility* response) {
   RequestScope scope(*context);
-  const TxOptions tx = TxOptionsFor(*context);
-  if (absl::Status s = CheckCaseVisible(request->case_id(), scope.principal(), tx); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  if (request->leader_id().size() > 64) {
-    return ToGrpcStatus(InvalidField("leaderId", "is at most 64 characters"));
-  }
-  if (absl::Status s = LeaderNotAccused(request->case_id(), request->leader_id(), tx); !s.ok()) {
-    return ToGrpcStatus(s);
+  // A30 needs the leader's unit, which scheduling's directory knows: asked
+  // before the transaction (whether the case reports any unit is read in it).
+  absl::StatusOr<std::string> leader_unit = std::string();
+  if (!request->leader_id().empty() && request->leader_id().size() <= 64) {
+    leader_unit = directory_ == nullptr
+                      ? absl::UnavailableError("scheduling's directory is not configured")
+                      : directory_->OfficialUnit(request->leader_id());
   }
   std::vector<DutyMark> marks;
   for (const auto& d : request->duties()) marks.push_back({d.duty(), d.done(), d.note()});
-  if (absl::Status s = ValidateDutyMarks(marks); !s.ok()) return ToGrpcStatus(s);
   const absl::Time now = clock_->Now();
   std::vector<DutyRecord> records;
   for (const DutyMark& m : marks) {
     records.push_back({m.duty, m.done, m.note, scope.principal().subject, now});
   }
-  if (request->request_id().size() > 128) {
-    return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
-  }
-  if (absl::Status s = store_->PutDuties(
-          request->case_id(), request->leader_id(), records,
-          RequestKeyFor(scope, "PutResponsibility", *request, request->request_id()), tx);
-      !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  v1::GetResponsibilityRequest get;
-  get.set_case_id(request->case_id());
-  return GetResponsibility(context, &get, response);
+  const RequestKey key = RequestKeyFor(scope, "PutResponsibility", *request, request->request_id());
+  // The marks and the duties as they then stand, in one transaction.
+  auto duties = store_->pool()->Transact(
+      [&](pqxx::transaction_base& tx)
+          -> absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> {
+        if (absl::Status s = CheckCaseVisible(tx, request->case_id(), scope.principal()); !s.ok()) {
+          return s;
+        }
+        if (request->leader_id().size() > 64) {
+          return InvalidField("leaderId", "is at most 64 characters");
+        }
+        if (absl::Status s =
+                LeaderNotAccused(tx, request->case_id(), request->leader_id(), leader_unit);
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = ValidateDutyMarks(marks); !s.ok()) return s;
+        if (request->request_id().size() > 128) {
+          return InvalidField("requestId", "is at most 128 characters");
+        }
+        if (absl::Status s =
+                store_->PutDuties(tx, request->case_id(), request->leader_id(), records, key);
+            !s.ok()) {
+          return s;
+        }
+        return store_->GetDuties(tx, request->case_id());
+      },
+      TxOptionsFor(*context));
+  if (!duties.ok()) return ToGrpcStatus(duties.status());
+  FillResponsibility(request->case_id(), *duties, response);
+  return grpc::Status::OK;
 }
 
 }  // namespace petition::supervision

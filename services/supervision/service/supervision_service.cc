@@ -31,7 +31,13 @@ Limit ApprovalLimit(const DeadlinePolicy& policy) {
 
 absl::StatusOr<SupervisionService::CurrentPolicy> SupervisionService::LoadPolicy(
     const TxOptions& tx_options) {
-  auto stored = store_->CurrentPolicy(tx_options);
+  return store_->pool()->Read([&](pqxx::transaction_base& tx) { return LoadPolicy(tx); },
+                              tx_options);
+}
+
+absl::StatusOr<SupervisionService::CurrentPolicy> SupervisionService::LoadPolicy(
+    pqxx::transaction_base& tx) {
+  auto stored = store_->CurrentPolicy(tx);
   if (!stored.ok()) return stored.status();
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(stored->policy.time_zone, &zone)) {
@@ -40,10 +46,30 @@ absl::StatusOr<SupervisionService::CurrentPolicy> SupervisionService::LoadPolicy
   return CurrentPolicy{*std::move(stored), zone};
 }
 
-absl::StatusOr<DeadlinePolicy> SupervisionService::PolicyOf(int64_t version,
-                                                            const TxOptions& tx_options) {
+std::optional<SupervisionService::CurrentPolicy> SupervisionService::LastPolicy() {
+  absl::MutexLock lock(&policy_mu_);
+  return last_policy_;
+}
+
+absl::StatusOr<SupervisionService::CurrentPolicy> SupervisionService::SeePolicy(
+    StoredPolicy stored) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(stored.policy.time_zone, &zone)) {
+    return absl::InternalError("the policy's time zone does not load");
+  }
+  CurrentPolicy seen{std::move(stored), zone};
+  absl::MutexLock lock(&policy_mu_);
+  // Versions only grow: a slower call never puts back an older one.
+  if (!last_policy_.has_value() || last_policy_->stored.version < seen.stored.version) {
+    last_policy_ = seen;
+  }
+  return seen;
+}
+
+absl::StatusOr<DeadlinePolicy> SupervisionService::PolicyOf(pqxx::transaction_base& tx,
+                                                            int64_t version) {
   if (version == 0) return DeadlinePolicy::Regulation();
-  auto all = store_->AllPolicies(tx_options);
+  auto all = store_->AllPolicies(tx);
   if (!all.ok()) return all.status();
   for (const StoredPolicy& p : *all) {
     if (p.version == version) return p.policy;
@@ -71,21 +97,13 @@ void SupervisionService::FillDeadline(const DeadlineRecord& d, absl::CivilDay to
   (void)zone;
 }
 
-grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
-                                                 const v1::ApplyCaseEventsRequest* request,
-                                                 v1::ApplyCaseEventsResponse* response) {
-  RequestScope scope(*context);  // the call guard lets only intake call this
-  constexpr int kMaxBatch = 1000;
-  if (request->events_size() > kMaxBatch) {
-    return ToGrpcStatus(InvalidField("events", absl::StrCat("at most ", kMaxBatch, " per call")));
-  }
-  auto current = LoadPolicy(TxOptionsFor(*context));
-  if (!current.ok()) return ToGrpcStatus(current.status());
-  const DeadlinePolicy& policy = current->stored.policy;
-  const int64_t version = current->stored.version;
-  const absl::TimeZone zone = current->zone;
+absl::StatusOr<std::vector<DeadlineStore::Application>> SupervisionService::BuildApplications(
+    const v1::ApplyCaseEventsRequest& request, const CurrentPolicy& current) {
+  const DeadlinePolicy& policy = current.stored.policy;
+  const int64_t version = current.stored.version;
+  const absl::TimeZone zone = current.zone;
   std::vector<DeadlineStore::Application> applications;
-  applications.reserve(request->events_size());
+  applications.reserve(request.events_size());
   // Deadlines opened on the same day under the same limit share their due
   // date: one question to the calendar per distinct pair in the batch.
   absl::flat_hash_map<std::tuple<absl::CivilDay, int, int>, WorkingDayResult> due_memo;
@@ -108,13 +126,13 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
     d.provisional = due->second.provisional;
     return d;
   };
-  for (int i = 0; i < request->events_size(); ++i) {
-    const petition::v1::CaseEvent& event = request->events(i);
+  for (int i = 0; i < request.events_size(); ++i) {
+    const petition::v1::CaseEvent& event = request.events(i);
     const std::string at = absl::StrCat("events[", i, "]");
-    if (event.event_id().empty()) return ToGrpcStatus(InvalidField(at + ".eventId", "is required"));
-    if (event.case_id().empty()) return ToGrpcStatus(InvalidField(at + ".caseId", "is required"));
+    if (event.event_id().empty()) return InvalidField(at + ".eventId", "is required");
+    if (event.case_id().empty()) return InvalidField(at + ".caseId", "is required");
     if (event.sequence() < 1) {
-      return ToGrpcStatus(InvalidField(at + ".sequence", "must be at least 1"));
+      return InvalidField(at + ".sequence", "must be at least 1");
     }
     DeadlineStore::Application app;
     app.event = &event;
@@ -147,17 +165,17 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
       case petition::v1::CaseEvent::kRegistered: {
         const petition::v1::CaseRegistered& r = event.registered();
         if (event.sequence() != 1) {
-          return ToGrpcStatus(InvalidField(at + ".sequence", "a registration is sequence 1"));
+          return InvalidField(at + ".sequence", "a registration is sequence 1");
         }
         if (!r.has_received_at()) {
-          return ToGrpcStatus(InvalidField(at + ".registered.receivedAt", "is required"));
+          return InvalidField(at + ".registered.receivedAt", "is required");
         }
         const absl::CivilDay start = DayOf(r.received_at(), zone);
         auto acceptance = open("ACCEPTANCE", start, policy.acceptance, r.urgent());
-        if (!acceptance.ok()) return ToGrpcStatus(acceptance.status());
+        if (!acceptance.ok()) return acceptance.status();
         app.open.push_back(*acceptance);
         auto c = county(r.county_due_date(), at + ".registered.countyDueDate", start);
-        if (!c.ok()) return ToGrpcStatus(c.status());
+        if (!c.ok()) return c.status();
         if (c->has_value()) {
           (*c)->urgent = r.urgent();
           app.open.push_back(**c);
@@ -172,7 +190,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
           const absl::CivilDay pushed =
               event.has_occurred_at() ? DayOf(event.occurred_at(), zone) : start;
           auto objection = open("OBJECTION", pushed, policy.objection, false);
-          if (!objection.ok()) return ToGrpcStatus(objection.status());
+          if (!objection.ok()) return objection.status();
           app.open.push_back(*objection);
         }
         break;
@@ -182,10 +200,10 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         absl::CivilDay start = absl::CivilDay();
         if (event.has_occurred_at()) start = DayOf(event.occurred_at(), zone);
         auto c = county(u.county_due_date(), at + ".updated.countyDueDate", start);
-        if (!c.ok()) return ToGrpcStatus(c.status());
+        if (!c.ok()) return c.status();
         if (c->has_value()) {
           if (!event.has_occurred_at()) {
-            return ToGrpcStatus(InvalidField(at + ".occurredAt", "is required"));
+            return InvalidField(at + ".occurredAt", "is required");
           }
           app.replace.push_back(**c);
         }
@@ -202,11 +220,10 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         // Intake always says; an older intake that does not is ORDINARY.
         auto limit = HandlingLimit(policy, a.complexity().empty() ? "ORDINARY" : a.complexity());
         if (!limit.ok()) {
-          return ToGrpcStatus(
-              InvalidField(at + ".accepted.complexity", "must be SIMPLE, ORDINARY or COMPLEX"));
+          return InvalidField(at + ".accepted.complexity", "must be SIMPLE, ORDINARY or COMPLEX");
         }
         auto handling = open("HANDLING", app.met_day, *limit, a.urgent());
-        if (!handling.ok()) return ToGrpcStatus(handling.status());
+        if (!handling.ok()) return handling.status();
         app.open.push_back(*handling);
         // Accepting a transfer takes it on: the right to object is gone.
         // EXPIRED, not MET (nobody objected) and not left OPEN (it would
@@ -236,7 +253,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         valid = meet({"HANDLING"});
         if (!valid.ok()) break;
         auto approval = open("APPROVAL", app.met_day, ApprovalLimit(policy), false);
-        if (!approval.ok()) return ToGrpcStatus(approval.status());
+        if (!approval.ok()) return approval.status();
         app.open.push_back(*approval);
         break;
       }
@@ -253,15 +270,14 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         // answer; the day itself is not counted.
         auto day = ParseDate(event.delivered().delivered_on());
         if (!day.ok()) {
-          return ToGrpcStatus(
-              InvalidField(at + ".delivered.deliveredOn", "is not a date YYYY-MM-DD"));
+          return InvalidField(at + ".delivered.deliveredOn", "is not a date YYYY-MM-DD");
         }
         // The answer given again after a review decision opens the recheck
         // window instead (A36): there is no second review.
         const bool recheck = event.delivered().window() == "RECHECK_WINDOW";
         auto window = open(recheck ? "RECHECK_WINDOW" : "REVIEW_WINDOW", *day,
                            recheck ? policy.recheck_window : policy.review_window, false);
-        if (!window.ok()) return ToGrpcStatus(window.status());
+        if (!window.ok()) return window.status();
         app.open.push_back(*window);
         break;
       }
@@ -269,17 +285,14 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         const petition::v1::ReviewDecided& r = event.review_decided();
         auto decided = ParseDate(r.decided_on());
         if (!decided.ok()) {
-          return ToGrpcStatus(
-              InvalidField(at + ".reviewDecided.decidedOn", "is not a date YYYY-MM-DD"));
+          return InvalidField(at + ".reviewDecided.decidedOn", "is not a date YYYY-MM-DD");
         }
         const bool review = r.stage() == "REVIEW";
         if (!review && r.stage() != "RECHECK") {
-          return ToGrpcStatus(
-              InvalidField(at + ".reviewDecided.stage", "must be REVIEW or RECHECK"));
+          return InvalidField(at + ".reviewDecided.stage", "must be REVIEW or RECHECK");
         }
         if (r.outcome() != "UPHELD" && r.outcome() != "CHANGED" && r.outcome() != "REVOKED") {
-          return ToGrpcStatus(
-              InvalidField(at + ".reviewDecided.outcome", "must be UPHELD, CHANGED or REVOKED"));
+          return InvalidField(at + ".reviewDecided.outcome", "must be UPHELD, CHANGED or REVOKED");
         }
         // The body above answered: its deadline is met as the decision
         // arrives (the day the township records it).
@@ -290,7 +303,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         if (review && r.outcome() == "UPHELD") {
           // A36: 30 days from the review decision to ask for a recheck.
           auto window = open("RECHECK_WINDOW", *decided, policy.recheck_window, false);
-          if (!window.ok()) return ToGrpcStatus(window.status());
+          if (!window.ok()) return window.status();
           app.open.push_back(*window);
         } else if (r.reopened()) {
           // The answer was changed or revoked: the unit handles the matter
@@ -298,11 +311,11 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
           // the new opinion is approved afresh.
           auto limit = HandlingLimit(policy, r.complexity().empty() ? "ORDINARY" : r.complexity());
           if (!limit.ok()) {
-            return ToGrpcStatus(InvalidField(at + ".reviewDecided.complexity",
-                                             "must be SIMPLE, ORDINARY or COMPLEX"));
+            return InvalidField(at + ".reviewDecided.complexity",
+                                "must be SIMPLE, ORDINARY or COMPLEX");
           }
           auto handling = open("HANDLING", app.met_day, *limit, false);
-          if (!handling.ok()) return ToGrpcStatus(handling.status());
+          if (!handling.ok()) return handling.status();
           app.reopen.push_back(*handling);
           app.drop.emplace_back("APPROVAL");
         }
@@ -313,7 +326,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         valid = meet({"RECHECK_WINDOW"});
         if (!valid.ok()) break;
         auto answer = open("RECHECK_ANSWER", app.met_day, policy.recheck_answer, false);
-        if (!answer.ok()) return ToGrpcStatus(answer.status());
+        if (!answer.ok()) return answer.status();
         app.open.push_back(*answer);
         break;
       }
@@ -323,7 +336,7 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         valid = meet({"REVIEW_WINDOW"});
         if (!valid.ok()) break;
         auto answer = open("REVIEW_ANSWER", app.met_day, policy.review_answer, false);
-        if (!answer.ok()) return ToGrpcStatus(answer.status());
+        if (!answer.ok()) return answer.status();
         app.open.push_back(*answer);
         break;
       }
@@ -338,8 +351,8 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
       case petition::v1::CaseEvent::kRated: {
         const std::string& rating = event.rated().rating();
         if (rating != "SATISFIED" && rating != "BASICALLY_SATISFIED" && rating != "DISSATISFIED") {
-          return ToGrpcStatus(InvalidField(
-              at + ".rated.rating", "must be SATISFIED, BASICALLY_SATISFIED or DISSATISFIED"));
+          return InvalidField(at + ".rated.rating",
+                              "must be SATISFIED, BASICALLY_SATISFIED or DISSATISFIED");
         }
         auto day = occurred_day();  // the statistics count it on its day
         valid = day.status();
@@ -351,18 +364,65 @@ grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
         // way, so that the relay never stalls on it.
         break;
     }
-    if (!valid.ok()) return ToGrpcStatus(valid);
+    if (!valid.ok()) return valid;
     applications.push_back(std::move(app));
   }
-  auto applied = store_->ApplyEvents(applications, TxOptionsFor(*context));
-  if (!applied.ok()) return ToGrpcStatus(applied.status());
-  response->set_applied(*applied);
-  response->set_duplicates(request->events_size() - *applied);
-  for (const petition::v1::CaseEvent& event : request->events()) {
-    RequestScope event_scope(event.request_id());  // the request that caused it
-    log::Debug("case event applied", {{"eventId", event.event_id()}, {"caseId", event.case_id()}});
+  return applications;
+}
+
+grpc::Status SupervisionService::ApplyCaseEvents(grpc::ServerContext* context,
+                                                 const v1::ApplyCaseEventsRequest* request,
+                                                 v1::ApplyCaseEventsResponse* response) {
+  RequestScope scope(*context);  // the call guard lets only intake call this
+  constexpr int kMaxBatch = 1000;
+  if (request->events_size() > kMaxBatch) {
+    return ToGrpcStatus(InvalidField("events", absl::StrCat("at most ", kMaxBatch, " per call")));
   }
-  return grpc::Status::OK;
+  std::optional<CurrentPolicy> policy = LastPolicy();
+  // One transaction per call: the applications are built under the policy
+  // last seen, and the transaction applies them only while it is still the
+  // current one. A policy changed meanwhile (or none seen yet) comes back
+  // from the transaction, and the events are built again under it.
+  struct Outcome {
+    std::optional<int> applied;
+    std::optional<StoredPolicy> current;  // when `policy` was not the current one
+  };
+  for (int round = 0; round < kPolicyRounds; ++round) {
+    std::vector<DeadlineStore::Application> applications;
+    if (policy.has_value()) {
+      auto built = BuildApplications(*request, *policy);
+      if (!built.ok()) return ToGrpcStatus(built.status());
+      applications = *std::move(built);
+    }
+    auto outcome = store_->pool()->Transact(
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<Outcome> {
+          auto current = store_->CurrentPolicy(tx);
+          if (!current.ok()) return current.status();
+          if (!policy.has_value() || current->version != policy->stored.version) {
+            return Outcome{std::nullopt, *std::move(current)};
+          }
+          auto applied = store_->ApplyEvents(tx, applications);
+          if (!applied.ok()) return applied.status();
+          return Outcome{*applied, std::nullopt};
+        },
+        TxOptionsFor(*context));
+    if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+    if (outcome->current.has_value()) {
+      auto seen = SeePolicy(*std::move(outcome->current));
+      if (!seen.ok()) return ToGrpcStatus(seen.status());
+      policy = *std::move(seen);
+      continue;
+    }
+    response->set_applied(*outcome->applied);
+    response->set_duplicates(request->events_size() - *outcome->applied);
+    for (const petition::v1::CaseEvent& event : request->events()) {
+      RequestScope event_scope(event.request_id());  // the request that caused it
+      log::Debug("case event applied",
+                 {{"eventId", event.event_id()}, {"caseId", event.case_id()}});
+    }
+    return grpc::Status::OK;
+  }
+  return ToGrpcStatus(absl::AbortedError("the deadline policy kept changing; try again"));
 }
 
 grpc::Status SupervisionService::GetCaseDeadlines(grpc::ServerContext* context,
@@ -372,27 +432,40 @@ grpc::Status SupervisionService::GetCaseDeadlines(grpc::ServerContext* context,
   if (request->case_id().empty() || request->case_id().size() > 64) {
     return ToGrpcStatus(InvalidField("caseId", "is not a case id"));
   }
-  // Exactly where GetCase would say NOT_FOUND: the same rule, the same answer.
-  auto units = store_->UnitsOfCase(request->case_id(), TxOptionsFor(*context));
-  if (!units.ok() && !absl::IsNotFound(units.status())) return ToGrpcStatus(units.status());
   // Intake, calling as itself (the petitioner's public view), may read
   // every case's deadlines; people through the gateway, the cases they see.
   const bool intake = scope.caller() == "intake";
-  if (!units.ok() || (!intake && !MayReadCase(scope.principal(), *units))) {
-    return ToGrpcStatus(absl::NotFoundError("no such case"));
-  }
-  auto current = LoadPolicy(TxOptionsFor(*context));
-  if (!current.ok()) return ToGrpcStatus(current.status());
-  auto deadlines = store_->ListForCase(request->case_id(), TxOptionsFor(*context));
-  if (!deadlines.ok()) return ToGrpcStatus(deadlines.status());
-  auto changes = store_->DueDateChanges(request->case_id(), TxOptionsFor(*context));
-  if (!changes.ok()) return ToGrpcStatus(changes.status());
+  struct View {
+    CurrentPolicy policy;
+    std::vector<DeadlineRecord> deadlines;
+    std::vector<DueDateChangeRecord> changes;
+  };
+  // One snapshot: the case's units, the policy, its deadlines and their changes.
+  auto view = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<View> {
+        // Exactly where GetCase would say NOT_FOUND: the same rule, the same answer.
+        auto units = store_->UnitsOfCase(tx, request->case_id());
+        if (!units.ok() && !absl::IsNotFound(units.status())) return units.status();
+        if (!units.ok() || (!intake && !MayReadCase(scope.principal(), *units))) {
+          return absl::NotFoundError("no such case");
+        }
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        auto deadlines = store_->ListForCase(tx, request->case_id());
+        if (!deadlines.ok()) return deadlines.status();
+        auto changes = store_->DueDateChanges(tx, request->case_id());
+        if (!changes.ok()) return changes.status();
+        return View{*std::move(current), *std::move(deadlines), *std::move(changes)};
+      },
+      TxOptionsFor(*context));
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  const CurrentPolicy* current = &view->policy;
   const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
   response->set_case_id(request->case_id());
-  for (const DeadlineRecord& d : *deadlines) {
+  for (const DeadlineRecord& d : view->deadlines) {
     v1::Deadline* out = response->add_deadlines();
     FillDeadline(d, today, current->zone, out);
-    for (const DueDateChangeRecord& c : *changes) {
+    for (const DueDateChangeRecord& c : view->changes) {
       if (c.kind != d.kind) continue;
       v1::DueDateChange* change = out->add_due_date_changes();
       change->set_old_due_date(FormatDate(c.old_due_date));
@@ -503,13 +576,28 @@ grpc::Status SupervisionService::ListDeadlines(grpc::ServerContext* context,
     if (!after.ok()) return ToGrpcStatus(after.status());
     filter.after = *after;
   }
-  auto current = LoadPolicy(TxOptionsFor(*context));
-  if (!current.ok()) return ToGrpcStatus(current.status());
-  filter.today = absl::ToCivilDay(clock_->Now(), current->zone);
   const int wanted = filter.page_size;
   filter.page_size = wanted + 1;
-  auto rows = store_->ListDeadlines(filter, TxOptionsFor(*context));
-  if (!rows.ok()) return ToGrpcStatus(rows.status());
+  struct Listed {
+    CurrentPolicy policy;
+    absl::CivilDay today;
+    std::vector<DeadlineRecord> rows;
+  };
+  // The policy (whose time zone makes today) and the page, in one snapshot.
+  auto listed = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Listed> {
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        DeadlineFilter f = filter;
+        f.today = absl::ToCivilDay(clock_->Now(), current->zone);
+        auto rows = store_->ListDeadlines(tx, f);
+        if (!rows.ok()) return rows.status();
+        return Listed{*std::move(current), f.today, *std::move(rows)};
+      },
+      TxOptionsFor(*context));
+  if (!listed.ok()) return ToGrpcStatus(listed.status());
+  const CurrentPolicy* current = &listed->policy;
+  const std::vector<DeadlineRecord>* rows = &listed->rows;
   const absl::CivilDay today = absl::ToCivilDay(clock_->Now(), current->zone);
   const int n = std::min<int>(wanted, static_cast<int>(rows->size()));
   for (int i = 0; i < n; ++i) {
@@ -550,49 +638,73 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
   if (request->request_id().size() > 128) {
     return ToGrpcStatus(InvalidField("requestId", "is at most 128 characters"));
   }
-  const TxOptions tx = TxOptionsFor(*context);
-  // A retry (this caller's request id) gets its first answer before
-  // anything that may have changed since is looked at: the case, the
-  // calendar, the date.
+  const TxOptions tx_options = TxOptionsFor(*context);
   const RequestKey key = RequestKeyFor(scope, "CreateExtension", *request, request->request_id());
-  auto replay = store_->ExtensionOfRequest(key, tx);
-  if (!replay.ok()) return ToGrpcStatus(replay.status());
-  if (replay->has_value()) {
-    FillExtension(**replay, response);
+  const absl::Time now = clock_->Now();
+  // What the calendar is asked is read first, in one snapshot; the calendar
+  // (scheduling) is asked between the transactions, never inside one; the
+  // write checks again under the deadline's lock that nothing moved.
+  struct Plan {
+    std::optional<DeadlineStore::ExtensionRecord> replay;
+    DeadlineRecord handling;
+    DeadlinePolicy policy;  // the one the deadline was opened under
+    absl::CivilDay today;
+  };
+  auto plan = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Plan> {
+        Plan p;
+        // A retry (this caller's request id) gets its first answer before
+        // anything that may have changed since is looked at: the case, the
+        // calendar, the date.
+        auto replay = store_->ExtensionOfRequest(tx, key);
+        if (!replay.ok()) return replay.status();
+        if (replay->has_value()) {
+          p.replay = **replay;
+          return p;
+        }
+        auto units = store_->UnitsOfCase(tx, request->case_id());
+        if (!units.ok() && !absl::IsNotFound(units.status())) return units.status();
+        if (!units.ok() || !MayReadCase(scope.principal(), *units)) {
+          return absl::NotFoundError("no such case");
+        }
+        if (!MayActFor(scope.principal(), units->handling)) {
+          return absl::PermissionDeniedError(
+              "the case is handled by other units: an official of one of them, or of the "
+              "township, extends it");
+        }
+        auto handling = store_->GetDeadline(tx, request->case_id(), "HANDLING");
+        if (absl::IsNotFound(handling.status())) {
+          return absl::FailedPreconditionError("the case is not accepted: no HANDLING deadline");
+        }
+        if (!handling.ok()) return handling.status();
+        if (handling->met_at.has_value()) {
+          return absl::FailedPreconditionError("the HANDLING deadline is met already");
+        }
+        auto policy = PolicyOf(tx, handling->policy_version);
+        if (!policy.ok()) return policy.status();
+        auto complexity = store_->CaseComplexity(tx, request->case_id());
+        if (!complexity.ok()) return complexity.status();
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        p.today = absl::ToCivilDay(now, current->zone);
+        if (absl::Status s =
+                CheckExtension(*policy, *complexity, handling->due_date, p.today, request->days());
+            !s.ok()) {
+          return s;
+        }
+        p.handling = *std::move(handling);
+        p.policy = *std::move(policy);
+        return p;
+      },
+      tx_options);
+  if (!plan.ok()) return ToGrpcStatus(plan.status());
+  if (plan->replay.has_value()) {
+    FillExtension(*plan->replay, response);
     return grpc::Status::OK;
   }
-  auto units = store_->UnitsOfCase(request->case_id(), tx);
-  if (!units.ok() && !absl::IsNotFound(units.status())) return ToGrpcStatus(units.status());
-  if (!units.ok() || !MayReadCase(scope.principal(), *units)) {
-    return ToGrpcStatus(absl::NotFoundError("no such case"));
-  }
-  if (!MayActFor(scope.principal(), units->handling)) {
-    return ToGrpcStatus(absl::PermissionDeniedError(
-        "the case is handled by other units: an official of one of them, or of the township, "
-        "extends it"));
-  }
-  auto handling = store_->GetDeadline(request->case_id(), "HANDLING", tx);
-  if (absl::IsNotFound(handling.status())) {
-    return ToGrpcStatus(
-        absl::FailedPreconditionError("the case is not accepted: no HANDLING deadline"));
-  }
-  if (!handling.ok()) return ToGrpcStatus(handling.status());
-  if (handling->met_at.has_value()) {
-    return ToGrpcStatus(absl::FailedPreconditionError("the HANDLING deadline is met already"));
-  }
-  auto policy = PolicyOf(handling->policy_version, tx);
-  if (!policy.ok()) return ToGrpcStatus(policy.status());
-  auto complexity = store_->CaseComplexity(request->case_id(), tx);
-  if (!complexity.ok()) return ToGrpcStatus(complexity.status());
-  auto current = LoadPolicy(tx);
-  if (!current.ok()) return ToGrpcStatus(current.status());
-  const absl::Time now = clock_->Now();
-  const absl::CivilDay today = absl::ToCivilDay(now, current->zone);
-  if (absl::Status s =
-          CheckExtension(*policy, *complexity, handling->due_date, today, request->days());
-      !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  const DeadlineRecord* handling = &plan->handling;
+  const DeadlinePolicy* policy = &plan->policy;
+  const absl::CivilDay today = plan->today;
   const Limit limit = handling->limit.value_or(policy->handling_ordinary);
   auto extended = ExtendedDueDate(handling->start_date, limit, request->days(),
                                   policy->extension_max, policy->roll_to_working_day, *calendar_);
@@ -615,8 +727,12 @@ grpc::Status SupervisionService::CreateExtension(grpc::ServerContext* context,
   event.mutable_extension_granted()->set_days(ext.days);
   event.mutable_extension_granted()->set_reason(ext.reason);
   event.mutable_extension_granted()->set_new_due_date(FormatDate(ext.new_due_date));
-  auto granted =
-      store_->GrantExtension(ext, handling->due_date, today, key, event.SerializeAsString(), tx);
+  const std::string payload = event.SerializeAsString();
+  auto granted = store_->pool()->Transact(
+      [&](pqxx::transaction_base& tx) {
+        return store_->GrantExtension(tx, ext, handling->due_date, today, key, payload);
+      },
+      tx_options);
   if (!granted.ok()) return ToGrpcStatus(granted.status());
   if (outbox_written_) outbox_written_();
   FillExtension(*granted, response);
@@ -640,14 +756,27 @@ grpc::Status SupervisionService::CheckReviewWindow(grpc::ServerContext* context,
         "must be a window: REVIEW_WINDOW, RECHECK_WINDOW or OBJECTION (a deadline is no "
         "right to be asked about)"));
   }
-  auto current = LoadPolicy(TxOptionsFor(*context));
-  if (!current.ok()) return ToGrpcStatus(current.status());
-  auto window = store_->GetDeadline(request->case_id(), kind_name, TxOptionsFor(*context));
-  if (absl::IsNotFound(window.status())) {
+  struct Found {
+    CurrentPolicy policy;
+    std::optional<DeadlineRecord> window;  // none: not opened (yet), or unknown here
+  };
+  auto found = store_->pool()->Read(
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Found> {
+        auto current = LoadPolicy(tx);
+        if (!current.ok()) return current.status();
+        auto window = store_->GetDeadline(tx, request->case_id(), kind_name);
+        if (absl::IsNotFound(window.status())) return Found{*std::move(current), std::nullopt};
+        if (!window.ok()) return window.status();
+        return Found{*std::move(current), *std::move(window)};
+      },
+      TxOptionsFor(*context));
+  if (!found.ok()) return ToGrpcStatus(found.status());
+  if (!found->window.has_value()) {
     response->set_open(false);  // not opened (yet), or unknown here
     return grpc::Status::OK;
   }
-  if (!window.ok()) return ToGrpcStatus(window.status());
+  const CurrentPolicy* current = &found->policy;
+  const DeadlineRecord* window = &*found->window;
   const absl::Time at = request->has_at() ? ToAbslTime(request->at()) : clock_->Now();
   response->set_open(absl::ToCivilDay(at, current->zone) <= window->due_date);
   response->set_due_date(FormatDate(window->due_date));

@@ -3,9 +3,13 @@
 #define PETITION_SERVICES_SUPERVISION_SERVICE_SUPERVISION_SERVICE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "petition/v1/supervision.grpc.pb.h"
 #include "services/supervision/domain/clock.h"
@@ -100,21 +104,38 @@ class SupervisionService final : public v1::Supervision::Service {
   // NOT_FOUND unless the principal may read the case (common/case_visibility.h).
   absl::Status CheckCaseVisible(const std::string& case_id, const Principal& principal,
                                 const TxOptions& tx_options);
+  absl::Status CheckCaseVisible(pqxx::transaction_base& tx, const std::string& case_id,
+                                const Principal& principal);
   // NOT_FOUND ("no such supervision order") when the order's case is hidden
   // from the principal (it reports their unit, A30).
-  absl::Status CheckOrderVisible(const OrderRecord& order, const Principal& principal,
-                                 const TxOptions& tx_options);
-  // A30: INVALID_ARGUMENT (leaderId) when `leader_id` is an official (in
-  // scheduling's directory) of a unit the case reports.
-  absl::Status LeaderNotAccused(const std::string& case_id, const std::string& leader_id,
-                                const TxOptions& tx_options);
+  absl::Status CheckOrderVisible(pqxx::transaction_base& tx, const OrderRecord& order,
+                                 const Principal& principal);
+  // A30: INVALID_ARGUMENT (leaderId) when `leader_id` is an official of a
+  // unit the case reports; `leader_unit` is the official's unit as
+  // scheduling's directory answered before the transaction.
+  absl::Status LeaderNotAccused(pqxx::transaction_base& tx, const std::string& case_id,
+                                const std::string& leader_id,
+                                const absl::StatusOr<std::string>& leader_unit);
   struct CurrentPolicy {
     StoredPolicy stored;
     absl::TimeZone zone;
   };
   absl::StatusOr<CurrentPolicy> LoadPolicy(const TxOptions& tx_options);
+  // The same inside the handler's transaction.
+  absl::StatusOr<CurrentPolicy> LoadPolicy(pqxx::transaction_base& tx);
+  // Handlers that ask the calendar (scheduling) count under the policy last
+  // seen, before their transaction; the transaction checks that it is still
+  // the current one and hands back the current one when not, which
+  // SeePolicy() remembers for the next round (at most kPolicyRounds).
+  static constexpr int kPolicyRounds = 3;
+  std::optional<CurrentPolicy> LastPolicy();
+  absl::StatusOr<CurrentPolicy> SeePolicy(StoredPolicy stored);
+  // What applying the request's events does under `policy` (the calendar is
+  // asked here: never inside a transaction).
+  absl::StatusOr<std::vector<DeadlineStore::Application>> BuildApplications(
+      const v1::ApplyCaseEventsRequest& request, const CurrentPolicy& policy);
   // The policy a deadline was opened under (version 0: the regulation's).
-  absl::StatusOr<DeadlinePolicy> PolicyOf(int64_t version, const TxOptions& tx_options);
+  absl::StatusOr<DeadlinePolicy> PolicyOf(pqxx::transaction_base& tx, int64_t version);
   void FillDeadline(const DeadlineRecord& d, absl::CivilDay today, absl::TimeZone zone,
                     v1::Deadline* out) const;
 
@@ -124,6 +145,9 @@ class SupervisionService final : public v1::Supervision::Service {
   std::function<void()> outbox_written_;
   UnitDirectory* directory_;
   std::string township_time_zone_;
+  // The policy last seen (LastPolicy).
+  absl::Mutex policy_mu_;
+  std::optional<CurrentPolicy> last_policy_ ABSL_GUARDED_BY(policy_mu_);
 };
 
 }  // namespace petition::supervision

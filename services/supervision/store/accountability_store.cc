@@ -353,74 +353,95 @@ const std::vector<PgStatement>& DeadlineStore::AccountabilityStatements() {
 absl::StatusOr<ScreeningReportRecord> DeadlineStore::PutScreeningReport(
     const ScreeningReportRecord& report, const RequestKey& key, const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<ScreeningReportRecord> {
-        const std::string resource = report.month + "/" + report.unit_id;
-        auto prior = ClaimRequestInTx(tx, key, resource);
-        if (!prior.ok()) return prior.status();
-        if (!prior->has_value()) {
-          tx.exec_prepared(kUpsertReport, report.unit_id, report.month, report.zero_report,
-                           report.updated_by, SqlTimestamp(report.updated_at));
-          tx.exec_prepared(kDeleteItems, report.month, report.unit_id);
-          if (!report.items.empty()) {
-            PgArrayBuilder summaries, persons, dues;
-            for (const ScreeningItemRecord& item : report.items) {
-              summaries.Add(item.summary);
-              persons.Add(item.responsible_person);
-              dues.Add(FormatDate(item.due_date));
-            }
-            tx.exec_prepared(kInsertItems, report.unit_id, report.month, summaries.Finish(),
-                             persons.Finish(), dues.Finish());
-          }
-        }
-        auto reports = ReportsFromRows(
-            tx, tx.exec_prepared(kSelectReports, report.month, report.unit_id, "", 1));
-        if (!reports.ok()) return reports.status();
-        if (reports->empty()) return absl::AbortedError("the report changed meanwhile; try again");
-        return std::move(reports->front());
-      },
-      tx_options);
+      [&](pqxx::transaction_base& tx) { return PutScreeningReport(tx, report, key); }, tx_options);
+}
+
+absl::StatusOr<ScreeningReportRecord> DeadlineStore::PutScreeningReport(
+    pqxx::transaction_base& tx, const ScreeningReportRecord& report, const RequestKey& key) {
+  const std::string resource = report.month + "/" + report.unit_id;
+  auto prior = ClaimRequestInTx(tx, key, resource);
+  if (!prior.ok()) return prior.status();
+  if (!prior->has_value()) {
+    tx.exec_prepared(kUpsertReport, report.unit_id, report.month, report.zero_report,
+                     report.updated_by, SqlTimestamp(report.updated_at));
+    tx.exec_prepared(kDeleteItems, report.month, report.unit_id);
+    if (!report.items.empty()) {
+      PgArrayBuilder summaries, persons, dues;
+      for (const ScreeningItemRecord& item : report.items) {
+        summaries.Add(item.summary);
+        persons.Add(item.responsible_person);
+        dues.Add(FormatDate(item.due_date));
+      }
+      tx.exec_prepared(kInsertItems, report.unit_id, report.month, summaries.Finish(),
+                       persons.Finish(), dues.Finish());
+    }
+  }
+  auto reports =
+      ReportsFromRows(tx, tx.exec_prepared(kSelectReports, report.month, report.unit_id, "", 1));
+  if (!reports.ok()) return reports.status();
+  if (reports->empty()) return absl::AbortedError("the report changed meanwhile; try again");
+  return std::move(reports->front());
 }
 
 absl::StatusOr<std::vector<ScreeningReportRecord>> DeadlineStore::ListScreeningReports(
     const std::string& month, const std::string& unit_id, const std::string& after_unit_id,
     int limit, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<ScreeningReportRecord>> {
-        return ReportsFromRows(
-            tx, tx.exec_prepared(kSelectReports, month, unit_id, after_unit_id, limit));
+      [&](pqxx::transaction_base& tx) {
+        return ListScreeningReports(tx, month, unit_id, after_unit_id, limit);
       },
       tx_options);
 }
 
+absl::StatusOr<std::vector<ScreeningReportRecord>> DeadlineStore::ListScreeningReports(
+    pqxx::transaction_base& tx, const std::string& month, const std::string& unit_id,
+    const std::string& after_unit_id, int limit) {
+  return ReportsFromRows(tx,
+                         tx.exec_prepared(kSelectReports, month, unit_id, after_unit_id, limit));
+}
+
 absl::StatusOr<std::vector<std::string>> DeadlineStore::ReportedUnits(const std::string& month,
                                                                       const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<std::string>> {
-        std::vector<std::string> out;
-        for (const auto& row : tx.exec_prepared(kSelectReportedUnits, month)) {
-          out.push_back(row[0].as<std::string>());
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return ReportedUnits(tx, month); },
+                     tx_options);
+}
+
+absl::StatusOr<std::vector<std::string>> DeadlineStore::ReportedUnits(pqxx::transaction_base& tx,
+                                                                      const std::string& month) {
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec_prepared(kSelectReportedUnits, month)) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
 }
 
 absl::Status DeadlineStore::RememberUnits(
     const std::vector<std::pair<std::string, std::string>>& units, absl::Time now,
     const TxOptions& tx_options) {
+  return pool_->Transact([&](pqxx::transaction_base& tx) { return RememberUnits(tx, units, now); },
+                         tx_options);
+}
+
+absl::Status DeadlineStore::RememberUnits(
+    pqxx::transaction_base& tx, const std::vector<std::pair<std::string, std::string>>& units,
+    absl::Time now) {
   PgArrayBuilder ids, kinds;
   for (const auto& [id, kind] : units) {
     ids.Add(id);
     kinds.Add(kind);
   }
   const std::string id_array = ids.Finish();
-  return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::Status {
-        tx.exec_prepared(kForgetUnits, id_array);
-        tx.exec_prepared(kUpsertUnits, id_array, kinds.Finish(), SqlTimestamp(now));
-        return absl::OkStatus();
-      },
-      tx_options);
+  // Under a savepoint: a failure here is returned, and the caller's
+  // transaction goes on (the table only feeds a gauge).
+  try {
+    pqxx::subtransaction sub(tx, "remember_units");
+    sub.exec_prepared(kForgetUnits, id_array);
+    sub.exec_prepared(kUpsertUnits, id_array, kinds.Finish(), SqlTimestamp(now));
+    sub.commit();
+  } catch (const pqxx::sql_error& e) {
+    return StatusFromException(e);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<EscalationRecord> DeadlineStore::CreateEscalation(const EscalationRecord& e,
@@ -428,140 +449,147 @@ absl::StatusOr<EscalationRecord> DeadlineStore::CreateEscalation(const Escalatio
                                                                  const std::string& zone,
                                                                  const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<EscalationRecord> {
-        pqxx::result track = tx.exec_prepared(kCaseFirstUnit, e.case_id);
-        if (track.empty()) return absl::NotFoundError("no such case");
-        auto prior = ClaimRequestInTx(tx, key, e.escalation_id);
-        if (!prior.ok()) return prior.status();
-        std::string id = e.escalation_id;
-        if (prior->has_value()) {
-          id = **prior;
-        } else {
-          std::string unit = e.unit_id;
-          if (unit.empty()) unit = track[0]["unit_id"].as<std::string>();
-          if (unit.empty()) {
-            return absl::FailedPreconditionError(
-                "the case has no handling unit: name the unit held to account (unitId)");
-          }
-          if (e.decline_overturned) {
-            const pqxx::row declined = tx.exec_prepared1(kCaseDeclinedOn, e.case_id, zone);
-            if (declined[0].is_null() ||
-                declined[0].as<std::string>() > FormatDate(e.occurred_on)) {
-              return FailedPreconditionField("declineOverturned",
-                                             "the case was not declined on or before occurredOn");
-            }
-          }
-          tx.exec_prepared(kInsertEscalation, e.escalation_id, e.case_id, unit, e.level,
-                           e.headcount, e.reported_in_advance, FormatDate(e.occurred_on), e.note,
-                           e.recorded_by, SqlTimestamp(e.recorded_at), e.decline_overturned);
-        }
-        pqxx::result rows = tx.exec_prepared(kSelectEscalation, zone, id);
-        if (rows.empty()) return absl::DataLossError("the escalation is gone");
-        return EscalationFromRow(rows[0]);
-      },
-      tx_options);
+      [&](pqxx::transaction_base& tx) { return CreateEscalation(tx, e, key, zone); }, tx_options);
+}
+
+absl::StatusOr<EscalationRecord> DeadlineStore::CreateEscalation(pqxx::transaction_base& tx,
+                                                                 const EscalationRecord& e,
+                                                                 const RequestKey& key,
+                                                                 const std::string& zone) {
+  pqxx::result track = tx.exec_prepared(kCaseFirstUnit, e.case_id);
+  if (track.empty()) return absl::NotFoundError("no such case");
+  auto prior = ClaimRequestInTx(tx, key, e.escalation_id);
+  if (!prior.ok()) return prior.status();
+  std::string id = e.escalation_id;
+  if (prior->has_value()) {
+    id = **prior;
+  } else {
+    std::string unit = e.unit_id;
+    if (unit.empty()) unit = track[0]["unit_id"].as<std::string>();
+    if (unit.empty()) {
+      return absl::FailedPreconditionError(
+          "the case has no handling unit: name the unit held to account (unitId)");
+    }
+    if (e.decline_overturned) {
+      const pqxx::row declined = tx.exec_prepared1(kCaseDeclinedOn, e.case_id, zone);
+      if (declined[0].is_null() || declined[0].as<std::string>() > FormatDate(e.occurred_on)) {
+        return FailedPreconditionField("declineOverturned",
+                                       "the case was not declined on or before occurredOn");
+      }
+    }
+    tx.exec_prepared(kInsertEscalation, e.escalation_id, e.case_id, unit, e.level, e.headcount,
+                     e.reported_in_advance, FormatDate(e.occurred_on), e.note, e.recorded_by,
+                     SqlTimestamp(e.recorded_at), e.decline_overturned);
+  }
+  pqxx::result rows = tx.exec_prepared(kSelectEscalation, zone, id);
+  if (rows.empty()) return absl::DataLossError("the escalation is gone");
+  return EscalationFromRow(rows[0]);
 }
 
 absl::StatusOr<std::vector<EscalationRecord>> DeadlineStore::ListEscalations(
     const EscalationFilter& f, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<EscalationRecord>> {
-        std::vector<EscalationRecord> out;
-        const std::string from = f.from.has_value() ? FormatDate(*f.from) : "";
-        const std::string to = f.to.has_value() ? FormatDate(*f.to) : "";
-        const std::string after_day = f.after.has_value() ? FormatDate(f.after->first) : "";
-        const std::string after_id = f.after.has_value() ? f.after->second : "";
-        for (const auto& row :
-             tx.exec_prepared(kListEscalations, f.time_zone, f.unit_id, f.case_id, from, to,
-                              after_day, after_id, f.limit, f.hidden_unit)) {
-          auto e = EscalationFromRow(row);
-          if (!e.ok()) return e.status();
-          out.push_back(*std::move(e));
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return ListEscalations(tx, f); },
+                     tx_options);
+}
+
+absl::StatusOr<std::vector<EscalationRecord>> DeadlineStore::ListEscalations(
+    pqxx::transaction_base& tx, const EscalationFilter& f) {
+  std::vector<EscalationRecord> out;
+  const std::string from = f.from.has_value() ? FormatDate(*f.from) : "";
+  const std::string to = f.to.has_value() ? FormatDate(*f.to) : "";
+  const std::string after_day = f.after.has_value() ? FormatDate(f.after->first) : "";
+  const std::string after_id = f.after.has_value() ? f.after->second : "";
+  for (const auto& row : tx.exec_prepared(kListEscalations, f.time_zone, f.unit_id, f.case_id, from,
+                                          to, after_day, after_id, f.limit, f.hidden_unit)) {
+    auto e = EscalationFromRow(row);
+    if (!e.ok()) return e.status();
+    out.push_back(*std::move(e));
+  }
+  return out;
 }
 
 absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
     absl::CivilDay from, absl::CivilDay to, absl::TimeZone zone, const std::string& hidden_unit,
     const TxOptions& tx_options) {
+  return pool_->Read(
+      [&](pqxx::transaction_base& tx) { return StatsFactsFor(tx, from, to, zone, hidden_unit); },
+      tx_options);
+}
+
+absl::StatusOr<DeadlineStore::StatsFacts> DeadlineStore::StatsFactsFor(
+    pqxx::transaction_base& tx, absl::CivilDay from, absl::CivilDay to, absl::TimeZone zone,
+    const std::string& hidden_unit) {
   const std::string from_at = SqlTimestamp(absl::FromCivil(from, zone));
   const std::string to_at = SqlTimestamp(absl::FromCivil(to + 1, zone));
   const std::string from_day = FormatDate(from);
   const std::string to_day = FormatDate(to);
   const std::string tz = zone.name();
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<StatsFacts> {
-        StatsFacts facts;
-        for (const auto& row :
-             tx.exec_prepared(kStatsCases, tz, from_at, to_at, from_day, to_day, hidden_unit)) {
-          CaseFacts c;
-          c.case_id = row["case_id"].as<std::string>();
-          pqxx::array_parser units = row["handling_unit_ids"].as_array();
-          while (true) {
-            auto [juncture, value] = units.get_next();
-            if (juncture == pqxx::array_parser::juncture::done) break;
-            if (juncture == pqxx::array_parser::juncture::string_value) {
-              c.unit_ids.push_back(std::move(value));
-            }
-          }
-          auto received = Day(row["received_on"]);
-          if (!received.ok()) return received.status();
-          c.received_on = *received;
-          c.repeat = row["repeat"].as<bool>();
-          c.collective = row["collective"].as<bool>();
-          if (!row["concluded_on"].is_null()) {
-            auto d = Day(row["concluded_on"]);
-            if (!d.ok()) return d.status();
-            c.concluded_on = *d;
-          }
-          c.rating = row["rating"].as<std::string>();
-          if (!row["rated_on"].is_null()) {
-            auto d = Day(row["rated_on"]);
-            if (!d.ok()) return d.status();
-            c.rated_on = *d;
-          }
-          auto h = HandlingFromRow(row);
-          if (!h.ok()) return h.status();
-          c.handling = *h;
-          c.complex = row["complex"].as<bool>();
-          for (const char* column : {"answered_on", "first_hearing_on"}) {
-            if (row[column].is_null()) continue;
-            auto d = Day(row[column]);
-            if (!d.ok()) return d.status();
-            (std::string(column) == "answered_on" ? c.answered_on : c.first_hearing_on) = *d;
-          }
-          pqxx::array_parser changed = row["changed_on"].as_array();
-          while (true) {
-            auto [juncture, value] = changed.get_next();
-            if (juncture == pqxx::array_parser::juncture::done) break;
-            if (juncture != pqxx::array_parser::juncture::string_value) continue;
-            auto d = ParseDate(value);
-            if (!d.ok()) return absl::DataLossError("bad date in review_decisions");
-            c.answer_changed_on.push_back(*d);
-          }
-          facts.cases.push_back(std::move(c));
-        }
-        for (const auto& row :
-             tx.exec_prepared(kStatsEscalations, tz, from_day, to_day, hidden_unit)) {
-          auto e = EscalationFromRow(row);
-          if (!e.ok()) return e.status();
-          EscalationFacts f;
-          f.escalation_id = e->escalation_id;
-          f.case_id = e->case_id;
-          f.unit_id = e->unit_id;
-          f.level = e->level;
-          f.occurred_on = e->occurred_on;
-          f.recorded_at = e->recorded_at;
-          f.headcount = e->headcount;
-          f.reported_in_advance = e->reported_in_advance;
-          f.case_facts = e->case_facts;
-          facts.escalations.push_back(std::move(f));
-        }
-        return facts;
-      },
-      tx_options);
+  StatsFacts facts;
+  for (const auto& row :
+       tx.exec_prepared(kStatsCases, tz, from_at, to_at, from_day, to_day, hidden_unit)) {
+    CaseFacts c;
+    c.case_id = row["case_id"].as<std::string>();
+    pqxx::array_parser units = row["handling_unit_ids"].as_array();
+    while (true) {
+      auto [juncture, value] = units.get_next();
+      if (juncture == pqxx::array_parser::juncture::done) break;
+      if (juncture == pqxx::array_parser::juncture::string_value) {
+        c.unit_ids.push_back(std::move(value));
+      }
+    }
+    auto received = Day(row["received_on"]);
+    if (!received.ok()) return received.status();
+    c.received_on = *received;
+    c.repeat = row["repeat"].as<bool>();
+    c.collective = row["collective"].as<bool>();
+    if (!row["concluded_on"].is_null()) {
+      auto d = Day(row["concluded_on"]);
+      if (!d.ok()) return d.status();
+      c.concluded_on = *d;
+    }
+    c.rating = row["rating"].as<std::string>();
+    if (!row["rated_on"].is_null()) {
+      auto d = Day(row["rated_on"]);
+      if (!d.ok()) return d.status();
+      c.rated_on = *d;
+    }
+    auto h = HandlingFromRow(row);
+    if (!h.ok()) return h.status();
+    c.handling = *h;
+    c.complex = row["complex"].as<bool>();
+    for (const char* column : {"answered_on", "first_hearing_on"}) {
+      if (row[column].is_null()) continue;
+      auto d = Day(row[column]);
+      if (!d.ok()) return d.status();
+      (std::string(column) == "answered_on" ? c.answered_on : c.first_hearing_on) = *d;
+    }
+    pqxx::array_parser changed = row["changed_on"].as_array();
+    while (true) {
+      auto [juncture, value] = changed.get_next();
+      if (juncture == pqxx::array_parser::juncture::done) break;
+      if (juncture != pqxx::array_parser::juncture::string_value) continue;
+      auto d = ParseDate(value);
+      if (!d.ok()) return absl::DataLossError("bad date in review_decisions");
+      c.answer_changed_on.push_back(*d);
+    }
+    facts.cases.push_back(std::move(c));
+  }
+  for (const auto& row : tx.exec_prepared(kStatsEscalations, tz, from_day, to_day, hidden_unit)) {
+    auto e = EscalationFromRow(row);
+    if (!e.ok()) return e.status();
+    EscalationFacts f;
+    f.escalation_id = e->escalation_id;
+    f.case_id = e->case_id;
+    f.unit_id = e->unit_id;
+    f.level = e->level;
+    f.occurred_on = e->occurred_on;
+    f.recorded_at = e->recorded_at;
+    f.headcount = e->headcount;
+    f.reported_in_advance = e->reported_in_advance;
+    f.case_facts = e->case_facts;
+    facts.escalations.push_back(std::move(f));
+  }
+  return facts;
 }
 
 absl::StatusOr<std::map<int, int64_t>> DeadlineStore::SeenCalendarVersions(
@@ -621,30 +649,32 @@ absl::StatusOr<bool> DeadlineStore::ApplyRecomputation(
 
 absl::StatusOr<std::vector<DueDateChangeRecord>> DeadlineStore::DueDateChanges(
     const std::string& case_id, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<DueDateChangeRecord>> {
-        std::vector<DueDateChangeRecord> out;
-        for (const auto& row : tx.exec_prepared(kSelectDueDateChanges, case_id)) {
-          DueDateChangeRecord c;
-          c.case_id = row["case_id"].as<std::string>();
-          c.kind = row["kind"].as<std::string>();
-          auto old_due = Day(row["old_due_date"]);
-          auto new_due = Day(row["new_due_date"]);
-          auto at = Instant(row["at"]);
-          if (!old_due.ok() || !new_due.ok() || !at.ok()) {
-            return absl::DataLossError("bad due_date_changes row");
-          }
-          c.old_due_date = *old_due;
-          c.new_due_date = *new_due;
-          c.old_provisional = row["old_provisional"].as<bool>();
-          c.new_provisional = row["new_provisional"].as<bool>();
-          c.calendar_year = row["calendar_year"].as<int>();
-          c.at = *at;
-          out.push_back(std::move(c));
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return DueDateChanges(tx, case_id); },
+                     tx_options);
+}
+
+absl::StatusOr<std::vector<DueDateChangeRecord>> DeadlineStore::DueDateChanges(
+    pqxx::transaction_base& tx, const std::string& case_id) {
+  std::vector<DueDateChangeRecord> out;
+  for (const auto& row : tx.exec_prepared(kSelectDueDateChanges, case_id)) {
+    DueDateChangeRecord c;
+    c.case_id = row["case_id"].as<std::string>();
+    c.kind = row["kind"].as<std::string>();
+    auto old_due = Day(row["old_due_date"]);
+    auto new_due = Day(row["new_due_date"]);
+    auto at = Instant(row["at"]);
+    if (!old_due.ok() || !new_due.ok() || !at.ok()) {
+      return absl::DataLossError("bad due_date_changes row");
+    }
+    c.old_due_date = *old_due;
+    c.new_due_date = *new_due;
+    c.old_provisional = row["old_provisional"].as<bool>();
+    c.new_provisional = row["new_provisional"].as<bool>();
+    c.calendar_year = row["calendar_year"].as<int>();
+    c.at = *at;
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 namespace {
@@ -675,46 +705,52 @@ absl::StatusOr<HearingRecord> DeadlineStore::CreateHearing(const HearingRecord& 
                                                            absl::CivilDay today,
                                                            const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<HearingRecord> {
-        if (tx.exec_prepared(kCaseFirstUnit, h.case_id).empty()) {
-          return absl::NotFoundError("no such case");
-        }
-        auto prior = ClaimRequestInTx(tx, key, h.hearing_id);
-        if (!prior.ok()) return prior.status();
-        const std::string id = prior->has_value() ? **prior : h.hearing_id;
-        if (!prior->has_value()) {
-          tx.exec_prepared(kInsertHearing, h.hearing_id, h.case_id, h.kind, FormatDate(h.held_on),
-                           h.note, h.recorded_by, SqlTimestamp(h.recorded_at),
-                           FormatDate(h.ends_on));
-          if (h.kind == "HEARING") {
-            tx.exec_prepared(kSuspendRecheckAnswer, h.case_id, FormatDate(h.held_on),
-                             FormatDate(h.ends_on), FormatDate(today));
-          }
-        }
-        pqxx::result rows = tx.exec_prepared(kSelectHearing, id);
-        if (rows.empty()) return absl::DataLossError("the hearing is gone");
-        return HearingFromRow(rows[0]);
-      },
-      tx_options);
+      [&](pqxx::transaction_base& tx) { return CreateHearing(tx, h, key, today); }, tx_options);
+}
+
+absl::StatusOr<HearingRecord> DeadlineStore::CreateHearing(pqxx::transaction_base& tx,
+                                                           const HearingRecord& h,
+                                                           const RequestKey& key,
+                                                           absl::CivilDay today) {
+  if (tx.exec_prepared(kCaseFirstUnit, h.case_id).empty()) {
+    return absl::NotFoundError("no such case");
+  }
+  auto prior = ClaimRequestInTx(tx, key, h.hearing_id);
+  if (!prior.ok()) return prior.status();
+  const std::string id = prior->has_value() ? **prior : h.hearing_id;
+  if (!prior->has_value()) {
+    tx.exec_prepared(kInsertHearing, h.hearing_id, h.case_id, h.kind, FormatDate(h.held_on), h.note,
+                     h.recorded_by, SqlTimestamp(h.recorded_at), FormatDate(h.ends_on));
+    if (h.kind == "HEARING") {
+      tx.exec_prepared(kSuspendRecheckAnswer, h.case_id, FormatDate(h.held_on),
+                       FormatDate(h.ends_on), FormatDate(today));
+    }
+  }
+  pqxx::result rows = tx.exec_prepared(kSelectHearing, id);
+  if (rows.empty()) return absl::DataLossError("the hearing is gone");
+  return HearingFromRow(rows[0]);
 }
 
 absl::StatusOr<std::vector<HearingRecord>> DeadlineStore::ListHearings(
     const std::string& case_id, const std::optional<std::pair<absl::CivilDay, std::string>>& after,
     int limit, const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<HearingRecord>> {
-        std::vector<HearingRecord> out;
-        const std::string after_day = after.has_value() ? FormatDate(after->first) : "0001-01-01";
-        const std::string after_id = after.has_value() ? after->second : "";
-        for (const auto& row :
-             tx.exec_prepared(kListHearings, case_id, after_day, after_id, limit)) {
-          auto h = HearingFromRow(row);
-          if (!h.ok()) return h.status();
-          out.push_back(*std::move(h));
-        }
-        return out;
-      },
+      [&](pqxx::transaction_base& tx) { return ListHearings(tx, case_id, after, limit); },
       tx_options);
+}
+
+absl::StatusOr<std::vector<HearingRecord>> DeadlineStore::ListHearings(
+    pqxx::transaction_base& tx, const std::string& case_id,
+    const std::optional<std::pair<absl::CivilDay, std::string>>& after, int limit) {
+  std::vector<HearingRecord> out;
+  const std::string after_day = after.has_value() ? FormatDate(after->first) : "0001-01-01";
+  const std::string after_id = after.has_value() ? after->second : "";
+  for (const auto& row : tx.exec_prepared(kListHearings, case_id, after_day, after_id, limit)) {
+    auto h = HearingFromRow(row);
+    if (!h.ok()) return h.status();
+    out.push_back(*std::move(h));
+  }
+  return out;
 }
 
 namespace {
@@ -776,15 +812,17 @@ absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::PutAssessmentTargets(
 
 absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::GetAssessmentTargets(
     int year, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<AssessmentTargetsRecord> {
-        pqxx::result rows = tx.exec_prepared(kSelectAssessmentTargets, year);
-        if (rows.empty()) {
-          return absl::NotFoundError(absl::StrCat("no assessment targets for ", year));
-        }
-        return TargetsFromRow(rows[0]);
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return GetAssessmentTargets(tx, year); },
+                     tx_options);
+}
+
+absl::StatusOr<AssessmentTargetsRecord> DeadlineStore::GetAssessmentTargets(
+    pqxx::transaction_base& tx, int year) {
+  pqxx::result rows = tx.exec_prepared(kSelectAssessmentTargets, year);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("no assessment targets for ", year));
+  }
+  return TargetsFromRow(rows[0]);
 }
 
 }  // namespace petition::supervision

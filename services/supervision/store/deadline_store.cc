@@ -446,175 +446,176 @@ absl::StatusOr<StoredPolicy> PolicyFromRow(const pqxx::row& row) {
 absl::StatusOr<int> DeadlineStore::ApplyEvents(const std::vector<Application>& applications,
                                                const TxOptions& tx_options) {
   if (applications.empty()) return 0;
+  return pool_->Transact([&](pqxx::transaction_base& tx) { return ApplyEvents(tx, applications); },
+                         tx_options);
+}
+
+absl::StatusOr<int> DeadlineStore::ApplyEvents(pqxx::transaction_base& tx,
+                                               const std::vector<Application>& applications) {
+  if (applications.empty()) return 0;
   PgArrayBuilder event_ids, case_ids, sequences;
   for (const Application& app : applications) {
     event_ids.Add(app.event->event_id());
     case_ids.Add(app.event->case_id());
     sequences.Add(std::to_string(app.event->sequence()));
   }
-  return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<int> {
-        absl::flat_hash_set<std::string> fresh;  // event ids not seen before
-        for (const auto& row : tx.exec_prepared(kInsertApplied, event_ids.Finish(),
-                                                case_ids.Finish(), sequences.Finish())) {
-          fresh.insert(row["event_id"].as<std::string>());
-        }
-        if (fresh.empty()) return 0;  // all redeliveries
-        // Keep only the first occurrence of each fresh event in the batch.
-        std::vector<const Application*> todo;
-        for (const Application& app : applications) {
-          if (fresh.erase(app.event->event_id()) > 0) todo.push_back(&app);
-        }
-        std::vector<std::string> duplicates;  // new ids, sequences applied already
+  absl::flat_hash_set<std::string> fresh;  // event ids not seen before
+  for (const auto& row : tx.exec_prepared(kInsertApplied, event_ids.Finish(), case_ids.Finish(),
+                                          sequences.Finish())) {
+    fresh.insert(row["event_id"].as<std::string>());
+  }
+  if (fresh.empty()) return 0;  // all redeliveries
+  // Keep only the first occurrence of each fresh event in the batch.
+  std::vector<const Application*> todo;
+  for (const Application& app : applications) {
+    if (fresh.erase(app.event->event_id()) > 0) todo.push_back(&app);
+  }
+  std::vector<std::string> duplicates;  // new ids, sequences applied already
 
-        // 1. Registrations (sequence 1), set-based.
-        PgArrayBuilder reg_cases;
-        bool any_registration = false;
-        for (const Application* app : todo) {
-          if (!app->event->has_registered()) continue;
-          reg_cases.Add(app->event->case_id());
-          any_registration = true;
-        }
-        absl::flat_hash_set<std::string> known;  // cases with a track already
-        if (any_registration) {
-          for (const auto& row : tx.exec_prepared(kSelectTracks, reg_cases.Finish())) {
-            known.insert(row["case_id"].as<std::string>());
-          }
-          PgArrayBuilder t_case, t_seq, t_received, t_channel, t_category, t_source, t_urgent;
-          PgArrayBuilder t_handling, t_reported, t_repeat, t_collective, t_headcount;
-          std::vector<std::pair<std::string, DeadlineRecord>> opened;
-          bool any_new = false;
-          for (const Application* app : todo) {
-            const petition::v1::CaseEvent& event = *app->event;
-            if (!event.has_registered()) continue;
-            if (!known.insert(event.case_id()).second) {
-              duplicates.push_back(event.event_id());  // sequence 1 applied already
-              continue;
-            }
-            const petition::v1::CaseRegistered& r = event.registered();
-            t_case.Add(event.case_id());
-            t_seq.Add("1");
-            t_received.Add(SqlTimestamp(r.received_at()));
-            t_channel.Add(r.channel());
-            t_category.Add(r.category());
-            t_source.Add(r.source());
-            t_urgent.Add(r.urgent() ? "t" : "f");
-            t_handling.Add(PgArray(r.handling_unit_ids()));
-            t_reported.Add(PgArray(r.reported_unit_ids()));
-            t_repeat.Add(r.repeat() ? "t" : "f");
-            t_collective.Add(r.collective() ? "t" : "f");
-            t_headcount.Add(std::to_string(r.headcount()));
-            for (const DeadlineRecord& d : app->open) opened.emplace_back(event.case_id(), d);
-            any_new = true;
-          }
-          if (any_new) {
-            tx.exec_prepared(kInsertTracks, t_case.Finish(), t_seq.Finish(), t_received.Finish(),
-                             t_channel.Finish(), t_category.Finish(), t_source.Finish(),
-                             t_urgent.Finish(), t_handling.Finish(), t_reported.Finish(),
-                             t_repeat.Finish(), t_collective.Finish(), t_headcount.Finish());
-            InsertDeadlines(tx, opened);
-          }
-        }
+  // 1. Registrations (sequence 1), set-based.
+  PgArrayBuilder reg_cases;
+  bool any_registration = false;
+  for (const Application* app : todo) {
+    if (!app->event->has_registered()) continue;
+    reg_cases.Add(app->event->case_id());
+    any_registration = true;
+  }
+  absl::flat_hash_set<std::string> known;  // cases with a track already
+  if (any_registration) {
+    for (const auto& row : tx.exec_prepared(kSelectTracks, reg_cases.Finish())) {
+      known.insert(row["case_id"].as<std::string>());
+    }
+    PgArrayBuilder t_case, t_seq, t_received, t_channel, t_category, t_source, t_urgent;
+    PgArrayBuilder t_handling, t_reported, t_repeat, t_collective, t_headcount;
+    std::vector<std::pair<std::string, DeadlineRecord>> opened;
+    bool any_new = false;
+    for (const Application* app : todo) {
+      const petition::v1::CaseEvent& event = *app->event;
+      if (!event.has_registered()) continue;
+      if (!known.insert(event.case_id()).second) {
+        duplicates.push_back(event.event_id());  // sequence 1 applied already
+        continue;
+      }
+      const petition::v1::CaseRegistered& r = event.registered();
+      t_case.Add(event.case_id());
+      t_seq.Add("1");
+      t_received.Add(SqlTimestamp(r.received_at()));
+      t_channel.Add(r.channel());
+      t_category.Add(r.category());
+      t_source.Add(r.source());
+      t_urgent.Add(r.urgent() ? "t" : "f");
+      t_handling.Add(PgArray(r.handling_unit_ids()));
+      t_reported.Add(PgArray(r.reported_unit_ids()));
+      t_repeat.Add(r.repeat() ? "t" : "f");
+      t_collective.Add(r.collective() ? "t" : "f");
+      t_headcount.Add(std::to_string(r.headcount()));
+      for (const DeadlineRecord& d : app->open) opened.emplace_back(event.case_id(), d);
+      any_new = true;
+    }
+    if (any_new) {
+      tx.exec_prepared(kInsertTracks, t_case.Finish(), t_seq.Finish(), t_received.Finish(),
+                       t_channel.Finish(), t_category.Finish(), t_source.Finish(),
+                       t_urgent.Finish(), t_handling.Finish(), t_reported.Finish(),
+                       t_repeat.Finish(), t_collective.Finish(), t_headcount.Finish());
+      InsertDeadlines(tx, opened);
+    }
+  }
 
-        // 2. Every later event, in batch order: exactly last + 1 per case.
-        for (const Application* app : todo) {
-          const petition::v1::CaseEvent& event = *app->event;
-          if (event.has_registered()) continue;
-          if (tx.exec_prepared(kAdvanceTrack, event.case_id(), event.sequence()).empty()) {
-            pqxx::result last = tx.exec_prepared(kSelectLastSequence, event.case_id());
-            if (last.empty()) {
-              return absl::FailedPreconditionError(
-                  absl::StrCat("case ", event.case_id(), ": not registered yet (event sequence ",
-                               event.sequence(), " waits for sequence 1)"));
-            }
-            const int64_t applied = last[0][0].as<int64_t>();
-            if (event.sequence() <= applied) {
-              duplicates.push_back(event.event_id());
-              continue;
-            }
-            return absl::FailedPreconditionError(
-                absl::StrCat("case ", event.case_id(), ": event sequence ", event.sequence(),
-                             " arrived before sequence ", applied + 1));
-          }
-          if (!app->open.empty()) {
-            std::vector<std::pair<std::string, DeadlineRecord>> opened;
-            for (const DeadlineRecord& d : app->open) opened.emplace_back(event.case_id(), d);
-            InsertDeadlines(tx, opened);
-          }
-          if (!app->meet.empty()) {
-            const std::string met_at = SqlTimestamp(event.occurred_at());
-            const std::string met_day = FormatDate(app->met_day);
-            for (const std::string& kind : app->meet) {
-              tx.exec_prepared(kMeetDeadline, event.case_id(), kind, met_at, met_day);
-            }
-          }
-          for (const std::string& kind : app->drop) {
-            tx.exec_prepared(kDropDeadline, event.case_id(), kind);
-          }
-          for (const DeadlineRecord& d : app->reopen) {
-            tx.exec_prepared(kReopenDeadline, event.case_id(), d.kind, FormatDate(d.start_date),
-                             FormatDate(d.due_date), d.provisional, d.policy_version,
-                             d.limit.has_value() ? d.limit->days : 0,
-                             d.limit.has_value() ? DayUnitName(d.limit->unit) : std::string(),
-                             d.urgent);
-          }
-          if (app->review_decision.has_value()) {
-            const Application::ReviewDecision& r = *app->review_decision;
-            tx.exec_prepared(kInsertReviewDecision, event.case_id(), r.stage, r.outcome,
-                             FormatDate(r.decided_on));
-          }
-          for (const std::string& kind : app->expire) {
-            tx.exec_prepared(kExpireWindow, event.case_id(), kind,
-                             SqlTimestamp(event.occurred_at()));
-          }
-          for (const DeadlineRecord& d : app->replace) {
-            tx.exec_prepared(kReplaceDeadline, event.case_id(), d.kind, FormatDate(d.start_date),
-                             FormatDate(d.due_date), d.policy_version, d.urgent);
-          }
-          if (app->urgent.has_value()) tx.exec_prepared(kSetUrgent, event.case_id(), *app->urgent);
-          if (event.has_concluded()) {
-            tx.exec_prepared(kSetConcluded, event.case_id(), SqlTimestamp(event.occurred_at()));
-          }
-          if (event.has_withdrawn()) {
-            tx.exec_prepared(kSetWithdrawn, event.case_id(), SqlTimestamp(event.occurred_at()));
-          }
-          if (event.has_accepted()) {
-            tx.exec_prepared(kSetComplexity, event.case_id(),
-                             event.accepted().complexity().empty() ? std::string("ORDINARY")
-                                                                   : event.accepted().complexity());
-          }
-          if (event.has_answered()) {
-            tx.exec_prepared(kSetAnswered, event.case_id(), SqlTimestamp(event.occurred_at()));
-          }
-          if (event.has_declined()) {
-            tx.exec_prepared(kSetDeclined, event.case_id(), SqlTimestamp(event.occurred_at()));
-          }
-          if (event.has_rated()) {
-            tx.exec_prepared(kSetRating, event.case_id(), event.rated().rating(),
-                             SqlTimestamp(event.occurred_at()));
-          }
-          if (app->leader_id.has_value()) SetLeaderInTx(tx, event.case_id(), *app->leader_id);
-          if (app->handling_unit_ids.has_value()) {
-            tx.exec_prepared(kSetHandlingUnits, event.case_id(), PgArray(*app->handling_unit_ids));
-          }
-          if (app->reported_unit_ids.has_value()) {
-            tx.exec_prepared(kSetReportedUnits, event.case_id(), PgArray(*app->reported_unit_ids));
-          }
-        }
-        if (!duplicates.empty()) tx.exec_prepared(kForgetApplied, PgArray(duplicates));
-        return static_cast<int>(todo.size() - duplicates.size());
-      },
-      tx_options);
+  // 2. Every later event, in batch order: exactly last + 1 per case.
+  for (const Application* app : todo) {
+    const petition::v1::CaseEvent& event = *app->event;
+    if (event.has_registered()) continue;
+    if (tx.exec_prepared(kAdvanceTrack, event.case_id(), event.sequence()).empty()) {
+      pqxx::result last = tx.exec_prepared(kSelectLastSequence, event.case_id());
+      if (last.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("case ", event.case_id(), ": not registered yet (event sequence ",
+                         event.sequence(), " waits for sequence 1)"));
+      }
+      const int64_t applied = last[0][0].as<int64_t>();
+      if (event.sequence() <= applied) {
+        duplicates.push_back(event.event_id());
+        continue;
+      }
+      return absl::FailedPreconditionError(absl::StrCat("case ", event.case_id(),
+                                                        ": event sequence ", event.sequence(),
+                                                        " arrived before sequence ", applied + 1));
+    }
+    if (!app->open.empty()) {
+      std::vector<std::pair<std::string, DeadlineRecord>> opened;
+      for (const DeadlineRecord& d : app->open) opened.emplace_back(event.case_id(), d);
+      InsertDeadlines(tx, opened);
+    }
+    if (!app->meet.empty()) {
+      const std::string met_at = SqlTimestamp(event.occurred_at());
+      const std::string met_day = FormatDate(app->met_day);
+      for (const std::string& kind : app->meet) {
+        tx.exec_prepared(kMeetDeadline, event.case_id(), kind, met_at, met_day);
+      }
+    }
+    for (const std::string& kind : app->drop) {
+      tx.exec_prepared(kDropDeadline, event.case_id(), kind);
+    }
+    for (const DeadlineRecord& d : app->reopen) {
+      tx.exec_prepared(kReopenDeadline, event.case_id(), d.kind, FormatDate(d.start_date),
+                       FormatDate(d.due_date), d.provisional, d.policy_version,
+                       d.limit.has_value() ? d.limit->days : 0,
+                       d.limit.has_value() ? DayUnitName(d.limit->unit) : std::string(), d.urgent);
+    }
+    if (app->review_decision.has_value()) {
+      const Application::ReviewDecision& r = *app->review_decision;
+      tx.exec_prepared(kInsertReviewDecision, event.case_id(), r.stage, r.outcome,
+                       FormatDate(r.decided_on));
+    }
+    for (const std::string& kind : app->expire) {
+      tx.exec_prepared(kExpireWindow, event.case_id(), kind, SqlTimestamp(event.occurred_at()));
+    }
+    for (const DeadlineRecord& d : app->replace) {
+      tx.exec_prepared(kReplaceDeadline, event.case_id(), d.kind, FormatDate(d.start_date),
+                       FormatDate(d.due_date), d.policy_version, d.urgent);
+    }
+    if (app->urgent.has_value()) tx.exec_prepared(kSetUrgent, event.case_id(), *app->urgent);
+    if (event.has_concluded()) {
+      tx.exec_prepared(kSetConcluded, event.case_id(), SqlTimestamp(event.occurred_at()));
+    }
+    if (event.has_withdrawn()) {
+      tx.exec_prepared(kSetWithdrawn, event.case_id(), SqlTimestamp(event.occurred_at()));
+    }
+    if (event.has_accepted()) {
+      tx.exec_prepared(kSetComplexity, event.case_id(),
+                       event.accepted().complexity().empty() ? std::string("ORDINARY")
+                                                             : event.accepted().complexity());
+    }
+    if (event.has_answered()) {
+      tx.exec_prepared(kSetAnswered, event.case_id(), SqlTimestamp(event.occurred_at()));
+    }
+    if (event.has_declined()) {
+      tx.exec_prepared(kSetDeclined, event.case_id(), SqlTimestamp(event.occurred_at()));
+    }
+    if (event.has_rated()) {
+      tx.exec_prepared(kSetRating, event.case_id(), event.rated().rating(),
+                       SqlTimestamp(event.occurred_at()));
+    }
+    if (app->leader_id.has_value()) SetLeaderInTx(tx, event.case_id(), *app->leader_id);
+    if (app->handling_unit_ids.has_value()) {
+      tx.exec_prepared(kSetHandlingUnits, event.case_id(), PgArray(*app->handling_unit_ids));
+    }
+    if (app->reported_unit_ids.has_value()) {
+      tx.exec_prepared(kSetReportedUnits, event.case_id(), PgArray(*app->reported_unit_ids));
+    }
+  }
+  if (!duplicates.empty()) tx.exec_prepared(kForgetApplied, PgArray(duplicates));
+  return static_cast<int>(todo.size() - duplicates.size());
 }
 
 absl::StatusOr<StoredPolicy> DeadlineStore::CurrentPolicy(const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<StoredPolicy> {
-        pqxx::result rows = tx.exec_prepared(kSelectPolicy);
-        if (rows.empty()) return absl::NotFoundError("no deadline policy stored");
-        return PolicyFromRow(rows[0]);
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return CurrentPolicy(tx); }, tx_options);
+}
+
+absl::StatusOr<StoredPolicy> DeadlineStore::CurrentPolicy(pqxx::transaction_base& tx) {
+  pqxx::result rows = tx.exec_prepared(kSelectPolicy);
+  if (rows.empty()) return absl::NotFoundError("no deadline policy stored");
+  return PolicyFromRow(rows[0]);
 }
 
 absl::StatusOr<StoredPolicy> DeadlineStore::EnsurePolicy(const DeadlinePolicy& initial) {
@@ -649,29 +650,32 @@ absl::StatusOr<StoredPolicy> DeadlineStore::PutPolicy(const DeadlinePolicy& poli
 }
 
 absl::StatusOr<std::vector<StoredPolicy>> DeadlineStore::AllPolicies(const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<StoredPolicy>> {
-        std::vector<StoredPolicy> out;
-        for (const auto& row : tx.exec_prepared(kSelectPolicies)) {
-          auto p = PolicyFromRow(row);
-          if (!p.ok()) return p.status();
-          out.push_back(*std::move(p));
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return AllPolicies(tx); }, tx_options);
+}
+
+absl::StatusOr<std::vector<StoredPolicy>> DeadlineStore::AllPolicies(pqxx::transaction_base& tx) {
+  std::vector<StoredPolicy> out;
+  for (const auto& row : tx.exec_prepared(kSelectPolicies)) {
+    auto p = PolicyFromRow(row);
+    if (!p.ok()) return p.status();
+    out.push_back(*std::move(p));
+  }
+  return out;
 }
 
 absl::StatusOr<DeadlineRecord> DeadlineStore::GetDeadline(const std::string& case_id,
                                                           const std::string& kind,
                                                           const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<DeadlineRecord> {
-        pqxx::result rows = tx.exec_prepared(kSelectDeadline, case_id, kind);
-        if (rows.empty()) return absl::NotFoundError("no such deadline");
-        return DeadlineFromRow(rows[0]);
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return GetDeadline(tx, case_id, kind); },
+                     tx_options);
+}
+
+absl::StatusOr<DeadlineRecord> DeadlineStore::GetDeadline(pqxx::transaction_base& tx,
+                                                          const std::string& case_id,
+                                                          const std::string& kind) {
+  pqxx::result rows = tx.exec_prepared(kSelectDeadline, case_id, kind);
+  if (rows.empty()) return absl::NotFoundError("no such deadline");
+  return DeadlineFromRow(rows[0]);
 }
 
 namespace {
@@ -701,128 +705,139 @@ absl::StatusOr<DeadlineStore::ExtensionRecord> DeadlineStore::GrantExtension(
     const ExtensionRecord& ext, absl::CivilDay expected_due, absl::CivilDay today,
     const RequestKey& key, const std::string& event_payload, const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<ExtensionRecord> {
-        pqxx::result handling = tx.exec_prepared(kLockHandling, ext.case_id);
-        auto prior = ClaimRequestInTx(tx, key, ext.case_id);
-        if (!prior.ok()) return prior.status();
-        if (prior->has_value()) {
-          // The same caller's same request again: its first result.
-          pqxx::result first = tx.exec_prepared(kSelectExtension, **prior);
-          if (first.empty()) return absl::AbortedError("the request id is being used; try again");
-          return ExtensionFromRow(first[0]);
-        }
-        pqxx::result existing = tx.exec_prepared(kSelectExtension, ext.case_id);
-        if (!existing.empty()) {
-          auto e = ExtensionFromRow(existing[0]);
-          if (!e.ok()) return e.status();
-          return absl::AlreadyExistsError(absl::StrCat("the case has had its one extension (",
-                                                       e->days, " days, to ",
-                                                       FormatDate(e->new_due_date), ")"));
-        }
-        if (handling.empty()) {
-          return absl::FailedPreconditionError("the case has no HANDLING deadline (not accepted)");
-        }
-        if (!handling[0]["pending"].as<bool>()) {
-          return absl::FailedPreconditionError("the HANDLING deadline is met already");
-        }
-        auto due = ParseDate(handling[0]["due_date"].as<std::string>());
-        if (!due.ok()) return absl::DataLossError("bad date in deadlines");
-        // Decided again under the lock: a deadline that went OVERDUE stays
-        // overdue, whatever clock the caller read.
-        const bool overdue = handling[0]["state"].as<std::string>() == "OVERDUE";
-        if (absl::Status s = CheckNotPastDue(*due, overdue ? *due + 1 : today); !s.ok()) return s;
-        if (*due != expected_due) {
-          return absl::AbortedError("the HANDLING deadline changed meanwhile; try again");
-        }
-        const std::string granted_at = SqlTimestamp(ext.granted_at);
-        tx.exec_prepared(kInsertExtension, ext.case_id, ext.days, ext.reason,
-                         FormatDate(ext.old_due_date), FormatDate(ext.new_due_date), ext.granted_by,
-                         ext.request_id, granted_at);
-        tx.exec_prepared(kExtendHandling, ext.case_id, FormatDate(ext.new_due_date), ext.days,
-                         granted_at);
-        tx.exec_prepared(kInsertOutbox, ext.case_id, pqxx::binarystring(event_payload));
-        return ext;
+      [&](pqxx::transaction_base& tx) {
+        return GrantExtension(tx, ext, expected_due, today, key, event_payload);
       },
       tx_options);
+}
+
+absl::StatusOr<DeadlineStore::ExtensionRecord> DeadlineStore::GrantExtension(
+    pqxx::transaction_base& tx, const ExtensionRecord& ext, absl::CivilDay expected_due,
+    absl::CivilDay today, const RequestKey& key, const std::string& event_payload) {
+  pqxx::result handling = tx.exec_prepared(kLockHandling, ext.case_id);
+  auto prior = ClaimRequestInTx(tx, key, ext.case_id);
+  if (!prior.ok()) return prior.status();
+  if (prior->has_value()) {
+    // The same caller's same request again: its first result.
+    pqxx::result first = tx.exec_prepared(kSelectExtension, **prior);
+    if (first.empty()) return absl::AbortedError("the request id is being used; try again");
+    return ExtensionFromRow(first[0]);
+  }
+  pqxx::result existing = tx.exec_prepared(kSelectExtension, ext.case_id);
+  if (!existing.empty()) {
+    auto e = ExtensionFromRow(existing[0]);
+    if (!e.ok()) return e.status();
+    return absl::AlreadyExistsError(absl::StrCat("the case has had its one extension (", e->days,
+                                                 " days, to ", FormatDate(e->new_due_date), ")"));
+  }
+  if (handling.empty()) {
+    return absl::FailedPreconditionError("the case has no HANDLING deadline (not accepted)");
+  }
+  if (!handling[0]["pending"].as<bool>()) {
+    return absl::FailedPreconditionError("the HANDLING deadline is met already");
+  }
+  auto due = ParseDate(handling[0]["due_date"].as<std::string>());
+  if (!due.ok()) return absl::DataLossError("bad date in deadlines");
+  // Decided again under the lock: a deadline that went OVERDUE stays
+  // overdue, whatever clock the caller read.
+  const bool overdue = handling[0]["state"].as<std::string>() == "OVERDUE";
+  if (absl::Status s = CheckNotPastDue(*due, overdue ? *due + 1 : today); !s.ok()) return s;
+  if (*due != expected_due) {
+    return absl::AbortedError("the HANDLING deadline changed meanwhile; try again");
+  }
+  const std::string granted_at = SqlTimestamp(ext.granted_at);
+  tx.exec_prepared(kInsertExtension, ext.case_id, ext.days, ext.reason,
+                   FormatDate(ext.old_due_date), FormatDate(ext.new_due_date), ext.granted_by,
+                   ext.request_id, granted_at);
+  tx.exec_prepared(kExtendHandling, ext.case_id, FormatDate(ext.new_due_date), ext.days,
+                   granted_at);
+  tx.exec_prepared(kInsertOutbox, ext.case_id, pqxx::binarystring(event_payload));
+  return ext;
 }
 
 absl::StatusOr<std::optional<DeadlineStore::ExtensionRecord>> DeadlineStore::ExtensionOfRequest(
     const RequestKey& key, const TxOptions& tx_options) {
   using Result = std::optional<ExtensionRecord>;
   if (key.request_id.empty()) return Result();
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<Result> {
-        pqxx::result prior =
-            tx.exec_prepared(kSelectRequestResource, key.subject, key.method, key.request_id);
-        if (prior.empty()) return Result();
-        if (prior[0]["request_sha256"].as<std::string>() != key.sha256) {
-          return absl::AlreadyExistsError("requestId was used for another request");
-        }
-        pqxx::result first =
-            tx.exec_prepared(kSelectExtension, prior[0]["resource"].as<std::string>());
-        if (first.empty()) return Result();
-        auto e = ExtensionFromRow(first[0]);
-        if (!e.ok()) return e.status();
-        return Result(*std::move(e));
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return ExtensionOfRequest(tx, key); },
+                     tx_options);
+}
+
+absl::StatusOr<std::optional<DeadlineStore::ExtensionRecord>> DeadlineStore::ExtensionOfRequest(
+    pqxx::transaction_base& tx, const RequestKey& key) {
+  using Result = std::optional<ExtensionRecord>;
+  if (key.request_id.empty()) return Result();
+  pqxx::result prior =
+      tx.exec_prepared(kSelectRequestResource, key.subject, key.method, key.request_id);
+  if (prior.empty()) return Result();
+  if (prior[0]["request_sha256"].as<std::string>() != key.sha256) {
+    return absl::AlreadyExistsError("requestId was used for another request");
+  }
+  pqxx::result first = tx.exec_prepared(kSelectExtension, prior[0]["resource"].as<std::string>());
+  if (first.empty()) return Result();
+  auto e = ExtensionFromRow(first[0]);
+  if (!e.ok()) return e.status();
+  return Result(*std::move(e));
 }
 
 absl::StatusOr<std::string> DeadlineStore::CaseComplexity(const std::string& case_id,
                                                           const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
-        pqxx::result rows = tx.exec_prepared(kSelectComplexity, case_id);
-        if (rows.empty()) return absl::NotFoundError("supervision has not heard of the case");
-        return rows[0]["complexity"].as<std::string>();
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return CaseComplexity(tx, case_id); },
+                     tx_options);
+}
+
+absl::StatusOr<std::string> DeadlineStore::CaseComplexity(pqxx::transaction_base& tx,
+                                                          const std::string& case_id) {
+  pqxx::result rows = tx.exec_prepared(kSelectComplexity, case_id);
+  if (rows.empty()) return absl::NotFoundError("supervision has not heard of the case");
+  return rows[0]["complexity"].as<std::string>();
 }
 
 absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
     const DeadlineFilter& filter, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
-        // The first page starts before the smallest key.
-        std::string after_due = "0001-01-01";
-        std::string after_case, after_kind;
-        if (filter.after.has_value()) {
-          after_due = FormatDate(std::get<0>(*filter.after));
-          after_case = std::get<1>(*filter.after);
-          after_kind = std::get<2>(*filter.after);
-        }
-        const std::string today = FormatDate(filter.today);
-        const std::string& unit = filter.unit_id;
-        const std::string& kind = filter.kind;
-        const std::string& hidden = filter.hidden_unit;
-        const int limit = filter.page_size;
-        pqxx::result rows;
-        if (filter.state.empty()) {
-          rows = unit.empty() ? tx.exec_prepared(kListAll, kind, after_due, after_case, after_kind,
-                                                 limit, hidden)
-                              : tx.exec_prepared(kListAllForUnit, unit, kind, after_due, after_case,
-                                                 after_kind, limit, hidden);
-        } else if (filter.state == "OVERDUE") {
-          rows = unit.empty() ? tx.exec_prepared(kListOverdue, today, kind, after_due, after_case,
-                                                 after_kind, limit, hidden)
-                              : tx.exec_prepared(kListOverdueForUnit, today, unit, kind, after_due,
-                                                 after_case, after_kind, limit, hidden);
-        } else {
-          rows = unit.empty()
-                     ? tx.exec_prepared(kListState, filter.state, today, kind, after_due,
-                                        after_case, after_kind, limit, hidden)
-                     : tx.exec_prepared(kListStateForUnit, filter.state, today, kind, after_due,
-                                        after_case, after_kind, limit, unit, hidden);
-        }
-        std::vector<DeadlineRecord> out;
-        for (const auto& row : rows) {
-          auto d = DeadlineFromRow(row);
-          if (!d.ok()) return d.status();
-          out.push_back(*std::move(d));
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return ListDeadlines(tx, filter); },
+                     tx_options);
+}
+
+absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListDeadlines(
+    pqxx::transaction_base& tx, const DeadlineFilter& filter) {
+  // The first page starts before the smallest key.
+  std::string after_due = "0001-01-01";
+  std::string after_case, after_kind;
+  if (filter.after.has_value()) {
+    after_due = FormatDate(std::get<0>(*filter.after));
+    after_case = std::get<1>(*filter.after);
+    after_kind = std::get<2>(*filter.after);
+  }
+  const std::string today = FormatDate(filter.today);
+  const std::string& unit = filter.unit_id;
+  const std::string& kind = filter.kind;
+  const std::string& hidden = filter.hidden_unit;
+  const int limit = filter.page_size;
+  pqxx::result rows;
+  if (filter.state.empty()) {
+    rows = unit.empty()
+               ? tx.exec_prepared(kListAll, kind, after_due, after_case, after_kind, limit, hidden)
+               : tx.exec_prepared(kListAllForUnit, unit, kind, after_due, after_case, after_kind,
+                                  limit, hidden);
+  } else if (filter.state == "OVERDUE") {
+    rows = unit.empty() ? tx.exec_prepared(kListOverdue, today, kind, after_due, after_case,
+                                           after_kind, limit, hidden)
+                        : tx.exec_prepared(kListOverdueForUnit, today, unit, kind, after_due,
+                                           after_case, after_kind, limit, hidden);
+  } else {
+    rows = unit.empty() ? tx.exec_prepared(kListState, filter.state, today, kind, after_due,
+                                           after_case, after_kind, limit, hidden)
+                        : tx.exec_prepared(kListStateForUnit, filter.state, today, kind, after_due,
+                                           after_case, after_kind, limit, unit, hidden);
+  }
+  std::vector<DeadlineRecord> out;
+  for (const auto& row : rows) {
+    auto d = DeadlineFromRow(row);
+    if (!d.ok()) return d.status();
+    out.push_back(*std::move(d));
+  }
+  return out;
 }
 
 namespace {
@@ -945,31 +960,35 @@ absl::Status DeadlineStore::Park(int64_t id, const std::string& error,
 
 absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListForCase(
     const std::string& case_id, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<DeadlineRecord>> {
-        pqxx::result rows = tx.exec_prepared(kSelectDeadlines, case_id);
-        if (rows.empty()) return absl::NotFoundError("no deadlines for this case");
-        std::vector<DeadlineRecord> out;
-        for (const auto& row : rows) {
-          auto d = DeadlineFromRow(row);
-          if (!d.ok()) return d.status();
-          out.push_back(*std::move(d));
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return ListForCase(tx, case_id); },
+                     tx_options);
+}
+
+absl::StatusOr<std::vector<DeadlineRecord>> DeadlineStore::ListForCase(pqxx::transaction_base& tx,
+                                                                       const std::string& case_id) {
+  pqxx::result rows = tx.exec_prepared(kSelectDeadlines, case_id);
+  if (rows.empty()) return absl::NotFoundError("no deadlines for this case");
+  std::vector<DeadlineRecord> out;
+  for (const auto& row : rows) {
+    auto d = DeadlineFromRow(row);
+    if (!d.ok()) return d.status();
+    out.push_back(*std::move(d));
+  }
+  return out;
 }
 
 absl::StatusOr<CaseUnits> DeadlineStore::UnitsOfCase(const std::string& case_id,
                                                      const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<CaseUnits> {
-        pqxx::result rows = tx.exec_prepared(kSelectCaseUnits, case_id);
-        if (rows.empty()) return absl::NotFoundError("supervision has not heard of the case");
-        return CaseUnits{TextArray(rows[0]["handling_unit_ids"]),
-                         TextArray(rows[0]["reported_unit_ids"])};
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return UnitsOfCase(tx, case_id); },
+                     tx_options);
+}
+
+absl::StatusOr<CaseUnits> DeadlineStore::UnitsOfCase(pqxx::transaction_base& tx,
+                                                     const std::string& case_id) {
+  pqxx::result rows = tx.exec_prepared(kSelectCaseUnits, case_id);
+  if (rows.empty()) return absl::NotFoundError("supervision has not heard of the case");
+  return CaseUnits{TextArray(rows[0]["handling_unit_ids"]),
+                   TextArray(rows[0]["reported_unit_ids"])};
 }
 
 }  // namespace petition::supervision

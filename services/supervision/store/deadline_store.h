@@ -211,6 +211,10 @@ class DeadlineStore {
 
   explicit DeadlineStore(PgPool* pool) : pool_(pool) {}
 
+  // The pool the store's own transactions run on; a handler runs its one
+  // transaction there and hands it to the methods that take `tx`.
+  PgPool* pool() const { return pool_; }
+
   // What applying one case event does to supervision's records. The service
   // decides it (it knows the policy and the calendar); the store applies it.
   struct Application {
@@ -260,9 +264,13 @@ class DeadlineStore {
   // duplicates (redeliveries).
   absl::StatusOr<int> ApplyEvents(const std::vector<Application>& applications,
                                   const TxOptions& tx_options = {});
+  // The same inside the caller's transaction.
+  absl::StatusOr<int> ApplyEvents(pqxx::transaction_base& tx,
+                                  const std::vector<Application>& applications);
 
   // The current policy; NOT_FOUND before the first.
   absl::StatusOr<StoredPolicy> CurrentPolicy(const TxOptions& tx_options = {});
+  absl::StatusOr<StoredPolicy> CurrentPolicy(pqxx::transaction_base& tx);
   // Stores `initial` as version 1 unless a policy exists; returns the current.
   absl::StatusOr<StoredPolicy> EnsurePolicy(const DeadlinePolicy& initial);
   // A new version (the next number). The same request id again: the version
@@ -272,10 +280,13 @@ class DeadlineStore {
                                          const TxOptions& tx_options = {});
   // Every version, oldest first.
   absl::StatusOr<std::vector<StoredPolicy>> AllPolicies(const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<StoredPolicy>> AllPolicies(pqxx::transaction_base& tx);
 
   // One deadline of a case; NOT_FOUND when it has none of that kind.
   absl::StatusOr<DeadlineRecord> GetDeadline(const std::string& case_id, const std::string& kind,
                                              const TxOptions& tx_options = {});
+  absl::StatusOr<DeadlineRecord> GetDeadline(pqxx::transaction_base& tx, const std::string& case_id,
+                                             const std::string& kind);
 
   struct ExtensionRecord {
     std::string case_id;
@@ -302,19 +313,30 @@ class DeadlineStore {
                                                  const RequestKey& key,
                                                  const std::string& event_payload,
                                                  const TxOptions& tx_options = {});
+  absl::StatusOr<ExtensionRecord> GrantExtension(pqxx::transaction_base& tx,
+                                                 const ExtensionRecord& extension,
+                                                 absl::CivilDay expected_due, absl::CivilDay today,
+                                                 const RequestKey& key,
+                                                 const std::string& event_payload);
   // The extension a request id of this caller made, read before anything
   // else is checked: std::nullopt when the id is new (or empty);
   // ALREADY_EXISTS when it came with another request.
   absl::StatusOr<std::optional<ExtensionRecord>> ExtensionOfRequest(
       const RequestKey& key, const TxOptions& tx_options = {});
+  absl::StatusOr<std::optional<ExtensionRecord>> ExtensionOfRequest(pqxx::transaction_base& tx,
+                                                                    const RequestKey& key);
   // The complexity the case was accepted with (SIMPLE, ORDINARY, COMPLEX;
   // "" when unknown); NOT_FOUND for a case supervision has not heard of.
   absl::StatusOr<std::string> CaseComplexity(const std::string& case_id,
                                              const TxOptions& tx_options = {});
+  absl::StatusOr<std::string> CaseComplexity(pqxx::transaction_base& tx,
+                                             const std::string& case_id);
 
   // Deadlines across cases, by due date (then case, kind).
   absl::StatusOr<std::vector<DeadlineRecord>> ListDeadlines(const DeadlineFilter& filter,
                                                             const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<DeadlineRecord>> ListDeadlines(pqxx::transaction_base& tx,
+                                                            const DeadlineFilter& filter);
 
   // One batch of the scanner, in one transaction: pending deadlines due
   // before `today` become OVERDUE, OPEN ones due on or before their policy's
@@ -333,8 +355,11 @@ class DeadlineStore {
   // (ALREADY_EXISTS with another request); another caller's is its own.
   absl::StatusOr<OrderRecord> CreateOrder(const OrderRecord& order, const RequestKey& key,
                                           const TxOptions& tx_options = {});
+  absl::StatusOr<OrderRecord> CreateOrder(pqxx::transaction_base& tx, const OrderRecord& order,
+                                          const RequestKey& key);
   absl::StatusOr<OrderRecord> GetOrder(const std::string& order_id,
                                        const TxOptions& tx_options = {});
+  absl::StatusOr<OrderRecord> GetOrder(pqxx::transaction_base& tx, const std::string& order_id);
   // `hidden_unit`: the reader's unit, whose reports are left out (A30).
   absl::StatusOr<std::vector<OrderRecord>> ListOrders(const std::string& case_id,
                                                       const std::string& unit_id,
@@ -342,39 +367,69 @@ class DeadlineStore {
                                                       const std::string& after_order_id, int limit,
                                                       const std::string& hidden_unit = "",
                                                       const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<OrderRecord>> ListOrders(pqxx::transaction_base& tx,
+                                                      const std::string& case_id,
+                                                      const std::string& unit_id,
+                                                      const std::string& state,
+                                                      const std::string& after_order_id, int limit,
+                                                      const std::string& hidden_unit);
   // FAILED_PRECONDITION unless the order is OPEN (respond) / not CLOSED (close).
   // A request id seen before (`key`) answers with the order as it is.
   absl::StatusOr<OrderRecord> RespondOrder(const std::string& order_id, const std::string& response,
                                            absl::Time now, const RequestKey& key = {},
                                            const TxOptions& tx_options = {});
+  absl::StatusOr<OrderRecord> RespondOrder(pqxx::transaction_base& tx, const std::string& order_id,
+                                           const std::string& response, absl::Time now,
+                                           const RequestKey& key);
   absl::StatusOr<OrderRecord> CloseOrder(const std::string& order_id, const std::string& note,
                                          absl::Time now, const RequestKey& key = {},
                                          const TxOptions& tx_options = {});
+  absl::StatusOr<OrderRecord> CloseOrder(pqxx::transaction_base& tx, const std::string& order_id,
+                                         const std::string& note, absl::Time now,
+                                         const RequestKey& key);
 
   // The six duties of a case and its receiving leader.
   absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> GetDuties(
       const std::string& case_id, const TxOptions& tx_options = {});
+  absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> GetDuties(
+      pqxx::transaction_base& tx, const std::string& case_id);
   // A request id seen before (`key`) changes nothing.
   absl::Status PutDuties(const std::string& case_id, const std::string& leader_id,
                          const std::vector<DutyRecord>& marks, const RequestKey& key = {},
                          const TxOptions& tx_options = {});
+  absl::Status PutDuties(pqxx::transaction_base& tx, const std::string& case_id,
+                         const std::string& leader_id, const std::vector<DutyRecord>& marks,
+                         const RequestKey& key);
 
   // Screening reports (每月一次信访排查). Put replaces the unit's report for
   // the month (its first reporter and time stay).
   absl::StatusOr<ScreeningReportRecord> PutScreeningReport(const ScreeningReportRecord& report,
                                                            const RequestKey& key,
                                                            const TxOptions& tx_options = {});
+  absl::StatusOr<ScreeningReportRecord> PutScreeningReport(pqxx::transaction_base& tx,
+                                                           const ScreeningReportRecord& report,
+                                                           const RequestKey& key);
   // The month's reports by unit id, after `after_unit_id`; `unit_id` "" for
   // every unit.
   absl::StatusOr<std::vector<ScreeningReportRecord>> ListScreeningReports(
       const std::string& month, const std::string& unit_id, const std::string& after_unit_id,
       int limit, const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<ScreeningReportRecord>> ListScreeningReports(
+      pqxx::transaction_base& tx, const std::string& month, const std::string& unit_id,
+      const std::string& after_unit_id, int limit);
   // The month's reporting units (all of them).
   absl::StatusOr<std::vector<std::string>> ReportedUnits(const std::string& month,
                                                          const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<std::string>> ReportedUnits(pqxx::transaction_base& tx,
+                                                         const std::string& month);
   // Replaces the table of units that owe reports (unit id, kind).
   absl::Status RememberUnits(const std::vector<std::pair<std::string, std::string>>& units,
                              absl::Time now, const TxOptions& tx_options = {});
+  // The same in the caller's transaction, under a savepoint: a failure is
+  // returned and leaves `tx` usable.
+  absl::Status RememberUnits(pqxx::transaction_base& tx,
+                             const std::vector<std::pair<std::string, std::string>>& units,
+                             absl::Time now);
 
   // Escalations (越级上访). NOT_FOUND for a case supervision has not heard
   // of; FAILED_PRECONDITION when no unit is given and the case has none, or
@@ -384,8 +439,13 @@ class DeadlineStore {
   absl::StatusOr<EscalationRecord> CreateEscalation(const EscalationRecord& escalation,
                                                     const RequestKey& key, const std::string& zone,
                                                     const TxOptions& tx_options = {});
+  absl::StatusOr<EscalationRecord> CreateEscalation(pqxx::transaction_base& tx,
+                                                    const EscalationRecord& escalation,
+                                                    const RequestKey& key, const std::string& zone);
   absl::StatusOr<std::vector<EscalationRecord>> ListEscalations(const EscalationFilter& filter,
                                                                 const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<EscalationRecord>> ListEscalations(pqxx::transaction_base& tx,
+                                                                const EscalationFilter& filter);
 
   // Hearings and leadership meetings; NOT_FOUND for an unknown case. A
   // HEARING's days inside the case's pending RECHECK_ANSWER move its due
@@ -394,11 +454,17 @@ class DeadlineStore {
   absl::StatusOr<HearingRecord> CreateHearing(const HearingRecord& hearing, const RequestKey& key,
                                               absl::CivilDay today,
                                               const TxOptions& tx_options = {});
+  absl::StatusOr<HearingRecord> CreateHearing(pqxx::transaction_base& tx,
+                                              const HearingRecord& hearing, const RequestKey& key,
+                                              absl::CivilDay today);
   // A case's, by day held, after the keyset.
   absl::StatusOr<std::vector<HearingRecord>> ListHearings(
       const std::string& case_id,
       const std::optional<std::pair<absl::CivilDay, std::string>>& after, int limit,
       const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<HearingRecord>> ListHearings(
+      pqxx::transaction_base& tx, const std::string& case_id,
+      const std::optional<std::pair<absl::CivilDay, std::string>>& after, int limit);
 
   // What the unit statistics count over [from, to] (days in `zone`): every
   // case with anything on those days (a HANDLING due date from the day
@@ -413,6 +479,9 @@ class DeadlineStore {
   absl::StatusOr<StatsFacts> StatsFactsFor(absl::CivilDay from, absl::CivilDay to,
                                            absl::TimeZone zone, const std::string& hidden_unit,
                                            const TxOptions& tx_options = {});
+  absl::StatusOr<StatsFacts> StatsFactsFor(pqxx::transaction_base& tx, absl::CivilDay from,
+                                           absl::CivilDay to, absl::TimeZone zone,
+                                           const std::string& hidden_unit);
 
   // The annual assessment's targets: Put replaces the year's (a request id
   // seen before changes nothing and answers the targets as they are); Get is
@@ -422,6 +491,8 @@ class DeadlineStore {
       const TxOptions& tx_options = {});
   absl::StatusOr<AssessmentTargetsRecord> GetAssessmentTargets(int year,
                                                                const TxOptions& tx_options = {});
+  absl::StatusOr<AssessmentTargetsRecord> GetAssessmentTargets(pqxx::transaction_base& tx,
+                                                               int year);
 
   // Calendar recomputation: the calendar versions the pending deadlines were
   // last recomputed against, by year.
@@ -440,6 +511,8 @@ class DeadlineStore {
                                           const TxOptions& tx_options = {});
   absl::StatusOr<std::vector<DueDateChangeRecord>> DueDateChanges(const std::string& case_id,
                                                                   const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<DueDateChangeRecord>> DueDateChanges(pqxx::transaction_base& tx,
+                                                                  const std::string& case_id);
 
   // The outbox (SupervisionEvents for intake).
   absl::StatusOr<std::unique_ptr<SessionLock>> TryLockRelay();
@@ -452,11 +525,14 @@ class DeadlineStore {
   // NOT_FOUND when supervision has not heard of the case (yet).
   absl::StatusOr<std::vector<DeadlineRecord>> ListForCase(const std::string& case_id,
                                                           const TxOptions& tx_options = {});
+  absl::StatusOr<std::vector<DeadlineRecord>> ListForCase(pqxx::transaction_base& tx,
+                                                          const std::string& case_id);
 
   // The units that decide who may read the case (from its registration);
   // NOT_FOUND when supervision has not heard of the case (yet).
   absl::StatusOr<CaseUnits> UnitsOfCase(const std::string& case_id,
                                         const TxOptions& tx_options = {});
+  absl::StatusOr<CaseUnits> UnitsOfCase(pqxx::transaction_base& tx, const std::string& case_id);
 
  private:
   static const std::vector<PgStatement>& DeadlineStatements();

@@ -1,4 +1,5 @@
 // DeadlineStore's SQL for supervision orders (督办) and the six duties (六包).
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "common/pg_array.h"
@@ -13,6 +14,7 @@ constexpr char kInsertOrder[] = "supervision_insert_order";
 constexpr char kInsertStep[] = "supervision_insert_order_step";
 constexpr char kSelectOrder[] = "supervision_select_order";
 constexpr char kSelectSteps[] = "supervision_select_order_steps";
+constexpr char kSelectStepsOf[] = "supervision_select_steps_of_orders";
 constexpr char kListOrders[] = "supervision_list_orders";
 constexpr char kRespondOrder[] = "supervision_respond_order";
 constexpr char kCloseOrder[] = "supervision_close_order";
@@ -90,6 +92,9 @@ const std::vector<PgStatement>& OrderStatements() {
        "INSERT INTO order_steps (order_id, level, at, reason) VALUES ($1, $2, $3, $4)"},
       {kSelectOrder, "SELECT " ORDER_COLUMNS " FROM supervision_orders WHERE order_id = $1"},
       {kSelectSteps, "SELECT level, at, reason FROM order_steps WHERE order_id = $1 ORDER BY id"},
+      {kSelectStepsOf,
+       "SELECT order_id, level, at, reason FROM order_steps WHERE order_id = ANY($1::text[]) "
+       "ORDER BY order_id, id"},
       {kListOrders,
        "SELECT " ORDER_COLUMNS " FROM supervision_orders WHERE ($1 = '' OR case_id = $1) "
        "AND ($2 = '' OR unit_id = $2) AND ($3 = '' OR state = $3) AND order_id > $4 "
@@ -185,33 +190,38 @@ absl::StatusOr<std::pair<int, int>> OrdersInScanTx(pqxx::transaction_base& tx,
 absl::StatusOr<OrderRecord> DeadlineStore::CreateOrder(const OrderRecord& order,
                                                        const RequestKey& key,
                                                        const TxOptions& tx_options) {
-  return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
-        if (tx.exec_prepared(kCaseExists, order.case_id).empty()) {
-          return absl::NotFoundError("no such case");
-        }
-        // The request id is the caller's (AIP-155), like every other one.
-        auto prior = ClaimRequestInTx(tx, key, order.order_id);
-        if (!prior.ok()) return prior.status();
-        if (prior->has_value()) return ReadOrder(tx, **prior);
-        const std::string created = SqlTimestamp(order.created_at);
-        tx.exec_prepared(kInsertOrder, order.order_id, order.case_id, order.unit_id, order.level,
-                         FormatDate(order.due_date), order.note, created, order.created_by,
-                         order.request_id);
-        tx.exec_prepared(kInsertStep, order.order_id, order.level, created,
-                         "opened by " + order.created_by);
-        return ReadOrder(tx, order.order_id);
-      },
-      tx_options);
+  return pool_->Transact([&](pqxx::transaction_base& tx) { return CreateOrder(tx, order, key); },
+                         tx_options);
+}
+
+absl::StatusOr<OrderRecord> DeadlineStore::CreateOrder(pqxx::transaction_base& tx,
+                                                       const OrderRecord& order,
+                                                       const RequestKey& key) {
+  if (tx.exec_prepared(kCaseExists, order.case_id).empty()) {
+    return absl::NotFoundError("no such case");
+  }
+  // The request id is the caller's (AIP-155), like every other one.
+  auto prior = ClaimRequestInTx(tx, key, order.order_id);
+  if (!prior.ok()) return prior.status();
+  if (prior->has_value()) return ReadOrder(tx, **prior);
+  const std::string created = SqlTimestamp(order.created_at);
+  tx.exec_prepared(kInsertOrder, order.order_id, order.case_id, order.unit_id, order.level,
+                   FormatDate(order.due_date), order.note, created, order.created_by,
+                   order.request_id);
+  tx.exec_prepared(kInsertStep, order.order_id, order.level, created,
+                   "opened by " + order.created_by);
+  return ReadOrder(tx, order.order_id);
 }
 
 absl::StatusOr<OrderRecord> DeadlineStore::GetOrder(const std::string& order_id,
                                                     const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
-        return ReadOrder(tx, order_id);
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return GetOrder(tx, order_id); },
+                     tx_options);
+}
+
+absl::StatusOr<OrderRecord> DeadlineStore::GetOrder(pqxx::transaction_base& tx,
+                                                    const std::string& order_id) {
+  return ReadOrder(tx, order_id);
 }
 
 absl::StatusOr<std::vector<OrderRecord>> DeadlineStore::ListOrders(
@@ -219,17 +229,36 @@ absl::StatusOr<std::vector<OrderRecord>> DeadlineStore::ListOrders(
     const std::string& after_order_id, int limit, const std::string& hidden_unit,
     const TxOptions& tx_options) {
   return pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<OrderRecord>> {
-        std::vector<OrderRecord> out;
-        for (const auto& row : tx.exec_prepared(kListOrders, case_id, unit_id, state,
-                                                after_order_id, limit, hidden_unit)) {
-          auto o = ReadOrder(tx, row["order_id"].as<std::string>());
-          if (!o.ok()) return o.status();
-          out.push_back(*std::move(o));
-        }
-        return out;
+      [&](pqxx::transaction_base& tx) {
+        return ListOrders(tx, case_id, unit_id, state, after_order_id, limit, hidden_unit);
       },
       tx_options);
+}
+
+absl::StatusOr<std::vector<OrderRecord>> DeadlineStore::ListOrders(
+    pqxx::transaction_base& tx, const std::string& case_id, const std::string& unit_id,
+    const std::string& state, const std::string& after_order_id, int limit,
+    const std::string& hidden_unit) {
+  // The page, then the steps of all its orders: two statements, whatever the page's size.
+  std::vector<OrderRecord> out;
+  PgArrayBuilder ids;
+  absl::flat_hash_map<std::string, size_t> index;
+  for (const auto& row :
+       tx.exec_prepared(kListOrders, case_id, unit_id, state, after_order_id, limit, hidden_unit)) {
+    auto o = OrderFromRow(row);
+    if (!o.ok()) return o.status();
+    ids.Add(o->order_id);
+    index.emplace(o->order_id, out.size());
+    out.push_back(*std::move(o));
+  }
+  if (out.empty()) return out;
+  for (const auto& step : tx.exec_prepared(kSelectStepsOf, ids.Finish())) {
+    auto at = ParseSqlTimestamp(step["at"].c_str());
+    if (!at.ok()) return absl::DataLossError("bad order step row");
+    out[index.at(step["order_id"].as<std::string>())].steps.push_back(
+        {step["level"].as<std::string>(), *at, step["reason"].as<std::string>()});
+  }
+  return out;
 }
 
 absl::StatusOr<OrderRecord> DeadlineStore::RespondOrder(const std::string& order_id,
@@ -237,18 +266,23 @@ absl::StatusOr<OrderRecord> DeadlineStore::RespondOrder(const std::string& order
                                                         const RequestKey& key,
                                                         const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
-        auto prior = ClaimRequestInTx(tx, key, order_id);
-        if (!prior.ok()) return prior.status();
-        if (prior->has_value()) return ReadOrder(tx, **prior);
-        if (tx.exec_prepared(kRespondOrder, order_id, response, SqlTimestamp(now)).empty()) {
-          auto o = ReadOrder(tx, order_id);
-          if (!o.ok()) return o.status();
-          return absl::FailedPreconditionError("the order is not OPEN");
-        }
-        return ReadOrder(tx, order_id);
-      },
+      [&](pqxx::transaction_base& tx) { return RespondOrder(tx, order_id, response, now, key); },
       tx_options);
+}
+
+absl::StatusOr<OrderRecord> DeadlineStore::RespondOrder(pqxx::transaction_base& tx,
+                                                        const std::string& order_id,
+                                                        const std::string& response, absl::Time now,
+                                                        const RequestKey& key) {
+  auto prior = ClaimRequestInTx(tx, key, order_id);
+  if (!prior.ok()) return prior.status();
+  if (prior->has_value()) return ReadOrder(tx, **prior);
+  if (tx.exec_prepared(kRespondOrder, order_id, response, SqlTimestamp(now)).empty()) {
+    auto o = ReadOrder(tx, order_id);
+    if (!o.ok()) return o.status();
+    return absl::FailedPreconditionError("the order is not OPEN");
+  }
+  return ReadOrder(tx, order_id);
 }
 
 absl::StatusOr<OrderRecord> DeadlineStore::CloseOrder(const std::string& order_id,
@@ -256,61 +290,70 @@ absl::StatusOr<OrderRecord> DeadlineStore::CloseOrder(const std::string& order_i
                                                       const RequestKey& key,
                                                       const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<OrderRecord> {
-        auto prior = ClaimRequestInTx(tx, key, order_id);
-        if (!prior.ok()) return prior.status();
-        if (prior->has_value()) return ReadOrder(tx, **prior);
-        if (tx.exec_prepared(kCloseOrder, order_id, note, SqlTimestamp(now)).empty()) {
-          auto o = ReadOrder(tx, order_id);
-          if (!o.ok()) return o.status();
-          return absl::FailedPreconditionError("the order is CLOSED already");
-        }
-        return ReadOrder(tx, order_id);
-      },
+      [&](pqxx::transaction_base& tx) { return CloseOrder(tx, order_id, note, now, key); },
       tx_options);
+}
+
+absl::StatusOr<OrderRecord> DeadlineStore::CloseOrder(pqxx::transaction_base& tx,
+                                                      const std::string& order_id,
+                                                      const std::string& note, absl::Time now,
+                                                      const RequestKey& key) {
+  auto prior = ClaimRequestInTx(tx, key, order_id);
+  if (!prior.ok()) return prior.status();
+  if (prior->has_value()) return ReadOrder(tx, **prior);
+  if (tx.exec_prepared(kCloseOrder, order_id, note, SqlTimestamp(now)).empty()) {
+    auto o = ReadOrder(tx, order_id);
+    if (!o.ok()) return o.status();
+    return absl::FailedPreconditionError("the order is CLOSED already");
+  }
+  return ReadOrder(tx, order_id);
 }
 
 absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> DeadlineStore::GetDuties(
     const std::string& case_id, const TxOptions& tx_options) {
-  return pool_->Read(
-      [&](pqxx::transaction_base& tx)
-          -> absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> {
-        pqxx::result rows = tx.exec_prepared(kSelectDuties, case_id);
-        if (rows.empty()) return absl::NotFoundError("no such case");
-        std::pair<std::string, std::vector<DutyRecord>> out;
-        out.first = rows[0]["leader_id"].as<std::string>();
-        for (const auto& row : rows) {
-          if (row["duty"].is_null()) continue;
-          auto at = ParseSqlTimestamp(row["marked_at"].c_str());
-          if (!at.ok()) return absl::DataLossError("bad duty row");
-          out.second.push_back({row["duty"].as<std::string>(), row["done"].as<bool>(),
-                                row["note"].as<std::string>(), row["marked_by"].as<std::string>(),
-                                *at});
-        }
-        return out;
-      },
-      tx_options);
+  return pool_->Read([&](pqxx::transaction_base& tx) { return GetDuties(tx, case_id); },
+                     tx_options);
+}
+
+absl::StatusOr<std::pair<std::string, std::vector<DutyRecord>>> DeadlineStore::GetDuties(
+    pqxx::transaction_base& tx, const std::string& case_id) {
+  pqxx::result rows = tx.exec_prepared(kSelectDuties, case_id);
+  if (rows.empty()) return absl::NotFoundError("no such case");
+  std::pair<std::string, std::vector<DutyRecord>> out;
+  out.first = rows[0]["leader_id"].as<std::string>();
+  for (const auto& row : rows) {
+    if (row["duty"].is_null()) continue;
+    auto at = ParseSqlTimestamp(row["marked_at"].c_str());
+    if (!at.ok()) return absl::DataLossError("bad duty row");
+    out.second.push_back({row["duty"].as<std::string>(), row["done"].as<bool>(),
+                          row["note"].as<std::string>(), row["marked_by"].as<std::string>(), *at});
+  }
+  return out;
 }
 
 absl::Status DeadlineStore::PutDuties(const std::string& case_id, const std::string& leader_id,
                                       const std::vector<DutyRecord>& marks, const RequestKey& key,
                                       const TxOptions& tx_options) {
   return pool_->Transact(
-      [&](pqxx::transaction_base& tx) -> absl::Status {
-        if (tx.exec_prepared(kCaseExists, case_id).empty()) {
-          return absl::NotFoundError("no such case");
-        }
-        auto prior = ClaimRequestInTx(tx, key, case_id);
-        if (!prior.ok()) return prior.status();
-        if (prior->has_value()) return absl::OkStatus();
-        if (!leader_id.empty()) tx.exec_prepared(kSetLeader, case_id, leader_id);
-        for (const DutyRecord& m : marks) {
-          tx.exec_prepared(kUpsertDuty, case_id, m.duty, m.done, m.note, m.marked_by,
-                           SqlTimestamp(m.marked_at));
-        }
-        return absl::OkStatus();
-      },
+      [&](pqxx::transaction_base& tx) { return PutDuties(tx, case_id, leader_id, marks, key); },
       tx_options);
+}
+
+absl::Status DeadlineStore::PutDuties(pqxx::transaction_base& tx, const std::string& case_id,
+                                      const std::string& leader_id,
+                                      const std::vector<DutyRecord>& marks, const RequestKey& key) {
+  if (tx.exec_prepared(kCaseExists, case_id).empty()) {
+    return absl::NotFoundError("no such case");
+  }
+  auto prior = ClaimRequestInTx(tx, key, case_id);
+  if (!prior.ok()) return prior.status();
+  if (prior->has_value()) return absl::OkStatus();
+  if (!leader_id.empty()) tx.exec_prepared(kSetLeader, case_id, leader_id);
+  for (const DutyRecord& m : marks) {
+    tx.exec_prepared(kUpsertDuty, case_id, m.duty, m.done, m.note, m.marked_by,
+                     SqlTimestamp(m.marked_at));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace petition::supervision
