@@ -3,10 +3,12 @@
 -- with clerks' it is shown (and each read writes its audit row).
 --   PETITION_BENCH_TOKENS  a file of bearer tokens, one a line
 --   PETITION_BENCH_CASES   a file of case ids, one a line
+--   PETITION_BENCH_PATH    the path before the id (/v1/cases/)
 local tokens = {}
 for line in io.lines(os.getenv("PETITION_BENCH_TOKENS")) do tokens[#tokens + 1] = line end
 local cases = {}
 for line in io.lines(os.getenv("PETITION_BENCH_CASES")) do cases[#cases + 1] = line end
+local path = os.getenv("PETITION_BENCH_PATH") or "/v1/cases/"
 local threads = 0
 local counter = 0
 local errors = 0
@@ -22,7 +24,7 @@ end
 
 function request()
   counter = counter + 1
-  return wrk.format("GET", "/v1/cases/" .. cases[math.random(#cases)], {
+  return wrk.format("GET", path .. cases[math.random(#cases)], {
     ["Authorization"] = "Bearer " .. tokens[(counter + tid) % #tokens + 1],
   })
 end

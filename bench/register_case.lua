@@ -1,6 +1,7 @@
 -- wrk script: POST /v1/cases as many clerks, each registration with a
 -- petitioner of its own (a valid resident id no earlier request used).
 --   PETITION_BENCH_TOKENS     a file of bearer tokens, one a line: used in rotation
+--   PETITION_BENCH_PATH       the path posted to (/v1/cases)
 --   PETITION_BENCH_SALT       0-99, different for each wrk run on the same database
 --   PETITION_BENCH_RESIDENT_ID  when set, every registration is this one person's
 --                               (the frequent petitioner: repeat detection's worst case)
@@ -8,6 +9,7 @@ local tokens = {}
 for line in io.lines(os.getenv("PETITION_BENCH_TOKENS")) do tokens[#tokens + 1] = line end
 local salt = tonumber(os.getenv("PETITION_BENCH_SALT") or "0")
 local fixed_id = os.getenv("PETITION_BENCH_RESIDENT_ID")
+local path = os.getenv("PETITION_BENCH_PATH") or "/v1/cases"
 local threads = 0
 local counter = 0
 local errors = 0
@@ -46,7 +48,7 @@ function request()
     '"content":"邻居占用宅基地，请求镇里协调处理。",' ..
     '"petitioners":[{"name":"张三","idNumber":"' .. id .. '","phone":"13800138000",' ..
     '"address":"长乐镇东村三组12号"}]}'
-  return wrk.format("POST", "/v1/cases", {
+  return wrk.format("POST", path, {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. tokens[(counter + tid) % #tokens + 1],
   }, body)

@@ -113,15 +113,17 @@ cpu_per_request() {
     { us = ($2 - before[$1]) * 1e6 / hz / n; total += us; printf " %s %.0f,", $1, us }
     END { printf " total %.0f us/request\n", total }' "$1" "$2"
 }
-# Resident memory (VmRSS) of each process, in MiB; PostgreSQL's is the sum
-# over its processes (shared buffers counted once per process that touched them).
+# Resident memory (VmRSS) of each process, in MiB. PostgreSQL's is the sum of
+# its processes' proportional set sizes (Pss: shared buffers divided among
+# the processes that share them, not counted once per backend).
 rss_of() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+pss_of() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 pg_rss() {
   local pm total child
   pm="$(postmaster_pid)"
-  total="$(rss_of "$pm")"
+  total="$(pss_of "$pm")"
   for child in $(cat "/proc/$pm/task/$pm/children" 2>/dev/null); do
-    total=$((total + $(rss_of "$child")))
+    total=$((total + $(pss_of "$child")))
   done
   echo "$total"
 }
