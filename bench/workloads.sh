@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . bench/stack.sh  # the four processes on a database of their own; HTTP, PG_BIN, PIDS ...
+. bench/fill.sh   # fill_cases, next_salt
 start_stack
 CASES="${BENCH_CASES:-3000}"
 IDLE_SECONDS="${BENCH_IDLE_SECONDS:-10}"
@@ -41,10 +42,6 @@ pgbench_run() {
   resume_stack
   sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\)/\1/p' "$out" >"$out.tps"
 }
-count_cases() { psql_admin -d "$DB" -tAc "SELECT count(*) FROM intake.cases WHERE case_id NOT LIKE 'case\_pgb\_%'"; }
-SALT=0
-next_salt() { SALT=$((SALT + 1)); export PETITION_BENCH_SALT="$SALT"; }
-
 echo "== the idle stack"
 sleep 2  # past start-up
 rss_snapshot "$WORK/rss.idle"
@@ -52,15 +49,7 @@ print_rss "idle resident memory:" "$WORK/rss.idle"
 IDLE_COMMITS="$(idle_commits_per_second "$IDLE_SECONDS")"
 echo "idle commits: $IDLE_COMMITS/s (pg_stat_database.xact_commit over ${IDLE_SECONDS}s)"
 
-echo "== registering $CASES cases through the gateway (64 clerks, a new petitioner each)"
-export PETITION_BENCH_TOKENS="$CLERK_TOKENS"
-next_salt
-wrk_run 2 bench/register_case.lua "http://127.0.0.1:$HTTP/v1/cases" "$WORK/fill"
-while (( $(count_cases) < CASES )); do
-  next_salt
-  wrk_run 2 bench/register_case.lua "http://127.0.0.1:$HTTP/v1/cases" "$WORK/fill"
-done
-echo "cases: $(count_cases)"
+fill_cases "$CASES"
 # What a registration stores, so that pgbench stores as much (in 16-byte blocks).
 read -r SEALED_MD5S PAYLOAD_MD5S SEAL_VERSION < <(psql_admin -d "$DB" -tA -F' ' -c "
   SELECT (SELECT ceil(avg(octet_length(sealed)) / 16)::int FROM intake.petitioners),
@@ -69,7 +58,6 @@ read -r SEALED_MD5S PAYLOAD_MD5S SEAL_VERSION < <(psql_admin -d "$DB" -tA -F' ' 
 SIZES=(-D "sealed_md5s=$SEALED_MD5S" -D "payload_md5s=$PAYLOAD_MD5S" -D "seal_version=$SEAL_VERSION")
 # The cases the reads read (the gateway's), and copies of them for pgbench
 # (case_pgb_1 ..): the same rows, under ids a pgbench script can name.
-psql_admin -d "$DB" -tAc "SELECT case_id FROM intake.cases ORDER BY case_id" >"$WORK/cases"
 psql_admin -d "$DB" <<'SQL'
 CREATE TEMP TABLE pgb AS
   SELECT case_id, 'case_pgb_' || row_number() OVER (ORDER BY case_id) AS copy FROM intake.cases;
