@@ -3,7 +3,8 @@
 -- by the keyset order, then the petitioners of those cases, in one transaction.
 -- Each statement is the store's, named by the line above it (tests/bench checks);
 -- the petitioners' case ids, a parameter in the store, are the page's here.
--- Parameters, as in the store: -D empty= -D none={} -D page=51.
+-- Parameters: -D none={} -D page=51 (pgbench takes no empty -D value: the
+-- store's '' parameters are '' literals here).
 BEGIN;
 -- statement: intake_list_cases
 SELECT case_id, query_code, status, source, county_case_id, channel, received_at, received_by,
@@ -13,15 +14,15 @@ SELECT case_id, query_code, status, source, county_case_id, channel, received_at
   coalesce(to_char(delivered_on, 'YYYY-MM-DD'), '') AS delivered_on, delivery_method,
   delivery_receipt_number, anonymous, instruction, final_case_ids, objection_reason,
   objection_authority, objected_at, objected_by
-FROM cases WHERE (:empty = '' OR status = :empty) AND (:empty = '' OR :empty = ANY(handling_unit_ids))
-  AND (:empty = '' OR category = :empty)
-  AND (NULLIF(:empty, '') IS NULL OR received_at >= NULLIF(:empty, '')::timestamptz)
-  AND (NULLIF(:empty, '') IS NULL OR received_at < NULLIF(:empty, '')::timestamptz)
+FROM cases WHERE ('' = '' OR status = '') AND ('' = '' OR '' = ANY(handling_unit_ids))
+  AND ('' = '' OR category = '')
+  AND (NULLIF('', '') IS NULL OR received_at >= NULLIF('', '')::timestamptz)
+  AND (NULLIF('', '') IS NULL OR received_at < NULLIF('', '')::timestamptz)
   AND (cardinality(:none::text[]) = 0 OR case_id IN
     (SELECT case_id FROM petitioners WHERE id_number_hash = ANY(:none::text[])))
-  AND (:empty = '' OR :empty = ANY(handling_unit_ids))
-  AND (NULLIF(:empty, '') IS NULL OR (received_at, case_id) < (NULLIF(:empty, '')::timestamptz, :empty))
-  AND (:empty = '' OR NOT :empty = ANY(reported_unit_ids))
+  AND ('' = '' OR '' = ANY(handling_unit_ids))
+  AND (NULLIF('', '') IS NULL OR (received_at, case_id) < (NULLIF('', '')::timestamptz, ''))
+  AND ('' = '' OR NOT '' = ANY(reported_unit_ids))
 ORDER BY received_at DESC, case_id DESC LIMIT :page;
 -- statement: intake_select_petitioners_of
 SELECT case_id, ordinal, sealed, seal_version FROM petitioners
