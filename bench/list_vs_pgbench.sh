@@ -26,9 +26,11 @@ wrk -t2 -c"$CONNS" -d2s -s bench/list_cases.lua "$URL" >/dev/null
 "$PG_BIN/pgbench" -n -M prepared -c "$CONNS" -j2 -T2 -h 127.0.0.1 -p "$PG_PORT" \
   -U intake -D none={} -D page=51 -f bench/list_cases.pgbench.sql "$DB" >/dev/null
 
-echo "== baseline: pgbench, the same queries, $CONNS connections, ${SECONDS_RUN}s"
+echo "== baseline: pgbench, the same queries, $CONNS connections, ${SECONDS_RUN}s (the four processes paused)"
+pause_stack
 "$PG_BIN/pgbench" -n -M prepared -c "$CONNS" -j2 -T"$SECONDS_RUN" -h 127.0.0.1 -p "$PG_PORT" \
   -U intake -D none={} -D page=51 -f bench/list_cases.pgbench.sql "$DB" | tee "$WORK/pgbench.out" | grep -E "tps|latency"
+resume_stack
 echo "== GET /v1/cases?pageSize=50 through the gateway, $CONNS connections, ${SECONDS_RUN}s"
 wrk -t2 -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s bench/list_cases.lua "$URL" \
   | tee "$WORK/wrk.out" | grep -E "Requests/sec|Latency|99%|Non-2xx"
