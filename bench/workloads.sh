@@ -150,7 +150,7 @@ unset PETITION_BENCH_RESIDENT_ID
 echo "the frequent petitioner has $(psql_admin -d "$DB" -tAc "SELECT count(*) FROM intake.petitioners WHERE id_number_hash = '$HASH'") cases"
 
 # The minimal Node.js service, same database, same load.
-if [[ -f node_modules/fastify/package.json && -f node_modules/pg/package.json ]]; then
+if command -v node >/dev/null && [[ -f node_modules/fastify/package.json && -f node_modules/pg/package.json ]]; then
   echo "== Node.js (Fastify + pg, bench/node): the same register and read"
   PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGDATABASE="$DB" PGUSER=intake \
     node bench/node/server.js >"$WORK/node.out" 2>&1 &
@@ -183,7 +183,7 @@ if [[ -f node_modules/fastify/package.json && -f node_modules/pg/package.json ]]
         w, n, c, e, g, g / n }' | tee -a "$SUMMARY"
   done
 else
-  echo "== Node.js comparison skipped: node_modules/ lacks fastify or pg (./dev installs them)" | tee -a "$SUMMARY"
+  echo "== Node.js comparison skipped: no node, or node_modules/ lacks fastify or pg (./dev bench installs them)" | tee -a "$SUMMARY"
 fi
 
 echo "== summary ($CONNS connections, ${SECONDS_RUN}s each; cpu in microseconds per request)"
