@@ -4,7 +4,7 @@
 # PG_PORT, DB, WORK, PIDS (scheduling supervision intake gateway), NAMES,
 # CLERK_TOKENS and SUPERVISOR_TOKENS (files of 64 tokens each, one principal
 # apiece), PETITION_BENCH_TOKEN (one clerk) and mint_token, plus the measuring
-# helpers below; everything stops on exit.
+# functions below; everything stops on exit.
 #   BENCH_SECONDS (10)  BENCH_CONNECTIONS (16)  BENCH_PRINCIPALS (64)
 #   BENCH_GATEWAY_FLAGS (extra gateway flags, e.g. --public_rate_limit_rps=...)
 : "${PETITION_TEST_PG_DSN:?run through ./dev bench}"
