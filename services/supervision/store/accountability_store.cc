@@ -434,7 +434,7 @@ absl::Status DeadlineStore::RememberUnits(
   // Under a savepoint: a failure here is returned, and the caller's
   // transaction goes on (the table only feeds a gauge).
   try {
-    pqxx::subtransaction sub(tx, "remember_units");
+    pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "remember_units");
     sub.exec_prepared(kForgetUnits, id_array);
     sub.exec_prepared(kUpsertUnits, id_array, kinds.Finish(), SqlTimestamp(now));
     sub.commit();
