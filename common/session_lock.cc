@@ -59,7 +59,20 @@ absl::StatusOr<std::unique_ptr<SessionLock>> SessionLock::TryAcquire(PgPool& poo
   }
 }
 
-SessionLock::~SessionLock() { Drop(); }
+SessionLock::~SessionLock() {
+  receiver_.reset();  // UNLISTEN
+  if (conn_ != nullptr) {
+    // Released before the connection closes, rather than when the server gets round to ending
+    // the session: whoever tries next (another replica, or this one) finds it free.
+    try {
+      pqxx::nontransaction tx(*conn_);
+      tx.exec("SELECT pg_advisory_unlock_all()");
+    } catch (const std::exception&) {
+      // The connection is gone, and the lock with it.
+    }
+  }
+  Drop();
+}
 
 void SessionLock::Drop() {
   receiver_.reset();
