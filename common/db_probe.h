@@ -1,5 +1,6 @@
 // Readiness of a service is readiness of its database: a background probe
-// runs `SELECT 1` on a connection of its own every `interval`, and reports a
+// makes the server answer (a lone Sync message, which unlike `SELECT 1` runs no
+// transaction) on a connection of its own every `interval`, and reports a
 // change of health (PostgreSQL down, refusing, or hung past `timeout`; and back
 // again) to `on_change`. The probe never blocks longer than `timeout` on a
 // hung server: libpq's non-blocking API with a deadline, the connection dropped

@@ -40,23 +40,29 @@ void DomainGauges::AddComputed(Spec spec, Compute compute) {
   gauges_.back().compute = std::move(compute);
 }
 
-absl::StatusOr<DomainGauges::Values> DomainGauges::Evaluate(const Gauge& gauge) {
-  if (gauge.compute) return gauge.compute();
+absl::StatusOr<DomainGauges::Values> DomainGauges::Evaluate(const Gauge& gauge,
+                                                            pqxx::transaction_base& tx) {
   const Spec& spec = gauge.spec;
-  TxOptions options;  // bounded, so a slow query never piles up behind the next refresh
-  options.deadline = absl::Now() + std::max(interval_, absl::Seconds(5));
-  options.max_attempts = 1;
-  auto rows = pool_->Read(
-      [&](pqxx::transaction_base& tx) -> absl::StatusOr<pqxx::result> { return spec.query(tx); },
-      options);
-  if (!rows.ok()) return rows.status();
+  // In a savepoint of the refresh's one transaction: a query that fails leaves the others.
+  pqxx::result rows;
+  try {
+    tx.exec("SAVEPOINT gauge");
+    rows = spec.query(tx);
+    tx.exec("RELEASE SAVEPOINT gauge");
+  } catch (const pqxx::broken_connection&) {
+    throw;  // the transaction is gone: every gauge fails
+  } catch (const std::exception& e) {
+    tx.exec("ROLLBACK TO SAVEPOINT gauge");
+    log::Warn("domain gauge query failed", {{"gauge", spec.name}, {"error", e.what()}});
+    return absl::InternalError(absl::StrCat(spec.name, ": the query failed"));
+  }
   const size_t n = spec.labels.size();
-  if (rows->columns() != n + 1) {
+  if (rows.columns() != n + 1) {
     return absl::InternalError(
-        absl::StrCat(spec.name, ": the query returns ", rows->columns(), " columns, not ", n + 1));
+        absl::StrCat(spec.name, ": the query returns ", rows.columns(), " columns, not ", n + 1));
   }
   Values values;
-  for (const pqxx::row& row : *rows) {
+  for (const pqxx::row& row : rows) {
     std::vector<std::string> key;
     key.reserve(n);
     for (size_t i = 0; i < n; ++i) key.push_back(row[static_cast<int>(i)].c_str());
@@ -66,8 +72,7 @@ absl::StatusOr<DomainGauges::Values> DomainGauges::Evaluate(const Gauge& gauge) 
   return values;
 }
 
-absl::Status DomainGauges::Refresh(Gauge& gauge) {
-  auto computed = Evaluate(gauge);
+absl::Status DomainGauges::Apply(Gauge& gauge, const absl::StatusOr<Values>& computed) {
   if (!computed.ok()) return computed.status();
   const Values& values = *computed;
   const size_t n = gauge.spec.labels.size();
@@ -94,11 +99,33 @@ absl::Status DomainGauges::Refresh(Gauge& gauge) {
 
 absl::Status DomainGauges::RefreshOnce() {
   absl::MutexLock lock(&refresh_mu_);
+  // Every query in one read-only transaction: one commit per refresh, however many gauges.
+  std::vector<absl::StatusOr<Values>> results(gauges_.size(), absl::InternalError("not run"));
+  if (std::any_of(gauges_.begin(), gauges_.end(), [](const Gauge& g) { return !g.compute; })) {
+    TxOptions options;  // bounded, so a slow query never piles up behind the next refresh
+    options.deadline = absl::Now() + std::max(interval_, absl::Seconds(5));
+    options.max_attempts = 1;
+    using Results = std::vector<absl::StatusOr<Values>>;
+    auto read = pool_->Read(
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<Results> {
+          Results out(gauges_.size(), absl::InternalError("not run"));
+          for (size_t i = 0; i < gauges_.size(); ++i) {
+            if (!gauges_[i].compute) out[i] = Evaluate(gauges_[i], tx);
+          }
+          return out;
+        },
+        options);
+    for (size_t i = 0; i < gauges_.size(); ++i) {
+      if (gauges_[i].compute) continue;
+      results[i] = read.ok() ? std::move((*read)[i]) : absl::StatusOr<Values>(read.status());
+    }
+  }
   absl::Status first;
-  for (Gauge& gauge : gauges_) {
+  for (size_t i = 0; i < gauges_.size(); ++i) {
+    Gauge& gauge = gauges_[i];
     absl::Status s;
     try {
-      s = Refresh(gauge);
+      s = Apply(gauge, gauge.compute ? gauge.compute() : std::move(results[i]));
     } catch (const std::exception& e) {  // a value that is not a number, say
       s = absl::InternalError(absl::StrCat(gauge.spec.name, ": ", e.what()));
     }

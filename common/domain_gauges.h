@@ -1,7 +1,8 @@
 // Gauges that answer the office's questions (cases by status, registrations today, ...),
-// computed from the database by the service that owns the data, on a short interval by a
-// thread of their own: a scrape never runs a query, and however often Prometheus (or several
-// of them) scrape, the database sees one set of queries per interval per replica.
+// computed from the database by the service that owns the data, on an interval by a thread of
+// their own: a scrape never runs a query, and however often Prometheus (or several of them)
+// scrape, the database sees one set of queries per interval per replica, all of them in one
+// read-only transaction (an idle office's database sees one commit per interval per replica).
 //
 // A new gauge is a few lines in the owning service's main.cc:
 //
@@ -63,9 +64,9 @@ class DomainGauges {
   void AddComputed(Spec spec, Compute compute);
   bool empty() const { return gauges_.empty(); }
 
-  // Runs every query once, now (the thread does this every interval). A query that fails
-  // keeps its last values, is logged and counted in petition_domain_gauge_errors_total; the
-  // others still run.
+  // Runs every query once, now (the thread does this every interval), in one transaction, each
+  // query in a savepoint. A query that fails keeps its last values, is logged and counted in
+  // petition_domain_gauge_errors_total; the others still run.
   absl::Status RefreshOnce();
 
   // A thread refreshing every interval, the first time at once. Does nothing when empty.
@@ -79,8 +80,9 @@ class DomainGauges {
     prometheus::Family<prometheus::Gauge>* family = nullptr;
     std::map<std::vector<std::string>, prometheus::Gauge*> series;  // by label values
   };
-  absl::StatusOr<Values> Evaluate(const Gauge& gauge);
-  absl::Status Refresh(Gauge& gauge);
+  // One gauge's query, inside the refresh's transaction.
+  absl::StatusOr<Values> Evaluate(const Gauge& gauge, pqxx::transaction_base& tx);
+  absl::Status Apply(Gauge& gauge, const absl::StatusOr<Values>& computed);
   void Run();
 
   PgPool* pool_;

@@ -43,6 +43,7 @@ class LogFileTest : public ::testing::Test {
           for (int i = 0; i < lines; ++i) {
             Info("line", {{"tag", tag}, {"n", std::to_string(i)}, {"pad", std::string(20, 'x')}});
           }
+          Flush();  // the log is written by its own thread: out before the raw line
           std::fprintf(stderr, "raw stderr %s\n", tag.c_str());
           std::exit(0);
         },

@@ -81,6 +81,20 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() {
   }
 }
 
+absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::OpenDedicated() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (spare_dedicated_ != nullptr) return std::move(spare_dedicated_);
+  }
+  return Open();
+}
+
+void PgPool::KeepDedicated(std::unique_ptr<pqxx::connection> conn) {
+  if (conn == nullptr || !conn->is_open()) return;
+  absl::MutexLock lock(&mu_);
+  spare_dedicated_ = std::move(conn);
+}
+
 absl::StatusOr<PgPool::Lease> PgPool::Acquire(absl::Time deadline) {
   const absl::Time start = absl::Now();
   const absl::Time give_up = std::min(start + options_.acquire_timeout, deadline);

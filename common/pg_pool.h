@@ -113,8 +113,13 @@ class PgPool {
   absl::StatusOr<Lease> Acquire(absl::Time deadline);
 
   // A connection set up like the pool's but not counted in it, for a
-  // session that lives long (a session-level advisory lock).
-  absl::StatusOr<std::unique_ptr<pqxx::connection>> OpenDedicated() { return Open(); }
+  // session that lives long (a session-level advisory lock): the one kept by
+  // KeepDedicated() if there is one, else a new one.
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> OpenDedicated();
+  // Keeps `conn`, a dedicated connection that holds nothing (a lock not
+  // taken), for the next OpenDedicated(): a relay on standby tries its lock
+  // on the same session every time instead of connecting anew. One at most.
+  void KeepDedicated(std::unique_ptr<pqxx::connection> conn);
 
   // Runs `fn(pqxx::transaction_base&)` in one read-write transaction and commits when it
   // returns OK. `fn` returns absl::Status or absl::StatusOr<T>; so does this.
@@ -183,6 +188,7 @@ class PgPool {
   int leased_ ABSL_GUARDED_BY(mu_) = 0;
   int waiting_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t acquire_timeouts_ ABSL_GUARDED_BY(mu_) = 0;
+  std::unique_ptr<pqxx::connection> spare_dedicated_ ABSL_GUARDED_BY(mu_);
   std::function<void(absl::Duration)> acquire_observer_;
 };
 

@@ -1,9 +1,14 @@
 #include "common/relay_loop.h"
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "absl/random/distributions.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
 
 namespace petition {
@@ -69,9 +74,20 @@ RelayLoop::RelayLoop(std::string name, TryLock try_lock, RunBatch run_batch, Opt
     : name_(std::move(name)),
       try_lock_(std::move(try_lock)),
       run_batch_(std::move(run_batch)),
-      options_(options) {}
+      options_(options),
+      wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
-RelayLoop::~RelayLoop() { Stop(); }
+RelayLoop::~RelayLoop() {
+  Stop();
+  if (wake_fd_ >= 0) close(wake_fd_);
+}
+
+void RelayLoop::Ring() {
+  if (wake_fd_ < 0) return;
+  const uint64_t one = 1;
+  // EAGAIN (the counter is full) means it rings already.
+  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+}
 
 void RelayLoop::Start() {
   thread_ = std::thread([this] { Run(); });
@@ -83,13 +99,17 @@ void RelayLoop::Stop() {
     stopping_ = true;
     stopping_flag_.store(true, std::memory_order_relaxed);
   }
+  Ring();
   if (on_stop_) on_stop_();
   if (thread_.joinable()) thread_.join();
 }
 
 void RelayLoop::Wake() {
-  absl::MutexLock lock(&mu_);
-  wake_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    wake_ = true;
+  }
+  Ring();
 }
 
 bool RelayLoop::Wait(absl::Duration timeout, bool wakeable) {
@@ -97,6 +117,28 @@ bool RelayLoop::Wait(absl::Duration timeout, bool wakeable) {
   auto ready = [this, wakeable]()
                    ABSL_SHARED_LOCKS_REQUIRED(mu_) { return (wakeable && wake_) || stopping_; };
   mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  wake_ = false;
+  return !stopping_;
+}
+
+bool RelayLoop::WaitIdle(absl::Duration timeout) {
+  if (!listening_ || lock_ == nullptr || wake_fd_ < 0) return Wait(timeout, /*wakeable=*/true);
+  bool woken = false;
+  {
+    absl::MutexLock lock(&mu_);
+    woken = wake_ || stopping_;
+  }
+  if (!woken) {
+    auto notified = lock_->AwaitNotification(timeout, wake_fd_);
+    if (!notified.ok()) {
+      // The lock went with the connection: the loop takes it again (or another replica does).
+      lock_.reset();
+      listening_ = false;
+    }
+  }
+  uint64_t rings = 0;
+  [[maybe_unused]] ssize_t n = read(wake_fd_, &rings, sizeof rings);  // EAGAIN: none
+  absl::MutexLock lock(&mu_);
   wake_ = false;
   return !stopping_;
 }
@@ -111,6 +153,8 @@ void RelayLoop::Run() {
   };
   while (!stopping()) {
     if (try_lock_ && (lock_ == nullptr || !lock_->Alive())) {
+      lock_.reset();
+      listening_ = false;
       auto lock = try_lock_();
       if (!lock.ok()) {
         log::Warn(name_ + " cannot take its lock", {{"error", lock.status().ToString()}});
@@ -119,8 +163,17 @@ void RelayLoop::Run() {
       }
       lock_ = *std::move(lock);
       if (lock_ == nullptr) {  // another replica relays
-        if (!Wait(options_.idle_poll, /*wakeable=*/false)) break;
+        if (!Wait(options_.standby_poll, /*wakeable=*/false)) break;
         continue;
+      }
+      if (!options_.channel.empty()) {
+        // LISTEN before the first batch: a row committed after that batch read is notified.
+        if (absl::Status s = lock_->Listen(options_.channel); !s.ok()) {
+          lock_.reset();
+          if (!back_off()) break;
+          continue;
+        }
+        listening_ = true;
       }
     }
     auto batch = run_batch_();
@@ -131,7 +184,8 @@ void RelayLoop::Run() {
     }
     failures = 0;
     if (batch->more) continue;
-    if (!Wait(options_.idle_poll, /*wakeable=*/true)) break;
+    const absl::Duration until_due = batch->next_due - absl::Now();
+    if (!WaitIdle(std::max(absl::ZeroDuration(), std::min(options_.idle_poll, until_due)))) break;
   }
   lock_.reset();  // another replica may relay now
 }

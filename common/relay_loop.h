@@ -1,8 +1,14 @@
 // The loop behind every outbox relay: one relay per schema across replicas
 // (the holder of a SessionLock, common/session_lock.h), batches one after
-// another while work remains, a wait for the next poll or a Wake() when it is
+// another while work remains, a wait for a notification or a Wake() when it is
 // drained, exponential backoff with jitter while a batch fails, and a prompt
-// Stop(). What a batch does (read pending rows, deliver them with no pooled
+// Stop().
+//
+// Idle, a relay costs the database nothing: the holder sleeps on its lock's
+// connection until the outbox's trigger NOTIFYs (Options::channel; the
+// inserting transaction's commit delivers it), with idle_poll as a safety
+// net only; a standby keeps its one connection and tries the lock every
+// standby_poll. What a batch does (read pending rows, deliver them with no pooled
 // connection held, mark them) is the relay's own; the loop only decides when
 // the next one runs.
 #ifndef PETITION_COMMON_RELAY_LOOP_H_
@@ -64,17 +70,26 @@ absl::StatusOr<OutboxBatchResult> RelayOrderedBatch(size_t n, const OutboxBatchO
 class RelayLoop {
  public:
   struct Options {
-    // Between batches when nothing waits (Wake() cuts it short).
-    absl::Duration idle_poll = absl::Seconds(1);
+    // Between batches when nothing waits: a notification or Wake() cuts it short, so with a
+    // channel it is only the safety net (a notification lost with a broken connection).
+    absl::Duration idle_poll = absl::Seconds(30);
     // After a failed batch (or no database for the lock): doubling from min to max, jittered.
     absl::Duration min_backoff = absl::Milliseconds(200);
     absl::Duration max_backoff = absl::Seconds(10);
+    // The channel the outbox's trigger notifies, with the schema as payload. Empty: no
+    // listening (idle_poll alone), as without a lock.
+    std::string channel;
+    // Between two tries of the lock while another replica holds it.
+    absl::Duration standby_poll = absl::Seconds(5);
   };
 
   // What one batch found.
   struct Batch {
     bool more = false;    // a full batch: run the next one at once
     bool failed = false;  // back off before the next one (the rows stay pending)
+    // Work that becomes due later without a notification (a retry at a set time): wait no
+    // longer than this.
+    absl::Time next_due = absl::InfiniteFuture();
   };
 
   using TryLock = std::function<absl::StatusOr<std::unique_ptr<SessionLock>>()>;
@@ -103,6 +118,10 @@ class RelayLoop {
   void Run();
   // Waits for Stop(), `timeout`, or (when `wakeable`) Wake(). False when stopping.
   bool Wait(absl::Duration timeout, bool wakeable);
+  // Drained: waits for a notification on the lock's connection (when listening), Wake(),
+  // Stop() or `timeout`. False when stopping.
+  bool WaitIdle(absl::Duration timeout);
+  void Ring();  // wakes WaitIdle()
 
   const std::string name_;
   TryLock try_lock_;
@@ -110,6 +129,8 @@ class RelayLoop {
   const Options options_;
   std::function<void()> on_stop_;
   std::unique_ptr<SessionLock> lock_;  // loop thread only
+  bool listening_ = false;             // loop thread only: lock_ listens on the channel
+  int wake_fd_ = -1;                   // an eventfd: Wake() and Stop() reach a WaitIdle()
   absl::BitGen random_;                // loop thread only
   std::atomic<bool> stopping_flag_{false};
 

@@ -6,8 +6,13 @@
 #include <vector>
 
 #include "absl/random/random.h"
+#include "absl/synchronization/mutex.h"
+#include "common/migrations.h"
+#include "common/session_lock.h"
 #include "common/testing/eventually.h"
+#include "common/testing/pg_test_env.h"
 #include "gtest/gtest.h"
+#include "pqxx/pqxx"
 
 namespace petition {
 namespace {
@@ -70,6 +75,139 @@ TEST(RelayLoop, RunsFullBatchesAtOnceAndWakesForNewWork) {
   ASSERT_TRUE(testing::Eventually([&] { return batches.load() == 6; }));
   loop.Stop();
   EXPECT_EQ(batches.load(), 6);
+}
+
+// A relay of a table `work` whose trigger notifies as the services' outbox triggers do, on a
+// real PostgreSQL.
+class ListeningRelayTest : public ::testing::Test {
+ protected:
+  static constexpr char kTryLock[] = "relay_loop_test_try_lock";
+  // Its text is this test's own: pg_stat_activity shows which sessions ran it.
+  static constexpr char kTryLockSql[] =
+      "SELECT pg_try_advisory_lock(hashtext('relay_loop_test.' || current_schema())) AS locked";
+
+  void SetUp() override {
+    pool_ = testing::MigratedPool(
+        schema_,
+        {{1, "0001_work.sql",
+          "CREATE TABLE work (id bigserial PRIMARY KEY, done boolean NOT NULL DEFAULT false);"
+          "CREATE FUNCTION notify_relay() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          "PERFORM pg_notify(TG_ARGV[0], TG_TABLE_SCHEMA); RETURN NULL; END $$;"
+          "CREATE TRIGGER work_notify AFTER INSERT ON work FOR EACH STATEMENT "
+          "EXECUTE FUNCTION notify_relay('relay_loop_test');"}},
+        {{kTryLock, kTryLockSql}});
+    ASSERT_NE(pool_, nullptr);
+  }
+
+  // A relay marking rows done; `batches` counts its batches.
+  std::unique_ptr<RelayLoop> Relay(RelayLoop::Options options, std::atomic<int>* batches,
+                                   std::atomic<int>* tries = nullptr) {
+    options.channel = "relay_loop_test";
+    return std::make_unique<RelayLoop>(
+        "test relay",
+        [this, tries] {
+          if (tries != nullptr) ++*tries;
+          return SessionLock::TryAcquire(*pool_, kTryLock, "the test relay");
+        },
+        [this, batches]() -> absl::StatusOr<RelayLoop::Batch> {
+          ++*batches;
+          absl::Status s = pool_->Transact([](pqxx::transaction_base& tx) {
+            tx.exec("UPDATE work SET done = true WHERE NOT done");
+            return absl::OkStatus();
+          });
+          if (!s.ok()) return s;
+          return RelayLoop::Batch{};
+        },
+        options);
+  }
+
+  // From a connection of its own, as another process would.
+  void Exec(const std::string& sql) {
+    pqxx::connection conn(schema_.dsn());
+    pqxx::nontransaction tx(conn);
+    tx.exec("SET search_path TO " + tx.quote_name(schema_.name()));
+    tx.exec(sql);
+  }
+  int64_t Count(const std::string& sql) {
+    pqxx::connection conn(schema_.dsn());
+    pqxx::nontransaction tx(conn);
+    tx.exec("SET search_path TO " + tx.quote_name(schema_.name()));
+    return tx.exec1(sql)[0].as<int64_t>();
+  }
+
+  testing::ScratchSchema schema_{"relay_loop"};
+  std::unique_ptr<PgPool> pool_;
+};
+
+TEST_F(ListeningRelayTest, ARowCommittedElsewhereWakesTheRelayWithoutPollOrWake) {
+  std::atomic<int> batches{0};
+  RelayLoop::Options options;
+  options.idle_poll = absl::Hours(1);  // no poll in this test's lifetime
+  auto relay = Relay(options, &batches);
+  relay->Start();
+  // The first batch runs at start, after LISTEN: from then on the relay sleeps.
+  ASSERT_TRUE(testing::Eventually([&] { return batches.load() == 1; }));
+  Exec("INSERT INTO work DEFAULT VALUES");
+  // Well before any safety net: only the notification can have run this batch.
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return Count("SELECT count(*) FROM work WHERE done") == 1; }, absl::Seconds(20)));
+  // Another schema's notification on the same channel is not this relay's work.
+  const int after = batches.load();
+  {
+    pqxx::connection conn(schema_.dsn());
+    pqxx::nontransaction tx(conn);
+    tx.exec("SELECT pg_notify('relay_loop_test', 'some_other_schema')");
+  }
+  Exec("INSERT INTO work DEFAULT VALUES");
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return Count("SELECT count(*) FROM work WHERE done") == 2; }, absl::Seconds(20)));
+  EXPECT_EQ(batches.load(), after + 1);  // the other schema's woke nothing
+  relay->Stop();
+}
+
+TEST_F(ListeningRelayTest, StopEndsTheWaitPromptly) {
+  std::atomic<int> batches{0};
+  RelayLoop::Options options;
+  options.idle_poll = absl::Hours(1);
+  auto relay = Relay(options, &batches);
+  relay->Start();
+  ASSERT_TRUE(testing::Eventually([&] { return batches.load() == 1; }));
+  const absl::Time start = absl::Now();
+  relay->Stop();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(20));
+}
+
+TEST_F(ListeningRelayTest, AStandbyTriesTheLockOnOneConnectionAndTakesOverWhenItIsFree) {
+  std::atomic<int> holder_batches{0};
+  std::atomic<int> standby_batches{0};
+  std::atomic<int> standby_tries{0};
+  RelayLoop::Options options;
+  options.idle_poll = absl::Hours(1);
+  options.standby_poll = absl::Milliseconds(5);
+  auto holder = Relay(options, &holder_batches);
+  holder->Start();
+  ASSERT_TRUE(testing::Eventually([&] { return holder_batches.load() == 1; }));
+  auto standby = Relay(options, &standby_batches, &standby_tries);
+  standby->Start();
+  // The sessions whose last statement was the try (the holder has run others since).
+  const std::string sessions = std::string(
+                                   "SELECT count(*) * 1000000 + max(pid) FROM pg_stat_activity "
+                                   "WHERE query = $q$") +
+                               kTryLockSql + "$q$";
+  ASSERT_TRUE(testing::Eventually([&] { return standby_tries.load() >= 2; }));
+  const int64_t first = Count(sessions);
+  // Many tries later it is still the one session it was: no new connection per try.
+  ASSERT_TRUE(testing::Eventually([&] { return standby_tries.load() >= 30; }));
+  EXPECT_EQ(first / 1000000, 1);
+  EXPECT_EQ(Count(sessions), first);
+  EXPECT_EQ(standby_batches.load(), 0);
+  // The holder stops (or dies): the standby takes over, and listens in turn.
+  holder->Stop();
+  ASSERT_TRUE(testing::Eventually([&] { return standby_batches.load() == 1; }));
+  Exec("INSERT INTO work DEFAULT VALUES");
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return Count("SELECT count(*) FROM work WHERE done") == 1; }, absl::Seconds(20)));
+  standby->Stop();
 }
 
 TEST(RelayLoop, BacksOffWhileBatchesFailAndStopsPromptly) {

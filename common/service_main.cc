@@ -111,6 +111,8 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuilder& build) {
+  // The last lines ("stopped", or why start-up failed) are out before the process ends.
+  log::FlushOnExit flush_log;
   BlockShutdownSignals();
   InitConfig(spec.name, argc, argv);
   // Without the shared secret a service could neither prove its own calls nor
@@ -173,6 +175,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec, const ServiceBuil
 
   auto metrics = Metrics::Start(host, metrics_port);
   if (!metrics.ok()) return Fail(metrics.status());
+  log::ExportMetrics((*metrics)->shared_registry());
 
   PgPool::Options pool_options;
   pool_options.dsn = dsn;

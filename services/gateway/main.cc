@@ -243,6 +243,8 @@ int Fail(const std::string& what, const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The last lines of a shutdown are out before the process ends.
+  petition::log::FlushOnExit flush_log;
   std::vector<std::string> roles = CollectRoles(argc, argv);
   petition::BlockShutdownSignals();
   // SIGHUP too, before any thread starts: main waits for it (reload).
@@ -280,6 +282,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<petition::Metrics>> metrics =
       petition::Metrics::Start(host, absl::GetFlag(FLAGS_metrics_port));
   if (!metrics.ok()) return Fail("cannot start metrics", metrics.status());
+  petition::log::ExportMetrics((*metrics)->shared_registry());
 
   petition::gateway::GatewayOptions options;
   const int64_t max_upload = absl::GetFlag(FLAGS_max_upload_bytes);

@@ -69,8 +69,10 @@ ABSL_FLAG(int, county_feedback_min_backoff_ms, 1000,
 ABSL_FLAG(int, county_feedback_max_backoff_ms, 600000,
           "The longest wait between two attempts of one result.");
 ABSL_FLAG(int, county_feedback_timeout_ms, 10000, "Time limit of one POST to the county.");
-ABSL_FLAG(int, county_feedback_poll_ms, 1000,
-          "How often the feedback relay looks for results due (a new result wakes it at once).");
+ABSL_FLAG(int, county_feedback_poll_ms, 30000,
+          "How often the feedback relay looks for results due without being told: a new or "
+          "released result notifies it, and it wakes for the retries it scheduled; this is the "
+          "safety net.");
 
 namespace {
 

@@ -55,7 +55,14 @@ CountyFeedbackRelay::CountyFeedbackRelay(CountyStore* store, Metrics* metrics, O
       loop_(
           "county feedback relay", [this] { return store_->TryLockRelay(); },
           [this] { return RunBatch(); },
-          RelayLoop::Options{options_.idle_poll, absl::Milliseconds(200), absl::Seconds(10)}) {
+          [this] {
+            RelayLoop::Options o;
+            o.idle_poll = options_.idle_poll;
+            o.min_backoff = absl::Milliseconds(200);
+            o.max_backoff = absl::Seconds(10);
+            o.channel = "petition_county_feedback";  // migration 0019's trigger
+            return o;
+          }()) {
   InitCurlOnce();
   curl_ = std::make_unique<Curl>();
   if (metrics != nullptr) {
@@ -135,6 +142,8 @@ absl::StatusOr<RelayLoop::Batch> CountyFeedbackRelay::RunBatch() {
     return o;
   };
   RelayLoop::Batch batch;
+  // Retries falling due now are read below; those still ahead set the next wake-up.
+  retries_.erase(retries_.begin(), retries_.upper_bound(absl::Now()));
   auto due = store_->Due(options_.batch_size, bounded());
   if (!due.ok()) return due.status();
   for (const DueFeedback& f : *due) {
@@ -157,7 +166,9 @@ absl::StatusOr<RelayLoop::Batch> CountyFeedbackRelay::RunBatch() {
       case FeedbackVerdict::kRetry: {
         const absl::Duration wait =
             BackoffWithJitter(f.attempts + 1, options_.min_backoff, options_.max_backoff, random_);
-        marked = store_->MarkRetry(f.id, record, absl::Now() + wait, bounded());
+        const absl::Time retry_at = absl::Now() + wait;
+        marked = store_->MarkRetry(f.id, record, retry_at, bounded());
+        if (marked.ok()) retries_.insert(retry_at);
         if (failed_ != nullptr) failed_->Increment();
         log::Warn("county feedback not delivered; trying again later",
                   {{"deliveryId", f.delivery_id},
@@ -170,6 +181,7 @@ absl::StatusOr<RelayLoop::Batch> CountyFeedbackRelay::RunBatch() {
     if (!marked.ok()) return marked;
   }
   batch.more = static_cast<int>(due->size()) == options_.batch_size;
+  if (!retries_.empty()) batch.next_due = *retries_.begin();
   return batch;
 }
 

@@ -16,6 +16,7 @@
 #define PETITION_SERVICES_INTAKE_SERVICE_COUNTY_FEEDBACK_RELAY_H_
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/random/random.h"
@@ -33,7 +34,10 @@ class CountyFeedbackRelay {
     std::string url;     // required
     std::string secret;  // required
     int batch_size = 20;
-    absl::Duration idle_poll = absl::Seconds(1);
+    // The relay sleeps until county_feedback's trigger notifies it (migration 0019) or a retry
+    // it scheduled falls due; this is only the safety net (and how a retry scheduled before a
+    // restart is found).
+    absl::Duration idle_poll = absl::Seconds(30);
     absl::Duration min_backoff = absl::Seconds(1);
     absl::Duration max_backoff = absl::Minutes(10);
     absl::Duration timeout = absl::Seconds(10);
@@ -65,6 +69,9 @@ class CountyFeedbackRelay {
   struct Curl;
   std::unique_ptr<Curl> curl_;  // the relay's thread only (keeps the connection alive)
   absl::BitGen random_;         // the relay's thread only
+  // When the retries this relay scheduled fall due (the relay's thread only): it wakes for them
+  // without a poll.
+  std::multiset<absl::Time> retries_;
   prometheus::Counter* delivered_ = nullptr;
   prometheus::Counter* failed_ = nullptr;
   prometheus::Counter* parked_total_ = nullptr;

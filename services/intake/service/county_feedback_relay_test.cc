@@ -144,6 +144,45 @@ TEST_F(CountyFeedbackRelayTest, RetriesUntilTheCountyTakesItSignedTheSameEachTim
   EXPECT_EQ(d.attempts(2).error(), "");
 }
 
+TEST_F(CountyFeedbackRelayTest, AResultRecordedElsewhereIsDeliveredByItsNotification) {
+  testing::HttpReceiver county([](const testing::HttpReceiver::Request&, int) { return 200; });
+  DeclinedCountyCase("XF-N1");
+  CountyFeedbackRelay::Options options = Options(county.url("/feedback"));
+  options.idle_poll = absl::Hours(1);  // no poll in this test's lifetime, and no Wake() below
+  CountyFeedbackRelay relay(county_.get(), nullptr, options);
+  relay.Start();
+  auto delivered = [&](const std::string& county_id) {
+    auto t = county_->Get(county_id);
+    return t.ok() && t->feedback_size() == 1 && t->feedback(0).state() == v1::DELIVERED;
+  };
+  // The first batch (after LISTEN) delivers the first; then the relay sleeps.
+  ASSERT_TRUE(testing::Eventually([&] { return delivered("XF-N1"); }));
+  // A result recorded by another transaction: county_feedback's trigger wakes the relay.
+  DeclinedCountyCase("XF-N2");
+  ASSERT_TRUE(testing::Eventually([&] { return delivered("XF-N2"); }, absl::Seconds(20)));
+  relay.Stop();
+  EXPECT_EQ(county.requests().size(), 2u);
+}
+
+TEST_F(CountyFeedbackRelayTest, ARetryFallsDueWithoutAPoll) {
+  testing::HttpReceiver county([](const testing::HttpReceiver::Request&, int n) {
+    return n < 2 ? 503 : 200;  // down twice, then up
+  });
+  DeclinedCountyCase("XF-R2");
+  CountyFeedbackRelay::Options options = Options(county.url("/feedback"));
+  options.idle_poll = absl::Hours(1);  // only the retries' own times wake the relay
+  CountyFeedbackRelay relay(county_.get(), nullptr, options);
+  relay.Start();
+  ASSERT_TRUE(testing::Eventually(
+      [&] {
+        auto t = county_->Get("XF-R2");
+        return t.ok() && t->feedback_size() == 1 && t->feedback(0).state() == v1::DELIVERED;
+      },
+      absl::Seconds(20)));
+  relay.Stop();
+  EXPECT_EQ(county.requests().size(), 3u);
+}
+
 TEST_F(CountyFeedbackRelayTest, APermanentRefusalIsParkedAfterOneAttempt) {
   testing::HttpReceiver county([](const testing::HttpReceiver::Request&, int) { return 422; });
   DeclinedCountyCase("XF-R2");

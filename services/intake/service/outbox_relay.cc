@@ -17,7 +17,14 @@ OutboxRelay::OutboxRelay(CaseStore* store, std::shared_ptr<grpc::Channel> superv
       options_(options),
       loop_(
           "outbox relay", [this] { return store_->TryLockRelay(); }, [this] { return RunBatch(); },
-          RelayLoop::Options{options.idle_poll, options.min_backoff, options.max_backoff}) {
+          [&options] {
+            RelayLoop::Options o;
+            o.idle_poll = options.idle_poll;
+            o.min_backoff = options.min_backoff;
+            o.max_backoff = options.max_backoff;
+            o.channel = "petition_outbox";  // migration 0019's trigger
+            return o;
+          }()) {
   // A delivery under way ends at Stop(); its events stay pending (at least once).
   loop_.set_on_stop([this] {
     absl::MutexLock lock(&mu_);

@@ -41,7 +41,9 @@ class OutboxRelay {
  public:
   struct Options {
     int batch_size = 100;
-    absl::Duration idle_poll = absl::Seconds(1);
+    // The relay sleeps until the outbox's trigger notifies it (migration 0019); this is only the
+    // safety net.
+    absl::Duration idle_poll = absl::Seconds(30);
     absl::Duration min_backoff = absl::Milliseconds(200);
     absl::Duration max_backoff = absl::Seconds(10);
     absl::Duration rpc_timeout = absl::Seconds(5);

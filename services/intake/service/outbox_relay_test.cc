@@ -209,6 +209,24 @@ TEST_F(OutboxRelayTest, DeliversWithoutHoldingAPooledConnection) {
             (std::vector<std::string>{"case_0", "case_1", "case_2"}));
 }
 
+TEST_F(OutboxRelayTest, AnEventCommittedElsewhereIsDeliveredByItsNotification) {
+  OutboxRelay::Options options = Fast();
+  options.idle_poll = absl::Hours(1);  // no poll in this test's lifetime, and no Wake() below
+  Append("case_n", 1);
+  auto relay = StartRelay(options);
+  // Delivered by the first batch; the relay listens from before it and then sleeps.
+  ASSERT_TRUE(Eventually([&] { return supervision_->applied() == 1; }));
+  // Written and committed by another connection, as by another replica's request: the
+  // outbox's trigger notifies, and only that can run the next batch in time.
+  Append("case_n", 2);
+  Append("case_m", 1);
+  ASSERT_TRUE(Eventually([&] { return supervision_->applied() == 3; }, absl::Seconds(20)));
+  ASSERT_TRUE(Eventually([&] { return Pending() == 0; }));
+  relay->Stop();
+  EXPECT_EQ(supervision_->applied_order(),
+            (std::vector<std::string>{"case_n", "case_n", "case_m"}));
+}
+
 TEST_F(OutboxRelayTest, BacksOffWhileSupervisionRefusesThenDelivers) {
   supervision_->RefuseForNow(3);
   Append("case_a", 1);

@@ -25,7 +25,14 @@ OutboxRelay::OutboxRelay(DeadlineStore* store, std::shared_ptr<grpc::Channel> in
                 !relayed->failed && relayed->delivered + relayed->parked == options_.batch_size;
             return batch;
           },
-          RelayLoop::Options{options.idle_poll, options.min_backoff, options.max_backoff}) {
+          [&options] {
+            RelayLoop::Options o;
+            o.idle_poll = options.idle_poll;
+            o.min_backoff = options.min_backoff;
+            o.max_backoff = options.max_backoff;
+            o.channel = "petition_outbox";  // migration 0013's trigger
+            return o;
+          }()) {
   loop_.set_on_stop([this] {
     absl::MutexLock lock(&mu_);
     if (in_flight_ != nullptr) in_flight_->TryCancel();
