@@ -71,8 +71,9 @@ BEGIN
                   SELECT pgb.copy, upper(md5(pgb.copy)), %s FROM intake.cases JOIN pgb USING (case_id)',
                  cols, cols);
 END $$;
-INSERT INTO intake.petitioners (case_id, ordinal, sealed, seal_version, id_number_hash)
-  SELECT pgb.copy, ordinal, sealed, seal_version, md5(pgb.copy)
+INSERT INTO intake.petitioners (case_id, ordinal, sealed, seal_version, id_number_hash,
+    received_at)
+  SELECT pgb.copy, ordinal, sealed, seal_version, md5(pgb.copy), received_at
   FROM intake.petitioners JOIN pgb USING (case_id);
 INSERT INTO intake.case_steps (case_id, step, status, actor, actor_roles, note, at)
   SELECT pgb.copy, step, status, actor, actor_roles, note, at

@@ -23,8 +23,8 @@ const INSERT_CASE =
   "$17::text[], NULLIF($18, ''), NULLIF($19, ''), NULLIF($20, ''), $21, $22::text[]) " +
   'ON CONFLICT (request_subject, request_id) DO NOTHING RETURNING created_at, updated_at';
 const INSERT_PETITIONER =
-  'INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash) ' +
-  'VALUES ($1, $2, $3, $4, $5)';
+  'INSERT INTO petitioners (case_id, ordinal, sealed, seal_version, id_number_hash, ' +
+  'received_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz)';
 const INSERT_OUTBOX =
   'INSERT INTO outbox (event_id, case_id, sequence, payload) VALUES ($1, $2, $3, $4)';
 const SELECT_CASE = 'SELECT * FROM cases WHERE case_id = $1';
@@ -35,19 +35,20 @@ fastify.post('/cases', async (request, reply) => {
   const body = request.body;
   const p = body.petitioners[0];
   const caseId = 'case_node_' + crypto.randomBytes(8).toString('hex');
+  const receivedAt = new Date().toISOString();
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const created = await client.query({
       name: 'insert_case', text: INSERT_CASE,
       values: [caseId, crypto.randomBytes(8).toString('hex').toUpperCase(), 'REGISTERED',
-        'TOWNSHIP', '', body.channel, new Date().toISOString(), 'off_node', '', 1, false,
+        'TOWNSHIP', '', body.channel, receivedAt, 'off_node', '', 1, false,
         body.category, '{}', body.subject, body.content, false, '{}', '', '', '', false, '{}'],
     });
     await client.query({
       name: 'insert_petitioner', text: INSERT_PETITIONER,
       values: [caseId, 0, Buffer.from(JSON.stringify(p)), 1,
-        crypto.createHash('sha256').update(p.idNumber).digest('hex')],
+        crypto.createHash('sha256').update(p.idNumber).digest('hex'), receivedAt],
     });
     await client.query({
       name: 'insert_outbox', text: INSERT_OUTBOX,
