@@ -43,7 +43,9 @@ pgbench_run() {
   sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\)/\1/p' "$out" >"$out.tps"
 }
 echo "== the idle stack"
-sleep 2  # past start-up
+# Past start-up (the relays' first batches, the gauges' first refresh, PostgreSQL's
+# delayed statistics of the start-up's sessions): else start-up is what is counted.
+sleep "${BENCH_IDLE_SETTLE:-15}"
 rss_snapshot "$WORK/rss.idle"
 print_rss "idle resident memory:" "$WORK/rss.idle"
 IDLE_COMMITS="$(idle_commits_per_second "$IDLE_SECONDS")"
