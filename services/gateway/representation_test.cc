@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/testing/loopback_server.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -49,15 +50,10 @@ class FakeIntake final : public intake::v1::Intake::CallbackService {
 class RepresentationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&intake_);
-    server_ = builder.BuildAndStart();
+    server_ = testing::LoopbackServer::Start(&intake_);
     ASSERT_NE(server_, nullptr);
     GatewayOptions options;
-    options.channels["petition.intake.v1.Intake"] =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+    options.channels["petition.intake.v1.Intake"] = server_->NewChannel();
     absl::StatusOr<std::unique_ptr<Auth>> auth = Auth::Create("secret", "");
     ASSERT_TRUE(auth.ok()) << auth.status();
     absl::StatusOr<std::unique_ptr<Gateway>> gateway =
@@ -96,7 +92,7 @@ class RepresentationTest : public ::testing::Test {
   }
 
   FakeIntake intake_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::LoopbackServer> server_;
   std::unique_ptr<Gateway> gateway_;
 };
 

@@ -16,6 +16,7 @@
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "common/testing/eventually.h"
+#include "common/testing/loopback_server.h"
 #include "common/testing/pg_test_env.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -129,15 +130,9 @@ class OutboxRelayTest : public ::testing::Test {
     cipher_ = *std::move(cipher);
     store_ = std::make_unique<CaseStore>(pool_.get(), cipher_.get());
     supervision_ = std::make_unique<FakeSupervision>(pool_.get());
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(supervision_.get());
-    server_ = builder.BuildAndStart();
+    server_ = testing::LoopbackServer::Start(supervision_.get());
     ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port, 0);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::InsecureChannelCredentials());
+    channel_ = server_->NewChannel();
   }
 
   void TearDown() override {
@@ -192,7 +187,7 @@ class OutboxRelayTest : public ::testing::Test {
   std::unique_ptr<PiiCipher> cipher_;
   std::unique_ptr<CaseStore> store_;
   std::unique_ptr<FakeSupervision> supervision_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::LoopbackServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 

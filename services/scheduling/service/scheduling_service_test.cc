@@ -11,6 +11,7 @@
 
 #include "common/request_context.h"
 #include "common/testing/eventually.h"
+#include "common/testing/loopback_server.h"
 #include "common/testing/pg_test_env.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -42,14 +43,9 @@ class SchedulingServiceTest : public ::testing::Test {
     receptions_ = std::make_unique<ReceptionStore>(pool_.get());
     service_ =
         std::make_unique<SchedulingService>(store_.get(), directory_.get(), receptions_.get());
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
+    server_ = testing::LoopbackServer::Start(service_.get());
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::Scheduling::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                        grpc::InsecureChannelCredentials()));
+    stub_ = v1::Scheduling::NewStub(server_->NewChannel());
   }
 
   void TearDown() override {
@@ -75,7 +71,7 @@ class SchedulingServiceTest : public ::testing::Test {
   std::unique_ptr<DirectoryStore> directory_;
   std::unique_ptr<ReceptionStore> receptions_;
   std::unique_ptr<SchedulingService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::LoopbackServer> server_;
   std::unique_ptr<v1::Scheduling::Stub> stub_;
 };
 

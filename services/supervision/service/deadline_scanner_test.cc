@@ -10,6 +10,7 @@
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/request_context.h"
+#include "common/testing/loopback_server.h"
 #include "common/testing/pg_test_env.h"
 #include "common/working_calendar.h"
 #include "grpcpp/create_channel.h"
@@ -444,14 +445,9 @@ class SupervisionTransactionsTest : public ::testing::Test {
     store_ = std::make_unique<DeadlineStore>(pool_.get());
     ASSERT_TRUE(store_->EnsurePolicy(DeadlinePolicy::Regulation()).ok());
     service_ = std::make_unique<SupervisionService>(store_.get(), &calendar_, &clock_);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
+    server_ = testing::LoopbackServer::Start(service_.get());
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::Supervision::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                         grpc::InsecureChannelCredentials()));
+    stub_ = v1::Supervision::NewStub(server_->NewChannel());
   }
 
   void TearDown() override {
@@ -500,7 +496,7 @@ class SupervisionTransactionsTest : public ::testing::Test {
   CalendarOracle calendar_;
   ManualClock clock_{At(CivilDay(2026, 3, 20))};
   std::unique_ptr<SupervisionService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::LoopbackServer> server_;
   std::unique_ptr<v1::Supervision::Stub> stub_;
 };
 
